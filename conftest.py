@@ -1,0 +1,106 @@
+"""Shared fixtures: named personas across agencies, and a signed-in client for each.
+
+The personas are the columns of the access truth table (docs/decisions/0002-access-model.md):
+- owner: caseworker at the hub agency that triages referrals and leads cases
+- supervisor: supervisor at the hub
+- partner: caseworker at the police, who share an active agreement with the hub
+- outsider: caseworker at a housing association with no agreement
+- referrer: a teacher who makes referrals
+- auditor: reads the audit trail
+- admin: manages accounts, sees no case content
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nestguard.accounts.models import Agency, User
+from nestguard.accounts.services import sharing_agreement_create
+from tests.factories import AgencyFactory, UserFactory
+
+
+@dataclass
+class Personas:
+    hub: Agency
+    police: Agency
+    outsider_agency: Agency
+    school: Agency
+    owner: User
+    supervisor: User
+    partner: User
+    outsider: User
+    referrer: User
+    auditor: User
+    admin: User
+
+    def all(self) -> dict[str, User]:
+        return {
+            "owner": self.owner,
+            "supervisor": self.supervisor,
+            "partner": self.partner,
+            "outsider": self.outsider,
+            "referrer": self.referrer,
+            "auditor": self.auditor,
+            "admin": self.admin,
+        }
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    hub = AgencyFactory(name="Northbrook Exploitation Hub", type="community_safety", is_hub=True)
+    police = AgencyFactory(name="Northbrook Police", type="police")
+    outsider_agency = AgencyFactory(
+        name="Elsewhere Housing Association", type="housing_association"
+    )
+    school = AgencyFactory(name="Northbrook Academy", type="school")
+    sharing_agreement_create(
+        actor=None,
+        name="Northbrook exploitation information sharing agreement",
+        parties=[hub, police, school],
+        purposes="Safeguarding people at risk of exploitation and disrupting exploiters",
+        lawful_basis="safeguarding_sch1_para18",
+        starts_on=dt.date(2024, 1, 1),
+        review_on=dt.date(2030, 1, 1),
+    )
+    return Personas(
+        hub=hub,
+        police=police,
+        outsider_agency=outsider_agency,
+        school=school,
+        owner=UserFactory(username="owner", agency=hub, roles=["caseworker", "referrer"]),
+        supervisor=UserFactory(username="supervisor", agency=hub, roles=["supervisor"]),
+        partner=UserFactory(username="partner", agency=police, roles=["caseworker", "referrer"]),
+        outsider=UserFactory(
+            username="outsider", agency=outsider_agency, roles=["caseworker", "referrer"]
+        ),
+        referrer=UserFactory(username="referrer", agency=school, roles=["referrer"]),
+        auditor=UserFactory(username="auditor", agency=hub, roles=["auditor"]),
+        admin=UserFactory(username="admin", agency=hub, roles=["admin"]),
+    )
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """A session that has passed both factors, as after a real sign-in."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    assert device is not None, f"{user} has no authenticator"
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(personas: Personas):  # type: ignore[no-untyped-def]
+    """client_for("owner") → a Client signed in as that persona."""
+
+    def make(name: str) -> Client:
+        return sign_in(Client(), personas.all()[name])
+
+    return make

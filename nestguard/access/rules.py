@@ -1,0 +1,81 @@
+"""Every URL declares who may reach it. The middleware refuses any view that does not.
+
+A declaration is the coarse gate (signed in? which roles?). Which records a user may see is
+decided by the selectors in `nestguard.access.selectors`, and what they may not see answers
+404 exactly as what does not exist.
+
+    @access_rule(PUBLIC)                 # the anonymous pages: health, accessibility
+    @access_rule(SIGNED_IN)              # any signed-in user
+    @access_rule(roles("caseworker", "supervisor"))
+
+Class-based views set `access_rule = ...` as a class attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    name: str
+    public: bool = False
+    # Empty means any signed-in user; otherwise the user needs at least one of these roles.
+    any_of_roles: frozenset[str] = frozenset()
+    # API views authenticate with a bearer token, not the session; the rule still applies.
+    token: bool = False
+
+    def allows(self, user: Any) -> bool:
+        if self.public:
+            return True
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if not self.any_of_roles:
+            return True
+        return bool(user.has_role(*self.any_of_roles))
+
+
+PUBLIC = AccessRule("public", public=True)
+SIGNED_IN = AccessRule("signed_in")
+# Sign-in pages themselves: reachable before the session is complete.
+AUTHENTICATING = AccessRule("authenticating", public=True)
+
+CASE_ROLES = frozenset({"caseworker", "supervisor"})
+TRIAGE_ROLES = CASE_ROLES
+
+
+def roles(*names: str) -> AccessRule:
+    return AccessRule("roles:" + ",".join(sorted(names)), any_of_roles=frozenset(names))
+
+
+def api(rule: AccessRule) -> AccessRule:
+    """The same rule for a token-authenticated API view."""
+    return AccessRule("api:" + rule.name, any_of_roles=rule.any_of_roles, token=True)
+
+
+def access_rule(rule: AccessRule) -> Callable[[V], V]:
+    def decorate(view: V) -> V:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        if rule.public:
+            return login_not_required(view)
+        return view
+
+    return decorate
+
+
+def rule_of(view: Any) -> AccessRule | None:
+    """The rule a resolved view declares: on the function, or on its class."""
+    rule = getattr(view, "access_rule", None)
+    if rule is None:
+        for attr in ("view_class", "cls"):
+            cls = getattr(view, attr, None)
+            if cls is not None:
+                rule = getattr(cls, "access_rule", None)
+                break
+    return rule if isinstance(rule, AccessRule) else None

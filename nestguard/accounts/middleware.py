@@ -1,0 +1,44 @@
+"""A signed-in user must pass the second factor before reaching anything else.
+
+Only the sign-in pages themselves (rule AUTHENTICATING), public pages and token-authenticated
+API views are exempt. The demo's NESTGUARD_DEMO_SKIP_MFA, refused by production settings,
+is the single way round it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nestguard.access.rules import rule_of
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        request.second_factor_ok = bool(  # type: ignore[attr-defined]
+            user is not None
+            and user.is_authenticated
+            and (settings.NESTGUARD_DEMO_SKIP_MFA or user.is_verified())
+        )
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        rule = rule_of(view)
+        if rule is None or rule.public or rule.token:
+            return None
+        user = request.user
+        if not user.is_authenticated or request.second_factor_ok:  # type: ignore[attr-defined]
+            return None
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return redirect("accounts:verify" if has_device else "accounts:enrol")

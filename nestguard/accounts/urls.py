@@ -1,0 +1,11 @@
+from django.urls import path
+
+from nestguard.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/security-code/", views.verify, name="verify"),
+    path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+]

@@ -1,0 +1,116 @@
+"""Recording audit events: the only code that writes to the audit table.
+
+Call `audit_record` inside the transaction of the change it records, so that the change and
+its record commit or fail together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from nestguard.audit import events
+from nestguard.audit.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+# A fixed key for PostgreSQL's advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 7_317_001
+
+
+def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """The hash of one event: its predecessor's hash and its own fields, canonically encoded."""
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
+        "actor": str(event.actor_id) if event.actor_id else "",
+        "actor_label": event.actor_label,
+        "agency": str(event.agency_id) if event.agency_id else "",
+        "agency_label": event.agency_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "purpose": event.purpose,
+        "lawful_basis": event.lawful_basis,
+        "details": event.details,
+    }
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite runs every write transaction as IMMEDIATE (see settings), which already
+    # serialises writers.
+
+
+def _last_hash() -> str:
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def _label(obj: Any) -> str:
+    for attr in ("audit_label", "reference"):
+        value = getattr(obj, attr, None)
+        if value:
+            return str(value)[:200]
+    return ""
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    purpose: str = "",
+    lawful_basis: str = "",
+    details: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. `actor` is a user or None (the system itself)."""
+    events.get(action)  # refuses unregistered actions
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or str(obj.pk)
+        object_label = object_label or _label(obj)
+    agency = getattr(actor, "agency", None) if actor is not None else None
+    with transaction.atomic():
+        _lock_chain()
+        event = AuditEvent(
+            occurred_at=occurred_at or timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=(actor.get_username() if actor is not None else "system")[:200],
+            agency=agency,
+            agency_label=str(agency)[:200] if agency else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_label=object_label[:200],
+            purpose=purpose[:500],
+            lawful_basis=lawful_basis,
+            details=details or {},
+        )
+        event.prev_hash = _last_hash()
+        event.hash = event_hash(event.prev_hash, hashed_fields(event))
+        event.save(force_insert=True)
+    return event
+
+
+def audit_record_reads(
+    *, actor: Any, action: str, objects: Iterable[Any], purpose: str = ""
+) -> list[AuditEvent]:
+    """One read event per record shown (a list page showing people records each look)."""
+    return [audit_record(actor=actor, action=action, obj=obj, purpose=purpose) for obj in objects]

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    return {
+        "service_name": settings.NESTGUARD_SERVICE_NAME,
+        "demo_skip_mfa": settings.NESTGUARD_DEMO_SKIP_MFA,
+    }
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The service navigation for this user: only what their roles can reach."""
+    from django.urls import NoReverseMatch, reverse
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(request, "second_factor_ok", False):
+        return {"navigation": []}
+    items: list[dict[str, object]] = []
+    for text, url_name, roles in NAVIGATION:
+        if roles and not user.has_role(*roles):
+            continue
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue  # an app not installed in this deployment
+        items.append(
+            {"text": text, "href": href, "current": request.path.startswith(href) and href != "/"}
+        )
+    return {"navigation": items}
+
+
+REFERRING_ROLES = ("referrer", "caseworker", "supervisor", "panel_chair")
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Make a referral", "referrals:start", REFERRING_ROLES),
+    ("My referrals", "referrals:mine", REFERRING_ROLES),
+    ("Triage queue", "referrals:triage_queue", ("caseworker", "supervisor")),
+    ("Cases", "cases:list", ("caseworker", "supervisor")),
+    ("Audit trail", "audit:search", ("auditor",)),
+]

@@ -1,0 +1,108 @@
+"""Form pieces that render as GOV.UK Design System components (see templatetags/govuk.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+# Control characters other than tab and newlines have no business in free text.
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+
+
+def clean_text(value: str, *, label: str) -> str:
+    """Text is stored as typed (markup included, shown escaped) but never with control codes."""
+    if any(ch in _CONTROL for ch in value):
+        raise ValidationError(f"{label} must not contain control characters")
+    return value.strip()
+
+
+class GovukDateInput(forms.MultiWidget):
+    template_name = "core/widgets/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A day, month and year field with the GOV.UK error messages."""
+
+    widget = GovukDateInput
+
+    def __init__(
+        self,
+        *,
+        not_in_future: bool = False,
+        earliest: date | None = None,
+        **kwargs: Any,
+    ):
+        self.not_in_future = not_in_future
+        self.earliest = earliest or date(1900, 1, 1)
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields=fields, **kwargs)
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(part.strip() for part in data_list if part):
+            return None
+        label = (self.label or "Date").capitalize()
+        day, month, year = ((part or "").strip() for part in data_list)
+        if not (day and month and year):
+            raise ValidationError(f"{label} must include a day, month and year")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{label} must be a real date")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+        if self.not_in_future and value > timezone.localdate():
+            raise ValidationError(f"{label} must be today or in the past")
+        if value < self.earliest:
+            raise ValidationError(f"{label} must be after {self.earliest:%-d %B %Y}")
+        return value
+
+
+class GovukForm(forms.Form):
+    """Marks fields with errors so the templates can add the GOV.UK error classes."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for each error, in field order, for the error summary."""
+        items: list[tuple[str, str]] = []
+        for name, errors in self.errors.items():
+            anchor = self._first_field_id() if name == "__all__" else self._anchor_for(name)
+            items.extend((anchor, str(message)) for message in errors)
+        return items
+
+    def _first_field_id(self) -> str:
+        first = next(iter(self.fields), "")
+        return self._anchor_for(first) if first else ""
+
+    def _anchor_for(self, name: str) -> str:
+        field = self.fields.get(name)
+        bound = self[name] if field else None
+        if bound is None:
+            return ""
+        if isinstance(field, GovukDateField):
+            return f"{bound.auto_id}_day"
+        if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            return f"{bound.auto_id}_0"
+        return str(bound.id_for_label)

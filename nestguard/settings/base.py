@@ -1,0 +1,147 @@
+"""Settings shared by every environment. Environment files override, never the reverse."""
+
+from __future__ import annotations
+
+from nestguard.settings.env import BASE_DIR, database_from_env, env_bool, env_int, env_list
+
+SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 (production.py replaces it)
+DEBUG = False
+ALLOWED_HOSTS = env_list("NESTGUARD_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "nestguard.core",
+    "nestguard.accounts",
+    "nestguard.access",
+    "nestguard.audit",
+    "nestguard.places",
+    "nestguard.people",
+    "nestguard.referrals",
+    "nestguard.cases",
+    "nestguard.risk",
+    "nestguard.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nestguard.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "nestguard.accounts.middleware.SecondFactorRequiredMiddleware",
+    "nestguard.access.middleware.AccessRuleMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "nestguard.urls"
+WSGI_APPLICATION = "nestguard.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "nestguard" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "nestguard.core.context_processors.service",
+                "nestguard.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS: list = []
+
+# Sessions: an idle session ends after NESTGUARD_IDLE_MINUTES; every request renews it.
+SESSION_COOKIE_AGE = env_int("NESTGUARD_IDLE_MINUTES", 15, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Sign-in: this many failures in a row lock the account for NESTGUARD_LOCKOUT_MINUTES.
+NESTGUARD_LOCKOUT_THRESHOLD = env_int("NESTGUARD_LOCKOUT_THRESHOLD", 5, minimum=1)
+NESTGUARD_LOCKOUT_MINUTES = env_int("NESTGUARD_LOCKOUT_MINUTES", 15, minimum=1)
+OTP_TOTP_ISSUER = "Nestguard"
+
+# The demo may skip the second factor, and only through this setting; a banner says so on
+# every page and production settings refuse to start with it.
+NESTGUARD_DEMO_SKIP_MFA = False
+NESTGUARD_SERVICE_NAME = "Nestguard"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["nestguard.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Nestguard partner API",
+    "DESCRIPTION": "Referrals, triage and cases for partner systems. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+NESTGUARD_SECURE_COOKIES = env_bool("NESTGUARD_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES
+CSRF_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES

@@ -1,0 +1,27 @@
+"""Production: secrets from the environment, secure cookies, HSTS, never the demo shortcut."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from nestguard.settings.base import *  # noqa: F403
+from nestguard.settings.env import env_bool, env_list, env_str
+
+DEBUG = False
+SECRET_KEY = env_str("NESTGUARD_SECRET_KEY")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("NESTGUARD_SECRET_KEY must be at least 50 characters")
+ALLOWED_HOSTS = env_list("NESTGUARD_ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("NESTGUARD_ALLOWED_HOSTS must name the hosts that serve Nestguard")
+
+if env_bool("NESTGUARD_DEMO_SKIP_MFA", False):
+    raise ImproperlyConfigured("The demo setting that skips MFA is refused in production")
+NESTGUARD_DEMO_SKIP_MFA = False
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-nestguard-session"
+CSRF_COOKIE_NAME = "__Host-nestguard-csrf"
+SECURE_SSL_REDIRECT = env_bool("NESTGUARD_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,79 @@
+"""Factories for rows that tests need as a starting point. Anything with a workflow
+(referrals, cases, assessments) is made through its service, never by a factory."""
+
+from __future__ import annotations
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nestguard.accounts.models import Agency, RoleGrant, User
+from nestguard.people.models import Person
+from nestguard.places.models import Address
+
+# A fixed base32 secret so tests (and the browser journeys) can compute TOTP codes.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TEST_PASSWORD = "correct horse battery staple 42"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Test Agency {n}")
+    type = "housing"
+    contact_name = "Duty desk"
+    contact_phone = "01632 960000"
+    contact_email = factory.Sequence(lambda n: f"duty{n}@agency.example")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        for role in extracted or ["caseworker"]:
+            RoleGrant.objects.get_or_create(user=self, role=role)
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if extracted is False:
+            return
+        import base64
+
+        key = base64.b32decode(TEST_TOTP_SECRET).hex()
+        TOTPDevice.objects.get_or_create(
+            user=self, name="Test app", defaults={"key": key, "confirmed": True}
+        )
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    uprn = factory.Sequence(lambda n: f"{100000000 + n}")
+    line1 = factory.Sequence(lambda n: f"{n % 200 + 1} Testing Street")
+    town = "Northbrook"
+    postcode = "NB1 2AB"
+    postcode_key = "NB12AB"
+    easting = 390000
+    northing = 390000
+    ward = "Central"
+    tenure = "council"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
