@@ -3,5 +3,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("nestguard.core.urls")),
     path("", include("nestguard.accounts.urls")),
+    path("referrals/", include("nestguard.referrals.urls")),
+    path("cases/", include("nestguard.cases.urls")),
+    path("risk/", include("nestguard.risk.urls")),
+    path("people/", include("nestguard.people.urls")),
+    path("addresses/", include("nestguard.places.urls")),
+    path("audit/", include("nestguard.audit.urls")),
     path("api/v1/", include("nestguard.api.urls")),
 ]

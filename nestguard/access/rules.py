@@ -79,3 +79,10 @@ def rule_of(view: Any) -> AccessRule | None:
                 rule = getattr(cls, "access_rule", None)
                 break
     return rule if isinstance(rule, AccessRule) else None
+
+
+# The named gates every view uses. Roles are listed once, here.
+REFERRING = roles("referrer", "caseworker", "supervisor", "panel_chair")
+CASEWORK = roles(*CASE_ROLES)
+TRIAGE = roles(*TRIAGE_ROLES)
+AUDITING = roles("auditor")

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "nestguard.audit"
     label = "audit"
+
+    def ready(self) -> None:
+        from nestguard.audit import events  # noqa: F401  (registers audit event types)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "nestguard.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from nestguard.cases import events  # noqa: F401  (registers audit event types)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from nestguard.access.rules import AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
+
 
 def service(request: HttpRequest) -> dict[str, object]:
     return {
@@ -17,8 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated or not getattr(request, "second_factor_ok", False):
         return {"navigation": []}
     items: list[dict[str, object]] = []
-    for text, url_name, roles in NAVIGATION:
-        if roles and not user.has_role(*roles):
+    for text, url_name, rule in NAVIGATION:
+        if not rule.allows(user):
             continue
         try:
             href = reverse(url_name)
@@ -30,11 +32,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {"navigation": items}
 
 
-REFERRING_ROLES = ("referrer", "caseworker", "supervisor", "panel_chair")
-NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
-    ("Make a referral", "referrals:start", REFERRING_ROLES),
-    ("My referrals", "referrals:mine", REFERRING_ROLES),
-    ("Triage queue", "referrals:triage_queue", ("caseworker", "supervisor")),
-    ("Cases", "cases:list", ("caseworker", "supervisor")),
-    ("Audit trail", "audit:search", ("auditor",)),
+NAVIGATION: list[tuple[str, str, AccessRule]] = [
+    ("Make a referral", "referrals:start", REFERRING),
+    ("My referrals", "referrals:mine", REFERRING),
+    ("Triage queue", "referrals:triage_queue", TRIAGE),
+    ("Cases", "cases:list", CASEWORK),
+    ("Audit trail", "audit:search", AUDITING),
 ]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "nestguard.people"
     label = "people"
+
+    def ready(self) -> None:
+        from nestguard.people import events  # noqa: F401  (registers audit event types)
