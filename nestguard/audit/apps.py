@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from nestguard.audit import events  # noqa: F401  (registers audit event types)
+        from nestguard.audit import events  # noqa: F401  (the registry and its core types)
