@@ -93,8 +93,10 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS: list = []
+# Outside production WhiteNoise serves straight from the app folders; production collects
+# the files into STATIC_ROOT first (see production.py).
+WHITENOISE_USE_FINDERS = True
 
 # Sessions: an idle session ends after NESTGUARD_IDLE_MINUTES; every request renews it.
 SESSION_COOKIE_AGE = env_int("NESTGUARD_IDLE_MINUTES", 15, minimum=1) * 60

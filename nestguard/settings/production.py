@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from nestguard.settings.base import *  # noqa: F403
-from nestguard.settings.env import env_bool, env_list, env_str
+from nestguard.settings.env import BASE_DIR, env_bool, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("NESTGUARD_SECRET_KEY")
@@ -16,6 +16,9 @@ if not ALLOWED_HOSTS:
 if env_bool("NESTGUARD_DEMO_SKIP_MFA", False):
     raise ImproperlyConfigured("The demo setting that skips MFA is refused in production")
 NESTGUARD_DEMO_SKIP_MFA = False
+
+STATIC_ROOT = BASE_DIR / "var" / "static"
+WHITENOISE_USE_FINDERS = False
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
