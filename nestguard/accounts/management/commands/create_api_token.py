@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nestguard.accounts.models import User
+from nestguard.accounts.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Issue an API token for a user and print it once. Only its hash is kept."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--name", default="", help="What the token is for")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username__iexact=options["username"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user is called {options['username']!r}")
+        _, plain = api_token_create(actor=None, user=user, name=options["name"])
+        self.stdout.write(plain)
