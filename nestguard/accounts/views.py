@@ -90,8 +90,9 @@ def _complete(request: HttpRequest, user: User, device: TOTPDevice) -> HttpRespo
 def _fail_code(request: HttpRequest, user: User, form: CodeForm) -> HttpResponse | None:
     if services.sign_in_failed(user=user, stage="second_factor"):
         logout(request)
-        locked = SignInForm()
-        locked.add_error(None, LOCKED_MESSAGE.format(minutes=settings.NESTGUARD_LOCKOUT_MINUTES))
+        locked = SignInForm.showing_error(
+            LOCKED_MESSAGE.format(minutes=settings.NESTGUARD_LOCKOUT_MINUTES)
+        )
         return render(request, "accounts/sign_in.html", {"form": locked}, status=200)
     form.add_error("code", "The security code is wrong or has expired. Enter the code shown now")
     return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 # Control characters other than tab and newlines have no business in free text.
@@ -83,6 +84,15 @@ class GovukDateField(forms.MultiValueField):
 
 class GovukForm(forms.Form):
     """Marks fields with errors so the templates can add the GOV.UK error classes."""
+
+    @classmethod
+    def showing_error(cls, message: str) -> GovukForm:
+        """An empty form that shows `message` in its error summary (e.g. after a lockout)."""
+        form = cls()
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return form
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor id, message) for each error, in field order, for the error summary."""

@@ -1,0 +1,73 @@
+"""Production settings refuse what would make them unsafe; env readers fail loudly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from nestguard.settings.env import database_from_env, env_bool, env_int
+
+GOOD_KEY = "k" * 60
+
+
+def import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:////tmp/ng-settings-test.sqlite3"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import nestguard.settings.production as p; print(p.SESSION_COOKIE_SECURE)",
+        ],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_starts_with_a_key_and_hosts_and_secure_cookies() -> None:
+    result = import_production(
+        {"NESTGUARD_SECRET_KEY": GOOD_KEY, "NESTGUARD_ALLOWED_HOSTS": "ng.example"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"NESTGUARD_ALLOWED_HOSTS": "ng.example"}, "NESTGUARD_SECRET_KEY must be set"),
+        ({"NESTGUARD_SECRET_KEY": "short", "NESTGUARD_ALLOWED_HOSTS": "ng.example"}, "at least 50"),
+        ({"NESTGUARD_SECRET_KEY": GOOD_KEY}, "NESTGUARD_ALLOWED_HOSTS"),
+        (
+            {
+                "NESTGUARD_SECRET_KEY": GOOD_KEY,
+                "NESTGUARD_ALLOWED_HOSTS": "x",
+                "NESTGUARD_DEMO_SKIP_MFA": "1",
+            },
+            "refused in production",
+        ),
+    ],
+)
+def test_production_refuses_unsafe_configuration(env: dict[str, str], message: str) -> None:
+    result = import_production(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_env_readers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/x")
+    with pytest.raises(ImproperlyConfigured, match="sqlite"):
+        database_from_env()
+    monkeypatch.setenv("DATABASE_URL", "nonsense")
+    with pytest.raises(ImproperlyConfigured):
+        database_from_env()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+
+from nestguard.audit import events
+from nestguard.core.forms import GovukDateField, GovukForm
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    return [("", "Any action")] + [
+        (t.code, f"{t.description} ({t.code})") for t in events.all_types()
+    ]
+
+
+class AuditSearchForm(GovukForm):
+    actor = forms.CharField(label="Who (username)", required=False, max_length=150)
+    object_type = forms.ChoiceField(
+        label="Record type",
+        required=False,
+        choices=[
+            ("", "Any record"),
+            ("person", "Person"),
+            ("case", "Case"),
+            ("referral", "Referral"),
+            ("address", "Address"),
+            ("user", "User"),
+        ],
+    )
+    object_id = forms.CharField(
+        label="Record id", required=False, max_length=64, help_text="For example, a person's id"
+    )
+    action = forms.ChoiceField(label="Action", required=False, choices=())
+    reads_only = forms.BooleanField(
+        label="Only looks at personal data", required=False, help_text="Who looked, not who changed"
+    )
+    date_from = GovukDateField(label="From", required=False)
+    date_to = GovukDateField(label="To", required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = _action_choices()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return data
