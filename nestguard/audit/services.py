@@ -59,6 +59,18 @@ def _last_hash() -> str:
     return last or GENESIS_HASH
 
 
+def _storable(value: Any) -> Any:
+    """NUL cannot be stored in PostgreSQL text or jsonb; drop it on every database alike so
+    that an event hashes the same wherever it is kept."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def _label(obj: Any) -> str:
     for attr in ("audit_label", "reference"):
         value = getattr(obj, attr, None)
@@ -98,10 +110,10 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            object_label=object_label[:200],
-            purpose=purpose[:500],
+            object_label=_storable(object_label)[:200],
+            purpose=_storable(purpose)[:500],
             lawful_basis=lawful_basis,
-            details=details or {},
+            details=_storable(details or {}),
         )
         event.prev_hash = _last_hash()
         event.hash = event_hash(event.prev_hash, hashed_fields(event))
