@@ -1,6 +1,6 @@
 from django import forms
 
-from nestguard.core.forms import GovukForm
+from nestguard.core.forms import GovukDateField, GovukForm
 
 
 class SignInForm(GovukForm):
@@ -31,3 +31,35 @@ class CodeForm(GovukForm):
         if not code.isdigit():
             raise forms.ValidationError("The security code must be 6 digits")
         return code
+
+
+class SharingAgreementForm(GovukForm):
+    name = forms.CharField(label="Name of the agreement", max_length=200)
+    parties = forms.MultipleChoiceField(
+        label="Agencies that are parties to it",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+        error_messages={"required": "Select the agencies that are parties to the agreement"},
+    )
+    purposes = forms.CharField(
+        label="What the information is shared for", widget=forms.Textarea, max_length=2000
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the lawful basis"},
+    )
+    starts_on = GovukDateField(label="Start date", help_text="For example, 1 4 2026")
+    review_on = GovukDateField(label="Review date")
+    ends_on = GovukDateField(label="End date", required=False)
+
+    def __init__(self, *args, agencies=(), bases=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].choices = [(str(a.id), a.name) for a in agencies]
+        self.fields["lawful_basis"].choices = list(bases)
+        self.fields["name"].error_messages["required"] = "Enter the name of the agreement"
+        self.fields["purposes"].error_messages["required"] = (
+            "Say what the information is shared for"
+        )
+        for name, label in (("starts_on", "the start date"), ("review_on", "the review date")):
+            self.fields[name].error_messages["required"] = f"Enter {label}"

@@ -9,3 +9,10 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="sign_out"),
 ]
+
+from nestguard.accounts import partnership_views  # noqa: E402
+
+urlpatterns += [
+    path("partnership/", partnership_views.partnership, name="partnership"),
+    path("partnership/agreements/new/", partnership_views.agreement_new, name="agreement_new"),
+]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from nestguard.access.rules import AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
+from nestguard.access.rules import ADMINISTERING, AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -38,4 +38,5 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
+    ("Partnership", "accounts:partnership", ADMINISTERING),
 ]
