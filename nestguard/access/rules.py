@@ -15,9 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from nestguard.accounts.models import User
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -87,3 +92,11 @@ CASEWORK = roles(*CASE_ROLES)
 TRIAGE = roles(*TRIAGE_ROLES)
 AUDITING = roles("auditor")
 ADMINISTERING = roles("admin")
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that passed a non-public rule, typed for services."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return cast("User", user)

@@ -63,7 +63,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
-def visible_case_ids(user: Any) -> QuerySet[Case]:
+def visible_case_ids(user: Any) -> QuerySet[Case, Any]:
     return visible_cases(user).values("pk")
 
 

@@ -55,8 +55,10 @@ class SharingAgreementForm(GovukForm):
 
     def __init__(self, *args, agencies=(), bases=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["parties"].choices = [(str(a.id), a.name) for a in agencies]
-        self.fields["lawful_basis"].choices = list(bases)
+        parties, basis = self.fields["parties"], self.fields["lawful_basis"]
+        assert isinstance(parties, forms.ChoiceField) and isinstance(basis, forms.ChoiceField)
+        parties.choices = [(str(a.id), a.name) for a in agencies]
+        basis.choices = list(bases)
         self.fields["name"].error_messages["required"] = "Enter the name of the agreement"
         self.fields["purposes"].error_messages["required"] = (
             "Say what the information is shared for"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -63,8 +63,6 @@ class User(AbstractUser):
     phone = models.CharField(max_length=40, blank=True)
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["username"]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from nestguard.access.rules import ADMINISTERING, access_rule
+from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
 from nestguard.accounts import selectors, services
 from nestguard.accounts.forms import SharingAgreementForm
 from nestguard.accounts.models import Agency, lawful_bases
@@ -39,7 +39,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.sharing_agreement_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 name=data["name"],
                 parties=Agency.objects.filter(pk__in=data["parties"]),
                 purposes=data["purposes"],

@@ -38,10 +38,12 @@ class AuditSearchForm(GovukForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = _action_choices()
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = _action_choices()
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date must be the same as or after the start date")
         return data

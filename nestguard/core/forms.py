@@ -25,7 +25,7 @@ class GovukDateInput(forms.MultiWidget):
     template_name = "core/widgets/date_input.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None):
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -89,7 +89,7 @@ class GovukForm(forms.Form):
     def showing_error(cls, message: str) -> GovukForm:
         """An empty form that shows `message` in its error summary (e.g. after a lockout)."""
         form = cls()
-        form._errors = ErrorDict()
+        form._errors = ErrorDict()  # type: ignore[attr-defined]
         form.cleaned_data = {}
         form.add_error(None, message)
         return form
@@ -108,9 +108,9 @@ class GovukForm(forms.Form):
 
     def _anchor_for(self, name: str) -> str:
         field = self.fields.get(name)
-        bound = self[name] if field else None
-        if bound is None:
+        if field is None:
             return ""
+        bound = self[name]
         if isinstance(field, GovukDateField):
             return f"{bound.auto_id}_day"
         if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
