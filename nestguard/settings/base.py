@@ -93,7 +93,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS: list = []
+STATICFILES_DIRS: list = [BASE_DIR / "nestguard" / "static"]  # vendor assets and app.css/mjs
 # Outside production WhiteNoise serves straight from the app folders; production collects
 # the files into STATIC_ROOT first (see production.py).
 WHITENOISE_USE_FINDERS = True
