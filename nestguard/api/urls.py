@@ -1,12 +1,17 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
-from nestguard.access.rules import PUBLIC, access_rule
+from nestguard.api.addresses import AddressListAPIView
+from nestguard.api.people import PersonDetailAPIView
+from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
+from nestguard.api.schema import SchemaView
 
 app_name = "api"
 
-schema_view = access_rule(PUBLIC)(SpectacularAPIView.as_view())
-
 urlpatterns = [
-    path("schema/", schema_view, name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("referrals/", ReferralListCreate.as_view(), name="referral_list"),
+    path("referrals/<uuid:pk>/", ReferralDetail.as_view(), name="referral_detail"),
+    path("referrals/<uuid:pk>/triage/", ReferralTriage.as_view(), name="referral_triage"),
+    path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
+    path("addresses/", AddressListAPIView.as_view(), name="address_list"),
 ]

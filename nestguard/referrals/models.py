@@ -65,6 +65,9 @@ class Referral(BaseModel):
     address = models.ForeignKey(
         "places.Address", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
+    # "No fixed address, or not known", with the referrer's reason, instead of an address.
+    address_not_known = models.BooleanField(default=False)
+    address_not_known_reason = models.TextField(blank=True)
 
     concern_types = models.JSONField(default=list, blank=True)
     indicators = models.JSONField(default=list, blank=True)
@@ -102,6 +105,8 @@ class Referral(BaseModel):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
+    # When the referrer first saw the triage outcome (their status page shows a banner until then).
+    outcome_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

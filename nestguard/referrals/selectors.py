@@ -1,0 +1,46 @@
+"""Reads of referrals for the pages and the API. Every query starts from nestguard.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from nestguard.access.selectors import own_referrals, triage_referrals, visible_referrals
+from nestguard.referrals.models import Referral, ReferralStatus
+
+
+def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:
+    """Submitted referrals routed to the user's agency: most urgent first, then soonest due."""
+    queue = (
+        triage_referrals(user)
+        .filter(status=ReferralStatus.SUBMITTED)
+        .select_related("referrer_agency")
+        .annotate(subject_count=Count("subjects", distinct=True))
+        .order_by("urgency_rank", "triage_due_at", "submitted_at")
+    )
+    if concern:
+        # Concern codes are stored as a JSON list; a quoted match is exact on both databases.
+        queue = queue.filter(concern_types__icontains=f'"{concern}"')
+    return queue
+
+
+def my_referrals(user: Any) -> QuerySet[Referral]:
+    return own_referrals(user).order_by("-created_at")
+
+
+def referral_in_full(user: Any) -> QuerySet[Referral]:
+    """Referrals whose full content the user may read, with what the detail page shows."""
+    return visible_referrals(user).select_related(
+        "referrer", "referrer_agency", "address", "decided_by", "case"
+    )
+
+
+def api_referrals(user: Any) -> QuerySet[Referral]:
+    """Referrals the user made or may read in full, for the API list."""
+    visible = visible_referrals(user).values("pk")
+    return (
+        Referral.objects.filter(Q(pk__in=own_referrals(user).values("pk")) | Q(pk__in=visible))
+        .select_related("referrer_agency")
+        .order_by("-created_at")
+    )
