@@ -1,3 +1,6 @@
 """Audit event types of the people app (see nestguard.audit.events)."""
 
-from nestguard.audit.events import register  # noqa: F401
+from nestguard.audit.events import register
+
+register("person.create", "Recorded a person")
+register("person.view", "Viewed a person's record", reads_personal_data=True)

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nestguard.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<uuid:pk>/", views.detail, name="detail"),
+]

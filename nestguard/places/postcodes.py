@@ -10,8 +10,11 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 def normalise_postcode(raw: str) -> str | None:
     """The postcode in standard form, or None when it is not shaped like a UK postcode."""
-    compact = re.sub(r"\s+", "", raw or "").upper()
-    match = _POSTCODE.match(compact)
+    compact = re.sub(r"\s+", "", raw or "")
+    # Upper-casing first would turn some letters into ASCII ones ("ß" into "SS").
+    if not compact.isascii():
+        return None
+    match = _POSTCODE.match(compact.upper())
     if not match:
         return None
     return f"{match.group(1)} {match.group(2)}"

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nestguard.places import views
 
 app_name = "places"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.search, name="search"),
+    path("<uuid:pk>/", views.detail, name="detail"),
+]

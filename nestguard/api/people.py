@@ -1,0 +1,109 @@
+"""GET /api/v1/people/{id}/: one person, as the token's user may see them.
+
+The same reads as the person page (`nestguard.people.selectors.person_profile`): roles are
+given only with the cases the user may see, and "also known to" names every agency that holds
+a case or triage referral about the person, with the records the user may see of theirs and
+nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from nestguard.access.rules import CASEWORK, api
+from nestguard.api.base import NestguardAPIView
+from nestguard.audit.services import audit_record
+from nestguard.people.selectors import KnownTo, person_profile
+
+
+class PersonCaseSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    status = serializers.CharField(source="case.status")
+    lead_agency = serializers.CharField(source="case.lead_agency.name")
+    opened_at = serializers.DateTimeField(source="case.opened_at")
+    roles = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="This person's roles in this case (subject_roles codes)",
+    )
+
+
+class PersonReferralSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="referral.pk")
+    reference = serializers.CharField(source="referral.reference")
+    status = serializers.CharField(source="referral.status")
+    referrer_agency = serializers.CharField(source="referral.referrer_agency.name")
+    submitted_at = serializers.DateTimeField(source="referral.submitted_at")
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class KnownToSerializer(serializers.Serializer):
+    agency_id = serializers.UUIDField(source="agency.pk")
+    agency = serializers.CharField(source="agency.name")
+    agency_type = serializers.CharField(source="agency.type")
+    contact_name = serializers.CharField(source="agency.contact_name")
+    contact_phone = serializers.CharField(source="agency.contact_phone")
+    contact_email = serializers.CharField(source="agency.contact_email")
+    cases = serializers.SerializerMethodField(
+        help_text="References of this agency's cases about the person that you may see"
+    )
+    referrals = serializers.SerializerMethodField(
+        help_text="References of this agency's referrals about the person that you may see"
+    )
+
+    def get_cases(self, instance: KnownTo) -> list[str]:
+        return [case.reference for case in instance.cases]
+
+    def get_referrals(self, instance: KnownTo) -> list[str]:
+        return [referral.reference for referral in instance.referrals]
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="person.pk")
+    display_name = serializers.CharField(source="person.display_name")
+    given_name = serializers.CharField(source="person.given_name")
+    family_name = serializers.CharField(source="person.family_name")
+    aliases = serializers.ListField(child=serializers.CharField())
+    date_of_birth = serializers.DateField(source="person.date_of_birth", allow_null=True)
+    age_estimate = serializers.IntegerField(source="person.age_estimate", allow_null=True)
+    age = serializers.IntegerField(
+        source="age_now.years",
+        allow_null=True,
+        help_text="Age today: exact from the date of birth, or the estimate grown since recorded",
+    )
+    age_is_estimated = serializers.BooleanField(source="age_now.estimated")
+    identity_unknown = serializers.BooleanField(source="person.identity_unknown")
+    description = serializers.CharField(source="person.description")
+    cases = PersonCaseSerializer(many=True)
+    referrals = PersonReferralSerializer(many=True)
+    also_known_to = KnownToSerializer(many=True, source="known_to")
+
+
+class PersonDetailAPIView(NestguardAPIView):
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="people_retrieve",
+        summary="A person, with their roles in the cases you may see, and who else knows them",
+        responses={
+            200: PersonSerializer,
+            401: OpenApiResponse(description="No valid token"),
+            403: OpenApiResponse(description="The token's user is not a caseworker or supervisor"),
+            404: OpenApiResponse(description="No such person, or not one you may see"),
+        },
+    )
+    def get(self, request: Request, pk: Any) -> Response:
+        profile = person_profile(request.user, pk)
+        audit_record(
+            actor=request.user,
+            action="person.view",
+            obj=profile.person,
+            purpose="API: person record",
+            details={"cases": len(profile.cases), "referrals": len(profile.referrals)},
+        )
+        return Response(PersonSerializer(profile).data)

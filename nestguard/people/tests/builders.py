@@ -1,0 +1,92 @@
+"""Test set-up for the person and address pages: cases and referrals written with the ORM.
+
+TESTS ONLY. The pages under test only read; these rows stand for what the referral and case
+services write (the brief allows ORM set-up in tests). Rows are shaped as those services
+shape them: subjects with roles on the links, team agencies, addresses, triage agencies.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from nestguard.accounts.models import Agency, User
+from nestguard.cases.models import Case, CaseAddress, CaseSubject, CaseTeamAgency, CaseTeamUser
+from nestguard.people.models import Person
+from nestguard.places.models import Address
+from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
+
+_numbers = itertools.count(1)
+
+
+def make_case(
+    *,
+    lead_agency: Agency,
+    subjects: Iterable[tuple[Person, str]] = (),
+    team_agencies: Iterable[Agency] = (),
+    team_users: Iterable[User] = (),
+    addresses: Iterable[Address] = (),
+    status: str = "open",
+    opened_at: datetime | None = None,
+) -> Case:
+    number = next(_numbers)
+    case = Case.objects.create(
+        reference=f"TCASE-{number:06d}",
+        summary="Test case",
+        lead_agency=lead_agency,
+        status=status,
+        opened_at=opened_at or timezone.now() - timedelta(days=number % 300),
+    )
+    CaseSubject.objects.bulk_create(
+        CaseSubject(case=case, person=person, role=role) for person, role in subjects
+    )
+    CaseTeamAgency.objects.bulk_create(
+        CaseTeamAgency(case=case, agency=agency) for agency in team_agencies
+    )
+    CaseTeamUser.objects.bulk_create(CaseTeamUser(case=case, user=user) for user in team_users)
+    CaseAddress.objects.bulk_create(
+        CaseAddress(case=case, address=address, description="Home address") for address in addresses
+    )
+    return case
+
+
+def make_referral(
+    *,
+    referrer: User,
+    subjects: Iterable[tuple[Person, str]] = (),
+    triage_agencies: Iterable[Agency] = (),
+    address: Address | None = None,
+    status: str = ReferralStatus.SUBMITTED,
+    case: Case | None = None,
+) -> Referral:
+    number = next(_numbers)
+    submitted: Any = None if status == ReferralStatus.DRAFT else timezone.now()
+    referral = Referral.objects.create(
+        reference=f"TREF-{number:06d}",
+        status=status,
+        referrer=referrer,
+        referrer_agency=referrer.agency,
+        address=address,
+        address_line1=address.line1 if address else "",
+        address_postcode=address.postcode if address else "",
+        concern_types=["cuckooing"],
+        submitted_at=submitted,
+        triage_due_at=submitted,
+        case=case,
+    )
+    referral.triage_agencies.set(list(triage_agencies))
+    ReferralSubject.objects.bulk_create(
+        ReferralSubject(
+            referral=referral,
+            person=person,
+            role=role,
+            given_name=person.given_name,
+            family_name=person.family_name,
+        )
+        for person, role in subjects
+    )
+    return referral
