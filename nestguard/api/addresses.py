@@ -62,6 +62,12 @@ class AddressPagination(LimitOffsetPagination):
 
 
 class AddressListAPIView(NestguardAPIView):
+    """The address register at a postcode: addresses only, never case content.
+
+    The postcode may be typed in any case and spacing; a missing or malformed one answers
+    400 with a field error. Paged with `limit` and `offset`. Audited as `address.search`.
+    """
+
     access_rule = api(SIGNED_IN)
 
     @extend_schema(

@@ -85,6 +85,15 @@ class PersonSerializer(serializers.Serializer):
 
 
 class PersonDetailAPIView(NestguardAPIView):
+    """One person, as the token's user may see them (the person page's rules).
+
+    `cases` and `referrals` hold only the records the user may see, with the person's roles
+    in each. `also_known_to` names every agency holding a case or triage referral about the
+    person, with its contact; under each, only the references the user may see. A person the
+    user may not see answers 404, exactly like one that does not exist. Audited as
+    `person.view`.
+    """
+
     access_rule = api(CASEWORK)
 
     @extend_schema(
