@@ -320,6 +320,8 @@ def referral_create_from_body(*, actor: Any, data: dict[str, Any]) -> Referral:
 
 
 class ReferralListCreate(NestguardAPIView):
+    """Referrals: list those the token's user made or may triage; make one in a single call."""
+
     access_rule = api(REFERRING)
 
     @extend_schema(
@@ -357,6 +359,8 @@ class ReferralListCreate(NestguardAPIView):
 
 
 class ReferralDetail(NestguardAPIView):
+    """A referral: in full for its triage team (audited), the status for its referrer."""
+
     access_rule = api(REFERRING)
 
     @extend_schema(
@@ -376,6 +380,8 @@ class ReferralDetail(NestguardAPIView):
 
 
 class ReferralTriage(NestguardAPIView):
+    """The triage decision: accept, decline, redirect or merge. Accept opens a case."""
+
     access_rule = api(TRIAGE)
 
     @extend_schema(

@@ -112,7 +112,7 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
     referral = get_object_or_404(referral_in_full(user), pk=pk)
     if referral.status != ReferralStatus.SUBMITTED or not services.can_triage(user, referral):
         return redirect("referrals:detail", pk=referral.pk)
-    form = f.TriageForm(request.POST or None)
+    form = f.TriageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None

@@ -311,7 +311,7 @@ def people(request: HttpRequest, pk: Any) -> HttpResponse:
     subjects = list(referral.subjects.all())
     if not subjects and request.method != "POST":
         return redirect(reverse("referrals:person_add", kwargs={"pk": referral.pk}))
-    form = f.AddAnotherForm(request.POST or None)
+    form = f.AddAnotherForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["add_another"] == "yes":
             return redirect(
@@ -401,7 +401,7 @@ def person_remove(request: HttpRequest, pk: Any, subject_pk: Any) -> HttpRespons
     referral = subject.referral
     if referral.status != ReferralStatus.DRAFT:
         return redirect("referrals:status", pk=referral.pk)
-    form = f.RemovePersonForm(request.POST or None)
+    form = f.RemovePersonForm(request.POST if request.method == "POST" else None)
     form.fields["confirm"].label = f"Are you sure you want to remove {subject}?"
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"] == "yes":
