@@ -125,6 +125,10 @@ def address_profile(user: Any, pk: Any) -> AddressProfile:
             )
     ordered = sorted(
         links.values(),
-        key=lambda item: (item.person.family_name.casefold(), item.person.given_name.casefold()),
+        key=lambda item: (
+            not (item.person.family_name or item.person.given_name),  # the unnamed last
+            item.person.family_name.casefold(),
+            item.person.given_name.casefold(),
+        ),
     )
     return AddressProfile(address=address, cases=cases, referrals=referrals, people=ordered)

@@ -90,3 +90,53 @@ def make_referral(
         for person, role in subjects
     )
     return referral
+
+
+# Through the real services, where they exist: a referral made, submitted and triaged.
+
+
+def referral_submitted(
+    *,
+    referrer: User,
+    people: Iterable[dict[str, Any]],
+    line1: str = "Flat 3, 14 Canal Street",
+    postcode: str = "NB1 2AB",
+    concern_types: Iterable[str] = ("cuckooing",),
+) -> Referral:
+    """A referral made and submitted by `referrer` through the referral services."""
+    from nestguard.referrals import services
+
+    referral = services.referral_start(actor=referrer)
+    services.referral_details_update(
+        actor=referrer, referral=referral, phone="01632 960999", job_title="Teacher"
+    )
+    for person in people:
+        services.referral_subject_add(actor=referrer, referral=referral, **person)
+    services.referral_address_update(
+        actor=referrer, referral=referral, line1=line1, town="Northbrook", postcode=postcode
+    )
+    services.referral_concerns_update(
+        actor=referrer,
+        referral=referral,
+        concern_types=list(concern_types),
+        indicators=["unfamiliar_visitors"],
+        signs_text="Different cars outside every evening",
+    )
+    services.referral_urgency_update(actor=referrer, referral=referral, urgency="medium")
+    services.referral_consent_update(
+        actor=referrer,
+        referral=referral,
+        lawful_basis="safeguarding_sch1_para18",
+        consent="not_sought",
+        consent_reason="would_prejudice",
+    )
+    return services.referral_submit(actor=referrer, referral=referral)
+
+
+def referral_accepted(*, actor: User, referral: Referral) -> Case:
+    """Triage accepts the referral, which opens a case (the case services)."""
+    from nestguard.referrals import services
+
+    decided = services.referral_triage(actor=actor, referral=referral, decision="accept")
+    assert decided.case is not None
+    return decided.case

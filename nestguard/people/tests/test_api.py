@@ -139,6 +139,7 @@ def test_queries_do_not_grow_with_cases(  # type: ignore[no-untyped-def]
         )
     token = token_for("owner")
     get(token, path(person.pk))
-    with django_assert_max_num_queries(16):
+    # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock).
+    with django_assert_max_num_queries(17):
         response = get(token, path(person.pk))
     assert len(response.json()["cases"]) == count

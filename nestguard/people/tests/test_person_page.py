@@ -239,7 +239,8 @@ def test_queries_do_not_grow_with_cases(  # type: ignore[no-untyped-def]
         )
     client = client_for("owner")
     client.get(url(person))  # warm the session
-    with django_assert_max_num_queries(22):
+    # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock).
+    with django_assert_max_num_queries(23):
         response = client.get(url(person))
     assert response.status_code == 200
     assert len(response.context["profile"].cases) == count // 2

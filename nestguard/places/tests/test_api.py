@@ -104,7 +104,8 @@ def test_queries_do_not_grow(token, django_assert_max_num_queries, count):  # ty
     for _ in range(count):
         AddressFactory()
     get(token, {"postcode": "NB1 2AB"})
-    with django_assert_max_num_queries(7):
+    # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock).
+    with django_assert_max_num_queries(8):
         response = get(token, {"postcode": "NB1 2AB"})
     assert response.json()["count"] == count
 

@@ -1,0 +1,58 @@
+"""The person and address pages over rows made by the real referral and case services: a
+teacher refers, the hub triages and accepts, and each persona sees what they may."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from nestguard.people.tests.builders import referral_accepted, referral_submitted
+from nestguard.referrals.models import ReferralSubject
+
+pytestmark = pytest.mark.django_db
+
+
+def test_referral_then_case_on_the_person_and_address_pages(personas, client_for):  # type: ignore[no-untyped-def]
+    referral = referral_submitted(
+        referrer=personas.referrer,
+        people=[
+            {
+                "role": "person_at_risk",
+                "given_name": "Jay",
+                "family_name": "Okafor",
+                "aliases": ["J-Man"],
+                "age_estimate": 15,
+            },
+            {
+                "role": "suspected_exploiter",
+                "identity_unknown": True,
+                "description": "Older man with a red moped",
+            },
+        ],
+    )
+    jay = ReferralSubject.objects.get(referral=referral, given_name="Jay").person
+    assert jay is not None and referral.address is not None
+    person_url = reverse("people:detail", args=[jay.pk])
+    address_url = reverse("places:detail", args=[referral.address.pk])
+
+    # Awaiting triage: the hub's triage team sees Jay and the address through the referral.
+    owner = client_for("owner")
+    page = owner.get(person_url).content.decode()
+    assert referral.reference in page and "J-Man" in page
+    assert owner.get(address_url).status_code == 200
+    for name in ("referrer", "partner", "outsider", "auditor", "admin"):
+        assert client_for(name).get(person_url).status_code == 404, name
+        assert client_for(name).get(address_url).status_code == 404, name
+
+    # Accepted: a case led by the hub, Jay a person at risk in it.
+    case = referral_accepted(actor=personas.owner, referral=referral)
+    response = owner.get(person_url)
+    links = response.context["profile"].cases
+    assert [(link.case, link.roles) for link in links] == [(case, ["person_at_risk"])]
+    assert [k.agency for k in response.context["profile"].known_to] == [personas.hub]
+    address = owner.get(address_url)
+    assert [link.case for link in address.context["profile"].cases] == [case]
+    names = {link.person.display_name for link in address.context["profile"].people}
+    assert names == {"Jay Okafor", "Unknown person"}
+    # The referrer still sees only their referral's status, never these pages.
+    assert client_for("referrer").get(person_url).status_code == 404
