@@ -256,16 +256,14 @@ def referral_create_from_body(*, actor: Any, data: dict[str, Any]) -> Referral:
                 return _messages(exc, rename)
             return {}
 
-        errors.update(
-            attempt(
-                lambda: services.referral_details_update(
-                    actor=actor,
-                    referral=referral,
-                    phone=data.get("referrer_phone", actor.phone),
-                    job_title=data.get("referrer_job_title", actor.job_title),
-                ),
-                {"phone": "referrer_phone", "job_title": "referrer_job_title"},
-            )
+        errors |= attempt(
+            lambda: services.referral_details_update(
+                actor=actor,
+                referral=referral,
+                phone=data.get("referrer_phone", actor.phone),
+                job_title=data.get("referrer_job_title", actor.job_title),
+            ),
+            {"phone": "referrer_phone", "job_title": "referrer_job_title"},
         )
         subject_errors = [
             attempt(
@@ -282,38 +280,32 @@ def referral_create_from_body(*, actor: Any, data: dict[str, Any]) -> Referral:
         )
         if address_errors:
             errors["address"] = address_errors
-        errors.update(
-            attempt(
-                lambda: services.referral_concerns_update(
-                    actor=actor,
-                    referral=referral,
-                    concern_types=data["concern_types"],
-                    indicators=data["indicators"],
-                    signs_text=data["signs_text"],
-                )
+        errors |= attempt(
+            lambda: services.referral_concerns_update(
+                actor=actor,
+                referral=referral,
+                concern_types=data["concern_types"],
+                indicators=data["indicators"],
+                signs_text=data["signs_text"],
             )
         )
-        errors.update(
-            attempt(
-                lambda: services.referral_urgency_update(
-                    actor=actor, referral=referral, urgency=data["urgency"]
-                )
+        errors |= attempt(
+            lambda: services.referral_urgency_update(
+                actor=actor, referral=referral, urgency=data["urgency"]
             )
         )
-        errors.update(
-            attempt(
-                lambda: services.referral_consent_update(
-                    actor=actor,
-                    referral=referral,
-                    lawful_basis=data["lawful_basis"],
-                    consent=data["consent"],
-                    consent_reason=data["consent_reason"],
-                    consent_notes=data["consent_notes"],
-                )
+        errors |= attempt(
+            lambda: services.referral_consent_update(
+                actor=actor,
+                referral=referral,
+                lawful_basis=data["lawful_basis"],
+                consent=data["consent"],
+                consent_reason=data["consent_reason"],
+                consent_notes=data["consent_notes"],
             )
         )
         if not errors:
-            errors.update(attempt(lambda: services.referral_submit(actor=actor, referral=referral)))
+            errors |= attempt(lambda: services.referral_submit(actor=actor, referral=referral))
         if errors:
             raise _Invalid(errors)
     return referral

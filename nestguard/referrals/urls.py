@@ -4,7 +4,7 @@ from nestguard.referrals import triage_views, views
 
 app_name = "referrals"
 urlpatterns = [
-    path("", views.mine, name="mine"),
+    path("mine/", views.mine, name="mine"),
     path("start/", views.start, name="start"),
     path("triage/", triage_views.queue, name="triage_queue"),
     path("<uuid:pk>/", triage_views.detail, name="detail"),
