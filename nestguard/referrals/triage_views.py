@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nestguard.access.rules import TRIAGE, access_rule, signed_in_user
 from nestguard.access.selectors import visible_cases
+from nestguard.cases.models import CaseStatus
 from nestguard.core.calendar import working_days_between
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
@@ -139,7 +140,25 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 return _decided(request, referral)
-    return render(request, "referrals/triage.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "referrals/triage.html",
+        {"referral": referral, "form": form, "candidates": _merge_candidates(user, referral)},
+    )
+
+
+def _merge_candidates(user: Any, referral: Referral) -> list[Any]:
+    """Open cases the user can see at the referral's address: the likely merges."""
+    if referral.address_id is None:
+        return []
+    return list(
+        visible_cases(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(addresses__address_id=referral.address_id)
+        .distinct()
+        .order_by("-opened_at")
+        .values_list("reference", flat=True)[:5]
+    )
 
 
 def _decided(request: HttpRequest, referral: Referral) -> HttpResponse:

@@ -163,6 +163,8 @@ def test_merge_by_case_reference(personas, client_for) -> None:
     first.refresh_from_db()
     second = submitted(personas.referrer)
     owner = client_for("owner")
+    form = owner.get(url("triage", second)).content.decode()
+    assert f"Open cases you can see at this address: {first.case.reference}" in form
     response = owner.post(
         url("triage", second), {"decision": "merge", "case_reference": "CASE-999999"}
     )
