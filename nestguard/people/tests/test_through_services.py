@@ -56,3 +56,35 @@ def test_referral_then_case_on_the_person_and_address_pages(personas, client_for
     assert names == {"Jay Okafor", "Unknown person"}
     # The referrer still sees only their referral's status, never these pages.
     assert client_for("referrer").get(person_url).status_code == 404
+
+
+def test_case_services_team_and_second_role(personas, client_for):  # type: ignore[no-untyped-def]
+    """The case services: police join the team (so the partner sees Jay) and Jay is also
+    named as a suspected exploiter in the same case; both roles show with the case."""
+    from nestguard.cases.services import work
+
+    referral = referral_submitted(
+        referrer=personas.referrer,
+        people=[
+            {"role": "victim", "given_name": "Jay", "family_name": "Okafor", "age_estimate": 17}
+        ],
+    )
+    jay = ReferralSubject.objects.get(referral=referral).person
+    assert jay is not None
+    case = referral_accepted(actor=personas.owner, referral=referral)
+    person_url = reverse("people:detail", args=[jay.pk])
+    assert client_for("partner").get(person_url).status_code == 404
+
+    work.case_team_add_agency(actor=personas.owner, case=case, agency=personas.police)
+    work.case_subject_add(actor=personas.owner, case=case, person=jay, role="suspected_exploiter")
+
+    response = client_for("partner").get(person_url)
+    assert response.status_code == 200
+    [link] = response.context["profile"].cases
+    assert (link.case, link.roles) == (case, ["victim", "suspected_exploiter"])
+    page = response.content.decode()
+    assert "Victim" in page and "Suspected exploiter" in page
+    known = {k.agency: k.cases for k in response.context["profile"].known_to}
+    assert known == {personas.hub: [case], personas.police: [case]}
+    # The outsider, whose agency has no agreement, still sees nothing.
+    assert client_for("outsider").get(person_url).status_code == 404
