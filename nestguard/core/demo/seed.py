@@ -1,0 +1,193 @@
+"""Loading the demo borough: the partnership through its services, the history in bulk.
+
+Writing three years of history row by row through the services would take hours at load-test
+scale and would claim that made-up users did made-up things at made-up times. So, as
+docs/decisions/0005-demo-seeding-in-bulk.md records, the historical rows are built in memory
+and written with bulk_create in batched transactions, followed by ONE `demo.seed` audit event
+with the counts. Agencies, users and sharing agreements go through their services.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from nestguard.accounts.models import Agency
+from nestguard.audit.services import audit_record
+from nestguard.core.calendar import UK
+from nestguard.core.demo.borough import build_addresses
+from nestguard.core.demo.bulk import bulk_insert
+from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
+from nestguard.core.demo.instruments import load_instruments
+from nestguard.core.demo.partnership import create_partnership
+from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
+from nestguard.core.models import next_values
+from nestguard.places.models import Address
+from nestguard.referrals.models import TriageRoute
+
+PRODUCTION_SETTINGS = "nestguard.settings.production"
+PROFILE_PATH = Path(__file__).parent / "data" / "profile.json"
+DEFAULT_SEED = 2026
+CASES_PER_CHUNK = 1000
+
+
+class ProductionRefused(ImproperlyConfigured):
+    pass
+
+
+def refuse_production() -> None:
+    """The demo borough never goes into a production database."""
+    modules = {
+        str(getattr(settings, "SETTINGS_MODULE", "") or ""),
+        os.environ.get("DJANGO_SETTINGS_MODULE", ""),
+    }
+    if any(m == PRODUCTION_SETTINGS or m.startswith(PRODUCTION_SETTINGS + ".") for m in modules):
+        raise ProductionRefused("seed_demo refuses to run with production settings")
+
+
+def load_profile() -> dict[str, Any]:
+    profile: dict[str, Any] = json.loads(PROFILE_PATH.read_text(encoding="utf-8"))
+    return profile
+
+
+@dataclass
+class SeedResult:
+    scale: float
+    seed: int
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    instruments: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _write(rows: Rows, counts: dict[str, int], batch_size: int) -> None:
+    with transaction.atomic():
+        for name, model in ROW_MODELS:
+            written = bulk_insert(model, getattr(rows, name), batch_size)
+            counts[name] = counts.get(name, 0) + written
+
+
+def seed_borough(
+    *,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    actor: Any = None,
+    now: datetime | None = None,
+    batch_size: int = 2000,
+    progress: Callable[[str], None] | None = None,
+) -> SeedResult:
+    """Load the synthetic borough of Northbrook into an empty database."""
+    refuse_production()
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    started = time.monotonic()
+    say = progress or (lambda message: None)
+    profile = load_profile()
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    today = now.astimezone(UK).date()
+    result = SeedResult(scale=scale, seed=seed)
+    counts = result.counts
+
+    with transaction.atomic():
+        partnership = create_partnership(actor=actor, today=today)
+        routes = [
+            TriageRoute(concern_type=code, agency=partnership.agencies["csc"])
+            for code in ("cce", "cse")
+        ]
+        TriageRoute.objects.bulk_create(routes)
+    counts.update(agencies=len(partnership.agencies), users=len(partnership.users))
+    counts.update(sharing_agreements=partnership.agreements, triage_routes=len(routes))
+    say(f"Partnership: {len(partnership.agencies)} agencies, {len(partnership.users)} users")
+
+    borough, batches = build_addresses(
+        rng,
+        count=max(200, round(profile["addresses_per_scale"] * scale)),
+        profile=profile,
+        batch_size=batch_size,
+    )
+    for batch in batches:
+        with transaction.atomic():
+            bulk_insert(Address, batch, batch_size)
+        counts["addresses"] = counts.get("addresses", 0) + len(batch)
+    counts["streets"] = borough.streets
+    say(
+        f"Borough: {len(borough.wards)} wards, {borough.streets} streets, "
+        f"{counts['addresses']} addresses"
+    )
+
+    timeline = Timeline(rng, now, int(profile["years"]))
+    case_plans = plan_cases(
+        rng, timeline, profile, max(5, round(profile["cases_per_scale"] * scale))
+    )
+    other_plans = plan_other_referrals(rng, timeline, profile, len(case_plans))
+    other_plans.sort(key=lambda p: p.submitted_at)
+    case_numbers = next_values("case", len(case_plans))
+    for plan, number in zip(case_plans, case_numbers, strict=True):
+        plan.number = number
+    referral_total = len(case_plans) + sum(len(p.merged) for p in case_plans) + len(other_plans)
+    first_referral = next_values("referral", referral_total).start
+    number_referrals(case_plans, other_plans, first_referral)
+
+    instruments = load_instruments()
+    result.instruments = sorted(f"{i.code} v{i.version}" for i in instruments.values())
+    builder = HistoryBuilder(
+        rng=rng,
+        profile=profile,
+        partnership=partnership,
+        borough=borough,
+        instruments=instruments,
+        now=now,
+    )
+    done = 0
+    for chunk in _chunks(case_plans, CASES_PER_CHUNK):
+        for case_plan in chunk:
+            builder.build_case(case_plan)
+        _write(builder.take(), counts, batch_size)
+        done += len(chunk)
+        say(f"Cases: {done} of {len(case_plans)}")
+    for other_chunk in _chunks(other_plans, CASES_PER_CHUNK * 2):
+        for referral_plan in other_chunk:
+            builder.build_other_referral(referral_plan)
+        _write(builder.take(), counts, batch_size)
+    result.seconds = time.monotonic() - started
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="demo.seed",
+            object_type="borough",
+            object_label="Northbrook (synthetic demo borough)",
+            details={
+                "scale": scale,
+                "seed": seed,
+                "counts": dict(counts),
+                "instruments": result.instruments,
+                "hub": str(partnership.agencies["hub"].id),
+            },
+        )
+    return result
+
+
+def borough_exists() -> bool:
+    """Does the database already hold agencies (a seeded demo, or a real partnership)?"""
+    return Agency.objects.exists()
