@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -73,7 +73,13 @@ class AddressListAPIView(NestguardAPIView):
     @extend_schema(
         operation_id="addresses_list",
         summary="Addresses in the register at a postcode",
-        parameters=[AddressQuerySerializer],
+        parameters=[
+            AddressQuerySerializer,
+            OpenApiParameter(
+                "limit", int, description="Addresses per page (default 50, at most 200)"
+            ),
+            OpenApiParameter("offset", int, description="How many addresses to skip"),
+        ],
         responses={
             200: AddressPageSerializer,
             400: OpenApiResponse(description='A missing or invalid postcode: {"postcode": [...]}'),
