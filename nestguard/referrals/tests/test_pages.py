@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -461,3 +464,70 @@ def test_queue_is_paginated(personas, client_for) -> None:
     assert "26 referrals awaiting triage" in first and 'rel="next"' in first
     second = client.get(url("triage_queue") + "?page=2").content.decode()
     assert 'rel="prev"' in second
+
+
+# ---------------------------------------------------------------------------------------------
+# Page structure the browser checks rely on: one h1, unique ids, no inline style or script
+
+
+def _structure_problems(html: str) -> list[str]:
+    problems = []
+    if html.count("<h1") != 1:
+        problems.append(f"{html.count('<h1')} h1 elements")
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    problems += [f"duplicate id {i}" for i, n in ids.items() if n > 1]
+    if re.search(r"\sstyle=", html):
+        problems.append("inline style attribute")
+    if re.search(r"<script(?![^>]*\ssrc=)", html):
+        problems.append("inline script")
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    for before, after in itertools.pairwise(levels):
+        if after > before + 1:
+            problems.append(f"heading level skips from h{before} to h{after}")
+    return problems
+
+
+def test_every_page_has_one_h1_unique_ids_and_no_inline_code(personas, client_for) -> None:
+    referrer, owner = client_for("referrer"), client_for("owner")
+    draft = complete_draft(personas.referrer)
+    subject = draft.subjects.get()
+    sent = submitted(personas.referrer)
+    decided = submitted(personas.referrer)
+    services.referral_triage(
+        actor=personas.owner,
+        referral=decided,
+        decision="decline",
+        reason_code="duplicate",
+        reason="Already with us",
+    )
+    pages = [
+        (referrer, "get", url("start"), {}),
+        (referrer, "get", url("mine"), {}),
+        (referrer, "get", url("task_list", draft), {}),
+        (referrer, "get", url("check", draft), {}),
+        (referrer, "get", url("people", draft), {}),
+        (referrer, "get", url("person_change", draft, subject_pk=subject.pk), {}),
+        (referrer, "get", url("person_remove", draft, subject_pk=subject.pk), {}),
+        (referrer, "get", url("confirmation", sent), {}),
+        (referrer, "get", url("status", sent), {}),
+        (referrer, "get", url("status", decided), {}),
+        (owner, "get", url("triage_queue"), {}),
+        (owner, "get", url("detail", sent), {}),
+        (owner, "get", url("detail", decided), {}),
+        (owner, "get", url("triage", sent), {}),
+        (owner, "post", url("triage", sent), {"decision": "merge"}),
+        (owner, "post", url("triage", sent), {"decision": "decline"}),
+    ]
+    for page, data, _ in [(p, d, m) for p, d, m in SECTION_ERRORS]:
+        pages.append((referrer, "get", url(page, draft), {}))
+        pages.append((referrer, "post", url(page, draft), data))
+    pages.append((referrer, "get", url("signs", draft), {}))
+    pages.append((referrer, "post", url("signs", draft), {}))
+    failures = []
+    for client, method, path, data in pages:
+        response = getattr(client, method)(path, data)
+        assert response.status_code == 200, (path, response.status_code)
+        failures += [
+            f"{method} {path}: {p}" for p in _structure_problems(response.content.decode())
+        ]
+    assert not failures, "\n".join(failures)
