@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nestguard.risk import views
 
 app_name = "risk"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("cases/<uuid:pk>/assess/", views.assess, name="assess"),
+    path("assessments/<uuid:pk>/", views.assessment, name="assessment"),
+]

@@ -1,0 +1,189 @@
+"""Closing a case with coded outcomes and a resolution, and reopening it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nestguard.audit.services import audit_record
+from nestguard.cases import rules
+from nestguard.cases.models import (
+    Case,
+    CaseStatus,
+    Intervention,
+    InterventionStatus,
+    intervention_types,
+    resolutions,
+)
+from nestguard.cases.models import outcomes as outcome_list
+from nestguard.cases.services.chronology import chronology_event
+from nestguard.cases.services.common import REASON_MAX, SUMMARY_MAX, require, text_field
+from nestguard.cases.services.interventions import open_interventions
+
+CLOSE_DENIED = "Only the lead agency's caseworkers and the case team can close this case"
+
+
+def _locked(case: Case) -> Case:
+    """The case as stored now, locked for this transaction (PostgreSQL; SQLite serialises)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def case_close(
+    *,
+    actor: Any,
+    case: Case,
+    outcomes: list[str],
+    resolution: str,
+    summary: str,
+    cancel_open_interventions: bool = False,
+) -> Case:
+    """Close with at least one outcome (the Stockport outcome table and more), a resolution
+    (positively resolved, declined and passed to ASB, or not resolved) and a closing summary.
+
+    Every intervention must be completed or cancelled first: closing refuses and names those
+    still open, unless `cancel_open_interventions` says to cancel them as part of closing
+    (each cancellation is recorded in the chronology and the audit trail)."""
+    require(rules.can_close_case, actor, case, CLOSE_DENIED)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(
+            {"case": f"Case {case.reference} was already closed on {case.closed_at:%-d %B %Y}"}
+        )
+    errors: dict[str, str] = {}
+    chosen: list[str] = []
+    known = outcome_list()
+    if not isinstance(outcomes, list | tuple) or not outcomes:
+        errors["outcomes"] = "Choose at least one outcome"
+    else:
+        for code in outcomes:
+            if not isinstance(code, str) or code not in known:
+                errors["outcomes"] = f"{str(code)[:40]!r} is not an outcome"
+                break
+            if code not in chosen:
+                chosen.append(code)
+    if not isinstance(resolution, str) or resolution not in resolutions():
+        errors["resolution"] = "Choose how the case was resolved"
+    cleaned = text_field(
+        errors, "summary", summary, label="Closing summary", max_length=SUMMARY_MAX,
+        required=True, missing="Enter a closing summary",
+    )  # fmt: skip
+    still_open = open_interventions(case)
+    if still_open and not cancel_open_interventions:
+        listed = "; ".join(
+            f"{intervention_types().label(i.type)} (owner {i.owner})" for i in still_open
+        )
+        which = "this intervention" if len(still_open) == 1 else f"these {len(still_open)}"
+        errors["interventions"] = f"Complete or cancel {which} before closing: {listed}"
+
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked(case)
+        if current.status == CaseStatus.CLOSED:
+            raise ValidationError({"case": f"Case {case.reference} is already closed"})
+        now = timezone.now()
+        for intervention in still_open:
+            _cancel_for_closing(actor=actor, case=case, intervention=intervention)
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        case.outcomes = chosen
+        case.resolution = resolution
+        case.closing_summary = cleaned
+        case.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "outcomes",
+                "resolution",
+                "closing_summary",
+                "updated_at",
+            ]
+        )
+        labels = ", ".join(known.label(c) for c in chosen)
+        chronology_event(
+            case=case,
+            text=f"Case closed by {actor}: {resolutions().label(resolution)}. Outcomes: {labels}",
+            actor=actor,
+            occurred_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="case.close",
+            obj=case,
+            details={
+                "outcomes": chosen,
+                "resolution": resolution,
+                "interventions_cancelled": len(still_open),
+            },
+        )
+    return case
+
+
+def _cancel_for_closing(*, actor: Any, case: Case, intervention: Intervention) -> None:
+    previous = intervention.status
+    intervention.status = InterventionStatus.CANCELLED
+    intervention.save(update_fields=["status", "updated_at"])
+    label = intervention_types().label(intervention.type)
+    chronology_event(
+        case=case,
+        text=f"Intervention {label}: cancelled as the case closed (was "
+        f"{InterventionStatus(previous).label.lower()}), by {actor}",
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="intervention.update",
+        obj=intervention,
+        object_label=f"{case.reference}: {label}",
+        details={"case": case.reference, "from": previous, "to": "cancelled", "why": "case_close"},
+    )
+
+
+def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
+    """Reopen a closed case, saying why. The earlier outcome stays in the chronology."""
+    require(rules.can_edit_case, actor, case, "Only the lead agency and the case team can reopen")
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError({"case": f"Case {case.reference} is not closed"})
+    errors: dict[str, str] = {}
+    cleaned = text_field(
+        errors, "reason", reason, label="Reason", max_length=REASON_MAX, required=True,
+        missing="Enter the reason for reopening the case",
+    )  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked(case)
+        if current.status != CaseStatus.CLOSED:
+            raise ValidationError({"case": f"Case {case.reference} is not closed"})
+        previous = {
+            "outcomes": list(case.outcomes),
+            "resolution": case.resolution,
+            "closed_at": case.closed_at.isoformat() if case.closed_at else "",
+        }
+        case.status = CaseStatus.OPEN
+        case.closed_at = None
+        case.outcomes = []
+        case.resolution = ""
+        case.closing_summary = ""
+        case.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "outcomes",
+                "resolution",
+                "closing_summary",
+                "updated_at",
+            ]
+        )
+        chronology_event(
+            case=case,
+            text=(
+                f"Case reopened by {actor}: {cleaned}. It had been closed as "
+                f"{resolutions().label(previous['resolution']).lower()}"
+            ),
+            actor=actor,
+        )
+        audit_record(actor=actor, action="case.reopen", obj=case, details={"previous": previous})
+    return case
