@@ -26,6 +26,8 @@ ORIGIN_EASTING = 401_000
 ORIGIN_NORTHING = 396_000
 CELL_METRES = 2_000
 GRID_COLUMNS = 5
+STREET_METRES = (120, 450)
+STREET_MARGIN = STREET_METRES[1] // 2 + 30
 # UPRNs are up to 12 digits; the demo's start at 77 000 000 0001.
 UPRN_BASE = 770_000_000_000
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -134,10 +136,11 @@ def build_addresses(
                 tenure_main = _weighted(rng, shares)
                 block = tenure_main in SOCIAL and rng.random() < 0.4
                 block_name = f"{rng.choice(names.STREET_STEMS)} {rng.choice(names.BLOCK_SUFFIXES)}"
-                start_e = cell_e + rng.uniform(150, CELL_METRES - 150)
-                start_n = cell_n + rng.uniform(150, CELL_METRES - 150)
+                # The street's middle, far enough inside the cell for the whole street.
+                mid_e = cell_e + rng.uniform(STREET_MARGIN, CELL_METRES - STREET_MARGIN)
+                mid_n = cell_n + rng.uniform(STREET_MARGIN, CELL_METRES - STREET_MARGIN)
                 angle = rng.uniform(0, math.pi)
-                length = rng.uniform(120, 450)
+                length = rng.uniform(*STREET_METRES)
                 postcode = postcodes.new(_ward_district(ward))
                 for house in range(size):
                     if house and house % 14 == 0:
@@ -149,8 +152,8 @@ def build_addresses(
                     else:
                         line1, line2 = f"{house + 1} {street}", ""
                         step = house / max(1, size - 1)
-                    e = start_e + math.cos(angle) * length * step + rng.uniform(-8, 8)
-                    n = start_n + math.sin(angle) * length * step + rng.uniform(-8, 8)
+                    e = mid_e + math.cos(angle) * length * (step - 0.5) + rng.uniform(-8, 8)
+                    n = mid_n + math.sin(angle) * length * (step - 0.5) + rng.uniform(-8, 8)
                     ref = AddressRef(
                         id=uuid.UUID(int=rng.getrandbits(128), version=4),
                         line1=line1,
