@@ -1,0 +1,417 @@
+"""The access truth table: for every page and API endpoint, what each persona gets.
+
+This table IS the permission specification (docs/decisions/0002-access-model.md). The world
+behind it, made through the services as users make it:
+
+- a referral by the referrer (a teacher) routed to the hub, accepted by the owner, which
+  opened a case led by the hub with the police (the partner's agency) on its team, with its
+  person and address, a risk assessment and an intervention;
+- a second referral by the referrer, still waiting for triage;
+- a third, the referrer's unfinished draft.
+
+Statuses: 200 the page; 302 a redirect (named where it matters); 403 the persona's roles do
+not reach the page (its existence is no secret); 404 a record outside what the persona may
+see, exactly as one that does not exist; 400 an API POST with an empty body that got past
+the gate and failed validation. A URL pattern without a row fails `test_every_url_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import Personas, sign_in
+from nestguard.accounts.services import api_token_create
+from nestguard.cases.models import Case
+from nestguard.cases.services.interventions import intervention_add
+from nestguard.cases.services.work import case_team_add_agency
+from nestguard.referrals import services as referrals
+from nestguard.referrals.models import Referral
+from nestguard.risk.loader import get_instrument
+from nestguard.risk.services import assessment_record
+from tests.urlmap import endpoints
+
+PERSONAS = ("owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin")
+
+
+@dataclass
+class World:
+    personas: Personas
+    referral: Referral  # accepted: it became the case
+    pending: Referral  # submitted, waiting for triage
+    draft: Referral  # the referrer's unfinished draft
+    case: Case
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def _referral(actor: Any, *, family_name: str, submit: bool) -> Referral:
+    referral = referrals.referral_start(actor=actor)
+    referrals.referral_details_update(
+        actor=actor, referral=referral, phone="01632 960 001", job_title="Safeguarding lead"
+    )
+    referrals.referral_subject_add(
+        actor=actor,
+        referral=referral,
+        role="victim",
+        given_name="Robin",
+        family_name=family_name,
+        date_of_birth=dt.date(1962, 5, 17),
+    )
+    referrals.referral_address_update(
+        actor=actor, referral=referral, line1="21 Testing Street", town="Northbrook",
+        postcode="NB1 2AB",
+    )  # fmt: skip
+    referrals.referral_concerns_update(
+        actor=actor,
+        referral=referral,
+        concern_types=["cuckooing"],
+        indicators=["unfamiliar_visitors"],
+        signs_text="Visitors at all hours.",
+    )
+    referrals.referral_urgency_update(actor=actor, referral=referral, urgency="medium")
+    referrals.referral_consent_update(
+        actor=actor,
+        referral=referral,
+        lawful_basis="safeguarding_sch1_para18",
+        consent="not_sought",
+        consent_reason="would_prejudice",
+    )
+    referral.refresh_from_db()
+    if submit:
+        referral = referrals.referral_submit(actor=actor, referral=referral)
+    return referral
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    owner, referrer = personas.owner, personas.referrer
+    accepted = _referral(referrer, family_name="Casesubject", submit=True)
+    accepted = referrals.referral_triage(
+        actor=owner, referral=accepted, decision="accept", reason="Clear signs of cuckooing"
+    )
+    accepted.refresh_from_db()
+    case = Case.objects.get(pk=accepted.case_id)
+    case_team_add_agency(actor=owner, case=case, agency=personas.police)
+    pending = _referral(referrer, family_name="Pendingsubject", submit=True)
+    draft = _referral(referrer, family_name="Draftsubject", submit=False)
+    tool = get_instrument("cuckooing_adult")
+    assert tool is not None
+    assessment = assessment_record(
+        actor=owner,
+        case=case,
+        instrument=tool,
+        stage="initial",
+        answers={item.code: item.options[1].code for item in tool.items},
+    )
+    intervention = intervention_add(
+        actor=owner,
+        case=case,
+        type="safety_plan",
+        owner=owner,
+        starts_on=timezone.localdate(),
+    )
+    world = World(personas=personas, referral=accepted, pending=pending, draft=draft, case=case)
+    world.ids = {
+        "case": case.pk,
+        "referral": accepted.pk,
+        "pending": pending.pk,
+        "draft": draft.pk,
+        "draft_subject": draft.subjects.get().pk,
+        "person": case.subjects.first().person_id,  # type: ignore[union-attr]
+        "address": case.addresses.first().address_id,  # type: ignore[union-attr]
+        "assessment": assessment.pk,
+        "intervention": intervention.pk,
+        "owner": owner.pk,
+        "police": personas.police.pk,
+    }
+    return world
+
+
+def expect(
+    owner: int,
+    supervisor: int,
+    partner: int,
+    outsider: int,
+    referrer: int,
+    auditor: int,
+    admin: int,
+) -> dict[str, int]:
+    return dict(
+        zip(PERSONAS, (owner, supervisor, partner, outsider, referrer, auditor, admin), strict=True)
+    )
+
+
+EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
+REFERRERS = expect(200, 200, 200, 200, 200, 403, 403)  # referrer, caseworker, supervisor roles
+CASEWORKERS = expect(200, 200, 200, 200, 403, 403, 403)  # any caseworker or supervisor
+# A record of the referrer's own (draft or sent): nobody else's, even with the right roles.
+REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403)
+# The case led by the hub, police on its team: the hub edits, the police see, others 404.
+CASE_READ = expect(200, 200, 200, 404, 403, 403, 403)
+CASE_CONTRIBUTE = CASE_READ  # notes and one's own interventions: partners too
+CASE_EDIT = expect(200, 200, 403, 404, 403, 403, 403)  # team, lead, status, assess, close
+TRIAGE_TEAM = expect(200, 200, 404, 404, 403, 403, 403)  # routed to the hub only
+# A person or an address page: for whoever sees a case or a triage referral there; the
+# signed-in rule lets everyone ask, and those who see nothing there get 404.
+ON_RECORD = expect(200, 200, 200, 404, 404, 404, 404)
+ADMIN_ONLY = expect(403, 403, 403, 403, 403, 403, 200)
+AUDITOR_ONLY = expect(403, 403, 403, 403, 403, 200, 403)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    expected: dict[str, int]
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda ids: {}
+    method: str = "GET"
+    query: str = ""
+    label: str = ""
+    # For POST: the body a persona sends (a valid one: what stops them is access, not input).
+    body: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}{' ' + self.label if self.label else ''}"
+
+    def path(self, ids: dict[str, Any]) -> str:
+        return reverse(self.name, kwargs=self.kwargs(ids)) + self.query
+
+
+def case(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": ids["case"]}
+
+
+def draft(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": ids["draft"]}
+
+
+REFERRAL = {
+    "referrer_phone": "01632 960 123",
+    "referrer_job_title": "Safeguarding lead",
+    "subjects": [
+        {"role": "victim", "given_name": "Morgan", "family_name": "Apitest",
+         "date_of_birth": "1958-06-14"},
+    ],
+    "address": {"line1": "27 Example Road", "town": "Northbrook", "postcode": "NB1 3CD"},
+    "concern_types": ["cuckooing"],
+    "indicators": ["unfamiliar_visitors"],
+    "signs_text": "Visitors at all hours.",
+    "urgency": "medium",
+    "lawful_basis": "safeguarding_sch1_para18",
+    "consent": "not_sought",
+    "consent_reason": "would_prejudice",
+}  # fmt: skip
+
+
+def _assessment() -> dict[str, Any]:
+    tool = get_instrument("cuckooing_adult")
+    assert tool is not None
+    answers = {item.code: item.options[1].code for item in tool.items}
+    return {"instrument": tool.code, "stage": "review", "answers": answers}
+
+
+ASSESSMENT = _assessment()
+
+
+TABLE: list[Row] = [
+    # Anyone, signed in or not
+    Row("core:health", EVERYONE),
+    Row("core:accessibility", EVERYONE),
+    Row("core:home", EVERYONE),
+    # Signing in: a fully signed-in user sees the forms again, or is sent on
+    Row("accounts:sign_in", EVERYONE),
+    Row("accounts:verify", EVERYONE),
+    Row("accounts:enrol", expect(302, 302, 302, 302, 302, 302, 302), label="(has a device)"),
+    Row("accounts:sign_out", EVERYONE),
+    # Administration and audit
+    Row("accounts:partnership", ADMIN_ONLY),
+    Row("accounts:agreement_new", ADMIN_ONLY),
+    Row("audit:search", AUDITOR_ONLY),
+    # Making a referral: the referrer's own drafts and status
+    Row("referrals:mine", REFERRERS),
+    Row("referrals:start", REFERRERS),
+    Row("referrals:task_list", REFERRER_ONLY, draft),
+    Row("referrals:your_details", REFERRER_ONLY, draft),
+    Row("referrals:people", REFERRER_ONLY, draft),
+    Row("referrals:person_add", REFERRER_ONLY, draft),
+    Row(
+        "referrals:person_change",
+        REFERRER_ONLY,
+        lambda ids: {"pk": ids["draft"], "subject_pk": ids["draft_subject"]},
+    ),
+    Row(
+        "referrals:person_remove",
+        REFERRER_ONLY,
+        lambda ids: {"pk": ids["draft"], "subject_pk": ids["draft_subject"]},
+    ),
+    Row("referrals:address", REFERRER_ONLY, draft),
+    Row("referrals:concerns", REFERRER_ONLY, draft),
+    Row("referrals:signs", REFERRER_ONLY, draft),
+    Row("referrals:urgency", REFERRER_ONLY, draft),
+    Row("referrals:consent", REFERRER_ONLY, draft),
+    Row("referrals:check", REFERRER_ONLY, draft),
+    Row("referrals:confirmation", REFERRER_ONLY, lambda ids: {"pk": ids["pending"]}),
+    Row("referrals:status", REFERRER_ONLY, lambda ids: {"pk": ids["pending"]}),
+    # Triage: the hub's queue; a referral in full for the team it was routed to
+    Row("referrals:triage_queue", CASEWORKERS),
+    Row("referrals:detail", TRIAGE_TEAM, lambda ids: {"pk": ids["pending"]}, label="(pending)"),
+    Row(
+        "referrals:detail",
+        CASE_READ,
+        lambda ids: {"pk": ids["referral"]},
+        label="(became the case)",
+    ),
+    Row("referrals:triage", TRIAGE_TEAM, lambda ids: {"pk": ids["pending"]}),
+    # Cases
+    Row("cases:list", CASEWORKERS),
+    Row("cases:create", CASEWORKERS),
+    Row("cases:detail", CASE_READ, case),
+    Row("cases:note_add", CASE_CONTRIBUTE, case),
+    Row("cases:team_add_user", CASE_EDIT, case),
+    Row(
+        "cases:team_remove_user",
+        CASE_EDIT,
+        lambda ids: {"pk": ids["case"], "user_pk": ids["owner"]},
+    ),
+    Row("cases:team_add_agency", CASE_EDIT, case),
+    Row(
+        "cases:team_remove_agency",
+        CASE_EDIT,
+        lambda ids: {"pk": ids["case"], "agency_pk": ids["police"]},
+    ),
+    Row("cases:subject_new", CASE_EDIT, case),
+    Row("cases:subject_add", CASE_EDIT, case),
+    Row("cases:lead_change", CASE_EDIT, case),
+    Row("cases:status_change", CASE_EDIT, case),
+    Row("cases:intervention_add", CASE_CONTRIBUTE, case),
+    Row(
+        "cases:intervention_update",
+        CASE_EDIT,  # the partner does not own this one (the owner does)
+        lambda ids: {"pk": ids["case"], "intervention_pk": ids["intervention"]},
+    ),
+    Row("cases:close", CASE_EDIT, case),
+    Row("cases:reopen", CASE_EDIT, case),
+    Row("risk:assess", CASE_EDIT, case),
+    Row("risk:assessment", CASE_READ, lambda ids: {"pk": ids["assessment"]}),
+    # People and places
+    Row(
+        "people:detail",
+        ON_RECORD,
+        lambda ids: {"pk": ids["person"]},
+    ),
+    Row("places:search", EVERYONE, query="?postcode=NB1+2AB"),
+    Row("places:detail", ON_RECORD, lambda ids: {"pk": ids["address"]}),
+    # The API, with a token per persona
+    Row("api:schema", EVERYONE),
+    Row("api:referral_list", REFERRERS),
+    Row(
+        "api:referral_list",
+        REFERRERS | {p: 201 for p in ("owner", "supervisor", "partner", "outsider", "referrer")},
+        method="POST",
+        body=lambda ids, user: REFERRAL,
+    ),
+    Row("api:referral_detail", TRIAGE_TEAM | {"referrer": 200}, lambda ids: {"pk": ids["pending"]}),
+    Row(
+        "api:referral_triage",
+        expect(200, 200, 404, 404, 403, 403, 403),
+        lambda ids: {"pk": ids["pending"]},
+        method="POST",
+        body=lambda ids, user: {"decision": "accept", "reason": "Clear signs of cuckooing"},
+    ),
+    Row(
+        "api:person_detail",
+        CASE_READ,  # the API's people endpoint is for caseworkers
+        lambda ids: {"pk": ids["person"]},
+    ),
+    Row("api:address_list", EVERYONE, query="?postcode=NB1+2AB"),
+    Row("api:case_list", CASEWORKERS),
+    Row("api:case_detail", CASE_READ, case),
+    Row(
+        "api:case_assessments",
+        CASE_EDIT | {"owner": 201, "supervisor": 201},
+        case,
+        method="POST",
+        body=lambda ids, user: ASSESSMENT,
+    ),
+    Row(
+        "api:case_interventions",
+        CASE_CONTRIBUTE | {"owner": 201, "supervisor": 201, "partner": 201},
+        case,
+        method="POST",
+        body=lambda ids, user: {  # partners record interventions they own themselves
+            "type": "target_hardening",
+            "owner": user.username,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    ),
+    Row(
+        "api:case_close",
+        CASE_EDIT,
+        case,
+        method="POST",
+        body=lambda ids, user: {
+            "outcomes": ["target_hardening_wraparound"],
+            "resolution": "positively_resolved",
+            "summary": "Locks changed; the visitors have stopped.",
+            "cancel_open_interventions": True,
+        },
+    ),
+]
+
+
+def test_every_url_has_a_row() -> None:
+    in_map = {e.name for e in endpoints()}
+    in_table = {row.name for row in TABLE}
+    missing, stale = sorted(in_map - in_table), sorted(in_table - in_map)
+    assert not missing, f"pages and endpoints with no row in TABLE: {missing}"
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+def test_every_persona_has_a_column() -> None:
+    for row in TABLE:
+        assert tuple(row.expected) == PERSONAS, row.id
+
+
+def _request(row: Row, world: World, persona: str) -> int:
+    user = world.personas.all()[persona]
+    path = row.path(world.ids)
+    body = row.body(world.ids, user) if row.body else {}
+    if row.name.startswith("api:"):
+        _, token = api_token_create(actor=None, user=user, name="truth table")
+        client = Client(headers={"Authorization": f"Bearer {token}"})
+        if row.method == "POST":
+            return client.post(path, body, content_type="application/json").status_code
+        return client.get(path).status_code
+    client = sign_in(Client(), user)
+    if row.method == "POST":
+        return client.post(path, body).status_code
+    return client.get(path).status_code
+
+
+def _request_and_undo(row: Row, world: World, persona: str) -> int:
+    """A POST that succeeds changes the world; roll it back so the next persona meets the
+    same one. (A savepoint rollback, not a delete: the audit table's triggers allow it.)"""
+    if row.method == "GET":
+        return _request(row, world, persona)
+    with transaction.atomic():
+        status = _request(row, world, persona)
+        transaction.set_rollback(True)
+    return status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_access(row: Row, world: World) -> None:
+    got = {persona: _request_and_undo(row, world, persona) for persona in PERSONAS}
+    wrong = {p: (row.expected[p], got[p]) for p in PERSONAS if got[p] != row.expected[p]}
+    assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
+        f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
+    )
