@@ -1,0 +1,466 @@
+"""Web benchmark: seed a fresh demo borough, serve it with gunicorn, drive it over HTTP.
+
+    .venv/bin/python bench/web.py [--scale 160] [--clients 8] [--seconds 20]
+
+1. Makes a fresh SQLite file under var/bench/, migrates it and seeds the demo borough at
+   the given scale (printing how long seeding took and rows per second).
+2. Starts gunicorn on a free port of 127.0.0.1 with `nestguard.settings.bench` (DEBUG off,
+   the second factor skipped so that clients can sign in over HTTP).
+3. Signs bench users in over HTTP (CSRF token from the sign-in page), then for each endpoint
+   in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
+   list, a case page (random visible cases), the triage queue, and referral submission
+   through POST /api/v1/referrals/ with a bearer token.
+4. Prints requests, errors, throughput, p50 and p95 latency, and each as a multiple of the
+   baseline measured in the same run.
+
+It prints figures and never asserts on them: speed depends on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"  # the benchmark never talks to anything else
+BENCH_USERS = ("hub.caseworker", "hub.caseworker2", "hub.supervisor", "hub.caseworker3")
+API_USER = "housing.referrer"
+MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on every loop besides the clock
+
+
+# ---------------------------------------------------------------------------------------------
+# A small HTTP client: one keep-alive connection and a cookie jar per simulated user.
+
+
+class Client:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=sent)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                if attempt:
+                    raise
+        for raw in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(raw)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+        return response.status, data, dict(response.headers.items())
+
+    def get(self, path: str) -> tuple[int, bytes, dict[str, str]]:
+        return self.request("GET", path)
+
+    def sign_in(self, username: str, password: str) -> None:
+        status, page, _ = self.get("/sign-in/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or not match:
+            raise RuntimeError(f"sign-in page answered {status} without a CSRF token")
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": match.group(1).decode(),
+                "username": username,
+                "password": password,
+            }
+        ).encode()
+        status, _, _headers = self.request(
+            "POST",
+            "/sign-in/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{HOST}:{self.port}/sign-in/",
+            },
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"signing in {username} answered {status}")
+        status, _, _ = self.get("/")
+        if status != 200:
+            raise RuntimeError(f"{username}'s home page answered {status} after signing in")
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    skipped: str = ""
+    first_error: str = ""
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+        return ordered[index] * 1000
+
+
+Call = Callable[[Client, random.Random], tuple[int, bytes]]
+
+
+def drive(
+    name: str, clients: list[Client], seconds: float, call: Call, ok: tuple[int, ...] = (200,)
+) -> Result:
+    """Every client calls `call` in a loop until the time is up."""
+    result = Result(name)
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def run(client: Client, seed: int) -> None:
+        rng = random.Random(seed)
+        latencies: list[float] = []
+        errors = 0
+        first = ""
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= deadline:
+                break
+            started = time.perf_counter()
+            try:
+                status, body = call(client, rng)
+            except (OSError, http.client.HTTPException) as exc:
+                status, body = 0, str(exc).encode()
+            elapsed = time.perf_counter() - started
+            if status in ok:
+                latencies.append(elapsed)
+            else:
+                errors += 1
+                first = first or f"{status}: {body[:300].decode(errors='replace')}"
+        with lock:
+            result.latencies.extend(latencies)
+            result.errors += errors
+            result.first_error = result.first_error or first
+
+    started = time.monotonic()
+    threads = [
+        threading.Thread(target=run, args=(c, n), daemon=True) for n, c in enumerate(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 120)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The database and the server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def fresh_sqlite(scale: float) -> str:
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"web-scale-{scale:g}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def start_server(
+    port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    command = [
+        gunicorn,
+        "nestguard.wsgi:application",
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        "--log-level", "warning",
+        "--timeout", "120",
+    ]  # fmt: skip
+    log = open(ROOT / "var" / "bench" / "gunicorn.log", "wb")  # noqa: SIM115 (lives with the server)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn stopped; see var/bench/gunicorn.log")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/health/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {seconds:.0f} s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# Setting up inside this process (the same settings and database as the server)
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nestguard.settings.bench"
+    import django
+
+    django.setup()
+
+
+def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
+    from django.core.management import call_command
+
+    from nestguard.core.demo import borough_exists, seed_borough
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrated = time.monotonic() - started
+    if borough_exists():
+        raise SystemExit("The bench database is not empty; give an empty --database-url")
+    result = seed_borough(scale=scale, seed=seed)
+    return {"migrate_seconds": migrated, "result": result}
+
+
+def sample_targets(count: int = 2000) -> dict[str, Any]:
+    """Case ids the bench users may see, register addresses, an API token."""
+    from nestguard.access.selectors import visible_cases
+    from nestguard.accounts.models import User
+    from nestguard.accounts.services import api_token_create
+    from nestguard.places.models import Address
+
+    hub_user = User.objects.get(username=BENCH_USERS[0])
+    ids = list(visible_cases(hub_user).values_list("pk", flat=True)[: count * 5])
+    rng = random.Random(1)
+    case_ids = [str(i) for i in rng.sample(ids, min(count, len(ids)))]
+    addresses = list(
+        Address.objects.filter(in_register=True)
+        .order_by("uprn")
+        .values("line1", "line2", "town", "postcode")[:count]
+    )
+    token_user = User.objects.get(username=API_USER)
+    _, token = api_token_create(actor=None, user=token_user, name="bench/web.py")
+    return {"case_ids": case_ids, "addresses": addresses, "token": token}
+
+
+def referral_example() -> dict[str, Any]:
+    """The example body of `### POST /api/v1/referrals/` in docs/api.md, or our own."""
+    doc = ROOT / "docs" / "api.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    match = re.search(r"### POST /api/v1/referrals/\n.*?```json\n(.*?)```", text, re.S)
+    if match:
+        try:
+            body: dict[str, Any] = json.loads(match.group(1))
+            return body
+        except json.JSONDecodeError:
+            pass
+    return {
+        "subjects": [{"role": "victim", "given_name": "Bench", "family_name": "Example"}],
+        "address": {"line1": "1 Example Road", "town": "Northbrook", "postcode": "NB1 2AB"},
+        "concern_types": ["cuckooing"],
+        "indicators": ["unfamiliar_visitors"],
+        "signs_text": "Visitors at all hours.",
+        "urgency": "medium",
+        "lawful_basis": "safeguarding_sch1_para18",
+        "consent": "not_sought",
+        "consent_reason": "would_prejudice",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def table(results: list[Result]) -> str:
+    base = results[0]
+    base_p50, base_p95, base_rps = base.percentile(50), base.percentile(95), base.throughput
+    header = (
+        f"{'endpoint':<26}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p50 x':>8}{'p95 x':>8}{'req/s x':>9}"
+    )
+    lines = [header, "-" * len(header)]
+    for r in results:
+        if r.skipped:
+            lines.append(f"{r.name:<26}  skipped: {r.skipped}")
+            continue
+        p50, p95 = r.percentile(50), r.percentile(95)
+        lines.append(
+            f"{r.name:<26}{r.requests:>9}{r.errors:>8}{r.throughput:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+            f"{p50 / base_p50:>8.1f}{p95 / base_p95:>8.1f}{r.throughput / base_rps:>9.2f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", type=float, default=160.0, help="seed_demo scale (160: ~100,000 cases)"
+    )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an EMPTY database (default: a fresh SQLite file under var/bench/)",
+    )
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
+        parser.error("--clients, --seconds and --scale must be positive")
+
+    database_url = args.database_url or fresh_sqlite(args.scale)
+    setup_django(database_url)
+    from nestguard.core.demo import DEMO_PASSWORD
+
+    print(f"Database: {database_url.split('@')[-1]}")
+    print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
+    seeded = migrate_and_seed(args.scale, args.seed)
+    result = seeded["result"]
+    print(
+        f"  migrated in {seeded['migrate_seconds']:.1f} s; seeded {result.rows:,} rows "
+        f"({result.counts.get('cases', 0):,} cases, {result.counts.get('referrals', 0):,} "
+        f"referrals, {result.counts.get('addresses', 0):,} addresses) in {result.seconds:.1f} s: "
+        f"{result.rows / max(result.seconds, 1e-9):,.0f} rows/s"
+    )
+    targets = sample_targets()
+    from django.db import connections
+
+    connections.close_all()
+
+    port = free_port()
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="nestguard.settings.bench", DATABASE_URL=database_url
+    )
+    server = start_server(port, args.workers, args.threads, env)
+    try:
+        wait_until_up(port, server)
+        print(
+            f"gunicorn on http://{HOST}:{port} ({args.workers} workers x {args.threads} threads); "
+            f"{args.clients} clients, {args.seconds:g} s per endpoint",
+            flush=True,
+        )
+        clients = []
+        for n in range(args.clients):
+            client = Client(port)
+            client.sign_in(BENCH_USERS[n % len(BENCH_USERS)], DEMO_PASSWORD)
+            clients.append(client)
+
+        case_ids: list[str] = targets["case_ids"]
+        addresses: list[dict[str, str]] = targets["addresses"]
+        auth = {"Authorization": f"Bearer {targets['token']}", "Content-Type": "application/json"}
+        example = referral_example()
+        api_clients = [Client(port) for _ in range(args.clients)]
+
+        def health(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/health/")[:2]
+
+        def case_list(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/cases/")[:2]
+
+        def case_page(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get(f"/cases/{rng.choice(case_ids)}/")[:2]
+
+        def triage_queue(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/referrals/triage/")[:2]
+
+        def submit(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            body = json.loads(json.dumps(example))
+            if addresses and isinstance(body.get("address"), dict):
+                body["address"] = dict(rng.choice(addresses))
+            body["signs_text"] = f"{body.get('signs_text', '')} (bench {uuid.uuid4().hex[:8]})"
+            return c.request("POST", "/api/v1/referrals/", json.dumps(body).encode(), auth)[:2]
+
+        plan: list[tuple[str, Call, tuple[int, ...], list[Client]]] = [
+            ("/health/ (baseline)", health, (200,), clients),
+            ("case list", case_list, (200,), clients),
+            ("case page", case_page, (200,), clients),
+            ("triage queue", triage_queue, (200,), clients),
+            ("POST /api/v1/referrals/", submit, (201,), api_clients),
+        ]
+        results: list[Result] = []
+        for name, call, ok, who in plan:
+            probe_status, _probe_body = call(who[0], random.Random(0))
+            if probe_status == 404 or (probe_status == 405 and name.startswith("POST")):
+                results.append(Result(name, skipped=f"answers {probe_status} (not built yet?)"))
+                continue
+            if name == "case page" and not case_ids:
+                results.append(Result(name, skipped="no visible cases"))
+                continue
+            print(f"  {name} ...", flush=True)
+            results.append(drive(name, who, args.seconds, call, ok))
+        print()
+        print(table(results))
+        for r in results:
+            if r.first_error:
+                print(f"\nfirst error on {r.name}: {r.first_error}")
+        print(
+            "\nThroughput is requests a second across all clients; p50/p95 are per request. "
+            "'x' columns compare with /health/ in this run."
+        )
+    finally:
+        stop_server(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
