@@ -15,7 +15,15 @@ from tests.e2e.helpers import CodeClock, sign_in_by_keyboard
 
 # Pages any signed-in caseworker can open without a record of their own; the others are
 # checked by the journeys (with CSP bypassed) and by the truth table.
-PAGES = ["core:home", "core:accessibility", "referrals:start", "referrals:triage_queue"]
+PAGES = [
+    "core:home",
+    "core:accessibility",
+    "referrals:start",
+    "referrals:mine",
+    "referrals:triage_queue",
+    "cases:list",
+    "places:search",
+]
 
 
 def watch(page: Any) -> list[str]:

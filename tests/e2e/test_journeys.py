@@ -10,11 +10,13 @@ Pages are driven by their labels and roles, as a screen-reader user would find t
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from typing import Any
 
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
+from tests.e2e.helpers import REPO, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -127,13 +129,91 @@ def triage_and_accept(page: Any, reference: str) -> str:
     page.get_by_role("button", name="Make a triage decision").click()
     assert h1(page) == "Make a triage decision"
     assert_accessible(page, "the triage decision page")
-    page.get_by_label("Accept and open a case").check()
-    page.get_by_label(re.compile("^Reason")).fill(
-        "Clear CCE indicators and repeat missing episodes: open a case."
-    )
-    click_button(page, "Record decision")
+    # By keyboard alone: Tab to the decision, Space to choose it, type the reason, Enter.
+    accept = page.get_by_label("Accept and open a case")
+    tab_to(page, accept)
+    page.keyboard.press("Space")
+    assert accept.is_checked()
+    tab_to(page, page.get_by_label(re.compile("^Reason")))
+    page.keyboard.type("Clear CCE indicators and repeat missing episodes: open a case.")
+    tab_to(page, page.get_by_role("button", name="Record decision"))
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/cases/{UUID}/$"))
     return str(page.url)
+
+
+def work_the_case(page: Any, case_url: str) -> dict[str, str]:
+    """Assess the risk, record an intervention, close with an outcome. → person/address URLs."""
+    page.goto(case_url)
+    reference = h1(page).split()[0]
+    assert reference.startswith("CASE-"), h1(page)
+    assert_accessible(page, "the case page")
+    people = page.get_by_role("heading", name="People", exact=True)
+    assert people.is_visible()
+    person_url = link_href(page, "Examplechild")
+    address_url = link_href(page, "14 Testing Street")
+    assert person_url and address_url, "the case page should link its person and address"
+
+    # Risk, with the child criminal exploitation tool: every item answered, the band shown.
+    page.get_by_role("link", name="Assess risk", exact=True).first.click()
+    assert h1(page) == "Assess risk"
+    assert_accessible(page, "the choice of risk tool")
+    page.get_by_label(re.compile("^Child criminal exploitation")).check()
+    click_button(page, "Continue")
+    assert_accessible(page, "the risk assessment form")
+    tool = json.loads((REPO / "nestguard/risk/instruments/cce_child-v1.json").read_text())
+    for item in tool["items"]:
+        group = page.get_by_role("group", name=item["label"], exact=True)
+        group.get_by_role("radio").nth(2).check()  # "significant" on every item
+    click_button(page, "Record assessment")
+    page.wait_for_url(re.compile(rf"/risk/assessments/{UUID}/"))
+    assert page.get_by_text(re.compile("High|Medium|Low")).first.is_visible()
+    assert_accessible(page, "a recorded risk assessment")
+
+    # An intervention, owned by the caseworker.
+    page.goto(case_url)
+    page.get_by_role("link", name="Record an intervention").click()
+    assert h1(page) == "Record an intervention"
+    assert_accessible(page, "the intervention form")
+    page.get_by_label("Safety plan").check()
+    owner = page.get_by_label("Owner")
+    owner.select_option(label=_option(owner, "Hubworker"))
+    start = page.get_by_role("group", name="Start date")
+    today = dt.date.today()
+    start.get_by_label("Day").fill(str(today.day))
+    start.get_by_label("Month").fill(str(today.month))
+    start.get_by_label("Year").fill(str(today.year))
+    page.get_by_label("Notes").fill("Safety plan agreed with the family and the school.")
+    click_button(page, "Record intervention")
+    page.wait_for_url(case_url)
+    assert page.get_by_role("cell", name="Safety plan").first.is_visible()
+
+    # Close with an outcome, cancelling the open intervention as it closes.
+    page.get_by_role("link", name="Close the case").click()
+    assert h1(page) == "Close the case"
+    assert_accessible(page, "the close the case page")
+    page.get_by_label("Target hardening and wrap-around support").check()
+    page.get_by_label(re.compile("^Positively resolved")).check()
+    page.get_by_label("Closing summary").fill(
+        "Safety plan in place; Jordan back in school full time and no missing episodes."
+    )
+    page.get_by_label(re.compile("^Cancel the open interventions")).check()
+    click_button(page, "Close case")
+    page.wait_for_url(case_url)
+    assert "Closed" in h1(page)
+    assert_accessible(page, "a closed case")
+    return {"person": person_url, "address": address_url, "reference": reference}
+
+
+def link_href(page: Any, text: str) -> str:
+    link = page.get_by_role("link", name=re.compile(re.escape(text))).first
+    return str(link.get_attribute("href"))
+
+
+def _option(select: Any, text: str) -> str:
+    """The label of the first option of a select that contains `text`."""
+    labels = select.locator("option").all_inner_texts()
+    return next(label for label in labels if text in label)
 
 
 def test_referral_to_closed_case(e2e_server: Server, new_context: Any, codes: CodeClock) -> None:
@@ -147,11 +227,21 @@ def test_referral_to_closed_case(e2e_server: Server, new_context: Any, codes: Co
     hub = new_context().new_page()
     sign_in_by_keyboard(hub, e2e_server.accounts["hubworker"], codes)
     case_url = triage_and_accept(hub, reference)
-    assert_accessible(hub, "the case page")
+    found = work_the_case(hub, case_url)
+    hub.goto(found["person"])
+    assert "Examplechild" in h1(hub)
+    assert_accessible(hub, "the person page")
+    hub.goto(found["address"])
+    assert "14 Testing Street" in h1(hub)
+    assert_accessible(hub, "the address page")
 
     # The teacher sees the outcome of the referral, and nothing of the case.
     teacher.goto(f"/referrals/{referral_id}/status/")
-    assert teacher.get_by_text("Accepted").first.is_visible()
+    outcome = teacher.get_by_role("definition").filter(has_text="Accepted")
+    assert outcome.first.is_visible()
+    assert teacher.get_by_text("Clear CCE indicators and repeat missing episodes").is_visible()
+    assert found["reference"] not in teacher.content()
+    assert "back in school full time" not in teacher.content()
     assert_accessible(teacher, "the referrer's status page with the outcome")
     # A referrer's roles do not reach case pages at all (403: the page's existence is no
     # secret); a caseworker outside the case's agreement gets 404, as if it did not exist.
@@ -161,3 +251,5 @@ def test_referral_to_closed_case(e2e_server: Server, new_context: Any, codes: Co
     sign_in_by_keyboard(outsider, e2e_server.accounts["outsider"], codes)
     assert outsider.goto(case_url).status == 404
     assert outsider.goto(f"/referrals/{referral_id}/").status == 404
+    assert outsider.goto(found["person"]).status == 404
+    assert outsider.goto(found["address"]).status == 404
