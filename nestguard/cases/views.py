@@ -74,6 +74,11 @@ def apply_service_errors(
             form.add_error(target, message)
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST (even an empty one, so it shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _case_page(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -233,7 +238,7 @@ def _item_rows(assessment: Any, instrument: Any) -> list[dict[str, Any]]:
 @access_rule(CASEWORK)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = CaseCreateForm(request.POST or None)
+    form = CaseCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             case = work.case_create(
@@ -269,7 +274,7 @@ def note_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=NoteForm(request.POST or None),
+        form=NoteForm(_posted(request)),
         title="Add a note",
         button="Add note",
         intro="Notes are shared with everyone who can see this case. Say where information "
@@ -287,7 +292,7 @@ def team_add_user(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=TeamUserForm(request.POST or None, users=choices),
+        form=TeamUserForm(_posted(request), users=choices),
         title="Add a team member",
         button="Add to team",
         act=lambda d: work.case_team_add_user(actor=user, case=case, user=d["user"]),
@@ -310,7 +315,7 @@ def team_add_agency(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=TeamAgencyForm(request.POST or None, agencies=choices),
+        form=TeamAgencyForm(_posted(request), agencies=choices),
         title="Add a partner agency",
         button="Add agency",
         intro=(
@@ -339,7 +344,7 @@ def team_remove_user(request: HttpRequest, pk: Any, user_pk: Any) -> HttpRespons
     return _action_page(
         request,
         case=case,
-        form=ConfirmForm(request.POST or None),
+        form=ConfirmForm(_posted(request)),
         title=f"Remove {member.user} from the case team",
         button="Remove from team",
         intro=f"{member.user} will no longer see this case unless their agency leads it or "
@@ -359,7 +364,7 @@ def team_remove_agency(request: HttpRequest, pk: Any, agency_pk: Any) -> HttpRes
     return _action_page(
         request,
         case=case,
-        form=ConfirmForm(request.POST or None),
+        form=ConfirmForm(_posted(request)),
         title=f"Remove {agency} from the case team",
         button="Remove agency",
         intro=f"Caseworkers at {agency} will no longer see this case unless they are named "
@@ -377,7 +382,7 @@ def subject_new(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=SubjectNewForm(request.POST or None),
+        form=SubjectNewForm(_posted(request)),
         title="Add a person to the case",
         button="Add person",
         intro="Record what is known. A person whose name is not known can still be recorded.",
@@ -404,7 +409,7 @@ def subject_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=SubjectRoleForm(request.POST or None, people=people),
+        form=SubjectRoleForm(_posted(request), people=people),
         title="Add a role for someone in the case",
         button="Add role",
         intro="A person may hold more than one role: for example, a victim who is also "
@@ -432,7 +437,7 @@ def lead_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=LeadForm(request.POST or None, users=choices),
+        form=LeadForm(_posted(request), users=choices),
         title="Change the lead",
         button="Change lead",
         intro=f"The case is led by {case.lead_worker or 'no one'} at {case.lead_agency}.",
@@ -450,7 +455,7 @@ def status_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=StatusForm(request.POST or None, initial={"status": case.status}),
+        form=StatusForm(_posted(request), initial={"status": case.status}),
         title="Change the status",
         button="Change status",
         intro=f"The case is {case.get_status_display().lower()}. To close it, use the "
@@ -475,7 +480,7 @@ def intervention_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=InterventionForm(request.POST or None, owners=owners, initial=initial),
+        form=InterventionForm(_posted(request), owners=owners, initial=initial),
         title="Record an intervention",
         button="Record intervention",
         act=lambda d: interventions.intervention_add(
@@ -506,7 +511,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
     return _action_page(
         request,
         case=case,
-        form=InterventionUpdateForm(request.POST or None, initial=initial),
+        form=InterventionUpdateForm(_posted(request), initial=initial),
         title=f"Update intervention: {intervention_types().label(intervention.type)}",
         button="Save",
         intro=(
@@ -534,7 +539,7 @@ def close(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=CloseForm(request.POST or None, open_interventions=len(still_open)),
+        form=CloseForm(_posted(request), open_interventions=len(still_open)),
         title="Close the case",
         button="Close case",
         act=lambda d: closing.case_close(
@@ -562,7 +567,7 @@ def reopen(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=ReopenForm(request.POST or None),
+        form=ReopenForm(_posted(request)),
         title="Reopen the case",
         button="Reopen case",
         intro="The earlier outcome stays in the chronology.",

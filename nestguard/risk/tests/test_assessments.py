@@ -37,8 +37,13 @@ def assess(actor, case, total=20, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def test_an_assessment_scores_bands_and_sets_the_case_risk(personas, world):
-    record = assess(personas.owner, world.case, total=30, judgement_adjustment=6,
-                    judgement_reason="Threats to the family disclosed at the home visit")  # fmt: skip
+    record = assess(
+        personas.owner,
+        world.case,
+        total=30,
+        judgement_adjustment=6,
+        judgement_reason="Threats to the family disclosed at the home visit",
+    )
     assert (record.assessment_score, record.overall_score, record.band) == (30, 36, "high")
     assert record.instrument == "cce_child" and record.instrument_version == "1"
     assert record.trend == "first"
@@ -56,7 +61,8 @@ def test_an_assessment_scores_bands_and_sets_the_case_risk(personas, world):
 
 
 @pytest.mark.parametrize(
-    ("total", "band", "days"), [(18, "low", 56), (19, "medium", 28), (34, "medium", 28), (35, "high", 14)]
+    ("total", "band", "days"),
+    [(18, "low", 56), (19, "medium", 28), (34, "medium", 28), (35, "high", 14)],
 )
 def test_review_date_comes_from_the_band(personas, world, total, band, days):
     record = assess(personas.owner, world.case, total=total)
@@ -120,9 +126,12 @@ def test_every_item_must_be_answered(personas, world):
     answers["phones_contact"] = "lots"
     with pytest.raises(ValidationError) as caught:
         assessment_record(
-            actor=personas.owner, case=world.case, instrument="cce_child", stage="initial",
+            actor=personas.owner,
+            case=world.case,
+            instrument="cce_child",
+            stage="initial",
             answers=answers,
-        )  # fmt: skip
+        )
     errors = caught.value.message_dict
     assert errors["answers.education"] == ["Answer “School or college attendance and engagement”"]
     assert "answers.phones_contact" in errors
@@ -138,8 +147,13 @@ def test_an_unknown_instrument_is_refused(personas, world):
 
 
 def test_the_person_must_be_in_the_case_and_of_the_right_age(personas, world):
-    child = add_person(personas.owner, world.case, role="person_at_risk", given_name="Kai",
-                       date_of_birth=date.today().replace(year=date.today().year - 14))  # fmt: skip
+    child = add_person(
+        personas.owner,
+        world.case,
+        role="person_at_risk",
+        given_name="Kai",
+        date_of_birth=date.today().replace(year=date.today().year - 14),
+    )
     record = assess(personas.owner, world.case, person=child)
     assert record.person == child
     with pytest.raises(ValidationError) as caught:
@@ -169,14 +183,21 @@ def test_a_partner_named_on_the_team_may_assess(personas, world):
 
 
 def test_a_closed_case_cannot_be_assessed(personas, world):
-    case_close(actor=personas.owner, case=world.case, outcomes=["moved"],
-               resolution="positively_resolved", summary="Moved away")  # fmt: skip
+    case_close(
+        actor=personas.owner,
+        case=world.case,
+        outcomes=["moved"],
+        resolution="positively_resolved",
+        summary="Moved away",
+    )
     with pytest.raises(ValidationError) as caught:
         assess(personas.owner, world.case)
     assert "closed" in caught.value.message_dict["case"][0]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     scores=st.lists(st.integers(min_value=0, max_value=3), min_size=18, max_size=18),
     change=st.integers(min_value=-10, max_value=10),
