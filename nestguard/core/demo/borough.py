@@ -80,11 +80,23 @@ def _street_names(rng: random.Random) -> Iterator[str]:
 
 
 class _Postcodes:
-    def __init__(self, rng: random.Random) -> None:
+    """Unique postcodes. A district holds at most 9 x 20 x 20 = 3,600 units; when a ward's
+    district fills up (at large scales) the ward takes a new district number."""
+
+    PER_DISTRICT = 2_800
+
+    def __init__(self, rng: random.Random, wards: int) -> None:
         self.rng = rng
         self.used: set[str] = set()
+        self.count: dict[int, int] = {}
+        self.district = {ward: ward // 2 + 1 for ward in range(wards)}
+        self.next_district = wards // 2 + 1
 
-    def new(self, district: int) -> str:
+    def new(self, ward: int) -> str:
+        district = self.district[ward]
+        if self.count.get(district, 0) >= self.PER_DISTRICT:
+            self.next_district += 1
+            district = self.district[ward] = self.next_district
         while True:
             inward = (
                 f"{self.rng.randint(1, 9)}"
@@ -93,11 +105,8 @@ class _Postcodes:
             code = f"{names.POSTCODE_AREA}{district} {inward}"
             if code not in self.used:
                 self.used.add(code)
+                self.count[district] = self.count.get(district, 0) + 1
                 return code
-
-
-def _ward_district(ward: int) -> int:
-    return ward // 2 + 1
 
 
 def build_addresses(
@@ -115,7 +124,7 @@ def build_addresses(
     per_ward = [max(20, round(count * s / sum(spread))) for s in spread]
 
     def batches() -> Iterator[list[dict[str, Any]]]:
-        postcodes = _Postcodes(rng)
+        postcodes = _Postcodes(rng, len(wards))
         transformer = _to_wgs84()
         pending: list[tuple[dict[str, Any], AddressRef]] = []
         serial = 0
@@ -141,10 +150,10 @@ def build_addresses(
                 mid_n = cell_n + rng.uniform(STREET_MARGIN, CELL_METRES - STREET_MARGIN)
                 angle = rng.uniform(0, math.pi)
                 length = rng.uniform(*STREET_METRES)
-                postcode = postcodes.new(_ward_district(ward))
+                postcode = postcodes.new(ward)
                 for house in range(size):
                     if house and house % 14 == 0:
-                        postcode = postcodes.new(_ward_district(ward))
+                        postcode = postcodes.new(ward)
                     tenure = tenure_main if rng.random() < 0.75 else _weighted(rng, shares)
                     if block:
                         line1, line2 = f"Flat {house + 1}, {block_name}", street
