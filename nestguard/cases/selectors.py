@@ -65,7 +65,7 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
         on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
         cases = cases.filter(Q(lead_worker=user) | Q(on_team))
     return (
-        cases.select_related("lead_agency", "lead_worker")
+        cases.select_related("lead_agency", "lead_worker", "lead_worker__agency")
         .prefetch_related(
             Prefetch(
                 "subjects",
