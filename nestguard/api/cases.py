@@ -109,7 +109,7 @@ class InterventionOutSerializer(serializers.Serializer):
 
 class AssessmentItemSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     answer = serializers.CharField(help_text="The option code chosen")
     answer_label = serializers.CharField()
     score = serializers.IntegerField()

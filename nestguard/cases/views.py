@@ -139,15 +139,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.case_list(user, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
+    shown: list[Case] = list(page.object_list)
     rows = [
         {
             "case": case,
             "subjects": selectors.subject_rows(case),
             "overdue": selectors.review_overdue(case, today),
         }
-        for case in page.object_list
+        for case in shown
     ]
-    reads.case_list_view(actor=user, cases=[row["case"] for row in rows], filters=filters.as_dict())
+    reads.case_list_view(actor=user, cases=shown, filters=filters.as_dict())
     query = request.GET.copy()
     query.pop("page", None)
     return render(

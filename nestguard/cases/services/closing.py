@@ -157,7 +157,8 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
         current = _locked(case)
         if current.status != CaseStatus.CLOSED:
             raise ValidationError({"case": f"Case {case.reference} is not closed"})
-        previous = {
+        previous_resolution = case.resolution
+        previous: dict[str, Any] = {
             "outcomes": list(case.outcomes),
             "resolution": case.resolution,
             "closed_at": case.closed_at.isoformat() if case.closed_at else "",
@@ -181,7 +182,7 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
             case=case,
             text=(
                 f"Case reopened by {actor}: {cleaned}. It had been closed as "
-                f"{resolutions().label(previous['resolution']).lower()}"
+                f"{resolutions().label(previous_resolution).lower()}"
             ),
             actor=actor,
         )
