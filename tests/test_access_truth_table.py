@@ -9,10 +9,11 @@ behind it, made through the services as users make it:
 - a second referral by the referrer, still waiting for triage;
 - a third, the referrer's unfinished draft.
 
-Statuses: 200 the page; 302 a redirect (named where it matters); 403 the persona's roles do
-not reach the page (its existence is no secret); 404 a record outside what the persona may
-see, exactly as one that does not exist; 400 an API POST with an empty body that got past
-the gate and failed validation. A URL pattern without a row fails `test_every_url_has_a_row`.
+Statuses: 200/201 the page or the change; 302 a redirect; 403 the persona's roles (or their
+part in the case) do not reach the page, whose existence is no secret; 404 a record outside
+what the persona may see, exactly as one that does not exist. API POSTs send a valid body, so
+what stops a persona is access and nothing else; each persona's POST is rolled back so the
+next one meets the same world. A URL pattern without a row fails `test_every_url_has_a_row`.
 """
 
 from __future__ import annotations

@@ -15,8 +15,12 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import REPO, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
+
+pytestmark = pytest.mark.browser
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 

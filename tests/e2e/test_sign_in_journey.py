@@ -6,6 +6,8 @@ import re
 import time
 from typing import Any
 
+import pytest
+
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import (
     CodeClock,
@@ -16,6 +18,8 @@ from tests.e2e.helpers import (
     tab_to,
     totp_code,
 )
+
+pytestmark = pytest.mark.browser
 
 
 def password_by_keyboard(page: Any, username: str, password: str) -> None:
