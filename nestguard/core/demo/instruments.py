@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ class Instrument:
     judgement_min: int
     judgement_max: int
 
-    @property
+    @cached_property
     def max_score(self) -> int:
         return sum(max(score for _, score in item.options) for item in self.items)
 

@@ -41,8 +41,13 @@ class Command(BaseCommand):
                 "MFA is skipped in demo mode (NESTGUARD_DEMO_SKIP_MFA): a banner on every page "
                 "says so, and production settings refuse it."
             )
-            out("To try the second factor, run with it on and add a user's secret to an")
-            out("authenticator app (or `oathtool --totp -b SECRET`):")
+            out("To try the second factor, serve the same database with the development settings:")
+            out(
+                "  DJANGO_SETTINGS_MODULE=nestguard.settings.dev "
+                "DATABASE_URL=sqlite:///var/demo.sqlite3 .venv/bin/nestguard runserver"
+            )
+            out("and enter the code for the user's secret from an authenticator app")
+            out("(or `oathtool --totp -b SECRET`):")
         else:
             out("The second factor is ON in these settings. Each user's authenticator is already")
             out("set up with the secret below: add it to an authenticator app")
