@@ -1,8 +1,9 @@
 """A lean bulk insert for the demo's history: rows as dicts of field attnames, written with
-`executemany`. Django's bulk_create prepares every value through the generic field pipeline,
-which at load-test scale (millions of rows) costs more than the database does; here each
-column's conversion is chosen once. Columns left out take the field's default, as
-bulk_create would. Only the demo generator uses this (docs/decisions/0005)."""
+`executemany` (SQLite) or COPY (PostgreSQL). Django's bulk_create prepares every value
+through the generic field pipeline, which at load-test scale (millions of rows) costs more
+than the database does; here each column's conversion is chosen once. Columns left out take
+the field's default, as bulk_create would. Only the demo generator uses this
+(docs/decisions/0005)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,13 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], batch
             )
         )
     with connection.cursor() as cursor:
-        for start in range(0, len(values), batch_size):
-            cursor.executemany(sql, values[start : start + batch_size])
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: an order of magnitude quicker than INSERTs.
+            copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            for start in range(0, len(values), batch_size):
+                cursor.executemany(sql, values[start : start + batch_size])
     return len(values)
