@@ -31,6 +31,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     AUDITOR = "auditor", "Auditor"
     ADMIN = "admin", "Administrator"
+    LINKAGE_REVIEWER = "linkage_reviewer", "Linkage reviewer"
 
 
 class Agency(BaseModel):
@@ -38,6 +39,10 @@ class Agency(BaseModel):
     type = models.CharField(max_length=40)
     is_hub = models.BooleanField(
         default=False, help_text="Hub agencies' caseworkers and supervisors triage referrals"
+    )
+    is_first_responder = models.BooleanField(
+        default=False,
+        help_text="A first responder organisation for the National Referral Mechanism",
     )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)

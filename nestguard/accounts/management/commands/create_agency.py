@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--type", required=True, help=", ".join(agency_types().values))
         parser.add_argument("--hub", action="store_true", help="Its caseworkers triage referrals")
+        parser.add_argument(
+            "--first-responder",
+            action="store_true",
+            help="A first responder organisation for the National Referral Mechanism",
+        )
         parser.add_argument("--contact-name", default="")
         parser.add_argument("--contact-email", default="")
         parser.add_argument("--contact-phone", default="")
@@ -28,6 +33,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 type=options["type"],
                 is_hub=options["hub"],
+                is_first_responder=options["first_responder"],
                 contact_name=options["contact_name"],
                 contact_email=options["contact_email"],
                 contact_phone=options["contact_phone"],
