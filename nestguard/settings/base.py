@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "nestguard.referrals",
     "nestguard.cases",
     "nestguard.risk",
+    "nestguard.enforcement",
+    "nestguard.linkage",
+    "nestguard.panels",
+    "nestguard.pathways",
     "nestguard.api",
 ]
 

@@ -1,0 +1,77 @@
+"""Agenda sources: the registry a panel's self-building agenda draws on.
+
+Each app that knows something a panel should discuss (new high-risk cases, cases due for
+review, children with repeat missing episodes, repeat addresses, overdue actions) registers
+a source under a code. A meeting type's agenda rules (data, in the panels app) name the
+sources it uses and their parameters; the panels app calls them and turns what they return
+into agenda items. A source never writes and returns only what the rule selects; who may read
+the resulting agenda is decided by the panels app.
+
+Registration happens at import of the app's `agenda.py` (imported from its AppConfig
+`ready()`), e.g.::
+
+    from nestguard.core.agenda import AgendaCandidate, register_agenda_source
+
+    def _repeat_missing(*, as_of, params):
+        ...  # yield AgendaCandidate(...)
+
+    register_agenda_source("repeat_missing", "Children with repeat missing episodes",
+                           _repeat_missing)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AgendaCandidate:
+    """Something a rule proposes for discussion, with the reason in words."""
+
+    source: str
+    title: str
+    reason: str
+    case_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    address_id: uuid.UUID | None = None
+    # A stable key so that one matter is proposed once per meeting, whichever rule finds it.
+    key: str = ""
+
+
+# Called as source(as_of=date, params=Mapping[str, Any]).
+AgendaSource = Callable[..., Iterable[AgendaCandidate]]
+
+
+@dataclass(frozen=True)
+class RegisteredAgendaSource:
+    code: str
+    label: str
+    candidates: AgendaSource
+
+
+_SOURCES: dict[str, RegisteredAgendaSource] = {}
+
+
+def register_agenda_source(code: str, label: str, candidates: AgendaSource) -> None:
+    if code in _SOURCES and _SOURCES[code].candidates is not candidates:
+        raise ValueError(f"agenda source {code!r} is registered twice")
+    _SOURCES[code] = RegisteredAgendaSource(code, label, candidates)
+
+
+def agenda_source(code: str) -> RegisteredAgendaSource:
+    try:
+        return _SOURCES[code]
+    except KeyError:
+        raise KeyError(f"agenda source {code!r} is not registered") from None
+
+
+def agenda_sources() -> list[RegisteredAgendaSource]:
+    return sorted(_SOURCES.values(), key=lambda s: s.code)
+
+
+def candidates_for(code: str, *, as_of: date, params: Mapping[str, Any]) -> list[AgendaCandidate]:
+    return list(agenda_source(code).candidates(as_of=as_of, params=params))

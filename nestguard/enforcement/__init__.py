@@ -1,0 +1,1 @@
+"""The enforcement ladder against cuckooing, with its statutory clocks as rules as data."""

@@ -1,0 +1,1 @@
+"""The person index: source records from each agency, linked into people (Splink)."""

@@ -1,0 +1,1 @@
+"""Multi-agency panels (MACE, MACEMM and others): agendas that build themselves, chased actions."""
