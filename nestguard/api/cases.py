@@ -17,13 +17,14 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
-from nestguard.cases import selectors
+from nestguard.cases import rules, selectors
 from nestguard.cases.models import (
     Case,
     CaseStatus,
@@ -270,6 +271,11 @@ class CloseInSerializer(serializers.Serializer):
     )
 
 
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
 def _nested_answers(response: Response) -> Response:
     """`answers.<item>` service keys as {"answers": {"<item>": [...]}} like a serializer."""
     body = response.data
@@ -354,6 +360,8 @@ class CaseAssessments(NestguardAPIView):
     )
     def post(self, request: Request, pk: Any) -> Response:
         case = selectors.get_visible_case(request.user, pk)
+        # Access before input: someone who may not act here learns nothing from a 400.
+        _require(rules.can_edit_case(request.user, case), "You may not assess risk on this case")
         body = AssessmentInSerializer(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -397,6 +405,11 @@ class CaseInterventions(NestguardAPIView):
     )
     def post(self, request: Request, pk: Any) -> Response:
         case = selectors.get_visible_case(request.user, pk)
+        # Access before input: someone who may not act here learns nothing from a 400.
+        _require(
+            rules.can_contribute_to_case(request.user, case),
+            "You may not record interventions on this case",
+        )
         body = InterventionInSerializer(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -435,6 +448,8 @@ class CaseClose(NestguardAPIView):
     )
     def post(self, request: Request, pk: Any) -> Response:
         case = selectors.get_visible_case(request.user, pk)
+        # Access before input: someone who may not act here learns nothing from a 400.
+        _require(rules.can_close_case(request.user, case), "You may not close this case")
         body = CloseInSerializer(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -1,1 +1,1 @@
-"""Pathways: missing episodes and return interviews, the NRM and Duty to Notify, onward referrals."""
+"""Missing episodes and return interviews, the NRM and Duty to Notify, onward referrals."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from nestguard.access.selectors import own_referrals, triage_referrals, visible_referrals
-from nestguard.referrals.models import Referral, ReferralStatus
+from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 
 
 def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:
@@ -16,13 +17,26 @@ def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:
         triage_referrals(user)
         .filter(status=ReferralStatus.SUBMITTED)
         .select_related("referrer_agency")
-        .annotate(subject_count=Count("subjects", distinct=True))
+        # A correlated subquery, not a join: the database counts subjects only for the rows
+        # a page shows, and the queue's counts (total, overdue) never touch the subjects.
+        .annotate(subject_count=_subject_count())
         .order_by("urgency_rank", "triage_due_at", "submitted_at")
     )
     if concern:
         # Concern codes are stored as a JSON list; a quoted match is exact on both databases.
         queue = queue.filter(concern_types__icontains=f'"{concern}"')
     return queue
+
+
+def _subject_count() -> Coalesce:
+    per_referral = (
+        ReferralSubject.objects.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_referral, output_field=IntegerField()), 0)
 
 
 def my_referrals(user: Any) -> QuerySet[Referral]:

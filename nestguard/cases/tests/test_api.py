@@ -109,6 +109,17 @@ def test_the_outsider_gets_404_for_the_case_as_for_a_missing_one(world, api):
     assert client.get("/api/v1/cases/").json()["count"] == 0
 
 
+@pytest.mark.parametrize("action", ["assessments", "close"])
+@pytest.mark.parametrize("body", [{}, {"instrument": "<script>"}])
+def test_a_partner_who_may_not_edit_gets_403_before_the_body_is_read(world, api, action, body):
+    """The police see the case but do not edit it: they learn nothing from field errors."""
+    partner = api("partner")
+    before = written()
+    response = post(partner, f"/api/v1/cases/{world.case.pk}/{action}/", body)
+    assert response.status_code == 403
+    assert written() == before
+
+
 # Reading -------------------------------------------------------------------------------------
 
 
