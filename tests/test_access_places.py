@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.places.services.hardening import hardening_record
 from nestguard.places.services.links import person_address_link_add
-from nestguard.places.services.register import address_register_import
+from nestguard.places.services.register import REGISTER_COLUMNS, address_register_import
 from nestguard.places.services.repeats import address_report_record
 from nestguard.places.services.warnings import warning_place
-from nestguard.people.models import Person
 from tests.test_access_truth_table import (  # noqa: F401  (world: the main table's fixture)
     EVERYONE,
     PERSONAS,
@@ -38,11 +38,15 @@ from tests.test_access_truth_table import (  # noqa: F401  (world: the main tabl
 )
 
 UPRN = "100023336956"
-REGISTER = f"""uprn,address_line1,address_line2,town,postcode,easting,northing,latitude,longitude,ward,tenure,landlord
-{UPRN},21 Testing Street,,Northbrook,NB1 2AB,402100,397100,,,Central,private_rented,A. Landlord
-100023336957,23 Testing Street,,Northbrook,NB1 2AB,402130,397110,,,Central,council,Northbrook Council
-100023336958,1 Far Road,,Northbrook,NB7 1AA,405000,399000,,,Hilltop,owner_occupied,
-"""
+REGISTER = "\n".join(
+    [
+        ",".join(REGISTER_COLUMNS),
+        f"{UPRN},21 Testing Street,,Northbrook,NB1 2AB,402100,397100,,,Central,private_rented,A Co",
+        "100023336957,23 Testing Street,,Northbrook,NB1 2AB,402130,397110,,,Central,council,NBC",
+        "100023336958,1 Far Road,,Northbrook,NB7 1AA,405000,399000,,,Hilltop,owner_occupied,",
+        "",
+    ]
+)
 
 # The address's page-level work: the lead agency and the partner on the case; the outsider
 # sees nothing there (404); other roles are refused by the page's rule (403).

@@ -250,7 +250,10 @@ def validate_row(
 def read_register(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each row; a header that is not exactly the columns raises."""
     reader = csv.DictReader(stream)
-    header = tuple(h.strip().lower() for h in (reader.fieldnames or ()))
+    try:
+        header = tuple(h.strip().lower() for h in (reader.fieldnames or ()))
+    except csv.Error as exc:
+        raise RegisterImportError([RowError(1, "header", f"Not readable as CSV ({exc})")]) from None
     if header != REGISTER_COLUMNS:
         missing = [c for c in REGISTER_COLUMNS if c not in header]
         unknown = [c for c in header if c not in REGISTER_COLUMNS]
@@ -266,12 +269,18 @@ def read_register(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
             [RowError(1, "header", f"{'; '.join(parts)} (expected: {expected})")]
         )
     reader.fieldnames = list(REGISTER_COLUMNS)
-    for raw in reader:
-        line = reader.line_num
-        if None in raw or any(v is None for v in raw.values()):
-            yield line, {"__shape__": "wrong number of fields"}
-            continue
-        yield line, raw
+    line = 1
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if None in raw or any(v is None for v in raw.values()):
+                yield line, {"__shape__": "wrong number of fields"}
+                continue
+            yield line, raw
+    except csv.Error as exc:  # a stray quote or carriage return: the rest cannot be read
+        raise RegisterImportError(
+            [RowError(max(reader.line_num, line + 1), "row", f"Not readable as CSV ({exc})")]
+        ) from None
 
 
 def validate_register(
