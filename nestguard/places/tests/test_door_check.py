@@ -22,6 +22,9 @@ from tests.factories import AddressFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/addresses/door-check/"
+POSTCODE_INVALID = "Enter a full UK postcode, like NB1 2AB"
+CONTROL = "House number or name must not contain control characters"
+TOO_LONG = "Enter the house number or name in 100 characters or fewer"
 
 
 def ask(user, **params):  # type: ignore[no-untyped-def]
@@ -114,9 +117,9 @@ def test_every_check_is_audited(personas, home):  # type: ignore[no-untyped-def]
         ({"uprn": "١٢٣"}, {"uprn": ["A UPRN is 1 to 12 digits, like 770000000001"]}),
         ({"postcode": "NB1 2AB"}, {"number": ["Enter the house number or name"]}),
         ({"number": "14"}, {"postcode": ["Enter a postcode"]}),
-        ({"postcode": "<b>", "number": "1"}, {"postcode": ["Enter a full UK postcode, like NB1 2AB"]}),
-        ({"postcode": "NB1 2AB", "number": "1\x00"}, {"number": ["House number or name must not contain control characters"]}),
-        ({"postcode": "NB1 2AB", "number": "x" * 101}, {"number": ["Enter the house number or name in 100 characters or fewer"]}),
+        ({"postcode": "<b>", "number": "1"}, {"postcode": [POSTCODE_INVALID]}),
+        ({"postcode": "NB1 2AB", "number": "1\x00"}, {"number": [CONTROL]}),
+        ({"postcode": "NB1 2AB", "number": "x" * 101}, {"number": [TOO_LONG]}),
     ],
 )  # fmt: skip
 def test_bad_questions_are_400_and_not_audited(personas, params, errors):  # type: ignore[no-untyped-def]
