@@ -46,6 +46,8 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
     ("Find an address", "places:search", SIGNED_IN),
+    ("Door check", "places:door_check", SIGNED_IN),
+    ("Repeat addresses", "places:repeat_alerts", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]
