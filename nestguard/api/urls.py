@@ -11,6 +11,7 @@ from nestguard.api.cases import (
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
+from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
 
 app_name = "api"
 
@@ -26,4 +27,10 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
+    path("enforcement/", EnforcementList.as_view(), name="enforcement_list"),
+    path(
+        "addresses/<str:uprn>/enforcement/",
+        AddressEnforcementCreate.as_view(),
+        name="enforcement_record",
+    ),
 ]

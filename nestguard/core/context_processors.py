@@ -37,6 +37,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("My referrals", "referrals:mine", REFERRING),
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
+    ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]
