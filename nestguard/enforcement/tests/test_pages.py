@@ -31,7 +31,9 @@ def test_the_record_shows_the_ladder_deadlines_rules_and_next_steps(  # type: ig
     assert eworld.cpw.reference in page and eworld.notice.reference in page
     assert "Community Protection Warning" in page and "Closure notice" in page
     assert "Closure order application must be heard" in page
-    assert "s.80(3)-(4)" in page and "https://www.legislation.gov.uk/ukpga/2014/12/section/80" in page
+    assert (
+        "s.80(3)-(4)" in page and "https://www.legislation.gov.uk/ukpga/2014/12/section/80" in page
+    )
     assert f"step/cpn/?after={eworld.cpw.pk}" in page
     assert f"step/closure_order/?after={eworld.notice.pk}" in page
     assert "Respect Order (commencement not set)" in page
@@ -113,7 +115,11 @@ def test_a_bad_time_is_refused(eworld: EnforcementWorld, client_for) -> None:  #
     now = timezone.now()
     response = client_for("partner").post(
         f"/enforcement/address/{eworld.address.pk}/step/closure_notice/",
-        {**_date_fields("taken_at_date", now), "taken_at_time": "25:61", "issuer": "police_inspector"},
+        {
+            **_date_fields("taken_at_date", now),
+            "taken_at_time": "25:61",
+            "issuer": "police_inspector",
+        },
     )
     assert "Enter a real time on the 24-hour clock" in response.content.decode()
 
@@ -162,9 +168,11 @@ def test_the_deadlines_view_shows_overdue_and_due_this_week(  # type: ignore[no-
 def test_the_court_chronology_is_printable_and_ordered(  # type: ignore[no-untyped-def]
     eworld: EnforcementWorld, client_for
 ) -> None:
-    page = client_for("partner").get(
-        f"/enforcement/address/{eworld.address.pk}/chronology/"
-    ).content.decode()
+    page = (
+        client_for("partner")
+        .get(f"/enforcement/address/{eworld.address.pk}/chronology/")
+        .content.decode()
+    )
     assert "enforcement/print.css" in page
     # Oldest first: the warning (30 days ago), the notice (an hour ago), then the referral
     # and the case, which the world makes just now.

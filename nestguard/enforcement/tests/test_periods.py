@@ -38,7 +38,9 @@ def test_a_24_hour_notice_does_not_disregard_christmas() -> None:
     by_code = {d.code: d for d in step_deadlines(closure_notice, at, issuer="police_inspector")}
     assert by_code["expires"].due_at.astimezone(UK) == _uk(2026, 12, 25, 18, 30)  # type: ignore[union-attr]
     assert by_code["hearing_by"].due_at.astimezone(UK) == _uk(2026, 12, 27, 18, 30)  # type: ignore[union-attr]
-    by_code = {d.code: d for d in step_deadlines(closure_notice, at, issuer="police_superintendent")}
+    by_code = {
+        d.code: d for d in step_deadlines(closure_notice, at, issuer="police_superintendent")
+    }
     assert by_code["expires"].due_at.astimezone(UK) == _uk(2026, 12, 27, 18, 30)  # type: ignore[union-attr]
 
 
@@ -140,7 +142,9 @@ def test_an_order_of_at_most_three_months_never_ends_later_than_six_month_total(
 def test_a_hearing_deadline_off_a_working_day_is_always_flagged(start: datetime) -> None:
     notice = ladder().step("closure_notice")
     hearing = next(
-        d for d in step_deadlines(notice, start, issuer="police_inspector") if d.code == "hearing_by"
+        d
+        for d in step_deadlines(notice, start, issuer="police_inspector")
+        if d.code == "hearing_by"
     )
     assert hearing.due_at is not None
     assert bool(hearing.note) == (not is_working_day(hearing.due_at.astimezone(UK).date()))

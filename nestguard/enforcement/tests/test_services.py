@@ -210,9 +210,7 @@ def test_extensions_never_beyond_six_months_in_total(eworld: EnforcementWorld) -
     now = timezone.now()
     made = now - dt.timedelta(days=80)
     # An order made 80 days ago (recorded with `now` then), lasting 89 days.
-    order = _order(
-        eworld, taken_at=made, ends_at=made + dt.timedelta(days=89), now=made
-    )
+    order = _order(eworld, taken_at=made, ends_at=made + dt.timedelta(days=89), now=made)
     extension = enforcement_action_record(
         actor=eworld.personas.partner,
         address=eworld.address,
