@@ -62,7 +62,7 @@ def test_bad_input_is_refused_with_a_clear_message(args: list[str], message: str
 
 
 def test_the_command_exits_non_zero_on_bad_input() -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "nestguard.manage", "deadline", "cpn", "--at", "soon"],
         capture_output=True,
         text=True,
