@@ -15,7 +15,7 @@ from nestguard.enforcement.selectors import deadlines_due
 def test_the_demo_has_addresses_under_enforcement() -> None:
     now = timezone.now()
     result = seed_borough(scale=0.2, now=now)
-    assert result.counts["enforcement_actions"] == 9
+    assert result.counts["enforcement_actions"] == 8
     steps = set(EnforcementAction.objects.values_list("step", flat=True))
     assert {"cpw", "cpn", "closure_notice", "closure_order", "closure_order_extension"} <= steps
     appeal = EnforcementDeadline.objects.get(action__step="cpn", code="appeal_by")
