@@ -44,7 +44,7 @@ class DeadlineSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     due_at = serializers.DateTimeField()
     rule = serializers.CharField()
-    source = SourceSerializer()
+    source = SourceSerializer()  # type: ignore[assignment]
     on_passing = serializers.CharField(help_text="overdue (must be met) or lapses")
     note = serializers.CharField()
     met_at = serializers.DateTimeField(allow_null=True)
@@ -60,7 +60,7 @@ class ActionSerializer(serializers.Serializer):
     person_id = serializers.UUIDField(allow_null=True)
     person = serializers.SerializerMethodField()
     case = serializers.CharField(source="case.reference", allow_null=True, default=None)
-    parent = serializers.CharField(source="parent.reference", allow_null=True, default=None)
+    parent = serializers.CharField(source="parent.reference", allow_null=True, default=None)  # type: ignore[assignment]
     taken_at = serializers.DateTimeField()
     issuer = serializers.CharField()
     agency = serializers.CharField(source="agency.name")
@@ -91,7 +91,7 @@ class StepInSerializer(serializers.Serializer):
     issuer = serializers.CharField(help_text="The issuer rank code, e.g. police_inspector")
     person_id = serializers.UUIDField(required=False, allow_null=True, default=None)
     case_id = serializers.UUIDField(required=False, allow_null=True, default=None)
-    parent = serializers.CharField(
+    parent = serializers.CharField(  # type: ignore[assignment]
         required=False, allow_blank=True, default="", help_text="Reference of the earlier step"
     )
     conduct = serializers.CharField(required=False, allow_blank=True, default="")
