@@ -48,6 +48,9 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("post", "/api/v1/cases/{id}/close/"),
     ("get", "/api/v1/people/{id}/"),
     ("get", "/api/v1/addresses/"),
+    # issue 3, point 5: the enforcement ladder
+    ("get", "/api/v1/enforcement/"),
+    ("post", "/api/v1/addresses/{uprn}/enforcement/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -201,7 +204,23 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert case is not None
         return case.pk
 
-    return [("/api/v1/referrals/", waiting_referral), ("/api/v1/cases/", open_case)]
+    def register_uprn() -> Any:
+        from nestguard.places.models import Address
+
+        uprn = (
+            Address.objects.filter(in_register=True, uprn__isnull=False)
+            .order_by("uprn")
+            .values_list("uprn", flat=True)
+            .first()
+        )
+        assert uprn is not None
+        return uprn
+
+    return [
+        ("/api/v1/referrals/", waiting_referral),
+        ("/api/v1/cases/", open_case),
+        ("/api/v1/addresses/", register_uprn),
+    ]
 
 
 def _fill(path: str, user: User) -> str:

@@ -12,6 +12,7 @@ from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
+from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
 
 app_name = "api"
 
@@ -31,4 +32,10 @@ urlpatterns = [
     path("addresses/repeat-alerts/", RepeatAlerts.as_view(), name="address_repeat_alerts"),
     path("addresses/<str:uprn>/warnings/", AddressWarnings.as_view(), name="address_warnings"),
     path("addresses/<str:uprn>/nearby/", AddressNearby.as_view(), name="address_nearby"),
+    path("enforcement/", EnforcementList.as_view(), name="enforcement_list"),
+    path(
+        "addresses/<str:uprn>/enforcement/",
+        AddressEnforcementCreate.as_view(),
+        name="enforcement_record",
+    ),
 ]

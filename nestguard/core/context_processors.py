@@ -48,6 +48,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Find an address", "places:search", SIGNED_IN),
     ("Door check", "places:door_check", SIGNED_IN),
     ("Repeat addresses", "places:repeat_alerts", CASEWORK),
+    ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EnforcementConfig(AppConfig):
     name = "nestguard.enforcement"
     label = "enforcement"
+
+    def ready(self) -> None:
+        from nestguard.enforcement import clocks, events  # noqa: F401  (registers them)

@@ -30,6 +30,7 @@ from nestguard.audit.services import audit_record
 from nestguard.core.calendar import UK
 from nestguard.core.demo.borough import build_addresses
 from nestguard.core.demo.bulk import bulk_insert
+from nestguard.core.demo.enforcement import seed_enforcement
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
 from nestguard.core.demo.partnership import create_partnership
@@ -213,6 +214,9 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    with transaction.atomic():
+        counts["enforcement_actions"] = seed_enforcement(users=partnership.users, now=now)
+    say(f"Enforcement: {counts['enforcement_actions']} steps at 5 addresses")
     with transaction.atomic():
         audit_record(
             actor=actor,

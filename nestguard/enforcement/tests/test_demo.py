@@ -1,0 +1,28 @@
+"""The demo borough shows the ladder at its stages, with deadlines due and overdue."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from nestguard.accounts.models import User
+from nestguard.core.demo import seed_borough
+from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
+from nestguard.enforcement.selectors import deadlines_due
+
+
+@pytest.mark.django_db
+def test_the_demo_has_addresses_under_enforcement() -> None:
+    now = timezone.now()
+    result = seed_borough(scale=0.2, now=now)
+    assert result.counts["enforcement_actions"] == 8
+    steps = set(EnforcementAction.objects.values_list("step", flat=True))
+    assert {"cpw", "cpn", "closure_notice", "closure_order", "closure_order_extension"} <= steps
+    appeal = EnforcementDeadline.objects.get(action__step="cpn", code="appeal_by")
+    assert appeal.due_at > now  # the CPN's appeal window is open
+    order = EnforcementAction.objects.get(step="closure_order")
+    assert order.scope == "part"
+    assert order.deadlines.get(code="expires").met_by.step == "closure_order_extension"
+    rows = deadlines_due(User.objects.get(username="police.caseworker"), now)
+    assert len(rows.overdue) == 1 and len(rows.due) >= 3
+    assert not deadlines_due(User.objects.get(username="outsider.caseworker"), now).due

@@ -1,0 +1,180 @@
+"""Enforcement pages: HTTP only. Reads from `enforcement.selectors`, writes through
+`enforcement.services.enforcement_action_record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
+from nestguard.audit.services import audit_record
+from nestguard.cases.views import apply_service_errors
+from nestguard.enforcement import selectors, services
+from nestguard.enforcement.forms import StepForm
+from nestguard.enforcement.ladder import ladder
+from nestguard.enforcement.models import EnforcementAction
+from nestguard.enforcement.rules import is_enforcement_officer, issuers_for
+from nestguard.people.models import Person
+
+# Service field → form field, where the form splits a moment into a date and a time.
+RENAME = {"taken_at": "taken_at_date", "ends_at": "ends_at_date", "step": "taken_at_date"}
+
+
+@access_rule(CASEWORK)
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """What falls due this week and what is overdue, across what the user may see."""
+    user = signed_in_user(request)
+    now = timezone.now()
+    rows = selectors.deadlines_due(user, now)
+    audit_record(
+        actor=user,
+        action="enforcement.deadlines_view",
+        purpose="Enforcement deadlines",
+        details={"overdue": len(rows.overdue), "due": len(rows.due)},
+    )
+    return render(
+        request,
+        "enforcement/deadlines.html",
+        {"rows": rows, "now": now, "labels": _labels()},
+    )
+
+
+def _labels() -> dict[str, str]:
+    return {code: step.label for code, step in ladder().steps.items()}
+
+
+@access_rule(CASEWORK)
+def address_record(request: HttpRequest, pk: Any) -> HttpResponse:
+    """An address's enforcement: the ladder so far, what may come next, the deadlines."""
+    user = signed_in_user(request)
+    address = selectors.address_for(user, pk)
+    actions = selectors.actions_at(user, address)
+    services.enforcement_record_view(
+        actor=user, address=address, purpose="Enforcement record", count=len(actions)
+    )
+    rules = ladder()
+    officer = is_enforcement_officer(user)
+    offered = selectors.next_steps(actions) if officer else []
+    return render(
+        request,
+        "enforcement/address.html",
+        {
+            "address": address,
+            "actions": [(a, rules.steps.get(a.step)) for a in actions],
+            "next_steps": offered,
+            "issuers": rules.issuers,
+            "officer": officer,
+            "now": timezone.now(),
+            "not_in_force": [
+                s for s in rules.steps.values() if not s.in_force_on(timezone.localdate())
+            ],
+            "statuses": rules.statuses,
+        },
+    )
+
+
+@access_rule(CASEWORK)
+def chronology(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The court chronology: the property's evidence timeline, printable."""
+    user = signed_in_user(request)
+    address = selectors.address_for(user, pk)
+    items = selectors.court_chronology(user, address)
+    audit_record(
+        actor=user,
+        action="enforcement.chronology_view",
+        obj=address,
+        purpose="Court chronology for a closure application",
+        details={"items": len(items)},
+    )
+    return render(
+        request,
+        "enforcement/chronology.html",
+        {"address": address, "items": items, "produced_at": timezone.now(), "user": user},
+    )
+
+
+def _eligible_parents(actions: list[EnforcementAction], step_code: str) -> list[EnforcementAction]:
+    step = ladder().step(step_code)
+    return [a for a in actions if a.step in step.parents]
+
+
+@access_rule(CASEWORK)
+def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
+    user = signed_in_user(request)
+    address = selectors.address_for(user, pk)
+    rules = ladder()
+    if step not in rules.steps:
+        raise Http404
+    if not is_enforcement_officer(user):
+        raise PermissionDenied("Only enforcement officers record enforcement steps")
+    the_step = rules.step(step)
+    actions = selectors.actions_at(user, address)
+    parents = _eligible_parents(actions, step)
+    people = selectors.person_choices(user, address) if the_step.subject == "person" else []
+    cases = selectors.case_choices(user, address)
+    initial: dict[str, Any] = {}
+    after = request.GET.get("after")
+    if after and any(str(p.pk) == after for p in parents):
+        initial["parent"] = after
+        parent = next(p for p in parents if str(p.pk) == after)
+        if parent.person_id:
+            initial["person"] = str(parent.person_id)
+        if parent.case_id:
+            initial["case"] = str(parent.case_id)
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        step=the_step,
+        issuers=issuers_for(user, the_step),
+        people=people,
+        parents=parents,
+        cases=cases,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data.get("taken_at") is not None:
+            try:
+                action = services.enforcement_action_record(
+                    actor=user,
+                    address=address,
+                    step=step,
+                    taken_at=data["taken_at"],
+                    issuer=data["issuer"],
+                    person=next((p for p in people if str(p.pk) == data.get("person")), None)
+                    if data.get("person")
+                    else None,
+                    case=next((c for c in cases if str(c.pk) == data.get("case")), None),
+                    parent=next((p for p in parents if str(p.pk) == data.get("parent")), None),
+                    conduct=data.get("conduct", ""),
+                    notes=data.get("notes", ""),
+                    scope=data.get("scope", ""),
+                    part_description=data.get("part_description", ""),
+                    comply_by=data.get("comply_by"),
+                    ends_at=data.get("ends_at"),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc, RENAME)
+            else:
+                messages.success(request, f"{the_step.label} {action.reference} recorded")
+                return redirect(reverse("enforcement:address", args=[address.pk]))
+    return render(
+        request,
+        "enforcement/step_form.html",
+        {
+            "address": address,
+            "step": the_step,
+            "form": form,
+            "statuses": rules.statuses,
+            "no_people": the_step.subject == "person" and not people,
+        },
+    )
+
+
+def person_label(person: Person | None) -> str:
+    return person.display_name if person else ""
