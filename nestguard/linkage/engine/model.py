@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .comparisons import PERSON_BLOCKING, PERSON_COMPARISONS, BlockingRule, Comparison, Level
+from .comparisons import (
+    PERSON_BLOCKING,
+    PERSON_COMPARISONS,
+    BlockingRule,
+    Comparison,
+    Level,
+    level_from_json,
+)
 
 MODEL_FORMAT = 1
 MODEL_NAME = "nestguard-person"
@@ -33,6 +40,11 @@ def _round(value: float | None) -> float | None:
     if value is None or value == 0:
         return value
     return float(f"{value:.{_SIGNIFICANT}g}")
+
+
+def _is_neutral(comparison: str, level: Level) -> bool:
+    # The family-name side of a swap: the given-name comparison already weighs it.
+    return comparison == "family_name" and level.kind == "swap"
 
 
 def probability_from_weight(weight: float) -> float:
@@ -80,7 +92,7 @@ class LinkageModel:
         for comparison, ms, us in zip(self.comparisons, self.m, self.u, strict=True):
             row = []
             for level, m, u in zip(comparison.levels, ms, us, strict=True):
-                if level.kind == "null" or not m or not u:
+                if level.kind == "null" or not m or not u or _is_neutral(comparison.name, level):
                     row.append(0.0)
                 else:
                     row.append(math.log2(m / u))
@@ -143,7 +155,7 @@ class LinkageModel:
         comparisons = tuple(
             Comparison(
                 c["name"],
-                tuple(Level(lv["label"], lv["kind"], tuple(lv["args"])) for lv in c["levels"]),
+                tuple(level_from_json(lv["label"], lv["kind"], lv["args"]) for lv in c["levels"]),
             )
             for c in data["comparisons"]
         )
@@ -189,7 +201,9 @@ class LinkageModel:
             levels = []
             for level, m, u in zip(comparison.levels, ms, us, strict=True):
                 creator = level.to_splink()
-                if with_parameters and level.kind != "null":
+                if with_parameters and _is_neutral(comparison.name, level):
+                    creator = creator.configure(m_probability=0.5, u_probability=0.5)
+                elif with_parameters and level.kind != "null":
                     params = {}
                     if m:
                         params["m_probability"] = m

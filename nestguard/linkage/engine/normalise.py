@@ -41,6 +41,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "street",
     "town",
     "phone",
+    "mobile",
     "ident",
 )
 
@@ -201,6 +202,8 @@ def features(record: SourceRecord) -> Features:
         "street": street,
         "town": " ".join(address_tokens(record.town)),
         "phone": normalise_phone(record.phone),
+        # Mobiles are personal; a shared landline says "same household", not "same person".
+        "mobile": phone if (phone := normalise_phone(record.phone)).startswith("07") else "",
         "ident": normalise_identifier(record.identifier),
     }
     return {k: (v if v != "" else None) for k, v in values.items()}
