@@ -1,0 +1,238 @@
+"""Running the person model with Splink: training on DuckDB, prediction on DuckDB or Spark."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from splink.internals.exceptions import SplinkException
+
+from .model import LinkageModel, untrained_model
+from .normalise import FEATURE_COLUMNS, features
+from .records import SourceRecord
+
+ProgressFn = Callable[[str, float], None]
+ENGINES = ("duckdb", "spark")
+
+# Splink logs every SQL step at INFO; the engine reports progress through `progress`.
+logging.getLogger("splink").setLevel(logging.ERROR)
+logger = logging.getLogger(__name__)
+
+
+def feature_table(records: Sequence[SourceRecord]) -> pa.Table:
+    """One row per record: `unique_id` (position in `records`) and the feature columns."""
+    return _table_from_rows([features(r) for r in records])
+
+
+def _table_from_rows(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    columns: dict[str, Any] = {"unique_id": pa.array(np.arange(len(rows), dtype=np.int64))}
+    for name in FEATURE_COLUMNS:
+        values = [row[name] for row in rows]
+        columns[name] = pa.array(
+            values, type=pa.list_(pa.string()) if name == "gn_groups" else pa.string()
+        )
+    return pa.table(columns)
+
+
+@dataclass
+class PredictedPairs:
+    """Scored pairs as parallel numpy arrays; `gammas[i]` is the level index per comparison."""
+
+    left: np.ndarray  # int64 positions in the record list
+    right: np.ndarray
+    match_weight: np.ndarray
+    match_probability: np.ndarray
+    gammas: np.ndarray  # shape (pairs, comparisons), int8, -1 for the null level
+
+
+def _duckdb_api() -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
+    return DuckDBAPI(connection=con)
+
+
+_SPARK: Any = None
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def spark_session() -> Any:
+    """A local Spark session, made once per process."""
+    global _SPARK
+    if _SPARK is None:
+        if not java_available():
+            raise RuntimeError("the Spark engine needs a Java runtime (java was not found)")
+        from pyspark.sql import SparkSession
+        from splink.internals.spark.jar_location import similarity_jar_location
+
+        _SPARK = (
+            SparkSession.builder.master("local[2]")
+            # Splink's Jaro-Winkler and other similarity functions for Spark SQL.
+            .config("spark.jars", similarity_jar_location())
+            .appName("nestguard-linkage")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.default.parallelism", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
+        _SPARK.sparkContext.setLogLevel("ERROR")
+        _SPARK.sparkContext.setCheckpointDir(os.path.join(_tmp_dir(), "spark-checkpoints"))
+    return _SPARK
+
+
+def _tmp_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def _linker(table: pa.Table, model: LinkageModel, engine: str, *, trained: bool) -> Any:
+    from splink import Linker
+
+    if engine == "duckdb":
+        db_api = _duckdb_api()
+        sdf = db_api.register(table)
+    elif engine == "spark":
+        from splink import SparkAPI
+
+        spark = spark_session()
+        db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
+        sdf = db_api.register(spark.createDataFrame(table.to_pandas()))
+    else:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    return Linker(sdf, model.splink_settings(with_parameters=trained), log_level=logging.WARNING)
+
+
+def _starting_m(levels: int) -> list[float | None]:
+    """Starting m probabilities: most matches in the top level, halving down, a little in
+    'else'. EM replaces them; they remain only where the data cannot inform a level."""
+    shares = [2.0**-i for i in range(levels - 2)] + [0.05]
+    total = sum(shares)
+    return [None, *[share / total for share in shares]]
+
+
+def estimate_match_rate(rows: Sequence[dict[str, Any]], recall: float = 0.7) -> float:
+    """λ from pairs that agree on near-certain rules (name and date of birth, identifier
+    and date of birth, phone and date of birth), scaled up by the rules' assumed recall.
+
+    Done here rather than by Splink so that a tiny or clean data set (no such pairs) still
+    gives a usable, deterministic prior.
+    """
+    rules = (("gn", "fn", "dob"), ("ident", "dob"), ("phone", "dob"))
+    pairs: set[tuple[int, int]] = set()
+    for rule in rules:
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for position, row in enumerate(rows):
+            key = tuple(row[c] for c in rule)
+            if None not in key:
+                groups.setdefault(key, []).append(position)
+        for members in groups.values():
+            if 1 < len(members) <= 50:
+                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    total = len(rows) * (len(rows) - 1) / 2
+    return min(0.5, max(1.0, len(pairs) / recall) / total)
+
+
+def train(
+    records: Sequence[SourceRecord], *, seed: int, progress: ProgressFn | None
+) -> LinkageModel:
+    """Estimate λ (deterministic rules), u (random sampling with `seed`) and m (EM, on
+    Splink with DuckDB)."""
+    from splink import block_on
+
+    report = progress or (lambda stage, fraction: None)
+    report("preparing records", 0.0)
+    rows = [features(r) for r in records]
+    table = _table_from_rows(rows)
+    base = untrained_model()
+    base.m = [_starting_m(len(c.levels)) for c in base.comparisons]
+    base.probability_two_random_records_match = estimate_match_rate(rows)
+    linker = _linker(table, base, "duckdb", trained=True)
+    report("estimating u by random sampling", 0.2)
+    total_pairs = len(records) * (len(records) - 1) / 2
+    max_u_pairs = 2e6
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
+    em_rules = [("gn", "fn"), ("dob",), ("pc",)]
+    for i, cols in enumerate(em_rules):
+        report(f"estimating m by EM (blocked on {', '.join(cols)})", 0.4 + 0.5 * i / len(em_rules))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), max_pairs=1e6
+            )
+        except (ValueError, ZeroDivisionError, SplinkException) as exc:
+            # Too few pairs blocked on this rule to estimate from: keep the starting m.
+            logger.warning("EM on %s skipped: %s", cols, exc)
+    trained = linker.misc.save_model_to_json()
+    # A level never seen among sampled random pairs is rarer than one in the sample.
+    u_floor = 1.0 / max(1.0, min(total_pairs, max_u_pairs))
+    m: list[list[float | None]] = []
+    u: list[list[float | None]] = []
+    for comparison, start in zip(trained["comparisons"], base.m, strict=True):
+        levels = comparison["comparison_levels"]
+        # EM leaves m empty for a level no blocked pair reached: keep the starting value.
+        m.append([lv.get("m_probability") or s for lv, s in zip(levels, start, strict=True)])
+        u.append(
+            [
+                None if lv.get("is_null_level") else (lv.get("u_probability") or u_floor)
+                for lv in levels
+            ]
+        )
+    report("trained", 1.0)
+    return LinkageModel(
+        comparisons=base.comparisons,
+        blocking_rules=base.blocking_rules,
+        m=m,
+        u=u,
+        probability_two_random_records_match=base.probability_two_random_records_match,
+        seed=seed,
+        trained_on_records=len(records),
+        training={
+            "engine": "duckdb",
+            "u_max_pairs": max_u_pairs,
+            "em_blocking": [list(cols) for cols in em_rules],
+            "match_rate_rules": [["gn", "fn", "dob"], ["ident", "dob"], ["phone", "dob"]],
+        },
+    )
+
+
+def predict(
+    table: pa.Table, model: LinkageModel, *, engine: str, threshold: float
+) -> PredictedPairs:
+    """Score every blocked pair at or above `threshold` (match probability)."""
+    linker = _linker(table, model, engine, trained=True)
+    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    gamma_cols = [f"gamma_{c.name}" for c in model.comparisons]
+    cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gamma_cols]
+    select = ", ".join(cols)
+    if engine == "duckdb":
+        con = linker._db_api.duckdb_con
+        data = con.sql(f"SELECT {select} FROM {scored.physical_name}").fetchnumpy()  # noqa: S608
+        arrays = {c: np.asarray(data[c]) for c in cols}
+    else:
+        frame = linker._db_api.spark.table(scored.physical_name).selectExpr(*cols).toPandas()
+        arrays = {c: frame[c].to_numpy() for c in cols}
+    gammas = (
+        np.stack([arrays[c].astype(np.int8) for c in gamma_cols], axis=1)
+        if len(arrays["unique_id_l"])
+        else np.zeros((0, len(gamma_cols)), dtype=np.int8)
+    )
+    return PredictedPairs(
+        left=arrays["unique_id_l"].astype(np.int64),
+        right=arrays["unique_id_r"].astype(np.int64),
+        match_weight=arrays["match_weight"].astype(np.float64),
+        match_probability=arrays["match_probability"].astype(np.float64),
+        gammas=gammas,
+    )

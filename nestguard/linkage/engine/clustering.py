@@ -1,0 +1,95 @@
+"""Clusters from scored pairs: connected components above the upper threshold.
+
+Cluster ids are stable and engine-independent: a new cluster is named after the smallest
+record id in it, and records already clustered (`existing`) keep their cluster ids. New
+records join the existing cluster they link to most strongly; two existing clusters are
+never merged here (that is a reviewer's decision, see the review queue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+def cluster(
+    record_ids: Sequence[str],
+    links: Iterable[tuple[int, int, float]],
+    existing: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Cluster ids for `record_ids` from (left, right, probability) links above threshold.
+
+    `left`/`right` are positions in `record_ids`.
+    """
+    existing = existing or {}
+    size = len(record_ids)
+    is_old = [rid in existing for rid in record_ids]
+    uf = _UnionFind(size)
+    # Strongest link from each new component to an existing cluster.
+    to_existing: list[tuple[int, str, float]] = []
+    for left, right, probability in links:
+        old_l, old_r = is_old[left], is_old[right]
+        if not old_l and not old_r:
+            uf.union(left, right)
+        elif old_l != old_r:
+            new, old = (right, left) if old_l else (left, right)
+            to_existing.append((new, existing[record_ids[old]], probability))
+
+    best: dict[int, tuple[float, str]] = {}
+    for new, cluster_id, probability in to_existing:
+        root = uf.find(new)
+        current = best.get(root)
+        # Highest probability wins; ties go to the smaller cluster id, for determinism.
+        if current is None or (probability, _neg(cluster_id)) > (current[0], _neg(current[1])):
+            best[root] = (probability, cluster_id)
+
+    members: dict[int, list[int]] = {}
+    for position in range(size):
+        if not is_old[position]:
+            members.setdefault(uf.find(position), []).append(position)
+
+    result = {rid: existing[rid] for rid in record_ids if rid in existing}
+    taken = set(existing.values())
+    for root, positions in members.items():
+        if root in best:
+            cluster_id = best[root][1]
+        else:
+            cluster_id = _fresh_id(min(record_ids[p] for p in positions), taken)
+            taken.add(cluster_id)
+        for position in positions:
+            result[record_ids[position]] = cluster_id
+    return result
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    # Orders strings in reverse, so that max() over (probability, _neg(id)) picks the
+    # smallest id among equal probabilities.
+    return tuple(-ord(c) for c in text) + (0,)
+
+
+def _fresh_id(candidate: str, taken: set[str]) -> str:
+    if candidate not in taken:
+        return candidate
+    suffix = 2
+    while f"{candidate}~{suffix}" in taken:
+        suffix += 1
+    return f"{candidate}~{suffix}"

@@ -1,0 +1,272 @@
+"""The comparisons of the person model, defined once and run two ways.
+
+Each comparison is a list of levels, most specific first. A level is a small predicate
+over the features of two records (see normalise.py). The same definition becomes a Splink
+comparison level (SQL, for the batch on DuckDB or Spark) and a Python predicate (for the
+real-time candidate search), so both paths put a pair in the same level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level: `kind` names the predicate, `args` its parameters."""
+
+    label: str
+    kind: str  # null | exact | jw | lev | swap | groups | tokens | dob_prefix | dob_swap | else
+    args: tuple[Any, ...] = ()
+
+    def matches(self, left: Row, right: Row) -> bool:
+        return _PREDICATES[self.kind](left, right, *self.args)
+
+    def to_splink(self) -> Any:
+        import splink.comparison_level_library as cll
+
+        kind, args = self.kind, self.args
+        if kind == "null":
+            sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in args)
+            return cll.CustomLevel(sql, self.label, base_dialect_str="duckdb").configure(
+                is_null_level=True
+            )
+        if kind == "exact":
+            return cll.ExactMatchLevel(args[0]).configure(label_for_charts=self.label)
+        if kind == "jw":
+            return cll.JaroWinklerLevel(args[0], args[1]).configure(label_for_charts=self.label)
+        if kind == "lev":
+            return cll.LevenshteinLevel(args[0], args[1]).configure(label_for_charts=self.label)
+        if kind == "groups":
+            return cll.ArrayIntersectLevel(args[0], 1).configure(label_for_charts=self.label)
+        if kind == "else":
+            return cll.ElseLevel().configure(label_for_charts=self.label)
+        return cll.CustomLevel(_SQL[kind](*args), self.label, base_dialect_str="duckdb")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[Level, ...] = field(default_factory=tuple)
+
+    def level_index(self, left: Row, right: Row) -> int:
+        """Index of the first level the pair meets (the last is always `else`)."""
+        for index, level in enumerate(self.levels):
+            if level.matches(left, right):
+                return index
+        return len(self.levels) - 1
+
+
+# --- predicates (Python) -------------------------------------------------------------------
+
+
+def _null(left: Row, right: Row, *cols: str) -> bool:
+    return any(left[c] is None or right[c] is None for c in cols)
+
+
+def _exact(left: Row, right: Row, col: str) -> bool:
+    return left[col] is not None and left[col] == right[col]
+
+
+def _jw(left: Row, right: Row, col: str, threshold: float) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and JaroWinkler.similarity(a, b) >= threshold
+
+
+def _lev(left: Row, right: Row, col: str, distance: int) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and Levenshtein.distance(a, b) <= distance
+
+
+def _swap(left: Row, right: Row, a: str, b: str) -> bool:
+    return (
+        left[a] is not None and left[b] is not None and left[a] == right[b] and left[b] == right[a]
+    )
+
+
+def _groups(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and not set(a).isdisjoint(b)
+
+
+def _tokens(left: Row, right: Row, first: str, last: str) -> bool:
+    a = {left[first], left[last]} - {None}
+    b = {right[first], right[last]} - {None}
+    return not a.isdisjoint(b)
+
+
+def _dob_prefix(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    if a is None or b is None or len(a) == len(b):
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short)
+
+
+def _dob_swap(left: Row, right: Row) -> bool:
+    return (
+        left["dob_d"] is not None
+        and right["dob_d"] is not None
+        and left["dob_y"] == right["dob_y"]
+        and left["dob_m"] == right["dob_d"]
+        and left["dob_d"] == right["dob_m"]
+    )
+
+
+def _else(left: Row, right: Row) -> bool:
+    return True
+
+
+_PREDICATES: dict[str, Callable[..., bool]] = {
+    "null": _null,
+    "exact": _exact,
+    "jw": _jw,
+    "lev": _lev,
+    "swap": _swap,
+    "groups": _groups,
+    "tokens": _tokens,
+    "dob_prefix": _dob_prefix,
+    "dob_swap": _dob_swap,
+    "else": _else,
+}
+
+# --- the same predicates in SQL (portable between DuckDB and Spark SQL) --------------------
+
+_SQL: dict[str, Callable[..., str]] = {
+    "swap": lambda a, b: f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")',
+    "tokens": lambda first, last: (
+        f'("{first}_l" = "{first}_r" OR "{first}_l" = "{last}_r" '
+        f'OR "{last}_l" = "{first}_r" OR "{last}_l" = "{last}_r")'
+    ),
+    "dob_prefix": lambda col: (
+        f'(length("{col}_l") <> length("{col}_r") AND ('
+        f'substr("{col}_l", 1, length("{col}_r")) = "{col}_r" '
+        f'OR substr("{col}_r", 1, length("{col}_l")) = "{col}_l"))'
+    ),
+    "dob_swap": lambda: (
+        '("dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r")'
+    ),
+}
+
+
+def _levels(*levels: tuple[Any, ...]) -> tuple[Level, ...]:
+    return tuple(Level(label, kind, tuple(args)) for label, kind, *args in levels)
+
+
+# The person model. Level labels are what reviewers and integrators see as evidence.
+PERSON_COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "given_name",
+        _levels(
+            ("missing", "null", "gn"),
+            ("exact", "exact", "gn"),
+            ("swapped with family name", "swap", "gn", "fn"),
+            ("known variant or nickname", "groups", "gn_groups"),
+            ("close spelling", "jw", "gn", 0.92),
+            ("similar", "jw", "gn", 0.8),
+            ("sounds alike", "exact", "gn_meta"),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "family_name",
+        _levels(
+            ("missing", "null", "fn"),
+            ("exact", "exact", "fn"),
+            ("swapped with given name", "swap", "gn", "fn"),
+            ("close spelling", "jw", "fn", 0.92),
+            ("shares a surname", "tokens", "fn_first", "fn_last"),
+            ("sounds alike", "exact", "fn_meta"),
+            ("similar", "jw", "fn", 0.8),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "date_of_birth",
+        _levels(
+            ("missing", "null", "dob"),
+            ("exact", "exact", "dob"),
+            ("day and month swapped", "dob_swap"),
+            ("one digit different", "lev", "dob", 1),
+            ("partial date agrees", "dob_prefix", "dob"),
+            ("two digits different", "lev", "dob", 2),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "sex",
+        _levels(("missing", "null", "sex"), ("exact", "exact", "sex"), ("different", "else")),
+    ),
+    Comparison(
+        "postcode",
+        _levels(
+            ("missing", "null", "pc"),
+            ("exact", "exact", "pc"),
+            ("one character different", "lev", "pc", 1),
+            ("same sector", "exact", "pc_sector"),
+            ("same district", "exact", "pc_district"),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "address",
+        _levels(
+            ("missing", "null", "addr"),
+            ("exact", "exact", "addr"),
+            ("very similar", "jw", "addr", 0.92),
+            ("same street", "jw", "street", 0.9),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "phone",
+        _levels(
+            ("missing", "null", "phone"),
+            ("exact", "exact", "phone"),
+            ("one digit different", "lev", "phone", 1),
+            ("different", "else"),
+        ),
+    ),
+    Comparison(
+        "identifier",
+        _levels(
+            ("missing", "null", "ident"),
+            ("exact", "exact", "ident"),
+            ("one character different", "lev", "ident", 1),
+            ("different", "else"),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Pairs that agree exactly on all `columns`; with `swap`, on given/family reversed."""
+
+    columns: tuple[str, ...]
+    swap: bool = False
+
+    def sql(self) -> str:
+        if self.swap:
+            return "l.gn = r.fn AND l.fn = r.gn"
+        return " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
+
+
+PERSON_BLOCKING: tuple[BlockingRule, ...] = (
+    BlockingRule(("gn_meta", "fn_meta")),
+    BlockingRule(("gn", "fn"), swap=True),
+    BlockingRule(("dob_key", "fn_meta")),
+    BlockingRule(("dob_key", "gn_canon")),
+    BlockingRule(("dob_key", "pc_sector")),
+    BlockingRule(("phone",)),
+    BlockingRule(("ident",)),
+    BlockingRule(("pc", "fn_meta")),
+    BlockingRule(("pc", "gn_canon")),
+    BlockingRule(("dob_y", "gn_canon", "fn_meta")),
+)

@@ -1,0 +1,180 @@
+"""Training and batch linkage: the public entry points of the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import backend
+from .backend import ProgressFn
+from .clustering import cluster
+from .model import LinkageModel
+from .records import SourceRecord
+
+PAIR_THRESHOLD = 0.01  # every pair at or above this probability is reported
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    left_id: str
+    right_id: str
+    match_probability: float
+    match_weight: float
+    evidence: dict[str, str]  # comparison name -> level label
+
+
+class LinkageResult:
+    """Scored pairs (at or above 0.01) and clusters (at the upper threshold).
+
+    Pairs are held as arrays and turned into `ScoredPair` objects only when asked for, so a
+    million-record run does not hold millions of small objects.
+    """
+
+    def __init__(
+        self,
+        *,
+        record_ids: Sequence[str],
+        predicted: backend.PredictedPairs | None,
+        clusters: dict[str, str],
+        model: LinkageModel,
+        engine: str,
+    ) -> None:
+        self.clusters = clusters
+        self.model_version = model.version
+        self.upper_threshold = model.upper_threshold
+        self.lower_threshold = model.lower_threshold
+        self.engine = engine
+        self._record_ids = record_ids
+        self._predicted = predicted
+        self._labels = [[level.label for level in c.levels] for c in model.comparisons]
+        self._names = [c.name for c in model.comparisons]
+
+    def __len__(self) -> int:
+        return 0 if self._predicted is None else len(self._predicted.left)
+
+    def pair_rows(self) -> Iterator[tuple[str, str, float, float]]:
+        """(left_id, right_id, match_probability, match_weight), left_id < right_id, sorted."""
+        for i in self._order:
+            a, b = self._ids(i)
+            yield (
+                a,
+                b,
+                float(self._predicted.match_probability[i]),
+                float(  # type: ignore[union-attr]
+                    self._predicted.match_weight[i]  # type: ignore[union-attr]
+                ),
+            )
+
+    @cached_property
+    def _order(self) -> list[int]:
+        if self._predicted is None:
+            return []
+        return sorted(range(len(self._predicted.left)), key=self._ids)
+
+    def _ids(self, i: int) -> tuple[str, str]:
+        assert self._predicted is not None
+        a = self._record_ids[int(self._predicted.left[i])]
+        b = self._record_ids[int(self._predicted.right[i])]
+        return (a, b) if a < b else (b, a)
+
+    def _evidence(self, i: int) -> dict[str, str]:
+        assert self._predicted is not None
+        out = {}
+        for c, g in enumerate(self._predicted.gammas[i]):
+            labels = self._labels[c]
+            out[self._names[c]] = labels[0 if g < 0 else len(labels) - 1 - int(g)]
+        return out
+
+    @cached_property
+    def pairs(self) -> list[ScoredPair]:
+        assert self._predicted is not None or not self._order
+        out = []
+        for i in self._order:
+            a, b = self._ids(i)
+            out.append(
+                ScoredPair(
+                    a,
+                    b,
+                    float(self._predicted.match_probability[i]),  # type: ignore[union-attr]
+                    float(self._predicted.match_weight[i]),  # type: ignore[union-attr]
+                    self._evidence(i),
+                )
+            )
+        return out
+
+    @property
+    def review_pairs(self) -> list[ScoredPair]:
+        """Pairs between the thresholds that the clustering did not already join."""
+        return [
+            p
+            for p in self.pairs
+            if self.lower_threshold <= p.match_probability < self.upper_threshold
+            and self.clusters.get(p.left_id) != self.clusters.get(p.right_id)
+        ]
+
+
+def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
+    seen: set[str] = set()
+    for record in records:
+        if not record.record_id:
+            raise ValueError("every record needs a record_id")
+        if record.record_id in seen:
+            raise ValueError(f"record_id {record.record_id!r} appears twice")
+        seen.add(record.record_id)
+
+
+def train_model(
+    records: Sequence[SourceRecord], *, seed: int = 42, progress: ProgressFn | None = None
+) -> LinkageModel:
+    """Train the person model on `records` (unsupervised: λ, u by sampling, m by EM).
+
+    The same records (in the same order) and seed give the same model.
+    """
+    _check_unique_ids(records)
+    if len(records) < 2:
+        raise ValueError("training needs at least two records")
+    return backend.train(records, seed=seed, progress=progress)
+
+
+def link_records(
+    records: Sequence[SourceRecord],
+    model: LinkageModel,
+    *,
+    engine: str = "duckdb",
+    progress: ProgressFn | None = None,
+    existing_clusters: Mapping[str, str] | None = None,
+) -> LinkageResult:
+    """Score all blocked pairs of `records` and cluster them at the model's upper threshold.
+
+    With `existing_clusters`, records already clustered keep their cluster ids and new
+    records join the existing cluster they link to most strongly, or start their own.
+    """
+    if engine not in backend.ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(backend.ENGINES)}")
+    report = progress or (lambda stage, fraction: None)
+    _check_unique_ids(records)
+    record_ids = [r.record_id for r in records]
+    report("preparing records", 0.0)
+    table = backend.feature_table(records)
+    report(f"scoring pairs ({engine})", 0.2)
+    predicted = (
+        backend.predict(table, model, engine=engine, threshold=PAIR_THRESHOLD)
+        if len(records) > 1
+        else None
+    )
+    report("clustering", 0.8)
+    links: list[tuple[int, int, float]] = []
+    if predicted is not None:
+        above = np.flatnonzero(predicted.match_probability >= model.upper_threshold)
+        links = [
+            (int(predicted.left[i]), int(predicted.right[i]), float(predicted.match_probability[i]))
+            for i in above
+        ]
+    clusters = cluster(record_ids, links, existing_clusters)
+    report("done", 1.0)
+    return LinkageResult(
+        record_ids=record_ids, predicted=predicted, clusters=clusters, model=model, engine=engine
+    )

@@ -1,0 +1,237 @@
+"""The trained person model: comparisons, their m and u probabilities, thresholds, version.
+
+The model is stored as JSON. Its version is a hash of everything that changes a score, so
+two models with the same version score every pair the same; the same records and seed
+train the same model (and so the same version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .comparisons import PERSON_BLOCKING, PERSON_COMPARISONS, BlockingRule, Comparison, Level
+
+MODEL_FORMAT = 1
+MODEL_NAME = "nestguard-person"
+# Probabilities are stored to 10 significant figures: enough for any score, and it keeps
+# the last bits of floating-point summation order (which differs run to run in parallel
+# SQL engines) out of the stored model, so retraining gives byte-identical JSON.
+_SIGNIFICANT = 10
+
+# Default thresholds on match probability (see docs/decisions/0030-person-linkage-engine.md).
+UPPER_THRESHOLD = 0.95
+LOWER_THRESHOLD = 0.5
+
+
+def _round(value: float | None) -> float | None:
+    if value is None or value == 0:
+        return value
+    return float(f"{value:.{_SIGNIFICANT}g}")
+
+
+def probability_from_weight(weight: float) -> float:
+    # 2**w / (1 + 2**w), written to avoid overflow at large |w|.
+    if weight >= 0:
+        return 1.0 / (1.0 + 2.0 ** (-weight))
+    z = 2.0**weight
+    return z / (1.0 + z)
+
+
+@dataclass
+class LinkageModel:
+    comparisons: tuple[Comparison, ...]
+    blocking_rules: tuple[BlockingRule, ...]
+    # m and u probabilities per comparison, per level (None: not estimable from the data).
+    m: list[list[float | None]]
+    u: list[list[float | None]]
+    probability_two_random_records_match: float
+    upper_threshold: float = UPPER_THRESHOLD
+    lower_threshold: float = LOWER_THRESHOLD
+    seed: int = 42
+    trained_on_records: int = 0
+    training: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.lower_threshold <= self.upper_threshold < 1:
+            raise ValueError("thresholds must satisfy 0 < lower <= upper < 1")
+        if len(self.m) != len(self.comparisons) or len(self.u) != len(self.comparisons):
+            raise ValueError("m and u must have one list per comparison")
+        for comparison, m, u in zip(self.comparisons, self.m, self.u, strict=True):
+            if len(m) != len(comparison.levels) or len(u) != len(comparison.levels):
+                raise ValueError(f"{comparison.name}: one m and u per level")
+
+    # --- weights ---------------------------------------------------------------------
+
+    @cached_property
+    def prior_weight(self) -> float:
+        lam = self.probability_two_random_records_match
+        return math.log2(lam / (1 - lam))
+
+    @cached_property
+    def level_weights(self) -> list[list[float]]:
+        """log2(m/u) per level; 0 for the null level and for untrained levels."""
+        weights = []
+        for comparison, ms, us in zip(self.comparisons, self.m, self.u, strict=True):
+            row = []
+            for level, m, u in zip(comparison.levels, ms, us, strict=True):
+                if level.kind == "null" or not m or not u:
+                    row.append(0.0)
+                else:
+                    row.append(math.log2(m / u))
+            weights.append(row)
+        return weights
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256(self._parameters_json().encode()).hexdigest()[:12]
+        return f"{MODEL_NAME}-{MODEL_FORMAT}-{digest}"
+
+    # --- (de)serialisation -------------------------------------------------------------
+
+    def _parameters(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "name": MODEL_NAME,
+            "probability_two_random_records_match": _round(
+                self.probability_two_random_records_match
+            ),
+            "upper_threshold": self.upper_threshold,
+            "lower_threshold": self.lower_threshold,
+            "comparisons": [
+                {
+                    "name": c.name,
+                    "levels": [
+                        {
+                            "label": level.label,
+                            "kind": level.kind,
+                            "args": list(level.args),
+                            "m_probability": _round(m),
+                            "u_probability": _round(u),
+                        }
+                        for level, m, u in zip(c.levels, ms, us, strict=True)
+                    ],
+                }
+                for c, ms, us in zip(self.comparisons, self.m, self.u, strict=True)
+            ],
+            "blocking_rules": [
+                {"columns": list(rule.columns), "swap": rule.swap} for rule in self.blocking_rules
+            ],
+        }
+
+    def _parameters_json(self) -> str:
+        return json.dumps(self._parameters(), sort_keys=True, separators=(",", ":"))
+
+    def to_json(self) -> str:
+        data = self._parameters()
+        data["version"] = self.version
+        data["seed"] = self.seed
+        data["trained_on_records"] = self.trained_on_records
+        data["training"] = self.training
+        return json.dumps(data, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkageModel:
+        data = json.loads(text)
+        if data.get("format") != MODEL_FORMAT or data.get("name") != MODEL_NAME:
+            raise ValueError("not a Nestguard person model of a format this version reads")
+        comparisons = tuple(
+            Comparison(
+                c["name"],
+                tuple(Level(lv["label"], lv["kind"], tuple(lv["args"])) for lv in c["levels"]),
+            )
+            for c in data["comparisons"]
+        )
+        model = cls(
+            comparisons=comparisons,
+            blocking_rules=tuple(
+                BlockingRule(tuple(r["columns"]), bool(r["swap"])) for r in data["blocking_rules"]
+            ),
+            m=[[lv["m_probability"] for lv in c["levels"]] for c in data["comparisons"]],
+            u=[[lv["u_probability"] for lv in c["levels"]] for c in data["comparisons"]],
+            probability_two_random_records_match=data["probability_two_random_records_match"],
+            upper_threshold=data["upper_threshold"],
+            lower_threshold=data["lower_threshold"],
+            seed=data.get("seed", 42),
+            trained_on_records=data.get("trained_on_records", 0),
+            training=data.get("training", {}),
+        )
+        if "version" in data and data["version"] != model.version:
+            raise ValueError("the model's parameters do not match its version (altered?)")
+        return model
+
+    def with_thresholds(self, *, upper: float, lower: float) -> LinkageModel:
+        return LinkageModel(
+            comparisons=self.comparisons,
+            blocking_rules=self.blocking_rules,
+            m=self.m,
+            u=self.u,
+            probability_two_random_records_match=self.probability_two_random_records_match,
+            upper_threshold=upper,
+            lower_threshold=lower,
+            seed=self.seed,
+            trained_on_records=self.trained_on_records,
+            training=self.training,
+        )
+
+    # --- Splink settings -----------------------------------------------------------------
+
+    def splink_comparisons(self, *, with_parameters: bool) -> list[Any]:
+        import splink.comparison_library as cl
+
+        out = []
+        for comparison, ms, us in zip(self.comparisons, self.m, self.u, strict=True):
+            levels = []
+            for level, m, u in zip(comparison.levels, ms, us, strict=True):
+                creator = level.to_splink()
+                if with_parameters and level.kind != "null":
+                    params = {}
+                    if m:
+                        params["m_probability"] = m
+                    if u:
+                        params["u_probability"] = u
+                    if params:
+                        creator = creator.configure(**params)
+                levels.append(creator)
+            out.append(
+                cl.CustomComparison(
+                    comparison_levels=levels,
+                    output_column_name=comparison.name,
+                    comparison_description=comparison.name,
+                )
+            )
+        return out
+
+    def splink_settings(self, *, with_parameters: bool = True) -> Any:
+        from splink import SettingsCreator, block_on
+
+        rules: list[Any] = [
+            rule.sql() if rule.swap else block_on(*rule.columns) for rule in self.blocking_rules
+        ]
+        return SettingsCreator(
+            link_type="dedupe_only",
+            unique_id_column_name="unique_id",
+            probability_two_random_records_match=self.probability_two_random_records_match,
+            comparisons=self.splink_comparisons(with_parameters=with_parameters),
+            blocking_rules_to_generate_predictions=rules,
+            retain_matching_columns=True,
+            retain_intermediate_calculation_columns=False,
+        )
+
+
+def untrained_model(
+    comparisons: Sequence[Comparison] = PERSON_COMPARISONS,
+    blocking_rules: Sequence[BlockingRule] = PERSON_BLOCKING,
+) -> LinkageModel:
+    return LinkageModel(
+        comparisons=tuple(comparisons),
+        blocking_rules=tuple(blocking_rules),
+        m=[[None] * len(c.levels) for c in comparisons],
+        u=[[None] * len(c.levels) for c in comparisons],
+        probability_two_random_records_match=1e-4,
+    )
