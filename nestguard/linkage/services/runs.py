@@ -217,7 +217,10 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
         _report(run, 10, "Training the model" if run.retrain else "Loading the model")
         version = _model(run, records)
         LinkageRun.objects.filter(pk=run.pk).update(model=version)
-        model = matching.load_model(version)
+        limits = thresholds()
+        model = matching.load_model(version).with_thresholds(
+            upper=limits.person_upper, lower=limits.person_lower
+        )
         existing = {
             str(pk): str(cluster)
             for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
@@ -231,10 +234,12 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
             existing_clusters=existing,
         )
         _report(run, 80, "Linking and queueing for review")
-        limits = thresholds()
         with transaction.atomic():
             counts = apply_scores(
-                run, list(result.pairs), upper=limits.person_upper, lower=limits.person_lower
+                run,
+                [p for p in result.pairs if p.match_probability >= limits.person_lower],
+                upper=limits.person_upper,
+                lower=limits.person_lower,
             )
         _report(run, 90, "Matching addresses to the register")
         counts.update(address_matches_refresh(actor=actor))
