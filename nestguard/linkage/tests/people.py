@@ -33,7 +33,9 @@ def base_people(rng: random.Random, count: int) -> list[dict[str, str]]:
                 "sex": rng.choice("MF"),
                 "address_line1": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
                 "town": "Northbrook",
-                "postcode": f"NB{rng.randint(1, 4)} {rng.randint(1, 9)}{rng.choice('ABDEFG')}{rng.choice('HJLNPQ')}",
+                "postcode": f"NB{rng.randint(1, 4)} {rng.randint(1, 9)}"
+                + rng.choice("ABDEFG")
+                + rng.choice("HJLNPQ"),
                 "phone": f"07700 9{rng.randint(0, 99999):05d}",
             }
         )

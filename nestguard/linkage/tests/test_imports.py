@@ -108,7 +108,8 @@ def test_bad_dates_are_reported_row_by_row_and_nothing_is_imported(officer) -> N
     assert problems == [
         "In row 2, date_of_birth: Date of birth must be a real date",
         "In row 3, date_of_birth: Date of birth must be in the past",
-        "In row 4, date_of_birth: Date of birth must be YYYY-MM-DD (or YYYY-MM, YYYY, or DD/MM/YYYY)",
+        "In row 4, date_of_birth: Date of birth must be YYYY-MM-DD "
+        "(or YYYY-MM, YYYY, or DD/MM/YYYY)",
         "In row 5, date_of_birth: Date of birth must be after 1900",
     ]
 
