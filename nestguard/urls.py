@@ -8,6 +8,7 @@ urlpatterns = [
     path("risk/", include("nestguard.risk.urls")),
     path("people/", include("nestguard.people.urls")),
     path("addresses/", include("nestguard.places.urls")),
+    path("person-index/", include("nestguard.linkage.urls")),
     path("audit/", include("nestguard.audit.urls")),
     path("enforcement/", include("nestguard.enforcement.urls")),
     path("api/v1/", include("nestguard.api.urls")),

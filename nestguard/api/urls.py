@@ -8,6 +8,7 @@ from nestguard.api.cases import (
     CaseInterventions,
     CaseList,
 )
+from nestguard.api.linkage import PeopleMatches, SourceRecordCreate
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
@@ -26,6 +27,8 @@ urlpatterns = [
     path("cases/<uuid:pk>/assessments/", CaseAssessments.as_view(), name="case_assessments"),
     path("cases/<uuid:pk>/interventions/", CaseInterventions.as_view(), name="case_interventions"),
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
+    path("people/matches/", PeopleMatches.as_view(), name="people_matches"),
+    path("source-records/", SourceRecordCreate.as_view(), name="source_record_create"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
     path("addresses/door-check/", DoorCheck.as_view(), name="address_door_check"),

@@ -9,6 +9,7 @@ from nestguard.access.rules import (
     SIGNED_IN,
     TRIAGE,
     AccessRule,
+    roles,
 )
 
 
@@ -49,6 +50,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Door check", "places:door_check", SIGNED_IN),
     ("Repeat addresses", "places:repeat_alerts", CASEWORK),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
+    ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]

@@ -1,0 +1,205 @@
+"""The person index in the API: agencies send source records, and anyone who may refer asks
+"is this person already known, and to whom?".
+
+- POST /api/v1/source-records/: one record of the token's user's agency, stored as sent
+  (201), or the same record already held unchanged (200). Never overwrites: a changed record
+  with the same id is stored beside the earlier one.
+- GET /api/v1/people/matches/?given_name=&family_name=&date_of_birth=&postcode=: candidates
+  with the evidence and the agencies that know them and whom to contact; not what they know.
+  Also answers the referral form's script with the browser's own (fully signed-in) session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from nestguard.access.rules import api
+from nestguard.api.authentication import BearerTokenAuthentication
+from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.linkage.models import SourceRecord
+from nestguard.linkage.rules import LOOKING_UP, SENDING
+from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for
+from nestguard.linkage.services.lookups import audit_lookup
+from nestguard.linkage.services.records import RECORD_FIELDS, source_record_create
+
+
+class SourceRecordInSerializer(serializers.Serializer):
+    system = serializers.CharField(help_text="The agency's system the record comes from")
+    record_id = serializers.CharField(help_text="The record's id in that system")
+    given_name = serializers.CharField(required=False, allow_blank=True)
+    family_name = serializers.CharField(required=False, allow_blank=True)
+    date_of_birth = serializers.CharField(
+        required=False, allow_blank=True, help_text="YYYY-MM-DD, YYYY-MM or YYYY (or DD/MM/YYYY)"
+    )
+    sex = serializers.CharField(required=False, allow_blank=True)
+    address_line1 = serializers.CharField(required=False, allow_blank=True)
+    address_line2 = serializers.CharField(required=False, allow_blank=True)
+    town = serializers.CharField(required=False, allow_blank=True)
+    postcode = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    identifier = serializers.CharField(required=False, allow_blank=True)
+    contact_name = serializers.CharField(required=False, allow_blank=True)
+    contact_email = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(required=False, allow_blank=True)
+
+
+class SourceRecordOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    agency = serializers.CharField(source="agency.name")
+    system = serializers.CharField()
+    record_id = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    date_of_birth = serializers.CharField()
+    sex = serializers.CharField()
+    address_line1 = serializers.CharField()
+    address_line2 = serializers.CharField()
+    town = serializers.CharField()
+    postcode = serializers.CharField()
+    phone = serializers.CharField()
+    identifier = serializers.CharField()
+    contact_name = serializers.CharField()
+    contact_email = serializers.CharField()
+    contact_phone = serializers.CharField()
+
+
+class SourceRecordCreate(NestguardAPIView):
+    """Send one person record of your agency to the person index."""
+
+    access_rule = api(SENDING)
+
+    @extend_schema(
+        operation_id="source_records_create",
+        summary="Send a person record of your agency to the person index",
+        request=SourceRecordInSerializer,
+        responses={
+            201: SourceRecordOutSerializer,
+            200: OpenApiResponse(SourceRecordOutSerializer, description="Already held"),
+            400: OpenApiResponse(description="Field errors"),
+            401: OpenApiResponse(description="No valid token"),
+            403: OpenApiResponse(description="The token's user may not send records"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        if not isinstance(request.data, dict):
+            return Response({"non_field_errors": ["Send a JSON object"]}, status=400)
+        values = {k: v for k, v in data.items() if k != "system"}
+        try:
+            record, created = source_record_create(
+                actor=request.user, system=data.get("system"), values=values, purpose="API"
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
+        record = SourceRecord.objects.select_related("agency").get(pk=record.pk)
+        return Response(
+            SourceRecordOutSerializer(record).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The browser's session, for the referral form's script, only once the second factor
+    has been passed (as for every page)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        found = super().authenticate(request)
+        if found is None or not getattr(request._request, "second_factor_ok", False):
+            return None
+        return found
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class KnownBySerializer(serializers.Serializer):
+    agency_id = serializers.UUIDField(source="agency.pk")
+    agency = serializers.CharField(source="agency.name")
+    agency_type = serializers.CharField(source="agency.type")
+    contacts = ContactSerializer(many=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    comparison = serializers.CharField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    index_entry = serializers.UUIDField(source="cluster_id")
+    match_probability = serializers.FloatField()
+    match_weight = serializers.FloatField()
+    evidence = serializers.SerializerMethodField()
+    known_to = KnownBySerializer(many=True)
+    people = serializers.SerializerMethodField(
+        help_text="Nestguard people in this entry that you may see (name and link only)"
+    )
+
+    def get_evidence(self, candidate: Candidate) -> list[dict[str, str]]:
+        return [{"field": f, "comparison": c} for f, c in candidate.evidence_rows]
+
+    def get_people(self, candidate: Candidate) -> list[dict[str, str]]:
+        out = []
+        for person in candidate.people:
+            try:
+                url = reverse("people:detail", args=[person.pk])
+            except NoReverseMatch:
+                url = ""
+            out.append({"id": str(person.pk), "display_name": person.display_name, "url": url})
+        return out
+
+
+class MatchesSerializer(serializers.Serializer):
+    ready = serializers.BooleanField(help_text="False until a linkage model has been trained")
+    candidates = CandidateSerializer(many=True)
+
+
+def lookup_values(params: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
+    values: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name in QUERY_FIELDS:
+        value = params.get(name, "")
+        if len(value) > 200:
+            errors[name] = ["Must be 200 characters or fewer"]
+        values[name] = value.strip()
+    return values, errors
+
+
+class PeopleMatches(NestguardAPIView):
+    """Is this person already known, and to whom?"""
+
+    access_rule = api(LOOKING_UP)
+    authentication_classes = [BearerTokenAuthentication, VerifiedSessionAuthentication]
+
+    @extend_schema(
+        operation_id="people_matches",
+        summary="Candidate matches for a person, with the agencies that know them",
+        parameters=[OpenApiParameter(name, str, required=False) for name in QUERY_FIELDS],
+        responses={
+            200: MatchesSerializer,
+            400: OpenApiResponse(description="A value too long"),
+            401: OpenApiResponse(description="No valid token"),
+            403: OpenApiResponse(description="The token's user may not look people up"),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        values, errors = lookup_values(request.query_params)
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        lookup = candidates_for(request.user, values)
+        audit_lookup(request.user, lookup, "API: is this person already known?")
+        return Response(MatchesSerializer(lookup).data)
+
+
+__all__ = ["RECORD_FIELDS", "PeopleMatches", "SourceRecordCreate"]

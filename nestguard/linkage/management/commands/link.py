@@ -1,0 +1,48 @@
+"""nestguard link: batch linkage over every source record (see linkage.services.runs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.services.runs import ENGINES, linkage_run_execute, linkage_run_start
+
+
+class Command(BaseCommand):
+    help = "Link all source records into people: auto-link, queue uncertain pairs for review."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+        parser.add_argument("--retrain", action="store_true", help="Train a new model first")
+        parser.add_argument("--run", help="Carry out this queued run (the page starts these)")
+        parser.add_argument("--queued", action="store_true", help="Carry out every queued run")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["run"]:
+            runs = list(
+                LinkageRun.objects.filter(pk=options["run"], status=LinkageRun.Status.QUEUED)
+            )
+            if not runs:
+                raise CommandError("No queued run with that id")
+        elif options["queued"]:
+            runs = list(
+                LinkageRun.objects.filter(status=LinkageRun.Status.QUEUED).order_by("created_at")
+            )
+        else:
+            try:
+                runs = [
+                    linkage_run_start(
+                        actor=None, engine=options["engine"], retrain=options["retrain"]
+                    )
+                ]
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+        for run in runs:
+            done = linkage_run_execute(run, actor=run.started_by)
+            if done.status == LinkageRun.Status.FAILED:
+                raise CommandError(f"Run {done.pk} failed: {done.error}")
+            counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
+            self.stdout.write(f"Run {done.pk} finished with model {done.model}: {counts}")

@@ -1,0 +1,307 @@
+"""Every read of the person index, for one user (deny by default).
+
+Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
+- candidates while a referral is typed: anyone who may refer sees, for each candidate, the
+  evidence (which fields agreed, the match weight) and WHICH agencies know the person with
+  whom to contact there; never the agencies' records themselves. Nestguard people in the
+  candidate's cluster are linked only when the user may see them (`visible_people`);
+- linkage reviewers see a pair, an index entry or an address match when every agency that
+  supplied its records is their own or shares an active agreement with it, and then all the
+  fields needed to decide with the provenance; every such view is audited. Anything else is
+  404, exactly as what does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from nestguard.access.selectors import partner_agency_ids, visible_people
+from nestguard.accounts.models import Agency
+from nestguard.linkage import matching
+from nestguard.linkage.models import (
+    AddressMatch,
+    Cluster,
+    ImportBatch,
+    LinkageRun,
+    Merge,
+    ReviewPair,
+    SourceRecord,
+)
+from nestguard.linkage.thresholds import thresholds
+from nestguard.people.models import Person
+from nestguard.people.selectors import agencies_knowing
+
+REVIEWER = "linkage_reviewer"
+QUERY_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "sex", "phone")
+
+EVIDENCE_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "name": "Name",
+    "names": "Names",
+    "date_of_birth": "Date of birth",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "postcode": "Postcode",
+    "address": "Address",
+    "address_line1": "Address",
+    "town": "Town",
+    "phone": "Phone",
+    "identifier": "Identifier",
+}
+
+
+def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, how it compared) in words, for pages and the API."""
+    rows = []
+    for key, level in (evidence or {}).items():
+        label = EVIDENCE_LABELS.get(str(key), str(key).replace("_", " ").capitalize())
+        rows.append((label, str(level).replace("_", " ")))
+    return rows
+
+
+@dataclass
+class Contact:
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass
+class KnownBy:
+    """An agency that knows the person, and whom to contact there. Not what it knows."""
+
+    agency: Agency
+    contacts: list[Contact] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    cluster_id: Any
+    match_probability: float
+    match_weight: float
+    evidence: dict[str, str]
+    known_to: list[KnownBy]
+    people: list[Person]  # Nestguard people in the cluster that the viewer may see
+
+    @property
+    def evidence_rows(self) -> list[tuple[str, str]]:
+        return evidence_rows(self.evidence)
+
+    @property
+    def percent(self) -> int:
+        return round(self.match_probability * 100)
+
+
+@dataclass
+class Lookup:
+    ready: bool  # False before any model has been trained
+    candidates: list[Candidate]
+
+
+def may_look_up(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _known_to(records: list[SourceRecord], people: list[Person]) -> list[KnownBy]:
+    by_agency: dict[Any, KnownBy] = {}
+    for record in records:
+        known = by_agency.setdefault(record.agency_id, KnownBy(agency=record.agency))
+        if record.contact_name or record.contact_email or record.contact_phone:
+            contact = Contact(record.contact_name, record.contact_email, record.contact_phone)
+            if contact not in known.contacts:
+                known.contacts.append(contact)
+    for person in people:
+        for agency in agencies_knowing(person):
+            by_agency.setdefault(agency.pk, KnownBy(agency=agency))
+    for known in by_agency.values():
+        agency = known.agency
+        if not known.contacts and (agency.contact_name or agency.contact_email):
+            known.contacts.append(
+                Contact(agency.contact_name, agency.contact_email, agency.contact_phone)
+            )
+    return sorted(by_agency.values(), key=lambda k: k.agency.name)
+
+
+def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) -> Lookup:
+    """People already in the index who may be the one typed, best first, each with the
+    agencies that know them. The caller audits (`linkage.candidates`)."""
+    if not may_look_up(user):
+        return Lookup(ready=False, candidates=[])
+    limits = thresholds()
+    limit = min(limit or limits.candidate_limit, limits.candidate_limit)
+    if not any(values.get(f) for f in ("given_name", "family_name")):
+        return Lookup(ready=True, candidates=[])
+    found = matching.candidate_index()
+    if found is None:
+        return Lookup(ready=False, candidates=[])
+    index, _version = found
+    hits = [
+        h
+        for h in index.lookup(matching.query_record(values), limit=limit * 4)
+        if float(h.match_probability) >= limits.candidate_minimum
+    ]
+    if not hits:
+        return Lookup(ready=True, candidates=[])
+    cluster_of = dict(
+        SourceRecord.objects.filter(pk__in=[h.record_id for h in hits]).values_list(
+            "pk", "cluster_id"
+        )
+    )
+    best: dict[Any, Any] = {}
+    for hit in sorted(hits, key=lambda h: -float(h.match_probability)):
+        cluster = cluster_of.get(_uuid(hit.record_id))
+        if cluster is not None and cluster not in best:
+            best[cluster] = hit
+        if len(best) >= limit:
+            break
+    records = list(
+        SourceRecord.objects.filter(cluster__in=list(best))
+        .select_related("agency")
+        .order_by("agency__name", "received_at")
+    )
+    person_ids = [r.person_id for r in records if r.person_id]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
+    seen = set(visible_people(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+    candidates = []
+    for cluster, hit in best.items():
+        mine = [r for r in records if r.cluster_id == cluster]
+        cluster_people = [people[r.person_id] for r in mine if r.person_id in people]
+        candidates.append(
+            Candidate(
+                cluster_id=cluster,
+                match_probability=float(hit.match_probability),
+                match_weight=float(hit.match_weight),
+                evidence={str(k): str(v) for k, v in dict(hit.evidence or {}).items()},
+                known_to=_known_to(mine, cluster_people),
+                people=[p for p in cluster_people if p.pk in seen],
+            )
+        )
+    return Lookup(ready=True, candidates=candidates)
+
+
+def _uuid(value: Any) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------------------
+# Reviewers
+
+
+def reviewer_agency_ids(user: Any) -> set[Any]:
+    """The agencies whose records this reviewer may see: their own and its partners'."""
+    if not user or not user.is_authenticated or not user.has_role(REVIEWER):
+        return set()
+    if user.agency_id is None:
+        return set()
+    return {user.agency_id} | partner_agency_ids(user.agency)
+
+
+def review_queue(user: Any) -> QuerySet[ReviewPair]:
+    agencies = reviewer_agency_ids(user)
+    return (
+        ReviewPair.objects.filter(
+            status=ReviewPair.Status.PENDING,
+            left__agency_id__in=agencies,
+            right__agency_id__in=agencies,
+        )
+        .select_related("left__agency", "right__agency")
+        .order_by("-match_probability", "created_at")
+    )
+
+
+def review_pair_for(user: Any, pk: Any) -> ReviewPair:
+    agencies = reviewer_agency_ids(user)
+    pairs = ReviewPair.objects.filter(
+        left__agency_id__in=agencies, right__agency_id__in=agencies
+    ).select_related("left__agency", "right__agency", "decided_by")
+    return get_object_or_404(pairs, pk=pk)
+
+
+def address_queue(user: Any) -> QuerySet[AddressMatch]:
+    return AddressMatch.objects.filter(
+        status=AddressMatch.Status.PENDING, agency_id__in=reviewer_agency_ids(user)
+    ).select_related("agency")
+
+
+def address_match_for(user: Any, pk: Any) -> AddressMatch:
+    matches = AddressMatch.objects.filter(agency_id__in=reviewer_agency_ids(user)).select_related(
+        "agency", "source_record", "referral"
+    )
+    return get_object_or_404(matches, pk=pk)
+
+
+@dataclass
+class ClusterView:
+    cluster: Cluster
+    records: list[SourceRecord]  # those the reviewer may see
+    hidden: int  # records from agencies the reviewer may not see
+    merges: list[Merge]
+
+
+def _merge_visible(merge: Merge, agencies: set[Any]) -> bool:
+    ids = list(merge.moved) + list(merge.kept)
+    return not SourceRecord.objects.filter(pk__in=ids).exclude(agency_id__in=agencies).exists()
+
+
+def cluster_for(user: Any, pk: Any) -> ClusterView:
+    """An index entry as a reviewer may see it: 404 unless it holds a record of theirs."""
+    agencies = reviewer_agency_ids(user)
+    cluster = get_object_or_404(
+        Cluster.objects.filter(records__agency_id__in=agencies).distinct(), pk=pk
+    )
+    records = list(
+        SourceRecord.objects.filter(cluster=cluster, agency_id__in=agencies).select_related(
+            "agency", "batch"
+        )
+    )
+    hidden = SourceRecord.objects.filter(cluster=cluster).exclude(agency_id__in=agencies).count()
+    merges = [
+        m
+        for m in Merge.objects.filter(into=cluster).select_related("actor", "undone_by")
+        if _merge_visible(m, agencies)
+    ]
+    return ClusterView(cluster=cluster, records=records, hidden=hidden, merges=merges)
+
+
+def merge_for(user: Any, pk: Any) -> Merge:
+    merge = get_object_or_404(Merge.objects.select_related("into", "from_cluster"), pk=pk)
+    if not reviewer_agency_ids(user) or not _merge_visible(merge, reviewer_agency_ids(user)):
+        from django.http import Http404
+
+        raise Http404
+    return merge
+
+
+def cluster_records(cluster_id: Any, agencies: set[Any]) -> list[SourceRecord]:
+    return list(
+        SourceRecord.objects.filter(cluster_id=cluster_id, agency_id__in=agencies).select_related(
+            "agency"
+        )
+    )
+
+
+def runs_for(user: Any) -> QuerySet[LinkageRun]:
+    """Runs hold counts, never personal data: reviewers and administrators see them all."""
+    if not user or not user.is_authenticated or not user.has_role(REVIEWER, "admin"):
+        return LinkageRun.objects.none()
+    return LinkageRun.objects.select_related("started_by", "model")
+
+
+def import_for(user: Any, pk: Any) -> ImportBatch:
+    """An import of the user's own agency."""
+    agency_id = getattr(user, "agency_id", None)
+    return get_object_or_404(ImportBatch.objects.filter(agency_id=agency_id), pk=pk)
+
+
+def imports_for(user: Any) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(agency_id=getattr(user, "agency_id", None))

@@ -1,0 +1,269 @@
+"""Batch linkage: a run over every source record, in the background, with its progress.
+
+`linkage_run_start` records a queued run (and the page launches it); `linkage_run_execute`
+does the work: Nestguard's own people join the index, the model is trained (or the stored
+one reused), the engine scores the pairs, and the thresholds in `data/thresholds.json` apply:
+at or above the upper one the clusters are linked (each link a reversible Merge), between
+the two the pair is queued for review, below nothing happens. Clusters only ever grow by
+merges, so a re-run adds to the clusters already made instead of starting again; pairs a
+person kept apart (a rejected review, an undone link) are never linked automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nestguard.audit.services import audit_record
+from nestguard.linkage import matching
+from nestguard.linkage.models import (
+    Cluster,
+    LinkageModelVersion,
+    LinkageRun,
+    Merge,
+    ReviewPair,
+    SourceRecord,
+)
+from nestguard.linkage.services.addresses import address_matches_refresh
+from nestguard.linkage.services.merges import cluster_merge, clusters_apart, kept_apart
+from nestguard.linkage.services.records import source_records_sync_people
+from nestguard.linkage.thresholds import thresholds
+
+log = logging.getLogger(__name__)
+ENGINES = ("duckdb", "spark")
+SEED = 42
+
+
+def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = False) -> LinkageRun:
+    """Queue a batch run. One run at a time: a second start while one is active is refused."""
+    if engine not in ENGINES:
+        raise ValidationError({"engine": "Choose DuckDB or Spark"})
+    with transaction.atomic():
+        if (
+            LinkageRun.objects.select_for_update()
+            .filter(status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING])
+            .exists()
+        ):
+            raise ValidationError({"engine": "A linkage run is already in progress"})
+        run = LinkageRun.objects.create(
+            engine=engine,
+            retrain=bool(retrain),
+            started_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="linkage.run_start",
+            obj=run,
+            details={"engine": engine, "retrain": bool(retrain)},
+        )
+    return run
+
+
+def launch(run: LinkageRun) -> None:
+    """Run it in the background, as a process of its own (`nestguard link --run <id>`), so
+    that a long run neither holds a web worker nor dies with one. The setting
+    NESTGUARD_LINKAGE_RUNNER may be "subprocess" (the default), "inline" (tests, small demos)
+    or "none" (leave it queued for `nestguard link --queued`)."""
+    mode = getattr(settings, "NESTGUARD_LINKAGE_RUNNER", "subprocess")
+    if mode == "inline":
+        linkage_run_execute(run)
+    elif mode == "subprocess":
+        subprocess.Popen(  # noqa: S603  (our own command, no user input in the arguments)
+            [sys.executable, "-m", "nestguard.manage", "link", "--run", str(run.pk)],
+            env=os.environ.copy(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def _report(run: LinkageRun, progress: int, stage: str) -> None:
+    """Progress is written as it happens, outside any transaction of the run's work."""
+    run.progress = max(0, min(100, int(progress)))
+    run.stage = stage[:200]
+    LinkageRun.objects.filter(pk=run.pk).update(progress=run.progress, stage=run.stage)
+
+
+def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
+    stored = matching.latest_model_version()
+    if stored is not None and not run.retrain:
+        return stored
+    from nestguard.linkage.engine import train_model
+
+    model = train_model(records, seed=SEED)
+    existing = LinkageModelVersion.objects.filter(version=model.version).first()
+    if existing is not None:
+        return existing
+    return LinkageModelVersion.objects.create(
+        version=model.version,
+        model_json=model.to_json(),
+        upper_threshold=float(model.upper_threshold),
+        lower_threshold=float(model.lower_threshold),
+        trained_on=len(records),
+        seed=SEED,
+    )
+
+
+def _engine_progress(run: LinkageRun, start: int, end: int) -> Callable[..., None]:
+    """The engine's progress (a fraction, or done and total) mapped into [start, end]."""
+
+    def report(*args: Any, **kwargs: Any) -> None:
+        fraction = None
+        numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
+        if len(numbers) >= 2 and numbers[1]:
+            fraction = numbers[0] / numbers[1]
+        elif numbers:
+            fraction = numbers[0] if numbers[0] <= 1 else numbers[0] / 100
+        words = " ".join(str(a) for a in args if isinstance(a, str)) or "Scoring pairs"
+        if fraction is not None:
+            _report(run, start + (end - start) * max(0.0, min(1.0, fraction)), words)
+
+    return report
+
+
+def apply_scores(
+    run: LinkageRun | None, pairs: list[Any], *, upper: float, lower: float
+) -> dict[str, int]:
+    """Link above `upper`, queue between, nothing below. Returns counts."""
+    membership: dict[str, str] = {
+        str(pk): str(cluster)
+        for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
+    }
+    members: dict[str, set[str]] = {}
+    for record, cluster in membership.items():
+        members.setdefault(cluster, set()).add(record)
+    apart = kept_apart()
+    links = queued = 0
+    ordered = sorted(pairs, key=lambda p: -float(p.match_probability))
+    for pair in ordered:
+        if float(pair.match_probability) < upper:
+            break
+        a, b = membership.get(str(pair.left_id)), membership.get(str(pair.right_id))
+        if a is None or b is None or a == b:
+            continue
+        if clusters_apart(members[a], members[b], apart):
+            continue
+        into, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
+        cluster_merge(
+            actor=None,
+            into=Cluster.objects.get(pk=into),
+            from_cluster=Cluster.objects.get(pk=gone),
+            reason=Merge.Reason.AUTOMATIC,
+            run=run,
+            purpose="Batch linkage above the upper threshold",
+        )
+        for record in members.pop(gone):
+            membership[record] = into
+            members[into].add(record)
+        links += 1
+    existing = {
+        frozenset((str(left), str(right)))
+        for left, right in ReviewPair.objects.values_list("left_id", "right_id")
+    }
+    new_pairs: list[ReviewPair] = []
+    for pair in ordered:
+        probability = float(pair.match_probability)
+        if probability >= upper:
+            continue
+        if probability < lower:
+            break
+        left, right = sorted((str(pair.left_id), str(pair.right_id)))
+        key = frozenset((left, right))
+        if key in existing or key in apart:
+            continue
+        if membership.get(left) is None or membership.get(left) == membership.get(right):
+            continue
+        existing.add(key)
+        new_pairs.append(
+            ReviewPair(
+                left_id=left,
+                right_id=right,
+                match_probability=probability,
+                match_weight=float(pair.match_weight),
+                evidence={str(k): str(v) for k, v in dict(pair.evidence or {}).items()},
+                run=run,
+            )
+        )
+    ReviewPair.objects.bulk_create(new_pairs, batch_size=1000)
+    queued = len(new_pairs)
+    return {"links": links, "queued_for_review": queued}
+
+
+def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
+    """Do a queued run. Failures are recorded on the run, not raised, so that the page shows
+    them; the links already made by a failed run stay (each is a merge that can be undone)."""
+    LinkageRun.objects.filter(pk=run.pk).update(
+        status=LinkageRun.Status.RUNNING, started_at=timezone.now()
+    )
+    run.refresh_from_db()
+    try:
+        from nestguard.linkage.engine import link_records
+
+        _report(run, 2, "Adding Nestguard's own people to the index")
+        synced = source_records_sync_people(actor=actor)
+        _report(run, 5, "Reading source records")
+        records = matching.all_engine_records()
+        _report(run, 10, "Training the model" if run.retrain else "Loading the model")
+        version = _model(run, records)
+        LinkageRun.objects.filter(pk=run.pk).update(model=version)
+        limits = thresholds()
+        model = matching.load_model(version).with_thresholds(
+            upper=limits.person_upper, lower=limits.person_lower
+        )
+        existing = {
+            str(pk): str(cluster)
+            for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
+        }
+        _report(run, 30, "Scoring pairs")
+        result = link_records(
+            records,
+            model,
+            engine=run.engine,
+            progress=_engine_progress(run, 30, 80),
+            existing_clusters=existing,
+        )
+        _report(run, 80, "Linking and queueing for review")
+        with transaction.atomic():
+            counts = apply_scores(
+                run,
+                [p for p in result.pairs if p.match_probability >= limits.person_lower],
+                upper=limits.person_upper,
+                lower=limits.person_lower,
+            )
+        _report(run, 90, "Matching addresses to the register")
+        counts.update(address_matches_refresh(actor=actor))
+        counts.update(records=len(records), people_added=synced, pairs_scored=len(result.pairs))
+        finished = timezone.now()
+        with transaction.atomic():
+            LinkageRun.objects.filter(pk=run.pk).update(
+                status=LinkageRun.Status.SUCCEEDED,
+                progress=100,
+                stage="Finished",
+                finished_at=finished,
+                counts=counts,
+            )
+            run.refresh_from_db()
+            audit_record(actor=actor, action="linkage.run_finish", obj=run, details=dict(counts))
+        matching.forget_index()
+    except Exception as exc:
+        log.exception("linkage run %s failed", run.pk)
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=LinkageRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            stage="Failed",
+        )
+        log.debug("%s", traceback.format_exc())
+        run.refresh_from_db()
+    return run

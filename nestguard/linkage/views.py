@@ -1,0 +1,306 @@
+"""The person index pages: HTTP only. Reads are the selectors', writes the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from nestguard.access.rules import access_rule, signed_in_user
+from nestguard.audit.services import audit_record
+from nestguard.linkage import selectors
+from nestguard.linkage.forms import (
+    AddressDecisionForm,
+    DecisionForm,
+    ImportForm,
+    RunForm,
+    UndoForm,
+)
+from nestguard.linkage.models import AddressMatch, ReviewPair, SourceRecord
+from nestguard.linkage.rules import REVIEWING, RUNNING
+from nestguard.linkage.services.addresses import (
+    address_match_confirm,
+    address_match_reject,
+    referral_address_text,
+)
+from nestguard.linkage.services.imports import ImportRejected, source_records_import
+from nestguard.linkage.services.merges import blocking_merge, merge_undo
+from nestguard.linkage.services.review import review_pair_confirm, review_pair_reject
+from nestguard.linkage.services.runs import launch, linkage_run_start
+from nestguard.linkage.thresholds import thresholds
+from nestguard.places.models import Address
+
+PAGE_SIZE = 25
+
+
+@access_rule(RUNNING)
+def index(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    runs = list(selectors.runs_for(user)[:5])
+    return render(
+        request,
+        "linkage/index.html",
+        {
+            "runs": runs,
+            "active": next((r for r in runs if r.is_active), None),
+            "form": RunForm(),
+            "reviewer": user.has_role(selectors.REVIEWER),
+            "pairs": selectors.review_queue(user).count(),
+            "addresses": selectors.address_queue(user).count(),
+            "imports": selectors.imports_for(user)[:5],
+            "limits": thresholds(),
+        },
+    )
+
+
+@access_rule(RUNNING)
+def run_start(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = linkage_run_start(
+                actor=user,
+                engine=form.cleaned_data["engine"],
+                retrain=form.cleaned_data["retrain"],
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(key if key in form.fields else None, message)
+        else:
+            launch(run)
+            return redirect("linkage:run_detail", pk=run.pk)
+    return render(request, "linkage/run_start.html", {"form": form})
+
+
+@access_rule(RUNNING)
+def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
+    return render(request, "linkage/run_detail.html", {"run": run})
+
+
+@access_rule(RUNNING)
+def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
+    """The run's progress for the page's script (counts only, no personal data)."""
+    from django.shortcuts import get_object_or_404
+
+    run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": run.progress,
+            "stage": run.stage,
+            "active": run.is_active,
+            "counts": run.counts,
+        }
+    )
+
+
+@access_rule(REVIEWING)
+def import_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rejected: ImportRejected | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = source_records_import(
+                actor=user,
+                system=form.cleaned_data["system"],
+                data=upload.read(),
+                filename=upload.name or "",
+                mapping=form.mapping(),
+                encoding=form.cleaned_data["encoding"],
+            )
+        except ImportRejected as exc:
+            rejected = exc
+            form.add_error(
+                "file",
+                f"The file has {exc.total} problem{'s' if exc.total != 1 else ''}: "
+                "nothing was imported",
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return redirect("linkage:import_detail", pk=result.batch.pk)
+    return render(
+        request,
+        "linkage/import_new.html",
+        {"form": form, "rejected": rejected, "agency": user.agency},
+    )
+
+
+@access_rule(REVIEWING)
+def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    batch = selectors.import_for(signed_in_user(request), pk)
+    created = SourceRecord.objects.filter(batch=batch).count()
+    return render(
+        request,
+        "linkage/import_detail.html",
+        {"batch": batch, "created": created, "already": batch.rows - created},
+    )
+
+
+@access_rule(REVIEWING)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    page = Paginator(selectors.review_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "linkage/review_queue.html", {"page": page})
+
+
+def _pair_rows(pair: ReviewPair) -> list[tuple[str, str, str]]:
+    fields = [
+        ("Given name", "given_name"),
+        ("Family name", "family_name"),
+        ("Date of birth", "date_of_birth"),
+        ("Sex", "sex"),
+        ("Address", "address_text"),
+        ("Phone", "phone"),
+        ("Identifier", "identifier"),
+    ]
+    return [(label, getattr(pair.left, f), getattr(pair.right, f)) for label, f in fields]
+
+
+@access_rule(REVIEWING)
+def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    pair = selectors.review_pair_for(user, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = (
+            review_pair_confirm
+            if form.cleaned_data["decision"] == "confirm"
+            else review_pair_reject
+        )
+        try:
+            decide(actor=user, pair=pair, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            following = selectors.review_queue(user).exclude(pk=pair.pk).first()
+            if following is not None:
+                return redirect("linkage:review_pair", pk=following.pk)
+            return redirect("linkage:review_queue")
+    audit_record(
+        actor=user,
+        action="linkage.review_view",
+        obj=pair,
+        purpose="Linkage review",
+        details={"records": [str(pair.left_id), str(pair.right_id)]},
+    )
+    return render(
+        request,
+        "linkage/review_pair.html",
+        {
+            "pair": pair,
+            "rows": _pair_rows(pair),
+            "evidence": selectors.evidence_rows(pair.evidence),
+            "form": form,
+        },
+    )
+
+
+@access_rule(REVIEWING)
+def cluster_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    view = selectors.cluster_for(user, pk)
+    audit_record(
+        actor=user,
+        action="source_record.view",
+        obj=view.cluster,
+        purpose="Person index entry",
+        details={"records": len(view.records)},
+    )
+    return render(request, "linkage/cluster.html", {"view": view})
+
+
+@access_rule(REVIEWING)
+def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    merge = selectors.merge_for(user, pk)
+    form = UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            merge_undo(actor=user, merge=merge, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return redirect("linkage:cluster", pk=merge.into_id)
+    agencies = selectors.reviewer_agency_ids(user)
+    moved = SourceRecord.objects.filter(pk__in=merge.moved, agency_id__in=agencies).select_related(
+        "agency"
+    )
+    return render(
+        request,
+        "linkage/merge_undo.html",
+        {
+            "merge": merge,
+            "moved": moved,
+            "form": form,
+            "blocking": blocking_merge(merge) if merge.undone_at is None else None,
+        },
+    )
+
+
+@access_rule(REVIEWING)
+def address_queue(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    page = Paginator(selectors.address_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "linkage/address_queue.html", {"page": page})
+
+
+@access_rule(REVIEWING)
+def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    match = selectors.address_match_for(user, pk)
+    uprns = [str(a.get("uprn")) for a in match.alternatives]
+    register = {a.uprn: a for a in Address.objects.filter(uprn__in=uprns)}
+    confidence = {str(a.get("uprn")): a.get("confidence") for a in match.alternatives}
+    choices = [
+        (
+            uprn,
+            f"{register[uprn].line1}, {register[uprn].postcode} (UPRN {uprn}, "
+            f"confidence {round(float(confidence[uprn] or 0) * 100)}%)",
+        )
+        for uprn in uprns
+        if uprn in register
+    ]
+    form = AddressDecisionForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["uprn"]
+        try:
+            if chosen == AddressDecisionForm.NONE:
+                address_match_reject(actor=user, match=match)
+            else:
+                address_match_confirm(actor=user, match=match, uprn=chosen)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return redirect("linkage:address_queue")
+    audit_record(actor=user, action="address_match.view", obj=match, purpose="Address review")
+    origin = (
+        match.source_record.audit_label
+        if match.source_record
+        else (match.referral.reference if match.referral else "")
+    )
+    return render(
+        request,
+        "linkage/address_match.html",
+        {
+            "match": match,
+            "form": form,
+            "origin": origin,
+            "evidence": selectors.evidence_rows(match.evidence),
+            "referral_text": referral_address_text(match.referral) if match.referral else "",
+            "decided": match.status != AddressMatch.Status.PENDING,
+            "queue_url": reverse("linkage:address_queue"),
+        },
+    )
