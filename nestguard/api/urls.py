@@ -8,6 +8,7 @@ from nestguard.api.cases import (
     CaseInterventions,
     CaseList,
 )
+from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
@@ -26,4 +27,8 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
+    path("panels/", PanelList.as_view(), name="panel_list"),
+    path("meetings/<uuid:pk>/agenda/", MeetingAgenda.as_view(), name="meeting_agenda"),
+    path("meetings/<uuid:pk>/actions/", MeetingActions.as_view(), name="meeting_actions"),
+    path("actions/<uuid:pk>/", ActionStatusUpdate.as_view(), name="action_update"),
 ]
