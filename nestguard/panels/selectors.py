@@ -135,7 +135,13 @@ def meeting_detail(meeting: Meeting) -> MeetingDetail:
     carried = list(
         ActionCarry.objects.filter(meeting=meeting)
         .select_related("action", "action__owner", "action__owner_agency", "action__meeting")
-        .annotate(times=Count("action__carries"))
+        # How often it had been carried by this meeting (not counting later meetings).
+        .annotate(
+            times=Count(
+                "action__carries",
+                filter=Q(action__carries__meeting__meets_on__lte=meeting.meets_on),
+            )
+        )
         .order_by("action__due_on", "action__reference")
     )
     limit = panel_rules().escalate_after_carries

@@ -3,6 +3,7 @@ confidentiality agreement, the minutes of each item."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from nestguard.accounts.models import User
 from nestguard.audit.services import audit_record
 from nestguard.core.agenda import AgendaCandidate, agenda_source
 from nestguard.core.models import next_reference
-from nestguard.panels.loader import meeting_type, panel_rules
+from nestguard.panels.loader import AgendaRule, meeting_type, panel_rules
 from nestguard.panels.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -144,6 +145,36 @@ def _carry_open_actions(meeting: Meeting) -> int:
     return len(carries)
 
 
+def collect_candidates(
+    rules: Iterable[AgendaRule], *, as_of: date, panel_id: Any
+) -> tuple[list[tuple[AgendaRule, AgendaCandidate]], list[dict[str, str]]]:
+    """What the rules propose, in rule order, and a note for each rule that could not be used:
+    its source is not registered (the app that provides it is absent), or the source refused
+    the rule's parameters (ValueError). Neither stops the other rules."""
+    proposals: list[tuple[AgendaRule, AgendaCandidate]] = []
+    notes: list[dict[str, str]] = []
+    for rule in rules:
+        try:
+            source = agenda_source(rule.source)
+        except KeyError:
+            notes.append(
+                {
+                    "source": rule.source,
+                    "rule": rule.label,
+                    "note": f"Skipped: no agenda source {rule.source!r} is registered",
+                }
+            )
+            continue
+        params = {**rule.params, "panel_id": str(panel_id)}
+        try:
+            found = list(source.candidates(as_of=as_of, params=params))
+        except ValueError as exc:
+            notes.append({"source": rule.source, "rule": rule.label, "note": f"Skipped: {exc}"})
+            continue
+        proposals.extend((rule, candidate) for candidate in found)
+    return proposals, notes
+
+
 def meeting_agenda_build(*, actor: Any, meeting: Meeting, as_of: date | None = None) -> Meeting:
     """Build (or bring up to date) the agenda from the meeting type's rules.
 
@@ -171,49 +202,29 @@ def meeting_agenda_build(*, actor: Any, meeting: Meeting, as_of: date | None = N
         position = (
             AgendaItem.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"] or 0
         )
-        notes: list[dict[str, str]] = []
+        proposals, notes = collect_candidates(kind.agenda_rules, as_of=day, panel_id=panel.pk)
         new_items: list[AgendaItem] = []
         added_by_rule: dict[str, int] = {}
-        for rule in kind.agenda_rules:
-            try:
-                source = agenda_source(rule.source)
-            except KeyError:
-                notes.append(
-                    {
-                        "source": rule.source,
-                        "rule": rule.label,
-                        "note": f"Skipped: no agenda source {rule.source!r} is registered",
-                    }
-                )
+        for rule, candidate in proposals:
+            key = _key(candidate)
+            if key in existing:
                 continue
-            params = {**rule.params, "panel_id": str(panel.pk)}
-            try:
-                candidates = list(source.candidates(as_of=day, params=params))
-            except ValueError as exc:
-                notes.append({"source": rule.source, "rule": rule.label, "note": f"Skipped: {exc}"})
-                continue
-            count = 0
-            for candidate in candidates:
-                key = _key(candidate)
-                if key in existing:
-                    continue
-                existing.add(key)
-                position += 1
-                count += 1
-                new_items.append(
-                    AgendaItem(
-                        meeting=meeting,
-                        position=position,
-                        source=rule.source,
-                        key=key,
-                        title=candidate.title[:TITLE_MAX],
-                        reason=f"{rule.label}: {candidate.reason}"[:DESCRIPTION_MAX],
-                        case_id=candidate.case_id,
-                        person_id=candidate.person_id,
-                        address_id=candidate.address_id,
-                    )
+            existing.add(key)
+            position += 1
+            added_by_rule[rule.source] = added_by_rule.get(rule.source, 0) + 1
+            new_items.append(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    source=rule.source,
+                    key=key,
+                    title=candidate.title[:TITLE_MAX],
+                    reason=f"{rule.label}: {candidate.reason}"[:DESCRIPTION_MAX],
+                    case_id=candidate.case_id,
+                    person_id=candidate.person_id,
+                    address_id=candidate.address_id,
                 )
-            added_by_rule[rule.source] = added_by_rule.get(rule.source, 0) + count
+            )
         AgendaItem.objects.bulk_create(new_items)
         carried = _carry_open_actions(meeting)
         meeting.agenda_built_at = timezone.now()
