@@ -1,4 +1,4 @@
-"""The access truth table of the panels app: every panel page and endpoint × the seven
+"""The access truth table of the panels app: every panel page and endpoint by the seven
 personas, and the minutes rule as a truth table of its own.
 
 The world, made through the services: a child exploitation case led by the hub (the owner's
@@ -121,7 +121,11 @@ def _due() -> str:
 
 def _due_parts() -> dict[str, str]:
     due = timezone.localdate() + timedelta(days=14)
-    return {"due_on_0": str(due.day), "due_on_1": str(due.month), "due_on_2": str(due.year)}
+    return {
+        "due_on_day": str(due.day),
+        "due_on_month": str(due.month),
+        "due_on_year": str(due.year),
+    }
 
 
 TABLE: list[Row] = [

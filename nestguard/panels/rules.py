@@ -86,3 +86,21 @@ def may_update_action(user: Any, action: Action) -> bool:
     if user.agency_id == action.owner_agency_id and user.has_role("supervisor"):
         return True
     return is_chair(user, action.panel)
+
+
+def action_updater(user: Any, panel: Panel) -> Any:
+    """`may_update_action` for the actions of one panel, worked out once for a page."""
+    chair = is_chair(user, panel)
+    usable = may_use_panels(user)
+    supervisor = usable and bool(user.has_role("supervisor"))
+
+    def may(action: Action) -> bool:
+        if not usable:
+            return False
+        return (
+            chair
+            or action.owner_id == user.pk
+            or (supervisor and action.owner_agency_id == user.agency_id)
+        )
+
+    return may

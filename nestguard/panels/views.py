@@ -250,9 +250,10 @@ def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             row.case_url = link_to("cases:detail", row.item.case_id)
         row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
         row.risk_after_label = bands.get(row.item.risk_after, row.item.risk_after)
-    may_update = {
-        a.pk for row in detail.items for a in row.actions if rules.may_update_action(user, a)
-    } | {a.pk for a in detail.loose_actions if rules.may_update_action(user, a)}
+    may = rules.action_updater(user, meeting.panel)
+    may_update = {a.pk for row in detail.items for a in row.actions if may(a)} | {
+        a.pk for a in detail.loose_actions if may(a)
+    }
     return render(
         request,
         "panels/meeting.html",
