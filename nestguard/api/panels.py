@@ -94,7 +94,7 @@ class ActionOut(serializers.Serializer):
 class ItemOut(serializers.Serializer):
     id = serializers.UUIDField(source="item.pk")
     number = serializers.IntegerField()
-    source = serializers.CharField(source="item.source")
+    source = serializers.CharField(source="item.source")  # type: ignore[assignment]
     title = serializers.CharField(source="item.title")
     reason = serializers.CharField(source="item.reason")
     case = serializers.CharField(source="item.case.reference", allow_null=True, default=None)
@@ -115,7 +115,7 @@ class CarriedOut(serializers.Serializer):
 
 
 class NoteOut(serializers.Serializer):
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     rule = serializers.CharField()
     note = serializers.CharField()
 

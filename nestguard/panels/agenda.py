@@ -143,7 +143,9 @@ def overdue_actions(*, as_of: date, params: Mapping[str, Any]) -> Iterator[Agend
     scope = params.get("scope", "all_panels")
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
-    panel_id = params.get("panel_id")
+    panel_id = str(params.get("panel_id") or "")
+    if scope == "this_panel" and not panel_id:
+        raise ValueError("scope this_panel needs the panel")
     actions = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of)
     if scope == "this_panel":
         actions = actions.filter(panel_id=panel_id)

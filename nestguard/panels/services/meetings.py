@@ -386,7 +386,7 @@ def attendance_record(
     require_chair(actor, meeting.panel)
     errors: dict[str, str] = {}
     if not isinstance(user, User) or not user.is_active or user.agency_id is None:
-        errors["user"] = "Choose an active user"
+        errors["user"] = "Choose an active user of an agency"
     elif Attendance.objects.filter(meeting=meeting, user=user).exists():
         errors["user"] = f"{user} is already recorded at this meeting"
     if status not in AttendanceStatus.values:
@@ -394,8 +394,9 @@ def attendance_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        assert user.agency is not None
         attendance = Attendance.objects.create(
-            meeting=meeting, user=user, agency_id=user.agency_id, status=status
+            meeting=meeting, user=user, agency=user.agency, status=status
         )
         audit_record(
             actor=actor,
