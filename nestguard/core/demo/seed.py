@@ -32,6 +32,7 @@ from nestguard.core.demo.borough import build_addresses
 from nestguard.core.demo.bulk import bulk_insert
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
+from nestguard.core.demo.panels import seed_panels
 from nestguard.core.demo.partnership import create_partnership
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
@@ -213,6 +214,9 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    with transaction.atomic():
+        counts.update(seed_panels(partnership, today))
+    say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -171,6 +171,17 @@ def collect_candidates(
         except ValueError as exc:
             notes.append({"source": rule.source, "rule": rule.label, "note": f"Skipped: {exc}"})
             continue
+        limit = rule.params.get("max_items")
+        if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit < len(found):
+            notes.append(
+                {
+                    "source": rule.source,
+                    "rule": rule.label,
+                    "note": f"{len(found) - limit} more found; the first {limit} are on the "
+                    "agenda (the rule's limit)",
+                }
+            )
+            found = found[:limit]
         proposals.extend((rule, candidate) for candidate in found)
     return proposals, notes
 
@@ -238,7 +249,7 @@ def meeting_agenda_build(*, actor: Any, meeting: Meeting, as_of: date | None = N
                 "as_of": day.isoformat(),
                 "added": added_by_rule,
                 "carried": carried,
-                "skipped": [n["source"] for n in notes],
+                "skipped": [n["source"] for n in notes if n["note"].startswith("Skipped")],
             },
         )
     return meeting

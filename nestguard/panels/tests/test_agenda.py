@@ -167,7 +167,7 @@ def test_the_macemm_agenda_notes_a_missing_source_on_the_page(panel_world) -> No
         f"/panels/meetings/{panel_world.meeting.pk}/"
     )
     assert response.status_code == 200
-    assert (b"Agenda rules not used" in response.content) is not registered
+    assert (b"Skipped: no agenda source" in response.content) is not registered
 
 
 def test_overdue_actions_of_other_panels_are_chased(personas, panel_world) -> None:
@@ -314,3 +314,13 @@ def test_a_person_on_two_panels_lists_is_flagged_to_each_chair(personas, panel_w
 
 def test_people_on_one_list_only_are_not_flagged(panel_world) -> None:
     assert selectors.cross_panel_flags(panel_world.meeting) == []
+
+
+def test_a_rule_limits_how_many_items_it_adds_and_says_so(personas, panel_world) -> None:
+    child_case(personas.owner, family_name="Secondchild")
+    rules = [AgendaRule("new_high_risk_cases", "New high-risk", {"max_items": 1})]
+    proposals, notes = collect_candidates(
+        rules, as_of=timezone.localdate(), panel_id=panel_world.panel.pk
+    )
+    assert len(proposals) == 1
+    assert notes[0]["note"].startswith("1 more found; the first 1 are on the agenda")
