@@ -11,5 +11,6 @@ urlpatterns = [
     path("person-index/", include("nestguard.linkage.urls")),
     path("audit/", include("nestguard.audit.urls")),
     path("enforcement/", include("nestguard.enforcement.urls")),
+    path("panels/", include("nestguard.panels.urls")),
     path("api/v1/", include("nestguard.api.urls")),
 ]

@@ -51,6 +51,11 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     # issue 3, point 5: the enforcement ladder
     ("get", "/api/v1/enforcement/"),
     ("post", "/api/v1/addresses/{uprn}/enforcement/"),
+    # issue 5, point 1: panels
+    ("get", "/api/v1/panels/"),
+    ("get", "/api/v1/meetings/{id}/agenda/"),
+    ("post", "/api/v1/meetings/{id}/actions/"),
+    ("post", "/api/v1/actions/{id}/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -216,11 +221,55 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert uprn is not None
         return uprn
 
+    def next_meeting() -> Any:
+        from nestguard.panels.models import MeetingStatus
+        from nestguard.panels.rules import readable_meetings
+
+        meeting = (
+            readable_meetings(user)
+            .filter(status=MeetingStatus.SCHEDULED, panel__chairs=user, actions__isnull=True)
+            .order_by("meets_on")
+            .first()
+        )
+        assert meeting is not None and meeting.items.exists()
+        return meeting.pk
+
+    def open_action() -> Any:
+        from nestguard.panels.models import OPEN_ACTION_STATUSES
+        from nestguard.panels.selectors import visible_actions
+
+        action = (
+            visible_actions(user)
+            .filter(status__in=OPEN_ACTION_STATUSES, panel__chairs=user)
+            .order_by("due_on")
+            .first()
+        )
+        assert action is not None
+        return action.pk
+
     return [
         ("/api/v1/referrals/", waiting_referral),
         ("/api/v1/cases/", open_case),
         ("/api/v1/addresses/", register_uprn),
+        ("/api/v1/meetings/", next_meeting),
+        ("/api/v1/actions/", open_action),
     ]
+
+
+# Paths whose examples a panel chair sends (a caseworker records no panel actions).
+_CHAIR_PATHS = ("/api/v1/meetings/", "/api/v1/actions/")
+
+
+def _panel_chair() -> User:
+    chair = (
+        User.objects.filter(is_active=True, role_grants__role="panel_chair")
+        .filter(panels_chaired__isnull=False)
+        .distinct()
+        .order_by("username")
+        .first()
+    )
+    assert chair is not None, "seed_demo made no panel chair who chairs a panel"
+    return chair
 
 
 def _fill(path: str, user: User) -> str:
@@ -246,17 +295,22 @@ def test_every_documented_post_example_works_against_a_seeded_demo() -> None:
     examples = post_examples(API_DOC.read_text())
     assert examples, "docs/api.md documents no POST endpoint"
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-    user = _contract_user()
-    _, token = api_token_create(actor=None, user=user)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    caseworker, chair = _contract_user(), _panel_chair()
+    clients = {}
+    for who in (caseworker, chair):
+        _, token = api_token_create(actor=None, user=who)
+        clients[who.pk] = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     failures: list[str] = []
     for example in examples:
         if example.body is None:
             failures.append(f"line {example.line}: POST {example.path} has no ```json example")
             continue
+        user = chair if example.path.startswith(_CHAIR_PATHS) else caseworker
         with _rolled_back():
             path = _fill(example.path, user)
-            response = client.post(path, data=example.body, content_type="application/json")
+            response = clients[user.pk].post(
+                path, data=example.body, content_type="application/json"
+            )
             if not 200 <= response.status_code < 300:
                 failures.append(
                     f"line {example.line}: POST {path} answered {response.status_code}: "

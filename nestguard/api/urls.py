@@ -9,6 +9,7 @@ from nestguard.api.cases import (
     CaseList,
 )
 from nestguard.api.linkage import PeopleMatches, SourceRecordCreate
+from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
@@ -41,4 +42,8 @@ urlpatterns = [
         AddressEnforcementCreate.as_view(),
         name="enforcement_record",
     ),
+    path("panels/", PanelList.as_view(), name="panel_list"),
+    path("meetings/<uuid:pk>/agenda/", MeetingAgenda.as_view(), name="meeting_agenda"),
+    path("meetings/<uuid:pk>/actions/", MeetingActions.as_view(), name="meeting_actions"),
+    path("actions/<uuid:pk>/", ActionStatusUpdate.as_view(), name="action_update"),
 ]

@@ -51,6 +51,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Repeat addresses", "places:repeat_alerts", CASEWORK),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
+    ("Panels", "panels:list", roles("panel_chair", "caseworker", "supervisor")),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]

@@ -33,6 +33,7 @@ from nestguard.core.demo.bulk import bulk_insert
 from nestguard.core.demo.enforcement import seed_enforcement
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
+from nestguard.core.demo.panels import seed_panels
 from nestguard.core.demo.partnership import create_partnership
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
@@ -217,6 +218,9 @@ def _seed(
     with transaction.atomic():
         counts["enforcement_actions"] = seed_enforcement(users=partnership.users, now=now)
     say(f"Enforcement: {counts['enforcement_actions']} steps at 5 addresses")
+    with transaction.atomic():
+        counts.update(seed_panels(partnership, today))
+    say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -1,0 +1,327 @@
+"""Reads for the panel pages and API. Every query starts from what the user may see
+(`panels.rules` says who; these functions say it in queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from nestguard.accounts.models import Agency, User
+from nestguard.cases.models import CaseSubject
+from nestguard.panels import rules
+from nestguard.panels.loader import panel_rules
+from nestguard.panels.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionCarry,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Panel,
+    PanelMember,
+)
+
+
+def visible_panels(user: Any) -> QuerySet[Panel]:
+    """Panels the user chairs, whose member agencies include theirs, or whose meetings they
+    were recorded at."""
+    if not rules.may_use_panels(user):
+        return Panel.objects.none()
+    member = Exists(PanelMember.objects.filter(panel=OuterRef("pk"), agency_id=user.agency_id))
+    attended = Exists(Attendance.objects.filter(meeting__panel=OuterRef("pk"), user=user))
+    chaired = Exists(Panel.chairs.through.objects.filter(panel_id=OuterRef("pk"), user_id=user.pk))
+    return Panel.objects.filter(Q(member) | Q(attended) | Q(chaired))
+
+
+def panel_list(user: Any) -> QuerySet[Panel]:
+    today = timezone.localdate()
+    next_meeting = Meeting.objects.filter(panel=OuterRef("pk"), meets_on__gte=today).order_by(
+        "meets_on"
+    )
+    return (
+        visible_panels(user)
+        .annotate(
+            member_count=Count("members", distinct=True),
+            next_meets_on=next_meeting.values("meets_on")[:1],
+        )
+        .prefetch_related("chairs")
+        .order_by("name")
+    )
+
+
+def get_panel(user: Any, pk: Any) -> Panel:
+    return get_object_or_404(visible_panels(user), pk=pk)
+
+
+def panel_members(panel: Panel) -> list[PanelMember]:
+    return list(
+        PanelMember.objects.filter(panel=panel)
+        .select_related("agency", "contact")
+        .order_by("agency__name")
+    )
+
+
+def panel_meetings(panel: Panel) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(panel=panel)
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-meets_on")
+    )
+
+
+def get_meeting(user: Any, pk: Any) -> Meeting:
+    """A meeting of a panel the user may see (404 otherwise). Whether they may read its
+    minutes is a second question: `rules.may_read_minutes`."""
+    return get_object_or_404(
+        Meeting.objects.filter(panel__in=visible_panels(user)).select_related("panel"), pk=pk
+    )
+
+
+@dataclass
+class ItemRow:
+    item: AgendaItem
+    actions: list[Action]
+    number: int
+    case_url: str = ""  # the case page, for those who may open it (set by the view)
+    risk_before_label: str = ""
+    risk_after_label: str = ""
+
+
+@dataclass
+class CarriedRow:
+    carry: ActionCarry
+    times_carried: int
+    escalate: bool
+
+
+@dataclass
+class CrossPanelFlag:
+    person_name: str
+    person_id: Any
+    others: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MeetingDetail:
+    meeting: Meeting
+    items: list[ItemRow]
+    attendance: list[Attendance]
+    carried: list[CarriedRow]
+    loose_actions: list[Action]  # recorded for the meeting as a whole
+    previous: Meeting | None
+
+
+def meeting_detail(meeting: Meeting) -> MeetingDetail:
+    """Everything the meeting page shows, in a fixed number of queries."""
+    actions = list(
+        Action.objects.filter(meeting=meeting)
+        .select_related("owner", "owner_agency")
+        .order_by("due_on", "reference")
+    )
+    by_item: dict[Any, list[Action]] = {}
+    for action in actions:
+        by_item.setdefault(action.item_id, []).append(action)
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case", "person", "address", "added_by")
+        .order_by("position", "created_at")
+    )
+    carried = list(
+        ActionCarry.objects.filter(meeting=meeting)
+        .select_related("action", "action__owner", "action__owner_agency", "action__meeting")
+        # How often it had been carried by this meeting (not counting later meetings).
+        .annotate(
+            times=Count(
+                "action__carries",
+                filter=Q(action__carries__meeting__meets_on__lte=meeting.meets_on),
+            )
+        )
+        .order_by("action__due_on", "action__reference")
+    )
+    limit = panel_rules().escalate_after_carries
+    previous = (
+        Meeting.objects.filter(panel=meeting.panel, meets_on__lt=meeting.meets_on)
+        .order_by("-meets_on")
+        .first()
+    )
+    return MeetingDetail(
+        meeting=meeting,
+        items=[
+            ItemRow(item=item, actions=by_item.get(item.pk, []), number=index)
+            for index, item in enumerate(items, start=1)
+        ],
+        attendance=list(
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("user", "agency")
+            .order_by("agency__name", "user__last_name", "user__first_name")
+        ),
+        carried=[
+            CarriedRow(carry=c, times_carried=c.times, escalate=c.times > limit)  # type: ignore[attr-defined]
+            for c in carried
+        ],
+        loose_actions=by_item.get(None, []),
+        previous=previous,
+    )
+
+
+def _people_of_items(items: QuerySet[AgendaItem]) -> dict[Any, set[Any]]:
+    """person id -> the agenda item ids naming them, directly or as a subject of the case."""
+    people: dict[Any, set[Any]] = {}
+    for item_id, person_id in items.filter(person__isnull=False).values_list("pk", "person_id"):
+        people.setdefault(person_id, set()).add(item_id)
+    via_case = CaseSubject.objects.filter(
+        case_id__in=items.filter(case__isnull=False).values("case_id")
+    ).values_list("case_id", "person_id")
+    case_items: dict[Any, set[Any]] = {}
+    for item_id, case_id in items.filter(case__isnull=False).values_list("pk", "case_id"):
+        case_items.setdefault(case_id, set()).add(item_id)
+    for case_id, person_id in via_case:
+        people.setdefault(person_id, set()).update(case_items.get(case_id, set()))
+    return people
+
+
+def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[CrossPanelFlag]:
+    """People on this meeting's list who are also on the list of another panel's meeting in
+    the look-back window (either side of this meeting): shown to the chair."""
+    window = timedelta(days=panel_rules().cross_panel_lookback_days)
+    here = _people_of_items(AgendaItem.objects.filter(meeting=meeting))
+    if not here:
+        return []
+    others = AgendaItem.objects.filter(
+        meeting__meets_on__gte=meeting.meets_on - window,
+        meeting__meets_on__lte=meeting.meets_on + window,
+    ).exclude(meeting__panel=meeting.panel)
+    elsewhere = _people_of_items(
+        others.filter(Q(person_id__in=list(here)) | Q(case__subjects__person_id__in=list(here)))
+    )
+    shared = set(here) & set(elsewhere)
+    if not shared:
+        return []
+    other_items = {
+        item.pk: item
+        for item in AgendaItem.objects.filter(
+            pk__in={i for p in shared for i in elsewhere[p]}
+        ).select_related("meeting", "meeting__panel")
+    }
+    from nestguard.people.models import Person
+
+    names = {p.pk: p for p in Person.objects.filter(pk__in=shared)}
+    flags = []
+    for person_id in sorted(shared, key=lambda p: str(names[p]) if p in names else ""):
+        labels = sorted(
+            {
+                f"{other_items[i].meeting.panel.name} ({other_items[i].meeting.meets_on:%-d %B %Y})"
+                for i in elsewhere[person_id]
+                if i in other_items
+            }
+        )
+        person = names.get(person_id)
+        flags.append(
+            CrossPanelFlag(
+                person_name=getattr(person, "display_name", str(person)),
+                person_id=person_id,
+                others=labels,
+            )
+        )
+    return flags
+
+
+def flags_for_chair(user: Any) -> int:
+    """How many people on the lists of the chair's upcoming meetings are on another panel's."""
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(
+        panel__chairs=user, meets_on__gte=today - timedelta(days=1)
+    ).select_related("panel")
+    return sum(len(cross_panel_flags(m)) for m in meetings[:10])
+
+
+def visible_actions(user: Any) -> QuerySet[Action]:
+    """Actions the user owns, actions addressed to their agency (for its caseworkers,
+    supervisors and chairs), and the actions of meetings whose minutes they may read."""
+    if not rules.may_use_panels(user):
+        return Action.objects.none()
+    condition = Q(owner=user)
+    if user.has_role(*rules.ACTION_AGENCY_ROLES):
+        condition |= Q(owner_agency_id=user.agency_id)
+    condition |= Q(meeting__in=rules.readable_meetings(user).values("pk"))
+    return Action.objects.filter(condition)
+
+
+def get_action(user: Any, pk: Any) -> Action:
+    return get_object_or_404(
+        visible_actions(user).select_related(
+            "panel", "meeting", "item", "owner", "owner_agency", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def action_list(user: Any, *, include_closed: bool = False) -> QuerySet[Action]:
+    actions = visible_actions(user)
+    if not include_closed:
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES)
+    return actions.select_related("panel", "meeting", "owner", "owner_agency").order_by(
+        "due_on", "reference"
+    )
+
+
+def action_carries(action: Action) -> list[ActionCarry]:
+    return list(
+        ActionCarry.objects.filter(action=action).select_related("meeting").order_by("created_at")
+    )
+
+
+def owner_agency_choices(meeting: Meeting) -> list[Agency]:
+    """Member agencies of the panel, and agencies of those recorded at the meeting."""
+    ids = set(PanelMember.objects.filter(panel=meeting.panel).values_list("agency_id", flat=True))
+    ids.update(Attendance.objects.filter(meeting=meeting).values_list("agency_id", flat=True))
+    return list(Agency.objects.filter(pk__in=ids, active=True).order_by("name"))
+
+
+def owner_choices(meeting: Meeting) -> list[User]:
+    agencies = [a.pk for a in owner_agency_choices(meeting)]
+    return list(
+        User.objects.filter(is_active=True, agency_id__in=agencies)
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name", "username")
+    )
+
+
+def attendee_choices(meeting: Meeting) -> list[User]:
+    """Active users of any agency with a panel role, not yet recorded at the meeting."""
+    recorded = Attendance.objects.filter(meeting=meeting).values("user_id")
+    return list(
+        User.objects.filter(
+            is_active=True, agency__isnull=False, role_grants__role__in=rules.PANEL_ROLES
+        )
+        .exclude(pk__in=recorded)
+        .select_related("agency")
+        .distinct()
+        .order_by("agency__name", "last_name", "first_name", "username")
+    )
+
+
+def member_agency_choices(panel: Panel) -> list[Agency]:
+    on = PanelMember.objects.filter(panel=panel).values("agency_id")
+    return list(Agency.objects.filter(active=True).exclude(pk__in=on).order_by("name"))
+
+
+def get_item(meeting: Meeting, pk: Any) -> AgendaItem:
+    return get_object_or_404(AgendaItem, meeting=meeting, pk=pk)
+
+
+def item_by_number(meeting: Meeting, number: int) -> AgendaItem:
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "created_at"))
+    if not 1 <= number <= len(items):
+        raise Http404
+    return items[number - 1]
+
+
+def prefetch_meetings() -> Prefetch:
+    return Prefetch("meetings", queryset=Meeting.objects.order_by("-meets_on"))
