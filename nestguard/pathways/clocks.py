@@ -1,0 +1,1 @@
+"""Clock sources registered by the pathways app (filled in below)."""
