@@ -9,5 +9,6 @@ urlpatterns = [
     path("people/", include("nestguard.people.urls")),
     path("addresses/", include("nestguard.places.urls")),
     path("audit/", include("nestguard.audit.urls")),
+    path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
 ]

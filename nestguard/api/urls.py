@@ -8,6 +8,13 @@ from nestguard.api.cases import (
     CaseInterventions,
     CaseList,
 )
+from nestguard.api.pathways import (
+    MissingEpisodeDetail,
+    MissingEpisodeListCreate,
+    NrmReferralDetail,
+    NrmReferralListCreate,
+    OnwardReferralListCreate,
+)
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
@@ -26,4 +33,11 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
+    path("missing-episodes/", MissingEpisodeListCreate.as_view(), name="missing_episode_list"),
+    path(
+        "missing-episodes/<uuid:pk>/", MissingEpisodeDetail.as_view(), name="missing_episode_detail"
+    ),
+    path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
+    path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
+    path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from nestguard.access.rules import ADMINISTERING, AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
+from nestguard.pathways.rules import DUE_VIEWERS, REPORTING
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -37,6 +38,9 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("My referrals", "referrals:mine", REFERRING),
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
+    ("Due and overdue", "pathways:due", DUE_VIEWERS),
+    ("Missing episodes report", "pathways:missing_report", REPORTING),
+    ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]
