@@ -101,7 +101,9 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         .exclude(return_interview__outcome__in=closing)
     )
     if team:
-        episodes = episodes.filter(recording_agency_id=user.agency_id)
+        episodes = episodes.filter(
+            Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+        )
     else:
         episodes = episodes.filter(Q(recorded_by=user) | Q(case__lead_worker=user))
     rows = episodes.order_by("returned_at").values_list(
