@@ -10,6 +10,13 @@ from nestguard.api.cases import (
 )
 from nestguard.api.linkage import PeopleMatches, SourceRecordCreate
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
+from nestguard.api.pathways import (
+    MissingEpisodeDetail,
+    MissingEpisodeListCreate,
+    NrmReferralDetail,
+    NrmReferralListCreate,
+    OnwardReferralListCreate,
+)
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
@@ -46,4 +53,11 @@ urlpatterns = [
     path("meetings/<uuid:pk>/agenda/", MeetingAgenda.as_view(), name="meeting_agenda"),
     path("meetings/<uuid:pk>/actions/", MeetingActions.as_view(), name="meeting_actions"),
     path("actions/<uuid:pk>/", ActionStatusUpdate.as_view(), name="action_update"),
+    path("missing-episodes/", MissingEpisodeListCreate.as_view(), name="missing_episode_list"),
+    path(
+        "missing-episodes/<uuid:pk>/", MissingEpisodeDetail.as_view(), name="missing_episode_detail"
+    ),
+    path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
+    path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
+    path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
 ]

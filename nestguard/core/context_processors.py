@@ -11,6 +11,7 @@ from nestguard.access.rules import (
     AccessRule,
     roles,
 )
+from nestguard.pathways.rules import DUE_VIEWERS, REPORTING
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -52,6 +53,9 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
     ("Panels", "panels:list", roles("panel_chair", "caseworker", "supervisor")),
+    ("Due and overdue", "pathways:due", DUE_VIEWERS),
+    ("Missing episodes report", "pathways:missing_report", REPORTING),
+    ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]
