@@ -48,6 +48,11 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("post", "/api/v1/cases/{id}/close/"),
     ("get", "/api/v1/people/{id}/"),
     ("get", "/api/v1/addresses/"),
+    # Issue 3, point 11 (places)
+    ("get", "/api/v1/addresses/door-check/"),
+    ("post", "/api/v1/addresses/{uprn}/warnings/"),
+    ("get", "/api/v1/addresses/{uprn}/nearby/"),
+    ("get", "/api/v1/addresses/repeat-alerts/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -201,7 +206,26 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert case is not None
         return case.pk
 
-    return [("/api/v1/referrals/", waiting_referral), ("/api/v1/cases/", open_case)]
+    def uprn_at_open_case() -> Any:
+        from nestguard.cases.models import CaseAddress
+
+        link = (
+            CaseAddress.objects.filter(
+                case__in=visible_cases(user).filter(status=CaseStatus.OPEN),
+                address__uprn__isnull=False,
+            )
+            .select_related("address")
+            .order_by("address__uprn")
+            .first()
+        )
+        assert link is not None
+        return link.address.uprn
+
+    return [
+        ("/api/v1/referrals/", waiting_referral),
+        ("/api/v1/cases/", open_case),
+        ("/api/v1/addresses/", uprn_at_open_case),
+    ]
 
 
 def _fill(path: str, user: User) -> str:
