@@ -139,7 +139,8 @@ def test_the_property_journey(
     officer.goto("/addresses/repeat-alerts/")
     assert_accessible(officer, "the repeat-address queue")
     officer.get_by_role("link", name="5 Lantern Row, Northbrook, NB6 6AB", exact=True).click()
-    assert officer.get_by_text("Door damaged overnight").is_visible()
+    timeline = officer.locator(".ng-timeline").inner_text()
+    assert "Door damaged overnight" in timeline, timeline
     assert_accessible(officer, "a repeat-address alert with the timeline")
     officer.get_by_label("No action").check()
     officer.get_by_role("button", name="Record decision").click()
@@ -158,6 +159,6 @@ def test_the_property_journey(
     hub.get_by_label("Cost in pounds").fill("180.50")
     hub.get_by_label("Unfunded").check()
     hub.get_by_role("button", name="Record measure").click()
-    assert hub.get_by_text("£180.50 unfunded").is_visible()
+    assert hub.get_by_text("£180.50 unfunded", exact=True).is_visible()
     hub.goto("/addresses/target-hardening/")
     assert_accessible(hub, "the target hardening funding figure")
