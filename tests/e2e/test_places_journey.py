@@ -22,21 +22,23 @@ from django.utils import timezone
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
 
-REGISTER = """uprn,address_line1,address_line2,town,postcode,easting,northing,latitude,longitude,ward,tenure,landlord
-990000000005,5 Lantern Row,,Northbrook,NB6 6AB,403000,398000,,,Lanterns,private_rented,Lantern Lettings
+REGISTER = """uprn,address_line1,address_line2,town,postcode,easting,northing,latitude,\
+longitude,ward,tenure,landlord
+990000000005,5 Lantern Row,,Northbrook,NB6 6AB,403000,398000,,,Lanterns,private_rented,Lanterns
 990000000007,7 Lantern Row,,Northbrook,NB6 6AB,403020,398010,,,Lanterns,council,Northbrook Council
 990000000009,9 Lantern Row,,Northbrook,NB6 6AB,403045,398020,,,Lanterns,owner_occupied,
 """
 
 
 def api(server: Server, token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (our own server, checked below)
         server.url(path),
         data=json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own server)
+    assert request.full_url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our server)
         result: dict[str, Any] = json.loads(response.read())
         return result
 

@@ -55,10 +55,10 @@ def seed_places(*, rng: random.Random, today: date) -> dict[str, int]:
     )  # fmt: skip
     cuckooing = [c for c in cases if "cuckooing" in (c.concern_types or [])]
     homes: dict[Any, Any] = {}
-    for link in CaseAddress.objects.filter(case__in=[c.pk for c in cuckooing]).order_by(
+    for case_address in CaseAddress.objects.filter(case__in=[c.pk for c in cuckooing]).order_by(
         "created_at"
     ):
-        homes.setdefault(link.case_id, link.address_id)
+        homes.setdefault(case_address.case_id, case_address.address_id)
     victims: dict[Any, Any] = {}
     for subject in CaseSubject.objects.filter(
         case__in=[c.pk for c in cuckooing], role__in=("victim", "person_at_risk")
