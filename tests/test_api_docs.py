@@ -56,6 +56,11 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("get", "/api/v1/meetings/{id}/agenda/"),
     ("post", "/api/v1/meetings/{id}/actions/"),
     ("post", "/api/v1/actions/{id}/"),
+    # Issue 3, point 11 (places)
+    ("get", "/api/v1/addresses/door-check/"),
+    ("post", "/api/v1/addresses/{uprn}/warnings/"),
+    ("get", "/api/v1/addresses/{uprn}/nearby/"),
+    ("get", "/api/v1/addresses/repeat-alerts/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -209,18 +214,6 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert case is not None
         return case.pk
 
-    def register_uprn() -> Any:
-        from nestguard.places.models import Address
-
-        uprn = (
-            Address.objects.filter(in_register=True, uprn__isnull=False)
-            .order_by("uprn")
-            .values_list("uprn", flat=True)
-            .first()
-        )
-        assert uprn is not None
-        return uprn
-
     def next_meeting() -> Any:
         from nestguard.panels.models import MeetingStatus
         from nestguard.panels.rules import readable_meetings
@@ -247,10 +240,25 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert action is not None
         return action.pk
 
+    def uprn_at_open_case() -> Any:
+        from nestguard.cases.models import CaseAddress
+
+        link = (
+            CaseAddress.objects.filter(
+                case__in=visible_cases(user).filter(status=CaseStatus.OPEN),
+                address__uprn__isnull=False,
+            )
+            .select_related("address")
+            .order_by("address__uprn")
+            .first()
+        )
+        assert link is not None
+        return link.address.uprn
+
     return [
         ("/api/v1/referrals/", waiting_referral),
         ("/api/v1/cases/", open_case),
-        ("/api/v1/addresses/", register_uprn),
+        ("/api/v1/addresses/", uprn_at_open_case),
         ("/api/v1/meetings/", next_meeting),
         ("/api/v1/actions/", open_action),
     ]

@@ -36,6 +36,7 @@ from nestguard.core.demo.instruments import load_instruments
 from nestguard.core.demo.panels import seed_panels
 from nestguard.core.demo.partnership import create_partnership
 from nestguard.core.demo.pathways import seed_pathways
+from nestguard.core.demo.places import seed_places
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
 from nestguard.places.models import Address
@@ -216,6 +217,8 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    counts.update(seed_places(rng=rng, today=today))
+    say(f"Places: {counts['warning_markers']} markers, {counts['repeat_alerts']} repeat alerts")
     # An rng of its own, so that the pathways leave the rest of the borough as it was.
     pathway_rng = random.Random(result.seed + 5)
     counts.update(seed_pathways(rng=pathway_rng, partnership=partnership, now=now, scale=scale))

@@ -129,3 +129,12 @@ def test_the_link_page_links_by_postcode_and_house(personas, home, client_for): 
     )  # fmt: skip
     assert response.status_code == 302
     assert PersonAddressLink.objects.get().address == target
+
+
+def test_shown_on_the_case_page_for_the_case_team(personas, home, client_for):  # type: ignore[no-untyped-def]
+    close(home.case, days_ago=3)
+    new_home = AddressFactory(line1="4 Far Away Close")
+    link(personas.owner, home.victim, new_home)
+    page = client_for("partner").get(reverse("cases:detail", args=[home.case.pk])).content.decode()
+    assert "Displacement:" in page and "4 Far Away Close" in page
+    assert "Flat 3, 14 Canal Street" in page

@@ -245,3 +245,17 @@ def test_queue_queries_do_not_grow(personas, client_for, django_assert_max_num_q
     with django_assert_max_num_queries(14):
         response = client.get(reverse("places:repeat_alerts"))
     assert len(response.context["alerts"]) == count
+
+
+def test_a_typed_address_nobody_shares_is_404_on_the_report_page(personas, client_for):  # type: ignore[no-untyped-def]
+    from nestguard.places.models import Address
+
+    typed = Address.objects.create(line1="Top flat above the chip shop", in_register=False)
+    url = reverse("places:report_add", args=[typed.pk])
+    assert client_for("partner").get(url).status_code == 404
+    assert (
+        client_for("partner")
+        .get(reverse("places:report_add", args=[AddressFactory().pk]))
+        .status_code
+        == 200
+    )

@@ -187,3 +187,34 @@ def test_api_places_a_marker_and_answers_400_with_field_errors(personas, home): 
     )
     assert WarningMarker.objects.count() == 1
     assert timezone.localdate() + timedelta(days=20) == WarningMarker.objects.get().review_on
+
+
+def test_review_and_withdraw_pages(personas, home, client_for):  # type: ignore[no-untyped-def]
+    marker = place_marker(personas.owner, home.address)
+    client = client_for("partner")  # an agency on the marker's case
+    review_url = reverse("places:warning_review", args=[marker.pk])
+    page = client.get(review_url)
+    assert "Review a warning marker" in page.content.decode()
+    review, expiry = days(45), days(100)
+    bad = client.post(review_url, {"advice": ""})
+    assert "govuk-error-summary" in bad.content.decode()
+    done = client.post(
+        review_url,
+        {
+            "advice": "New advice",
+            "review_on_day": review.day, "review_on_month": review.month,
+            "review_on_year": review.year,
+            "expires_on_day": expiry.day, "expires_on_month": expiry.month,
+            "expires_on_year": expiry.year,
+        },
+    )  # fmt: skip
+    assert done.status_code == 302
+    marker.refresh_from_db()
+    assert (marker.advice, marker.review_on, marker.expires_on) == ("New advice", review, expiry)
+    withdraw_url = reverse("places:warning_withdraw", args=[marker.pk])
+    assert "govuk-error-summary" in client.post(withdraw_url, {}).content.decode()
+    assert client.post(withdraw_url, {"reason": "Moved out"}).status_code == 302
+    marker.refresh_from_db()
+    assert marker.state == "withdrawn"
+    address_page = client.get(reverse("places:detail", args=[home.address.pk])).content.decode()
+    assert "Withdrawn</strong>" in address_page and review_url not in address_page
