@@ -70,6 +70,12 @@ class LinkageModel:
     training: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Stored precision from the start, so a model and its JSON copy score identically.
+        self.m = [[_round(v) for v in row] for row in self.m]
+        self.u = [[_round(v) for v in row] for row in self.u]
+        self.probability_two_random_records_match = _round(
+            self.probability_two_random_records_match
+        ) or self.probability_two_random_records_match
         if not 0 < self.lower_threshold <= self.upper_threshold < 1:
             raise ValueError("thresholds must satisfy 0 < lower <= upper < 1")
         if len(self.m) != len(self.comparisons) or len(self.u) != len(self.comparisons):
