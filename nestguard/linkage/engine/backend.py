@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -155,6 +156,7 @@ _ANCHORS: dict[str, tuple[tuple[str, ...], ...]] = {
     "identifier": (("gn", "fn", "dob"),),
 }
 MIN_ANCHOR_PAIRS = 30
+MAX_TRAINING_RECORDS = 200_000
 
 
 def _anchor_pairs(
@@ -208,6 +210,11 @@ def train(
 
     report = progress or (lambda stage, fraction: None)
     report("preparing records", 0.0)
+    if len(records) > MAX_TRAINING_RECORDS:
+        # A seeded sample: u comes from sampled pairs anyway, λ is unbiased under record
+        # sampling, and anchor pairs remain plentiful.
+        chosen = sorted(random.Random(seed).sample(range(len(records)), MAX_TRAINING_RECORDS))
+        records = [records[i] for i in chosen]
     rows = [features(r) for r in records]
     table = _table_from_rows(rows)
     base = untrained_model()
@@ -216,7 +223,7 @@ def train(
     linker = _linker(table, base, "duckdb", trained=True)
     report("estimating u by random sampling", 0.2)
     total_pairs = len(records) * (len(records) - 1) / 2
-    max_u_pairs = 2e6
+    max_u_pairs = 1e6
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     report("estimating m from anchor pairs", 0.6)
     anchored_m = estimate_m_from_anchors(rows, base)

@@ -127,6 +127,11 @@ def _dob_swap(left: Row, right: Row) -> bool:
     )
 
 
+def _initial(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and a[:1] == b[:1]
+
+
 def _else(left: Row, right: Row) -> bool:
     return True
 
@@ -141,12 +146,14 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "tokens": _tokens,
     "dob_prefix": _dob_prefix,
     "dob_swap": _dob_swap,
+    "initial": _initial,
     "else": _else,
 }
 
 # --- the same predicates in SQL (portable between DuckDB and Spark SQL) --------------------
 
 _SQL: dict[str, Callable[..., str]] = {
+    "initial": lambda col: f'substr("{col}_l", 1, 1) = substr("{col}_r", 1, 1)',
     "swap": lambda a, b: f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")',
     "tokens": lambda first, last: (
         f'("{first}_l" = "{first}_r" OR "{first}_l" = "{last}_r" '
@@ -185,6 +192,8 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("close spelling", "jw", "gn", 0.92),
             ("similar", "jw", "gn", 0.8),
             ("sounds alike", "exact", "gn_meta"),
+            # Twins and siblings share everything else; their names seldom share an initial.
+            ("different, same initial", "initial", "gn"),
             ("different", "else"),
         ),
     ),
