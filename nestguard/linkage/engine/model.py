@@ -79,7 +79,10 @@ DEFAULT_GUARDS = (
     AutoLinkGuard(
         "given_name",
         ("different, same initial", "different"),
-        (("identifier", ("exact",)), ("phone", ("same mobile",))),
+        (
+            ("identifier", ("exact", "one character different")),
+            ("phone", ("same mobile", "one digit different")),
+        ),
     ),
 )
 
