@@ -326,7 +326,7 @@ def test_spark_gives_the_same_clusters(records, model):
         if os.environ.get("NESTGUARD_REQUIRE_SPARK") == "1":
             pytest.fail("NESTGUARD_REQUIRE_SPARK=1 but no Java runtime is installed")
         pytest.skip("no Java runtime: the Spark engine cannot run here")
-    small = records[:400]
+    small = records[:250]
     duck = link_records(small, model, engine="duckdb")
     spark = link_records(small, model, engine="spark")
     assert spark.clusters == duck.clusters
