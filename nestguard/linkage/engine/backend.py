@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from splink.internals.exceptions import SplinkException
 
 from .model import LinkageModel, untrained_model
 from .normalise import FEATURE_COLUMNS, features
@@ -81,7 +81,8 @@ def spark_session() -> Any:
             # Splink's Jaro-Winkler and other similarity functions for Spark SQL.
             .config("spark.jars", similarity_jar_location())
             .appName("nestguard-linkage")
-            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.default.parallelism", "4")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -155,6 +156,7 @@ _ANCHORS: dict[str, tuple[tuple[str, ...], ...]] = {
     "identifier": (("gn", "fn", "dob"),),
 }
 MIN_ANCHOR_PAIRS = 30
+MAX_TRAINING_RECORDS = 200_000
 
 
 def _anchor_pairs(
@@ -204,10 +206,14 @@ def train(
 ) -> LinkageModel:
     """Estimate λ (deterministic rules), u (random sampling with `seed`) and m (EM, on
     Splink with DuckDB)."""
-    from splink import block_on
 
     report = progress or (lambda stage, fraction: None)
     report("preparing records", 0.0)
+    if len(records) > MAX_TRAINING_RECORDS:
+        # A seeded sample: u comes from sampled pairs anyway, λ is unbiased under record
+        # sampling, and anchor pairs remain plentiful.
+        chosen = sorted(random.Random(seed).sample(range(len(records)), MAX_TRAINING_RECORDS))
+        records = [records[i] for i in chosen]
     rows = [features(r) for r in records]
     table = _table_from_rows(rows)
     base = untrained_model()
@@ -216,7 +222,8 @@ def train(
     linker = _linker(table, base, "duckdb", trained=True)
     report("estimating u by random sampling", 0.2)
     total_pairs = len(records) * (len(records) - 1) / 2
-    max_u_pairs = 2e6
+    # Enough random pairs for stable u; fewer for small inputs, where it is the slow step.
+    max_u_pairs = min(1e6, max(1e5, 100.0 * len(records)))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     report("estimating m from anchor pairs", 0.6)
     anchored_m = estimate_m_from_anchors(rows, base)

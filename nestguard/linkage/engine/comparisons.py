@@ -127,6 +127,17 @@ def _dob_swap(left: Row, right: Row) -> bool:
     )
 
 
+def _cross(left: Row, right: Row, a: str, b: str) -> bool:
+    return (left[a] is not None and left[a] == right[b]) or (
+        left[b] is not None and left[b] == right[a]
+    )
+
+
+def _initial(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and a[:1] == b[:1]
+
+
 def _else(left: Row, right: Row) -> bool:
     return True
 
@@ -141,12 +152,16 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "tokens": _tokens,
     "dob_prefix": _dob_prefix,
     "dob_swap": _dob_swap,
+    "initial": _initial,
+    "cross": _cross,
     "else": _else,
 }
 
 # --- the same predicates in SQL (portable between DuckDB and Spark SQL) --------------------
 
 _SQL: dict[str, Callable[..., str]] = {
+    "cross": lambda a, b: f'("{a}_l" = "{b}_r" OR "{b}_l" = "{a}_r")',
+    "initial": lambda col: f'substr("{col}_l", 1, 1) = substr("{col}_r", 1, 1)',
     "swap": lambda a, b: f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")',
     "tokens": lambda first, last: (
         f'("{first}_l" = "{first}_r" OR "{first}_l" = "{last}_r" '
@@ -182,9 +197,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("exact", "exact", "gn"),
             ("swapped with family name", "swap", "gn", "fn"),
             ("known variant or nickname", "groups", "gn_groups"),
+            ("same as the other's family name", "cross", "gn", "fn"),
             ("close spelling", "jw", "gn", 0.92),
             ("similar", "jw", "gn", 0.8),
             ("sounds alike", "exact", "gn_meta"),
+            # Twins and siblings share everything else; their names seldom share an initial.
+            ("different, same initial", "initial", "gn"),
             ("different", "else"),
         ),
     ),
@@ -270,13 +288,16 @@ class BlockingRule:
 
     def sql(self) -> str:
         if self.swap:
-            return "l.gn = r.fn AND l.fn = r.gn"
+            a, b = self.columns
+            return f"l.{a} = r.{b} AND l.{b} = r.{a}"
         return " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
 
 
 PERSON_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(("gn_meta", "fn_meta")),
     BlockingRule(("gn", "fn"), swap=True),
+    BlockingRule(("gn_meta", "fn_meta"), swap=True),
+    BlockingRule(("dob_key", "pc")),
     BlockingRule(("dob_key", "fn_meta")),
     BlockingRule(("dob_key", "gn_canon")),
     BlockingRule(("dob_key", "pc_district")),

@@ -55,6 +55,38 @@ def probability_from_weight(weight: float) -> float:
     return z / (1.0 + z)
 
 
+@dataclass(frozen=True)
+class AutoLinkGuard:
+    """Pairs whose `comparison` falls in `levels` are not linked automatically, however high
+    their score, unless one of `unless` (comparison -> levels) also holds; they go to review.
+
+    Why: the model treats fields as independent, but twins and siblings share surname,
+    date of birth (twins) and address, so a pair with entirely different given names can
+    score high. Merging two children's records is the error a partnership must not make.
+    """
+
+    comparison: str
+    levels: tuple[str, ...]
+    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def holds(self, evidence: dict[str, str]) -> bool:
+        if evidence.get(self.comparison) not in self.levels:
+            return False
+        return not any(evidence.get(name) in levels for name, levels in self.unless)
+
+
+DEFAULT_GUARDS = (
+    AutoLinkGuard(
+        "given_name",
+        ("different, same initial", "different"),
+        (
+            ("identifier", ("exact", "one character different")),
+            ("phone", ("same mobile", "one digit different")),
+        ),
+    ),
+)
+
+
 @dataclass
 class LinkageModel:
     comparisons: tuple[Comparison, ...]
@@ -68,8 +100,16 @@ class LinkageModel:
     seed: int = 42
     trained_on_records: int = 0
     training: dict[str, Any] = field(default_factory=dict)
+    guards: tuple[AutoLinkGuard, ...] = DEFAULT_GUARDS
 
     def __post_init__(self) -> None:
+        # Stored precision from the start, so a model and its JSON copy score identically.
+        self.m = [[_round(v) for v in row] for row in self.m]
+        self.u = [[_round(v) for v in row] for row in self.u]
+        self.probability_two_random_records_match = (
+            _round(self.probability_two_random_records_match)
+            or self.probability_two_random_records_match
+        )
         if not 0 < self.lower_threshold <= self.upper_threshold < 1:
             raise ValueError("thresholds must satisfy 0 < lower <= upper < 1")
         if len(self.m) != len(self.comparisons) or len(self.u) != len(self.comparisons):
@@ -131,6 +171,14 @@ class LinkageModel:
                 }
                 for c, ms, us in zip(self.comparisons, self.m, self.u, strict=True)
             ],
+            "auto_link_guards": [
+                {
+                    "comparison": g.comparison,
+                    "levels": list(g.levels),
+                    "unless": {name: list(levels) for name, levels in g.unless},
+                }
+                for g in self.guards
+            ],
             "blocking_rules": [
                 {"columns": list(rule.columns), "swap": rule.swap} for rule in self.blocking_rules
             ],
@@ -172,6 +220,14 @@ class LinkageModel:
             seed=data.get("seed", 42),
             trained_on_records=data.get("trained_on_records", 0),
             training=data.get("training", {}),
+            guards=tuple(
+                AutoLinkGuard(
+                    g["comparison"],
+                    tuple(g["levels"]),
+                    tuple((name, tuple(levels)) for name, levels in g["unless"].items()),
+                )
+                for g in data.get("auto_link_guards", [])
+            ),
         )
         if "version" in data and data["version"] != model.version:
             raise ValueError("the model's parameters do not match its version (altered?)")
@@ -189,6 +245,7 @@ class LinkageModel:
             seed=self.seed,
             trained_on_records=self.trained_on_records,
             training=self.training,
+            guards=self.guards,
         )
 
     # --- Splink settings -----------------------------------------------------------------

@@ -119,6 +119,7 @@ def normalise_postcode(value: str) -> tuple[str, str, str]:
     return f"{outward} {inward}", f"{outward} {inward[0]}", outward
 
 
+@lru_cache(maxsize=200_000)
 def normalise_phone(value: str) -> str:
     """UK numbers in national form (07700 900123 -> 07700900123; +44 / 0044 -> 0)."""
     digits = re.sub(r"\D", "", value)
@@ -141,15 +142,16 @@ def address_tokens(value: str) -> tuple[str, ...]:
     tokens = _SPACES.sub(" ", _NON_ALNUM.sub(" ", folded.lower().replace("'", ""))).split()
     expansions = address_expansions()
     out = []
-    for i, token in enumerate(tokens):
+    for i, word in enumerate(tokens):
         # "St" is Saint before a name ("St Mary's Road") and Street at the end.
-        if token == "st" and i < len(tokens) - 1:
+        if word == "st" and i < len(tokens) - 1:
             out.append("saint")
         else:
-            out.append(expansions.get(token, token))
+            out.append(expansions.get(word, word))
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
 def split_address(line1: str, line2: str) -> tuple[str, str, str]:
     """(normalised address, house number or name, street words) from the two lines."""
     tokens = address_tokens(f"{line1} {line2}")

@@ -13,10 +13,10 @@ near-misses that test precision.
 from __future__ import annotations
 
 import random
-from itertools import accumulate
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import accumulate
 
 from .normalise import name_variant_groups
 from .records import SourceRecord
@@ -33,45 +33,366 @@ ERROR_TYPES = (
     "partial date",
 )
 
-_GIVEN_M = (
-    "oliver jack harry george noah charlie jacob alfie freddie oscar leo james william thomas "
-    "joshua daniel samuel joseph mohammed muhammad ali omar ibrahim yusuf adam ethan jayden "
-    "tyler kyle liam connor callum ryan jordan reece kieran dylan lewis nathan luke michael "
-    "david christopher matthew andrew richard robert john paul mark anthony stephen kevin "
-    "tyrone kwame kofi chukwuemeka oluwaseun adebayo tobias max zachary benjamin alexander "
-    "nicholas edward henry patrick peter timothy kayden mason logan riley archie theo"
-).split()
-_GIVEN_F = (
-    "olivia amelia isla ava mia ivy lily isabella sophia grace freya emily ella poppy evie "
-    "charlotte jessica chloe sophie lucy holly megan hannah aisha fatima zainab maryam amira "
-    "jade leah shannon courtney chantelle demi tia kayla aaliyah precious blessing "
-    "elizabeth margaret katherine rebecca victoria samantha jennifer sarah rachel laura "
-    "emma natalie danielle abigail amanda deborah susan patricia louise caroline nicola "
-    "kimberley melissa stephanie georgia eleanor florence ruby scarlett maisie rosie"
-).split()
-_SURNAMES = (
-    "smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson "
-    "thompson wright walker white edwards hughes green hall lewis harris clarke patel jackson "
-    "wood turner martin cooper hill ward morris moore clark lee king baker harrison morgan "
-    "allen james scott phillips watson davis parker price bennett young griffiths mitchell "
-    "kelly cook carter richardson bailey collins bell shaw murphy miller cox richards khan "
-    "marshall anderson simpson ellis adams singh begum wilkinson foster chapman powell webb "
-    "rogers gray mason ali hunt hussain campbell matthews owen palmer holmes mills barnes "
-    "knight lloyd butler russell barker fisher stevens jenkins murray dixon harvey graham "
-    "okoro okafor adeyemi mensah owusu boateng nwosu achterberg kowalski nowak wisniewski "
-    "ahmed rahman chowdhury miah uddin islam akhtar iqbal mahmood butt sharma kaur gill "
-    "obi campbell-brown smith-okoro o'brien mcdonald macleod fraser stewart reid"
-).split()
-_STREET_WORDS = (
-    "oak elm ash beech birch cedar maple willow hawthorn rowan holly chestnut poplar alder "
-    "station church mill bridge castle park manor grange meadow orchard spring brook river "
-    "victoria albert queens kings princes windsor cambridge oxford york lancaster "
-    "cuthbert aldous barnaby cromwell nelson wellington raleigh drake milton byron shelley"
-).split()
-_STREET_TYPES = (
-    "road street avenue lane close drive crescent grove gardens way court terrace".split()
-)
-_TOWNS = "Brackenford Eastmoor Hollinsgate Kirkbridge Lowther Marsden Northcote Oakhampton".split()
+_GIVEN_M = [
+    "oliver",
+    "jack",
+    "harry",
+    "george",
+    "noah",
+    "charlie",
+    "jacob",
+    "alfie",
+    "freddie",
+    "oscar",
+    "leo",
+    "james",
+    "william",
+    "thomas",
+    "joshua",
+    "daniel",
+    "samuel",
+    "joseph",
+    "mohammed",
+    "muhammad",
+    "ali",
+    "omar",
+    "ibrahim",
+    "yusuf",
+    "adam",
+    "ethan",
+    "jayden",
+    "tyler",
+    "kyle",
+    "liam",
+    "connor",
+    "callum",
+    "ryan",
+    "jordan",
+    "reece",
+    "kieran",
+    "dylan",
+    "lewis",
+    "nathan",
+    "luke",
+    "michael",
+    "david",
+    "christopher",
+    "matthew",
+    "andrew",
+    "richard",
+    "robert",
+    "john",
+    "paul",
+    "mark",
+    "anthony",
+    "stephen",
+    "kevin",
+    "tyrone",
+    "kwame",
+    "kofi",
+    "chukwuemeka",
+    "oluwaseun",
+    "adebayo",
+    "tobias",
+    "max",
+    "zachary",
+    "benjamin",
+    "alexander",
+    "nicholas",
+    "edward",
+    "henry",
+    "patrick",
+    "peter",
+    "timothy",
+    "kayden",
+    "mason",
+    "logan",
+    "riley",
+    "archie",
+    "theo",
+]
+_GIVEN_F = [
+    "olivia",
+    "amelia",
+    "isla",
+    "ava",
+    "mia",
+    "ivy",
+    "lily",
+    "isabella",
+    "sophia",
+    "grace",
+    "freya",
+    "emily",
+    "ella",
+    "poppy",
+    "evie",
+    "charlotte",
+    "jessica",
+    "chloe",
+    "sophie",
+    "lucy",
+    "holly",
+    "megan",
+    "hannah",
+    "aisha",
+    "fatima",
+    "zainab",
+    "maryam",
+    "amira",
+    "jade",
+    "leah",
+    "shannon",
+    "courtney",
+    "chantelle",
+    "demi",
+    "tia",
+    "kayla",
+    "aaliyah",
+    "precious",
+    "blessing",
+    "elizabeth",
+    "margaret",
+    "katherine",
+    "rebecca",
+    "victoria",
+    "samantha",
+    "jennifer",
+    "sarah",
+    "rachel",
+    "laura",
+    "emma",
+    "natalie",
+    "danielle",
+    "abigail",
+    "amanda",
+    "deborah",
+    "susan",
+    "patricia",
+    "louise",
+    "caroline",
+    "nicola",
+    "kimberley",
+    "melissa",
+    "stephanie",
+    "georgia",
+    "eleanor",
+    "florence",
+    "ruby",
+    "scarlett",
+    "maisie",
+    "rosie",
+]
+_SURNAMES = [
+    "smith",
+    "jones",
+    "williams",
+    "taylor",
+    "brown",
+    "davies",
+    "evans",
+    "wilson",
+    "thomas",
+    "johnson",
+    "roberts",
+    "robinson",
+    "thompson",
+    "wright",
+    "walker",
+    "white",
+    "edwards",
+    "hughes",
+    "green",
+    "hall",
+    "lewis",
+    "harris",
+    "clarke",
+    "patel",
+    "jackson",
+    "wood",
+    "turner",
+    "martin",
+    "cooper",
+    "hill",
+    "ward",
+    "morris",
+    "moore",
+    "clark",
+    "lee",
+    "king",
+    "baker",
+    "harrison",
+    "morgan",
+    "allen",
+    "james",
+    "scott",
+    "phillips",
+    "watson",
+    "davis",
+    "parker",
+    "price",
+    "bennett",
+    "young",
+    "griffiths",
+    "mitchell",
+    "kelly",
+    "cook",
+    "carter",
+    "richardson",
+    "bailey",
+    "collins",
+    "bell",
+    "shaw",
+    "murphy",
+    "miller",
+    "cox",
+    "richards",
+    "khan",
+    "marshall",
+    "anderson",
+    "simpson",
+    "ellis",
+    "adams",
+    "singh",
+    "begum",
+    "wilkinson",
+    "foster",
+    "chapman",
+    "powell",
+    "webb",
+    "rogers",
+    "gray",
+    "mason",
+    "ali",
+    "hunt",
+    "hussain",
+    "campbell",
+    "matthews",
+    "owen",
+    "palmer",
+    "holmes",
+    "mills",
+    "barnes",
+    "knight",
+    "lloyd",
+    "butler",
+    "russell",
+    "barker",
+    "fisher",
+    "stevens",
+    "jenkins",
+    "murray",
+    "dixon",
+    "harvey",
+    "graham",
+    "okoro",
+    "okafor",
+    "adeyemi",
+    "mensah",
+    "owusu",
+    "boateng",
+    "nwosu",
+    "achterberg",
+    "kowalski",
+    "nowak",
+    "wisniewski",
+    "ahmed",
+    "rahman",
+    "chowdhury",
+    "miah",
+    "uddin",
+    "islam",
+    "akhtar",
+    "iqbal",
+    "mahmood",
+    "butt",
+    "sharma",
+    "kaur",
+    "gill",
+    "obi",
+    "campbell-brown",
+    "smith-okoro",
+    "o'brien",
+    "mcdonald",
+    "macleod",
+    "fraser",
+    "stewart",
+    "reid",
+]
+_STREET_WORDS = [
+    "oak",
+    "elm",
+    "ash",
+    "beech",
+    "birch",
+    "cedar",
+    "maple",
+    "willow",
+    "hawthorn",
+    "rowan",
+    "holly",
+    "chestnut",
+    "poplar",
+    "alder",
+    "station",
+    "church",
+    "mill",
+    "bridge",
+    "castle",
+    "park",
+    "manor",
+    "grange",
+    "meadow",
+    "orchard",
+    "spring",
+    "brook",
+    "river",
+    "victoria",
+    "albert",
+    "queens",
+    "kings",
+    "princes",
+    "windsor",
+    "cambridge",
+    "oxford",
+    "york",
+    "lancaster",
+    "cuthbert",
+    "aldous",
+    "barnaby",
+    "cromwell",
+    "nelson",
+    "wellington",
+    "raleigh",
+    "drake",
+    "milton",
+    "byron",
+    "shelley",
+]
+_STREET_TYPES = [
+    "road",
+    "street",
+    "avenue",
+    "lane",
+    "close",
+    "drive",
+    "crescent",
+    "grove",
+    "gardens",
+    "way",
+    "court",
+    "terrace",
+]
+_TOWNS = [
+    "Brackenford",
+    "Eastmoor",
+    "Hollinsgate",
+    "Kirkbridge",
+    "Lowther",
+    "Marsden",
+    "Northcote",
+    "Oakhampton",
+]
 _DISTRICTS = ("BF1", "BF2", "BF3", "BF4", "EM1", "EM2", "HG5", "HG6", "KB7", "KB8", "LW9", "MR10")
 _SOURCES = ("police", "school", "social_care", "health", "housing", "youth_offending")
 
@@ -137,7 +458,8 @@ class Generator:
         rng = self.rng
         street, town, district, sector = rng.choice(self.streets)
         number = rng.randint(1, 180)
-        unit = f"{district} {sector}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        letters = "ABDEFGHJLNPQRSTUWXYZ"  # the letters UK inward codes use
+        unit = f"{district} {sector}{rng.choice(letters)}{rng.choice(letters)}"
         line1 = f"{number} {street.title()}"
         if rng.random() < 0.15:
             line1 = f"Flat {rng.randint(1, 20)}, {line1}"
@@ -171,8 +493,11 @@ class Generator:
             while given in used:  # parents do not give two children one name
                 given = rng.choice(_GIVEN_M if sex == "M" else _GIVEN_F)
             used.add(given)
-            if member == 0 or rng.random() < 0.05:
-                dob = base_dob  # a twin (rarely): same surname, address and date of birth
+            if member == 0 or rng.random() < 0.03:
+                # A twin: about 3% of babies in England and Wales are born in multiple
+                # births (ONS, Births in England and Wales: multiple maternities about 1.5
+                # per 100; unverified here).
+                dob = base_dob
             else:
                 dob = base_dob + timedelta(days=rng.randint(300, 4000) * rng.choice((-1, 1)))
             people.append(
