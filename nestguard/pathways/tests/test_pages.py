@@ -228,7 +228,6 @@ def test_report_counts_without_names(pw, personas) -> None:
     )  # fmt: skip
     analyst = UserFactory(username="analyst", agency=personas.hub, roles=["analyst"])
 
-
     page = sign_in(Client(), analyst).get("/missing/report/").content.decode()
     assert "Missing episodes report" in page and "Missingtest" not in page
     assert "100%" in page  # the one episode is of a child in care
