@@ -1,8 +1,16 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from nestguard.access.rules import ADMINISTERING, AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
-from nestguard.pathways.rules import DUE_VIEWERS, REPORTING
+from nestguard.access.rules import (
+    ADMINISTERING,
+    AUDITING,
+    CASEWORK,
+    DUE_VIEWING,
+    REFERRING,
+    REPORTING,
+    TRIAGE,
+    AccessRule,
+)
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -38,7 +46,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("My referrals", "referrals:mine", REFERRING),
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
-    ("Due and overdue", "pathways:due", DUE_VIEWERS),
+    ("Due and overdue", "pathways:due", DUE_VIEWING),
     ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),

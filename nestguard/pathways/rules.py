@@ -15,17 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nestguard.access.rules import roles
 from nestguard.access.selectors import can_work_cases, visible_people
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.pathways.models import NrmReferral
 from nestguard.people.models import Person
-
-# Page gates: the aggregate missing-episode report, and who the due view is offered to in the
-# navigation (anyone signed in may open it; it shows only what their sources find).
-REPORTING = roles("analyst", "supervisor")
-DUE_VIEWERS = roles("caseworker", "supervisor", "panel_chair")
 
 NOT_FIRST_RESPONDER = (
     "Only a first responder organisation can make an NRM referral: ask one (the police or the "

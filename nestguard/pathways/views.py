@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from nestguard.access.rules import CASEWORK, SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.views import apply_service_errors
 from nestguard.core.clocks import due_items
@@ -223,7 +223,7 @@ def missing_interview(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-@access_rule(rules.REPORTING)
+@access_rule(REPORTING)
 def missing_report(request: HttpRequest) -> HttpResponse:
     """Counts only: no names, so analysts see the partnership picture."""
     today = timezone.localdate()
