@@ -144,8 +144,7 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
                     "rhi_themes",
                 )
             },
-            "may_update": rules.can_record_missing(user, episode.person)
-            or episode.recording_agency_id == user.agency_id,
+            "may_update": rules.can_update_episode(user, episode),
         },
     )
 
@@ -153,10 +152,7 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def _updatable_episode(request: HttpRequest, pk: Any) -> Any:
     user = signed_in_user(request)
     episode = selectors.get_visible_episode(user, pk)
-    if not (
-        rules.can_record_missing(user, episode.person)
-        or episode.recording_agency_id == user.agency_id
-    ):
+    if not rules.can_update_episode(user, episode):
         raise PermissionDenied
     return episode
 

@@ -171,9 +171,7 @@ def missing_episode_return(
 ) -> MissingEpisode:
     """Record the return: when, where found and by whom, the safe and well check, and whether
     harm came to them. The return starts the return home interview clock."""
-    if not rules.can_record_missing(actor, episode.person) and (
-        episode.recording_agency_id != getattr(actor, "agency_id", None)
-    ):
+    if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
     errors: dict[str, Any] = {}
     if episode.returned_at is not None:
@@ -254,9 +252,7 @@ def return_interview_record(
 ) -> ReturnInterview:
     """Record the return home interview: offered (the clock runs), then completed, declined
     by the child, or not held for a recorded reason (each of which stops the clock)."""
-    if not rules.can_record_missing(actor, episode.person) and (
-        episode.recording_agency_id != getattr(actor, "agency_id", None)
-    ):
+    if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
     if episode.returned_at is None:
         raise ValidationError({"outcome": "Record their return before the return interview"})

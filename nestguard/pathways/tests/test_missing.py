@@ -17,6 +17,7 @@ from nestguard.pathways.services.missing import (
     return_interview_record,
 )
 from nestguard.pathways.tests.conftest import hours_ago
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,16 @@ def test_interview_rules(pw) -> None:
             actor=owner, episode=episode, outcome="offered", offered_at=hours_ago(4)
         )
     assert ReturnInterview.objects.get().outcome == "declined"
+
+
+def test_only_caseworkers_update_an_episode(pw) -> None:
+    episode = record(pw, started_at=hours_ago(10))
+    hub_referrer = UserFactory(username="hubreferrer", agency=pw.personas.hub, roles=["referrer"])
+    for actor in (hub_referrer, pw.personas.auditor, pw.personas.outsider):
+        with pytest.raises(PermissionDenied):
+            missing_episode_return(
+                actor=actor, episode=episode, returned_at=hours_ago(5), found_by="police"
+            )
+    missing_episode_return(
+        actor=pw.personas.partner, episode=episode, returned_at=hours_ago(5), found_by="police"
+    )
