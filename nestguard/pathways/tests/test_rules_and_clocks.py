@@ -9,11 +9,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nestguard.accounts.services import team_create
 from nestguard.core.clocks import clock_sources, due_items
 from nestguard.pathways import policy
 from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
 from nestguard.pathways.services.nrm import nrm_reasonable_grounds_record, nrm_referral_record
 from nestguard.pathways.tests.conftest import hours_ago
+from tests.factories import UserFactory
 
 
 def test_the_defaults_and_their_sources() -> None:
@@ -87,3 +89,27 @@ def test_due_items_are_ordered_and_only_what_the_user_may_see(pw) -> None:
     )  # fmt: skip
     sources = [item.source for item in due_items(owner)]
     assert "nrm_reasonable_grounds" not in sources and "nrm_recovery_period" in sources
+
+
+@pytest.mark.django_db
+def test_my_team_is_my_teams_members_or_else_my_agency(pw) -> None:
+    owner, supervisor = pw.personas.owner, pw.personas.supervisor
+    colleague = UserFactory(username="hubcolleague", agency=pw.personas.hub, roles=["caseworker"])
+    late = nrm_referral_record(
+        actor=owner, person=pw.child, case=pw.case, consent="not_required",
+        referred_on=timezone.localdate() - timedelta(days=15), exploitation_types=["cce"],
+    )  # fmt: skip
+
+    def sees(user) -> bool:  # type: ignore[no-untyped-def]
+        return any(late.reference in item.title for item in due_items(user, team=True))
+
+    assert sees(colleague) and sees(supervisor)  # no teams yet: the whole agency
+    team_create(
+        actor=None,
+        agency=pw.personas.hub,
+        name="Missing and exploited",
+        members=[owner, supervisor],
+    )
+    team_create(actor=None, agency=pw.personas.hub, name="Adults", members=[colleague])
+    assert sees(supervisor)  # the owner's teammate
+    assert not sees(colleague)  # another team's member
