@@ -47,13 +47,17 @@ def end_of_day(day: date) -> datetime:
 
 
 def colleagues(user: Any) -> Q | None:
-    """The user's team as a condition on a user field, or None for "the whole agency"."""
-    members = list(
-        User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    return Q(pk__in=members) if members else None
+    """The user's team as a condition on users, or None for "the whole agency". Worked out
+    once per request: every source of the view asks."""
+    cached = getattr(user, "_ng_team_members", None)
+    if cached is None:
+        cached = list(
+            User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        user._ng_team_members = cached
+    return Q(pk__in=cached) if cached else None
 
 
 def _by(field: str, people: Q) -> Q:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nestguard.accounts.models import User
 from nestguard.accounts.services import team_create
 from nestguard.core.clocks import clock_sources, due_items
 from nestguard.pathways import policy
@@ -101,7 +102,8 @@ def test_my_team_is_my_teams_members_or_else_my_agency(pw) -> None:
     )  # fmt: skip
 
     def sees(user) -> bool:  # type: ignore[no-untyped-def]
-        return any(late.reference in item.title for item in due_items(user, team=True))
+        fresh = User.objects.get(pk=user.pk)  # as each request loads its user
+        return any(late.reference in item.title for item in due_items(fresh, team=True))
 
     assert sees(colleague) and sees(supervisor)  # no teams yet: the whole agency
     team_create(
