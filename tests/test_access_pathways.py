@@ -159,7 +159,7 @@ TABLE: list[Row] = [
             "consent": "consented",
             "exploitation_types": ["cuckooing"],
             "decision_body": "sca",
-        },  # fmt: skip
+        },
     ),
     # The API
     Row("api:missing_episode_list", CASEWORKERS),

@@ -41,6 +41,15 @@ NO_PERSON = "No person with this id that you may see"
 NO_CASE = "No case with this id that you may see"
 
 
+class TextField(serializers.CharField):
+    """Text must be sent as text: a number or a list is a mistake, not something to coerce."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 def _codes(name: str) -> list[str]:
     return policy.codes(name).values
 
@@ -104,7 +113,7 @@ class MissingEpisodeOutSerializer(serializers.Serializer):
     age_at_start = serializers.IntegerField(allow_null=True)
     started_at = serializers.DateTimeField()
     reported_at = serializers.DateTimeField()
-    police_reference = serializers.CharField()
+    police_reference = TextField()
     returned_at = serializers.DateTimeField(allow_null=True)
     found_by = serializers.CharField()
     found_location = serializers.CharField()
@@ -139,12 +148,8 @@ class MissingEpisodeInSerializer(serializers.Serializer):
     care_status = serializers.ChoiceField(choices=_codes("care_statuses"))
     started_at = serializers.DateTimeField(help_text="ISO 8601 with its UTC offset")
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    police_reference = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=40
-    )
-    circumstances = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
-    )
+    police_reference = TextField(required=False, allow_blank=True, default="", max_length=40)
+    circumstances = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
 class MissingEpisodeListCreate(NestguardAPIView):
@@ -248,9 +253,7 @@ class NrmReferralInSerializer(serializers.Serializer):
     may_be_child = serializers.BooleanField(required=False, default=False)
     exploitation_types = serializers.ListField(child=serializers.CharField(), allow_empty=False)
     decision_body = serializers.ChoiceField(choices=_codes("nrm_decision_bodies"), default="sca")
-    summary = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
-    )
+    summary = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
 
 
 class NrmReferralListCreate(NestguardAPIView):
@@ -335,8 +338,8 @@ class OnwardReferralOutSerializer(serializers.Serializer):
 class OnwardReferralInSerializer(serializers.Serializer):
     case_id = serializers.UUIDField()
     person_id = serializers.UUIDField()
-    service = serializers.CharField(help_text="A service code from the directory (services.json)")
-    reason = serializers.CharField(trim_whitespace=False)
+    service = TextField(help_text="A service code from the directory (services.json)")
+    reason = TextField(trim_whitespace=False)
     consent_given = serializers.BooleanField(default=False)
 
 

@@ -5,13 +5,14 @@ from nestguard.access.rules import (
     ADMINISTERING,
     AUDITING,
     CASEWORK,
+    DUE_VIEWING,
     REFERRING,
+    REPORTING,
     SIGNED_IN,
     TRIAGE,
     AccessRule,
     roles,
 )
-from nestguard.pathways.rules import DUE_VIEWERS, REPORTING
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -53,7 +54,7 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
     ("Panels", "panels:list", roles("panel_chair", "caseworker", "supervisor")),
-    ("Due and overdue", "pathways:due", DUE_VIEWERS),
+    ("Due and overdue", "pathways:due", DUE_VIEWING),
     ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),

@@ -6,9 +6,10 @@ reasonable grounds decision and recovery period. Each reads through the access s
 view shows references, not names, so it reads no personal data.
 
 `team=False` is what the user themselves must do (cases they lead or are named on, episodes
-and referrals they recorded); `team=True` is what their agency must do among what they may see.
-Triage is a team queue, so both show the same referrals. How far ahead the view looks and how
-many items a source shows are data (`data/clock_rules.json`).
+and referrals they recorded); `team=True` is what their team must do, among what they may see:
+the members of the teams they belong to (`accounts.Team`), or their whole agency when they
+belong to none. Triage is a team queue, so both show the same referrals. How far ahead the
+view looks and how many items a source shows are data (`data/clock_rules.json`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.access.selectors import triage_referrals, visible_cases
+from nestguard.accounts.models import User
 from nestguard.cases.models import CaseStatus, CaseTeamUser
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
@@ -42,6 +44,25 @@ def limit() -> int:
 def end_of_day(day: date) -> datetime:
     """A date deadline falls due at the close of that UK day."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=UK)
+
+
+def colleagues(user: Any) -> Q | None:
+    """The user's team as a condition on users, or None for "the whole agency". Worked out
+    once per request: every source of the view asks."""
+    cached = getattr(user, "_ng_team_members", None)
+    if cached is None:
+        cached = list(
+            User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        user._ng_team_members = cached
+    return Q(pk__in=cached) if cached else None
+
+
+def _by(field: str, people: Q) -> Q:
+    """`people` (a condition on users) applied through a user field of another model."""
+    return Q(**{f"{field}__in": User.objects.filter(people).values("pk")})
 
 
 def _triage(user: Any, *, team: bool = False) -> Iterator[DueItem]:
@@ -72,7 +93,11 @@ def _risk_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         next_review_on__lte=horizon().astimezone(UK).date(),
     )
     if team:
-        cases = cases.filter(lead_agency_id=user.agency_id)
+        people = colleagues(user)
+        if people is None:
+            cases = cases.filter(lead_agency_id=user.agency_id)
+        else:
+            cases = cases.filter(_by("lead_worker", people))
     else:
         on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
         cases = cases.filter(Q(lead_worker=user) | Q(on_team))
@@ -101,9 +126,15 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         .exclude(return_interview__outcome__in=closing)
     )
     if team:
-        episodes = episodes.filter(
-            Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
-        )
+        people = colleagues(user)
+        if people is None:
+            episodes = episodes.filter(
+                Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+            )
+        else:
+            episodes = episodes.filter(
+                _by("recorded_by", people) | _by("case__lead_worker", people)
+            )
     else:
         episodes = episodes.filter(Q(recorded_by=user) | Q(case__lead_worker=user))
     rows = episodes.order_by("returned_at").values_list(
@@ -122,10 +153,44 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         )
 
 
+def _still_missing(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    """Open episodes: not a deadline but the most urgent thing there is, so they sort first
+    (due when they went missing)."""
+    grades = policy.codes("missing_risk_grades")
+    episodes = visible_missing_episodes(user).filter(returned_at__isnull=True)
+    if team:
+        people = colleagues(user)
+        if people is None:
+            episodes = episodes.filter(
+                Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+            )
+        else:
+            episodes = episodes.filter(
+                _by("recorded_by", people) | _by("case__lead_worker", people)
+            )
+    else:
+        episodes = episodes.filter(Q(recorded_by=user) | Q(case__lead_worker=user))
+    rows = episodes.order_by("started_at").values_list(
+        "pk", "reference", "started_at", "risk_grade", "recorded_by__username"
+    )[: limit()]
+    for pk, reference, started, grade, recorder in rows:
+        yield DueItem(
+            source="still_missing",
+            title=f"Still missing: episode {reference} ({grades.label(grade).lower()})",
+            due_at=started,
+            url=reverse("pathways:missing_detail", args=[pk]),
+            owner_label=recorder,
+            rule="Record the return and the safe and well check when they are found",
+        )
+
+
 def _nrm_mine_or_team(user: Any, team: bool) -> Any:
     referrals = visible_nrm_referrals(user)
     if team:
-        return referrals.filter(referring_agency_id=user.agency_id)
+        people = colleagues(user)
+        if people is None:
+            return referrals.filter(referring_agency_id=user.agency_id)
+        return referrals.filter(_by("referred_by", people))
     return referrals.filter(referred_by=user)
 
 
@@ -171,6 +236,7 @@ def _nrm_recovery(user: Any, *, team: bool = False) -> Iterator[DueItem]:
 register_clock_source("triage", "Referrals awaiting triage", _triage)
 register_clock_source("risk_review", "Case risk reviews", _risk_reviews)
 register_clock_source("return_interview", "Return home interviews", _return_interviews)
+register_clock_source("still_missing", "People still missing", _still_missing)
 register_clock_source(
     "nrm_reasonable_grounds", "NRM reasonable grounds decisions", _nrm_reasonable_grounds
 )

@@ -57,6 +57,14 @@ class MissingEpisode(BaseModel):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["person", "started_at"], name="missing_person_start_idx")]
+        constraints = [
+            # One open episode per person, even when two reports arrive at once.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(returned_at__isnull=True),
+                name="one_open_missing_episode_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -15,17 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nestguard.access.rules import roles
 from nestguard.access.selectors import can_work_cases, visible_people
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
-from nestguard.pathways.models import NrmReferral
+from nestguard.pathways.models import MissingEpisode, NrmReferral
 from nestguard.people.models import Person
-
-# Page gates: the aggregate missing-episode report, and who the due view is offered to in the
-# navigation (anyone signed in may open it; it shows only what their sources find).
-REPORTING = roles("analyst", "supervisor")
-DUE_VIEWERS = roles("caseworker", "supervisor", "panel_chair")
 
 NOT_FIRST_RESPONDER = (
     "Only a first responder organisation can make an NRM referral: ask one (the police or the "
@@ -40,6 +34,14 @@ def is_first_responder(user: Any) -> bool:
 
 def can_record_missing(user: Any, person: Person) -> bool:
     return can_work_cases(user) and visible_people(user).filter(pk=person.pk).exists()
+
+
+def can_update_episode(user: Any, episode: MissingEpisode) -> bool:
+    """Record the return or the interview: whoever may record for the person, or a caseworker
+    or supervisor of the agency that recorded the episode."""
+    if not can_work_cases(user):
+        return False
+    return episode.recording_agency_id == user.agency_id or can_record_missing(user, episode.person)
 
 
 def can_refer_to_nrm(user: Any) -> bool:

@@ -251,19 +251,48 @@ def nrm_standing(referral: NrmReferral, today: date | None = None) -> NrmStandin
     )
 
 
-def case_nrm_standings(user: Any, case: Case) -> list[NrmStanding]:
-    """The NRM referrals of a case the user sees, for the case page (one query)."""
-    referrals = visible_nrm_referrals(user).filter(case=case).select_related("person")
+@dataclass
+class CaseSection:
+    episodes: list[tuple[MissingEpisode, ReturnInterview | None]]
+    nrm: list[NrmStanding]
+    onward: list[OnwardReferral]
+
+
+CASE_SECTION_ROWS = 20
+
+
+def case_section(case: Case) -> CaseSection:
+    """The pathways of a case the caller has already loaded through `visible_cases`: whoever
+    sees a case sees its episodes, NRM referrals and onward referrals (the visible_* selectors
+    above say so), so these read by case. Three queries, whatever the number of rows."""
     today = timezone.localdate()
-    return [nrm_standing(r, today) for r in referrals.order_by("-referred_on")]
+    episodes = list(
+        MissingEpisode.objects.filter(case=case)
+        .select_related("person")
+        .annotate(
+            rhi_outcome=F("return_interview__outcome"),
+            rhi_completed=F("return_interview__completed_at"),
+        )
+        .order_by("-started_at")[:CASE_SECTION_ROWS]
+    )
+    referrals = NrmReferral.objects.filter(case=case).select_related("person")
+    return CaseSection(
+        episodes=[(episode, _interview_stub(episode)) for episode in episodes],
+        nrm=[nrm_standing(r, today) for r in referrals.order_by("-referred_on")],
+        onward=list(
+            OnwardReferral.objects.filter(case=case)
+            .select_related("person")
+            .order_by("-sent_on")[:CASE_SECTION_ROWS]
+        ),
+    )
 
 
-def case_missing_episodes(user: Any, case: Case) -> list[MissingEpisode]:
-    return list(
-        visible_missing_episodes(user)
-        .filter(case=case)
-        .select_related("person", "return_interview")
-        .order_by("-started_at")[:20]
+def _interview_stub(episode: Any) -> ReturnInterview | None:
+    """The interview's outcome and completion, read with the episode (for its clock)."""
+    if not episode.rhi_outcome:
+        return None
+    return ReturnInterview(
+        episode=episode, outcome=episode.rhi_outcome, completed_at=episode.rhi_completed
     )
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from nestguard.access.rules import CASEWORK, SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.views import apply_service_errors
 from nestguard.core.clocks import due_items
@@ -144,8 +144,7 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
                     "rhi_themes",
                 )
             },
-            "may_update": rules.can_record_missing(user, episode.person)
-            or episode.recording_agency_id == user.agency_id,
+            "may_update": rules.can_update_episode(user, episode),
         },
     )
 
@@ -153,10 +152,7 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def _updatable_episode(request: HttpRequest, pk: Any) -> Any:
     user = signed_in_user(request)
     episode = selectors.get_visible_episode(user, pk)
-    if not (
-        rules.can_record_missing(user, episode.person)
-        or episode.recording_agency_id == user.agency_id
-    ):
+    if not rules.can_update_episode(user, episode):
         raise PermissionDenied
     return episode
 
@@ -223,7 +219,7 @@ def missing_interview(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-@access_rule(rules.REPORTING)
+@access_rule(REPORTING)
 def missing_report(request: HttpRequest) -> HttpResponse:
     """Counts only: no names, so analysts see the partnership picture."""
     today = timezone.localdate()

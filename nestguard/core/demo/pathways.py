@@ -37,7 +37,14 @@ from nestguard.pathways.models import (
     ReturnInterview,
 )
 from nestguard.people.models import Person
+from nestguard.risk.loader import get_instrument
+from nestguard.risk.services import assessment_record
 
+# The walkthrough family's rows in the history tables: added to those tables' counts.
+SHOWCASE_ROWS = {
+    "persons": 2, "cases": 1, "case_subjects": 2, "team_agencies": 1, "chronology": 1,
+    "assessments": 1,
+}  # fmt: skip
 # The walkthrough family: fixed ids, so that docs/api.md's examples name them as written.
 SHOWCASE_CASE_ID = uuid.UUID("6f1c2d3e-4a5b-4c6d-8e7f-000000000501")
 SHOWCASE_ADULT_ID = uuid.UUID("6f1c2d3e-4a5b-4c6d-8e7f-000000000502")
@@ -67,6 +74,7 @@ class Built:
     notices: list[DutyToNotify] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
+        """Rows of the pathway tables (the walkthrough family's rows are counted apart)."""
         return {
             "missing_episodes": len(self.episodes),
             "return_interviews": len(self.interviews),
@@ -431,6 +439,12 @@ def showcase_case(partnership: Partnership, now: datetime) -> Case:
         case=case, kind=ChronologyKind.EVENT, occurred_at=opened, author=worker,
         text=f"Case opened by {worker} (walkthrough family)",
     )  # fmt: skip
+    tool = get_instrument("cuckooing_adult")
+    if tool is not None:  # assessed through the risk service, as every open case is
+        middle = {item.code: item.options[len(item.options) // 2].code for item in tool.items}
+        assessment_record(
+            actor=worker, case=case, instrument=tool, stage="initial", answers=middle, person=adult
+        )
     return case
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from nestguard.access.selectors import visible_cases
 from nestguard.audit.services import audit_record
@@ -115,32 +115,44 @@ def missing_episode_record(
     if errors:
         raise ValidationError(errors)
     assert started is not None
+    values = {
+        "person": person,
+        "case": case,
+        "recorded_by": actor,
+        "recording_agency": actor.agency,
+        "report_type": report_type,
+        "risk_grade": risk_grade,
+        "category": category,
+        "care_status": care_status,
+        "age_at_start": person.age_on(started.astimezone(UK).date()),
+        "started_at": started,
+        "reported_at": reported or started,
+        "police_reference": police_ref,
+        "circumstances": circumstances,
+    }
+    try:
+        return _write_episode(actor, values)
+    except IntegrityError:  # another report for them landed first
+        raise ValidationError(
+            {"started_at": f"{person.display_name} is already recorded as missing"}
+        ) from None
+
+
+def _write_episode(actor: Any, values: dict[str, Any]) -> MissingEpisode:
     with transaction.atomic():
         episode = MissingEpisode.objects.create(
-            reference=next_reference("missing_episode", "MISS"),
-            person=person,
-            case=case,
-            recorded_by=actor,
-            recording_agency=actor.agency,
-            report_type=report_type,
-            risk_grade=risk_grade,
-            category=category,
-            care_status=care_status,
-            age_at_start=person.age_on(started.astimezone(UK).date()),
-            started_at=started,
-            reported_at=reported or started,
-            police_reference=police_ref,
-            circumstances=circumstances,
+            reference=next_reference("missing_episode", "MISS"), **values
         )
-        grade = policy.codes("missing_risk_grades").label(risk_grade)
+        person, case = episode.person, episode.case
+        grade = policy.codes("missing_risk_grades").label(episode.risk_grade)
         if case is not None:
             chronology_event(
                 case=case,
                 actor=actor,
-                occurred_at=started,
+                occurred_at=episode.started_at,
                 text=(
-                    f"{person.display_name} reported {report_type} ({grade.lower()}) from "
-                    f"{_when(started)}: episode {episode.reference}"
+                    f"{person.display_name} reported {episode.report_type} ({grade.lower()}) "
+                    f"from {_when(episode.started_at)}: episode {episode.reference}"
                 ),
             )
         audit_record(
@@ -150,8 +162,8 @@ def missing_episode_record(
             details={
                 "person": str(person.pk),
                 "case": case.reference if case else "",
-                "risk_grade": risk_grade,
-                "category": category,
+                "risk_grade": episode.risk_grade,
+                "category": episode.category,
             },
         )
     return episode
@@ -171,9 +183,7 @@ def missing_episode_return(
 ) -> MissingEpisode:
     """Record the return: when, where found and by whom, the safe and well check, and whether
     harm came to them. The return starts the return home interview clock."""
-    if not rules.can_record_missing(actor, episode.person) and (
-        episode.recording_agency_id != getattr(actor, "agency_id", None)
-    ):
+    if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
     errors: dict[str, Any] = {}
     if episode.returned_at is not None:
@@ -254,9 +264,7 @@ def return_interview_record(
 ) -> ReturnInterview:
     """Record the return home interview: offered (the clock runs), then completed, declined
     by the child, or not held for a recorded reason (each of which stops the clock)."""
-    if not rules.can_record_missing(actor, episode.person) and (
-        episode.recording_agency_id != getattr(actor, "agency_id", None)
-    ):
+    if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
     if episode.returned_at is None:
         raise ValidationError({"outcome": "Record their return before the return interview"})

@@ -8,49 +8,33 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import CaseStatus
 from nestguard.pathways import policy, rules, selectors
 
 register = template.Library()
 
 
-def _people(case: Any) -> list[Any]:
-    """Each person named on the case once, whatever their roles."""
-    people: dict[Any, Any] = {}
-    for subject in case.subjects.select_related("person").order_by(
-        "person__family_name", "person__given_name"
-    ):
-        people.setdefault(subject.person_id, subject.person)
-    return list(people.values())
-
-
 @register.inclusion_tag("pathways/_case_section.html", takes_context=True)
-def pathways_case_section(context: Any, case: Any) -> dict[str, Any]:
+def pathways_case_section(context: Any, case: Any, may: Any, subjects: Any) -> dict[str, Any]:
+    """For a case the page already loaded through `visible_cases`, with the page's own
+    permissions (`may`) and people (`subjects`): three queries in all."""
     user = context["request"].user
     now = timezone.now()
-    hours = policy.rhi_hours()
-    episodes = selectors.case_missing_episodes(user, case)
-    rows = []
-    for episode in episodes:
-        interview = getattr(episode, "return_interview", None)
-        rows.append(
-            {
-                "episode": episode,
-                "rhi_overdue": selectors.rhi_clock(episode, interview).overdue(now),
-            }
-        )
+    section = selectors.case_section(case)
+    rows = [
+        {"episode": e, "rhi_overdue": selectors.rhi_clock(e, interview).overdue(now)}
+        for e, interview in section.episodes
+    ]
     is_open = case.status != CaseStatus.CLOSED
-    contribute = is_open and rules.can_send_onward(user, case)
+    people = [s["row"].person for s in subjects] if is_open and may.contribute else []
     return {
         "case": case,
-        "nrm": selectors.case_nrm_standings(user, case),
+        "nrm": section.nrm,
         "episodes": rows,
-        "onward": selectors.case_onward_referrals(user, case),
-        "people": _people(case) if is_open and can_work_cases(user) else [],
-        "may_refer_nrm": is_open and rules.can_refer_to_nrm(user),
-        "may_refer_onward": contribute,
+        "onward": section.onward,
+        "people": people,
+        "may_refer_nrm": bool(people) and rules.can_refer_to_nrm(user),
+        "may_refer_onward": is_open and may.contribute,
         "services": policy.services(),
         "statuses": policy.codes("onward_statuses"),
-        "rhi_hours": hours,
     }

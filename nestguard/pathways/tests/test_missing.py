@@ -6,17 +6,20 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nestguard.audit.models import AuditEvent
 from nestguard.pathways.models import MissingEpisode, ReturnInterview
 from nestguard.pathways.selectors import rhi_clock, visible_missing_episodes
 from nestguard.pathways.services.missing import (
+    _write_episode,
     missing_episode_record,
     missing_episode_return,
     return_interview_record,
 )
 from nestguard.pathways.tests.conftest import hours_ago
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +198,34 @@ def test_interview_rules(pw) -> None:
             actor=owner, episode=episode, outcome="offered", offered_at=hours_ago(4)
         )
     assert ReturnInterview.objects.get().outcome == "declined"
+
+
+def test_only_caseworkers_update_an_episode(pw) -> None:
+    episode = record(pw, started_at=hours_ago(10))
+    hub_referrer = UserFactory(username="hubreferrer", agency=pw.personas.hub, roles=["referrer"])
+    for actor in (hub_referrer, pw.personas.auditor, pw.personas.outsider):
+        with pytest.raises(PermissionDenied):
+            missing_episode_return(
+                actor=actor, episode=episode, returned_at=hours_ago(5), found_by="police"
+            )
+    missing_episode_return(
+        actor=pw.personas.partner, episode=episode, returned_at=hours_ago(5), found_by="police"
+    )
+
+
+def test_the_database_refuses_a_second_open_episode(pw) -> None:
+    """The service checks first; the constraint holds when two reports land at once."""
+    first = record(pw, started_at=hours_ago(10))
+    values = {
+        "person": pw.child, "case": None, "recorded_by": pw.personas.owner,
+        "recording_agency": pw.personas.hub, "report_type": "missing", "risk_grade": "low",
+        "category": "missing_from_home", "care_status": "not_known", "age_at_start": 15,
+        "started_at": hours_ago(2), "reported_at": hours_ago(2),
+        "police_reference": "", "circumstances": "",
+    }  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _write_episode(pw.personas.owner, values)
+    missing_episode_return(
+        actor=pw.personas.owner, episode=first, returned_at=hours_ago(5), found_by="police"
+    )
+    assert _write_episode(pw.personas.owner, values).is_open
