@@ -37,6 +37,11 @@ from nestguard.places.models import Address
 PAGE_SIZE = 25
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one, which must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 @access_rule(RUNNING)
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -60,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @access_rule(RUNNING)
 def run_start(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = RunForm(request.POST or None)
+    form = RunForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             run = linkage_run_start(
@@ -107,7 +112,7 @@ def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
 @access_rule(REVIEWING)
 def import_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     rejected: ImportRejected | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -173,7 +178,7 @@ def _pair_rows(pair: ReviewPair) -> list[tuple[str, str, str]]:
 def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     pair = selectors.review_pair_for(user, pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         decide = (
             review_pair_confirm
@@ -226,7 +231,7 @@ def cluster_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     merge = selectors.merge_for(user, pk)
-    form = UndoForm(request.POST or None)
+    form = UndoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             merge_undo(actor=user, merge=merge, reason=form.cleaned_data["reason"])
@@ -273,7 +278,7 @@ def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
         for uprn in uprns
         if uprn in register
     ]
-    form = AddressDecisionForm(request.POST or None, choices=choices)
+    form = AddressDecisionForm(_posted(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["uprn"]
         try:

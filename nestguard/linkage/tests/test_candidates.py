@@ -15,8 +15,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.selectors import candidates_for
 from nestguard.linkage.services.records import source_record_create
-from nestguard.linkage.services.runs import linkage_run_execute, linkage_run_start
-from nestguard.linkage.tests.people import seed_records
+from nestguard.linkage.tests.people import link_everything, seed_records
 from nestguard.referrals import services as referrals
 from tests.factories import UserFactory
 
@@ -58,8 +57,7 @@ def index(personas: Personas):  # type: ignore[no-untyped-def]
             "postcode": "NB1 2AB",
         },
     )
-    run = linkage_run_execute(linkage_run_start(actor=None, retrain=True))
-    assert run.status == "succeeded", run.error
+    link_everything()
     return groups
 
 
@@ -141,7 +139,7 @@ def test_a_nestguard_person_is_linked_only_for_those_who_may_see_them(personas, 
     referrals.referral_triage(
         actor=personas.owner, referral=accepted, decision="accept", reason="Clear signs"
     )
-    linkage_run_execute(linkage_run_start(actor=None))
+    link_everything()
     assert SourceRecord.objects.filter(person__isnull=False).exists()
     owner_view = candidates_for(personas.owner, JAYDEN).candidates
     assert any(c.people for c in owner_view)
