@@ -31,7 +31,7 @@ from nestguard.linkage.services.records import source_record_create
 from nestguard.linkage.services.runs import apply_scores, linkage_run_start
 from nestguard.linkage.thresholds import thresholds
 from tests.factories import AddressFactory, UserFactory
-from tests.test_access_truth_table import Row, _request_and_undo
+from tests.test_access_truth_table import Row, _referral, _request_and_undo
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
@@ -112,6 +112,7 @@ def world(personas: Personas) -> World:
         actor=reviewer, system="MIS", data=b"record_id,given_name\nR1,Ann\n"
     ).batch
     run = linkage_run_start(actor=reviewer)
+    pending = _referral(personas.referrer, family_name="Pendingsubject", submit=True)
     chloe.refresh_from_db()
     world = World(personas=LinkagePersonas(users))
     world.ids = {
@@ -121,6 +122,7 @@ def world(personas: Personas) -> World:
         "address_match": AddressMatch.objects.get(source_record=jay_police).pk,
         "batch": batch.pk,
         "run": run.pk,
+        "pending": pending.pk,
     }
     return world
 
@@ -168,6 +170,12 @@ TABLE: list[Row] = [
     Row("linkage:address_queue", REVIEWERS),
     Row("linkage:address_match", PARTNERS_RECORD, _ids("address_match")),
     Row("api:people_matches", LOOKING_UP, query="?given_name=Jay&family_name=Smith"),
+    # A referral routed to the hub: its triage team and its referrer; others 404.
+    Row(
+        "api:referral_matches",
+        expect(200, 200, 404, 404, 200, 403, 403, 404, 404),
+        _ids("pending"),
+    ),
     Row(
         "api:source_record_create",
         SENDING,

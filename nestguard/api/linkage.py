@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -28,7 +29,8 @@ from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
 from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for
 from nestguard.linkage.services.lookups import audit_lookup
-from nestguard.linkage.services.records import RECORD_FIELDS, source_record_create
+from nestguard.linkage.services.records import source_record_create
+from nestguard.referrals.models import Referral
 
 
 class SourceRecordInSerializer(serializers.Serializer):
@@ -202,4 +204,44 @@ class PeopleMatches(NestguardAPIView):
         return Response(MatchesSerializer(lookup).data)
 
 
-__all__ = ["RECORD_FIELDS", "PeopleMatches", "SourceRecordCreate"]
+class SubjectMatchesSerializer(serializers.Serializer):
+    subject_id = serializers.UUIDField(source="subject.pk")
+    given_name = serializers.CharField(source="subject.given_name")
+    family_name = serializers.CharField(source="subject.family_name")
+    ready = serializers.BooleanField(source="lookup.ready")
+    candidates = CandidateSerializer(many=True, source="lookup.candidates")
+
+
+class ReferralMatches(NestguardAPIView):
+    """Who already knows the people a referral names: for its referrer and whoever may see
+    the referral in full (the triage team, the case team)."""
+
+    access_rule = api(LOOKING_UP)
+
+    @extend_schema(
+        operation_id="referrals_matches",
+        summary="Candidate matches for each person a referral names, with who knows them",
+        responses={
+            200: SubjectMatchesSerializer(many=True),
+            401: OpenApiResponse(description="No valid token"),
+            404: OpenApiResponse(description="No such referral, or not one you may see"),
+        },
+    )
+    def get(self, request: Request, pk: Any) -> Response:
+        from django.shortcuts import get_object_or_404
+
+        from nestguard.access.selectors import own_referrals, visible_referrals
+        from nestguard.linkage.templatetags.linkage import subject_values
+
+        mine = own_referrals(request.user).values("pk")
+        seen = visible_referrals(request.user).values("pk")
+        referral = get_object_or_404(
+            Referral.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)),
+            pk=pk,
+        )
+        rows = []
+        for subject in referral.subjects.filter(identity_unknown=False).order_by("created_at"):
+            lookup = candidates_for(request.user, subject_values(subject))
+            audit_lookup(request.user, lookup, f"API: who knows the people in {referral.reference}")
+            rows.append({"subject": subject, "lookup": lookup})
+        return Response(SubjectMatchesSerializer(rows, many=True).data)

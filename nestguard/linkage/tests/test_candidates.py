@@ -208,3 +208,39 @@ def test_a_lookup_costs_the_same_queries_however_many_records(
     candidates_for(personas.referrer, JAYDEN)  # build the index
     with django_assert_max_num_queries(12):
         candidates_for(personas.referrer, JAYDEN)
+
+
+def test_a_referral_arriving_by_api_shows_who_knows_its_people(personas, index) -> None:  # type: ignore[no-untyped-def]
+    _, token = api_token_create(actor=None, user=personas.owner)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    created = client.post(
+        "/api/v1/referrals/",
+        {
+            "referrer_phone": "01632 960 123",
+            "referrer_job_title": "Safeguarding lead",
+            "subjects": [
+                {"role": "victim", "given_name": "Jayden", "family_name": "Smith-Okoro",
+                 "date_of_birth": "2010-07-03"},
+            ],
+            "address": {"line1": "14 Canal Street", "town": "Northbrook", "postcode": "NB1 2AB"},
+            "concern_types": ["cuckooing"],
+            "indicators": ["unfamiliar_visitors"],
+            "signs_text": "Visitors at all hours.",
+            "urgency": "medium",
+            "lawful_basis": "safeguarding_sch1_para18",
+            "consent": "not_sought",
+            "consent_reason": "would_prejudice",
+        },
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    answer = client.get(f"/api/v1/referrals/{pk}/matches/")
+    assert answer.status_code == 200
+    (subject,) = answer.json()
+    assert subject["given_name"] == "Jayden"
+    agencies = {k["agency"] for c in subject["candidates"] for k in c["known_to"]}
+    assert "Northbrook Police" in agencies
+    # the triage team sees the same on the referral's page
+    page = sign_in(Client(), personas.owner).get(f"/referrals/{pk}/").content.decode()
+    assert "Who else knows these people" in page and "DC Amy Lord" in page

@@ -31,13 +31,10 @@ def pair(personas: Personas) -> ReviewPair:
                   date_of_birth="2010-07-03", postcode="NB1 2AB")  # fmt: skip
     right = record(personas.partner, "P1", given_name="Jay", family_name="Smith",
                    date_of_birth="2010-03-07", phone="<b>07700</b>")  # fmt: skip
+    evidence = {"given_name": "nickname", "date_of_birth": "day_month_swapped"}
     apply_scores(
-        None,
-        [ScoredPair(str(left.pk), str(right.pk), 0.8, 2.5, {"given_name": "nickname",
-                                                             "date_of_birth": "day_month_swapped"})],
-        upper=0.99,
-        lower=0.5,
-    )  # fmt: skip
+        None, [ScoredPair(str(left.pk), str(right.pk), 0.8, 2.5, evidence)], upper=0.99, lower=0.5
+    )
     return ReviewPair.objects.get()
 
 
