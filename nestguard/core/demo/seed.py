@@ -32,6 +32,7 @@ from nestguard.core.demo.borough import build_addresses
 from nestguard.core.demo.bulk import bulk_insert
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
+from nestguard.core.demo.linkage import seed_source_records
 from nestguard.core.demo.partnership import create_partnership
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
@@ -213,6 +214,11 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    with transaction.atomic():
+        counts["source_records"] = seed_source_records(
+            rng=rng, partnership=partnership, scale=scale, now=now, batch_size=batch_size
+        )
+    say(f"Person index: {counts['source_records']} agencies' records of people")
     with transaction.atomic():
         audit_record(
             actor=actor,
