@@ -299,9 +299,11 @@ def runs_for(user: Any) -> QuerySet[LinkageRun]:
 
 def import_for(user: Any, pk: Any) -> ImportBatch:
     """An import of the user's own agency."""
-    agency_id = getattr(user, "agency_id", None)
-    return get_object_or_404(ImportBatch.objects.filter(agency_id=agency_id), pk=pk)
+    return get_object_or_404(imports_for(user), pk=pk)
 
 
 def imports_for(user: Any) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(agency_id=getattr(user, "agency_id", None))
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(agency_id=agency_id)

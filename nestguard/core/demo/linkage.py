@@ -131,8 +131,9 @@ def seed_source_records(
         rows.append(_row(agency, SYSTEMS[key], record_id, {**values, **extra}, now))
 
     for person in people:
-        born: date = person["date_of_birth"]
-        base = {
+        born = person["date_of_birth"]
+        assert isinstance(born, date)
+        base: dict[str, str] = {
             "given_name": person["given_name"],
             "family_name": person["family_name"],
             "date_of_birth": born.isoformat(),
@@ -149,11 +150,13 @@ def seed_source_records(
     home = addresses[0]
     for key, values in FEATURED:
         if key in agencies:
-            row = {**values, "phone": "07700 900613"}
-            _address(row, home)
-            add(key, row)
-    clusters = [{"id": uuid.uuid4(), "created_at": now, "updated_at": now} for _ in rows]
-    for row, cluster in zip(rows, clusters, strict=True):
-        row["cluster_id"] = cluster["id"]
+            featured: dict[str, str] = {**values, "phone": "07700 900613"}
+            _address(featured, home)
+            add(key, featured)
+    clusters: list[dict[str, Any]] = [
+        {"id": uuid.uuid4(), "created_at": now, "updated_at": now} for _ in rows
+    ]
+    for written, cluster in zip(rows, clusters, strict=True):
+        written["cluster_id"] = cluster["id"]
     bulk_insert(Cluster, clusters, batch_size)
     return bulk_insert(SourceRecord, rows, batch_size)

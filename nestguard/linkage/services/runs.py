@@ -88,7 +88,7 @@ def launch(run: LinkageRun) -> None:
         )
 
 
-def _report(run: LinkageRun, progress: int, stage: str) -> None:
+def _report(run: LinkageRun, progress: float, stage: str) -> None:
     """Progress is written as it happens, outside any transaction of the run's work."""
     run.progress = max(0, min(100, int(progress)))
     run.stage = stage[:200]
