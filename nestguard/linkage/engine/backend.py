@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -146,6 +147,60 @@ def estimate_match_rate(rows: Sequence[dict[str, Any]], recall: float = 0.7) -> 
     return min(0.5, max(1.0, len(pairs) / recall) / total)
 
 
+# Anchors for m: pairs that share a personal identifier (agency identifier or mobile) are
+# almost all the same person, whatever their names, dates and addresses say; pairs that
+# agree on full name and date of birth anchor the phone and identifier comparisons.
+_ANCHORS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "default": (("ident",), ("mobile",)),
+    "phone": (("gn", "fn", "dob"),),
+    "identifier": (("gn", "fn", "dob"),),
+}
+MIN_ANCHOR_PAIRS = 30
+MAX_TRAINING_RECORDS = 200_000
+
+
+def _anchor_pairs(
+    rows: Sequence[dict[str, Any]], rules: tuple[tuple[str, ...], ...]
+) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for rule in rules:
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for position, row in enumerate(rows):
+            key = tuple(row[c] for c in rule)
+            if None not in key:
+                groups.setdefault(key, []).append(position)
+        for members in groups.values():
+            # A value shared by many records is a placeholder ("0000"), not a person.
+            if 1 < len(members) <= 10:
+                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    return pairs
+
+
+def estimate_m_from_anchors(
+    rows: Sequence[dict[str, Any]], model: LinkageModel
+) -> list[list[float | None] | None]:
+    """m per level from the level counts of anchor pairs (add-one smoothed), or None for a
+    comparison with too few anchor pairs (its starting m is then kept)."""
+    out: list[list[float | None] | None] = []
+    cache: dict[str, set[tuple[int, int]]] = {}
+    for comparison in model.comparisons:
+        anchor = comparison.name if comparison.name in _ANCHORS else "default"
+        if anchor not in cache:
+            cache[anchor] = _anchor_pairs(rows, _ANCHORS[anchor])
+        pairs = cache[anchor]
+        counts = [0] * len(comparison.levels)
+        for a, b in sorted(pairs):
+            counts[comparison.level_index(rows[a], rows[b])] += 1
+        informative = sum(counts[1:])
+        if informative < MIN_ANCHOR_PAIRS:
+            out.append(None)
+            continue
+        smoothed = [c + 1 for c in counts[1:]]
+        total = sum(smoothed)
+        out.append([None, *[c / total for c in smoothed]])
+    return out
+
+
 def train(
     records: Sequence[SourceRecord], *, seed: int, progress: ProgressFn | None
 ) -> LinkageModel:
@@ -155,6 +210,11 @@ def train(
 
     report = progress or (lambda stage, fraction: None)
     report("preparing records", 0.0)
+    if len(records) > MAX_TRAINING_RECORDS:
+        # A seeded sample: u comes from sampled pairs anyway, λ is unbiased under record
+        # sampling, and anchor pairs remain plentiful.
+        chosen = sorted(random.Random(seed).sample(range(len(records)), MAX_TRAINING_RECORDS))
+        records = [records[i] for i in chosen]
     rows = [features(r) for r in records]
     table = _table_from_rows(rows)
     base = untrained_model()
@@ -163,18 +223,10 @@ def train(
     linker = _linker(table, base, "duckdb", trained=True)
     report("estimating u by random sampling", 0.2)
     total_pairs = len(records) * (len(records) - 1) / 2
-    max_u_pairs = 2e6
+    max_u_pairs = 1e6
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
-    em_rules = [("gn", "fn"), ("dob",), ("pc",)]
-    for i, cols in enumerate(em_rules):
-        report(f"estimating m by EM (blocked on {', '.join(cols)})", 0.4 + 0.5 * i / len(em_rules))
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*cols), max_pairs=1e6
-            )
-        except (ValueError, ZeroDivisionError, SplinkException) as exc:
-            # Too few pairs blocked on this rule to estimate from: keep the starting m.
-            logger.warning("EM on %s skipped: %s", cols, exc)
+    report("estimating m from anchor pairs", 0.6)
+    anchored_m = estimate_m_from_anchors(rows, base)
     trained = linker.misc.save_model_to_json()
     # A level never seen among sampled random pairs is rarer than one in the sample.
     u_floor = 1.0 / max(1.0, min(total_pairs, max_u_pairs))
@@ -183,7 +235,7 @@ def train(
     for comparison, start in zip(trained["comparisons"], base.m, strict=True):
         levels = comparison["comparison_levels"]
         # EM leaves m empty for a level no blocked pair reached: keep the starting value.
-        m.append([lv.get("m_probability") or s for lv, s in zip(levels, start, strict=True)])
+        m.append(anchored_m.pop(0) or start)
         u.append(
             [
                 None if lv.get("is_null_level") else (lv.get("u_probability") or u_floor)
@@ -202,7 +254,7 @@ def train(
         training={
             "engine": "duckdb",
             "u_max_pairs": max_u_pairs,
-            "em_blocking": [list(cols) for cols in em_rules],
+            "m_from": "anchor pairs (see estimate_m_from_anchors)",
             "match_rate_rules": [["gn", "fn", "dob"], ["ident", "dob"], ["phone", "dob"]],
         },
     )

@@ -36,11 +36,11 @@ class Candidate:
 def _key_values(rule: BlockingRule, row: Features, *, query_side: bool) -> list[tuple[str, ...]]:
     """The values a record (or, with `query_side`, a query) contributes for one rule."""
     if rule.swap:
-        gn, fn = row["gn"], row["fn"]
-        if gn is None or fn is None:
+        a, b = row[rule.columns[0]], row[rule.columns[1]]
+        if a is None or b is None:
             return []
-        # Stored as (gn, fn); a query looks for records whose names are its own reversed.
-        return [(fn, gn)] if query_side else [(gn, fn)]
+        # Stored as (a, b); a query looks for records whose values are its own reversed.
+        return [(b, a)] if query_side else [(a, b)]
     options: list[list[str]] = []
     for column in rule.columns:
         if column == "gn_canon":

@@ -26,14 +26,21 @@ class Level:
     args: tuple[Any, ...] = ()
 
     def matches(self, left: Row, right: Row) -> bool:
+        if self.kind == "all":
+            return all(_PREDICATES[kind](left, right, *args) for kind, args in self.args)
         return _PREDICATES[self.kind](left, right, *self.args)
 
     def to_splink(self) -> Any:
         import splink.comparison_level_library as cll
 
         kind, args = self.kind, self.args
+        if kind == "all":
+            parts = [Level(self.label, k, tuple(a)).to_splink() for k, a in args]
+            return cll.And(*parts).configure(label_for_charts=self.label)
         if kind == "null":
-            sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in args)
+            left = " AND ".join(f'"{c}_l" IS NULL' for c in args)
+            right = " AND ".join(f'"{c}_r" IS NULL' for c in args)
+            sql = f"({left}) OR ({right})"
             return cll.CustomLevel(sql, self.label, base_dialect_str="duckdb").configure(
                 is_null_level=True
             )
@@ -67,7 +74,8 @@ class Comparison:
 
 
 def _null(left: Row, right: Row, *cols: str) -> bool:
-    return any(left[c] is None or right[c] is None for c in cols)
+    # Missing when either side has none of the columns.
+    return all(left[c] is None for c in cols) or all(right[c] is None for c in cols)
 
 
 def _exact(left: Row, right: Row, col: str) -> bool:
@@ -119,6 +127,17 @@ def _dob_swap(left: Row, right: Row) -> bool:
     )
 
 
+def _cross(left: Row, right: Row, a: str, b: str) -> bool:
+    return (left[a] is not None and left[a] == right[b]) or (
+        left[b] is not None and left[b] == right[a]
+    )
+
+
+def _initial(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    return a is not None and b is not None and a[:1] == b[:1]
+
+
 def _else(left: Row, right: Row) -> bool:
     return True
 
@@ -133,12 +152,16 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "tokens": _tokens,
     "dob_prefix": _dob_prefix,
     "dob_swap": _dob_swap,
+    "initial": _initial,
+    "cross": _cross,
     "else": _else,
 }
 
 # --- the same predicates in SQL (portable between DuckDB and Spark SQL) --------------------
 
 _SQL: dict[str, Callable[..., str]] = {
+    "cross": lambda a, b: f'("{a}_l" = "{b}_r" OR "{b}_l" = "{a}_r")',
+    "initial": lambda col: f'substr("{col}_l", 1, 1) = substr("{col}_r", 1, 1)',
     "swap": lambda a, b: f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")',
     "tokens": lambda first, last: (
         f'("{first}_l" = "{first}_r" OR "{first}_l" = "{last}_r" '
@@ -159,6 +182,12 @@ def _levels(*levels: tuple[Any, ...]) -> tuple[Level, ...]:
     return tuple(Level(label, kind, tuple(args)) for label, kind, *args in levels)
 
 
+def level_from_json(label: str, kind: str, args: list[Any]) -> Level:
+    if kind == "all":
+        return Level(label, kind, tuple((k, tuple(a)) for k, a in args))
+    return Level(label, kind, tuple(args))
+
+
 # The person model. Level labels are what reviewers and integrators see as evidence.
 PERSON_COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
@@ -168,9 +197,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("exact", "exact", "gn"),
             ("swapped with family name", "swap", "gn", "fn"),
             ("known variant or nickname", "groups", "gn_groups"),
+            ("same as the other's family name", "cross", "gn", "fn"),
             ("close spelling", "jw", "gn", 0.92),
             ("similar", "jw", "gn", 0.8),
             ("sounds alike", "exact", "gn_meta"),
+            # Twins and siblings share everything else; their names seldom share an initial.
+            ("different, same initial", "initial", "gn"),
             ("different", "else"),
         ),
     ),
@@ -179,7 +211,8 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         _levels(
             ("missing", "null", "fn"),
             ("exact", "exact", "fn"),
-            ("swapped with given name", "swap", "gn", "fn"),
+            # Counted once, under given name: the swap is one fact, not two.
+            ("swapped with given name (weighed under given name)", "swap", "gn", "fn"),
             ("close spelling", "jw", "fn", 0.92),
             ("shares a surname", "tokens", "fn_first", "fn_last"),
             ("sounds alike", "exact", "fn_meta"),
@@ -203,33 +236,34 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         "sex",
         _levels(("missing", "null", "sex"), ("exact", "exact", "sex"), ("different", "else")),
     ),
-    Comparison(
-        "postcode",
-        _levels(
-            ("missing", "null", "pc"),
-            ("exact", "exact", "pc"),
-            ("one character different", "lev", "pc", 1),
-            ("same sector", "exact", "pc_sector"),
-            ("same district", "exact", "pc_district"),
-            ("different", "else"),
-        ),
-    ),
+    # Address and postcode in one comparison: they agree together (a household shares
+    # both), so two comparisons would count the same evidence twice.
     Comparison(
         "address",
         _levels(
-            ("missing", "null", "addr"),
-            ("exact", "exact", "addr"),
-            ("very similar", "jw", "addr", 0.92),
-            ("same street", "jw", "street", 0.9),
+            ("missing", "null", "addr", "pc"),
+            ("same address and postcode", "all", ("exact", ("addr",)), ("exact", ("pc",))),
+            (
+                "similar address, postcode agrees or one character different",
+                "all",
+                ("jw", ("addr", 0.92)),
+                ("lev", ("pc", 1)),
+            ),
+            ("same address, different postcode", "exact", "addr"),
+            ("same postcode, different address", "exact", "pc"),
+            ("same street", "all", ("jw", ("street", 0.9)), ("exact", ("pc_district",))),
+            ("same postcode district", "exact", "pc_district"),
             ("different", "else"),
         ),
     ),
+    # Mobiles only: a landline belongs to a household (and is used for blocking), so
+    # agreeing on one would count the shared address a second time.
     Comparison(
         "phone",
         _levels(
-            ("missing", "null", "phone"),
-            ("exact", "exact", "phone"),
-            ("one digit different", "lev", "phone", 1),
+            ("missing", "null", "mobile"),
+            ("same mobile", "exact", "mobile"),
+            ("one digit different", "lev", "mobile", 1),
             ("different", "else"),
         ),
     ),
@@ -254,16 +288,19 @@ class BlockingRule:
 
     def sql(self) -> str:
         if self.swap:
-            return "l.gn = r.fn AND l.fn = r.gn"
+            a, b = self.columns
+            return f"l.{a} = r.{b} AND l.{b} = r.{a}"
         return " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
 
 
 PERSON_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(("gn_meta", "fn_meta")),
     BlockingRule(("gn", "fn"), swap=True),
+    BlockingRule(("gn_meta", "fn_meta"), swap=True),
+    BlockingRule(("dob_key", "pc")),
     BlockingRule(("dob_key", "fn_meta")),
     BlockingRule(("dob_key", "gn_canon")),
-    BlockingRule(("dob_key", "pc_sector")),
+    BlockingRule(("dob_key", "pc_district")),
     BlockingRule(("phone",)),
     BlockingRule(("ident",)),
     BlockingRule(("pc", "fn_meta")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -82,11 +83,7 @@ class LinkageResult:
 
     def _evidence(self, i: int) -> dict[str, str]:
         assert self._predicted is not None
-        out = {}
-        for c, g in enumerate(self._predicted.gammas[i]):
-            labels = self._labels[c]
-            out[self._names[c]] = labels[0 if g < 0 else len(labels) - 1 - int(g)]
-        return out
+        return _evidence(self._predicted.gammas[i], self._names, self._labels)
 
     @cached_property
     def pairs(self) -> list[ScoredPair]:
@@ -107,13 +104,22 @@ class LinkageResult:
 
     @property
     def review_pairs(self) -> list[ScoredPair]:
-        """Pairs between the thresholds that the clustering did not already join."""
+        """Pairs at or above the lower threshold that the clustering did not join: those
+        between the thresholds, and those above the upper held back by a guard."""
         return [
             p
             for p in self.pairs
-            if self.lower_threshold <= p.match_probability < self.upper_threshold
+            if self.lower_threshold <= p.match_probability
             and self.clusters.get(p.left_id) != self.clusters.get(p.right_id)
         ]
+
+
+def _evidence(gammas: Any, names: list[str], labels: list[list[str]]) -> dict[str, str]:
+    # Splink numbers levels from the top (n-1) down to 0 for "else", and -1 for null.
+    return {
+        names[c]: labels[c][0 if g < 0 else len(labels[c]) - 1 - int(g)]
+        for c, g in enumerate(gammas)
+    }
 
 
 def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
@@ -169,10 +175,19 @@ def link_records(
     links: list[tuple[int, int, float]] = []
     if predicted is not None:
         above = np.flatnonzero(predicted.match_probability >= model.upper_threshold)
-        links = [
-            (int(predicted.left[i]), int(predicted.right[i]), float(predicted.match_probability[i]))
-            for i in above
-        ]
+        labels = [[level.label for level in c.levels] for c in model.comparisons]
+        names = [c.name for c in model.comparisons]
+        for i in above:
+            evidence = _evidence(predicted.gammas[i], names, labels)
+            if any(guard.holds(evidence) for guard in model.guards):
+                continue  # left for a reviewer (see AutoLinkGuard)
+            links.append(
+                (
+                    int(predicted.left[i]),
+                    int(predicted.right[i]),
+                    float(predicted.match_probability[i]),
+                )
+            )
     clusters = cluster(record_ids, links, existing_clusters)
     report("done", 1.0)
     return LinkageResult(

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .comparisons import PERSON_BLOCKING, PERSON_COMPARISONS, BlockingRule, Comparison, Level
+from .comparisons import (
+    PERSON_BLOCKING,
+    PERSON_COMPARISONS,
+    BlockingRule,
+    Comparison,
+    Level,
+    level_from_json,
+)
 
 MODEL_FORMAT = 1
 MODEL_NAME = "nestguard-person"
@@ -35,12 +42,49 @@ def _round(value: float | None) -> float | None:
     return float(f"{value:.{_SIGNIFICANT}g}")
 
 
+def _is_neutral(comparison: str, level: Level) -> bool:
+    # The family-name side of a swap: the given-name comparison already weighs it.
+    return comparison == "family_name" and level.kind == "swap"
+
+
 def probability_from_weight(weight: float) -> float:
     # 2**w / (1 + 2**w), written to avoid overflow at large |w|.
     if weight >= 0:
         return 1.0 / (1.0 + 2.0 ** (-weight))
     z = 2.0**weight
     return z / (1.0 + z)
+
+
+@dataclass(frozen=True)
+class AutoLinkGuard:
+    """Pairs whose `comparison` falls in `levels` are not linked automatically, however high
+    their score, unless one of `unless` (comparison -> levels) also holds; they go to review.
+
+    Why: the model treats fields as independent, but twins and siblings share surname,
+    date of birth (twins) and address, so a pair with entirely different given names can
+    score high. Merging two children's records is the error a partnership must not make.
+    """
+
+    comparison: str
+    levels: tuple[str, ...]
+    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def holds(self, evidence: dict[str, str]) -> bool:
+        if evidence.get(self.comparison) not in self.levels:
+            return False
+        return not any(evidence.get(name) in levels for name, levels in self.unless)
+
+
+DEFAULT_GUARDS = (
+    AutoLinkGuard(
+        "given_name",
+        ("different, same initial", "different"),
+        (
+            ("identifier", ("exact", "one character different")),
+            ("phone", ("same mobile", "one digit different")),
+        ),
+    ),
+)
 
 
 @dataclass
@@ -56,8 +100,16 @@ class LinkageModel:
     seed: int = 42
     trained_on_records: int = 0
     training: dict[str, Any] = field(default_factory=dict)
+    guards: tuple[AutoLinkGuard, ...] = DEFAULT_GUARDS
 
     def __post_init__(self) -> None:
+        # Stored precision from the start, so a model and its JSON copy score identically.
+        self.m = [[_round(v) for v in row] for row in self.m]
+        self.u = [[_round(v) for v in row] for row in self.u]
+        self.probability_two_random_records_match = (
+            _round(self.probability_two_random_records_match)
+            or self.probability_two_random_records_match
+        )
         if not 0 < self.lower_threshold <= self.upper_threshold < 1:
             raise ValueError("thresholds must satisfy 0 < lower <= upper < 1")
         if len(self.m) != len(self.comparisons) or len(self.u) != len(self.comparisons):
@@ -80,7 +132,7 @@ class LinkageModel:
         for comparison, ms, us in zip(self.comparisons, self.m, self.u, strict=True):
             row = []
             for level, m, u in zip(comparison.levels, ms, us, strict=True):
-                if level.kind == "null" or not m or not u:
+                if level.kind == "null" or not m or not u or _is_neutral(comparison.name, level):
                     row.append(0.0)
                 else:
                     row.append(math.log2(m / u))
@@ -119,6 +171,14 @@ class LinkageModel:
                 }
                 for c, ms, us in zip(self.comparisons, self.m, self.u, strict=True)
             ],
+            "auto_link_guards": [
+                {
+                    "comparison": g.comparison,
+                    "levels": list(g.levels),
+                    "unless": {name: list(levels) for name, levels in g.unless},
+                }
+                for g in self.guards
+            ],
             "blocking_rules": [
                 {"columns": list(rule.columns), "swap": rule.swap} for rule in self.blocking_rules
             ],
@@ -143,7 +203,7 @@ class LinkageModel:
         comparisons = tuple(
             Comparison(
                 c["name"],
-                tuple(Level(lv["label"], lv["kind"], tuple(lv["args"])) for lv in c["levels"]),
+                tuple(level_from_json(lv["label"], lv["kind"], lv["args"]) for lv in c["levels"]),
             )
             for c in data["comparisons"]
         )
@@ -160,6 +220,14 @@ class LinkageModel:
             seed=data.get("seed", 42),
             trained_on_records=data.get("trained_on_records", 0),
             training=data.get("training", {}),
+            guards=tuple(
+                AutoLinkGuard(
+                    g["comparison"],
+                    tuple(g["levels"]),
+                    tuple((name, tuple(levels)) for name, levels in g["unless"].items()),
+                )
+                for g in data.get("auto_link_guards", [])
+            ),
         )
         if "version" in data and data["version"] != model.version:
             raise ValueError("the model's parameters do not match its version (altered?)")
@@ -177,6 +245,7 @@ class LinkageModel:
             seed=self.seed,
             trained_on_records=self.trained_on_records,
             training=self.training,
+            guards=self.guards,
         )
 
     # --- Splink settings -----------------------------------------------------------------
@@ -189,7 +258,9 @@ class LinkageModel:
             levels = []
             for level, m, u in zip(comparison.levels, ms, us, strict=True):
                 creator = level.to_splink()
-                if with_parameters and level.kind != "null":
+                if with_parameters and _is_neutral(comparison.name, level):
+                    creator = creator.configure(m_probability=0.5, u_probability=0.5)
+                elif with_parameters and level.kind != "null":
                     params = {}
                     if m:
                         params["m_probability"] = m

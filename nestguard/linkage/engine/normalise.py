@@ -41,6 +41,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "street",
     "town",
     "phone",
+    "mobile",
     "ident",
 )
 
@@ -118,6 +119,7 @@ def normalise_postcode(value: str) -> tuple[str, str, str]:
     return f"{outward} {inward}", f"{outward} {inward[0]}", outward
 
 
+@lru_cache(maxsize=200_000)
 def normalise_phone(value: str) -> str:
     """UK numbers in national form (07700 900123 -> 07700900123; +44 / 0044 -> 0)."""
     digits = re.sub(r"\D", "", value)
@@ -149,6 +151,7 @@ def address_tokens(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
 def split_address(line1: str, line2: str) -> tuple[str, str, str]:
     """(normalised address, house number or name, street words) from the two lines."""
     tokens = address_tokens(f"{line1} {line2}")
@@ -201,6 +204,8 @@ def features(record: SourceRecord) -> Features:
         "street": street,
         "town": " ".join(address_tokens(record.town)),
         "phone": normalise_phone(record.phone),
+        # Mobiles are personal; a shared landline says "same household", not "same person".
+        "mobile": phone if (phone := normalise_phone(record.phone)).startswith("07") else "",
         "ident": normalise_identifier(record.identifier),
     }
     return {k: (v if v != "" else None) for k, v in values.items()}

@@ -1,0 +1,298 @@
+"""The linkage engine: records, features, model, batch, real time, addresses, accuracy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nestguard.linkage.engine import (
+    AddressIndex,
+    CandidateIndex,
+    LinkageModel,
+    RegisterAddress,
+    SourceRecord,
+    check_date_of_birth,
+    link_records,
+    match_address,
+    train_model,
+)
+from nestguard.linkage.engine.evaluate import score_clusters
+from nestguard.linkage.engine.normalise import features, normalise_phone, normalise_postcode
+from nestguard.linkage.engine.synthetic import generate
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return generate(2500, seed=11)
+
+
+@pytest.fixture(scope="module")
+def records(labelled):
+    return [item.record for item in labelled]
+
+
+@pytest.fixture(scope="module")
+def model(records):
+    return train_model(records, seed=42)
+
+
+@pytest.fixture(scope="module")
+def result(records, model):
+    return link_records(records, model)
+
+
+# --- records and features -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["", "2010", "2010-07", "2010-07-03", "2000-02-29"])
+def test_dates_of_birth_accepted(value):
+    assert check_date_of_birth(value) == value
+
+
+@pytest.mark.parametrize(
+    "value", ["03/07/2010", "2010-13-01", "2010-02-30", "2001-02-29", "1066-01-01", "x", "2010-7-3"]
+)
+def test_impossible_dates_of_birth_refused(value):
+    with pytest.raises(ValueError):
+        check_date_of_birth(value)
+
+
+@given(st.dates())
+def test_every_real_date_is_accepted(day):
+    text = day.isoformat()
+    if 1850 <= day.year <= 2200:
+        assert check_date_of_birth(text) == text
+    else:
+        with pytest.raises(ValueError):
+            check_date_of_birth(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sw1a1aa", ("SW1A 1AA", "SW1A 1", "SW1A")),
+        ("LS1 4AB", ("LS1 4AB", "LS1 4", "LS1")),
+        ("2600", ("2600", "", "")),
+    ],
+)
+def test_postcodes_normalised(raw, expected):
+    assert normalise_postcode(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07700 900123",
+        "+44 7700 900123",
+        "0044 (0)7700-900123"[:0] + "0044 7700 900123",
+        "7700900123",
+    ],
+)
+def test_uk_phone_numbers_normalised(raw):
+    assert normalise_phone(raw) == "07700900123"
+
+
+def test_features_fold_case_accents_titles_and_nicknames():
+    row = features(
+        SourceRecord(
+            "1", given_name="Mr JAYDEN", family_name="Smith-Okoro", date_of_birth="2010-03-07"
+        )
+    )
+    assert row["gn"] == "jayden"
+    assert row["fn"] == "smith okoro"
+    assert row["fn_first"] == "smith" and row["fn_last"] == "okoro"
+    assert "jayden" in row["gn_groups"]
+    assert row["dob_key"] == "2010-03-07"
+    assert features(SourceRecord("2", given_name="Zoë"))["gn"] == "zoe"
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.text(max_size=30))
+@settings(max_examples=200)
+def test_features_never_fail_on_any_text(given_name, family, postcode):
+    row = features(
+        SourceRecord(
+            "x", given_name=given_name, family_name=family, postcode=postcode, phone=postcode
+        )
+    )
+    assert all(value is None or value != "" for value in row.values())
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+def test_training_is_reproducible(records, model):
+    again = train_model(records, seed=42)
+    assert again.to_json() == model.to_json()
+    assert again.version == model.version
+
+
+def test_model_round_trips_through_json_and_refuses_tampering(model):
+    text = model.to_json()
+    loaded = LinkageModel.from_json(text)
+    assert loaded.version == model.version
+    assert loaded.level_weights == model.level_weights
+    data = json.loads(text)
+    data["comparisons"][0]["levels"][1]["m_probability"] = 0.999
+    with pytest.raises(ValueError, match="version"):
+        LinkageModel.from_json(json.dumps(data))
+
+
+def test_thresholds_are_validated(model):
+    with pytest.raises(ValueError):
+        model.with_thresholds(upper=0.4, lower=0.6)
+
+
+# --- batch ----------------------------------------------------------------------------------
+
+
+def test_pairs_are_ordered_above_the_floor_with_evidence(result, model):
+    assert result.pairs
+    for pair in result.pairs[:200]:
+        assert pair.left_id < pair.right_id
+        assert pair.match_probability >= 0.01
+        assert set(pair.evidence) == {c.name for c in model.comparisons}
+    review = result.review_pairs
+    assert all(model.lower_threshold <= p.match_probability < model.upper_threshold for p in review)
+
+
+def test_every_record_has_a_cluster(records, result):
+    assert set(result.clusters) == {r.record_id for r in records}
+
+
+def test_accuracy_on_agency_errors(labelled, result):
+    truth = {i.record.record_id: i.person_id for i in labelled}
+    errors = {i.record.record_id: i.error_type for i in labelled}
+    scores = score_clusters(truth, result.clusters, errors)
+    print("\n".join(scores.lines()))
+    # Full-size figures: bench/linkage_accuracy.py. Target precision 0.99, recall 0.97.
+    assert scores.recall >= 0.97
+    assert scores.precision >= 0.95
+
+
+def test_incremental_linking_keeps_existing_cluster_ids(records, model, result):
+    old, new = list(records[0::2]), list(records[1::2])
+    first = link_records(old, model)
+    # Pretend the earlier clusters had ids of their own (as the person index gives them).
+    existing = {rid: f"P-{cid}" for rid, cid in first.clusters.items()}
+    second = link_records(old + new, model, existing_clusters=existing)
+    for rid, cid in existing.items():
+        assert second.clusters[rid] == cid
+    joined = [r.record_id for r in new if second.clusters[r.record_id].startswith("P-")]
+    assert joined, "some new records should join existing people"
+    fresh = {second.clusters[r.record_id] for r in new} - set(existing.values())
+    assert not fresh & set(existing.values())
+
+
+def test_a_lone_record_links_to_nothing(model):
+    only = link_records([SourceRecord("only", given_name="Ann")], model)
+    assert only.pairs == [] and only.clusters == {"only": "only"}
+
+
+def test_duplicate_record_ids_refused(model):
+    with pytest.raises(ValueError, match="twice"):
+        link_records([SourceRecord("a"), SourceRecord("a")], model)
+
+
+def test_progress_is_reported(records, model):
+    seen = []
+    link_records(records[:300], model, progress=lambda stage, f: seen.append((stage, f)))
+    assert seen[0][1] == 0.0 and seen[-1][1] == 1.0
+
+
+# --- real time ------------------------------------------------------------------------------
+
+
+def test_lookup_scores_agree_with_the_batch(records, model, result):
+    index = CandidateIndex.build(records, model)
+    by_id = {r.record_id: r for r in records}
+    checked = 0
+    for pair in result.pairs[:300]:
+        found = {c.record_id: c for c in index.lookup(by_id[pair.left_id], limit=50)}
+        if pair.right_id in found:
+            assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
+            assert found[pair.right_id].evidence == pair.evidence
+            checked += 1
+    assert checked >= 250
+
+
+def test_lookup_finds_a_nickname_with_swapped_date(records, model):
+    index = CandidateIndex.build(
+        [
+            *records[:100],
+            SourceRecord(
+                "jj",
+                "social_care",
+                "Jayden",
+                "Smith-Okoro",
+                "2010-03-07",
+                "M",
+                "12 High St",
+                "",
+                "Leeds",
+                "LS1 4AB",
+            ),
+        ],
+        model,
+    )
+    query = SourceRecord("", "", "Jay", "Smith", "2010-07-03", "M", postcode="LS1 4AB")
+    candidates = index.lookup(query)
+    assert candidates[0].record_id == "jj"
+    assert candidates[0].evidence["given_name"] == "known variant or nickname"
+    assert candidates[0].evidence["date_of_birth"] == "day and month swapped"
+    index.add(SourceRecord("new", "police", "Jay", "Smith", "2010-07-03", postcode="LS1 4AB"))
+    assert index.lookup(query)[0].record_id == "new"
+
+
+# --- addresses ------------------------------------------------------------------------------
+
+REGISTER = [
+    RegisterAddress("100001", "12 High Street", "", "Leeds", "LS1 4AB"),
+    RegisterAddress("100002", "14 High Street", "", "Leeds", "LS1 4AB"),
+    RegisterAddress("100003", "Flat 3", "12 Cuthbert Road", "Leeds", "LS2 7QT"),
+    RegisterAddress("100004", "Flat 4", "12 Cuthbert Road", "Leeds", "LS2 7QT"),
+    RegisterAddress("100005", "1 Station Road", "", "York", "YO1 1AA"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "uprn"),
+    [
+        ("12 high st leeds ls14ab", "100001"),
+        ("flat 3 12 cuthbert rd", "100003"),
+        ("14 High Street, LS1 4AB", "100002"),
+        ("1 station rd york", "100005"),
+    ],
+)
+def test_messy_addresses_match_the_register(text, uprn):
+    matches = match_address(text, AddressIndex.build(REGISTER))
+    assert matches[0].uprn == uprn
+    assert matches[0].confidence > 0.5
+
+
+def test_ambiguous_address_has_low_confidence():
+    matches = match_address("high street leeds", AddressIndex.build(REGISTER))
+    assert matches and matches[0].confidence < 0.95
+
+
+# --- Spark ----------------------------------------------------------------------------------
+
+
+def test_spark_gives_the_same_clusters(records, model):
+    if shutil.which("java") is None:
+        if os.environ.get("NESTGUARD_REQUIRE_SPARK") == "1":
+            pytest.fail("NESTGUARD_REQUIRE_SPARK=1 but no Java runtime is installed")
+        pytest.skip("no Java runtime: the Spark engine cannot run here")
+    small = records[:400]
+    duck = link_records(small, model, engine="duckdb")
+    spark = link_records(small, model, engine="spark")
+    assert spark.clusters == duck.clusters
+    assert [(p.left_id, p.right_id) for p in spark.pairs] == [
+        (p.left_id, p.right_id) for p in duck.pairs
+    ]
+    for a, b in zip(spark.pairs, duck.pairs, strict=True):
+        assert a.match_probability == pytest.approx(b.match_probability, abs=1e-9)
