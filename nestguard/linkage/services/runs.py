@@ -133,9 +133,15 @@ def _engine_progress(run: LinkageRun, start: int, end: int) -> Callable[..., Non
 
 
 def apply_scores(
-    run: LinkageRun | None, pairs: list[Any], *, upper: float, lower: float
+    run: LinkageRun | None,
+    pairs: list[Any],
+    *,
+    upper: float,
+    lower: float,
+    held: Callable[[Any], bool] = lambda pair: False,
 ) -> dict[str, int]:
-    """Link above `upper`, queue between, nothing below. Returns counts."""
+    """Link at or above `upper`, queue between, nothing below. A pair above `upper` that
+    `held` holds back (the model's guards: twins, siblings) is queued, never linked."""
     membership: dict[str, str] = {
         str(pk): str(cluster)
         for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
@@ -149,6 +155,8 @@ def apply_scores(
     for pair in ordered:
         if float(pair.match_probability) < upper:
             break
+        if held(pair):
+            continue
         a, b = membership.get(str(pair.left_id)), membership.get(str(pair.right_id))
         if a is None or b is None or a == b:
             continue
@@ -174,7 +182,7 @@ def apply_scores(
     new_pairs: list[ReviewPair] = []
     for pair in ordered:
         probability = float(pair.match_probability)
-        if probability >= upper:
+        if probability >= upper and not held(pair):
             continue
         if probability < lower:
             break
@@ -240,6 +248,7 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
                 [p for p in result.pairs if p.match_probability >= limits.person_lower],
                 upper=limits.person_upper,
                 lower=limits.person_lower,
+                held=lambda pair: any(g.holds(pair.evidence) for g in model.guards),
             )
         _report(run, 90, "Matching addresses to the register")
         counts.update(address_matches_refresh(actor=actor))

@@ -124,3 +124,22 @@ def test_the_queue_costs_the_same_queries_however_long(
     with django_assert_max_num_queries(20):
         response = client.get("/person-index/review/")
     assert response.status_code == 200 and "30 pairs waiting" in response.content.decode()
+
+
+def test_twins_held_back_by_the_models_guard_are_queued_not_linked(personas: Personas) -> None:
+    from nestguard.linkage.engine.model import DEFAULT_GUARDS
+
+    a = record(personas.owner, "T1", given_name="Callum", family_name="Riley",
+               date_of_birth="2012-04-01")  # fmt: skip
+    b = record(personas.partner, "T2", given_name="Owen", family_name="Riley",
+               date_of_birth="2012-04-01")  # fmt: skip
+    evidence = {"given_name": "different", "family_name": "exact", "date_of_birth": "exact"}
+    counts = apply_scores(
+        None,
+        [ScoredPair(str(a.pk), str(b.pk), 0.995, 8.0, evidence)],
+        upper=0.99,
+        lower=0.5,
+        held=lambda pair: any(g.holds(pair.evidence) for g in DEFAULT_GUARDS),
+    )
+    assert counts == {"links": 0, "queued_for_review": 1}
+    assert not Merge.objects.exists()
