@@ -170,6 +170,7 @@ TABLE: list[Row] = [
     Row("linkage:address_queue", REVIEWERS),
     Row("linkage:address_match", PARTNERS_RECORD, _ids("address_match")),
     Row("api:people_matches", LOOKING_UP, query="?given_name=Jay&family_name=Smith"),
+    Row("linkage:matches", LOOKING_UP, query="?given_name=Jay&family_name=Smith"),
     # A referral routed to the hub: its triage team and its referrer; others 404.
     Row(
         "api:referral_matches",

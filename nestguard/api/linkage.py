@@ -6,7 +6,8 @@
   with the same id is stored beside the earlier one.
 - GET /api/v1/people/matches/?given_name=&family_name=&date_of_birth=&postcode=: candidates
   with the evidence and the agencies that know them and whom to contact; not what they know.
-  Also answers the referral form's script with the browser's own (fully signed-in) session.
+  (The referral form's script asks the same of the page URL /person-index/matches/, with
+  the browser's session: the API takes tokens only.)
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import api
-from nestguard.api.authentication import BearerTokenAuthentication
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
@@ -109,17 +108,6 @@ class SourceRecordCreate(NestguardAPIView):
         )
 
 
-class VerifiedSessionAuthentication(SessionAuthentication):
-    """The browser's session, for the referral form's script, only once the second factor
-    has been passed (as for every page)."""
-
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        found = super().authenticate(request)
-        if found is None or not getattr(request._request, "second_factor_ok", False):
-            return None
-        return found
-
-
 class ContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     email = serializers.CharField()
@@ -182,7 +170,6 @@ class PeopleMatches(NestguardAPIView):
     """Is this person already known, and to whom?"""
 
     access_rule = api(LOOKING_UP)
-    authentication_classes = [BearerTokenAuthentication, VerifiedSessionAuthentication]
 
     @extend_schema(
         operation_id="people_matches",

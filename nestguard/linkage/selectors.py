@@ -307,3 +307,35 @@ def imports_for(user: Any) -> QuerySet[ImportBatch]:
     if agency_id is None:
         return ImportBatch.objects.none()
     return ImportBatch.objects.filter(agency_id=agency_id)
+
+
+def lookup_as_json(lookup: Lookup, person_url: Any) -> dict[str, Any]:
+    """A lookup as the API and the referral form's script receive it (the same shape as
+    `api.linkage.MatchesSerializer`)."""
+    return {
+        "ready": lookup.ready,
+        "candidates": [
+            {
+                "index_entry": str(c.cluster_id),
+                "match_probability": c.match_probability,
+                "match_weight": c.match_weight,
+                "evidence": [{"field": f, "comparison": v} for f, v in c.evidence_rows],
+                "known_to": [
+                    {
+                        "agency_id": str(k.agency.pk),
+                        "agency": k.agency.name,
+                        "agency_type": k.agency.type,
+                        "contacts": [
+                            {"name": x.name, "email": x.email, "phone": x.phone} for x in k.contacts
+                        ],
+                    }
+                    for k in c.known_to
+                ],
+                "people": [
+                    {"id": str(p.pk), "display_name": p.display_name, "url": person_url(p)}
+                    for p in c.people
+                ],
+            }
+            for c in lookup.candidates
+        ],
+    }

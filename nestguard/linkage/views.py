@@ -21,13 +21,14 @@ from nestguard.linkage.forms import (
     UndoForm,
 )
 from nestguard.linkage.models import AddressMatch, ReviewPair, SourceRecord
-from nestguard.linkage.rules import REVIEWING, RUNNING
+from nestguard.linkage.rules import LOOKING_UP, REVIEWING, RUNNING
 from nestguard.linkage.services.addresses import (
     address_match_confirm,
     address_match_reject,
     referral_address_text,
 )
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
+from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.merges import blocking_merge, merge_undo
 from nestguard.linkage.services.review import review_pair_confirm, review_pair_reject
 from nestguard.linkage.services.runs import launch, linkage_run_start
@@ -106,6 +107,24 @@ def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
             "active": run.is_active,
             "counts": run.counts,
         }
+    )
+
+
+@access_rule(LOOKING_UP)
+def matches(request: HttpRequest) -> JsonResponse:
+    """Who already knows the person being typed: JSON for the referral form's script (the
+    same answer as GET /api/v1/people/matches/, with the browser's session)."""
+    user = signed_in_user(request)
+    values: dict[str, str] = {}
+    for name in selectors.QUERY_FIELDS:
+        value = request.GET.get(name, "")
+        if len(value) > 200:
+            return JsonResponse({name: ["Must be 200 characters or fewer"]}, status=400)
+        values[name] = value.strip()
+    lookup = selectors.candidates_for(user, values)
+    audit_lookup(user, lookup, "Referral form: is this person already known?")
+    return JsonResponse(
+        selectors.lookup_as_json(lookup, lambda p: reverse("people:detail", args=[p.pk]))
     )
 
 

@@ -179,10 +179,18 @@ def test_the_api_answers_with_evidence_and_contacts_and_audits(personas, index) 
 
 def test_the_browser_session_answers_the_form_script(personas, index) -> None:  # type: ignore[no-untyped-def]
     client = sign_in(Client(), personas.referrer)
-    assert client.get("/api/v1/people/matches/", JAYDEN).status_code == 200
+    page = client.get("/person-index/matches/", JAYDEN)
+    assert page.status_code == 200
+    _, token = api_token_create(actor=None, user=personas.referrer)
+    api = Client(headers={"Authorization": f"Bearer {token}"}).get(
+        "/api/v1/people/matches/", JAYDEN
+    )
+    assert page.json() == api.json()  # one answer, two doors
+    assert client.get("/api/v1/people/matches/", JAYDEN).status_code == 401  # no session API
+    assert client.get("/person-index/matches/", {"family_name": "x" * 201}).status_code == 400
     half = Client()
     half.force_login(personas.referrer)  # signed in, second factor not passed
-    assert half.get("/api/v1/people/matches/", JAYDEN).status_code == 401
+    assert half.get("/person-index/matches/", JAYDEN).status_code == 302
 
 
 def test_the_people_page_shows_candidates_without_javascript(personas, index) -> None:  # type: ignore[no-untyped-def]
