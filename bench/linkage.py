@@ -172,18 +172,20 @@ def main() -> None:
             r = _run_part(part, data_path, n, args)
             seconds = float(r["seconds"])  # type: ignore[arg-type]
             print(
-                f"{label:36} {seconds:8.1f} s  {n / seconds:9,.0f} rec/s  peak {r['peak_mb']:7,.0f} MB  "
-                f"(train {r['train_seconds']:.1f} s)  precision {r['precision']:.4f}  recall {r['recall']:.4f}"
+                f"{label:36} {seconds:8.1f} s  {n / seconds:9,.0f} rec/s  "
+                f"peak {r['peak_mb']:7,.0f} MB  (train {r['train_seconds']:.1f} s)  "
+                f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
             )
         print(
-            f"\n== real-time lookup ({args.queries} queries, each a fresh copy with one kind of error) =="
+            f"\n== real-time lookup ({args.queries} queries, "
+            "each a fresh copy with one kind of error) =="
         )
         for size in sizes:
             r = _run_part("lookup", data_path, size, args)
             print(
-                f"{size:>9,} records: p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  max {r['max_ms']:6.2f} ms"
-                f"  true person first {r['true_person_first']:.1%}  (index built in {r['build_seconds']:.1f} s,"
-                f" peak {r['peak_mb']:,.0f} MB)"
+                f"{size:>9,} records: p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
+                f"max {r['max_ms']:6.2f} ms  true person first {r['true_person_first']:.1%}  "
+                f"(index built in {r['build_seconds']:.1f} s, peak {r['peak_mb']:,.0f} MB)"
             )
     finally:
         Path(data_path).unlink(missing_ok=True)

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from splink.internals.exceptions import SplinkException
 
 from .model import LinkageModel, untrained_model
 from .normalise import FEATURE_COLUMNS, features
@@ -206,7 +205,6 @@ def train(
 ) -> LinkageModel:
     """Estimate λ (deterministic rules), u (random sampling with `seed`) and m (EM, on
     Splink with DuckDB)."""
-    from splink import block_on
 
     report = progress or (lambda stage, fraction: None)
     report("preparing records", 0.0)
@@ -223,7 +221,8 @@ def train(
     linker = _linker(table, base, "duckdb", trained=True)
     report("estimating u by random sampling", 0.2)
     total_pairs = len(records) * (len(records) - 1) / 2
-    max_u_pairs = 1e6
+    # Enough random pairs for stable u; fewer for small inputs, where it is the slow step.
+    max_u_pairs = min(1e6, max(1e5, 100.0 * len(records)))
     linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
     report("estimating m from anchor pairs", 0.6)
     anchored_m = estimate_m_from_anchors(rows, base)

@@ -53,7 +53,7 @@ def _key_values(rule: BlockingRule, row: Features, *, query_side: bool) -> list[
         options.append(values)
     keys: list[tuple[str, ...]] = [()]
     for values in options:
-        keys = [key + (v,) for key in keys for v in values]
+        keys = [(*key, v) for key in keys for v in values]
     return keys
 
 

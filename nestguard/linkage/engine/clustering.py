@@ -83,7 +83,7 @@ def cluster(
 def _neg(text: str) -> tuple[int, ...]:
     # Orders strings in reverse, so that max() over (probability, _neg(id)) picks the
     # smallest id among equal probabilities.
-    return tuple(-ord(c) for c in text) + (0,)
+    return (*tuple(-ord(c) for c in text), 0)
 
 
 def _fresh_id(candidate: str, taken: set[str]) -> str:

@@ -58,16 +58,12 @@ class LinkageResult:
 
     def pair_rows(self) -> Iterator[tuple[str, str, float, float]]:
         """(left_id, right_id, match_probability, match_weight), left_id < right_id, sorted."""
+        predicted = self._predicted
+        if predicted is None:
+            return
         for i in self._order:
             a, b = self._ids(i)
-            yield (
-                a,
-                b,
-                float(self._predicted.match_probability[i]),
-                float(  # type: ignore[union-attr]
-                    self._predicted.match_weight[i]  # type: ignore[union-attr]
-                ),
-            )
+            yield a, b, float(predicted.match_probability[i]), float(predicted.match_weight[i])
 
     @cached_property
     def _order(self) -> list[int]:

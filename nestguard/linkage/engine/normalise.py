@@ -142,12 +142,12 @@ def address_tokens(value: str) -> tuple[str, ...]:
     tokens = _SPACES.sub(" ", _NON_ALNUM.sub(" ", folded.lower().replace("'", ""))).split()
     expansions = address_expansions()
     out = []
-    for i, token in enumerate(tokens):
+    for i, word in enumerate(tokens):
         # "St" is Saint before a name ("St Mary's Road") and Street at the end.
-        if token == "st" and i < len(tokens) - 1:
+        if word == "st" and i < len(tokens) - 1:
             out.append("saint")
         else:
-            out.append(expansions.get(token, token))
+            out.append(expansions.get(word, word))
     return tuple(out)
 
 
