@@ -150,6 +150,10 @@ def apply_scores(
     for record, cluster in membership.items():
         members.setdefault(cluster, set()).add(record)
     apart = kept_apart()
+    # People the index had already linked before this run: the batch never joins two of
+    # them (a reviewer does), as the engine never merges two existing clusters.
+    established = {cluster for cluster, records in members.items() if len(records) > 1}
+    referred: set[frozenset[str]] = set()
     links = queued = 0
     ordered = sorted(pairs, key=lambda p: -float(p.match_probability))
     for pair in ordered:
@@ -161,6 +165,9 @@ def apply_scores(
         if a is None or b is None or a == b:
             continue
         if clusters_apart(members[a], members[b], apart):
+            continue
+        if a in established and b in established:
+            referred.add(frozenset((str(pair.left_id), str(pair.right_id))))
             continue
         into, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
         cluster_merge(
@@ -182,12 +189,12 @@ def apply_scores(
     new_pairs: list[ReviewPair] = []
     for pair in ordered:
         probability = float(pair.match_probability)
-        if probability >= upper and not held(pair):
+        key = frozenset((str(pair.left_id), str(pair.right_id)))
+        if probability >= upper and not held(pair) and key not in referred:
             continue
         if probability < lower:
             break
         left, right = sorted((str(pair.left_id), str(pair.right_id)))
-        key = frozenset((left, right))
         if key in existing or key in apart:
             continue
         if membership.get(left) is None or membership.get(left) == membership.get(right):

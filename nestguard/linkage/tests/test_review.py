@@ -143,3 +143,23 @@ def test_twins_held_back_by_the_models_guard_are_queued_not_linked(personas: Per
     )
     assert counts == {"links": 0, "queued_for_review": 1}
     assert not Merge.objects.exists()
+
+
+def test_a_run_never_joins_two_people_already_linked(personas: Personas) -> None:
+    a, b, c, d = (
+        record(personas.owner, f"E{i}", given_name="Lee", family_name=f"Fam{i}") for i in range(4)
+    )
+    apply_scores(
+        None,
+        [
+            ScoredPair(str(a.pk), str(b.pk), 0.99, 9.0, {}),
+            ScoredPair(str(c.pk), str(d.pk), 0.99, 9.0, {}),
+        ],
+        upper=0.95,
+        lower=0.5,
+    )
+    counts = apply_scores(
+        None, [ScoredPair(str(b.pk), str(c.pk), 0.999, 10.0, {})], upper=0.95, lower=0.5
+    )
+    assert counts == {"links": 0, "queued_for_review": 1}
+    assert Merge.objects.count() == 2
