@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -23,10 +24,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import api
+from nestguard.access.selectors import own_referrals, visible_referrals
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
-from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for
+from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for, subject_values
 from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.records import source_record_create
 from nestguard.referrals.models import Referral
@@ -215,11 +217,6 @@ class ReferralMatches(NestguardAPIView):
         },
     )
     def get(self, request: Request, pk: Any) -> Response:
-        from django.shortcuts import get_object_or_404
-
-        from nestguard.access.selectors import own_referrals, visible_referrals
-        from nestguard.linkage.templatetags.linkage import subject_values
-
         mine = own_referrals(request.user).values("pk")
         seen = visible_referrals(request.user).values("pk")
         referral = get_object_or_404(

@@ -13,10 +13,12 @@ Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from nestguard.access.selectors import partner_agency_ids, visible_people
@@ -184,9 +186,19 @@ def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) 
     return Lookup(ready=True, candidates=candidates)
 
 
-def _uuid(value: Any) -> Any:
-    import uuid
+def subject_values(subject: Any) -> dict[str, str]:
+    """What a referral says of a person, as a lookup."""
+    referral = getattr(subject, "referral", None)
+    born = getattr(subject, "date_of_birth", None)
+    return {
+        "given_name": getattr(subject, "given_name", "") or "",
+        "family_name": getattr(subject, "family_name", "") or "",
+        "date_of_birth": born.isoformat() if born else "",
+        "postcode": getattr(referral, "address_postcode", "") or "",
+    }
 
+
+def _uuid(value: Any) -> Any:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -275,9 +287,8 @@ def cluster_for(user: Any, pk: Any) -> ClusterView:
 
 def merge_for(user: Any, pk: Any) -> Merge:
     merge = get_object_or_404(Merge.objects.select_related("into", "from_cluster"), pk=pk)
-    if not reviewer_agency_ids(user) or not _merge_visible(merge, reviewer_agency_ids(user)):
-        from django.http import Http404
-
+    agencies = reviewer_agency_ids(user)
+    if not agencies or not _merge_visible(merge, agencies):
         raise Http404
     return merge
 

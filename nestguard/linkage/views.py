@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from nestguard.access.rules import access_rule, signed_in_user
@@ -86,8 +86,6 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @access_rule(RUNNING)
 def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
     return render(request, "linkage/run_detail.html", {"run": run})
 
@@ -95,8 +93,6 @@ def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(RUNNING)
 def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
     """The run's progress for the page's script (counts only, no personal data)."""
-    from django.shortcuts import get_object_or_404
-
     run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
     return JsonResponse(
         {
