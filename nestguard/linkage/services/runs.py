@@ -17,11 +17,13 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
@@ -42,6 +44,25 @@ from nestguard.linkage.thresholds import thresholds
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
 SEED = 42
+# A run that has not started within this time, or has reported nothing for this long, was
+# lost (its process never started, or died): it no longer blocks a new run.
+QUEUED_FOR_AT_MOST = timedelta(minutes=10)
+SILENT_FOR_AT_MOST = timedelta(hours=2)
+
+
+def _abandon_lost_runs() -> None:
+    now = timezone.now()
+    lost = LinkageRun.objects.filter(
+        Q(status=LinkageRun.Status.QUEUED, updated_at__lt=now - QUEUED_FOR_AT_MOST)
+        | Q(status=LinkageRun.Status.RUNNING, updated_at__lt=now - SILENT_FOR_AT_MOST)
+    )
+    lost.update(
+        status=LinkageRun.Status.FAILED,
+        finished_at=now,
+        stage="Failed",
+        error="The run stopped reporting progress and was abandoned",
+        updated_at=now,
+    )
 
 
 def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = False) -> LinkageRun:
@@ -49,6 +70,7 @@ def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = Fal
     if engine not in ENGINES:
         raise ValidationError({"engine": "Choose DuckDB or Spark"})
     with transaction.atomic():
+        _abandon_lost_runs()
         if (
             LinkageRun.objects.select_for_update()
             .filter(status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING])
@@ -92,7 +114,9 @@ def _report(run: LinkageRun, progress: float, stage: str) -> None:
     """Progress is written as it happens, outside any transaction of the run's work."""
     run.progress = max(0, min(100, int(progress)))
     run.stage = stage[:200]
-    LinkageRun.objects.filter(pk=run.pk).update(progress=run.progress, stage=run.stage)
+    LinkageRun.objects.filter(pk=run.pk).update(
+        progress=run.progress, stage=run.stage, updated_at=timezone.now()
+    )
 
 
 def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
@@ -219,7 +243,7 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
     """Do a queued run. Failures are recorded on the run, not raised, so that the page shows
     them; the links already made by a failed run stay (each is a merge that can be undone)."""
     LinkageRun.objects.filter(pk=run.pk).update(
-        status=LinkageRun.Status.RUNNING, started_at=timezone.now()
+        status=LinkageRun.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
     )
     run.refresh_from_db()
     try:

@@ -141,3 +141,18 @@ def test_the_link_command(senders) -> None:  # type: ignore[no-untyped-def]
     call_command("link", "--retrain", stdout=out)
     assert "finished with model" in out.getvalue()
     assert LinkageRun.objects.get().status == LinkageRun.Status.SUCCEEDED
+
+
+def test_a_lost_run_does_not_block_the_next(senders) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    lost = linkage_run_start(actor=senders[0])
+    LinkageRun.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=11)
+    )  # its process never started
+    fresh = linkage_run_start(actor=senders[0])
+    lost.refresh_from_db()
+    assert lost.status == LinkageRun.Status.FAILED and "abandoned" in lost.error
+    assert fresh.status == LinkageRun.Status.QUEUED
