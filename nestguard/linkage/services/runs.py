@@ -121,13 +121,18 @@ def _report(run: LinkageRun, progress: float, stage: str) -> None:
 
 def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
     stored = matching.latest_model_version()
-    if stored is not None and not run.retrain:
+    if stored is not None and not run.retrain and matching.readable(stored):
         return stored
     from nestguard.linkage.engine import train_model
 
     model = train_model(records, seed=SEED)
     existing = LinkageModelVersion.objects.filter(version=model.version).first()
     if existing is not None:
+        if not matching.readable(existing):
+            # The same model (its version is a hash of its parameters), written in a form an
+            # older engine used: store it as this engine writes it.
+            existing.model_json = model.to_json()
+            existing.save(update_fields=["model_json", "updated_at"])
         return existing
     return LinkageModelVersion.objects.create(
         version=model.version,
