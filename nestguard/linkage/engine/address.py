@@ -104,7 +104,17 @@ class AddressIndex:
         index = cls()
         counts: Counter[str] = Counter()
         for row in register_rows:
-            entry = row if isinstance(row, RegisterAddress) else RegisterAddress(**dict(row))
+            entry = (
+                row
+                if isinstance(row, RegisterAddress)
+                else RegisterAddress(
+                    uprn=str(row["uprn"]),
+                    line1=row.get("line1") or "",
+                    line2=row.get("line2") or "",
+                    town=row.get("town") or "",
+                    postcode=row.get("postcode") or "",
+                )
+            )
             text = f"{entry.line1} {entry.line2} {entry.town}"
             parsed = _parse(text, entry.postcode)
             position = len(index._entries)

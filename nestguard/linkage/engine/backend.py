@@ -81,7 +81,8 @@ def spark_session() -> Any:
             # Splink's Jaro-Winkler and other similarity functions for Spark SQL.
             .config("spark.jars", similarity_jar_location())
             .appName("nestguard-linkage")
-            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.default.parallelism", "4")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
