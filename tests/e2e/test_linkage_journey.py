@@ -64,6 +64,17 @@ def _provision_data(server: Server, tmp: Path) -> tuple[Path, Path]:
     people = base_people(rng, 40)
     hub_rows = [{"record_id": f"HUB-{i}", **p} for i, p in enumerate(people)]
     hub_rows.append({"record_id": "HUB-JAY", **JAYDEN})
+    # Twins: the model scores them high, its guard sends them to a reviewer.
+    twin = {
+        **JAYDEN,
+        "given_name": "Callum",
+        "family_name": "Riley",
+        "date_of_birth": "2012-04-01",
+        "address_line1": "3 Mill Lane",
+        "postcode": "NB2 4CD",
+        "phone": "",  # a shared mobile would tell the model they are one person
+    }
+    hub_rows.append({"record_id": "HUB-TWIN", **twin})
     police_rows = [
         {"record_id": f"POL-{i}", **vary(rng, p, rng.choice(["nickname", "typo", "missing"]))}
         for i, p in enumerate(people[:25])
@@ -77,6 +88,7 @@ def _provision_data(server: Server, tmp: Path) -> tuple[Path, Path]:
             "contact_phone": "01632 960 777",
         }
     )
+    police_rows.append({"record_id": "POL-TWIN", **twin, "given_name": "Owen"})
     police = _write(tmp / "police.csv", police_rows)
     server.nestguard("import_source_records", str(police), "--user", "datapolice",
                      "--system", "Police records system")  # fmt: skip
@@ -132,12 +144,28 @@ def test_a_referrer_typing_a_known_person_sees_who_knows_them(
     assert_accessible(officer, "a finished linkage run")
     officer.goto("/person-index/review/")
     assert_accessible(officer, "the review queue")
-    first_pair = officer.locator("a[href^='/person-index/review/']").first
-    if first_pair.count():
-        first_pair.click()
-        officer.wait_for_load_state("load")
-        assert h1(officer) == "Are these the same person?"
-        assert_accessible(officer, "a pair to review")
+    officer.get_by_role("link", name=re.compile(r"^(Callum|Owen) Riley and")).click()
+    officer.wait_for_load_state("load")
+    assert h1(officer) == "Are these the same person?"
+    assert_accessible(officer, "a pair to review")
+    pair_url = officer.url
+    officer.get_by_label("Yes, the same person").check()
+    officer.get_by_role("button", name="Save decision").click()
+    officer.wait_for_load_state("load")
+    # A link can be undone: from the pair, to the person index entry, to the undo page.
+    officer.goto(pair_url)
+    officer.get_by_role("link", name="See the linked person").click()
+    officer.wait_for_load_state("load")
+    assert h1(officer) == "Person index entry"
+    assert_accessible(officer, "a person index entry")
+    officer.get_by_role("link", name=re.compile("^Undo this link")).first.click()
+    officer.wait_for_load_state("load")
+    assert h1(officer) == "Undo a link"
+    assert_accessible(officer, "the undo page")
+    officer.get_by_label("Why are you undoing this link?").fill("Twins: two people")
+    officer.get_by_role("button", name="Undo the link").click()
+    officer.wait_for_load_state("load")
+    assert officer.get_by_text("Undone").first.is_visible()
     officer.goto("/person-index/addresses/")
     assert_accessible(officer, "the address review queue")
 
