@@ -29,6 +29,7 @@ demo: setup
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard migrate --no-input
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard seed_demo --if-empty
+	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard link --if-no-model
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard demo_signin_help
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard runserver 127.0.0.1:8000
 

@@ -31,7 +31,7 @@ from nestguard.linkage.services.records import source_record_create
 from nestguard.linkage.services.runs import apply_scores, linkage_run_start
 from nestguard.linkage.thresholds import thresholds
 from tests.factories import AddressFactory, UserFactory
-from tests.test_access_truth_table import Row, _request_and_undo
+from tests.test_access_truth_table import Row, _referral, _request_and_undo
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
@@ -112,6 +112,7 @@ def world(personas: Personas) -> World:
         actor=reviewer, system="MIS", data=b"record_id,given_name\nR1,Ann\n"
     ).batch
     run = linkage_run_start(actor=reviewer)
+    pending = _referral(personas.referrer, family_name="Pendingsubject", submit=True)
     chloe.refresh_from_db()
     world = World(personas=LinkagePersonas(users))
     world.ids = {
@@ -121,6 +122,7 @@ def world(personas: Personas) -> World:
         "address_match": AddressMatch.objects.get(source_record=jay_police).pk,
         "batch": batch.pk,
         "run": run.pk,
+        "pending": pending.pk,
     }
     return world
 
@@ -168,6 +170,13 @@ TABLE: list[Row] = [
     Row("linkage:address_queue", REVIEWERS),
     Row("linkage:address_match", PARTNERS_RECORD, _ids("address_match")),
     Row("api:people_matches", LOOKING_UP, query="?given_name=Jay&family_name=Smith"),
+    Row("linkage:matches", LOOKING_UP, query="?given_name=Jay&family_name=Smith"),
+    # A referral routed to the hub: its triage team and its referrer; others 404.
+    Row(
+        "api:referral_matches",
+        expect(200, 200, 404, 404, 200, 403, 403, 404, 404),
+        _ids("pending"),
+    ),
     Row(
         "api:source_record_create",
         SENDING,
@@ -195,3 +204,65 @@ def test_access(row: Row, world: World) -> None:
 def test_every_persona_has_a_column() -> None:
     for row in TABLE:
         assert tuple(row.expected) == PERSONAS, row.id
+
+
+# The "also known to" panel, persona by persona ---------------------------------------------
+
+# Who gets the Nestguard person linked in the panel: those who may see the hub's case.
+SEES_THE_PERSON = {"owner", "supervisor", "partner"}
+
+
+@pytest.mark.django_db
+def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
+    import datetime as dt
+
+    from django.test import Client
+
+    from nestguard.accounts.services import api_token_create
+    from nestguard.cases.models import Case
+    from nestguard.cases.services.work import case_team_add_agency
+    from nestguard.linkage.tests.people import link_everything, seed_records
+    from nestguard.linkage.tests.test_candidates import referral_naming
+    from nestguard.referrals import services as referrals
+
+    reviewer = UserFactory(username="reviewer", agency=personas.hub, roles=["linkage_reviewer"])
+    far = UserFactory(
+        username="far_reviewer", agency=personas.outsider_agency, roles=["linkage_reviewer"]
+    )
+    users = {**personas.all(), "reviewer": reviewer, "far_reviewer": far}
+    seed_records([personas.owner, personas.partner, personas.outsider], people=12, singles=20)
+    _record(personas.partner, "POL-9", given_name="Jayden", family_name="Smith-Okoro",
+            date_of_birth="2010-07-03", postcode="NB1 2AB", contact_name="DC Amy Lord")  # fmt: skip
+    accepted = referral_naming(personas.referrer, "Jayden", "Smith-Okoro", dt.date(2010, 7, 3))
+    accepted = referrals.referral_triage(
+        actor=personas.owner, referral=accepted, decision="accept", reason="Clear signs"
+    )
+    case = Case.objects.get(pk=accepted.case_id)
+    case_team_add_agency(actor=personas.owner, case=case, agency=personas.police)
+    link_everything()
+    query = {"given_name": "Jayden", "family_name": "Smith-Okoro", "date_of_birth": "2010-07-03"}
+    for name, user in users.items():
+        _, token = api_token_create(actor=None, user=user, name="panel")
+        response = Client(headers={"Authorization": f"Bearer {token}"}).get(
+            "/api/v1/people/matches/", query
+        )
+        if name in ("auditor", "admin"):
+            assert response.status_code == 403, name
+            continue
+        assert response.status_code == 200, name
+        candidates = response.json()["candidates"]
+        assert candidates, name
+        agencies = {k["agency"] for c in candidates for k in c["known_to"]}
+        # who knows him is told to everyone who may look people up ...
+        assert {"Northbrook Police", "Northbrook Exploitation Hub"} <= agencies, (name, agencies)
+        contacts = {x["name"] for c in candidates for k in c["known_to"] for x in k["contacts"]}
+        assert "DC Amy Lord" in contacts
+        # ... never what they know: nothing of a record or a case travels in the panel
+        for candidate in candidates:
+            for known in candidate["known_to"]:
+                assert set(known) == {"agency_id", "agency", "agency_type", "contacts"}
+        linked = [p for c in candidates for p in c["people"]]
+        if name in SEES_THE_PERSON:
+            assert linked and linked[0]["url"].startswith("/people/"), name
+        else:
+            assert linked == [], name

@@ -6,7 +6,8 @@
   with the same id is stored beside the earlier one.
 - GET /api/v1/people/matches/?given_name=&family_name=&date_of_birth=&postcode=: candidates
   with the evidence and the agencies that know them and whom to contact; not what they know.
-  Also answers the referral form's script with the browser's own (fully signed-in) session.
+  (The referral form's script asks the same of the page URL /person-index/matches/, with
+  the browser's session: the API takes tokens only.)
 """
 
 from __future__ import annotations
@@ -14,21 +15,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import api
-from nestguard.api.authentication import BearerTokenAuthentication
+from nestguard.access.selectors import own_referrals, visible_referrals
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
-from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for
+from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for, subject_values
 from nestguard.linkage.services.lookups import audit_lookup
-from nestguard.linkage.services.records import RECORD_FIELDS, source_record_create
+from nestguard.linkage.services.records import source_record_create
+from nestguard.referrals.models import Referral
 
 
 class SourceRecordInSerializer(serializers.Serializer):
@@ -107,17 +110,6 @@ class SourceRecordCreate(NestguardAPIView):
         )
 
 
-class VerifiedSessionAuthentication(SessionAuthentication):
-    """The browser's session, for the referral form's script, only once the second factor
-    has been passed (as for every page)."""
-
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        found = super().authenticate(request)
-        if found is None or not getattr(request._request, "second_factor_ok", False):
-            return None
-        return found
-
-
 class ContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     email = serializers.CharField()
@@ -180,7 +172,6 @@ class PeopleMatches(NestguardAPIView):
     """Is this person already known, and to whom?"""
 
     access_rule = api(LOOKING_UP)
-    authentication_classes = [BearerTokenAuthentication, VerifiedSessionAuthentication]
 
     @extend_schema(
         operation_id="people_matches",
@@ -202,4 +193,39 @@ class PeopleMatches(NestguardAPIView):
         return Response(MatchesSerializer(lookup).data)
 
 
-__all__ = ["RECORD_FIELDS", "PeopleMatches", "SourceRecordCreate"]
+class SubjectMatchesSerializer(serializers.Serializer):
+    subject_id = serializers.UUIDField(source="subject.pk")
+    given_name = serializers.CharField(source="subject.given_name")
+    family_name = serializers.CharField(source="subject.family_name")
+    ready = serializers.BooleanField(source="lookup.ready")
+    candidates = CandidateSerializer(many=True, source="lookup.candidates")
+
+
+class ReferralMatches(NestguardAPIView):
+    """Who already knows the people a referral names: for its referrer and whoever may see
+    the referral in full (the triage team, the case team)."""
+
+    access_rule = api(LOOKING_UP)
+
+    @extend_schema(
+        operation_id="referrals_matches",
+        summary="Candidate matches for each person a referral names, with who knows them",
+        responses={
+            200: SubjectMatchesSerializer(many=True),
+            401: OpenApiResponse(description="No valid token"),
+            404: OpenApiResponse(description="No such referral, or not one you may see"),
+        },
+    )
+    def get(self, request: Request, pk: Any) -> Response:
+        mine = own_referrals(request.user).values("pk")
+        seen = visible_referrals(request.user).values("pk")
+        referral = get_object_or_404(
+            Referral.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)),
+            pk=pk,
+        )
+        rows = []
+        for subject in referral.subjects.filter(identity_unknown=False).order_by("created_at"):
+            lookup = candidates_for(request.user, subject_values(subject))
+            audit_lookup(request.user, lookup, f"API: who knows the people in {referral.reference}")
+            rows.append({"subject": subject, "lookup": lookup})
+        return Response(SubjectMatchesSerializer(rows, many=True).data)

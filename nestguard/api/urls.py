@@ -8,7 +8,7 @@ from nestguard.api.cases import (
     CaseInterventions,
     CaseList,
 )
-from nestguard.api.linkage import PeopleMatches, SourceRecordCreate
+from nestguard.api.linkage import PeopleMatches, ReferralMatches, SourceRecordCreate
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
 from nestguard.api.pathways import (
     MissingEpisodeDetail,
@@ -29,6 +29,7 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("referrals/", ReferralListCreate.as_view(), name="referral_list"),
     path("referrals/<uuid:pk>/", ReferralDetail.as_view(), name="referral_detail"),
+    path("referrals/<uuid:pk>/matches/", ReferralMatches.as_view(), name="referral_matches"),
     path("referrals/<uuid:pk>/triage/", ReferralTriage.as_view(), name="referral_triage"),
     path("cases/", CaseList.as_view(), name="case_list"),
     path("cases/<uuid:pk>/", CaseDetail.as_view(), name="case_detail"),

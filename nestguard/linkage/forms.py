@@ -124,7 +124,9 @@ class AddressDecisionForm(GovukForm):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["uprn"].choices = [*choices, (self.NONE, "None of these")]
+        field = self.fields["uprn"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*choices, (self.NONE, "None of these")]
 
     def add_service_errors(self, exc: ValidationError) -> None:
         for messages in exc.message_dict.values():

@@ -8,6 +8,7 @@ rebuilds it. (A national deployment would keep it in a service of its own.)
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ from nestguard.linkage.models import LinkageModelVersion, SourceRecord
 
 if TYPE_CHECKING:
     from nestguard.linkage import engine
+
+log = logging.getLogger(__name__)
 
 
 ENGINE_FIELDS = (
@@ -68,6 +71,19 @@ def load_model(version: LinkageModelVersion) -> engine.LinkageModel:
     return LinkageModel.from_json(version.model_json)
 
 
+def readable(version: LinkageModelVersion | None) -> bool:
+    """Can this engine read the stored model? (An engine upgrade may change the format: the
+    next run then trains a new model, and lookups wait for it rather than fail.)"""
+    if version is None:
+        return False
+    try:
+        load_model(version)
+    except ValueError:
+        log.warning("stored linkage model %s cannot be read by this engine", version.version)
+        return False
+    return True
+
+
 @dataclass
 class _Index:
     version: str
@@ -87,6 +103,8 @@ def candidate_index() -> tuple[Any, str] | None:
         return None
     with _lock:
         if _current is None or _current.version != version.version:
+            if not readable(version):
+                return None
             from nestguard.linkage.engine import CandidateIndex
 
             records = all_engine_records()

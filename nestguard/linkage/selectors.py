@@ -13,10 +13,12 @@ Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from nestguard.access.selectors import partner_agency_ids, visible_people
@@ -184,9 +186,19 @@ def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) 
     return Lookup(ready=True, candidates=candidates)
 
 
-def _uuid(value: Any) -> Any:
-    import uuid
+def subject_values(subject: Any) -> dict[str, str]:
+    """What a referral says of a person, as a lookup."""
+    referral = getattr(subject, "referral", None)
+    born = getattr(subject, "date_of_birth", None)
+    return {
+        "given_name": getattr(subject, "given_name", "") or "",
+        "family_name": getattr(subject, "family_name", "") or "",
+        "date_of_birth": born.isoformat() if born else "",
+        "postcode": getattr(referral, "address_postcode", "") or "",
+    }
 
+
+def _uuid(value: Any) -> Any:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -275,9 +287,8 @@ def cluster_for(user: Any, pk: Any) -> ClusterView:
 
 def merge_for(user: Any, pk: Any) -> Merge:
     merge = get_object_or_404(Merge.objects.select_related("into", "from_cluster"), pk=pk)
-    if not reviewer_agency_ids(user) or not _merge_visible(merge, reviewer_agency_ids(user)):
-        from django.http import Http404
-
+    agencies = reviewer_agency_ids(user)
+    if not agencies or not _merge_visible(merge, agencies):
         raise Http404
     return merge
 
@@ -299,9 +310,43 @@ def runs_for(user: Any) -> QuerySet[LinkageRun]:
 
 def import_for(user: Any, pk: Any) -> ImportBatch:
     """An import of the user's own agency."""
-    agency_id = getattr(user, "agency_id", None)
-    return get_object_or_404(ImportBatch.objects.filter(agency_id=agency_id), pk=pk)
+    return get_object_or_404(imports_for(user), pk=pk)
 
 
 def imports_for(user: Any) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(agency_id=getattr(user, "agency_id", None))
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(agency_id=agency_id)
+
+
+def lookup_as_json(lookup: Lookup, person_url: Any) -> dict[str, Any]:
+    """A lookup as the API and the referral form's script receive it (the same shape as
+    `api.linkage.MatchesSerializer`)."""
+    return {
+        "ready": lookup.ready,
+        "candidates": [
+            {
+                "index_entry": str(c.cluster_id),
+                "match_probability": c.match_probability,
+                "match_weight": c.match_weight,
+                "evidence": [{"field": f, "comparison": v} for f, v in c.evidence_rows],
+                "known_to": [
+                    {
+                        "agency_id": str(k.agency.pk),
+                        "agency": k.agency.name,
+                        "agency_type": k.agency.type,
+                        "contacts": [
+                            {"name": x.name, "email": x.email, "phone": x.phone} for x in k.contacts
+                        ],
+                    }
+                    for k in c.known_to
+                ],
+                "people": [
+                    {"id": str(p.pk), "display_name": p.display_name, "url": person_url(p)}
+                    for p in c.people
+                ],
+            }
+            for c in lookup.candidates
+        ],
+    }

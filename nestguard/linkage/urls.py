@@ -5,6 +5,7 @@ from nestguard.linkage import views
 app_name = "linkage"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("matches/", views.matches, name="matches"),
     path("runs/new/", views.run_start, name="run_start"),
     path("runs/<uuid:pk>/", views.run_detail, name="run_detail"),
     path("runs/<uuid:pk>/status/", views.run_status, name="run_status"),

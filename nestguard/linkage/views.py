@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from nestguard.access.rules import access_rule, signed_in_user
@@ -21,13 +21,14 @@ from nestguard.linkage.forms import (
     UndoForm,
 )
 from nestguard.linkage.models import AddressMatch, ReviewPair, SourceRecord
-from nestguard.linkage.rules import REVIEWING, RUNNING
+from nestguard.linkage.rules import LOOKING_UP, REVIEWING, RUNNING
 from nestguard.linkage.services.addresses import (
     address_match_confirm,
     address_match_reject,
     referral_address_text,
 )
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
+from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.merges import blocking_merge, merge_undo
 from nestguard.linkage.services.review import review_pair_confirm, review_pair_reject
 from nestguard.linkage.services.runs import launch, linkage_run_start
@@ -35,6 +36,11 @@ from nestguard.linkage.thresholds import thresholds
 from nestguard.places.models import Address
 
 PAGE_SIZE = 25
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one, which must show its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 @access_rule(RUNNING)
@@ -60,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @access_rule(RUNNING)
 def run_start(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = RunForm(request.POST or None)
+    form = RunForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             run = linkage_run_start(
@@ -80,8 +86,6 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @access_rule(RUNNING)
 def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
     return render(request, "linkage/run_detail.html", {"run": run})
 
@@ -89,8 +93,6 @@ def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(RUNNING)
 def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
     """The run's progress for the page's script (counts only, no personal data)."""
-    from django.shortcuts import get_object_or_404
-
     run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
     return JsonResponse(
         {
@@ -104,10 +106,28 @@ def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
     )
 
 
+@access_rule(LOOKING_UP)
+def matches(request: HttpRequest) -> JsonResponse:
+    """Who already knows the person being typed: JSON for the referral form's script (the
+    same answer as GET /api/v1/people/matches/, with the browser's session)."""
+    user = signed_in_user(request)
+    values: dict[str, str] = {}
+    for name in selectors.QUERY_FIELDS:
+        value = request.GET.get(name, "")
+        if len(value) > 200:
+            return JsonResponse({name: ["Must be 200 characters or fewer"]}, status=400)
+        values[name] = value.strip()
+    lookup = selectors.candidates_for(user, values)
+    audit_lookup(user, lookup, "Referral form: is this person already known?")
+    return JsonResponse(
+        selectors.lookup_as_json(lookup, lambda p: reverse("people:detail", args=[p.pk]))
+    )
+
+
 @access_rule(REVIEWING)
 def import_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     rejected: ImportRejected | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -173,7 +193,7 @@ def _pair_rows(pair: ReviewPair) -> list[tuple[str, str, str]]:
 def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     pair = selectors.review_pair_for(user, pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         decide = (
             review_pair_confirm
@@ -226,7 +246,7 @@ def cluster_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     merge = selectors.merge_for(user, pk)
-    form = UndoForm(request.POST or None)
+    form = UndoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             merge_undo(actor=user, merge=merge, reason=form.cleaned_data["reason"])
@@ -273,7 +293,7 @@ def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
         for uprn in uprns
         if uprn in register
     ]
-    form = AddressDecisionForm(request.POST or None, choices=choices)
+    form = AddressDecisionForm(_posted(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["uprn"]
         try:

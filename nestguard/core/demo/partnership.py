@@ -84,6 +84,8 @@ PERSONAS: tuple[PersonaSpec, ...] = (
        "Community safety analyst", "Sees aggregates, not names"),
     _P("auditor", "hub", ("auditor",), "Martin", "Sagar",
        "Data protection officer", "Reads the audit trail"),
+    _P("linkage.reviewer", "hub", ("linkage_reviewer",), "Farah", "Qureshi",
+       "Data officer", "Imports agencies' records; reviews uncertain matches in the person index"),
     _P("admin", "hub", ("admin",), "Julie", "Crabtree",
        "Systems administrator", "Manages agencies, users and agreements"),
     _P("police.caseworker", "police", ("caseworker", "referrer"), "Sean", "Whittaker",

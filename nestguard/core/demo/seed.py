@@ -33,6 +33,7 @@ from nestguard.core.demo.bulk import bulk_insert
 from nestguard.core.demo.enforcement import seed_enforcement
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
+from nestguard.core.demo.linkage import seed_source_records
 from nestguard.core.demo.panels import seed_panels
 from nestguard.core.demo.partnership import create_partnership
 from nestguard.core.demo.pathways import SHOWCASE_ROWS, seed_pathways
@@ -231,6 +232,11 @@ def _seed(
     with transaction.atomic():
         counts.update(seed_panels(partnership, today))
     say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")
+    with transaction.atomic():
+        counts["source_records"] = seed_source_records(
+            rng=rng, partnership=partnership, scale=scale, now=now, batch_size=batch_size
+        )
+    say(f"Person index: {counts['source_records']} agencies' records of people")
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -24,7 +24,7 @@ def register_rows() -> list[dict[str, str]]:
     rows = Address.objects.filter(uprn__isnull=False).values(
         "uprn", "line1", "line2", "town", "postcode"
     )
-    return [{k: v or "" for k, v in row.items()} for row in rows]
+    return [{k: str(v or "") for k, v in row.items()} for row in rows]
 
 
 def address_index() -> Any:

@@ -69,13 +69,7 @@ def cluster_merge(
 
 def blocking_merge(merge: Merge) -> Merge | None:
     """The later merge that carried this merge's records on, if any (undo it first)."""
-    where = (
-        SourceRecord.objects.filter(pk__in=merge.moved)
-        .exclude(cluster=merge.into_id)
-        .values_list("cluster_id", flat=True)
-        .first()
-    )
-    if where is None:
+    if not SourceRecord.objects.filter(pk__in=merge.moved).exclude(cluster=merge.into_id).exists():
         return None
     return (
         Merge.objects.filter(from_cluster=merge.into_id, undone_at__isnull=True)

@@ -17,11 +17,13 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
@@ -42,6 +44,25 @@ from nestguard.linkage.thresholds import thresholds
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
 SEED = 42
+# A run that has not started within this time, or has reported nothing for this long, was
+# lost (its process never started, or died): it no longer blocks a new run.
+QUEUED_FOR_AT_MOST = timedelta(minutes=10)
+SILENT_FOR_AT_MOST = timedelta(hours=2)
+
+
+def _abandon_lost_runs() -> None:
+    now = timezone.now()
+    lost = LinkageRun.objects.filter(
+        Q(status=LinkageRun.Status.QUEUED, updated_at__lt=now - QUEUED_FOR_AT_MOST)
+        | Q(status=LinkageRun.Status.RUNNING, updated_at__lt=now - SILENT_FOR_AT_MOST)
+    )
+    lost.update(
+        status=LinkageRun.Status.FAILED,
+        finished_at=now,
+        stage="Failed",
+        error="The run stopped reporting progress and was abandoned",
+        updated_at=now,
+    )
 
 
 def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = False) -> LinkageRun:
@@ -49,6 +70,7 @@ def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = Fal
     if engine not in ENGINES:
         raise ValidationError({"engine": "Choose DuckDB or Spark"})
     with transaction.atomic():
+        _abandon_lost_runs()
         if (
             LinkageRun.objects.select_for_update()
             .filter(status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING])
@@ -88,22 +110,29 @@ def launch(run: LinkageRun) -> None:
         )
 
 
-def _report(run: LinkageRun, progress: int, stage: str) -> None:
+def _report(run: LinkageRun, progress: float, stage: str) -> None:
     """Progress is written as it happens, outside any transaction of the run's work."""
     run.progress = max(0, min(100, int(progress)))
     run.stage = stage[:200]
-    LinkageRun.objects.filter(pk=run.pk).update(progress=run.progress, stage=run.stage)
+    LinkageRun.objects.filter(pk=run.pk).update(
+        progress=run.progress, stage=run.stage, updated_at=timezone.now()
+    )
 
 
 def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
     stored = matching.latest_model_version()
-    if stored is not None and not run.retrain:
+    if stored is not None and not run.retrain and matching.readable(stored):
         return stored
     from nestguard.linkage.engine import train_model
 
     model = train_model(records, seed=SEED)
     existing = LinkageModelVersion.objects.filter(version=model.version).first()
     if existing is not None:
+        if not matching.readable(existing):
+            # The same model (its version is a hash of its parameters), written in a form an
+            # older engine used: store it as this engine writes it.
+            existing.model_json = model.to_json()
+            existing.save(update_fields=["model_json", "updated_at"])
         return existing
     return LinkageModelVersion.objects.create(
         version=model.version,
@@ -133,9 +162,15 @@ def _engine_progress(run: LinkageRun, start: int, end: int) -> Callable[..., Non
 
 
 def apply_scores(
-    run: LinkageRun | None, pairs: list[Any], *, upper: float, lower: float
+    run: LinkageRun | None,
+    pairs: list[Any],
+    *,
+    upper: float,
+    lower: float,
+    held: Callable[[Any], bool] = lambda pair: False,
 ) -> dict[str, int]:
-    """Link above `upper`, queue between, nothing below. Returns counts."""
+    """Link at or above `upper`, queue between, nothing below. A pair above `upper` that
+    `held` holds back (the model's guards: twins, siblings) is queued, never linked."""
     membership: dict[str, str] = {
         str(pk): str(cluster)
         for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
@@ -144,15 +179,24 @@ def apply_scores(
     for record, cluster in membership.items():
         members.setdefault(cluster, set()).add(record)
     apart = kept_apart()
+    # People the index had already linked before this run: the batch never joins two of
+    # them (a reviewer does), as the engine never merges two existing clusters.
+    established = {cluster for cluster, records in members.items() if len(records) > 1}
+    referred: set[frozenset[str]] = set()
     links = queued = 0
     ordered = sorted(pairs, key=lambda p: -float(p.match_probability))
     for pair in ordered:
         if float(pair.match_probability) < upper:
             break
+        if held(pair):
+            continue
         a, b = membership.get(str(pair.left_id)), membership.get(str(pair.right_id))
         if a is None or b is None or a == b:
             continue
         if clusters_apart(members[a], members[b], apart):
+            continue
+        if a in established and b in established:
+            referred.add(frozenset((str(pair.left_id), str(pair.right_id))))
             continue
         into, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
         cluster_merge(
@@ -174,12 +218,12 @@ def apply_scores(
     new_pairs: list[ReviewPair] = []
     for pair in ordered:
         probability = float(pair.match_probability)
-        if probability >= upper:
+        key = frozenset((str(pair.left_id), str(pair.right_id)))
+        if probability >= upper and not held(pair) and key not in referred:
             continue
         if probability < lower:
             break
         left, right = sorted((str(pair.left_id), str(pair.right_id)))
-        key = frozenset((left, right))
         if key in existing or key in apart:
             continue
         if membership.get(left) is None or membership.get(left) == membership.get(right):
@@ -204,7 +248,7 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
     """Do a queued run. Failures are recorded on the run, not raised, so that the page shows
     them; the links already made by a failed run stay (each is a merge that can be undone)."""
     LinkageRun.objects.filter(pk=run.pk).update(
-        status=LinkageRun.Status.RUNNING, started_at=timezone.now()
+        status=LinkageRun.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
     )
     run.refresh_from_db()
     try:
@@ -240,6 +284,7 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
                 [p for p in result.pairs if p.match_probability >= limits.person_lower],
                 upper=limits.person_upper,
                 lower=limits.person_lower,
+                held=lambda pair: any(g.holds(pair.evidence) for g in model.guards),
             )
         _report(run, 90, "Matching addresses to the register")
         counts.update(address_matches_refresh(actor=actor))

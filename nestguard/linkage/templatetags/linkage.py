@@ -11,7 +11,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from nestguard.linkage.selectors import candidates_for
+from nestguard.linkage.selectors import candidates_for, subject_values
 from nestguard.linkage.services.lookups import audit_lookup
 
 register = template.Library()
@@ -20,17 +20,6 @@ register = template.Library()
 @register.filter
 def humanise(value: Any) -> str:
     return str(value).replace("_", " ").capitalize()
-
-
-def subject_values(subject: Any) -> dict[str, str]:
-    referral = getattr(subject, "referral", None)
-    born = getattr(subject, "date_of_birth", None)
-    return {
-        "given_name": getattr(subject, "given_name", "") or "",
-        "family_name": getattr(subject, "family_name", "") or "",
-        "date_of_birth": born.isoformat() if born else "",
-        "postcode": getattr(referral, "address_postcode", "") or "",
-    }
 
 
 @register.simple_tag(takes_context=True)

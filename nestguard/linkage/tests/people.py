@@ -91,3 +91,26 @@ def seed_records(
         if i < people:
             groups.append(made)
     return groups
+
+
+_TRAINED: dict[str, Any] = {}
+
+
+def link_everything(actor: Any = None) -> Any:
+    """A finished linkage run over every record. The first call in a test session trains the
+    model; later calls store that same model first (training is what takes seconds, and a
+    model is data), so only tests about training need to train."""
+    from nestguard.linkage.models import LinkageModelVersion
+    from nestguard.linkage.services.runs import linkage_run_execute, linkage_run_start
+
+    if "model" in _TRAINED and not LinkageModelVersion.objects.exists():
+        LinkageModelVersion.objects.create(**_TRAINED["model"])
+    run = linkage_run_execute(linkage_run_start(actor=actor, retrain="model" not in _TRAINED))
+    assert run.status == "succeeded", run.error
+    if "model" not in _TRAINED:
+        stored = LinkageModelVersion.objects.get()
+        _TRAINED["model"] = {
+            f: getattr(stored, f)
+            for f in ("version", "model_json", "upper_threshold", "lower_threshold", "trained_on")
+        }
+    return run

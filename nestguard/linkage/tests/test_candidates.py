@@ -15,8 +15,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.selectors import candidates_for
 from nestguard.linkage.services.records import source_record_create
-from nestguard.linkage.services.runs import linkage_run_execute, linkage_run_start
-from nestguard.linkage.tests.people import seed_records
+from nestguard.linkage.tests.people import link_everything, seed_records
 from nestguard.referrals import services as referrals
 from tests.factories import UserFactory
 
@@ -58,8 +57,7 @@ def index(personas: Personas):  # type: ignore[no-untyped-def]
             "postcode": "NB1 2AB",
         },
     )
-    run = linkage_run_execute(linkage_run_start(actor=None, retrain=True))
-    assert run.status == "succeeded", run.error
+    link_everything()
     return groups
 
 
@@ -141,7 +139,7 @@ def test_a_nestguard_person_is_linked_only_for_those_who_may_see_them(personas, 
     referrals.referral_triage(
         actor=personas.owner, referral=accepted, decision="accept", reason="Clear signs"
     )
-    linkage_run_execute(linkage_run_start(actor=None))
+    link_everything()
     assert SourceRecord.objects.filter(person__isnull=False).exists()
     owner_view = candidates_for(personas.owner, JAYDEN).candidates
     assert any(c.people for c in owner_view)
@@ -181,10 +179,18 @@ def test_the_api_answers_with_evidence_and_contacts_and_audits(personas, index) 
 
 def test_the_browser_session_answers_the_form_script(personas, index) -> None:  # type: ignore[no-untyped-def]
     client = sign_in(Client(), personas.referrer)
-    assert client.get("/api/v1/people/matches/", JAYDEN).status_code == 200
+    page = client.get("/person-index/matches/", JAYDEN)
+    assert page.status_code == 200
+    _, token = api_token_create(actor=None, user=personas.referrer)
+    api = Client(headers={"Authorization": f"Bearer {token}"}).get(
+        "/api/v1/people/matches/", JAYDEN
+    )
+    assert page.json() == api.json()  # one answer, two doors
+    assert client.get("/api/v1/people/matches/", JAYDEN).status_code == 401  # no session API
+    assert client.get("/person-index/matches/", {"family_name": "x" * 201}).status_code == 400
     half = Client()
     half.force_login(personas.referrer)  # signed in, second factor not passed
-    assert half.get("/api/v1/people/matches/", JAYDEN).status_code == 401
+    assert half.get("/person-index/matches/", JAYDEN).status_code == 302
 
 
 def test_the_people_page_shows_candidates_without_javascript(personas, index) -> None:  # type: ignore[no-untyped-def]
@@ -210,3 +216,39 @@ def test_a_lookup_costs_the_same_queries_however_many_records(
     candidates_for(personas.referrer, JAYDEN)  # build the index
     with django_assert_max_num_queries(12):
         candidates_for(personas.referrer, JAYDEN)
+
+
+def test_a_referral_arriving_by_api_shows_who_knows_its_people(personas, index) -> None:  # type: ignore[no-untyped-def]
+    _, token = api_token_create(actor=None, user=personas.owner)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    created = client.post(
+        "/api/v1/referrals/",
+        {
+            "referrer_phone": "01632 960 123",
+            "referrer_job_title": "Safeguarding lead",
+            "subjects": [
+                {"role": "victim", "given_name": "Jayden", "family_name": "Smith-Okoro",
+                 "date_of_birth": "2010-07-03"},
+            ],
+            "address": {"line1": "14 Canal Street", "town": "Northbrook", "postcode": "NB1 2AB"},
+            "concern_types": ["cuckooing"],
+            "indicators": ["unfamiliar_visitors"],
+            "signs_text": "Visitors at all hours.",
+            "urgency": "medium",
+            "lawful_basis": "safeguarding_sch1_para18",
+            "consent": "not_sought",
+            "consent_reason": "would_prejudice",
+        },
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    answer = client.get(f"/api/v1/referrals/{pk}/matches/")
+    assert answer.status_code == 200
+    (subject,) = answer.json()
+    assert subject["given_name"] == "Jayden"
+    agencies = {k["agency"] for c in subject["candidates"] for k in c["known_to"]}
+    assert "Northbrook Police" in agencies
+    # the triage team sees the same on the referral's page
+    page = sign_in(Client(), personas.owner).get(f"/referrals/{pk}/").content.decode()
+    assert "Who else knows these people" in page and "DC Amy Lord" in page

@@ -141,3 +141,36 @@ def test_the_link_command(senders) -> None:  # type: ignore[no-untyped-def]
     call_command("link", "--retrain", stdout=out)
     assert "finished with model" in out.getvalue()
     assert LinkageRun.objects.get().status == LinkageRun.Status.SUCCEEDED
+
+
+def test_a_lost_run_does_not_block_the_next(senders) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    lost = linkage_run_start(actor=senders[0])
+    LinkageRun.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=11)
+    )  # its process never started
+    fresh = linkage_run_start(actor=senders[0])
+    lost.refresh_from_db()
+    assert lost.status == LinkageRun.Status.FAILED and "abandoned" in lost.error
+    assert fresh.status == LinkageRun.Status.QUEUED
+
+
+def test_a_model_this_engine_cannot_read_is_replaced_not_fatal(senders, personas) -> None:  # type: ignore[no-untyped-def]
+    from nestguard.linkage.selectors import candidates_for
+
+    seed_records(senders, people=8, singles=10)
+    first = _run(senders[0], retrain=True)
+    stored = LinkageModelVersion.objects.get()
+    # as after an engine upgrade that changed the model format
+    import json
+
+    older = {**json.loads(stored.model_json), "version": "nestguard-person-0-000000000000"}
+    LinkageModelVersion.objects.filter(pk=stored.pk).update(model_json=json.dumps(older))
+    lookup = candidates_for(personas.referrer, {"given_name": "Jayden", "family_name": "Smith"})
+    assert lookup.ready is False  # waits for a readable model instead of failing
+    again = _run(senders[0])
+    assert again.status == LinkageRun.Status.SUCCEEDED, again.error
+    assert again.model_id != first.model_id or again.model.model_json == first.model.model_json

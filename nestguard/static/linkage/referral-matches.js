@@ -1,5 +1,5 @@
 // Progressive enhancement of the referral's person page: as the referrer types a name and
-// date of birth, ask GET /api/v1/people/matches/ (with the page's own session) and show who
+// date of birth, ask /person-index/matches/ (with the page's own session) and show who
 // already knows this person. Without this script the people page shows the same panel once
 // the person is saved. Everything is written with textContent: nothing from the server is
 // parsed as HTML.

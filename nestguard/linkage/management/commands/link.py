@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.models import LinkageModelVersion, LinkageRun
 from nestguard.linkage.services.runs import ENGINES, linkage_run_execute, linkage_run_start
 
 
@@ -19,8 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--retrain", action="store_true", help="Train a new model first")
         parser.add_argument("--run", help="Carry out this queued run (the page starts these)")
         parser.add_argument("--queued", action="store_true", help="Carry out every queued run")
+        parser.add_argument(
+            "--if-no-model",
+            action="store_true",
+            help="Do nothing when a model has been trained already (make demo)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_no_model"] and LinkageModelVersion.objects.exists():
+            self.stdout.write("A linkage model exists already: nothing to do.")
+            return
         if options["run"]:
             runs = list(
                 LinkageRun.objects.filter(pk=options["run"], status=LinkageRun.Status.QUEUED)
