@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nestguard.cases.services.work import case_subject_record
@@ -20,14 +22,12 @@ from nestguard.pathways.tests.conftest import hours_ago, years_ago
 pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; the case page takes one more on PostgreSQL (the audit chain's lock).
-DUE_QUERIES = 22  # six sources, each through the access selectors; one: the teams
 REPORT_QUERIES = 15
-CASE_QUERIES = 25
 
 
-def children_with_episodes(pw, count: int) -> None:  # type: ignore[no-untyped-def]
+def children_with_episodes(pw, count: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
     owner = pw.personas.owner
-    for n in range(count):
+    for n in range(start, start + count):
         child = case_subject_record(
             actor=owner, case=pw.case, role="victim", given_name=f"Child{n}",
             family_name="Querytest", date_of_birth=years_ago(13, days=n),
@@ -51,13 +51,23 @@ def children_with_episodes(pw, count: int) -> None:  # type: ignore[no-untyped-d
         )  # fmt: skip
 
 
-@pytest.mark.parametrize("rows", [2, 12])
-def test_due_view_queries_do_not_grow(pw, client_for, django_assert_max_num_queries, rows):
-    children_with_episodes(pw, rows)
+def queries_for(client, path: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+# Every installed app registers its own clock sources, so the due view's count is compared
+# with itself at 2 and at 12 rows rather than with a figure that each new source would move.
+def test_due_view_queries_do_not_grow(pw, client_for):  # type: ignore[no-untyped-def]
     client = client_for("owner")
-    with django_assert_max_num_queries(DUE_QUERIES):
-        response = client.get("/due/team/")
-    assert response.content.decode().count("Return home interview after episode") == rows
+    children_with_episodes(pw, 2)
+    few, _ = queries_for(client, "/due/team/")
+    children_with_episodes(pw, 10, start=2)
+    many, page = queries_for(client, "/due/team/")
+    assert page.count("Return home interview after episode") == 12
+    assert many == few
 
 
 @pytest.mark.parametrize("rows", [2, 12])
@@ -69,10 +79,11 @@ def test_report_queries_do_not_grow(pw, client_for, django_assert_max_num_querie
     assert f'<dd class="govuk-summary-list__value">{rows}</dd>' in response.content.decode()
 
 
-@pytest.mark.parametrize("rows", [2, 12])
-def test_case_page_queries_do_not_grow(pw, client_for, django_assert_max_num_queries, rows):
-    children_with_episodes(pw, rows)
+def test_case_page_queries_do_not_grow(pw, client_for):  # type: ignore[no-untyped-def]
     client = client_for("owner")
-    with django_assert_max_num_queries(CASE_QUERIES):
-        response = client.get(f"/cases/{pw.case.pk}/")
-    assert response.content.decode().count("Return interview overdue") == rows
+    children_with_episodes(pw, 2)
+    few, _ = queries_for(client, f"/cases/{pw.case.pk}/")
+    children_with_episodes(pw, 10, start=2)
+    many, page = queries_for(client, f"/cases/{pw.case.pk}/")
+    assert page.count("Return interview overdue") == 12
+    assert many == few

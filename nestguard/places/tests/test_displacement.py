@@ -4,7 +4,7 @@ another address within the window raises one alert naming both, for the case tea
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.audit.models import AuditEvent
+from nestguard.core.calendar import UK
 from nestguard.places.models import DisplacementAlert, PersonAddressLink
 from nestguard.places.policy import places_rules
 from nestguard.places.registry import register_enforcement_check, unregister_enforcement_check
@@ -24,8 +25,11 @@ WINDOW = places_rules().displacement.window_days
 
 
 def close(case, days_ago: int) -> None:  # type: ignore[no-untyped-def]
+    # Noon, London time, on the day that many UK days ago: a clock change between then and
+    # now must not move the closing onto another day (the window counts UK dates).
+    closed_on = timezone.localdate() - timedelta(days=days_ago)
     case.status = "closed"
-    case.closed_at = timezone.now() - timedelta(days=days_ago)
+    case.closed_at = datetime.combine(closed_on, time(12), tzinfo=UK)
     case.save(update_fields=["status", "closed_at"])
 
 
