@@ -287,8 +287,11 @@ def owner_agency_choices(meeting: Meeting) -> list[Agency]:
 def owner_choices(meeting: Meeting) -> list[User]:
     agencies = [a.pk for a in owner_agency_choices(meeting)]
     return list(
-        User.objects.filter(is_active=True, agency_id__in=agencies)
+        User.objects.filter(
+            is_active=True, agency_id__in=agencies, role_grants__role__in=rules.PANEL_ROLES
+        )
         .select_related("agency")
+        .distinct()
         .order_by("agency__name", "last_name", "first_name", "username")
     )
 

@@ -68,6 +68,10 @@ def action_record(
             errors["owner"] = "Choose an active user as the owner"
         elif isinstance(owner_agency, Agency) and owner.agency_id != owner_agency.pk:
             errors["owner"] = f"{owner} does not work for {owner_agency}"
+        elif not rules.may_use_panels(owner):
+            errors["owner"] = (
+                f"{owner} cannot see panel actions: choose a caseworker, supervisor or chair"
+            )
     due = date_value(errors, "due_on", due_on, "due date")
     if due and due < meeting.meets_on:
         errors["due_on"] = (

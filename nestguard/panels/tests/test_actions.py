@@ -170,6 +170,9 @@ def test_the_owner_must_work_for_the_owner_agency_on_the_panel(personas, panel_w
     with pytest.raises(ValidationError) as error:
         record(panel_world, personas, owner_agency=stranger, owner=None)
     assert "not on the panel" in error.value.message_dict["owner_agency"][0]
+    with pytest.raises(ValidationError) as error:
+        record(panel_world, personas, owner=personas.auditor)  # the hub's, but no panel role
+    assert "cannot see panel actions" in error.value.message_dict["owner"][0]
     gone = UserFactory(username="gone", agency=personas.hub)
     gone.is_active = False
     gone.save()
