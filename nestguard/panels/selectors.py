@@ -232,13 +232,19 @@ def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[Cross
     return flags
 
 
+def chaired_panel_ids(user: Any) -> list[Any]:
+    if not rules.may_use_panels(user) or not user.has_role("panel_chair"):
+        return []
+    return list(Panel.objects.filter(chairs=user).values_list("pk", flat=True))
+
+
 def flags_for_chair(user: Any) -> int:
     """How many people on the lists of the chair's upcoming meetings are on another panel's."""
     today = timezone.localdate()
     meetings = Meeting.objects.filter(
-        panel__chairs=user, meets_on__gte=today - timedelta(days=1)
-    ).select_related("panel")
-    return sum(len(cross_panel_flags(m)) for m in meetings[:10])
+        panel__chairs=user, meets_on__gte=today, status="scheduled"
+    ).order_by("meets_on")
+    return len({f.person_id for m in meetings[:5] for f in cross_panel_flags(m)})
 
 
 def visible_actions(user: Any) -> QuerySet[Action]:

@@ -108,6 +108,7 @@ def _chaired_meeting(request: HttpRequest, pk: Any) -> Meeting:
 def panel_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     panels = list(selectors.panel_list(user))
+    chaired = set(selectors.chaired_panel_ids(user))
     return render(
         request,
         "panels/list.html",
@@ -116,11 +117,12 @@ def panel_list(request: HttpRequest) -> HttpResponse:
                 {
                     "panel": p,
                     "type": meeting_types().get(p.meeting_type),
-                    "chair": rules.is_chair(user, p),
+                    "chair": p.pk in chaired,
                 }
                 for p in panels
             ],
             "may_create": user.has_role("panel_chair"),
+            "flagged": selectors.flags_for_chair(user) if chaired else 0,
         },
     )
 

@@ -117,3 +117,17 @@ def test_the_owner_completes_an_action_and_bad_updates_are_400(personas, panel_w
     assert response.status_code == 200
     assert response.json()["status"] == "completed"
     assert api(personas.outsider).post(url, {}, content_type="application/json").status_code == 404
+
+
+def test_the_panel_list_queries_do_not_grow(panel_world, django_assert_max_num_queries) -> None:
+    from nestguard.panels.services.meetings import meeting_schedule
+    from nestguard.panels.services.panels import panel_create
+
+    client = api(panel_world.chair)
+    with django_assert_max_num_queries(30) as few:
+        client.get("/api/v1/panels/")
+    for n in range(6):
+        panel = panel_create(actor=panel_world.chair, name=f"Panel {n}", meeting_type="iom")
+        meeting_schedule(actor=panel_world.chair, panel=panel, meets_on=timezone.localdate())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/panels/").json()) == 7

@@ -266,3 +266,18 @@ def test_the_chair_records_the_meeting_as_held(panel_world, chair_client) -> Non
     assert "already recorded as held" in again.content.decode()
     html = chair_client.get(meeting_url(panel_world)).content.decode()
     assert "Bring the agenda up to date" not in html and "Add an agenda item" not in html
+
+
+def test_the_panels_list_queries_do_not_grow_with_panels(
+    panel_world, chair_client, django_assert_max_num_queries
+) -> None:
+    from nestguard.panels.services.panels import panel_create
+
+    panel_create(actor=panel_world.chair, name="Panel A", meeting_type="iom")
+    with django_assert_max_num_queries(40) as few:
+        chair_client.get(reverse("panels:list"))
+    for n in range(8):
+        panel_create(actor=panel_world.chair, name=f"Panel {n}", meeting_type="asb")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = chair_client.get(reverse("panels:list"))
+    assert response.content.decode().count("You chair") == 10
