@@ -89,6 +89,7 @@ class ItemRow:
     actions: list[Action]
     number: int
     case_url: str = ""  # the case page, for those who may open it (set by the view)
+    person_url: str = ""
     risk_before_label: str = ""
     risk_after_label: str = ""
 

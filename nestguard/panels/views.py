@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.access.selectors import visible_cases
+from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.cases.views import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
@@ -247,7 +247,14 @@ def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         .filter(pk__in=[row.item.case_id for row in detail.items if row.item.case_id])
         .values_list("pk", flat=True)
     )
+    people = set(
+        visible_people(user)
+        .filter(pk__in=[row.item.person_id for row in detail.items if row.item.person_id])
+        .values_list("pk", flat=True)
+    )
     for row in detail.items:
+        if row.item.person_id in people:
+            row.person_url = link_to("people:detail", row.item.person_id)
         if row.item.case_id in visible:
             row.case_url = link_to("cases:detail", row.item.case_id)
         row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
