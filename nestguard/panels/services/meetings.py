@@ -210,6 +210,8 @@ def meeting_agenda_build(*, actor: Any, meeting: Meeting, as_of: date | None = N
             {"meeting": f"The panel's meeting type {panel.meeting_type!r} is not in the data"}
         ) from None
     with transaction.atomic():
+        # One build at a time per meeting (a chair's click and the daily command).
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         existing = set(
             AgendaItem.objects.filter(meeting=meeting).exclude(key="").values_list("key", flat=True)
         )
