@@ -219,3 +219,27 @@ def test_third_missing_episode_to_a_completed_action(
     assert page.get_by_text("No actions carried over.").is_visible()
     page.goto(second_url)
     assert "Completed" in page.locator("#carried + table").inner_text()
+
+
+def test_panel_pages_keep_to_the_content_security_policy(
+    e2e_server: Server, new_context: Any, codes: CodeClock, chair: Account
+) -> None:
+    """With the policy enforced (no bypass): the chair's panel pages load, nothing refused."""
+    from tests.e2e.test_csp import watch
+
+    page = new_context(bypass_csp=False).new_page()
+    problems = watch(page)
+    sign_in_by_keyboard(page, chair, codes)
+    for path in ("/panels/", "/panels/new/", "/panels/actions/"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+    page.goto("/panels/")
+    links = page.get_by_role("link", name=re.compile("MACEMM"))
+    if links.count():  # after the journey: the panel and its latest meeting too
+        links.first.click()
+        page.wait_for_load_state("load")
+        meeting = page.get_by_role("link", name=re.compile(r"\d{4}$")).first
+        meeting.click()
+        page.wait_for_url(re.compile(rf"/panels/meetings/{UUID}/$"))
+    assert "govuk-frontend-supported" in (page.locator("body").get_attribute("class") or "")
+    assert not problems, "\n".join(problems)
