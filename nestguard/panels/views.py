@@ -492,6 +492,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions = list(selectors.action_list(user)[:500])
+    action_services.action_list_view(actor=user, actions=actions)
     today = timezone.localdate()
     return render(
         request,
