@@ -4,7 +4,6 @@ from nestguard.audit.events import register
 
 register("panel.create", "Created a panel")
 register("panel.member_add", "Added an agency to a panel")
-register("panel.view", "Viewed a panel")
 register("meeting.schedule", "Scheduled a panel meeting")
 register("meeting.agenda_build", "Built a meeting's agenda from its rules")
 register("meeting.view", "Viewed a meeting's agenda and minutes", reads_personal_data=True)
