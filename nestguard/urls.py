@@ -10,5 +10,6 @@ urlpatterns = [
     path("addresses/", include("nestguard.places.urls")),
     path("audit/", include("nestguard.audit.urls")),
     path("panels/", include("nestguard.panels.urls")),
+    path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
 ]

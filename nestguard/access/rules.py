@@ -91,6 +91,10 @@ REFERRING = roles("referrer", "caseworker", "supervisor", "panel_chair")
 CASEWORK = roles(*CASE_ROLES)
 TRIAGE = roles(*TRIAGE_ROLES)
 AUDITING = roles("auditor")
+# Aggregate reports (counts, no names), e.g. the missing episodes report.
+REPORTING = roles("analyst", "supervisor")
+# Offered the "due and overdue" view in the navigation (anyone signed in may open it).
+DUE_VIEWING = roles("caseworker", "supervisor", "panel_chair")
 ADMINISTERING = roles("admin")
 
 

@@ -9,6 +9,13 @@ from nestguard.api.cases import (
     CaseList,
 )
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
+from nestguard.api.pathways import (
+    MissingEpisodeDetail,
+    MissingEpisodeListCreate,
+    NrmReferralDetail,
+    NrmReferralListCreate,
+    OnwardReferralListCreate,
+)
 from nestguard.api.people import PersonDetailAPIView
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
@@ -27,6 +34,13 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
+    path("missing-episodes/", MissingEpisodeListCreate.as_view(), name="missing_episode_list"),
+    path(
+        "missing-episodes/<uuid:pk>/", MissingEpisodeDetail.as_view(), name="missing_episode_detail"
+    ),
+    path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
+    path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
+    path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
     path("panels/", PanelList.as_view(), name="panel_list"),
     path("meetings/<uuid:pk>/agenda/", MeetingAgenda.as_view(), name="meeting_agenda"),
     path("meetings/<uuid:pk>/actions/", MeetingActions.as_view(), name="meeting_actions"),

@@ -1,1 +1,2 @@
-"""Pathways: missing episodes and return interviews, the NRM and Duty to Notify, onward referrals."""
+"""Pathways: missing episodes and return interviews, the NRM and Duty to Notify, onward
+referrals."""

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class PathwaysConfig(AppConfig):
     name = "nestguard.pathways"
     label = "pathways"
+
+    def ready(self) -> None:
+        # Registering: audit event types, the repeat-missing agenda source, the clock sources.
+        from nestguard.pathways import agenda, clocks, events  # noqa: F401

@@ -28,6 +28,9 @@ class AgencySpec:
     is_hub: bool = False
     # Party to the borough's sharing agreement? The outsider is not.
     shares: bool = True
+    # A first responder organisation for the NRM: the police and the council's own services
+    # (shared reference section 4: police forces and local authorities are statutory ones).
+    first_responder: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,16 @@ class PersonaSpec:
 
 
 AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec("hub", "Northbrook Exploitation Hub", "community_safety", is_hub=True),
-    AgencySpec("police", "Northbrook Police", "police"),
-    AgencySpec("housing", "Northbrook Council Housing", "housing"),
+    AgencySpec(
+        "hub", "Northbrook Exploitation Hub", "community_safety", is_hub=True, first_responder=True
+    ),
+    AgencySpec("police", "Northbrook Police", "police", first_responder=True),
+    AgencySpec("housing", "Northbrook Council Housing", "housing", first_responder=True),
     AgencySpec("ha", "Brookside Homes", "housing_association"),
-    AgencySpec("asc", "Northbrook Adult Social Care", "adult_social_care"),
-    AgencySpec("csc", "Northbrook Children's Social Care", "childrens_social_care"),
+    AgencySpec("asc", "Northbrook Adult Social Care", "adult_social_care", first_responder=True),
+    AgencySpec(
+        "csc", "Northbrook Children's Social Care", "childrens_social_care", first_responder=True
+    ),
     AgencySpec("health", "Northbrook Community Health", "health"),
     AgencySpec("ed", "Northbrook General Hospital Emergency Department", "emergency_department"),
     AgencySpec("school", "Northbrook Academy", "school"),
@@ -167,7 +174,12 @@ def create_partnership(*, actor: Any, today: date) -> Partnership:
     result = Partnership()
     for index, spec in enumerate(AGENCIES):
         result.agencies[spec.key] = agency_create(
-            actor=actor, name=spec.name, type=spec.type, is_hub=spec.is_hub, **_contact(spec, index)
+            actor=actor,
+            name=spec.name,
+            type=spec.type,
+            is_hub=spec.is_hub,
+            is_first_responder=spec.first_responder,
+            **_contact(spec, index),
         )
     for persona in PERSONAS:
         agency = result.agencies[persona.agency]

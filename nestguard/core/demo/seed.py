@@ -34,6 +34,7 @@ from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
 from nestguard.core.demo.panels import seed_panels
 from nestguard.core.demo.partnership import create_partnership
+from nestguard.core.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
 from nestguard.places.models import Address
@@ -214,6 +215,12 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    # An rng of its own, so that the pathways leave the rest of the borough as it was.
+    pathway_rng = random.Random(result.seed + 5)
+    counts.update(seed_pathways(rng=pathway_rng, partnership=partnership, now=now, scale=scale))
+    for table, added in SHOWCASE_ROWS.items():
+        counts[table] = counts.get(table, 0) + added
+    say(f"Pathways: {counts['missing_episodes']} missing episodes, {counts['nrm_referrals']} NRM")
     with transaction.atomic():
         counts.update(seed_panels(partnership, today))
     say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")

@@ -1,0 +1,207 @@
+"""Clock sources for the "due and overdue" view (nestguard.core.clocks).
+
+Registered here: referrals awaiting triage and case risk reviews (for the cases and referrals
+apps, which keep their deadlines but register no source), return home interviews, and the NRM's
+reasonable grounds decision and recovery period. Each reads through the access selectors; the
+view shows references, not names, so it reads no personal data.
+
+`team=False` is what the user themselves must do (cases they lead or are named on, episodes
+and referrals they recorded); `team=True` is what their team must do, among what they may see:
+the members of the teams they belong to (`accounts.Team`), or their whole agency when they
+belong to none. Triage is a team queue, so both show the same referrals. How far ahead the
+view looks and how many items a source shows are data (`data/clock_rules.json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from nestguard.access.selectors import triage_referrals, visible_cases
+from nestguard.accounts.models import User
+from nestguard.cases.models import CaseStatus, CaseTeamUser
+from nestguard.core.calendar import UK
+from nestguard.core.clocks import DueItem, register_clock_source
+from nestguard.core.codes import code_list
+from nestguard.pathways import policy
+from nestguard.pathways.selectors import visible_missing_episodes, visible_nrm_referrals
+from nestguard.referrals.models import ReferralStatus
+
+
+def horizon() -> datetime:
+    return timezone.now() + timedelta(days=int(policy.rule_value("clock_rules", "horizon_days")))
+
+
+def limit() -> int:
+    return int(policy.rule_value("clock_rules", "max_items_per_source"))
+
+
+def end_of_day(day: date) -> datetime:
+    """A date deadline falls due at the close of that UK day."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UK)
+
+
+def colleagues(user: Any) -> Q | None:
+    """The user's team as a condition on a user field, or None for "the whole agency"."""
+    members = list(
+        User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return Q(pk__in=members) if members else None
+
+
+def _by(field: str, people: Q) -> Q:
+    """`people` (a condition on users) applied through a user field of another model."""
+    return Q(**{f"{field}__in": User.objects.filter(people).values("pk")})
+
+
+def _triage(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    days = code_list("referrals", "triage_rules").get("review_working_days")["value"]
+    waiting = (
+        triage_referrals(user)
+        .filter(status=ReferralStatus.SUBMITTED, triage_due_at__lte=horizon())
+        .order_by("triage_due_at")
+        .values_list("pk", "reference", "triage_due_at")[: limit()]
+    )
+    for pk, reference, due in waiting:
+        if due is None:
+            continue
+        yield DueItem(
+            source="triage",
+            title=f"Triage referral {reference}",
+            due_at=due,
+            url=reverse("referrals:detail", args=[pk]),
+            owner_label="Triage team",
+            rule=f"{days} working days from submission",
+        )
+
+
+def _risk_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    cases = visible_cases(user).filter(
+        status__in=[CaseStatus.OPEN, CaseStatus.MONITORING],
+        next_review_on__isnull=False,
+        next_review_on__lte=horizon().astimezone(UK).date(),
+    )
+    if team:
+        people = colleagues(user)
+        if people is None:
+            cases = cases.filter(lead_agency_id=user.agency_id)
+        else:
+            cases = cases.filter(_by("lead_worker", people))
+    else:
+        on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
+        cases = cases.filter(Q(lead_worker=user) | Q(on_team))
+    rows = cases.order_by("next_review_on").values_list(
+        "pk", "reference", "next_review_on", "lead_worker__username"
+    )[: limit()]
+    for pk, reference, review_on, lead in rows:
+        if review_on is None:
+            continue
+        yield DueItem(
+            source="risk_review",
+            title=f"Risk review of case {reference}",
+            due_at=end_of_day(review_on),
+            url=reverse("cases:detail", args=[pk]),
+            owner_label=lead or "No lead worker",
+            rule="The review date set by the last risk assessment",
+        )
+
+
+def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    hours = policy.rhi_hours()
+    closing = [c.code for c in policy.codes("rhi_outcomes").codes if c.get("closes_clock")]
+    episodes = (
+        visible_missing_episodes(user)
+        .filter(returned_at__isnull=False, returned_at__lte=horizon() - timedelta(hours=hours))
+        .exclude(return_interview__outcome__in=closing)
+    )
+    if team:
+        people = colleagues(user)
+        if people is None:
+            episodes = episodes.filter(
+                Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+            )
+        else:
+            episodes = episodes.filter(
+                _by("recorded_by", people) | _by("case__lead_worker", people)
+            )
+    else:
+        episodes = episodes.filter(Q(recorded_by=user) | Q(case__lead_worker=user))
+    rows = episodes.order_by("returned_at").values_list(
+        "pk", "reference", "returned_at", "recorded_by__username"
+    )[: limit()]
+    for pk, reference, returned, recorder in rows:
+        if returned is None:
+            continue
+        yield DueItem(
+            source="return_interview",
+            title=f"Return home interview after episode {reference}",
+            due_at=returned + timedelta(hours=hours),
+            url=reverse("pathways:missing_detail", args=[pk]),
+            owner_label=recorder,
+            rule=f"Within {hours} hours of return",
+        )
+
+
+def _nrm_mine_or_team(user: Any, team: bool) -> Any:
+    referrals = visible_nrm_referrals(user)
+    if team:
+        people = colleagues(user)
+        if people is None:
+            return referrals.filter(referring_agency_id=user.agency_id)
+        return referrals.filter(_by("referred_by", people))
+    return referrals.filter(referred_by=user)
+
+
+def _nrm_reasonable_grounds(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    days = int(policy.rule_value("nrm_rules", "rg_working_days"))
+    waiting = _nrm_mine_or_team(user, team).filter(
+        Q(stage="referred") | Q(stage="reconsideration_requested", reconsidering="rg"),
+        rg_due_on__lte=horizon().astimezone(UK).date(),
+    )
+    rows = waiting.order_by("rg_due_on").values_list(
+        "pk", "reference", "rg_due_on", "referred_by__username"
+    )[: limit()]
+    for pk, reference, due_on, referrer in rows:
+        yield DueItem(
+            source="nrm_reasonable_grounds",
+            title=f"Reasonable grounds decision on {reference} (chase the decision maker)",
+            due_at=end_of_day(due_on),
+            url=reverse("pathways:nrm_detail", args=[pk]),
+            owner_label=referrer,
+            rule=f"Target {days} working days from referral",
+        )
+
+
+def _nrm_recovery(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    days = int(policy.rule_value("nrm_rules", "recovery_min_days"))
+    ending = _nrm_mine_or_team(user, team).filter(
+        stage="recovery_period", recovery_ends_on__lte=horizon().astimezone(UK).date()
+    )
+    rows = ending.order_by("recovery_ends_on").values_list(
+        "pk", "reference", "recovery_ends_on", "referred_by__username"
+    )[: limit()]
+    for pk, reference, ends_on, referrer in rows:
+        yield DueItem(
+            source="nrm_recovery_period",
+            title=f"Recovery period of {reference} ends: plan support after it",
+            due_at=end_of_day(ends_on),
+            url=reverse("pathways:nrm_detail", args=[pk]),
+            owner_label=referrer,
+            rule=f"At least {days} days after a positive reasonable grounds decision",
+        )
+
+
+register_clock_source("triage", "Referrals awaiting triage", _triage)
+register_clock_source("risk_review", "Case risk reviews", _risk_reviews)
+register_clock_source("return_interview", "Return home interviews", _return_interviews)
+register_clock_source(
+    "nrm_reasonable_grounds", "NRM reasonable grounds decisions", _nrm_reasonable_grounds
+)
+register_clock_source("nrm_recovery_period", "NRM recovery periods ending", _nrm_recovery)

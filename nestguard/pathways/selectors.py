@@ -1,0 +1,316 @@
+"""Reads of the pathways. Every query starts from the access selectors: a record the user may
+not see answers 404, exactly as one that does not exist."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from nestguard.access.selectors import can_work_cases, visible_case_ids, visible_people
+from nestguard.cases.models import Case
+from nestguard.pathways import policy
+from nestguard.pathways.models import (
+    DutyToNotify,
+    MissingEpisode,
+    NrmReferral,
+    OnwardReferral,
+    ReturnInterview,
+)
+from nestguard.people.models import Person
+
+# ---------------------------------------------------------------------------------------------
+# Missing episodes
+
+
+def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
+    """Episodes on a case the user sees, of a person the user sees, or recorded by their agency."""
+    if not can_work_cases(user):
+        return MissingEpisode.objects.none()
+    return MissingEpisode.objects.filter(
+        Q(case__in=visible_case_ids(user))
+        | Q(person__in=visible_people(user).values("pk"))
+        | Q(recording_agency_id=user.agency_id)
+    )
+
+
+def get_visible_episode(user: Any, pk: Any) -> MissingEpisode:
+    return get_object_or_404(
+        visible_missing_episodes(user).select_related(
+            "person", "case", "recorded_by", "recording_agency"
+        ),
+        pk=pk,
+    )
+
+
+def return_interview_of(episode: MissingEpisode) -> ReturnInterview | None:
+    return ReturnInterview.objects.filter(episode=episode).first()
+
+
+def get_visible_person(user: Any, pk: Any) -> Person:
+    return get_object_or_404(visible_people(user), pk=pk)
+
+
+def person_episodes(user: Any, person: Person) -> list[MissingEpisode]:
+    return list(
+        visible_missing_episodes(user)
+        .filter(person=person)
+        .select_related("return_interview")
+        .order_by("-started_at")
+    )
+
+
+def cases_naming(user: Any, person: Person) -> QuerySet[Case]:
+    """The visible cases this person is named on (to link an episode or referral to)."""
+    return (
+        Case.objects.filter(pk__in=visible_case_ids(user), subjects__person=person)
+        .distinct()
+        .order_by("-opened_at")
+    )
+
+
+@dataclass(frozen=True)
+class RhiClock:
+    due_at: Any
+    closed: bool
+    within: bool | None  # completed within the rule, when completed
+
+    def overdue(self, now: Any = None) -> bool:
+        return bool(self.due_at and not self.closed and self.due_at < (now or timezone.now()))
+
+
+def rhi_clock(episode: MissingEpisode, interview: ReturnInterview | None) -> RhiClock:
+    hours = policy.rhi_hours()
+    due = episode.rhi_due_at(hours)
+    outcomes = policy.codes("rhi_outcomes")
+    closed = bool(interview and outcomes.get(interview.outcome).get("closes_clock"))
+    within = None
+    if interview and interview.completed_at and due:
+        within = interview.completed_at <= due
+    return RhiClock(due_at=due, closed=closed, within=within)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports (aggregates only: counts, no names)
+
+
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("Under 11", 0, 10),
+    ("11 to 13", 11, 13),
+    ("14 to 15", 14, 15),
+    ("16 to 17", 16, 17),
+    ("18 or over", 18, 200),
+)
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return "Not known"
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "Not known"
+
+
+@dataclass
+class MissingReport:
+    start: date
+    end: date
+    episodes: int = 0
+    individuals: int = 0
+    by_age: list[tuple[str, int, int]] = field(default_factory=list)  # band, episodes, people
+    by_care: list[tuple[str, int, int]] = field(default_factory=list)
+    by_category: list[tuple[str, int]] = field(default_factory=list)
+    by_risk: list[tuple[str, int]] = field(default_factory=list)
+    harm_yes: int = 0
+    harm_no: int = 0
+    harm_unknown: int = 0
+    in_care_share: int = 0  # per cent of episodes
+    rhi_offered: int = 0
+    rhi_completed_within: int = 0
+    returned: int = 0
+
+
+def missing_report(start: date, end: date) -> MissingReport:
+    """Episodes that started between two dates, counted partnership-wide, as St Helens counts
+    them: episodes and individuals, by age band and care status, and harm during episodes.
+
+    A fixed number of grouped queries whatever the number of episodes."""
+    rows = MissingEpisode.objects.filter(started_at__date__gte=start, started_at__date__lte=end)
+    report = MissingReport(start=start, end=end)
+    grouped = list(rows.values("age_at_start", "care_status", "person_id").annotate(n=Count("id")))
+    report.episodes = sum(g["n"] for g in grouped)
+    report.individuals = len({g["person_id"] for g in grouped})
+    ages: Counter[str] = Counter()
+    age_people: dict[str, set[Any]] = {}
+    care: Counter[str] = Counter()
+    care_people: dict[str, set[Any]] = {}
+    for g in grouped:
+        band = age_band(g["age_at_start"])
+        ages[band] += g["n"]
+        age_people.setdefault(band, set()).add(g["person_id"])
+        care[g["care_status"]] += g["n"]
+        care_people.setdefault(g["care_status"], set()).add(g["person_id"])
+    bands = [label for label, _, _ in AGE_BANDS] + ["Not known"]
+    report.by_age = [(b, ages[b], len(age_people.get(b, ()))) for b in bands if ages[b]]
+    statuses = policy.codes("care_statuses")
+    report.by_care = [
+        (c.label, care[c.code], len(care_people.get(c.code, ()))) for c in statuses.codes
+    ]
+    in_care = sum(care[c.code] for c in statuses.codes if c.get("in_care"))
+    report.in_care_share = round(100 * in_care / report.episodes) if report.episodes else 0
+    by_category = dict(rows.values_list("category").annotate(n=Count("id")))
+    report.by_category = [
+        (c.label, by_category.get(c.code, 0)) for c in policy.codes("missing_categories").codes
+    ]
+    by_risk = dict(rows.values_list("risk_grade").annotate(n=Count("id")))
+    report.by_risk = [
+        (c.label, by_risk.get(c.code, 0)) for c in policy.codes("missing_risk_grades").codes
+    ]
+    harm = dict(rows.values_list("harm_during").annotate(n=Count("id")))
+    report.harm_yes, report.harm_no = harm.get(True, 0), harm.get(False, 0)
+    report.harm_unknown = harm.get(None, 0)
+    report.returned = rows.filter(returned_at__isnull=False).count()
+    interviews = ReturnInterview.objects.filter(episode__in=rows)
+    report.rhi_offered = interviews.count()
+    hours = policy.rhi_hours()
+    report.rhi_completed_within = interviews.filter(
+        completed_at__isnull=False,
+        completed_at__lte=ExpressionWrapper(
+            F("episode__returned_at") + timedelta(hours=hours), output_field=DateTimeField()
+        ),
+    ).count()
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# NRM and Duty to Notify
+
+
+def visible_nrm_referrals(user: Any) -> QuerySet[NrmReferral]:
+    """NRM referrals the user's agency made, or on a case the user sees."""
+    if not can_work_cases(user):
+        return NrmReferral.objects.none()
+    return NrmReferral.objects.filter(
+        Q(referring_agency_id=user.agency_id) | Q(case__in=visible_case_ids(user))
+    )
+
+
+def get_visible_nrm(user: Any, pk: Any) -> NrmReferral:
+    return get_object_or_404(
+        visible_nrm_referrals(user).select_related(
+            "person", "case", "referring_agency", "referred_by"
+        ),
+        pk=pk,
+    )
+
+
+def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:
+    """Anonymous as they are, these are kept to the agency that made them."""
+    if not can_work_cases(user):
+        return DutyToNotify.objects.none()
+    return DutyToNotify.objects.filter(agency_id=user.agency_id)
+
+
+@dataclass(frozen=True)
+class NrmStanding:
+    """Where one NRM referral stands, for the case page and the due view."""
+
+    referral: NrmReferral
+    stage_label: str
+    rg_overdue: bool
+    in_recovery: bool
+    recovery_ended: bool
+
+    @property
+    def overdue_text(self) -> str:
+        if self.rg_overdue:
+            return f"Reasonable grounds decision overdue: due {self.referral.rg_due_on:%-d %B %Y}"
+        return ""
+
+
+def nrm_standing(referral: NrmReferral, today: date | None = None) -> NrmStanding:
+    today = today or timezone.localdate()
+    waiting_rg = referral.stage_key in ("referred", "reconsideration_requested:rg")
+    in_recovery = referral.stage == "recovery_period"
+    return NrmStanding(
+        referral=referral,
+        stage_label=policy.codes("nrm_stages").label(referral.stage),
+        rg_overdue=waiting_rg and referral.rg_due_on < today,
+        in_recovery=in_recovery
+        and bool(referral.recovery_ends_on)
+        and referral.recovery_ends_on >= today,  # type: ignore[operator]
+        recovery_ended=in_recovery
+        and bool(referral.recovery_ends_on)
+        and referral.recovery_ends_on < today,  # type: ignore[operator]
+    )
+
+
+@dataclass
+class CaseSection:
+    episodes: list[tuple[MissingEpisode, ReturnInterview | None]]
+    nrm: list[NrmStanding]
+    onward: list[OnwardReferral]
+
+
+CASE_SECTION_ROWS = 20
+
+
+def case_section(case: Case) -> CaseSection:
+    """The pathways of a case the caller has already loaded through `visible_cases`: whoever
+    sees a case sees its episodes, NRM referrals and onward referrals (the visible_* selectors
+    above say so), so these read by case. Three queries, whatever the number of rows."""
+    today = timezone.localdate()
+    episodes = list(
+        MissingEpisode.objects.filter(case=case)
+        .select_related("person")
+        .annotate(
+            rhi_outcome=F("return_interview__outcome"),
+            rhi_completed=F("return_interview__completed_at"),
+        )
+        .order_by("-started_at")[:CASE_SECTION_ROWS]
+    )
+    referrals = NrmReferral.objects.filter(case=case).select_related("person")
+    return CaseSection(
+        episodes=[(episode, _interview_stub(episode)) for episode in episodes],
+        nrm=[nrm_standing(r, today) for r in referrals.order_by("-referred_on")],
+        onward=list(
+            OnwardReferral.objects.filter(case=case)
+            .select_related("person")
+            .order_by("-sent_on")[:CASE_SECTION_ROWS]
+        ),
+    )
+
+
+def _interview_stub(episode: Any) -> ReturnInterview | None:
+    """The interview's outcome and completion, read with the episode (for its clock)."""
+    if not episode.rhi_outcome:
+        return None
+    return ReturnInterview(
+        episode=episode, outcome=episode.rhi_outcome, completed_at=episode.rhi_completed
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Onward referrals
+
+
+def visible_onward_referrals(user: Any) -> QuerySet[OnwardReferral]:
+    if not can_work_cases(user):
+        return OnwardReferral.objects.none()
+    return OnwardReferral.objects.filter(case__in=visible_case_ids(user))
+
+
+def get_visible_onward(user: Any, pk: Any) -> OnwardReferral:
+    return get_object_or_404(
+        visible_onward_referrals(user).select_related("case", "person", "sent_by"), pk=pk
+    )
+
+
+def case_onward_referrals(user: Any, case: Case) -> list[OnwardReferral]:
+    return list(visible_onward_referrals(user).filter(case=case).select_related("person")[:50])

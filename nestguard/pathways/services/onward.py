@@ -1,0 +1,158 @@
+"""Onward referrals from a case to a service in the local directory (data/services.json).
+
+The service's eligibility rules (age range, consent, the case's concerns) are checked when the
+referral is sent, each failure given as a reason; the referral then moves sent → accepted or
+declined, and accepted → completed with its outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nestguard.audit.services import audit_record
+from nestguard.cases.models import Case
+from nestguard.cases.services.chronology import chronology_event
+from nestguard.cases.services.common import require_open
+from nestguard.core.models import next_reference
+from nestguard.pathways import policy, rules
+from nestguard.pathways.models import OnwardReferral
+from nestguard.pathways.services.common import TEXT_MAX, day, person_on_case, text_field
+from nestguard.people.models import Person
+
+
+def eligibility_reasons(service_code: str, person: Person, case: Case, consent_given: bool,
+                        on: date | None = None) -> list[str]:  # fmt: skip
+    """Why `person` cannot be referred to the service; empty when they can."""
+    service = policy.services().get(service_code)
+    return policy.eligibility(service).reasons_not_eligible(
+        age=person.age_on(on or timezone.localdate()),
+        consent_given=consent_given,
+        concern_types=list(case.concern_types),
+    )
+
+
+def onward_referral_send(
+    *,
+    actor: Any,
+    case: Case,
+    person: Person,
+    service: str,
+    reason: str,
+    consent_given: bool = False,
+    sent_on: date | None = None,
+) -> OnwardReferral:
+    if not rules.can_send_onward(actor, case):
+        raise PermissionDenied("You cannot refer from this case")
+    require_open(case, "make onward referrals")
+    errors: dict[str, Any] = {}
+    on = day(errors, "sent_on", sent_on or timezone.localdate(), label="date it was sent",
+             not_before=case.opened_at.date(), not_before_label="the case was opened")  # fmt: skip
+    if not isinstance(service, str) or service not in policy.services():
+        errors["service"] = "Choose a service from the directory"
+    if person is None or not person_on_case(case, person):
+        errors["person"] = f"Choose someone named on case {case.reference}"
+    if not isinstance(consent_given, bool):
+        errors["consent_given"] = "Say whether they consented to the referral"
+        consent_given = False
+    reason = text_field(
+        errors, "reason", reason, label="Reason", max_length=TEXT_MAX, required=True,
+        missing="Say why you are referring them",
+    )  # fmt: skip
+    if "service" not in errors and "person" not in errors:
+        reasons = eligibility_reasons(service, person, case, consent_given, on)
+        if reasons:
+            errors["service"] = reasons
+    if errors:
+        raise ValidationError(errors)
+    assert on is not None
+    label = policy.services().label(service)
+    with transaction.atomic():
+        referral = OnwardReferral.objects.create(
+            reference=next_reference("onward_referral", "ONW"),
+            case=case,
+            person=person,
+            service=service,
+            status="sent",
+            consent_given=consent_given,
+            reason=reason,
+            sent_on=on,
+            sent_by=actor,
+            sent_by_agency=actor.agency,
+        )
+        chronology_event(
+            case=case, actor=actor,
+            text=f"Onward referral {referral.reference} of {person.display_name} to {label}",
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="onward_referral.send", obj=referral,
+            details={"case": case.reference, "service": service},
+        )  # fmt: skip
+    return referral
+
+
+def onward_referral_update(
+    *,
+    actor: Any,
+    referral: OnwardReferral,
+    status: str,
+    on: date | None = None,
+    note: str = "",
+    outcome: str = "",
+) -> OnwardReferral:
+    """The service's answer (accepted or declined, a reason for declining) or, once accepted,
+    its completion with the outcome."""
+    if not rules.can_send_onward(actor, referral.case):
+        raise PermissionDenied("You cannot update this referral")
+    statuses = policy.codes("onward_statuses")
+    allowed = statuses.get(referral.status)["next"]
+    if status not in allowed:
+        if allowed:
+            nexts = " or ".join(statuses.label(s).lower() for s in allowed)
+            message = (
+                f"{referral.reference} is {statuses.label(referral.status).lower()}: it can "
+                f"next be {nexts}"
+            )
+        else:
+            message = (
+                f"{referral.reference} is {statuses.label(referral.status).lower()}: it is finished"
+            )
+        raise ValidationError({"status": message})
+    errors: dict[str, Any] = {}
+    since = referral.responded_on or referral.sent_on
+    when = day(errors, "on", on or timezone.localdate(), label="date", not_before=since,
+               not_before_label=f"{since:%-d %B %Y}")  # fmt: skip
+    note = text_field(
+        errors, "note", note, label="Note", max_length=TEXT_MAX, required=status == "declined",
+        missing="Give the service's reason for declining",
+    )  # fmt: skip
+    outcome = text_field(
+        errors, "outcome", outcome, label="Outcome", max_length=TEXT_MAX,
+        required=status == "completed", missing="Describe the outcome",
+    )  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    previous = referral.status
+    with transaction.atomic():
+        referral.status = status
+        if status in ("accepted", "declined"):
+            referral.responded_on = when
+            referral.response_note = note
+        else:
+            referral.completed_on = when
+            referral.outcome = outcome
+        referral.save()
+        chronology_event(
+            case=referral.case, actor=actor,
+            text=f"Onward referral {referral.reference} to "
+            f"{policy.services().label(referral.service)}: {statuses.label(status).lower()}",
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="onward_referral.update", obj=referral,
+            details={"from": previous, "to": status},
+        )  # fmt: skip
+    return referral

@@ -1,0 +1,93 @@
+"""The repeat_missing agenda source: the rule at its edges."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nestguard.core.agenda import agenda_source, candidates_for
+from nestguard.core.calendar import UK
+from nestguard.pathways.models import MissingEpisode
+from nestguard.pathways.policy import RepeatRule
+from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 10, 31)
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UK)
+
+
+def episodes_on(pw, days: list[date], person=None) -> None:
+    person = person or pw.child
+    for day in sorted(days):
+        episode = missing_episode_record(
+            actor=pw.personas.owner, person=person, case=pw.case, report_type="missing",
+            risk_grade="low", category="missing_from_home", care_status="not_looked_after",
+            started_at=at(day, 9),
+        )  # fmt: skip
+        missing_episode_return(
+            actor=pw.personas.owner, episode=episode, returned_at=at(day, 21), found_by="police"
+        )
+
+
+def test_the_default_rule_is_three_in_ninety_days_children_only() -> None:
+    assert RepeatRule.default() == RepeatRule(episodes=3, window_days=90, children_only=True)
+    assert agenda_source("repeat_missing").label == "Children with repeat missing episodes"
+
+
+def test_three_in_the_window_are_proposed_once_with_reason(pw) -> None:
+    episodes_on(pw, [AS_OF - timedelta(days=89), AS_OF - timedelta(days=30), AS_OF])
+    found = candidates_for("repeat_missing", as_of=AS_OF, params={})
+    assert len(found) == 1
+    (candidate,) = found
+    assert candidate.person_id == pw.child.pk and candidate.case_id == pw.case.pk
+    assert candidate.key == f"person:{pw.child.pk}"
+    assert "3 missing episodes" in candidate.reason
+
+
+def test_the_ninety_first_day_back_is_outside(pw) -> None:
+    episodes_on(pw, [AS_OF - timedelta(days=90), AS_OF - timedelta(days=30), AS_OF])
+    assert candidates_for("repeat_missing", as_of=AS_OF, params={}) == []
+    # ...and a later episode after the agenda date does not count either
+    assert candidates_for("repeat_missing", as_of=AS_OF - timedelta(days=1), params={}) == []
+
+
+def test_adults_are_not_counted_unless_the_rule_says(pw) -> None:
+    days = [AS_OF - timedelta(days=n) for n in (1, 2, 3)]
+    episodes_on(pw, days, person=pw.adult)
+    assert candidates_for("repeat_missing", as_of=AS_OF, params={}) == []
+    found = candidates_for("repeat_missing", as_of=AS_OF, params={"children_only": False})
+    assert [c.person_id for c in found] == [pw.adult.pk]
+
+
+def test_unknown_parameters_are_refused() -> None:
+    with pytest.raises(ValueError):
+        candidates_for("repeat_missing", as_of=AS_OF, params={"episode": 2})
+    with pytest.raises(ValueError):
+        candidates_for("repeat_missing", as_of=AS_OF, params={"episodes": 0})
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    offsets=st.lists(st.integers(min_value=0, max_value=200), min_size=0, max_size=6, unique=True),
+    threshold=st.integers(min_value=1, max_value=5),
+    window=st.integers(min_value=1, max_value=180),
+)
+def test_proposed_exactly_when_enough_episodes_fall_in_the_window(pw, offsets, threshold, window):
+    MissingEpisode.objects.all().delete()
+    episodes_on(pw, [AS_OF - timedelta(days=n) for n in offsets])
+    inside = sum(1 for n in offsets if n < window)
+    found = candidates_for(
+        "repeat_missing", as_of=AS_OF, params={"episodes": threshold, "window_days": window}
+    )
+    assert bool(found) == (inside >= threshold)
+    if found:
+        assert f"{inside} missing episodes" in found[0].reason

@@ -1,0 +1,105 @@
+"""Onward referrals: the directory as data, eligibility with reasons, the status path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from nestguard.pathways import policy
+from nestguard.pathways.models import OnwardReferral
+from nestguard.pathways.services.onward import onward_referral_send, onward_referral_update
+
+pytestmark = pytest.mark.django_db
+
+
+def send(pw, **overrides):
+    values = dict(
+        actor=pw.personas.owner, case=pw.case, person=pw.child,
+        service="child_exploitation_service", reason="Exploited by a county line",
+    )  # fmt: skip
+    values.update(overrides)
+    return onward_referral_send(**values)
+
+
+def test_the_directory_names_every_kind_of_service_with_a_source() -> None:
+    directory = policy.services()
+    categories = {s["category"] for s in directory.codes}
+    assert categories >= {
+        "substance_misuse", "child_exploitation", "mentoring", "employment",
+        "adult_safeguarding", "mash", "early_help", "prevent",
+    }  # fmt: skip
+    for service in directory.codes:
+        policy.eligibility(service)  # validates the rules
+        assert service["eligibility_source"]
+    employment = policy.eligibility(directory.get("young_adult_employment"))
+    assert (employment.min_age, employment.max_age) == (18, 30)
+
+
+@pytest.mark.parametrize(
+    ("age", "eligible"), [(17, False), (18, True), (30, True), (31, False), (None, False)]
+)
+def test_employment_programme_age_edges(age, eligible) -> None:
+    rule = policy.eligibility(policy.services().get("young_adult_employment"))
+    reasons = rule.reasons_not_eligible(age=age, consent_given=True, concern_types=[])
+    assert (reasons == []) == eligible
+
+
+def test_not_eligible_gives_the_reasons_and_writes_nothing(pw) -> None:
+    with pytest.raises(ValidationError) as exc:
+        send(pw, service="young_adult_employment")  # a child, and no consent
+    reasons = exc.value.message_dict["service"]
+    assert any("18 or over" in r for r in reasons)
+    assert any("consent" in r for r in reasons)
+    assert not OnwardReferral.objects.exists()
+
+
+def test_sent_accepted_completed(pw) -> None:
+    referral = send(pw)
+    assert referral.status == "sent"
+    onward_referral_update(actor=pw.personas.owner, referral=referral, status="accepted")
+    with pytest.raises(ValidationError) as exc:
+        onward_referral_update(actor=pw.personas.owner, referral=referral, status="completed")
+    assert "outcome" in exc.value.message_dict
+    onward_referral_update(
+        actor=pw.personas.owner, referral=referral, status="completed",
+        outcome="Twelve sessions; back in school full time",
+    )  # fmt: skip
+    assert referral.status == "completed" and referral.completed_on == timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        onward_referral_update(actor=pw.personas.owner, referral=referral, status="declined")
+    assert "finished" in exc.value.message_dict["status"][0]
+
+
+def test_declined_needs_the_reason(pw) -> None:
+    referral = send(pw)
+    with pytest.raises(ValidationError):
+        onward_referral_update(actor=pw.personas.owner, referral=referral, status="declined")
+    onward_referral_update(
+        actor=pw.personas.owner, referral=referral, status="declined", note="Full until March"
+    )
+    assert referral.status == "declined"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("service", "astrology"),
+        ("reason", ""),
+        ("reason", "y" * 5001),
+        ("consent_given", "yes"),
+        ("sent_on", timezone.localdate() + timedelta(days=1)),
+    ],
+)
+def test_bad_inputs(pw, field, value) -> None:
+    with pytest.raises(ValidationError) as exc:
+        send(pw, **{field: value})
+    assert field in exc.value.message_dict
+
+
+def test_outsider_and_referrer_cannot_send(pw) -> None:
+    for persona in ("outsider", "referrer", "auditor"):
+        with pytest.raises(PermissionDenied):
+            send(pw, actor=getattr(pw.personas, persona))

@@ -1,0 +1,237 @@
+"""The pathway pages: good input acts, bad input shows the error summary and writes nothing,
+markup is shown escaped, the case page and the due view show what is overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from conftest import sign_in
+from nestguard.core.calendar import UK
+from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
+from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
+from nestguard.pathways.services.nrm import nrm_referral_record
+from nestguard.pathways.tests.conftest import hours_ago
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def date_fields(prefix: str, when) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {f"{prefix}_day": str(when.day), f"{prefix}_month": str(when.month),
+            f"{prefix}_year": str(when.year)}  # fmt: skip
+
+
+def episode_form(pw, **overrides) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    started = (timezone.now() - timedelta(hours=5)).astimezone(UK)
+    data = {
+        "case": str(pw.case.pk), "report_type": "missing", "risk_grade": "high",
+        "category": "missing_from_home", "care_status": "not_looked_after",
+        **date_fields("started_on", started), "started_time": started.strftime("%H:%M"),
+        "police_reference": "NB-1", "circumstances": "<b>Left with two men</b>",
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_record_an_episode_from_the_case_page(pw, client_for) -> None:
+    client = client_for("owner")
+    case_page = client.get(f"/cases/{pw.case.pk}/").content.decode()
+    link = f"/missing/people/{pw.child.pk}/new/?case={pw.case.pk}"
+    assert link in case_page
+    form = client.get(link)
+    assert form.status_code == 200 and "Record a missing episode" in form.content.decode()
+    response = client.post(link, episode_form(pw))
+    assert response.status_code == 302
+    episode = MissingEpisode.objects.get()
+    assert response["Location"] == f"/missing/{episode.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "&lt;b&gt;Left with two men&lt;/b&gt;" in page and "<b>Left" not in page
+    assert "Still missing" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"risk_grade": ""}, "Choose the police risk grade"),
+        ({"started_time": "25:99"}, "Enter a time like 21:30"),
+        ({"started_on_day": "31", "started_on_month": "2"}, "must be a real date"),
+        ({"report_type": "absent"}, "An absent person has no apparent risk"),
+        ({"category": "missing_from_care"}, "for a looked-after child"),
+        ({"police_reference": "x" * 41}, "40 characters or fewer"),
+        ({"case": "not-a-case"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_shows_the_error_summary_and_writes_nothing(pw, client_for, overrides, message):
+    client = client_for("owner")
+    response = client.post(f"/missing/people/{pw.child.pk}/new/", episode_form(pw, **overrides))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and message in body
+    assert not MissingEpisode.objects.exists()
+
+
+def test_return_and_interview_pages(pw, client_for) -> None:
+    owner = pw.personas.owner
+    episode = missing_episode_record(
+        actor=owner, person=pw.child, case=pw.case, report_type="missing", risk_grade="low",
+        category="missing_from_home", care_status="not_looked_after", started_at=hours_ago(10),
+    )  # fmt: skip
+    client = client_for("partner")  # the police record the return
+    back = (timezone.now() - timedelta(hours=2)).astimezone(UK)
+    response = client.post(
+        f"/missing/{episode.pk}/return/",
+        {**date_fields("returned_on", back), "returned_time": back.strftime("%H:%M"),
+         "found_by": "police", "found_location": "Bus station", "harm_during": "no"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    episode.refresh_from_db()
+    assert episode.found_by == "police" and episode.harm_during is False
+    page = client.get(f"/missing/{episode.pk}/").content.decode()
+    assert "Record the return home interview" in page
+    now = timezone.now().astimezone(UK)
+    response = client.post(
+        f"/missing/{episode.pk}/interview/",
+        {"outcome": "completed", **date_fields("offered_on", now),
+         "offered_time": (now - timedelta(minutes=30)).strftime("%H:%M"),
+         **date_fields("completed_on", now), "completed_time": now.strftime("%H:%M"),
+         "interviewer": "Jo Ellis", "interviewer_independent": "yes", "themes": ["cce"]},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(f"/missing/{episode.pk}/").content.decode()
+    assert "Within 72 hours" in page
+
+
+def nrm_form(**overrides) -> dict:  # type: ignore[type-arg]
+    data = {**date_fields("referred_on", timezone.localdate()), "consent": "consented",
+            "exploitation_types": ["cuckooing"], "decision_body": "sca"}  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_an_adult_who_declines_is_sent_to_duty_to_notify(pw, client_for) -> None:
+    client = client_for("owner")
+    page = client.get(f"/nrm/people/{pw.adult.pk}/new/").content.decode()
+    assert "/nrm/duty-to-notify/new/" in page
+    response = client.post(f"/nrm/people/{pw.adult.pk}/new/", nrm_form(consent="declined"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "Duty to Notify (MS1) instead" in body
+    assert not NrmReferral.objects.exists()
+
+
+def test_not_a_first_responder_is_told_why(pw, client_for) -> None:
+    pw.personas.police.is_first_responder = False
+    pw.personas.police.save()
+    response = client_for("partner").get(f"/nrm/people/{pw.child.pk}/new/")
+    assert response.status_code == 403
+
+
+def test_case_page_shows_where_the_nrm_stands_and_what_is_overdue(pw, client_for) -> None:
+    referral = nrm_referral_record(
+        actor=pw.personas.owner, person=pw.child, case=pw.case, consent="not_required",
+        referred_on=timezone.localdate() - timedelta(days=20), exploitation_types=["cce"],
+    )  # fmt: skip
+    for persona in ("owner", "partner"):
+        page = client_for(persona).get(f"/cases/{pw.case.pk}/").content.decode()
+        assert referral.reference in page
+        assert "Reasonable grounds decision overdue" in page
+    detail = client_for("owner").get(f"/nrm/{referral.pk}/").content.decode()
+    assert "Record the reasonable grounds decision" in detail
+    assert "Record a withdrawal" not in detail  # a child
+    partner_view = client_for("partner").get(f"/nrm/{referral.pk}/").content.decode()
+    assert "Record the reasonable grounds decision" not in partner_view
+    response = client_for("owner").post(
+        f"/nrm/{referral.pk}/conclusive-grounds/",
+        {"outcome": "negative", **date_fields("decided_on", timezone.localdate())},
+    )
+    assert response.status_code == 200 and "can be recorded only at" in response.content.decode()
+
+
+def test_duty_to_notify_page_refuses_identifying_details(pw, client_for) -> None:
+    client = client_for("owner")
+    data = {**date_fields("notified_on", timezone.localdate()), "age_band": "25_34",
+            "gender": "male", "exploitation_types": ["cuckooing"], "area": "NB1 2AB"}  # fmt: skip
+    response = client.post("/nrm/duty-to-notify/new/", data)
+    assert "must not identify the person" in response.content.decode()
+    assert not DutyToNotify.objects.exists()
+    data["area"] = "Fellowfield"
+    assert client.post("/nrm/duty-to-notify/new/", data).status_code == 302
+    listing = client.get("/nrm/duty-to-notify/").content.decode()
+    assert DutyToNotify.objects.get().reference in listing
+
+
+def test_onward_referral_pages(pw, client_for) -> None:
+    client = client_for("owner")
+    response = client.post(
+        f"/services/refer/{pw.case.pk}/",
+        {"person": str(pw.child.pk), "service": "young_adult_employment", "consent_given": "no",
+         "reason": "Needs work"},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "aged 18 or over" in body and "consent" in body
+    response = client.post(
+        f"/services/refer/{pw.case.pk}/",
+        {"person": str(pw.adult.pk), "service": "young_adult_employment", "consent_given": "yes",
+         "reason": "Wants work"},
+    )  # fmt: skip
+    assert "aged 30 or under" in response.content.decode()  # she is 34
+    response = client.post(
+        f"/services/refer/{pw.case.pk}/",
+        {"person": str(pw.child.pk), "service": "child_exploitation_service",
+         "consent_given": "no", "reason": "Trusted relationship work"},
+    )  # fmt: skip
+    referral = OnwardReferral.objects.get()
+    assert response["Location"] == f"/services/referrals/{referral.pk}/"
+    response = client.post(
+        f"/services/referrals/{referral.pk}/update/",
+        {"status": "declined", **date_fields("on", timezone.localdate())},
+    )
+    assert "reason for declining" in response.content.decode()
+    response = client.post(
+        f"/services/referrals/{referral.pk}/update/",
+        {"status": "accepted", **date_fields("on", timezone.localdate())},
+    )
+    assert response.status_code == 302
+    assert "Services directory" in client.get("/services/").content.decode()
+
+
+def test_due_view_orders_by_urgency_for_me_and_my_team(pw, client_for) -> None:
+    owner = pw.personas.owner
+    late = missing_episode_record(
+        actor=owner, person=pw.child, case=pw.case, report_type="missing", risk_grade="low",
+        category="missing_from_home", care_status="not_looked_after", started_at=hours_ago(100),
+    )  # fmt: skip
+    missing_episode_return(actor=owner, episode=late, returned_at=hours_ago(90), found_by="police")
+    referral = nrm_referral_record(
+        actor=owner, person=pw.child, case=pw.case, consent="not_required",
+        referred_on=timezone.localdate() - timedelta(days=1), exploitation_types=["cce"],
+    )  # fmt: skip
+    page = client_for("owner").get("/due/").content.decode()
+    rhi = page.index(f"Return home interview after episode {late.reference}")
+    rg = page.index(f"Reasonable grounds decision on {referral.reference}")
+    assert rhi < rg  # overdue first, then what falls due
+    assert "Overdue" in page
+    team = client_for("supervisor").get("/due/team/").content.decode()
+    assert late.reference in team and referral.reference in team
+    assert late.reference not in client_for("supervisor").get("/due/").content.decode()
+    assert late.reference not in client_for("outsider").get("/due/team/").content.decode()
+
+
+def test_report_counts_without_names(pw, personas) -> None:
+    missing_episode_record(
+        actor=pw.personas.owner, person=pw.child, case=pw.case, report_type="missing",
+        risk_grade="high", category="missing_from_care", care_status="looked_after",
+        started_at=hours_ago(10),
+    )  # fmt: skip
+    analyst = UserFactory(username="analyst", agency=personas.hub, roles=["analyst"])
+
+    page = sign_in(Client(), analyst).get("/missing/report/").content.decode()
+    assert "Missing episodes report" in page and "Missingtest" not in page
+    assert "100%" in page  # the one episode is of a child in care
+    bad = sign_in(Client(), analyst).get(
+        "/missing/report/?start_day=5&start_month=5&start_year=2026&end_day=1&end_month=1&end_year=2026"
+    )
+    assert "The end date must be on or after the start date" in bad.content.decode()

@@ -1,0 +1,610 @@
+"""Pathway pages: HTTP only. Reads come from `pathways.selectors`, writes go through the
+pathway services, permissions are `pathways.rules`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
+from nestguard.cases import selectors as case_selectors
+from nestguard.cases.views import apply_service_errors
+from nestguard.core.clocks import due_items
+from nestguard.pathways import forms as pforms
+from nestguard.pathways import policy, rules, selectors
+from nestguard.pathways.services import missing, nrm, onward
+from nestguard.pathways.services.reads import record_view
+from nestguard.referrals.models import concern_types
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    title: str,
+    caption: str,
+    back: tuple[str, str],
+    button: str,
+    act: Callable[[dict[str, Any]], Any],
+    done: str,
+    then: Callable[[Any], str],
+    intro: str = "",
+    rename: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A form; on a good POST the service acts and we go on; on a bad one, the error summary
+    and nothing written."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = act(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc, rename)
+        else:
+            messages.success(request, done)
+            return redirect(then(result))
+    context = {
+        "form": form,
+        "title": title,
+        "caption": caption,
+        "back_url": back[0],
+        "back_text": back[1],
+        "button": button,
+        "intro": intro,
+        **(extra or {}),
+    }
+    return render(request, "pathways/form.html", context)
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Missing episodes
+
+
+@access_rule(CASEWORK)
+def missing_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    person = selectors.get_visible_person(user, person_pk)
+    if not rules.can_record_missing(user, person):
+        raise PermissionDenied
+    cases = list(selectors.cases_naming(user, person))
+    initial = {"case": request.GET.get("case", "")}
+
+    def act(d: dict[str, Any]) -> Any:
+        return missing.missing_episode_record(
+            actor=user, person=person, case=d["case"], report_type=d["report_type"],
+            risk_grade=d["risk_grade"], category=d["category"], care_status=d["care_status"],
+            started_at=d["started_at"], police_reference=d["police_reference"],
+            circumstances=d["circumstances"],
+        )  # fmt: skip
+
+    return _form_page(
+        request,
+        form=pforms.MissingEpisodeForm(_posted(request), cases=cases, initial=initial),
+        title="Record a missing episode",
+        caption=person.display_name,
+        back=_back_for_person(cases, request.GET.get("case", "")),
+        button="Record episode",
+        intro="Record the report as the police graded it. Record the return on the episode's "
+        "page when they are found.",
+        act=act,
+        done="Missing episode recorded",
+        then=lambda episode: reverse("pathways:missing_detail", args=[episode.pk]),
+        rename={"started_at": "started_on", "reported_at": "started_on"},
+    )
+
+
+def _back_for_person(cases: list[Any], case_pk: str) -> tuple[str, str]:
+    for case in cases:
+        if str(case.pk) == case_pk:
+            return reverse("cases:detail", args=[case.pk]), f"Back to case {case.reference}"
+    return reverse("pathways:due"), "Back to due and overdue"
+
+
+@access_rule(CASEWORK)
+def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    episode = selectors.get_visible_episode(user, pk)
+    record_view(actor=user, action="missing_episode.view", obj=episode, purpose="Episode page")
+    interview = selectors.return_interview_of(episode)
+    others = [e for e in selectors.person_episodes(user, episode.person) if e.pk != episode.pk]
+    return render(
+        request,
+        "pathways/missing_detail.html",
+        {
+            "episode": episode,
+            "interview": interview,
+            "clock": selectors.rhi_clock(episode, interview),
+            "rhi_hours": policy.rhi_hours(),
+            "others": others[:20],
+            "codes": {
+                name: policy.codes(name)
+                for name in (
+                    "report_types",
+                    "missing_risk_grades",
+                    "missing_categories",
+                    "care_statuses",
+                    "found_by",
+                    "rhi_outcomes",
+                    "rhi_themes",
+                )
+            },
+            "may_update": rules.can_update_episode(user, episode),
+        },
+    )
+
+
+def _updatable_episode(request: HttpRequest, pk: Any) -> Any:
+    user = signed_in_user(request)
+    episode = selectors.get_visible_episode(user, pk)
+    if not rules.can_update_episode(user, episode):
+        raise PermissionDenied
+    return episode
+
+
+def _episode_page(episode: Any) -> tuple[str, str]:
+    return reverse("pathways:missing_detail", args=[episode.pk]), f"Back to {episode.reference}"
+
+
+@access_rule(CASEWORK)
+def missing_return(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    episode = _updatable_episode(request, pk)
+
+    def act(d: dict[str, Any]) -> Any:
+        return missing.missing_episode_return(
+            actor=user, episode=episode, returned_at=d["returned_at"], found_by=d["found_by"],
+            found_location=d["found_location"], safe_and_well_at=d["safe_and_well_at"],
+            safe_and_well_by=d["safe_and_well_by"], harm_during=_yes_no(d["harm_during"]),
+            harm_details=d["harm_details"],
+        )  # fmt: skip
+
+    return _form_page(
+        request,
+        form=pforms.ReturnForm(_posted(request)),
+        title="Record their return",
+        caption=f"{episode.reference}: {episode.person.display_name}",
+        back=_episode_page(episode),
+        button="Record return",
+        intro=f"The return home interview should be completed within {policy.rhi_hours()} "
+        "hours of their return.",
+        act=act,
+        done="Return recorded",
+        then=lambda e: reverse("pathways:missing_detail", args=[e.pk]),
+        rename={"returned_at": "returned_on", "safe_and_well_at": "safe_and_well_on"},
+    )
+
+
+@access_rule(CASEWORK)
+def missing_interview(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    episode = _updatable_episode(request, pk)
+
+    def act(d: dict[str, Any]) -> Any:
+        return missing.return_interview_record(
+            actor=user, episode=episode, outcome=d["outcome"], offered_at=d["offered_at"],
+            completed_at=d["completed_at"], interviewer=d["interviewer"],
+            interviewer_independent=d["interviewer_independent"] == "yes",
+            themes=d["themes"], where_they_were=d["where_they_were"], who_with=d["who_with"],
+            exploitation_signs=d["exploitation_signs"], reason_not_held=d["reason_not_held"],
+        )  # fmt: skip
+
+    return _form_page(
+        request,
+        form=pforms.InterviewForm(_posted(request)),
+        title="Record the return home interview",
+        caption=f"{episode.reference}: {episode.person.display_name}",
+        back=_episode_page(episode),
+        button="Save interview",
+        intro="The child may decline. A decision not to hold one must be recorded with its reason.",
+        act=act,
+        done="Return home interview recorded",
+        then=lambda interview: reverse("pathways:missing_detail", args=[episode.pk]),
+        rename={"offered_at": "offered_on", "completed_at": "completed_on"},
+    )
+
+
+@access_rule(REPORTING)
+def missing_report(request: HttpRequest) -> HttpResponse:
+    """Counts only: no names, so analysts see the partnership picture."""
+    today = timezone.localdate()
+    default_start = date(today.year - 1, today.month, 1)
+    form = pforms.ReportForm(request.GET or None)
+    start, end = default_start, today
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = pforms.ReportForm(initial={"start": start, "end": end})
+    report = selectors.missing_report(start, end)
+    return render(request, "pathways/missing_report.html", {"form": form, "report": report})
+
+
+# ---------------------------------------------------------------------------------------------
+# NRM and Duty to Notify
+
+
+@access_rule(CASEWORK)
+def nrm_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    if not rules.can_refer_to_nrm(user):
+        raise PermissionDenied(rules.NOT_FIRST_RESPONDER)
+    person = selectors.get_visible_person(user, person_pk)
+    cases = list(selectors.cases_naming(user, person))
+    initial = {
+        "case": request.GET.get("case", ""),
+        "referred_on": timezone.localdate(),
+        "decision_body": "sca",
+    }
+
+    def act(d: dict[str, Any]) -> Any:
+        return nrm.nrm_referral_record(
+            actor=user, person=person, case=d["case"], referred_on=d["referred_on"],
+            consent=d["consent"], exploitation_types=d["exploitation_types"],
+            decision_body=d["decision_body"], may_be_child=d["may_be_child"],
+            summary=d["summary"],
+        )  # fmt: skip
+
+    age = person.age
+    return _form_page(
+        request,
+        form=pforms.NrmReferralForm(_posted(request), cases=cases, initial=initial),
+        title="Record an NRM referral",
+        caption=person.display_name,
+        back=_back_for_person(cases, request.GET.get("case", "")),
+        button="Record referral",
+        intro=(
+            f"{person.display_name} is {age}. " if age is not None else "Their age is not known. "
+        )
+        + "Adults must give informed consent after you explain the NRM, the support and the "
+        "possible outcomes; children need not. If an adult declines, record an anonymous Duty "
+        "to Notify instead.",
+        act=act,
+        done="NRM referral recorded",
+        then=lambda referral: reverse("pathways:nrm_detail", args=[referral.pk]),
+        extra={"dtn_link": reverse("pathways:dtn_new")},
+    )
+
+
+NRM_ACTIONS = (
+    ("reasonable_grounds", "pathways:nrm_reasonable_grounds", "Record the reasonable grounds "
+     "decision"),
+    ("conclusive_grounds", "pathways:nrm_conclusive_grounds", "Record the conclusive grounds "
+     "decision"),
+    ("reconsideration", "pathways:nrm_reconsideration", "Record a request for reconsideration"),
+    ("withdrawal", "pathways:nrm_withdraw", "Record a withdrawal"),
+)  # fmt: skip
+
+
+@access_rule(CASEWORK)
+def nrm_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = selectors.get_visible_nrm(user, pk)
+    record_view(actor=user, action="nrm_referral.view", obj=referral, purpose="NRM page")
+    transitions = policy.nrm_transitions()
+    may = rules.can_update_nrm(user, referral)
+    actions = []
+    if may:
+        for action, url_name, text in NRM_ACTIONS:
+            if transitions.allows(action, referral.stage_key) and not (
+                action == "withdrawal" and referral.is_child
+            ):
+                actions.append((reverse(url_name, args=[referral.pk]), text))
+    return render(
+        request,
+        "pathways/nrm_detail.html",
+        {
+            "referral": referral,
+            "standing": selectors.nrm_standing(referral),
+            "history": referral.stage_changes.select_related("recorded_by"),
+            "stages": policy.codes("nrm_stages"),
+            "consents": policy.codes("nrm_consent"),
+            "bodies": policy.codes("nrm_decision_bodies"),
+            "concerns": concern_types(),
+            "actions": actions,
+        },
+    )
+
+
+def _nrm_for_update(request: HttpRequest, pk: Any) -> Any:
+    user = signed_in_user(request)
+    referral = selectors.get_visible_nrm(user, pk)
+    if not rules.can_update_nrm(user, referral):
+        raise PermissionDenied
+    return referral
+
+
+def _nrm_page(referral: Any) -> str:
+    return reverse("pathways:nrm_detail", args=[referral.pk])
+
+
+@access_rule(CASEWORK)
+def nrm_reasonable_grounds(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = _nrm_for_update(request, pk)
+    return _form_page(
+        request,
+        form=pforms.DecisionForm(_posted(request), outcomes=pforms.RG_OUTCOMES),
+        title="Record the reasonable grounds decision",
+        caption=referral.reference,
+        back=(_nrm_page(referral), f"Back to {referral.reference}"),
+        button="Save decision",
+        intro=f"The decision was due by {referral.rg_due_on:%-d %B %Y}. A positive decision "
+        f"starts a recovery period of at least "
+        f"{policy.rule_value('nrm_rules', 'recovery_min_days')} days.",
+        act=lambda d: nrm.nrm_reasonable_grounds_record(
+            actor=user,
+            referral=referral,
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            note=d["note"],
+        ),
+        done="Decision recorded",
+        then=_nrm_page,
+        rename={"stage": "outcome"},
+    )
+
+
+@access_rule(CASEWORK)
+def nrm_conclusive_grounds(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = _nrm_for_update(request, pk)
+    ends = (
+        f"The recovery period ends on {referral.recovery_ends_on:%-d %B %Y}."
+        if referral.recovery_ends_on
+        else ""
+    )
+    return _form_page(
+        request,
+        form=pforms.DecisionForm(_posted(request), outcomes=pforms.CG_OUTCOMES),
+        title="Record the conclusive grounds decision",
+        caption=referral.reference,
+        back=(_nrm_page(referral), f"Back to {referral.reference}"),
+        button="Save decision",
+        intro=f"Decided on the balance of probabilities. {ends}",
+        act=lambda d: nrm.nrm_conclusive_grounds_record(
+            actor=user,
+            referral=referral,
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            note=d["note"],
+        ),
+        done="Decision recorded",
+        then=_nrm_page,
+        rename={"stage": "outcome"},
+    )
+
+
+@access_rule(CASEWORK)
+def nrm_reconsideration(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = _nrm_for_update(request, pk)
+    return _form_page(
+        request,
+        form=pforms.ReasonForm(_posted(request)),
+        title="Record a request for reconsideration",
+        caption=referral.reference,
+        back=(_nrm_page(referral), f"Back to {referral.reference}"),
+        button="Save request",
+        act=lambda d: nrm.nrm_reconsideration_request(
+            actor=user, referral=referral, requested_on=d["on"], reason=d["reason"]
+        ),
+        done="Reconsideration request recorded",
+        then=_nrm_page,
+        rename={"requested_on": "on", "stage": "reason"},
+    )
+
+
+@access_rule(CASEWORK)
+def nrm_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = _nrm_for_update(request, pk)
+    return _form_page(
+        request,
+        form=pforms.ReasonForm(_posted(request)),
+        title="Record a withdrawal",
+        caption=referral.reference,
+        back=(_nrm_page(referral), f"Back to {referral.reference}"),
+        button="Record withdrawal",
+        intro="Only an adult may withdraw from the NRM.",
+        act=lambda d: nrm.nrm_withdraw(
+            actor=user, referral=referral, withdrawn_on=d["on"], reason=d["reason"]
+        ),
+        done="Withdrawal recorded",
+        then=_nrm_page,
+        rename={"withdrawn_on": "on", "stage": "reason"},
+    )
+
+
+@access_rule(CASEWORK)
+def dtn_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not rules.is_first_responder(user):
+        raise PermissionDenied(rules.NOT_FIRST_RESPONDER)
+    return _form_page(
+        request,
+        form=pforms.DutyToNotifyForm(
+            _posted(request), initial={"notified_on": timezone.localdate()}
+        ),
+        title="Record a Duty to Notify (MS1)",
+        caption="Anonymous notification",
+        back=(reverse("pathways:dtn_list"), "Back to Duty to Notify records"),
+        button="Record notification",
+        intro="For an adult who may be a victim of modern slavery and does not consent to an "
+        "NRM referral. It must not identify them (Modern Slavery Act 2015 s.52(3)): it is kept "
+        "apart from every case and person.",
+        act=lambda d: nrm.duty_to_notify_record(
+            actor=user,
+            notified_on=d["notified_on"],
+            age_band=d["age_band"],
+            gender=d["gender"],
+            exploitation_types=d["exploitation_types"],
+            area=d["area"],
+            summary=d["summary"],
+        ),
+        done="Duty to Notify recorded",
+        then=lambda record: reverse("pathways:dtn_list"),
+    )
+
+
+@access_rule(CASEWORK)
+def dtn_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    records = selectors.visible_duty_to_notify(user).select_related("recorded_by")[:200]
+    return render(
+        request,
+        "pathways/dtn_list.html",
+        {
+            "records": records,
+            "may_record": rules.is_first_responder(user),
+            "bands": policy.codes("dtn_age_bands"),
+            "genders": policy.codes("dtn_genders"),
+            "concerns": concern_types(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Onward referrals and the directory
+
+
+@access_rule(SIGNED_IN)
+def service_directory(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for service in policy.services().codes:
+        rule = policy.eligibility(service)
+        rows.append({"service": service, "rule": rule})
+    return render(request, "pathways/services.html", {"rows": rows, "concerns": concern_types()})
+
+
+@access_rule(CASEWORK)
+def onward_new(request: HttpRequest, case_pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    case = case_selectors.get_visible_case(user, case_pk)
+    if not rules.can_send_onward(user, case):
+        raise PermissionDenied
+    people = [row.person for row in case_selectors.subject_rows(case)]
+    initial = {"service": request.GET.get("service", "")}
+    return _form_page(
+        request,
+        form=pforms.OnwardReferralForm(_posted(request), people=people, initial=initial),
+        title="Refer to a service",
+        caption=f"Case {case.reference}",
+        back=(reverse("cases:detail", args=[case.pk]), f"Back to case {case.reference}"),
+        button="Send referral",
+        intro="Each service's eligibility is checked when you send; the directory lists them.",
+        act=lambda d: onward.onward_referral_send(
+            actor=user,
+            case=case,
+            person=d["person"],
+            service=d["service"],
+            reason=d["reason"],
+            consent_given=d["consent_given"] == "yes",
+        ),
+        done="Onward referral sent",
+        then=lambda referral: reverse("pathways:onward_detail", args=[referral.pk]),
+        extra={"empty": "" if people else "No one is named in this case yet."},
+    )
+
+
+@access_rule(CASEWORK)
+def onward_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = selectors.get_visible_onward(user, pk)
+    record_view(actor=user, action="onward_referral.view", obj=referral, purpose="Referral page")
+    statuses = policy.codes("onward_statuses")
+    return render(
+        request,
+        "pathways/onward_detail.html",
+        {
+            "referral": referral,
+            "service": policy.services().get(referral.service),
+            "statuses": statuses,
+            "may_update": bool(statuses.get(referral.status)["next"])
+            and rules.can_send_onward(user, referral.case),
+        },
+    )
+
+
+@access_rule(CASEWORK)
+def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    referral = selectors.get_visible_onward(user, pk)
+    if not rules.can_send_onward(user, referral.case):
+        raise PermissionDenied
+    statuses = policy.codes("onward_statuses")
+    choices = [(s, statuses.label(s)) for s in statuses.get(referral.status)["next"]]
+    page = reverse("pathways:onward_detail", args=[referral.pk])
+    return _form_page(
+        request,
+        form=pforms.OnwardUpdateForm(
+            _posted(request), statuses=choices, initial={"on": timezone.localdate()}
+        ),
+        title="Record the service's response",
+        caption=f"{referral.reference}: {policy.services().label(referral.service)}",
+        back=(page, f"Back to {referral.reference}"),
+        button="Save",
+        act=lambda d: onward.onward_referral_update(
+            actor=user,
+            referral=referral,
+            status=d["status"],
+            on=d["on"],
+            note=d["note"],
+            outcome=d["outcome"],
+        ),
+        done="Referral updated",
+        then=lambda r: page,
+        extra={"empty": "" if choices else f"{referral.reference} is finished."},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Due and overdue
+
+
+def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.now()
+    items = due_items(user, team=team)
+    rows = [
+        {
+            "item": item,
+            "overdue": item.is_overdue(now),
+            "today": item.due_at - now < timedelta(days=1),
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "pathways/due.html",
+        {
+            "rows": rows,
+            "team": team,
+            "overdue": sum(1 for r in rows if r["overdue"]),
+            "horizon": policy.rule_value("clock_rules", "horizon_days"),
+        },
+    )
+
+
+@access_rule(SIGNED_IN)
+def due_mine(request: HttpRequest) -> HttpResponse:
+    return _due_page(request, team=False)
+
+
+@access_rule(SIGNED_IN)
+def due_team(request: HttpRequest) -> HttpResponse:
+    return _due_page(request, team=True)
