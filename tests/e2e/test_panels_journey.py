@@ -1,12 +1,14 @@
 """A MACEMM in a real browser, as its chair and a caseworker use it.
 
-A hub caseworker opens a case for a child; the child goes missing a third time in 90 days
-(see `child_on_the_agenda`), which puts them on the MACEMM agenda when the panel chair
-schedules the meeting; the chair signs the confidentiality agreement, records an action for
-the caseworker on the child's item, and schedules the next meeting, whose agenda carries the
-action over with the reason; the caseworker completes it from their panel actions; the
-meeting after that carries nothing. Every page on the way is checked with axe, and the
-agenda is reordered with the keyboard.
+A hub caseworker opens a case for a child and records two missing episodes on the pathways
+pages; the panel chair creates the MACEMM and schedules its meeting, whose agenda does not
+name the child; the child goes missing a third time in 90 days, and when the chair brings the
+agenda up to date the repeat-missing rule (the pathways app's `repeat_missing` source) puts
+them on it; an attendee signs the confidentiality agreement before reading; the chair records
+an action for the caseworker on the child's item, and schedules the next meeting, whose
+agenda carries the action over with the reason; the caseworker completes it from their
+panel actions; the meeting after that carries nothing. Every page on the way is checked
+with axe, and the agenda is reordered with the keyboard.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from nestguard.core.calendar import UK
 from tests.e2e.conftest import HUB, PASSWORD, POLICE, Server
 from tests.e2e.helpers import Account, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
 from tests.e2e.test_journeys import UUID, _option, click_button, h1
@@ -69,26 +73,37 @@ def open_child_case(page: Any) -> str:
     return case_url
 
 
-def child_on_the_agenda(page: Any, case_url: str) -> str:
-    """What puts the child on the MACEMM agenda. → the words the agenda item shows.
-
-    (Case-based until the pathways pages for missing episodes are merged: a high risk
-    assessment with the child criminal exploitation tool.)"""
-    import json
-
-    from tests.e2e.helpers import REPO
-
+def record_missing_episode(
+    page: Any, case_url: str, started: datetime, returned: datetime | None
+) -> None:
+    """An episode on the pathways pages, from the case page; its return if given."""
     page.goto(case_url)
-    page.get_by_role("link", name="Assess risk", exact=True).first.click()
-    page.get_by_label(re.compile("^Child criminal exploitation")).check()
-    click_button(page, "Continue")
-    tool = json.loads((REPO / "nestguard/risk/instruments/cce_child-v1.json").read_text())
-    for item in tool["items"]:
-        group = page.get_by_role("group", name=item["label"], exact=True)
-        group.get_by_role("radio").last.check()
-    click_button(page, "Record assessment")
-    page.wait_for_url(re.compile(rf"/risk/assessments/{UUID}/"))
-    return "Assessed high risk"
+    name = f"{CHILD_GIVEN} {CHILD_FAMILY}"
+    page.get_by_role("link", name=re.compile(f"missing episode for {name}", re.I)).click()
+    assert h1(page) == "Record a missing episode"
+    choose(page, "Reported as", "Missing")
+    choose(page, "Police risk grade", "High risk")
+    choose(page, "Kind of episode", "Missing from home")
+    choose(page, "Care status", "Not looked after")
+    fill_date(page, "Date they went missing", started.date())
+    page.get_by_label("Time they went missing").fill(started.strftime("%H:%M"))
+    page.get_by_label("Circumstances").fill("Did not come home; seen at the station.")
+    click_button(page, "Record episode")
+    page.wait_for_url(re.compile(rf"/missing/{UUID}/$"))
+    if returned is None:
+        return
+    page.get_by_role("link", name="Record their return").click()
+    fill_date(page, "Date they returned", returned.date())
+    page.get_by_label("Time they returned").fill(returned.strftime("%H:%M"))
+    choose(page, "Who found them", "Police")
+    page.get_by_label("Where they were found").fill("Northbrook bus station")
+    choose(page, "Did they come to harm during the episode?", "No")
+    click_button(page, "Record return")
+    page.wait_for_url(re.compile(rf"/missing/{UUID}/$"))
+
+
+def choose(page: Any, group: str, option: str) -> None:
+    page.get_by_role("group", name=group).get_by_label(option, exact=True).check()
 
 
 def schedule(page: Any, panel_url: str, day: dt.date) -> str:
@@ -105,10 +120,13 @@ def test_third_missing_episode_to_a_completed_action(
     e2e_server: Server, new_context: Any, codes: CodeClock, chair: Account
 ) -> None:
     today = dt.date.today()
+    now = datetime.now(UK)
     worker_page = new_context().new_page()
     sign_in_by_keyboard(worker_page, e2e_server.accounts["hubworker"], codes)
     case_url = open_child_case(worker_page)
-    shown = child_on_the_agenda(worker_page, case_url)
+    for days_ago in (60, 30):  # two episodes in 90 days, each with its return
+        started = now - dt.timedelta(days=days_ago)
+        record_missing_episode(worker_page, case_url, started, started + dt.timedelta(hours=20))
 
     # The chair sets up the MACEMM and schedules its meeting: the agenda builds itself.
     page = new_context().new_page()
@@ -138,9 +156,18 @@ def test_third_missing_episode_to_a_completed_action(
 
     first_url = schedule(page, panel_url, today)
     assert_accessible(page, "the first meeting's agenda")
+    assert CHILD_FAMILY not in page.locator("main").inner_text()  # two episodes: not yet
+
+    # The third episode in 90 days: the next build of the agenda puts the child on it.
+    record_missing_episode(worker_page, case_url, now - dt.timedelta(hours=5), None)
+    page.get_by_role("link", name="Bring the agenda up to date").click()
+    assert_accessible(page, "the bring the agenda up to date page")
+    click_button(page, "Update agenda")
+    page.wait_for_url(first_url)
     item = page.locator("#agenda + ol > li").filter(has_text=f"{CHILD_GIVEN} {CHILD_FAMILY}")
     assert item.count() == 1, page.content()
-    assert shown in item.inner_text()
+    assert "3 missing episodes in 90 days" in item.inner_text()
+    assert_accessible(page, "the agenda with the child on it")
 
     # The chair adds an item of their own and moves it up with the keyboard.
     page.get_by_role("link", name="Add an agenda item").click()
