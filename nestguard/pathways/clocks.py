@@ -47,13 +47,17 @@ def end_of_day(day: date) -> datetime:
 
 
 def colleagues(user: Any) -> Q | None:
-    """The user's team as a condition on a user field, or None for "the whole agency"."""
-    members = list(
-        User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    return Q(pk__in=members) if members else None
+    """The user's team as a condition on users, or None for "the whole agency". Worked out
+    once per request: every source of the view asks."""
+    cached = getattr(user, "_ng_team_members", None)
+    if cached is None:
+        cached = list(
+            User.objects.filter(teams__members=user, teams__agency_id=user.agency_id)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        user._ng_team_members = cached
+    return Q(pk__in=cached) if cached else None
 
 
 def _by(field: str, people: Q) -> Q:
@@ -149,6 +153,37 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         )
 
 
+def _still_missing(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    """Open episodes: not a deadline but the most urgent thing there is, so they sort first
+    (due when they went missing)."""
+    grades = policy.codes("missing_risk_grades")
+    episodes = visible_missing_episodes(user).filter(returned_at__isnull=True)
+    if team:
+        people = colleagues(user)
+        if people is None:
+            episodes = episodes.filter(
+                Q(recording_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+            )
+        else:
+            episodes = episodes.filter(
+                _by("recorded_by", people) | _by("case__lead_worker", people)
+            )
+    else:
+        episodes = episodes.filter(Q(recorded_by=user) | Q(case__lead_worker=user))
+    rows = episodes.order_by("started_at").values_list(
+        "pk", "reference", "started_at", "risk_grade", "recorded_by__username"
+    )[: limit()]
+    for pk, reference, started, grade, recorder in rows:
+        yield DueItem(
+            source="still_missing",
+            title=f"Still missing: episode {reference} ({grades.label(grade).lower()})",
+            due_at=started,
+            url=reverse("pathways:missing_detail", args=[pk]),
+            owner_label=recorder,
+            rule="Record the return and the safe and well check when they are found",
+        )
+
+
 def _nrm_mine_or_team(user: Any, team: bool) -> Any:
     referrals = visible_nrm_referrals(user)
     if team:
@@ -201,6 +236,7 @@ def _nrm_recovery(user: Any, *, team: bool = False) -> Iterator[DueItem]:
 register_clock_source("triage", "Referrals awaiting triage", _triage)
 register_clock_source("risk_review", "Case risk reviews", _risk_reviews)
 register_clock_source("return_interview", "Return home interviews", _return_interviews)
+register_clock_source("still_missing", "People still missing", _still_missing)
 register_clock_source(
     "nrm_reasonable_grounds", "NRM reasonable grounds decisions", _nrm_reasonable_grounds
 )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nestguard.accounts.models import User
 from nestguard.accounts.services import team_create
 from nestguard.core.clocks import clock_sources, due_items
 from nestguard.pathways import policy
@@ -42,7 +43,7 @@ def test_pathways_register_their_clocks() -> None:
     codes = {source.code for source in clock_sources()}
     assert codes >= {
         "triage", "risk_review", "return_interview", "nrm_reasonable_grounds",
-        "nrm_recovery_period",
+        "nrm_recovery_period", "still_missing",
     }  # fmt: skip
 
 
@@ -101,7 +102,8 @@ def test_my_team_is_my_teams_members_or_else_my_agency(pw) -> None:
     )  # fmt: skip
 
     def sees(user) -> bool:  # type: ignore[no-untyped-def]
-        return any(late.reference in item.title for item in due_items(user, team=True))
+        fresh = User.objects.get(pk=user.pk)  # as each request loads its user
+        return any(late.reference in item.title for item in due_items(fresh, team=True))
 
     assert sees(colleague) and sees(supervisor)  # no teams yet: the whole agency
     team_create(
@@ -113,3 +115,19 @@ def test_my_team_is_my_teams_members_or_else_my_agency(pw) -> None:
     team_create(actor=None, agency=pw.personas.hub, name="Adults", members=[colleague])
     assert sees(supervisor)  # the owner's teammate
     assert not sees(colleague)  # another team's member
+
+
+@pytest.mark.django_db
+def test_someone_still_missing_comes_first(pw) -> None:
+    owner = pw.personas.owner
+    missing_episode_record(
+        actor=owner, person=pw.child, case=pw.case, report_type="missing", risk_grade="high",
+        category="missing_from_home", care_status="not_looked_after", started_at=hours_ago(3),
+    )  # fmt: skip
+    nrm_referral_record(
+        actor=owner, person=pw.adult, case=pw.case, consent="consented",
+        referred_on=timezone.localdate() - timedelta(days=1), exploitation_types=["cuckooing"],
+    )  # fmt: skip
+    items = due_items(owner)
+    assert items[0].source == "still_missing" and "(high risk)" in items[0].title
+    assert items[0].is_overdue()
