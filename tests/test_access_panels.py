@@ -119,15 +119,6 @@ def _due() -> str:
     return (timezone.localdate() + timedelta(days=14)).isoformat()
 
 
-def _due_parts() -> dict[str, str]:
-    due = timezone.localdate() + timedelta(days=14)
-    return {
-        "due_on_day": str(due.day),
-        "due_on_month": str(due.month),
-        "due_on_year": str(due.year),
-    }
-
-
 TABLE: list[Row] = [
     Row("panels:list", PANEL_USERS),
     Row("panels:create", CHAIR_ROLE),

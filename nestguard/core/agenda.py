@@ -17,6 +17,11 @@ Registration happens at import of the app's `agenda.py` (imported from its AppCo
 
     register_agenda_source("repeat_missing", "Children with repeat missing episodes",
                            _repeat_missing)
+
+A source that must know which panel is asking (e.g. to leave out that panel's own overdue
+actions) registers with `panel_context=True` and is then called with a `panel_id=` keyword
+as well; other sources are called with `as_of` and `params` only, and `params` holds exactly
+what the meeting type's rule gives the source.
 """
 
 from __future__ import annotations
@@ -51,15 +56,25 @@ class RegisteredAgendaSource:
     code: str
     label: str
     candidates: AgendaSource
+    panel_context: bool = False
+
+    def propose(
+        self, *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+    ) -> list[AgendaCandidate]:
+        if self.panel_context:
+            return list(self.candidates(as_of=as_of, params=params, panel_id=panel_id))
+        return list(self.candidates(as_of=as_of, params=params))
 
 
 _SOURCES: dict[str, RegisteredAgendaSource] = {}
 
 
-def register_agenda_source(code: str, label: str, candidates: AgendaSource) -> None:
+def register_agenda_source(
+    code: str, label: str, candidates: AgendaSource, *, panel_context: bool = False
+) -> None:
     if code in _SOURCES and _SOURCES[code].candidates is not candidates:
         raise ValueError(f"agenda source {code!r} is registered twice")
-    _SOURCES[code] = RegisteredAgendaSource(code, label, candidates)
+    _SOURCES[code] = RegisteredAgendaSource(code, label, candidates, panel_context)
 
 
 def agenda_source(code: str) -> RegisteredAgendaSource:
@@ -73,5 +88,7 @@ def agenda_sources() -> list[RegisteredAgendaSource]:
     return sorted(_SOURCES.values(), key=lambda s: s.code)
 
 
-def candidates_for(code: str, *, as_of: date, params: Mapping[str, Any]) -> list[AgendaCandidate]:
-    return list(agenda_source(code).candidates(as_of=as_of, params=params))
+def candidates_for(
+    code: str, *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+) -> list[AgendaCandidate]:
+    return agenda_source(code).propose(as_of=as_of, params=params, panel_id=panel_id)

@@ -6,8 +6,8 @@
 
 Each reads its parameters from the meeting type's agenda rule (panels/data/meeting_types.json)
 and refuses a parameter of the wrong shape with ValueError, which the agenda build turns
-into a note on the agenda. The panels app adds `panel_id` to every rule's parameters, so
-that a source can tell the meeting's own panel from the others.
+into a note on the agenda. `overdue_actions` registers with `panel_context=True`, so it is
+told which panel is asking and can leave out that panel's own actions (they are carried).
 """
 
 from __future__ import annotations
@@ -139,11 +139,13 @@ def cases_due_for_review(*, as_of: date, params: Mapping[str, Any]) -> Iterator[
         )
 
 
-def overdue_actions(*, as_of: date, params: Mapping[str, Any]) -> Iterator[AgendaCandidate]:
+def overdue_actions(
+    *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+) -> Iterator[AgendaCandidate]:
     scope = params.get("scope", "all_panels")
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
-    panel_id = str(params.get("panel_id") or "")
+    panel_id = str(panel_id or "")
     if scope == "this_panel" and not panel_id:
         raise ValueError("scope this_panel needs the panel")
     actions = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of)
@@ -171,4 +173,4 @@ def overdue_actions(*, as_of: date, params: Mapping[str, Any]) -> Iterator[Agend
 
 register_agenda_source("new_high_risk_cases", "New high-risk cases", new_high_risk_cases)
 register_agenda_source("cases_due_for_review", "Cases due for review", cases_due_for_review)
-register_agenda_source("overdue_actions", "Overdue actions", overdue_actions)
+register_agenda_source("overdue_actions", "Overdue actions", overdue_actions, panel_context=True)

@@ -4,7 +4,6 @@ from nestguard.audit.events import register
 
 register("panel.create", "Created a panel")
 register("panel.member_add", "Added an agency to a panel")
-register("panel.view", "Viewed a panel")
 register("meeting.schedule", "Scheduled a panel meeting")
 register("meeting.agenda_build", "Built a meeting's agenda from its rules")
 register("meeting.view", "Viewed a meeting's agenda and minutes", reads_personal_data=True)
@@ -17,3 +16,4 @@ register("attendance.sign", "Signed a meeting's confidentiality agreement")
 register("action.record", "Recorded a panel action")
 register("action.update", "Updated a panel action")
 register("action.view", "Viewed a panel action", reads_personal_data=True)
+register("action.list", "Listed panel actions", reads_personal_data=True)

@@ -89,6 +89,7 @@ class ItemRow:
     actions: list[Action]
     number: int
     case_url: str = ""  # the case page, for those who may open it (set by the view)
+    person_url: str = ""
     risk_before_label: str = ""
     risk_after_label: str = ""
 
@@ -232,13 +233,19 @@ def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[Cross
     return flags
 
 
+def chaired_panel_ids(user: Any) -> list[Any]:
+    if not rules.may_use_panels(user) or not user.has_role("panel_chair"):
+        return []
+    return list(Panel.objects.filter(chairs=user).values_list("pk", flat=True))
+
+
 def flags_for_chair(user: Any) -> int:
     """How many people on the lists of the chair's upcoming meetings are on another panel's."""
     today = timezone.localdate()
     meetings = Meeting.objects.filter(
-        panel__chairs=user, meets_on__gte=today - timedelta(days=1)
-    ).select_related("panel")
-    return sum(len(cross_panel_flags(m)) for m in meetings[:10])
+        panel__chairs=user, meets_on__gte=today, status="scheduled"
+    ).order_by("meets_on")
+    return len({f.person_id for m in meetings[:5] for f in cross_panel_flags(m)})
 
 
 def visible_actions(user: Any) -> QuerySet[Action]:
@@ -287,8 +294,11 @@ def owner_agency_choices(meeting: Meeting) -> list[Agency]:
 def owner_choices(meeting: Meeting) -> list[User]:
     agencies = [a.pk for a in owner_agency_choices(meeting)]
     return list(
-        User.objects.filter(is_active=True, agency_id__in=agencies)
+        User.objects.filter(
+            is_active=True, agency_id__in=agencies, role_grants__role__in=rules.PANEL_ROLES
+        )
         .select_related("agency")
+        .distinct()
         .order_by("agency__name", "last_name", "first_name", "username")
     )
 

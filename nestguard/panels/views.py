@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.access.selectors import visible_cases
+from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.cases.views import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
@@ -108,6 +108,7 @@ def _chaired_meeting(request: HttpRequest, pk: Any) -> Meeting:
 def panel_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     panels = list(selectors.panel_list(user))
+    chaired = set(selectors.chaired_panel_ids(user))
     return render(
         request,
         "panels/list.html",
@@ -116,11 +117,12 @@ def panel_list(request: HttpRequest) -> HttpResponse:
                 {
                     "panel": p,
                     "type": meeting_types().get(p.meeting_type),
-                    "chair": rules.is_chair(user, p),
+                    "chair": p.pk in chaired,
                 }
                 for p in panels
             ],
             "may_create": user.has_role("panel_chair"),
+            "flagged": selectors.flags_for_chair(user) if chaired else 0,
         },
     )
 
@@ -245,7 +247,14 @@ def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         .filter(pk__in=[row.item.case_id for row in detail.items if row.item.case_id])
         .values_list("pk", flat=True)
     )
+    people = set(
+        visible_people(user)
+        .filter(pk__in=[row.item.person_id for row in detail.items if row.item.person_id])
+        .values_list("pk", flat=True)
+    )
     for row in detail.items:
+        if row.item.person_id in people:
+            row.person_url = link_to("people:detail", row.item.person_id)
         if row.item.case_id in visible:
             row.case_url = link_to("cases:detail", row.item.case_id)
         row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
@@ -483,6 +492,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions = list(selectors.action_list(user)[:500])
+    action_services.action_list_view(actor=user, actions=actions)
     today = timezone.localdate()
     return render(
         request,

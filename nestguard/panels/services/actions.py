@@ -68,6 +68,10 @@ def action_record(
             errors["owner"] = "Choose an active user as the owner"
         elif isinstance(owner_agency, Agency) and owner.agency_id != owner_agency.pk:
             errors["owner"] = f"{owner} does not work for {owner_agency}"
+        elif not rules.may_use_panels(owner):
+            errors["owner"] = (
+                f"{owner} cannot see panel actions: choose a caseworker, supervisor or chair"
+            )
     due = date_value(errors, "due_on", due_on, "due date")
     if due and due < meeting.meets_on:
         errors["due_on"] = (
@@ -174,3 +178,16 @@ def action_update(
 
 def action_view(*, actor: Any, action: Action, purpose: str = "Action page") -> None:
     audit_record(actor=actor, action="action.view", obj=action, purpose=purpose)
+
+
+def action_list_view(*, actor: Any, actions: list[Action], purpose: str = "Panel actions") -> None:
+    """One event for a page of actions (their descriptions may name people)."""
+    if actions:
+        audit_record(
+            actor=actor,
+            action="action.list",
+            object_type="action",
+            object_label=f"{len(actions)} actions",
+            purpose=purpose,
+            details={"actions": [a.reference for a in actions]},
+        )

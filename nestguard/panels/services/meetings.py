@@ -40,6 +40,8 @@ from nestguard.panels.services.common import (
 from nestguard.risk.display import band_choices
 
 VENUE_MAX = 200
+# Rule parameters the panels app reads itself (see meeting_types.json "note").
+PANEL_PARAMS = frozenset({"max_items"})
 
 
 def next_meeting_date(panel: Panel, today: date | None = None) -> date:
@@ -165,9 +167,10 @@ def collect_candidates(
                 }
             )
             continue
-        params = {**rule.params, "panel_id": str(panel_id)}
+        # What the panels app reads itself is not the source's business.
+        params = {k: v for k, v in rule.params.items() if k not in PANEL_PARAMS}
         try:
-            found = list(source.candidates(as_of=as_of, params=params))
+            found = source.propose(as_of=as_of, params=params, panel_id=panel_id)
         except ValueError as exc:
             notes.append({"source": rule.source, "rule": rule.label, "note": f"Skipped: {exc}"})
             continue
@@ -207,6 +210,8 @@ def meeting_agenda_build(*, actor: Any, meeting: Meeting, as_of: date | None = N
             {"meeting": f"The panel's meeting type {panel.meeting_type!r} is not in the data"}
         ) from None
     with transaction.atomic():
+        # One build at a time per meeting (a chair's click and the daily command).
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         existing = set(
             AgendaItem.objects.filter(meeting=meeting).exclude(key="").values_list("key", flat=True)
         )

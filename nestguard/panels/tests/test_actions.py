@@ -170,6 +170,9 @@ def test_the_owner_must_work_for_the_owner_agency_on_the_panel(personas, panel_w
     with pytest.raises(ValidationError) as error:
         record(panel_world, personas, owner_agency=stranger, owner=None)
     assert "not on the panel" in error.value.message_dict["owner_agency"][0]
+    with pytest.raises(ValidationError) as error:
+        record(panel_world, personas, owner=personas.auditor)  # the hub's, but no panel role
+    assert "cannot see panel actions" in error.value.message_dict["owner"][0]
     gone = UserFactory(username="gone", agency=personas.hub)
     gone.is_active = False
     gone.save()
@@ -206,3 +209,26 @@ def test_bad_updates_are_refused(personas, panel_world, values, field) -> None:
     assert field in error.value.message_dict
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
+
+
+def test_the_daily_command_schedules_by_cadence_and_carries(personas, panel_world) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from nestguard.panels.models import Meeting
+
+    action = record(panel_world, personas)
+    out = io.StringIO()
+    call_command("schedule_panel_meetings", stdout=out)  # today's meeting is still to come
+    assert "0 scheduled" in out.getvalue()
+    from nestguard.panels.services.meetings import meeting_hold
+
+    meeting_hold(actor=panel_world.chair, meeting=panel_world.meeting)
+    call_command("schedule_panel_meetings", stdout=out)
+    following = Meeting.objects.get(panel=panel_world.panel, status="scheduled")
+    assert following.meets_on == panel_world.meeting.meets_on + timedelta(days=28)
+    assert following.carried.get().action == action
+    call_command("schedule_panel_meetings", "--refresh", stdout=out)
+    assert Meeting.objects.filter(panel=panel_world.panel).count() == 2
+    assert following.carried.count() == 1

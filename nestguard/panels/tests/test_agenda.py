@@ -53,7 +53,8 @@ def test_every_meeting_type_of_the_issue_is_in_the_data() -> None:
         assert kind.agenda_rules, kind.code
     macemm = [r.source for r in types["macemm"].agenda_rules]
     assert macemm[0] == "repeat_missing"
-    assert types["macemm"].agenda_rules[0].params == {"episodes": 3, "within_days": 90}
+    # Repeat missing: the pathways app's own rule (three episodes in 90 days) decides.
+    assert types["macemm"].agenda_rules[0].params == {}
 
 
 def test_a_new_high_risk_case_is_on_the_agenda_with_its_reason(panel_world) -> None:
@@ -217,7 +218,8 @@ def test_the_overdue_actions_scopes(personas, panel_world, scope) -> None:
         c.key
         for c in panel_agenda.overdue_actions(
             as_of=timezone.localdate(),
-            params={"scope": scope, "panel_id": str(panel_world.panel.pk)},
+            params={"scope": scope},
+            panel_id=panel_world.panel.pk,
         )
     }
     expected = {
@@ -324,3 +326,34 @@ def test_a_rule_limits_how_many_items_it_adds_and_says_so(personas, panel_world)
     )
     assert len(proposals) == 1
     assert notes[0]["note"].startswith("1 more found; the first 1 are on the agenda")
+
+
+def _strict(*, as_of, params):
+    """A source that, like pathways' repeat_missing, refuses parameters it does not know."""
+    if set(params) - {"episodes"}:
+        raise ValueError(f"unknown parameters: {sorted(set(params) - {'episodes'})}")
+    yield from ()
+
+
+def _asks_for_the_panel(*, as_of, params, panel_id):
+    from nestguard.core.agenda import AgendaCandidate
+
+    yield AgendaCandidate(source="test_panel_aware", title=str(panel_id), reason="", key="p")
+
+
+def test_sources_get_only_their_own_parameters_and_the_panel_if_they_ask(panel_world) -> None:
+    from nestguard.core.agenda import register_agenda_source
+
+    register_agenda_source("test_strict", "Strict", _strict)
+    register_agenda_source(
+        "test_panel_aware", "Panel aware", _asks_for_the_panel, panel_context=True
+    )
+    rules = [
+        AgendaRule("test_strict", "Strict", {"episodes": 3, "max_items": 5}),
+        AgendaRule("test_panel_aware", "Panel aware", {}),
+    ]
+    proposals, notes = collect_candidates(
+        rules, as_of=timezone.localdate(), panel_id=panel_world.panel.pk
+    )
+    assert notes == []
+    assert [c.title for _, c in proposals] == [str(panel_world.panel.pk)]

@@ -177,6 +177,8 @@ def test_the_owner_updates_their_action(personas, panel_world) -> None:
     )  # fmt: skip
     client = sign_in(Client(), personas.owner)
     assert "Visit" in client.get(reverse("panels:actions")).content.decode()
+    listed = AuditEvent.objects.get(action="action.list")
+    assert listed.details["actions"] == [action.reference]
     url = reverse("panels:action_update", args=[action.pk])
     response = client.post(url, {"status": "completed"})
     assert "Enter the completion date" in response.content.decode()
@@ -228,3 +230,56 @@ def test_the_meeting_page_queries_do_not_grow_with_items(
     add(15)
     with django_assert_max_num_queries(len(few.captured_queries)):
         chair_client.get(meeting_url(panel_world))
+
+
+def test_the_cross_panel_flag_is_shown_to_the_chair_only(personas, panel_world) -> None:
+    from nestguard.cases.services.work import case_create, case_subject_add
+    from nestguard.panels.services.meetings import attendance_sign, meeting_schedule
+    from nestguard.panels.services.panels import panel_create
+
+    other = case_create(
+        actor=personas.owner, lead_agency=personas.hub, concern_types=["cuckooing"],
+        summary="Seen at a cuckooed flat",
+    )  # fmt: skip
+    case_subject_add(actor=personas.owner, case=other, person=panel_world.child, role="victim")
+    other.next_review_on = timezone.localdate()
+    other.save(update_fields=["next_review_on"])
+    asb = panel_create(actor=panel_world.chair, name="Northbrook ASB panel", meeting_type="asb")
+    meeting_schedule(actor=panel_world.chair, panel=asb, meets_on=timezone.localdate())
+    attendance = attendance_record(
+        actor=panel_world.chair, meeting=panel_world.meeting, user=personas.partner
+    )
+    attendance_sign(actor=personas.partner, attendance=attendance, agreed=True)
+    chair_html = sign_in(Client(), panel_world.chair).get(meeting_url(panel_world)).content
+    partner_html = sign_in(Client(), personas.partner).get(meeting_url(panel_world)).content
+    assert b"Also on other panels&#x27; lists" in chair_html or b"Also on other panels' lists" in (
+        chair_html
+    )
+    assert b"Northbrook ASB panel (" in chair_html
+    assert b"Northbrook ASB panel (" not in partner_html
+
+
+def test_the_chair_records_the_meeting_as_held(panel_world, chair_client) -> None:
+    url = reverse("panels:hold", args=[panel_world.meeting.pk])
+    assert chair_client.post(url, {}).status_code == 302
+    panel_world.meeting.refresh_from_db()
+    assert panel_world.meeting.status == "held"
+    again = chair_client.post(url, {})
+    assert "already recorded as held" in again.content.decode()
+    html = chair_client.get(meeting_url(panel_world)).content.decode()
+    assert "Bring the agenda up to date" not in html and "Add an agenda item" not in html
+
+
+def test_the_panels_list_queries_do_not_grow_with_panels(
+    panel_world, chair_client, django_assert_max_num_queries
+) -> None:
+    from nestguard.panels.services.panels import panel_create
+
+    panel_create(actor=panel_world.chair, name="Panel A", meeting_type="iom")
+    with django_assert_max_num_queries(40) as few:
+        chair_client.get(reverse("panels:list"))
+    for n in range(8):
+        panel_create(actor=panel_world.chair, name=f"Panel {n}", meeting_type="asb")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = chair_client.get(reverse("panels:list"))
+    assert response.content.decode().count("You chair") == 10

@@ -101,3 +101,69 @@ def test_any_printable_title_is_kept_as_typed_or_refused_cleanly(panel_world, te
     else:
         item.refresh_from_db()
         assert item.title == text.strip()
+
+
+ROLE_SETS = st.sets(st.sampled_from(["panel_chair", "caseworker", "supervisor", "auditor"]))
+
+
+@SETTINGS
+@given(
+    roles=ROLE_SETS,
+    member=st.booleans(),
+    named_chair=st.booleans(),
+    attendance=st.sampled_from(["none", "unsigned", "signed"]),
+    contact=st.booleans(),
+)
+def test_the_minutes_rule_as_a_query_matches_it_in_words(
+    personas, panel_world, roles, member, named_chair, attendance, contact
+):
+    """`readable_meetings` (one query) against the rule of decision 0050, written out."""
+    from nestguard.accounts.models import User
+    from nestguard.panels import rules
+    from nestguard.panels.models import Attendance, PanelMember
+    from tests.factories import UserFactory
+
+    serial = next(_SERIAL)
+    agency = personas.police if member else personas.outsider_agency
+    user = UserFactory(username=f"p{serial}", agency=agency, roles=sorted(roles) or ["referrer"])
+    if named_chair and "panel_chair" in roles:
+        panel_world.panel.chairs.add(user)
+    if attendance != "none":
+        Attendance.objects.create(
+            meeting=panel_world.meeting, user=user, agency=agency, status="attending",
+            agreement_signed_at=timezone.now() if attendance == "signed" else None,
+        )  # fmt: skip
+    if member and contact:
+        PanelMember.objects.filter(panel=panel_world.panel, agency=agency).update(contact=user)
+    user = User.objects.get(pk=user.pk)
+
+    usable = bool(roles & {"panel_chair", "caseworker", "supervisor"})
+    if not usable:
+        expected = False
+    elif named_chair and "panel_chair" in roles:
+        expected = True
+    elif attendance != "none":
+        expected = attendance == "signed"
+    elif member:
+        expected = contact or bool(roles & {"panel_chair", "supervisor"})
+    else:
+        expected = False
+    assert rules.may_read_minutes(user, panel_world.meeting) is expected
+
+
+_SERIAL = iter(range(10**9))
+
+
+@SETTINGS
+@given(cadence=st.integers(1, 90), ahead=st.integers(-30, 400))
+def test_the_next_meeting_by_cadence_is_the_first_on_or_after_today(panel_world, cadence, ahead):
+    from nestguard.panels.services.meetings import next_meeting_date
+
+    panel = panel_world.panel
+    panel.cadence_days = cadence
+    last = panel_world.meeting.meets_on
+    today = last + timedelta(days=ahead)
+    following = next_meeting_date(panel, today=today)
+    assert following >= today and following > last
+    assert (following - last).days % cadence == 0
+    assert following - timedelta(days=cadence) < max(today, last + timedelta(days=cadence))
