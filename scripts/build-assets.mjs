@@ -14,6 +14,9 @@ const copies = [
   ["node_modules/govuk-frontend/dist/govuk/assets", "govuk/assets"],
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
   ["node_modules/axe-core/axe.min.js", "axe/axe.min.js"],
+  ["node_modules/leaflet/dist/leaflet-src.esm.js", "leaflet/leaflet-src.esm.js"],
+  ["node_modules/leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
+  ["node_modules/leaflet/dist/images", "leaflet/images"],
 ];
 for (const [from, to] of copies) {
   const src = join(root, from);

@@ -9,6 +9,7 @@ from nestguard.api.cases import (
     CaseList,
 )
 from nestguard.api.people import PersonDetailAPIView
+from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
 from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
@@ -27,6 +28,10 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
     path("addresses/", AddressListAPIView.as_view(), name="address_list"),
+    path("addresses/door-check/", DoorCheck.as_view(), name="address_door_check"),
+    path("addresses/repeat-alerts/", RepeatAlerts.as_view(), name="address_repeat_alerts"),
+    path("addresses/<str:uprn>/warnings/", AddressWarnings.as_view(), name="address_warnings"),
+    path("addresses/<str:uprn>/nearby/", AddressNearby.as_view(), name="address_nearby"),
     path("enforcement/", EnforcementList.as_view(), name="enforcement_list"),
     path(
         "addresses/<str:uprn>/enforcement/",

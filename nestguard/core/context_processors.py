@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from nestguard.access.rules import ADMINISTERING, AUDITING, CASEWORK, REFERRING, TRIAGE, AccessRule
+from nestguard.access.rules import (
+    ADMINISTERING,
+    AUDITING,
+    CASEWORK,
+    REFERRING,
+    SIGNED_IN,
+    TRIAGE,
+    AccessRule,
+)
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -37,6 +45,8 @@ NAVIGATION: list[tuple[str, str, AccessRule]] = [
     ("My referrals", "referrals:mine", REFERRING),
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
+    ("Door check", "places:door_check", SIGNED_IN),
+    ("Repeat addresses", "places:repeat_alerts", CASEWORK),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Partnership", "accounts:partnership", ADMINISTERING),

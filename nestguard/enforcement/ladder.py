@@ -139,6 +139,7 @@ class Ladder:
     steps: dict[str, Step]
     starting_steps: tuple[str, ...]
     agency_bodies: dict[str, tuple[str, ...]]
+    under_enforcement: Limit
 
     def step(self, code: str) -> Step:
         try:
@@ -258,6 +259,7 @@ def parse_ladder(raw: dict[str, Any]) -> Ladder:
         steps=steps,
         starting_steps=starting,
         agency_bodies={k: tuple(v) for k, v in raw["agency_bodies"].items()},
+        under_enforcement=_limit(raw["under_enforcement"], "under_enforcement"),  # type: ignore[arg-type]
     )
 
 

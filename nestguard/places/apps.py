@@ -6,4 +6,9 @@ class PlacesConfig(AppConfig):
     label = "places"
 
     def ready(self) -> None:
-        from nestguard.places import events  # noqa: F401  (registers audit event types)
+        from nestguard.places import (  # noqa: F401  (registrations)
+            agenda,  # the repeat_addresses agenda source
+            clocks,  # the warning-review clock
+            events,  # audit event types
+            timeline,  # the built-in timeline sources of the address page
+        )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
@@ -33,6 +36,8 @@ class Address(BaseModel):
     class Meta:
         ordering = ["postcode_key", "line1"]
         verbose_name_plural = "addresses"
+        # The radius query's bounding-box prefilter (leaflet drops, bench/places.py).
+        indexes = [models.Index(fields=["easting", "northing"], name="address_grid_idx")]
 
     def __str__(self) -> str:
         return self.one_line
@@ -49,3 +54,237 @@ class Address(BaseModel):
     @property
     def tenure_label(self) -> str:
         return tenures().label(self.tenure)
+
+
+def link_roles() -> CodeList:
+    return code_list("places", "link_roles")
+
+
+def warning_categories() -> CodeList:
+    return code_list("places", "warning_categories")
+
+
+def warning_levels() -> CodeList:
+    return code_list("places", "warning_levels")
+
+
+def report_kinds() -> CodeList:
+    return code_list("places", "report_kinds")
+
+
+def repeat_decisions() -> CodeList:
+    return code_list("places", "repeat_decisions")
+
+
+def hardening_measures() -> CodeList:
+    return code_list("places", "hardening_measures")
+
+
+def funding_sources() -> CodeList:
+    return code_list("places", "funding_sources")
+
+
+class PersonAddressLink(BaseModel):
+    """A person's tie to a property, and how: resident, tenant, visitor, suspected exploiter,
+    victim, from a date and (when it ended) to a date. Shown only to those who may see the
+    person (`visible_people`)."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="address_links"
+    )
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="person_links")
+    role = models.CharField(max_length=30)
+    from_date = models.DateField()
+    to_date = models.DateField(null=True, blank=True)
+    # The case the link was recorded on, if any: a displacement alert goes to its team.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-from_date"]
+        indexes = [models.Index(fields=["person", "role"], name="link_person_role_idx")]
+
+    @property
+    def role_label(self) -> str:
+        return link_roles().label(self.role)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.role_label} at {self.address.one_line}"
+
+
+class WarningMarker(BaseModel):
+    """'Is there a risk behind this door?': a level, advice and a contact, and the reasons
+    (category, case) that only the owners and those who see the address may read."""
+
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="warnings")
+    category = models.CharField(max_length=30)
+    level = models.CharField(max_length=10)
+    advice = models.TextField()
+    contact = models.CharField(max_length=300)
+    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_on = models.DateField(db_index=True)
+    expires_on = models.DateField(db_index=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def audit_label(self) -> str:
+        return f"{warning_levels().label(self.level)} warning at {self.address.one_line}"
+
+    @property
+    def level_label(self) -> str:
+        return warning_levels().label(self.level)
+
+    @property
+    def category_label(self) -> str:
+        return warning_categories().label(self.category)
+
+    def in_force(self, on: object = None) -> bool:
+        today = on or timezone.localdate()
+        return self.withdrawn_at is None and self.expires_on >= today  # type: ignore[operator]
+
+    @property
+    def state(self) -> str:
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_on < timezone.localdate():
+            return "lapsed"
+        if self.review_on < timezone.localdate():
+            return "review_overdue"
+        return "in_force"
+
+
+class AddressReport(BaseModel):
+    """Partner intelligence or an incident about a property: it counts towards a repeat
+    address with the referrals there."""
+
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=30)
+    occurred_on = models.DateField(db_index=True)
+    summary = models.TextField()
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_on"]
+
+    @property
+    def kind_label(self) -> str:
+        return report_kinds().label(self.kind)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.kind_label} about {self.address.one_line}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DECIDED = "decided", "Decided"
+
+
+class RepeatAddressAlert(BaseModel):
+    """Raised when the repeat-address rule (data) is met; one open alert per address."""
+
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="repeat_alerts")
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    report_count = models.PositiveIntegerField()
+    window_days = models.PositiveIntegerField()
+    threshold = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default="open")
+    decision = models.CharField(max_length=30, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address"], condition=Q(status="open"), name="one_open_repeat_alert"
+            )
+        ]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Repeat address: {self.address.one_line}"
+
+    @property
+    def decision_label(self) -> str:
+        return repeat_decisions().label(self.decision) if self.decision else ""
+
+
+class DisplacementAlert(BaseModel):
+    """A person tied (as victim or suspected exploiter) to a property under enforcement or
+    with a closed cuckooing case, now linked to another address: for the case team."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    from_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    to_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    link = models.ForeignKey(PersonAddressLink, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "from_address", "to_address"], name="one_displacement_alert"
+            )
+        ]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Displacement: {self.from_address.one_line} to {self.to_address.one_line}"
+
+
+class HardeningMeasure(BaseModel):
+    """A target-hardening measure at a property, with its cost and who paid; the tenure at
+    the time is kept so the funding gap for private tenants stays visible afterwards."""
+
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="hardening")
+    measure = models.CharField(max_length=30)
+    cost_pence = models.PositiveIntegerField()
+    funding = models.CharField(max_length=20)
+    tenure = models.CharField(max_length=30)
+    fitted_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def measure_label(self) -> str:
+        return hardening_measures().label(self.measure)
+
+    @property
+    def funding_label(self) -> str:
+        return funding_sources().label(self.funding)
+
+    @property
+    def cost(self) -> str:
+        return f"£{self.cost_pence / 100:,.2f}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.measure_label} at {self.address.one_line}"

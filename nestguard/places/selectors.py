@@ -8,17 +8,35 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from nestguard.access.selectors import visible_case_ids, visible_people, visible_referrals
+from nestguard.access.selectors import (
+    visible_case_ids,
+    visible_people,
+    visible_referrals,
+)
 from nestguard.cases.models import CaseAddress, CaseSubject
 from nestguard.people.models import Person
-from nestguard.places.models import Address
+from nestguard.places.models import (
+    Address,
+    AlertStatus,
+    DisplacementAlert,
+    HardeningMeasure,
+    PersonAddressLink,
+    RepeatAddressAlert,
+    WarningMarker,
+    funding_sources,
+    tenures,
+    warning_levels,
+)
 from nestguard.places.postcodes import postcode_key
 from nestguard.referrals.models import Referral, ReferralSubject, subject_roles
 
@@ -132,3 +150,244 @@ def address_profile(user: Any, pk: Any) -> AddressProfile:
         ),
     )
     return AddressProfile(address=address, cases=cases, referrals=referrals, people=ordered)
+
+
+# "Is there a risk behind this door?" ----------------------------------------------------
+
+NO_WARNING_ADVICE = (
+    "No warning is recorded for this address. Follow your own agency's lone-working "
+    "procedure as for any visit."
+)
+
+
+@dataclass(frozen=True)
+class DoorAnswer:
+    """The whole answer, and all of it: never the reasons or the people behind it."""
+
+    level: str
+    advice: str
+    contact: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": self.level, "advice": self.advice, "contact": self.contact}
+
+    @property
+    def level_label(self) -> str:
+        return warning_levels().label(self.level)
+
+
+def door_addresses(*, uprn: str = "", postcode: str = "", number: str = "") -> list[Address]:
+    """The register addresses a door-check question names: by UPRN, or by postcode and
+    house number or name (every address at the postcode with that house; a block's number
+    names all its flats, and the answer is then the highest warning among them)."""
+    if uprn:
+        return list(Address.objects.filter(uprn=uprn))
+    rows = Address.objects.filter(postcode_key=postcode_key(postcode)).only(
+        "pk", "line1", "line2", "uprn"
+    )
+    from nestguard.places.services.resolve import house_key, normalise_line
+
+    wanted_line, wanted_house = normalise_line(number), house_key(number)
+    exact = [a for a in rows if normalise_line(a.line1) == wanted_line]
+    if exact:
+        return exact
+    numbers = wanted_house.split()
+    matched = []
+    for address in rows:
+        house = house_key(address.line1).split()
+        # "14" names 14 Canal Street and every "Flat n, 14 Canal Street"; "3 14" names one.
+        if house == numbers or (len(numbers) == 1 and house and house[-1] == numbers[0]):
+            matched.append(address)
+            continue
+        named = not numbers or not any(ch.isdigit() for ch in wanted_house)
+        if named and wanted_line and normalise_line(address.line1).startswith(wanted_line):
+            matched.append(address)
+    return matched
+
+
+def door_answer(addresses: list[Address]) -> DoorAnswer:
+    """The highest warning in force at these addresses, or "none" in the same shape."""
+    if addresses:
+        ranks = {c.code: int(c.get("rank", 0)) for c in warning_levels().codes}
+        markers = WarningMarker.objects.filter(
+            address__in=[a.pk for a in addresses],
+            withdrawn_at__isnull=True,
+            expires_on__gte=timezone.localdate(),
+        ).only("level", "advice", "contact", "created_at")
+        best = max(markers, key=lambda m: (ranks.get(m.level, 0), m.created_at), default=None)
+        if best is not None:
+            return DoorAnswer(level=best.level, advice=best.advice, contact=best.contact)
+    return DoorAnswer(level="none", advice=NO_WARNING_ADVICE, contact="")
+
+
+# What an address page shows besides its cases, referrals and people -------------------
+
+
+def markers_at(address: Address) -> list[WarningMarker]:
+    """Every marker at an address (for a viewer who may see the address), lapsed ones too."""
+    return list(
+        WarningMarker.objects.filter(address=address)
+        .select_related("owner_agency", "case")
+        .order_by("-created_at")
+    )
+
+
+def links_at(user: Any, address: Address) -> list[PersonAddressLink]:
+    """Person links at the address, only for people the user may see."""
+    return list(
+        PersonAddressLink.objects.filter(address=address, person__in=visible_people(user))
+        .select_related("person")
+        .order_by("-from_date")
+    )
+
+
+def displacement_alerts_for(user: Any, *, address: Address | None = None, case: Any = None):  # type: ignore[no-untyped-def]
+    """Displacement alerts on cases the user may see, at an address (either end) or on a case."""
+    alerts = DisplacementAlert.objects.filter(case__in=visible_case_ids(user))
+    if address is not None:
+        alerts = alerts.filter(Q(from_address=address) | Q(to_address=address))
+    if case is not None:
+        alerts = alerts.filter(case=case)
+    return list(
+        alerts.select_related("person", "from_address", "to_address", "case").order_by("-raised_at")
+    )
+
+
+@dataclass(frozen=True)
+class FundingSummary:
+    total_pence: int
+    funded_pence: int
+    unfunded_pence: int
+    count: int
+
+    @staticmethod
+    def pounds(pence: int) -> str:
+        return f"£{pence / 100:,.2f}"
+
+    @property
+    def total(self) -> str:
+        return self.pounds(self.total_pence)
+
+    @property
+    def unfunded(self) -> str:
+        return self.pounds(self.unfunded_pence)
+
+    @property
+    def funded(self) -> str:
+        return self.pounds(self.funded_pence)
+
+
+def _funded_codes() -> list[str]:
+    return [c.code for c in funding_sources().codes if c.get("funded")]
+
+
+def hardening_at(address: Address) -> tuple[list[HardeningMeasure], FundingSummary]:
+    items = list(
+        HardeningMeasure.objects.filter(address=address)
+        .select_related("agency")
+        .order_by("-created_at")
+    )
+    funded = set(_funded_codes())
+    total = sum(i.cost_pence for i in items)
+    paid = sum(i.cost_pence for i in items if i.funding in funded)
+    return items, FundingSummary(total, paid, total - paid, len(items))
+
+
+@dataclass(frozen=True)
+class TenureFunding:
+    tenure: str
+    label: str
+    summary: FundingSummary
+
+
+def hardening_by_tenure() -> list[TenureFunding]:
+    """The partnership figure: cost, funded and unfunded by tenure, in one grouped query."""
+    funded = _funded_codes()
+    rows = (
+        HardeningMeasure.objects.values("tenure")
+        .annotate(
+            total=Sum("cost_pence"),
+            paid=Sum("cost_pence", filter=Q(funding__in=funded)),
+            count=Count("id"),
+        )
+        .order_by("tenure")
+    )
+    labels = tenures()
+    result = []
+    for row in rows:
+        total, paid = int(row["total"] or 0), int(row["paid"] or 0)
+        result.append(
+            TenureFunding(
+                tenure=row["tenure"],
+                label=labels.label(row["tenure"]),
+                summary=FundingSummary(total, paid, total - paid, int(row["count"])),
+            )
+        )
+    return result
+
+
+# Leaflet drops: the register around a property -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Nearby:
+    address: Address
+    metres: float
+
+
+def nearby(address: Address, radius: int) -> list[Nearby]:
+    """Register addresses within `radius` metres on the British National Grid, nearest
+    first: an indexed bounding-box prefilter on easting/northing, then the exact distance."""
+    if address.easting is None or address.northing is None:
+        return []
+    e, n = address.easting, address.northing
+    box = Address.objects.filter(
+        in_register=True,
+        easting__gte=e - radius,
+        easting__lte=e + radius,
+        northing__gte=n - radius,
+        northing__lte=n + radius,
+    ).exclude(pk=address.pk)
+    found = []
+    for other in box.only(
+        "pk", "uprn", "line1", "line2", "town", "postcode", "easting", "northing"
+    ):
+        metres = math.hypot(other.easting - e, other.northing - n)  # type: ignore[operator]
+        if metres <= radius:
+            found.append(Nearby(other, metres))
+    return sorted(
+        found, key=lambda item: (item.metres, item.address.postcode, _natural_key(item.address))
+    )
+
+
+def confirmed_cases_at(user: Any, address: Address) -> list[Any]:
+    """Cases at the address the user may record on: a "confirmed property" has a case."""
+    from nestguard.places.services.warnings import cases_for_marker
+
+    return cases_for_marker(user, address)
+
+
+# Repeat-address alerts ----------------------------------------------------------------
+
+
+def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
+    """The queue, for the police and ASB leads (`can_work_repeat_alerts`); nobody else."""
+    from nestguard.places.services.repeats import can_work_repeat_alerts
+
+    if not can_work_repeat_alerts(user):
+        return RepeatAddressAlert.objects.none()
+    return (
+        RepeatAddressAlert.objects.filter(status=AlertStatus.OPEN)
+        .select_related("address")
+        .order_by("-raised_at", "pk")
+    )
+
+
+def repeat_alert_for(user: Any, pk: Any) -> RepeatAddressAlert:
+    from nestguard.places.services.repeats import can_work_repeat_alerts
+
+    if not can_work_repeat_alerts(user):
+        raise Http404
+    return get_object_or_404(
+        RepeatAddressAlert.objects.select_related("address", "decided_by"), pk=pk
+    )

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from nestguard.places import views
+from nestguard.places.views import pages, repeats, warnings, work
 
 app_name = "places"
 urlpatterns: list = [
-    path("", views.search, name="search"),
-    path("<uuid:pk>/", views.detail, name="detail"),
+    path("", pages.search, name="search"),
+    path("door-check/", pages.door_check, name="door_check"),
+    path("repeat-alerts/", repeats.repeat_alerts, name="repeat_alerts"),
+    path("repeat-alerts/<uuid:pk>/", repeats.repeat_alert, name="repeat_alert"),
+    path("target-hardening/", work.hardening_summary, name="hardening_summary"),
+    path("warnings/<uuid:pk>/review/", warnings.warning_review_page, name="warning_review"),
+    path("warnings/<uuid:pk>/withdraw/", warnings.warning_withdraw_page, name="warning_withdraw"),
+    path("people/<uuid:pk>/link/", work.link_add, name="link_add"),
+    path("<uuid:pk>/", pages.detail, name="detail"),
+    path("<uuid:pk>/warnings/new/", warnings.warning_add, name="warning_add"),
+    path("<uuid:pk>/reports/new/", repeats.report_add, name="report_add"),
+    path("<uuid:pk>/hardening/new/", work.hardening_add, name="hardening_add"),
+    path("<uuid:pk>/nearby/", work.nearby, name="nearby"),
+    path("<uuid:pk>/nearby.csv", work.nearby_csv, name="nearby_csv"),
+    path("<uuid:pk>/nearby/done/", work.leaflet_done, name="leaflet_done"),
 ]

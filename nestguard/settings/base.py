@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from nestguard.settings.env import BASE_DIR, database_from_env, env_bool, env_int, env_list
 
 SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 (production.py replaces it)
@@ -151,3 +153,10 @@ LOGGING = {
 NESTGUARD_SECURE_COOKIES = env_bool("NESTGUARD_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES
 CSRF_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES
+
+# The address page's map (Leaflet). No tile source by default: the map shows the point on a
+# plain background, and the page says the coordinates in words. A tile URL such as
+# "https://tile.example.org/{z}/{x}/{y}.png" turns tiles on (its origin is added to that
+# page's img-src); give the attribution its licence requires.
+NESTGUARD_MAP_TILE_URL = os.environ.get("NESTGUARD_MAP_TILE_URL", "").strip()
+NESTGUARD_MAP_ATTRIBUTION = os.environ.get("NESTGUARD_MAP_ATTRIBUTION", "").strip()

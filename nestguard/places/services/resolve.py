@@ -1,4 +1,8 @@
-"""Every write to addresses. Each call that records something is audited."""
+"""Resolving an address typed on a referral to the register, and recording it when it cannot be.
+
+`address_resolve` is the ONE place this happens, so that the fuzzy matcher (with a
+confidence) that the linkage work will bring can replace it without touching its callers.
+"""
 
 from __future__ import annotations
 
@@ -77,22 +81,52 @@ def validate_address_fields(
     return clean, errors
 
 
+_HOUSE_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+
+
+def house_key(line1: str) -> str:
+    """What identifies the house within its postcode: its numbers in order ("Flat 3, 14 Canal
+    Street" and "3/14 Canal St" both give "3 14"), or, for a named house with no number, the
+    normalised first line ("rose cottage")."""
+    normal = normalise_line(line1)
+    numbers = _HOUSE_NUMBER.findall(normal.replace(" ", "  "))
+    return " ".join(numbers) if numbers else normal
+
+
+def match_in_register(postcode: str, line1: str) -> Address | None:
+    """The one register address at the postcode with this house, or None (none or several)."""
+    key = postcode_key(postcode)
+    wanted_line, wanted_house = normalise_line(line1), house_key(line1)
+    candidates = list(Address.objects.filter(postcode_key=key, in_register=True))
+    exact = [a for a in candidates if normalise_line(a.line1) == wanted_line]
+    if len(exact) == 1:
+        return exact[0]
+    by_house = [a for a in candidates if house_key(a.line1) == wanted_house]
+    return by_house[0] if len(by_house) == 1 else None
+
+
 def address_resolve(
     *, actor: Any, line1: str, line2: str = "", town: str = "", postcode: str
 ) -> Address:
     """The address as typed, matched to the register where possible.
 
-    A register row (or an address typed before) with the same postcode and the same first line
-    once normalised is returned as it is. Otherwise the address is recorded as entered and
-    flagged `in_register=False` until someone resolves it.
+    Matched by the normalised postcode and the house (number or name, see `house_key`): the
+    register row is returned when exactly one fits. An address typed before with the same
+    postcode and first line is reused. Otherwise the address is recorded as entered and flagged
+    `in_register=False` ("not matched to the register") until someone resolves it.
     """
     clean, errors = validate_address_fields(line1=line1, line2=line2, town=town, postcode=postcode)
     if errors:
         raise ValidationError(errors)
+    matched = match_in_register(clean["postcode"], clean["line1"])
+    if matched is not None:
+        return matched
     key = postcode_key(clean["postcode"])
     wanted = normalise_line(clean["line1"])
-    candidates = Address.objects.filter(postcode_key=key).order_by("-in_register", "created_at")
-    for candidate in candidates:
+    typed_before = Address.objects.filter(postcode_key=key, in_register=False).order_by(
+        "created_at"
+    )
+    for candidate in typed_before:
         if normalise_line(candidate.line1) == wanted:
             return candidate
     with transaction.atomic():

@@ -1,0 +1,2 @@
+"""Places pages: HTTP only. What they show comes from `places.selectors`; every change goes
+through `places.services`."""

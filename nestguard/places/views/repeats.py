@@ -1,0 +1,129 @@
+"""Reports about an address, and the repeat-address queue of the police and ASB leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
+from nestguard.audit.services import audit_record
+from nestguard.places.forms import DecisionForm, ReportForm
+from nestguard.places.models import Address
+from nestguard.places.policy import places_rules
+from nestguard.places.registry import timeline_for
+from nestguard.places.selectors import open_repeat_alerts, repeat_alert_for, visible_addresses
+from nestguard.places.services.repeats import (
+    address_report_record,
+    can_work_repeat_alerts,
+    repeat_alert_decide,
+)
+from nestguard.places.views.common import apply_service_errors, posted
+
+
+@access_rule(CASEWORK)
+def report_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Record partner intelligence or an incident about any register address. The page
+    shows the address and nothing known about it."""
+    user = signed_in_user(request)
+    address = get_object_or_404(Address, pk=pk)
+    form = ReportForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            address_report_record(
+                actor=user,
+                address=address,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Report recorded about {address.one_line}")
+            if visible_addresses(user).filter(pk=address.pk).exists():
+                return redirect(reverse("places:detail", args=[address.pk]))
+            return redirect(reverse("places:search") + f"?postcode={address.postcode}")
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": address,
+            "title": "Record intelligence or an incident",
+            "button": "Record report",
+            "intro": "Reports count towards the repeat-address rule: "
+            f"{places_rules().repeat_address.words} raise an alert to the police and "
+            "ASB leads.",
+            "no_back": True,
+        },
+    )
+
+
+def _require_queue(user: Any) -> None:
+    if not can_work_repeat_alerts(user):
+        raise PermissionDenied
+
+
+@access_rule(CASEWORK)
+def repeat_alerts(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    _require_queue(user)
+    alerts = list(open_repeat_alerts(user)[:500])
+    audit_record(
+        actor=user,
+        action="repeat_alert.list",
+        purpose="Repeat-address queue",
+        details={"alerts": len(alerts)},
+    )
+    return render(
+        request,
+        "places/repeat_alerts.html",
+        {"alerts": alerts, "rule": places_rules().repeat_address},
+    )
+
+
+@access_rule(CASEWORK)
+def repeat_alert(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One alert with the property's timeline, and the decision."""
+    user = signed_in_user(request)
+    _require_queue(user)
+    alert = repeat_alert_for(user, pk)
+    form = DecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            repeat_alert_decide(
+                actor=user,
+                alert=alert,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect(reverse("places:repeat_alerts"))
+    if request.method == "GET":
+        audit_record(
+            actor=user,
+            action="repeat_alert.view",
+            obj=alert,
+            purpose="Repeat-address alert",
+        )
+    return render(
+        request,
+        "places/repeat_alert.html",
+        {
+            "alert": alert,
+            "address": alert.address,
+            "timeline": timeline_for(user, alert.address),
+            "form": form,
+            "rule": places_rules().repeat_address,
+            "address_visible": visible_addresses(user).filter(pk=alert.address_id).exists(),
+        },
+    )

@@ -1,0 +1,146 @@
+"""Placing, reviewing and withdrawing warning markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
+from nestguard.places.forms import WarningForm, WarningReviewForm, WarningWithdrawForm
+from nestguard.places.models import WarningMarker
+from nestguard.places.selectors import address_for
+from nestguard.places.services.warnings import (
+    can_manage_marker,
+    cases_for_marker,
+    warning_place,
+    warning_review,
+    warning_withdraw,
+)
+from nestguard.places.views.common import apply_service_errors, posted
+
+
+@access_rule(CASEWORK)
+def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    address = address_for(user, pk)
+    cases = cases_for_marker(user, address)
+    if not cases:
+        raise PermissionDenied
+    form = WarningForm(posted(request), cases=cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            warning_place(
+                actor=user,
+                address=address,
+                category=data["category"],
+                level=data["level"],
+                advice=data["advice"],
+                contact=data["contact"],
+                review_on=data["review_on"],
+                expires_on=data["expires_on"],
+                case=form.chosen_case(),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Warning marker placed")
+            return redirect(reverse("places:detail", args=[address.pk]))
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": address,
+            "title": "Place a warning marker",
+            "button": "Place warning",
+            "intro": "Anyone signed in who checks this door sees the level, the advice and "
+            "whom to contact, and nothing else. The risk and the case stay with those who "
+            "may see them.",
+        },
+    )
+
+
+def _managed_marker(request: HttpRequest, pk: Any) -> WarningMarker:
+    user = signed_in_user(request)
+    marker = get_object_or_404(WarningMarker.objects.select_related("address", "case"), pk=pk)
+    # A marker is seen by those who see its address page; anyone else gets 404.
+    address_for(user, marker.address_id)
+    if not can_manage_marker(user, marker):
+        raise PermissionDenied
+    return marker
+
+
+@access_rule(CASEWORK)
+def warning_review_page(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    marker = _managed_marker(request, pk)
+    initial = {
+        "review_on": marker.review_on,
+        "expires_on": marker.expires_on,
+        "advice": marker.advice,
+    }
+    form = WarningReviewForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            warning_review(
+                actor=user,
+                marker=marker,
+                review_on=data["review_on"],
+                expires_on=data["expires_on"],
+                advice=data["advice"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Review recorded")
+            return redirect(reverse("places:detail", args=[marker.address_id]))
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": marker.address,
+            "marker": marker,
+            "title": "Review a warning marker",
+            "button": "Record review",
+            "intro": f"{marker.level_label} warning: {marker.category_label}. Placed by "
+            f"{marker.owner_agency.name}.",
+            "extra_link": (
+                reverse("places:warning_withdraw", args=[marker.pk]),
+                "Withdraw this marker instead",
+            ),
+        },
+    )
+
+
+@access_rule(CASEWORK)
+def warning_withdraw_page(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    marker = _managed_marker(request, pk)
+    form = WarningWithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning_withdraw(actor=user, marker=marker, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Warning marker withdrawn")
+            return redirect(reverse("places:detail", args=[marker.address_id]))
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": marker.address,
+            "title": "Withdraw a warning marker",
+            "button": "Withdraw marker",
+            "warning": True,
+        },
+    )

@@ -1,0 +1,222 @@
+"""People linked to addresses, target hardening and leaflet drops."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from nestguard.access.rules import CASEWORK, access_rule, roles, signed_in_user
+from nestguard.access.selectors import visible_people
+from nestguard.audit.services import audit_record
+from nestguard.places import selectors
+from nestguard.places.forms import HardeningForm, LeafletDoneForm, LinkForm, RadiusForm
+from nestguard.places.policy import places_rules
+from nestguard.places.selectors import address_for
+from nestguard.places.services.hardening import hardening_record
+from nestguard.places.services.leaflets import leaflet_drop_record
+from nestguard.places.services.links import person_address_link_add
+from nestguard.places.views.common import apply_service_errors, posted
+
+FIGURES = roles("caseworker", "supervisor", "analyst")
+
+
+@access_rule(CASEWORK)
+def link_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Link a person the user may see to a register address, by UPRN or postcode and house."""
+    user = signed_in_user(request)
+    person = get_object_or_404(visible_people(user), pk=pk)
+    form = LinkForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        found = selectors.door_addresses(**form.query)
+        if len(found) != 1:
+            form.add_error(
+                "uprn" if "uprn" in form.query else "number",
+                "No single register address matches: check the postcode and house, or use the UPRN"
+                if found
+                else "No register address matches: check the postcode and house, or the UPRN",
+            )
+        else:
+            data = form.cleaned_data
+            try:
+                person_address_link_add(
+                    actor=user,
+                    person=person,
+                    address=found[0],
+                    role=data["role"],
+                    from_date=data["from_date"],
+                    to_date=data["to_date"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"{person.display_name} linked to {found[0].one_line}")
+                return redirect(reverse("people:detail", args=[person.pk]))
+    return render(
+        request,
+        "places/link_form.html",
+        {"form": form, "person": person, "title": "Link to an address"},
+    )
+
+
+@access_rule(CASEWORK)
+def hardening_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = signed_in_user(request)
+    address = address_for(user, pk)
+    form = HardeningForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            hardening_record(
+                actor=user,
+                address=address,
+                measure=data["measure"],
+                cost=data["cost"],
+                funding=data["funding"],
+                fitted_on=data["fitted_on"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Target hardening recorded")
+            return redirect(reverse("places:detail", args=[address.pk]))
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": address,
+            "title": "Record target hardening",
+            "button": "Record measure",
+            "intro": f"Tenure: {address.tenure_label}. The tenure is kept with the measure so "
+            "that the funding gap for private tenants stays visible.",
+        },
+    )
+
+
+@access_rule(FIGURES)
+def hardening_summary(request: HttpRequest) -> HttpResponse:
+    """The partnership figure: target hardening cost, funded and unfunded, by tenure."""
+    user = signed_in_user(request)
+    rows = selectors.hardening_by_tenure()
+    audit_record(actor=user, action="hardening.summary", purpose="Target hardening figures")
+    return render(request, "places/hardening_summary.html", {"rows": rows})
+
+
+def _radius(request: HttpRequest) -> tuple[RadiusForm, int | None]:
+    rule = places_rules().leaflet_drop
+    form = RadiusForm(request.GET or {}, default=rule.default_radius_m, maximum=rule.max_radius_m)
+    radius = form.cleaned_data["radius"] if form.is_valid() else None
+    return form, radius
+
+
+def _confirmed(request: HttpRequest, pk: Any) -> tuple[Any, Any, list[Any]]:
+    user = signed_in_user(request)
+    address = address_for(user, pk)
+    cases = selectors.confirmed_cases_at(user, address)
+    if not cases:
+        raise PermissionDenied
+    return user, address, cases
+
+
+@access_rule(CASEWORK)
+def nearby(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The leaflet drop list: register addresses within the radius, printable."""
+    user, address, cases = _confirmed(request, pk)
+    form, radius = _radius(request)
+    rows = selectors.nearby(address, radius) if radius else []
+    if radius:
+        audit_record(
+            actor=user,
+            action="address.nearby",
+            obj=address,
+            purpose="Leaflet drop list",
+            details={"radius": radius, "addresses": len(rows)},
+        )
+    return render(
+        request,
+        "places/nearby.html",
+        {
+            "address": address,
+            "form": form,
+            "radius": radius,
+            "rows": rows,
+            "done_form": LeafletDoneForm(cases=cases),
+            "grid_missing": address.easting is None,
+        },
+    )
+
+
+@access_rule(CASEWORK)
+def nearby_csv(request: HttpRequest, pk: Any) -> HttpResponse:
+    user, address, _ = _confirmed(request, pk)
+    form, radius = _radius(request)
+    if radius is None:
+        return HttpResponse(
+            "; ".join(str(m) for m in form.errors.get("radius", [])), status=400,
+            content_type="text/plain; charset=utf-8",
+        )  # fmt: skip
+    rows = selectors.nearby(address, radius)
+    audit_record(
+        actor=user,
+        action="address.nearby",
+        obj=address,
+        purpose="Leaflet drop list (CSV)",
+        details={"radius": radius, "addresses": len(rows)},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leaflet-drop-{radius}m.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["uprn", "address_line1", "address_line2", "town", "postcode", "metres"])
+    for row in rows:
+        a = row.address
+        writer.writerow(
+            [a.uprn or "", *(_safe(v) for v in (a.line1, a.line2, a.town, a.postcode)),
+             f"{row.metres:.0f}"]
+        )  # fmt: skip
+    return response
+
+
+def _safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: quote them as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@access_rule(CASEWORK)
+def leaflet_done(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Mark the leaflet drop as done: a completed `leaflet_drop` intervention on the case."""
+    user, address, cases = _confirmed(request, pk)
+    form_radius, radius = _radius(request)
+    if request.method != "POST":
+        return redirect(reverse("places:nearby", args=[address.pk]))
+    form = LeafletDoneForm(request.POST, cases=cases)
+    if radius is not None and form.is_valid():
+        case = form.cases[form.cleaned_data["case"]]
+        rows = selectors.nearby(address, radius)
+        try:
+            leaflet_drop_record(
+                actor=user, address=address, case=case, radius=radius, addresses=len(rows)
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"Leaflet drop recorded on case {case.reference}")
+            return redirect(reverse("cases:detail", args=[case.pk]))
+    return render(
+        request,
+        "places/nearby.html",
+        {
+            "address": address,
+            "form": form_radius,
+            "radius": radius,
+            "rows": selectors.nearby(address, radius) if radius else [],
+            "done_form": form,
+            "grid_missing": address.easting is None,
+        },
+    )
