@@ -87,7 +87,7 @@ def actions_at(user: Any, address: Address) -> list[EnforcementAction]:
     return list(
         visible_actions(user)
         .filter(address=address)
-        .select_related("person", "case", "agency", "recorded_by", "parent")
+        .select_related("address", "person", "case", "agency", "recorded_by", "parent")
         .prefetch_related(
             Prefetch("deadlines", queryset=EnforcementDeadline.objects.order_by("due_at"))
         )
