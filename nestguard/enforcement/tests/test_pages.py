@@ -214,3 +214,21 @@ def test_the_pages_read_in_a_number_of_queries_that_does_not_grow(  # type: igno
     for url in urls:
         with django_assert_max_num_queries(baseline[url]):
             assert client.get(url).status_code == 200
+
+
+def test_a_person_not_offered_is_refused_in_words(eworld: EnforcementWorld, client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for("owner").post(
+        f"/enforcement/address/{eworld.address.pk}/step/cpw/",
+        {"person": "00000000-0000-0000-0000-000000000000", "parent": "x"},
+    )
+    page = response.content.decode()
+    assert "Choose a person linked to this address" in page
+
+
+def test_an_agency_without_the_power_is_told_so(eworld: EnforcementWorld, client_for) -> None:  # type: ignore[no-untyped-def]
+    page = (
+        client_for("outsider")
+        .get(f"/enforcement/address/{eworld.address.pk}/step/closure_notice/")
+        .content.decode()
+    )
+    assert "Your agency holds no rank that may take a Closure notice" in page
