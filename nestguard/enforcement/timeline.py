@@ -67,7 +67,10 @@ def under_enforcement(address_ids: Collection[Any]) -> set[Any]:
     now = timezone.now()
     window = ladder().under_enforcement.months
     since = add_calendar_months(now, -window)
-    in_force = Q(ends_at__gt=now) & ~Q(parent__children__step="closure_order_discharge")
+    discharged = Q(children__step="closure_order_discharge") | Q(
+        parent__children__step="closure_order_discharge"
+    )
+    in_force = Q(ends_at__gt=now) & ~discharged
     rows = EnforcementAction.objects.filter(address_id__in=list(address_ids)).filter(
         Q(taken_at__gte=since) | in_force
     )

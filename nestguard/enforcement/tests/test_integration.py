@@ -106,3 +106,29 @@ def test_an_extension_is_accepted_exactly_within_its_limits(
             assert EnforcementAction.objects.count() == before
         transaction.set_rollback(True)
     assert accepted == allowed
+
+
+def test_an_old_order_in_force_counts_until_discharged(eworld: EnforcementWorld) -> None:
+    """A step more than six months old still counts while an order it made is in force."""
+    other = AddressFactory(uprn="770000000556", line1="2 Old Road", postcode="NB1 2AB")
+    old = timezone.now() - dt.timedelta(days=200)
+    notice = enforcement_action_record(
+        actor=eworld.personas.partner, address=other, step="closure_notice",
+        taken_at=old - dt.timedelta(hours=2), issuer="police_inspector", now=old,
+    )  # fmt: skip
+    from nestguard.enforcement.models import EnforcementAction
+
+    # An order whose recorded end lies ahead (as an order under appeal might): in force.
+    order = enforcement_action_record(
+        actor=eworld.personas.partner, address=other, step="closure_order", taken_at=old,
+        issuer="police_inspector", parent=notice, scope="whole",
+        ends_at=old + dt.timedelta(days=85), now=old,
+    )  # fmt: skip
+    EnforcementAction.objects.filter(pk=order.pk).update(
+        ends_at=timezone.now() + dt.timedelta(days=5)
+    )
+    assert under_enforcement([other.pk]) == {other.pk}
+    EnforcementAction.objects.filter(pk=order.pk).update(
+        ends_at=timezone.now() - dt.timedelta(days=5)
+    )
+    assert under_enforcement([other.pk]) == set()
