@@ -128,6 +128,12 @@ def order_state(
     return current, discharged
 
 
+def _consuming(code: str, options: tuple[str, ...]) -> list[str]:
+    from nestguard.enforcement.services import consuming_steps
+
+    return consuming_steps(code, options)
+
+
 def next_steps(actions: list[EnforcementAction], now: datetime | None = None) -> list[NextStep]:
     """What the rules allow next at this address, given the steps so far."""
     now = now or timezone.now()
@@ -153,8 +159,15 @@ def next_steps(actions: list[EnforcementAction], now: datetime | None = None) ->
                 current, discharged = order_state(action, followers)
                 if discharged or current is None or current <= now:
                     continue
-            elif any(f.step in step.next for f in followers):
+            elif any(f.step in _consuming(code, step.next) for f in followers):
                 continue  # this warning, notice or adjournment has been followed already
+            if follow.parent_issuers and action.issuer not in follow.parent_issuers:
+                continue  # a 48-hour notice is not extended
+            if follow.before_parent_deadline and any(
+                d.code == follow.before_parent_deadline and d.due_at <= now
+                for d in action.deadlines.all()
+            ):
+                continue
             offered.append(NextStep(follow, action))
     return offered
 
