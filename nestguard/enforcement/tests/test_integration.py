@@ -132,3 +132,36 @@ def test_an_old_order_in_force_counts_until_discharged(eworld: EnforcementWorld)
         ends_at=timezone.now() - dt.timedelta(days=5)
     )
     assert under_enforcement([other.pk]) == set()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(gap_hours=st.integers(min_value=-72, max_value=72))
+def test_a_cpn_is_accepted_exactly_once_the_warnings_time_has_ended(
+    eworld: EnforcementWorld, gap_hours: int
+) -> None:
+    """A CPN `gap_hours` after the end of the warning's time: accepted iff not before it."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    now = timezone.now()
+    comply_by = now - dt.timedelta(hours=100)
+    with transaction.atomic():
+        cpw = enforcement_action_record(
+            actor=eworld.personas.owner, address=eworld.address, step="cpw",
+            taken_at=now - dt.timedelta(days=20), issuer="local_authority_officer",
+            person=eworld.person, conduct="Noise at night", comply_by=comply_by,
+        )  # fmt: skip
+        try:
+            enforcement_action_record(
+                actor=eworld.personas.owner, address=eworld.address, step="cpn",
+                taken_at=comply_by + dt.timedelta(hours=gap_hours),
+                issuer="local_authority_officer", parent=cpw,
+            )  # fmt: skip
+            accepted = True
+        except ValidationError as exc:
+            accepted = False
+            assert "cannot be issued before then" in exc.message_dict["taken_at"][0]
+        transaction.set_rollback(True)
+    assert accepted == (gap_hours >= 0)
