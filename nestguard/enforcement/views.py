@@ -135,6 +135,11 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
         parents=parents,
         cases=cases,
     )
+    if request.method == "GET" and people:
+        # The form names the people linked to the address: a read of personal data.
+        services.enforcement_record_view(
+            actor=user, address=address, purpose=f"Record a {the_step.label}", count=len(actions)
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("taken_at") is not None:
