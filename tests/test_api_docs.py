@@ -48,6 +48,11 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("post", "/api/v1/cases/{id}/close/"),
     ("get", "/api/v1/people/{id}/"),
     ("get", "/api/v1/addresses/"),
+    # Issue 3, point 11 (places)
+    ("get", "/api/v1/addresses/door-check/"),
+    ("post", "/api/v1/addresses/{uprn}/warnings/"),
+    ("get", "/api/v1/addresses/{uprn}/nearby/"),
+    ("get", "/api/v1/addresses/repeat-alerts/"),
     # issue 3, point 5: the enforcement ladder
     ("get", "/api/v1/enforcement/"),
     ("post", "/api/v1/addresses/{uprn}/enforcement/"),
@@ -204,22 +209,25 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert case is not None
         return case.pk
 
-    def register_uprn() -> Any:
-        from nestguard.places.models import Address
+    def uprn_at_open_case() -> Any:
+        from nestguard.cases.models import CaseAddress
 
-        uprn = (
-            Address.objects.filter(in_register=True, uprn__isnull=False)
-            .order_by("uprn")
-            .values_list("uprn", flat=True)
+        link = (
+            CaseAddress.objects.filter(
+                case__in=visible_cases(user).filter(status=CaseStatus.OPEN),
+                address__uprn__isnull=False,
+            )
+            .select_related("address")
+            .order_by("address__uprn")
             .first()
         )
-        assert uprn is not None
-        return uprn
+        assert link is not None
+        return link.address.uprn
 
     return [
         ("/api/v1/referrals/", waiting_referral),
         ("/api/v1/cases/", open_case),
-        ("/api/v1/addresses/", register_uprn),
+        ("/api/v1/addresses/", uprn_at_open_case),
     ]
 
 

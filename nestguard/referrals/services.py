@@ -25,6 +25,7 @@ from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.models import next_reference
 from nestguard.people.services import person_create
 from nestguard.places.services import address_resolve
+from nestguard.places.services.repeats import repeat_address_check
 from nestguard.referrals import codes as rc
 from nestguard.referrals import validation as v
 from nestguard.referrals.models import (
@@ -405,6 +406,9 @@ def referral_submit(
                 "subjects": len(subjects),
             },
         )
+        if referral.address is not None:
+            # A referral is a report about its address: apply the repeat-address rule.
+            repeat_address_check(actor=actor, address=referral.address)
     return referral
 
 

@@ -34,6 +34,7 @@ from nestguard.core.demo.enforcement import seed_enforcement
 from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.core.demo.instruments import load_instruments
 from nestguard.core.demo.partnership import create_partnership
+from nestguard.core.demo.places import seed_places
 from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
 from nestguard.places.models import Address
@@ -214,6 +215,8 @@ def _seed(
         for referral_plan in other_chunk:
             builder.build_other_referral(referral_plan)
         _write(builder.take(), counts, batch_size)
+    counts.update(seed_places(rng=rng, today=today))
+    say(f"Places: {counts['warning_markers']} markers, {counts['repeat_alerts']} repeat alerts")
     with transaction.atomic():
         counts["enforcement_actions"] = seed_enforcement(users=partnership.users, now=now)
     say(f"Enforcement: {counts['enforcement_actions']} steps at 5 addresses")

@@ -234,3 +234,20 @@ def test_search_queries_do_not_grow(client_for, django_assert_max_num_queries, c
     with django_assert_max_num_queries(14):
         response = search(client, "NB1 2AB")
     assert len(response.context["results"]) == count
+
+
+def test_the_map_works_without_tiles_and_a_tile_source_is_allowed_by_the_csp(  # type: ignore[no-untyped-def]
+    client_for, flat, settings
+):
+    flat["address"].latitude, flat["address"].longitude = 53.47, -1.97
+    flat["address"].save()
+    response = client_for("owner").get(url(flat["address"]))
+    page = response.content.decode()
+    assert 'data-tiles=""' in page and "Easting 390000, northing 390000" in page
+    assert "img-src 'self' data:;" in response["Content-Security-Policy"]
+    settings.NESTGUARD_MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    response = client_for("owner").get(url(flat["address"]))
+    assert (
+        "img-src 'self' data: https://*.tiles.example.org;" in response["Content-Security-Policy"]
+    )
+    assert 'data-tiles="https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in response.content.decode()

@@ -233,3 +233,18 @@ def test_a_stray_carriage_return_is_reported_not_raised() -> None:
     assert caught.value.errors[0].column == "row"
     assert "Not readable as CSV" in caught.value.errors[0].reason
     assert not Address.objects.exists()
+
+
+@given(st.characters())
+def test_the_register_refuses_the_same_control_characters_as_every_form(ch: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from nestguard.core.forms import clean_text
+    from nestguard.places.services.register import _CONTROL
+
+    try:
+        clean_text(f"a{ch}b", label="x")
+        refused = False
+    except ValidationError:
+        refused = True
+    assert refused == bool(_CONTROL.search(f"a{ch}b"))

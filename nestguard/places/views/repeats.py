@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +31,11 @@ def report_add(request: HttpRequest, pk: Any) -> HttpResponse:
     """Record partner intelligence or an incident about any register address. The page
     shows the address and nothing known about it."""
     user = signed_in_user(request)
-    address = get_object_or_404(Address, pk=pk)
+    # The register is open to every signed-in user; an address typed on a referral is not.
+    reachable = Address.objects.filter(
+        Q(in_register=True) | Q(pk__in=visible_addresses(user).values("pk"))
+    )
+    address = get_object_or_404(reachable, pk=pk)
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
