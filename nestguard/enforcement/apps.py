@@ -6,4 +6,4 @@ class EnforcementConfig(AppConfig):
     label = "enforcement"
 
     def ready(self) -> None:
-        from nestguard.enforcement import clocks, events  # noqa: F401  (registers them)
+        from nestguard.enforcement import clocks, events, timeline  # noqa: F401  (registrations)

@@ -98,6 +98,7 @@ class StepForm(GovukForm):
                     for p in parents
                 ],
                 required=False,
+                error_messages={"invalid_choice": "Choose an earlier step at this address"},
             )
         if step.subject == "person":
             self.fields["person"] = forms.ChoiceField(
@@ -105,12 +106,14 @@ class StepForm(GovukForm):
                 choices=[("", "Choose a person")] + [(str(p.pk), p.display_name) for p in people],
                 required=False,
                 help_text="People you can see who are linked to this address",
+                error_messages={"invalid_choice": "Choose a person linked to this address"},
             )
         if cases:
             self.fields["case"] = forms.ChoiceField(
                 label="Case (optional)",
                 choices=[("", "Not linked to a case")] + [(str(c.pk), c.reference) for c in cases],
                 required=False,
+                error_messages={"invalid_choice": "Choose a case at this address"},
             )
         if step.needs_conduct or step.code == "cpn":
             hint = (

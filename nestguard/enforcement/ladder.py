@@ -86,6 +86,7 @@ class DeadlineRule:
     months: int | None = None
     field: str = ""
     met_by: tuple[str, ...] = ()
+    from_parent: bool = False  # counted from the earlier step (a notice's service)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ class Step:
     same_body_as_parent: bool = False
     after_parent_deadline: str = ""
     within_parent_deadline: str = ""
+    before_parent_deadline: str = ""
+    parent_issuers: tuple[str, ...] = ()
     before_order_expiry: bool = False
     under_18_max_months: int | None = None
     max_period: Limit | None = None
@@ -139,6 +142,7 @@ class Ladder:
     steps: dict[str, Step]
     starting_steps: tuple[str, ...]
     agency_bodies: dict[str, tuple[str, ...]]
+    under_enforcement: Limit
 
     def step(self, code: str) -> Step:
         try:
@@ -185,6 +189,7 @@ def _deadline(raw: dict[str, Any], where: str, issuers: tuple[str, ...]) -> Dead
         months=raw.get("months"),
         field=raw.get("field", ""),
         met_by=tuple(raw.get("met_by", ())),
+        from_parent=bool(raw.get("from_parent")),
     )
 
 
@@ -232,6 +237,8 @@ def parse_ladder(raw: dict[str, Any]) -> Ladder:
             same_body_as_parent=bool(entry.get("same_body_as_parent")),
             after_parent_deadline=entry.get("after_parent_deadline", ""),
             within_parent_deadline=entry.get("within_parent_deadline", ""),
+            before_parent_deadline=entry.get("before_parent_deadline", ""),
+            parent_issuers=tuple(entry.get("parent_issuers", ())),
             before_order_expiry=bool(entry.get("before_order_expiry")),
             under_18_max_months=entry.get("under_18_max_months"),
             max_period=_limit(entry.get("max_period"), where),
@@ -258,6 +265,7 @@ def parse_ladder(raw: dict[str, Any]) -> Ladder:
         steps=steps,
         starting_steps=starting,
         agency_bodies={k: tuple(v) for k, v in raw["agency_bodies"].items()},
+        under_enforcement=_limit(raw["under_enforcement"], "under_enforcement"),  # type: ignore[arg-type]
     )
 
 
@@ -313,6 +321,7 @@ def compute_deadline(
     issuer: str,
     recorded: dict[str, datetime | None] | None = None,
     ceiling: Limit | None = None,
+    parent_at: datetime | None = None,
 ) -> Deadline:
     """One deadline of a step taken at `at` by `issuer`. A recorded deadline takes its date
     from `recorded`; when that is missing and the step has a maximum period, the latest the
@@ -320,6 +329,8 @@ def compute_deadline(
     note = ""
     due: datetime | None
     rule_text = rule.rule
+    if rule.from_parent and parent_at is not None:
+        at = parent_at
     if rule.kind == "hours":
         hours = _hours_for(rule, issuer)
         christmas = hours in rule.christmas_for_hours
@@ -367,9 +378,14 @@ def step_deadlines(
     *,
     issuer: str,
     recorded: dict[str, datetime | None] | None = None,
+    parent_at: datetime | None = None,
 ) -> list[Deadline]:
+    """The deadlines of `step` taken at `at`; those counted from the earlier step use
+    `parent_at` (without one, as from the CLI, they count from `at`)."""
     ceiling = step.max_period or step.max_extension
     return [
-        compute_deadline(rule, at, issuer=issuer, recorded=recorded, ceiling=ceiling)
+        compute_deadline(
+            rule, at, issuer=issuer, recorded=recorded, ceiling=ceiling, parent_at=parent_at
+        )
         for rule in step.deadlines
     ]

@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from nestguard.access.selectors import (
     can_work_cases,
-    partner_agency_ids,
     visible_case_ids,
     visible_cases,
     visible_people,
     visible_referrals,
 )
+from nestguard.accounts.models import Agency, SharingAgreement
 from nestguard.cases.models import CaseAddress, CaseSubject, ChronologyEntry, Intervention
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
@@ -40,9 +40,17 @@ def visible_actions(user: Any) -> QuerySet[EnforcementAction]:
         return EnforcementAction.objects.none()
     condition = Q(case__in=visible_case_ids(user))
     if is_enforcement_officer(user):
-        agencies = {user.agency_id} | partner_agency_ids(user.agency)
-        condition |= Q(agency_id__in=agencies)
+        condition |= Q(agency_id=user.agency_id) | Q(agency_id__in=_partner_ids_subquery(user))
     return EnforcementAction.objects.filter(condition)
+
+
+def _partner_ids_subquery(user: Any) -> QuerySet[Agency, Any]:
+    """`partner_agency_ids` as a subquery, so that the whole read is one query."""
+    today = timezone.localdate()
+    agreements = SharingAgreement.objects.filter(
+        revoked_at__isnull=True, starts_on__lte=today, parties=user.agency_id
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return Agency.objects.filter(sharing_agreements__in=agreements).values("id")
 
 
 def _address_reachable(user: Any, address: Address) -> bool:
@@ -79,7 +87,7 @@ def actions_at(user: Any, address: Address) -> list[EnforcementAction]:
     return list(
         visible_actions(user)
         .filter(address=address)
-        .select_related("person", "case", "agency", "recorded_by", "parent")
+        .select_related("address", "person", "case", "agency", "recorded_by", "parent")
         .prefetch_related(
             Prefetch("deadlines", queryset=EnforcementDeadline.objects.order_by("due_at"))
         )
@@ -120,6 +128,12 @@ def order_state(
     return current, discharged
 
 
+def _consuming(code: str, options: tuple[str, ...]) -> list[str]:
+    from nestguard.enforcement.services import consuming_steps
+
+    return consuming_steps(code, options)
+
+
 def next_steps(actions: list[EnforcementAction], now: datetime | None = None) -> list[NextStep]:
     """What the rules allow next at this address, given the steps so far."""
     now = now or timezone.now()
@@ -145,8 +159,15 @@ def next_steps(actions: list[EnforcementAction], now: datetime | None = None) ->
                 current, discharged = order_state(action, followers)
                 if discharged or current is None or current <= now:
                     continue
-            elif any(f.step in step.next for f in followers):
+            elif any(f.step in _consuming(code, step.next) for f in followers):
                 continue  # this warning, notice or adjournment has been followed already
+            if follow.parent_issuers and action.issuer not in follow.parent_issuers:
+                continue  # a 48-hour notice is not extended
+            if follow.before_parent_deadline and any(
+                d.code == follow.before_parent_deadline and d.due_at <= now
+                for d in action.deadlines.all()
+            ):
+                continue
             offered.append(NextStep(follow, action))
     return offered
 

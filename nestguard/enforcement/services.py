@@ -129,6 +129,18 @@ def _check_parent(
                 f"The warning {parent.reference} gave until {_when(deadline.due_at)} to deal with "
                 f"the matter (ASBCPA 2014 s.43(5)(b)): a notice cannot be issued before then"
             )
+    if step.parent_issuers and parent.issuer not in step.parent_issuers:
+        errors["parent"] = (
+            f"{parent.reference} already runs for 48 hours: only a 24-hour notice is extended "
+            f"({step.source.citation})"
+        )
+    if step.before_parent_deadline:
+        deadline = _open_deadline(parent, step.before_parent_deadline)
+        if deadline is not None and taken_at >= deadline.due_at:
+            errors["taken_at"] = (
+                f"{parent.reference} ended at {_when(deadline.due_at)}: it can only be extended "
+                f"before then ({step.source.citation})"
+            )
     if step.within_parent_deadline:
         deadline = _open_deadline(parent, step.within_parent_deadline)
         if deadline is not None and taken_at > deadline.due_at:
@@ -139,11 +151,19 @@ def _check_parent(
             )
 
 
+def consuming_steps(code: str, options: tuple[str, ...]) -> list[str]:
+    """Which later steps use up the chance to take `code` after the same earlier step: a notice
+    is extended once, and heard (an order or an adjournment) once, the two independently."""
+    if code == "closure_notice_extension":
+        return [code]
+    return [o for o in options if o != "closure_notice_extension"]
+
+
 def _followed_already(step: Step, parent: EnforcementAction) -> str:
     if step.code in ("closure_order_extension", "closure_order_discharge"):
         return ""
     siblings = EnforcementAction.objects.filter(
-        parent=parent, step__in=ladder().step(parent.step).next
+        parent=parent, step__in=consuming_steps(step.code, ladder().step(parent.step).next)
     )
     first = siblings.first()
     if first is None:
@@ -396,6 +416,8 @@ def _supersede(parent: EnforcementAction, action: EnforcementAction, step: Step)
     heard in; the order's current end an extension or discharge replaces."""
     open_rows = EnforcementDeadline.objects.filter(met_at__isnull=True)
     met = [d.pk for d in open_rows.filter(action=parent) if step.code in _met_by(parent, d.code)]
+    if step.code == "closure_notice_extension":
+        met += list(open_rows.filter(action=parent, code="expires").values_list("pk", flat=True))
     if step.code in ("closure_order_extension", "closure_order_discharge"):
         met += list(
             open_rows.filter(code="expires")
@@ -450,7 +472,11 @@ def _write(
             rules_version=rules.version,
         )
         deadlines = step_deadlines(
-            step, taken_at, issuer=issuer, recorded={"comply_by": comply_by, "ends_at": ends_at}
+            step,
+            taken_at,
+            issuer=issuer,
+            recorded={"comply_by": comply_by, "ends_at": ends_at},
+            parent_at=parent.taken_at if parent is not None else None,
         )
         EnforcementDeadline.objects.bulk_create(
             EnforcementDeadline(

@@ -20,7 +20,6 @@ from nestguard.enforcement.forms import StepForm
 from nestguard.enforcement.ladder import ladder
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.enforcement.rules import is_enforcement_officer, issuers_for
-from nestguard.people.models import Person
 
 # Service field → form field, where the form splits a moment into a date and a time.
 RENAME = {"taken_at": "taken_at_date", "ends_at": "ends_at_date", "step": "taken_at_date"}
@@ -136,6 +135,11 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
         parents=parents,
         cases=cases,
     )
+    if request.method == "GET" and people:
+        # The form names the people linked to the address: a read of personal data.
+        services.enforcement_record_view(
+            actor=user, address=address, purpose=f"Record a {the_step.label}", count=len(actions)
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("taken_at") is not None:
@@ -172,9 +176,6 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
             "form": form,
             "statuses": rules.statuses,
             "no_people": the_step.subject == "person" and not people,
+            "no_issuers": not issuers_for(user, the_step),
         },
     )
-
-
-def person_label(person: Person | None) -> str:
-    return person.display_name if person else ""

@@ -126,3 +126,26 @@ def test_an_unknown_uprn_is_404(eworld: EnforcementWorld) -> None:
 def test_the_outsider_sees_no_partner_steps(eworld: EnforcementWorld) -> None:
     response = _client(eworld.personas.outsider).get(f"/api/v1/enforcement/?address={UPRN}")
     assert response.status_code == 200 and response.json() == []
+
+
+def test_the_list_reads_in_a_bounded_number_of_queries(  # type: ignore[no-untyped-def]
+    eworld: EnforcementWorld, django_assert_max_num_queries
+) -> None:
+    from nestguard.enforcement.services import enforcement_action_record
+
+    client = _client(eworld.personas.owner)
+    now = timezone.now()
+    for n in range(8):
+        enforcement_action_record(
+            actor=eworld.personas.owner,
+            address=eworld.address,
+            step="cpw",
+            taken_at=now - dt.timedelta(hours=n + 1),
+            issuer="local_authority_officer",
+            person=eworld.person,
+            conduct=f"Conduct {n}",
+            comply_by=now + dt.timedelta(days=7),
+        )
+    with django_assert_max_num_queries(13):  # as many as for the world's two steps
+        response = client.get(f"/api/v1/enforcement/?address={UPRN}")
+    assert len(response.json()) == 10

@@ -436,3 +436,86 @@ def test_a_step_on_a_case_is_noted_in_its_chronology(eworld: EnforcementWorld) -
     texts = list(eworld.case.chronology.values_list("text", flat=True))
     assert any(eworld.cpw.reference in t and "Community Protection Warning" in t for t in texts)
     assert EnforcementDeadline.objects.filter(action=eworld.notice).count() == 2
+
+
+def test_next_steps_follow_the_ladder(eworld: EnforcementWorld) -> None:
+    from nestguard.enforcement.selectors import actions_at, next_steps
+
+    def offered() -> set[tuple[str, str]]:
+        return {
+            (n.step.code, n.parent.reference if n.parent else "")
+            for n in next_steps(actions_at(eworld.personas.partner, eworld.address))
+        }
+
+    first = offered()
+    assert ("cpn", eworld.cpw.reference) in first
+    assert ("closure_order", eworld.notice.reference) in first
+    assert ("respect_order", "") not in first  # not in force
+    order = _order(eworld)
+    after_order = offered()
+    assert ("closure_order", eworld.notice.reference) not in after_order  # heard already
+    assert ("closure_order_extension", order.reference) in after_order
+    extension = enforcement_action_record(
+        actor=eworld.personas.partner,
+        address=eworld.address,
+        step="closure_order_extension",
+        taken_at=timezone.now(),
+        issuer="police_superintendent",
+        parent=order,
+        ends_at=order.ends_at + dt.timedelta(days=20),  # type: ignore[operator]
+    )
+    after_extension = offered()
+    assert ("closure_order_extension", order.reference) in after_extension  # further ones
+    assert all(parent != extension.reference for _, parent in after_extension)
+
+
+def test_a_24_hour_notice_extended_to_48_hours_by_a_superintendent(
+    eworld: EnforcementWorld,
+) -> None:
+    from nestguard.enforcement.selectors import actions_at, next_steps
+
+    extension = enforcement_action_record(
+        actor=eworld.personas.partner,
+        address=eworld.address,
+        step="closure_notice_extension",
+        taken_at=timezone.now(),
+        issuer="police_superintendent",
+        parent=eworld.notice,
+    )
+    expires = extension.deadlines.get(code="expires")
+    assert expires.due_at == eworld.notice.taken_at + dt.timedelta(hours=48)
+    assert eworld.notice.deadlines.get(code="expires").met_by_id == extension.pk
+    # The hearing is still to come, and the order still offered after the notice.
+    offered = {
+        (n.step.code, n.parent.reference if n.parent else "")
+        for n in next_steps(actions_at(eworld.personas.partner, eworld.address))
+    }
+    assert ("closure_order", eworld.notice.reference) in offered
+    assert ("closure_notice_extension", eworld.notice.reference) not in offered
+    order = _order(eworld)
+    assert order.parent_id == eworld.notice.pk
+
+
+def test_an_inspector_cannot_extend_a_notice(eworld: EnforcementWorld) -> None:
+    errors = _refused(
+        actor=eworld.personas.partner,
+        address=eworld.address,
+        step="closure_notice_extension",
+        taken_at=timezone.now(),
+        issuer="police_inspector",
+        parent=eworld.notice,
+    )
+    assert "Choose who issued" in errors["issuer"][0]
+
+
+def test_a_notice_is_not_extended_after_it_ended(eworld: EnforcementWorld) -> None:
+    errors = _refused(
+        actor=eworld.personas.partner,
+        address=eworld.address,
+        step="closure_notice_extension",
+        taken_at=eworld.notice.taken_at + dt.timedelta(hours=25),
+        issuer="police_superintendent",
+        parent=eworld.notice,
+        now=eworld.notice.taken_at + dt.timedelta(hours=26),
+    )
+    assert "can only be extended before then" in errors["taken_at"][0]

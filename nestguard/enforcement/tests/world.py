@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from conftest import Personas
 from nestguard.cases.models import Case
 from nestguard.cases.services.work import case_team_add_agency
 from nestguard.enforcement.models import EnforcementAction
@@ -24,7 +23,9 @@ from nestguard.enforcement.services import enforcement_action_record
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.referrals import services as referrals
-from tests.factories import AddressFactory
+
+if TYPE_CHECKING:  # the browser journey imports make_referral outside pytest
+    from conftest import Personas
 
 UPRN = "770000000101"
 
@@ -76,6 +77,8 @@ def make_referral(actor: Any, *, family_name: str, line1: str = "21 Testing Stre
 
 
 def build_world(personas: Personas) -> EnforcementWorld:
+    from tests.factories import AddressFactory
+
     owner = personas.owner
     address = AddressFactory(
         uprn=UPRN, line1="21 Testing Street", town="Northbrook", postcode="NB1 2AB"

@@ -84,10 +84,23 @@ def deadline_report(step_code: str, at_text: str, issuer: str | None) -> dict[st
         "issuer": chosen,
         "issuer_label": rules.issuers[chosen].label,
         "source": step.source.as_dict(),
-        "deadlines": [d.as_dict() for d in step_deadlines(step, at, issuer=chosen)],
+        "deadlines": _with_notes(step, step_deadlines(step, at, issuer=chosen)),
         "limits": limits,
         "rules_version": rules.version,
     }
+
+
+def _with_notes(step: Step, deadlines: list[Any]) -> list[dict[str, Any]]:
+    from_parent = {rule.code for rule in step.deadlines if rule.from_parent}
+    rows = []
+    for deadline in deadlines:
+        row = deadline.as_dict()
+        if deadline.code in from_parent:
+            row["note"] = " ".join(
+                p for p in (row["note"], "Counted from the earlier step: --at is taken as it") if p
+            )
+        rows.append(row)
+    return rows
 
 
 class Command(BaseCommand):
