@@ -93,10 +93,11 @@ def test_return_and_interview_pages(pw, client_for) -> None:
     page = client.get(f"/missing/{episode.pk}/").content.decode()
     assert "Record the return home interview" in page
     now = timezone.now().astimezone(UK)
+    offered = now - timedelta(minutes=30)  # date and time from one instant: just after midnight
     response = client.post(
         f"/missing/{episode.pk}/interview/",
-        {"outcome": "completed", **date_fields("offered_on", now),
-         "offered_time": (now - timedelta(minutes=30)).strftime("%H:%M"),
+        {"outcome": "completed", **date_fields("offered_on", offered),
+         "offered_time": offered.strftime("%H:%M"),
          **date_fields("completed_on", now), "completed_time": now.strftime("%H:%M"),
          "interviewer": "Jo Ellis", "interviewer_independent": "yes", "themes": ["cce"]},
     )  # fmt: skip
