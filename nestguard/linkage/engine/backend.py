@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .model import LinkageModel, untrained_model
 from .normalise import FEATURE_COLUMNS, features
@@ -260,11 +261,34 @@ def train(
     )
 
 
+def term_share_table(table: pa.Table, model: LinkageModel, column: str) -> pa.Table:
+    """`column` and `tf_<column>`: each value's share by `LinkageModel.term_share`."""
+    counts = pc.value_counts(table.column(column).drop_null())
+    values = counts.field("values")
+    numbers = counts.field("counts").to_numpy(zero_copy_only=False)
+    total = int(numbers.sum())
+    shares = [model.term_share(column, int(n), total) for n in numbers]
+    return pa.table({column: values, f"tf_{column}": pa.array(shares, type=pa.float64())})
+
+
+def _register_term_shares(linker: Any, table: pa.Table, model: LinkageModel, engine: str) -> None:
+    # Our shares, not Splink's raw ones, so the batch and CandidateIndex weigh alike.
+    db_api = linker._db_api
+    for column in dict.fromkeys(model.term_frequency_columns):
+        shares = term_share_table(table, model, column)
+        if engine == "spark":
+            frame = db_api.register(db_api.spark.createDataFrame(shares.to_pandas()))
+        else:
+            frame = db_api.register(shares)
+        linker.table_management.register_term_frequency_lookup(frame, column)
+
+
 def predict(
     table: pa.Table, model: LinkageModel, *, engine: str, threshold: float
 ) -> PredictedPairs:
     """Score every blocked pair at or above `threshold` (match probability)."""
     linker = _linker(table, model, engine, trained=True)
+    _register_term_shares(linker, table, model, engine)
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     gamma_cols = [f"gamma_{c.name}" for c in model.comparisons]
     cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gamma_cols]

@@ -9,6 +9,7 @@ levels and weights as the batch, so a candidate's probability here equals its ba
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -74,6 +75,11 @@ class CandidateIndex:
         self._sorted_keys = np.zeros(0, dtype=np.int64)
         self._sorted_positions = np.zeros(0, dtype=np.int64)
         self._recent: dict[int, list[int]] = {}  # keys of records added since the build
+        # How often each value of a term-frequency column occurs among the indexed records:
+        # the batch computes the same shares over the records it links.
+        self._tf_counts: dict[str, Counter[str]] = {
+            column: Counter() for column in model.term_frequency_columns
+        }
         self._lock = threading.Lock()
 
     @classmethod
@@ -90,6 +96,7 @@ class CandidateIndex:
             index._positions[record.record_id] = position
             index._ids.append(record.record_id)
             index._rows.append(tuple(row[c] for c in FEATURE_COLUMNS))
+            index._count_terms(row, +1)
             hashes = _hashes(rules, row, query_side=False)
             keys.extend(hashes)
             positions.extend([position] * len(hashes))
@@ -110,14 +117,30 @@ class CandidateIndex:
                 # A corrected record: the old keys still point at the position, and the
                 # stored features are replaced, so scoring uses the new values.
                 position = self._positions[record.record_id]
+                old = dict(zip(FEATURE_COLUMNS, self._rows[position], strict=True))
+                self._count_terms(old, -1)
                 self._rows[position] = tuple(row[c] for c in FEATURE_COLUMNS)
             else:
                 position = len(self._ids)
                 self._positions[record.record_id] = position
                 self._ids.append(record.record_id)
                 self._rows.append(tuple(row[c] for c in FEATURE_COLUMNS))
+            self._count_terms(row, +1)
             for key in _hashes(self.model.blocking_rules, row, query_side=False):
                 self._recent.setdefault(key, []).append(position)
+
+    def _count_terms(self, row: Features, change: int) -> None:
+        for column, counts in self._tf_counts.items():
+            value = row[column]
+            if value is not None:
+                counts[value] += change
+
+    def _frequency(self, column: str, left: object, right: object) -> float | None:
+        """The larger share of records holding either value (Splink's `greatest(tf_l, tf_r)`),
+        or None when neither is indexed (no adjustment, as in Splink for a missing term)."""
+        counts = self._tf_counts[column]
+        held = max(counts.get(left, 0), counts.get(right, 0))  # type: ignore[arg-type]
+        return self.model.term_share(column, held, counts.total()) if held else None
 
     def _candidate_positions(self, query: Features) -> set[int]:
         found: set[int] = set()
@@ -138,14 +161,20 @@ class CandidateIndex:
 
     def score(self, left: Features, right: Features) -> tuple[float, dict[str, str]]:
         """Match weight and evidence (comparison -> level label) of one pair."""
-        weight = self.model.prior_weight
+        model = self.model
+        weight = model.prior_weight
         evidence = {}
-        for comparison, weights in zip(
-            self.model.comparisons, self.model.level_weights, strict=True
+        for position, (comparison, weights) in enumerate(
+            zip(model.comparisons, model.level_weights, strict=True)
         ):
             level = comparison.level_index(left, right)
             weight += weights[level]
             evidence[comparison.name] = comparison.levels[level].label
+            column = comparison.levels[level].tf_column
+            if column is not None:
+                frequency = self._frequency(column, left[column], right[column])
+                if frequency is not None:
+                    weight += model.term_frequency_weight(position, level, frequency)
         return weight, evidence
 
     def lookup(self, query: SourceRecord, limit: int = 10) -> list[Candidate]:

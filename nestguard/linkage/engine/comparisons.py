@@ -16,6 +16,15 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 Row = Mapping[str, Any]
 
+# The default smallest frequency a term-frequency weight uses (the model stores its own):
+# a name held by fewer than one record in ten thousand counts as that rare and no rarer,
+# so a name seen only once or twice (often a misspelling) cannot carry a pair on its own.
+TF_MINIMUM_U = 1e-4
+# How many records' worth of "average" a value's share starts from (see
+# LinkageModel.term_share): enough to keep a hundred-record index from calling every name
+# common, too few to matter at the scale of a borough.
+TF_PRIOR_RECORDS = 1_000.0
+
 
 @dataclass(frozen=True)
 class Level:
@@ -24,6 +33,17 @@ class Level:
     label: str
     kind: str  # null | exact | jw | lev | swap | groups | tokens | dob_prefix | dob_swap | else
     args: tuple[Any, ...] = ()
+    # Exact levels only: weigh agreement by how common the value is (term frequency), so
+    # "Chukwuemeka" agreeing counts for more than "Oliver" (see model.term_frequency_weight).
+    term_frequency: bool = False
+
+    def __post_init__(self) -> None:
+        if self.term_frequency and self.kind != "exact":
+            raise ValueError(f"{self.label}: only exact levels take term frequencies")
+
+    @property
+    def tf_column(self) -> str | None:
+        return str(self.args[0]) if self.term_frequency else None
 
     def matches(self, left: Row, right: Row) -> bool:
         if self.kind == "all":
@@ -43,6 +63,10 @@ class Level:
             sql = f"({left}) OR ({right})"
             return cll.CustomLevel(sql, self.label, base_dialect_str="duckdb").configure(
                 is_null_level=True
+            )
+        if kind == "exact" and self.term_frequency:
+            return cll.ExactMatchLevel(args[0], term_frequency_adjustments=True).configure(
+                label_for_charts=self.label
             )
         if kind == "exact":
             return cll.ExactMatchLevel(args[0]).configure(label_for_charts=self.label)
@@ -178,14 +202,17 @@ _SQL: dict[str, Callable[..., str]] = {
 }
 
 
-def _levels(*levels: tuple[Any, ...]) -> tuple[Level, ...]:
-    return tuple(Level(label, kind, tuple(args)) for label, kind, *args in levels)
+def _levels(*levels: tuple[Any, ...] | Level) -> tuple[Level, ...]:
+    return tuple(
+        level if isinstance(level, Level) else Level(level[0], level[1], tuple(level[2:]))
+        for level in levels
+    )
 
 
-def level_from_json(label: str, kind: str, args: list[Any]) -> Level:
+def level_from_json(label: str, kind: str, args: list[Any], term_frequency: bool = False) -> Level:
     if kind == "all":
         return Level(label, kind, tuple((k, tuple(a)) for k, a in args))
-    return Level(label, kind, tuple(args))
+    return Level(label, kind, tuple(args), term_frequency)
 
 
 # The person model. Level labels are what reviewers and integrators see as evidence.
@@ -194,7 +221,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         "given_name",
         _levels(
             ("missing", "null", "gn"),
-            ("exact", "exact", "gn"),
+            Level("exact", "exact", ("gn",), term_frequency=True),
             ("swapped with family name", "swap", "gn", "fn"),
             ("known variant or nickname", "groups", "gn_groups"),
             ("same as the other's family name", "cross", "gn", "fn"),
@@ -210,7 +237,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         "family_name",
         _levels(
             ("missing", "null", "fn"),
-            ("exact", "exact", "fn"),
+            Level("exact", "exact", ("fn",), term_frequency=True),
             # Counted once, under given name: the swap is one fact, not two.
             ("swapped with given name (weighed under given name)", "swap", "gn", "fn"),
             ("close spelling", "jw", "fn", 0.92),

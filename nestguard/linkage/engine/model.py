@@ -18,6 +18,8 @@ from typing import Any
 from .comparisons import (
     PERSON_BLOCKING,
     PERSON_COMPARISONS,
+    TF_MINIMUM_U,
+    TF_PRIOR_RECORDS,
     BlockingRule,
     Comparison,
     Level,
@@ -101,6 +103,8 @@ class LinkageModel:
     trained_on_records: int = 0
     training: dict[str, Any] = field(default_factory=dict)
     guards: tuple[AutoLinkGuard, ...] = DEFAULT_GUARDS
+    tf_minimum_u: float = TF_MINIMUM_U
+    tf_prior_records: float = TF_PRIOR_RECORDS
 
     def __post_init__(self) -> None:
         # Stored precision from the start, so a model and its JSON copy score identically.
@@ -139,6 +143,42 @@ class LinkageModel:
             weights.append(row)
         return weights
 
+    def term_frequency_weight(self, comparison: int, level: int, frequency: float) -> float:
+        """The adjustment to an agreeing term-frequency level for a value held by this share
+        of records: log2(u / frequency), as Splink computes it (frequency floored at
+        `tf_minimum_u`), so a rare name's agreement weighs more and a common one's less."""
+        u = self.u[comparison][level]
+        if not u or not self.comparisons[comparison].levels[level].term_frequency:
+            return 0.0
+        return math.log2(u) - math.log2(max(frequency, self.tf_minimum_u))
+
+    def term_share(self, column: str, count: int, total: int) -> float:
+        """The share of records holding a value of `column` that `count` of `total` hold,
+        drawn towards the average (the level's u) as if `tf_prior_records` more records
+        had been seen: in a small index every name is "common" (1 in 100 records is
+        commoner than Oliver), and raw shares would turn exact agreement against a pair.
+        Both runners use this, so batch and real-time weights stay equal."""
+        u = self._tf_u[column]
+        return (count + self.tf_prior_records * u) / (total + self.tf_prior_records)
+
+    @cached_property
+    def _tf_u(self) -> dict[str, float]:
+        return {
+            column: u or self.tf_minimum_u
+            for comparison, us in zip(self.comparisons, self.u, strict=True)
+            for level, u in zip(comparison.levels, us, strict=True)
+            if (column := level.tf_column) is not None
+        }
+
+    @cached_property
+    def term_frequency_columns(self) -> tuple[str, ...]:
+        return tuple(
+            column
+            for comparison in self.comparisons
+            for level in comparison.levels
+            if (column := level.tf_column) is not None
+        )
+
     @property
     def version(self) -> str:
         digest = hashlib.sha256(self._parameters_json().encode()).hexdigest()[:12]
@@ -147,7 +187,14 @@ class LinkageModel:
     # --- (de)serialisation -------------------------------------------------------------
 
     def _parameters(self) -> dict[str, Any]:
+        # Only for models that use term frequencies, so that earlier models keep versions.
+        tf = (
+            {"tf_minimum_u": self.tf_minimum_u, "tf_prior_records": self.tf_prior_records}
+            if self.term_frequency_columns
+            else {}
+        )
         return {
+            **tf,
             "format": MODEL_FORMAT,
             "name": MODEL_NAME,
             "probability_two_random_records_match": _round(
@@ -165,6 +212,8 @@ class LinkageModel:
                             "args": list(level.args),
                             "m_probability": _round(m),
                             "u_probability": _round(u),
+                            # Only when set, so that models from before keep their versions.
+                            **({"term_frequency": True} if level.term_frequency else {}),
                         }
                         for level, m, u in zip(c.levels, ms, us, strict=True)
                     ],
@@ -203,7 +252,12 @@ class LinkageModel:
         comparisons = tuple(
             Comparison(
                 c["name"],
-                tuple(level_from_json(lv["label"], lv["kind"], lv["args"]) for lv in c["levels"]),
+                tuple(
+                    level_from_json(
+                        lv["label"], lv["kind"], lv["args"], bool(lv.get("term_frequency"))
+                    )
+                    for lv in c["levels"]
+                ),
             )
             for c in data["comparisons"]
         )
@@ -228,6 +282,8 @@ class LinkageModel:
                 )
                 for g in data.get("auto_link_guards", [])
             ),
+            tf_minimum_u=data.get("tf_minimum_u", TF_MINIMUM_U),
+            tf_prior_records=data.get("tf_prior_records", TF_PRIOR_RECORDS),
         )
         if "version" in data and data["version"] != model.version:
             raise ValueError("the model's parameters do not match its version (altered?)")
@@ -246,6 +302,8 @@ class LinkageModel:
             trained_on_records=self.trained_on_records,
             training=self.training,
             guards=self.guards,
+            tf_minimum_u=self.tf_minimum_u,
+            tf_prior_records=self.tf_prior_records,
         )
 
     # --- Splink settings -----------------------------------------------------------------
@@ -268,6 +326,8 @@ class LinkageModel:
                         params["u_probability"] = u
                     if params:
                         creator = creator.configure(**params)
+                if level.term_frequency:
+                    creator = creator.configure(tf_minimum_u_value=self.tf_minimum_u)
                 levels.append(creator)
             out.append(
                 cl.CustomComparison(

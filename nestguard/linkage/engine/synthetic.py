@@ -404,18 +404,41 @@ class LabelledRecord:
     error_type: str  # the error this copy carries ("first" for the person's first record)
 
 
-def _zipf_choice(rng: random.Random, pool: list[str]) -> str:
-    # Common names more common than rare ones, roughly as in England and Wales, where the
-    # commonest given name or surname is held by 1-3% of people (weights 1 / (rank + 10)).
-    weights = _WEIGHTS.get(len(pool))
+# Surnames beyond the common ones, made from English place-name parts ("Ashworth",
+# "Thornbury"): real populations have a long tail of surnames, and without it everyone in
+# a million records shares a surname with thousands of others, which no real borough does.
+_SURNAME_STEMS = (
+    "ald", "ash", "black", "brad", "brom", "carl", "crom", "dal", "elling", "farn",
+    "green", "hal", "hart", "hol", "kings", "lang", "mar", "mid", "new", "north",
+    "ren", "ross", "sel", "stan", "thorn", "wal", "west", "whit", "win", "wood",
+)  # fmt: skip
+_SURNAME_ENDINGS = (
+    "worth", "ley", "ton", "field", "ford", "by", "well", "more", "ham", "stock",
+    "hurst", "combe", "bury", "shaw", "dale", "ridge", "brook", "gate", "land", "wick",
+)  # fmt: skip
+_ALL_SURNAMES = _SURNAMES + sorted(
+    {stem + ending for stem in _SURNAME_STEMS for ending in _SURNAME_ENDINGS} - set(_SURNAMES)
+)
+# Rank offsets of the Zipf-like weights 1 / (rank + offset): with these the commonest
+# given name is held by about 2-5% of its sex and the commonest surname ("Smith") by about
+# 1% of people, as in England and Wales, where Smith is about 1 in 80-100 (unverified
+# here: general figures, not checked against ONS tables).
+_GIVEN_OFFSET = 10
+_SURNAME_OFFSET = 30
+
+
+def _zipf_choice(rng: random.Random, pool: list[str], offset: int = _GIVEN_OFFSET) -> str:
+    # Common names more common than rare ones (weights 1 / (rank + offset)).
+    key = (len(pool), offset)
+    weights = _WEIGHTS.get(key)
     if weights is None:
-        weights = _WEIGHTS[len(pool)] = list(
-            accumulate(1.0 / (rank + 10) for rank in range(len(pool)))
+        weights = _WEIGHTS[key] = list(
+            accumulate(1.0 / (rank + offset) for rank in range(len(pool)))
         )
     return rng.choices(pool, cum_weights=weights)[0]
 
 
-_WEIGHTS: dict[int, list[float]] = {}
+_WEIGHTS: dict[tuple[int, int], list[float]] = {}
 
 
 def _typo(rng: random.Random, text: str) -> str:
@@ -480,7 +503,7 @@ class Generator:
     def household(self) -> list[SourceRecord]:
         """The first records of 1-4 people sharing a surname, address and landline."""
         rng = self.rng
-        family = _zipf_choice(rng, _SURNAMES)
+        family = _zipf_choice(rng, _ALL_SURNAMES, _SURNAME_OFFSET)
         line1, town, postcode = self._address()
         landline = "01" + "".join(str(rng.randint(0, 9)) for _ in range(9))
         size = rng.choices((1, 2, 3, 4), weights=(55, 20, 15, 10))[0]
@@ -547,7 +570,7 @@ class Generator:
             else:  # not swappable: a mistyped digit instead, as happens
                 rec = replace(rec, date_of_birth=f"{y}-{m}-{int(d) % 9 + 10:02d}")
         elif error == "surname change":
-            rec = replace(rec, family_name=_cap(rng.choice(_SURNAMES)))
+            rec = replace(rec, family_name=_cap(_zipf_choice(rng, _ALL_SURNAMES, _SURNAME_OFFSET)))
         elif error == "moved":
             line1, town, postcode = self._address()
             rec = replace(rec, address_line1=line1, town=town, postcode=postcode, phone="")

@@ -142,6 +142,57 @@ def test_model_round_trips_through_json_and_refuses_tampering(model):
         LinkageModel.from_json(json.dumps(data))
 
 
+def test_term_frequencies_survive_json_and_older_models_still_load(model):
+    loaded = LinkageModel.from_json(model.to_json())
+    assert loaded.term_frequency_columns == ("gn", "fn")
+    assert (loaded.tf_minimum_u, loaded.tf_prior_records) == (
+        model.tf_minimum_u,
+        model.tf_prior_records,
+    )
+    # A model stored before term frequencies: no tf flags, no tf keys, same version.
+    data = json.loads(model.to_json())
+    for key in ("tf_minimum_u", "tf_prior_records", "version"):
+        data.pop(key)
+    for comparison in data["comparisons"]:
+        for level in comparison["levels"]:
+            level.pop("term_frequency", None)
+    older = LinkageModel.from_json(json.dumps(data))
+    assert older.term_frequency_columns == ()
+    assert LinkageModel.from_json(older.to_json()).version == older.version
+    assert older.version != model.version
+
+
+def _person(record_id: str, given: str, family: str) -> SourceRecord:
+    return SourceRecord(record_id, "police", given, family, "1990-04-12", "F", postcode="LS1 4AB")
+
+
+def test_a_rare_name_agreeing_counts_for_more_than_a_common_one(model):
+    # 3,000 Olivias and one pair of Zanetas: the same agreement, different evidence.
+    crowd = [_person(f"c{i}", "Olivia", f"Family{i:04d}x") for i in range(3000)]
+    index = CandidateIndex.build([*crowd, _person("rare", "Zaneta", "Family0001x")], model)
+    common, _ = index.score(features(_person("q1", "Olivia", "Whoever")), features(crowd[0]))
+    rare, _ = index.score(
+        features(_person("q2", "Zaneta", "Whoever")), features(_person("rare", "Zaneta", "x"))
+    )
+    assert rare > common + 4  # log2 of the ratio of shares, less the drawing to average
+
+
+def test_term_shares_are_drawn_to_the_average_in_a_small_index(model):
+    few = [_person(f"f{i}", f"Name{i}", f"Family{i}") for i in range(1, 20)]
+    few.insert(0, _person("f0", "Zaneta", "Ross"))
+    index = CandidateIndex.build(few, model)
+    query = features(_person("q", "Zaneta", "Ross"))
+    weight, _ = index.score(query, features(few[0]))
+    unadjusted = model.prior_weight + sum(
+        weights[comparison.level_index(query, features(few[0]))]
+        for comparison, weights in zip(model.comparisons, model.level_weights, strict=True)
+    )
+    # One record in twenty holds "Zaneta", one "Ross": as raw shares (0.05, against an
+    # average of under 0.01) each would take over two bits off a true pair; drawn to the
+    # average they move the weight by little.
+    assert abs(weight - unadjusted) < 0.6
+
+
 def test_thresholds_are_validated(model):
     with pytest.raises(ValueError):
         model.with_thresholds(upper=0.4, lower=0.6)
@@ -283,7 +334,7 @@ def test_lookup_finds_a_nickname_with_swapped_date(records, model):
     assert candidates[0].record_id == "jj"
     assert candidates[0].evidence["given_name"] == "known variant or nickname"
     assert candidates[0].evidence["date_of_birth"] == "day and month swapped"
-    index.add(SourceRecord("new", "police", "Jay", "Smith", "2010-07-03", postcode="LS1 4AB"))
+    index.add(SourceRecord("new", "police", "Jay", "Smith", "2010-07-03", "M", postcode="LS1 4AB"))
     assert index.lookup(query)[0].record_id == "new"
 
 
