@@ -135,11 +135,11 @@ class CandidateIndex:
             if value is not None:
                 counts[value] += change
 
-    def _frequency(self, column: str, left: object, right: object) -> float | None:
+    def _frequency(self, column: str, left: str | None, right: str | None) -> float | None:
         """The larger share of records holding either value (Splink's `greatest(tf_l, tf_r)`),
         or None when neither is indexed (no adjustment, as in Splink for a missing term)."""
         counts = self._tf_counts[column]
-        held = max(counts.get(left, 0), counts.get(right, 0))  # type: ignore[arg-type]
+        held = max(counts[left] if left else 0, counts[right] if right else 0)
         return self.model.term_share(column, held, counts.total()) if held else None
 
     def _candidate_positions(self, query: Features) -> set[int]:
