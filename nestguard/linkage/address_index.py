@@ -51,8 +51,9 @@ def register_addresses() -> QuerySet[Address]:
 
 def register_fingerprint() -> RegisterFingerprint:
     # Two queries, not one aggregate: alone, the latest time is read from the end of the
-    # `updated_at` index and the count from the UPRN index; together, both databases scan
-    # the table (about ten times slower at 100,000 addresses, bench/places.py).
+    # `updated_at` index and the count from the UPRN index; as one aggregate the databases
+    # scan the table instead (on SQLite nine times slower at 100,000 addresses,
+    # bench/places.py).
     addresses = register_addresses()
     latest = addresses.aggregate(latest=Max("updated_at"))["latest"]
     return RegisterFingerprint(count=addresses.count(), latest=latest)
