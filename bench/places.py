@@ -16,6 +16,9 @@
    `SELECT 1`).
 4. Times the radius query (150 m, the leaflet drop) for random addresses, p50 and p95,
    beside a primary-key lookup of one address (the baseline).
+5. Times the person index's copy of the register (docs/decisions/0042): building the
+   address index once, the register fingerprint every arriving address pays to learn the
+   index is current, and matching one messy string, beside the same primary-key lookup.
 
 It prints figures and never asserts on them: speed depends on the machine.
 """
@@ -211,6 +214,38 @@ def main() -> None:
     print(f"  addresses within 150 m         p50 {percentile(query, 50):7.2f} ms  "
           f"p95 {percentile(query, 95):7.2f} ms  (x{statistics.median(query) / base:.1f}; "
           f"{statistics.mean(found):.0f} addresses on average)")  # fmt: skip
+    address_matching(rng, targets, args.radius_queries, lookup)
+
+
+def address_matching(
+    rng: random.Random, targets: list[Any], times: int, lookup: list[float]
+) -> None:
+    """What an address arriving on a referral or a record costs (decision 0042)."""
+    from nestguard.linkage.address_index import (
+        address_index,
+        forget_address_index,
+        register_fingerprint,
+    )
+    from nestguard.linkage.engine import match_address
+
+    forget_address_index()
+    started = time.perf_counter()
+    index = address_index()
+    build = time.perf_counter() - started
+    fingerprint = timed(register_fingerprint, times)
+    strings = [
+        f"{a.line1.replace('Street', 'St').replace('Road', 'Rd')}, {a.postcode}"
+        for a in (rng.choice(targets) for _ in range(times))
+    ]
+    matched = timed(lambda: match_address(strings.pop(), index), times)
+    print(f"\nAddress matching on arrival ({len(index):,} register addresses, {times} each)")
+    print(f"  baseline: one address by key   p50 {percentile(lookup, 50):7.2f} ms  "
+          f"p95 {percentile(lookup, 95):7.2f} ms")  # fmt: skip
+    print(f"  build the index (once)         {build * 1000:11.0f} ms")
+    print(f"  register fingerprint           p50 {percentile(fingerprint, 50):7.2f} ms  "
+          f"p95 {percentile(fingerprint, 95):7.2f} ms")  # fmt: skip
+    print(f"  match one string               p50 {percentile(matched, 50):7.2f} ms  "
+          f"p95 {percentile(matched, 95):7.2f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

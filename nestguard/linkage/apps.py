@@ -7,4 +7,7 @@ class LinkageConfig(AppConfig):
     verbose_name = "Person index and record linkage"
 
     def ready(self) -> None:
-        from nestguard.linkage import events  # noqa: F401  (registers audit event types)
+        from nestguard.linkage import (  # noqa: F401  (registrations at start-up)
+            arrivals,  # hooks run as a referral is submitted
+            events,  # audit event types
+        )

@@ -8,11 +8,14 @@ Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
 - linkage reviewers see a pair, an index entry or an address match when every agency that
   supplied its records is their own or shares an active agreement with it, and then all the
   fields needed to decide with the provenance; every such view is audited. Anything else is
-  404, exactly as what does not exist.
+  404, exactly as what does not exist;
+- a referral's own pages show its address match (the register's version of the address, the
+  UPRN, the confidence) to whoever the page already shows the referral and its address.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +39,8 @@ from nestguard.linkage.models import (
 from nestguard.linkage.thresholds import thresholds
 from nestguard.people.models import Person
 from nestguard.people.selectors import agencies_knowing
+from nestguard.places.models import Address
+from nestguard.referrals.models import Referral
 
 REVIEWER = "linkage_reviewer"
 QUERY_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "sex", "phone")
@@ -250,6 +255,42 @@ def address_match_for(user: Any, pk: Any) -> AddressMatch:
         "agency", "source_record", "referral"
     )
     return get_object_or_404(matches, pk=pk)
+
+
+@dataclass(frozen=True)
+class ReferralAddressMatch:
+    """How a referral's address fared against the register, in the words of its page."""
+
+    status: str  # an AddressMatch.Status
+    uprn: str
+    register_line: str  # the register's own one-line address; "" when there is none
+    confidence: float
+
+    @property
+    def found(self) -> bool:
+        return self.status in (AddressMatch.Status.MATCHED, AddressMatch.Status.CONFIRMED)
+
+    @property
+    def percent(self) -> int:
+        # Rounded down: 0.9995 is "99%", never a certainty the matcher does not have.
+        return math.floor(self.confidence * 100 + 1e-9)
+
+
+def referral_address_match(referral: Referral) -> ReferralAddressMatch | None:
+    """The address match of a referral, for a page that has already decided its reader may
+    see the referral (and so its address). It adds the register's version of that address,
+    its UPRN and how sure the match is: nothing about people, nothing from other agencies."""
+    match = AddressMatch.objects.filter(referral_id=referral.pk).first()
+    if match is None:
+        return None
+    found = match.status in (AddressMatch.Status.MATCHED, AddressMatch.Status.CONFIRMED)
+    register = Address.objects.filter(uprn=match.uprn).first() if found and match.uprn else None
+    return ReferralAddressMatch(
+        status=match.status,
+        uprn=match.uprn if found else "",
+        register_line=register.one_line if register else "",
+        confidence=match.confidence,
+    )
 
 
 @dataclass

@@ -36,8 +36,13 @@ class Address(BaseModel):
     class Meta:
         ordering = ["postcode_key", "line1"]
         verbose_name_plural = "addresses"
-        # The radius query's bounding-box prefilter (leaflet drops, bench/places.py).
-        indexes = [models.Index(fields=["easting", "northing"], name="address_grid_idx")]
+        indexes = [
+            # The radius query's bounding-box prefilter (leaflet drops, bench/places.py).
+            models.Index(fields=["easting", "northing"], name="address_grid_idx"),
+            # The latest change to the register, read as every address arrives to learn
+            # whether the person index's copy is current (nestguard/linkage/address_index.py).
+            models.Index(fields=["updated_at"], name="address_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.one_line

@@ -28,6 +28,7 @@ from nestguard.places.services import address_resolve
 from nestguard.places.services.repeats import repeat_address_check
 from nestguard.referrals import codes as rc
 from nestguard.referrals import validation as v
+from nestguard.referrals.hooks import run_submit_hooks
 from nestguard.referrals.models import (
     Referral,
     ReferralStatus,
@@ -332,7 +333,8 @@ def triage_agencies_for(concern_types: list[str]) -> list[Agency]:
 def referral_submit(
     *, actor: Any, referral: Referral, submitted_at: datetime | None = None
 ) -> Referral:
-    """Send a complete draft for triage: record its people and address, start the clock.
+    """Send a complete draft for triage: record its people and address, start the clock,
+    and let the apps registered in `hooks.py` act on it (the address matched to the register).
 
     `submitted_at` is for imports and the demo borough (when it really happened); pages and
     the API leave it to the clock.
@@ -409,6 +411,9 @@ def referral_submit(
         if referral.address is not None:
             # A referral is a report about its address: apply the repeat-address rule.
             repeat_address_check(actor=actor, address=referral.address)
+        # What the apps above this one derive from a referral as it arrives (its address
+        # matched to the register): committed with it, and never a reason to lose it.
+        run_submit_hooks(actor=actor, referral=referral)
     return referral
 
 

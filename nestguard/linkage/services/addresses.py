@@ -3,34 +3,35 @@ register (UPRN) by the engine's `match_address`, with a confidence. At or above 
 threshold the match is recorded; between review and accept a reviewer decides; below, the
 string is recorded as having no match. The places app's own deterministic resolver is left
 as it is: these matches live here, on `AddressMatch`.
+
+A string is matched when it arrives (docs/decisions/0042-address-matching-on-arrival.md): a
+source record in the transaction that stores it, an imported file's records together in the
+import's transaction, a referral in the transaction that submits it. The batch refresh
+matches whatever has no match yet (records and referrals from before, or a referral whose
+arrival matching failed), so nothing is matched twice.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
+from nestguard.linkage.address_index import address_index
 from nestguard.linkage.models import AddressMatch, SourceRecord
 from nestguard.linkage.thresholds import thresholds
-from nestguard.places.models import Address
 from nestguard.referrals.models import Referral, ReferralStatus
 
-
-def register_rows() -> list[dict[str, str]]:
-    rows = Address.objects.filter(uprn__isnull=False).values(
-        "uprn", "line1", "line2", "town", "postcode"
-    )
-    return [{k: str(v or "") for k, v in row.items()} for row in rows]
-
-
-def address_index() -> Any:
+if TYPE_CHECKING:
     from nestguard.linkage.engine import AddressIndex
 
-    return AddressIndex.build(register_rows())
+# The best candidate and this many others are kept for the reviewer to choose from.
+ALTERNATIVES = 5
 
 
 def referral_address_text(referral: Referral) -> str:
@@ -43,6 +44,19 @@ def referral_address_text(referral: Referral) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def record_has_address(record: SourceRecord) -> bool:
+    """A record gave an address when it gave a first line or a postcode (a town alone
+    says nothing about a property)."""
+    return bool(record.address_line1 or record.postcode)
+
+
+def referral_has_address(referral: Referral) -> bool:
+    """Answering "no fixed address, or not known" gives no address to match."""
+    return not referral.address_not_known and bool(
+        referral.address_line1 or referral.address_postcode
+    )
+
+
 def _status_for(confidence: float) -> str:
     limits = thresholds()
     if confidence >= limits.address_accept:
@@ -52,11 +66,11 @@ def _status_for(confidence: float) -> str:
     return AddressMatch.Status.UNMATCHED
 
 
-def match_text(text: str, index: Any) -> AddressMatch:
+def match_text(text: str, index: AddressIndex) -> AddressMatch:
     """An unsaved AddressMatch for `text`: the best candidate and up to four others."""
     from nestguard.linkage.engine import match_address
 
-    found = list(match_address(text, index))[:5]
+    found = list(match_address(text, index))[:ALTERNATIVES]
     best = found[0] if found else None
     confidence = float(best.confidence) if best else 0.0
     return AddressMatch(
@@ -71,7 +85,90 @@ def match_text(text: str, index: Any) -> AddressMatch:
     )
 
 
-def address_matches_refresh(*, actor: Any, index: Any = None) -> dict[str, int]:
+def _record_match(record: SourceRecord, index: AddressIndex) -> AddressMatch:
+    match = match_text(record.address_text, index)
+    match.agency_id = record.agency_id
+    match.source_record = record
+    return match
+
+
+def _referral_match(referral: Referral, index: AddressIndex) -> AddressMatch:
+    match = match_text(referral_address_text(referral), index)
+    # The referrer's agency supplied the string: it decides which reviewers may see it.
+    match.agency_id = referral.referrer_agency_id
+    match.referral = referral
+    return match
+
+
+def _counts(made: Iterable[AddressMatch]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for match in made:
+        key = f"addresses_{match.status}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _store(
+    *, actor: Any, made: list[AddressMatch], about: Model | None, label: str, purpose: str
+) -> dict[str, int]:
+    """Write the matches with ONE audit event for them all (counts by status, no address
+    text: the event says what was done, the match rows say to what)."""
+    counts = _counts(made)
+    with transaction.atomic():
+        AddressMatch.objects.bulk_create(made, batch_size=1000)
+        audit_record(
+            actor=actor,
+            action="address_match.record",
+            obj=about,
+            object_type="" if about is not None else "addressmatch",
+            object_label=label,
+            purpose=purpose,
+            details=counts,
+        )
+    return counts
+
+
+def source_record_addresses_match(
+    *,
+    actor: Any,
+    records: Sequence[SourceRecord],
+    about: Model | None = None,
+    purpose: str = "Address matched on arrival",
+) -> dict[str, int]:
+    """Match the addresses of records that have just arrived (those that gave one), with one
+    audit event for them all; `about` is what the event points at (the record, or the import
+    batch). Call inside the transaction that stores the records: the records and their
+    matches are written together or not at all. Returns counts by status."""
+    with_address = [r for r in records if record_has_address(r)]
+    if not with_address:
+        return {}
+    index = address_index()
+    made = [_record_match(record, index) for record in with_address]
+    label = f"Addresses of {len(made)} source record{'s' if len(made) != 1 else ''}"
+    return _store(actor=actor, made=made, about=about, label=label, purpose=purpose)
+
+
+def referral_address_match(*, actor: Any, referral: Referral) -> AddressMatch | None:
+    """Match the address of a referral being submitted; None when it gives no address, or
+    already has its match (submitting is once, but the batch may have got there first)."""
+    if referral.status == ReferralStatus.DRAFT:
+        raise ValidationError({"referral": "A draft's address is matched when it is sent"})
+    if not referral_has_address(referral):
+        return None
+    if AddressMatch.objects.filter(referral=referral).exists():
+        return None
+    match = _referral_match(referral, address_index())
+    _store(
+        actor=actor,
+        made=[match],
+        about=referral,
+        label=f"Address of referral {referral.reference}",
+        purpose="Address matched on arrival",
+    )
+    return match
+
+
+def address_matches_refresh(*, actor: Any, index: AddressIndex | None = None) -> dict[str, int]:
     """Match every address string not matched yet: source records' and submitted
     referrals'. Returns counts by status."""
     records = SourceRecord.objects.filter(address_match__isnull=True).exclude(
@@ -79,36 +176,16 @@ def address_matches_refresh(*, actor: Any, index: Any = None) -> dict[str, int]:
     )
     referrals = (
         Referral.objects.exclude(status=ReferralStatus.DRAFT)
+        .exclude(address_not_known=True)
         .exclude(pk__in=AddressMatch.objects.filter(referral__isnull=False).values("referral_id"))
         .exclude(address_line1="", address_postcode="")
     )
     if not records.exists() and not referrals.exists():
         return {}
     index = index or address_index()
-    made: list[AddressMatch] = []
-    for record in records.iterator(chunk_size=2000):
-        match = match_text(record.address_text, index)
-        match.agency_id = record.agency_id
-        match.source_record = record
-        made.append(match)
-    for referral in referrals.iterator(chunk_size=2000):
-        match = match_text(referral_address_text(referral), index)
-        match.agency_id = referral.referrer_agency_id
-        match.referral = referral
-        made.append(match)
-    counts: dict[str, int] = {}
-    with transaction.atomic():
-        AddressMatch.objects.bulk_create(made, batch_size=1000)
-        for match in made:
-            counts[f"addresses_{match.status}"] = counts.get(f"addresses_{match.status}", 0) + 1
-        audit_record(
-            actor=actor,
-            action="address_match.record",
-            object_type="addressmatch",
-            object_label="Batch address matching",
-            details=counts,
-        )
-    return counts
+    made = [_record_match(r, index) for r in records.iterator(chunk_size=2000)]
+    made += [_referral_match(r, index) for r in referrals.iterator(chunk_size=2000)]
+    return _store(actor=actor, made=made, about=None, label="Batch address matching", purpose="")
 
 
 def _decide(actor: Any, match: AddressMatch, status: str, uprn: str, action: str) -> AddressMatch:

@@ -26,6 +26,7 @@ from nestguard.linkage.models import (
     ImportBatch,
     SourceRecord,
 )
+from nestguard.linkage.services.addresses import source_record_addresses_match
 from nestguard.people.models import Person
 
 # Every field a source record may carry, with its label and its longest value.
@@ -239,6 +240,8 @@ def source_record_create(
             purpose=purpose,
             details={"system": system_name},
         )
+        # Its address is matched to the register now, not at the next linkage run.
+        source_record_addresses_match(actor=actor, records=[record], about=record)
     return record, True
 
 

@@ -1,6 +1,7 @@
 """{% load linkage %}: the "already known to" panel for other apps' pages.
 
 {% linkage_candidates_for_subject subject %}   on a referral's people page, per person
+{% linkage_referral_address referral %}        a row for a referral's address summary
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from nestguard.linkage.selectors import candidates_for, subject_values
+from nestguard.linkage.selectors import candidates_for, referral_address_match, subject_values
 from nestguard.linkage.services.lookups import audit_lookup
 
 register = template.Library()
@@ -34,4 +35,20 @@ def linkage_candidates_for_subject(context: template.Context, subject: Any) -> S
         audit_lookup(user, lookup, "Referral: is this person already known?")
     return render_to_string(
         "linkage/_candidates.html", {"lookup": lookup, "subject": subject}, request=request
+    )
+
+
+@register.simple_tag(takes_context=True)
+def linkage_referral_address(context: template.Context, referral: Any) -> SafeString:
+    """A summary-list row: the referral's address as the register knows it, or that it waits
+    for a data officer, or that the register has no such address. Empty before any match
+    (a draft; an address not known). The page has already decided its reader may see the
+    referral's address; the row adds nothing about people."""
+    if getattr(referral, "pk", None) is None:
+        return SafeString("")
+    match = referral_address_match(referral)
+    if match is None:
+        return SafeString("")
+    return render_to_string(
+        "linkage/_referral_address.html", {"match": match}, request=context.get("request")
     )

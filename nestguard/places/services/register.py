@@ -20,6 +20,7 @@ from functools import cache
 from typing import IO, Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 from pyproj import Transformer
 
 from nestguard.audit.services import audit_record
@@ -329,6 +330,10 @@ def _fill_coordinates(rows: list[_Row]) -> None:
 
 
 def _upsert(rows: list[_Row], result: ImportResult, batch_size: int) -> None:
+    # bulk_update writes the values on the objects and never stamps `auto_now` itself: the
+    # time is set here, so that a changed address says so (the person index's cache of the
+    # register is keyed on it, nestguard/linkage/address_index.py).
+    now = timezone.now()
     for start in range(0, len(rows), batch_size):
         batch = rows[start : start + batch_size]
         existing = Address.objects.in_bulk([r.values["uprn"] for r in batch], field_name="uprn")
@@ -345,6 +350,7 @@ def _upsert(rows: list[_Row], result: ImportResult, batch_size: int) -> None:
             for f in _FIELDS:
                 setattr(current, f, values[f])
             current.in_register = True
+            current.updated_at = now
             changed.append(current)
         Address.objects.bulk_create(new, batch_size=batch_size)
         if changed:

@@ -68,6 +68,18 @@ def test_importing_twice_changes_nothing_and_a_change_updates_one_row() -> None:
     assert Address.objects.count() == 2
 
 
+def test_a_changed_row_says_when_it_changed() -> None:
+    """Its `updated_at` moves (the person index rebuilds its copy of the register on it);
+    an unchanged row's does not."""
+    address_register_import(actor=None, stream=csv_of(*GOOD[:2]))
+    before = dict(Address.objects.values_list("uprn", "updated_at"))
+    changed = GOOD[0].replace("1 Mill Lane", "1 Mill Road")
+    address_register_import(actor=None, stream=csv_of(changed, GOOD[1]))
+    after = dict(Address.objects.values_list("uprn", "updated_at"))
+    assert after["770000000001"] > before["770000000001"]
+    assert after["770000000002"] == before["770000000002"]
+
+
 def test_empty_tenure_is_unknown() -> None:
     address_register_import(actor=None, stream=csv_of(GOOD[2].replace("53.472428,-1.966818", ",")))
     assert Address.objects.get(uprn="770000000003").tenure == "unknown"
