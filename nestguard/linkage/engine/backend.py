@@ -6,7 +6,7 @@ import logging
 import os
 import random
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +26,16 @@ logging.getLogger("splink").setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
 
-def feature_table(records: Sequence[SourceRecord]) -> pa.Table:
-    """One row per record: `unique_id` (position in `records`) and the feature columns."""
-    return _table_from_rows([features(r) for r in records])
+def feature_table(
+    records: Sequence[SourceRecord], fresh: Collection[str] | None = None
+) -> pa.Table:
+    """One row per record: `unique_id` (position in `records`) and the feature columns;
+    with `fresh` (record ids), a `fresh` column: 1 for those records, 0 for the rest."""
+    table = _table_from_rows([features(r) for r in records])
+    if fresh is None:
+        return table
+    flags = np.fromiter((r.record_id in fresh for r in records), dtype=np.int8, count=len(records))
+    return table.append_column("fresh", pa.array(flags))
 
 
 def _table_from_rows(rows: Sequence[dict[str, Any]]) -> pa.Table:
@@ -115,7 +122,10 @@ def _linker(table: pa.Table, model: LinkageModel, engine: str, *, trained: bool)
         sdf = db_api.register(spark.createDataFrame(table.to_pandas()))
     else:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    return Linker(sdf, model.splink_settings(with_parameters=trained), log_level=logging.WARNING)
+    settings = model.splink_settings(
+        with_parameters=trained, fresh_only="fresh" in table.column_names
+    )
+    return Linker(sdf, settings, log_level=logging.WARNING)
 
 
 def _starting_m(levels: int) -> list[float | None]:

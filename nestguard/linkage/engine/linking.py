@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -148,11 +148,15 @@ def link_records(
     engine: str = "duckdb",
     progress: ProgressFn | None = None,
     existing_clusters: Mapping[str, str] | None = None,
+    fresh: Collection[str] | None = None,
 ) -> LinkageResult:
     """Score all blocked pairs of `records` and cluster them at the model's upper threshold.
 
     With `existing_clusters`, records already clustered keep their cluster ids and new
     records join the existing cluster they link to most strongly, or start their own.
+    With `fresh` (record ids), only pairs with at least one fresh record are scored: the
+    rest were scored by an earlier run with the same model. Every record still counts in
+    the names' term frequencies, so a fresh pair scores as it would in a full run.
     """
     if engine not in backend.ENGINES:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(backend.ENGINES)}")
@@ -160,12 +164,13 @@ def link_records(
     _check_unique_ids(records)
     record_ids = [r.record_id for r in records]
     report("preparing records", 0.0)
-    table = backend.feature_table(records)
+    table = backend.feature_table(records, fresh)
     report(f"scoring pairs ({engine})", 0.2)
+    nothing_to_score = len(records) < 2 or (fresh is not None and not fresh)
     predicted = (
-        backend.predict(table, model, engine=engine, threshold=PAIR_THRESHOLD)
-        if len(records) > 1
-        else None
+        None
+        if nothing_to_score
+        else backend.predict(table, model, engine=engine, threshold=PAIR_THRESHOLD)
     )
     report("clustering", 0.8)
     links: list[tuple[int, int, float]] = []

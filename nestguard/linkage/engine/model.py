@@ -338,11 +338,19 @@ class LinkageModel:
             )
         return out
 
-    def splink_settings(self, *, with_parameters: bool = True) -> Any:
+    def splink_settings(self, *, with_parameters: bool = True, fresh_only: bool = False) -> Any:
+        """Splink settings for this model. With `fresh_only`, every blocking rule also asks
+        that one side of the pair is fresh (the input's `fresh` column is 1): an
+        incremental run scores only pairs with a record that is new since the last."""
         from splink import SettingsCreator, block_on
 
         rules: list[Any] = [
-            rule.sql() if rule.swap else block_on(*rule.columns) for rule in self.blocking_rules
+            f"({rule.sql()}) AND (l.fresh = 1 OR r.fresh = 1)"
+            if fresh_only
+            else rule.sql()
+            if rule.swap
+            else block_on(*rule.columns)
+            for rule in self.blocking_rules
         ]
         return SettingsCreator(
             link_type="dedupe_only",

@@ -144,6 +144,31 @@ def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
     )
 
 
+def _fresh_since_last_run(
+    run: LinkageRun, version: LinkageModelVersion, limits: Any
+) -> set[str] | None:
+    """Ids of records new or changed since the last successful run with this model and
+    these thresholds, whose pairs are all that needs scoring; None when there is no such run
+    (a new model or new thresholds score everything again)."""
+    last = (
+        LinkageRun.objects.filter(status=LinkageRun.Status.SUCCEEDED, model=version)
+        .exclude(pk=run.pk)
+        .order_by("-started_at")
+        .first()
+    )
+    if last is None or last.started_at is None:
+        return None
+    if (last.counts.get("person_upper"), last.counts.get("person_lower")) != (
+        limits.person_upper,
+        limits.person_lower,
+    ):
+        return None
+    # From the start of that run, not its end: a record that arrived while it ran may
+    # have been read too late for it.
+    changed = SourceRecord.objects.filter(updated_at__gte=last.started_at)
+    return {str(pk) for pk in changed.values_list("pk", flat=True)}
+
+
 def _engine_progress(run: LinkageRun, start: int, end: int) -> Callable[..., None]:
     """The engine's progress (a fraction, or done and total) mapped into [start, end]."""
 
@@ -269,26 +294,40 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
             str(pk): str(cluster)
             for pk, cluster in SourceRecord.objects.values_list("pk", "cluster_id")
         }
-        _report(run, 30, "Scoring pairs")
+        fresh = _fresh_since_last_run(run, version, limits)
+        _report(
+            run,
+            30,
+            "Scoring pairs" if fresh is None else f"Scoring pairs of {len(fresh):,} new records",
+        )
         result = link_records(
             records,
             model,
             engine=run.engine,
             progress=_engine_progress(run, 30, 80),
             existing_clusters=existing,
+            fresh=fresh,
         )
         _report(run, 80, "Linking and queueing for review")
         with transaction.atomic():
-            counts = apply_scores(
+            applied = apply_scores(
                 run,
                 [p for p in result.pairs if p.match_probability >= limits.person_lower],
                 upper=limits.person_upper,
                 lower=limits.person_lower,
                 held=lambda pair: any(g.holds(pair.evidence) for g in model.guards),
             )
+        counts: dict[str, float] = dict(applied)
         _report(run, 90, "Matching addresses to the register")
         counts.update(address_matches_refresh(actor=actor))
-        counts.update(records=len(records), people_added=synced, pairs_scored=len(result.pairs))
+        counts.update(
+            records=len(records),
+            people_added=synced,
+            pairs_scored=len(result.pairs),
+            new_records_scored=len(records) if fresh is None else len(fresh),
+            person_upper=limits.person_upper,
+            person_lower=limits.person_lower,
+        )
         finished = timezone.now()
         with transaction.atomic():
             LinkageRun.objects.filter(pk=run.pk).update(

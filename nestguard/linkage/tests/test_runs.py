@@ -68,6 +68,9 @@ def test_a_run_links_the_same_people_and_keeps_every_record(senders) -> None:  #
     assert again.counts["links"] == 0
     assert ReviewPair.objects.count() == pairs
     assert again.model_id == run.model_id  # the stored model is reused
+    # ... and, with nothing new since the last run, scores nothing again
+    assert again.counts["new_records_scored"] == 0
+    assert again.counts["pairs_scored"] == 0 < run.counts["pairs_scored"]
 
 
 def test_a_rerun_adds_new_records_to_the_clusters_already_made(senders) -> None:  # type: ignore[no-untyped-def]
@@ -96,10 +99,13 @@ def test_a_rerun_adds_new_records_to_the_clusters_already_made(senders) -> None:
             },
         },
     )
-    _run(senders[0])
+    rerun = _run(senders[0])
     late.refresh_from_db()
     assert late.cluster_id == cluster
     assert SourceRecord.objects.get(pk=first.pk).cluster_id == cluster
+    # only the late record's pairs were scored (the first run scored the rest)
+    assert rerun.counts["new_records_scored"] == 1
+    assert 0 < rerun.counts["pairs_scored"] < 20
 
 
 def test_decisions_of_people_are_never_undone_by_a_run(senders) -> None:  # type: ignore[no-untyped-def]

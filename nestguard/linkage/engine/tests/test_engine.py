@@ -278,6 +278,20 @@ def test_incremental_linking_keeps_existing_cluster_ids(records, model, result):
     assert not fresh & set(existing.values())
 
 
+def test_fresh_records_score_only_their_own_pairs_and_score_them_alike(records, model, result):
+    new = {r.record_id for r in records[1::3]}
+    again = link_records(records, model, fresh=new)
+    with_new = [p for p in result.pairs if p.left_id in new or p.right_id in new]
+    assert 0 < len(again.pairs) < len(result.pairs)
+    assert [(p.left_id, p.right_id) for p in again.pairs] == [
+        (p.left_id, p.right_id) for p in with_new
+    ]
+    for fresh_pair, full_pair in zip(again.pairs, with_new, strict=True):
+        assert fresh_pair.match_weight == pytest.approx(full_pair.match_weight, abs=1e-9)
+        assert fresh_pair.evidence == full_pair.evidence
+    assert link_records(records, model, fresh=set()).pairs == []
+
+
 def test_a_lone_record_links_to_nothing(model):
     only = link_records([SourceRecord("only", given_name="Ann")], model)
     assert only.pairs == [] and only.clusters == {"only": "only"}
