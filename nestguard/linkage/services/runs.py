@@ -158,7 +158,7 @@ def _fresh_since_last_run(
     )
     if last is None or last.started_at is None:
         return None
-    if (last.counts.get("person_upper"), last.counts.get("person_lower")) != (
+    if (last.counts.get("upper_threshold"), last.counts.get("lower_threshold")) != (
         limits.person_upper,
         limits.person_lower,
     ):
@@ -325,8 +325,8 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
             people_added=synced,
             pairs_scored=len(result.pairs),
             new_records_scored=len(records) if fresh is None else len(fresh),
-            person_upper=limits.person_upper,
-            person_lower=limits.person_lower,
+            upper_threshold=limits.person_upper,
+            lower_threshold=limits.person_lower,
         )
         finished = timezone.now()
         with transaction.atomic():
