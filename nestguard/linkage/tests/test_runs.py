@@ -71,6 +71,11 @@ def test_a_run_links_the_same_people_and_keeps_every_record(senders) -> None:  #
     # ... and, with nothing new since the last run, scores nothing again
     assert again.counts["new_records_scored"] == 0
     assert again.counts["pairs_scored"] == 0 < run.counts["pairs_scored"]
+    # a run made under other thresholds is no base to build on: everything is scored again
+    LinkageRun.objects.filter(pk=again.pk).update(counts={**again.counts, "upper_threshold": 0.9})
+    full = _run(senders[0])
+    assert full.counts["new_records_scored"] == full.counts["records"]
+    assert full.counts["pairs_scored"] == run.counts["pairs_scored"]
 
 
 def test_a_rerun_adds_new_records_to_the_clusters_already_made(senders) -> None:  # type: ignore[no-untyped-def]
