@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .model import LinkageModel, untrained_model
-from .normalise import FEATURE_COLUMNS, features
+from .normalise import FEATURE_COLUMNS, feature_values, features
 from .records import SourceRecord
 
 ProgressFn = Callable[[str, float], None]
@@ -31,11 +31,22 @@ def feature_table(
 ) -> pa.Table:
     """One row per record: `unique_id` (position in `records`) and the feature columns;
     with `fresh` (record ids), a `fresh` column: 1 for those records, 0 for the rest."""
-    table = _table_from_rows([features(r) for r in records])
+    table = _table_from_values([feature_values(r) for r in records])
     if fresh is None:
         return table
     flags = np.fromiter((r.record_id in fresh for r in records), dtype=np.int8, count=len(records))
     return table.append_column("fresh", pa.array(flags))
+
+
+def _table_from_values(values: Sequence[tuple[Any, ...]]) -> pa.Table:
+    # Column by column from the value tuples: no dict per record.
+    columns: dict[str, Any] = {"unique_id": pa.array(np.arange(len(values), dtype=np.int64))}
+    for position, name in enumerate(FEATURE_COLUMNS):
+        column = [row[position] for row in values]
+        columns[name] = pa.array(
+            column, type=pa.list_(pa.string()) if name == "gn_groups" else pa.string()
+        )
+    return pa.table(columns)
 
 
 def _table_from_rows(rows: Sequence[dict[str, Any]]) -> pa.Table:

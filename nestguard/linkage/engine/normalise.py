@@ -170,42 +170,77 @@ def _dob_parts(value: str) -> tuple[str, str, str, str]:
     return year, month, day, key
 
 
+def _none(*values: Any) -> tuple[Any, ...]:
+    return tuple(v if v != "" and v != () else None for v in values)
+
+
+# Each field's features, cached by the raw value: names, dates, postcodes and streets
+# repeat across a million records, so each distinct value is worked out once.
+@lru_cache(maxsize=500_000)
+def _given_features(raw: str) -> tuple[Any, ...]:
+    given = name_tokens(raw)
+    gn = given[0] if given else ""
+    groups = given_name_groups(gn)
+    return _none(gn, phonetic(gn), groups, groups[0] if groups else "")
+
+
+@lru_cache(maxsize=500_000)
+def _family_features(raw: str) -> tuple[Any, ...]:
+    family = name_tokens(raw)
+    return _none(
+        " ".join(family),
+        phonetic(family[0]) if family else "",
+        family[0] if family else "",
+        family[-1] if family else "",
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _dob_features(raw: str) -> tuple[Any, ...]:
+    return _none(raw, *_dob_parts(raw))
+
+
+@lru_cache(maxsize=500_000)
+def _address_features(line1: str, line2: str, town: str) -> tuple[Any, ...]:
+    return _none(*split_address(line1, line2), " ".join(address_tokens(town)))
+
+
+@lru_cache(maxsize=500_000)
+def _phone_features(raw: str) -> tuple[Any, ...]:
+    phone = normalise_phone(raw)
+    # Mobiles are personal; a shared landline says "same household", not "same person".
+    return _none(phone, phone if phone.startswith("07") else "")
+
+
+def _sex_feature(raw: str) -> str | None:
+    sex = raw.strip().lower()[:1]
+    return sex if sex in ("m", "f") else None
+
+
+def feature_values(record: SourceRecord) -> tuple[Any, ...]:
+    """The comparison features of one record in FEATURE_COLUMNS order (None: missing;
+    gn_groups a tuple)."""
+    gn, gn_meta, gn_groups, gn_canon = _given_features(record.given_name)
+    fn, fn_meta, fn_first, fn_last = _family_features(record.family_name)
+    dob, dob_y, dob_m, dob_d, dob_key = _dob_features(record.date_of_birth)
+    pc, pc_sector, pc_district = _none(*normalise_postcode(record.postcode))
+    addr, house, street, town = _address_features(
+        record.address_line1, record.address_line2, record.town
+    )
+    phone, mobile = _phone_features(record.phone)
+    ident = normalise_identifier(record.identifier) or None
+    sex = _sex_feature(record.sex)
+    return (
+        gn, fn, gn_meta, fn_meta, gn_groups, gn_canon, fn_first, fn_last,
+        dob, dob_y, dob_m, dob_d, dob_key, sex,
+        pc, pc_sector, pc_district, addr, house, street, town,
+        phone, mobile, ident,
+    )  # fmt: skip
+
+
 def features(record: SourceRecord) -> Features:
     """The comparison features of one record; missing values are None."""
-    given = name_tokens(record.given_name)
-    family = name_tokens(record.family_name)
-    gn = given[0] if given else ""
-    fn = " ".join(family)
-    groups = given_name_groups(gn)
-    year, month, day, dob_key = _dob_parts(record.date_of_birth)
-    pc, sector, district = normalise_postcode(record.postcode)
-    addr, house, street = split_address(record.address_line1, record.address_line2)
-    sex = record.sex.strip().lower()[:1]
-    values: Features = {
-        "gn": gn,
-        "fn": fn,
-        "gn_meta": phonetic(gn),
-        "fn_meta": phonetic(family[0]) if family else "",
-        "gn_groups": list(groups) if groups else None,
-        "gn_canon": groups[0] if groups else "",
-        "fn_first": family[0] if family else "",
-        "fn_last": family[-1] if family else "",
-        "dob": record.date_of_birth,
-        "dob_y": year,
-        "dob_m": month,
-        "dob_d": day,
-        "dob_key": dob_key,
-        "sex": sex if sex in ("m", "f") else "",
-        "pc": pc,
-        "pc_sector": sector,
-        "pc_district": district,
-        "addr": addr,
-        "house": house,
-        "street": street,
-        "town": " ".join(address_tokens(record.town)),
-        "phone": normalise_phone(record.phone),
-        # Mobiles are personal; a shared landline says "same household", not "same person".
-        "mobile": phone if (phone := normalise_phone(record.phone)).startswith("07") else "",
-        "ident": normalise_identifier(record.identifier),
-    }
-    return {k: (v if v != "" else None) for k, v in values.items()}
+    row = dict(zip(FEATURE_COLUMNS, feature_values(record), strict=True))
+    if row["gn_groups"] is not None:
+        row["gn_groups"] = list(row["gn_groups"])
+    return row
