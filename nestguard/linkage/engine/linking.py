@@ -118,6 +118,35 @@ def _evidence(gammas: Any, names: list[str], labels: list[list[str]]) -> dict[st
     }
 
 
+def _gamma_values(model: LinkageModel, comparison: str, labels: Collection[str]) -> list[int]:
+    """The gamma values (see `_evidence`) of the levels with these labels."""
+    for c in model.comparisons:
+        if c.name == comparison:
+            last = len(c.levels) - 1
+            return [
+                -1 if k == 0 else last - k for k, lv in enumerate(c.levels) if lv.label in labels
+            ]
+    return []
+
+
+def held_by_guards(gammas: np.ndarray, model: LinkageModel) -> np.ndarray:
+    """For each pair (a row of gammas), whether any of the model's guards holds: the same
+    test as `AutoLinkGuard.holds` on the pair's evidence, done on whole arrays at once."""
+    names = [c.name for c in model.comparisons]
+    held = np.zeros(len(gammas), dtype=bool)
+    for guard in model.guards:
+        if guard.comparison not in names:
+            continue
+        column = gammas[:, names.index(guard.comparison)]
+        holds = np.isin(column, _gamma_values(model, guard.comparison, guard.levels))
+        for name, levels in guard.unless:
+            if name in names:
+                other = gammas[:, names.index(name)]
+                holds &= ~np.isin(other, _gamma_values(model, name, levels))
+        held |= holds
+    return held
+
+
 def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
     seen: set[str] = set()
     for record in records:
@@ -175,20 +204,18 @@ def link_records(
     report("clustering", 0.8)
     links: list[tuple[int, int, float]] = []
     if predicted is not None:
-        above = np.flatnonzero(predicted.match_probability >= model.upper_threshold)
-        labels = [[level.label for level in c.levels] for c in model.comparisons]
-        names = [c.name for c in model.comparisons]
-        for i in above:
-            evidence = _evidence(predicted.gammas[i], names, labels)
-            if any(guard.holds(evidence) for guard in model.guards):
-                continue  # left for a reviewer (see AutoLinkGuard)
-            links.append(
-                (
-                    int(predicted.left[i]),
-                    int(predicted.right[i]),
-                    float(predicted.match_probability[i]),
-                )
+        # Pairs a guard holds back are left for a reviewer (see AutoLinkGuard).
+        keep = (predicted.match_probability >= model.upper_threshold) & ~held_by_guards(
+            predicted.gammas, model
+        )
+        links = list(
+            zip(
+                predicted.left[keep].tolist(),
+                predicted.right[keep].tolist(),
+                predicted.match_probability[keep].tolist(),
+                strict=True,
             )
+        )
     clusters = cluster(record_ids, links, existing_clusters)
     report("done", 1.0)
     return LinkageResult(

@@ -22,6 +22,7 @@ from nestguard.linkage.engine import (
     train_model,
 )
 from nestguard.linkage.engine.evaluate import score_clusters
+from nestguard.linkage.engine.linking import _evidence, held_by_guards
 from nestguard.linkage.engine.normalise import features, normalise_phone, normalise_postcode
 from nestguard.linkage.engine.synthetic import generate
 
@@ -290,6 +291,18 @@ def test_fresh_records_score_only_their_own_pairs_and_score_them_alike(records, 
         assert fresh_pair.match_weight == pytest.approx(full_pair.match_weight, abs=1e-9)
         assert fresh_pair.evidence == full_pair.evidence
     assert link_records(records, model, fresh=set()).pairs == []
+
+
+def test_guards_on_whole_arrays_agree_with_the_guard_on_each_pair(result, model):
+    predicted = result._predicted
+    names = [c.name for c in model.comparisons]
+    labels = [[level.label for level in c.levels] for c in model.comparisons]
+    each = [
+        any(guard.holds(_evidence(gammas, names, labels)) for guard in model.guards)
+        for gammas in predicted.gammas
+    ]
+    assert held_by_guards(predicted.gammas, model).tolist() == each
+    assert True in each and False in each
 
 
 def test_a_lone_record_links_to_nothing(model):
