@@ -77,15 +77,22 @@ class AutoLinkGuard:
         return not any(evidence.get(name) in levels for name, levels in self.unless)
 
 
+# Unless an agency identifier or a mobile number agrees as well.
+_PERSONAL_NUMBER_AGREES = (
+    ("identifier", ("exact", "one character different")),
+    ("phone", ("same mobile", "one digit different")),
+)
 DEFAULT_GUARDS = (
+    # Twins and siblings: given names entirely different, or one record's given name the
+    # other's family name (a twin beside a copy with swapped names).
     AutoLinkGuard(
         "given_name",
-        ("different, same initial", "different"),
-        (
-            ("identifier", ("exact", "one character different")),
-            ("phone", ("same mobile", "one digit different")),
-        ),
+        ("different, same initial", "different", "same as the other's family name"),
+        _PERSONAL_NUMBER_AGREES,
     ),
+    # A parent and child of the same name at one address ("senior" and "junior"): slips
+    # in a date of birth are other levels (a digit or two, day and month swapped).
+    AutoLinkGuard("date_of_birth", ("different",), _PERSONAL_NUMBER_AGREES),
 )
 
 

@@ -265,6 +265,27 @@ def test_twins_are_left_for_review_not_merged(model):
     assert ("t1", "t2") in held
 
 
+def _at_mill_lane(record_id: str, given: str, family: str, born: str, sex: str) -> SourceRecord:
+    return SourceRecord(
+        record_id, "police", given, family, born, sex, "3 Mill Lane", "", "Northbrook", "NB1 2AB"
+    )
+
+
+def test_a_parent_and_child_of_one_name_are_left_for_review(model):
+    senior = _at_mill_lane("sr", "Daniel", "Okafor", "1971-02-11", "M")
+    junior = _at_mill_lane("jr", "Daniel", "Okafor", "2009-10-23", "M")
+    result = link_records([senior, junior], model)
+    assert result.clusters["sr"] != result.clusters["jr"]
+    assert [(p.left_id, p.right_id) for p in result.review_pairs] == [("jr", "sr")]
+
+
+def test_a_twin_is_not_merged_with_a_copy_of_the_other_with_names_swapped(model):
+    amelia = _at_mill_lane("a", "Amelia", "Okafor", "2012-05-01", "F")
+    grace_swapped = _at_mill_lane("g", "Okafor", "Grace", "2012-05-01", "F")
+    result = link_records([amelia, grace_swapped], model)
+    assert result.clusters["a"] != result.clusters["g"]
+
+
 def test_incremental_linking_keeps_existing_cluster_ids(records, model, result):
     old, new = list(records[0::2]), list(records[1::2])
     first = link_records(old, model)
