@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Seconds an API client is asked to wait while the index is being built: long enough not to
-# poll a build of a minute or more, short enough for a small index to be seen soon.
-STARTING_RETRY_AFTER = 30
+# Seconds a client (the API's, the referral form's script) is asked to wait while the index
+# is being built before asking again: a 503 costs one small query, and a small index is
+# ready within seconds.
+STARTING_RETRY_AFTER = 10
 # New records are read in batches of this many (a large import lands all at once).
 CATCH_UP_BATCH = 1000
 WARM_UP_UID = "nestguard.linkage.live_index.warm_up"
@@ -166,7 +167,7 @@ class CandidateIndexKeeper:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the build in progress (if any) has finished and been published, for
-        the tests and the warm-up command. False if it is still going after `timeout`."""
+        the tests. False if it is still going after `timeout`."""
         with self._lock:
             running = self._running
         return running is None or running.done.wait(timeout)

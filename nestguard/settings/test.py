@@ -6,6 +6,3 @@ from nestguard.settings.env import BASE_DIR, database_from_env
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 # Argon2 stays first in production; tests hash thousands of passwords, so MD5 is fine here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# The candidate index is built inside the request that needs it, so that a test sees the
-# same answer every time; the tests of the background build switch it per test.
-NESTGUARD_CANDIDATE_INDEX_BUILD = "inline"
