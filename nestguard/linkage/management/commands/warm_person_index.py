@@ -3,9 +3,9 @@ now, and say how many records it holds, how long it took and the memory it neede
 
 Each web process keeps its own index in memory and starts building it when it serves its
 first request (docs/decisions/0043-candidate-index-warm-up.md); this command builds one in
-its own process. Run at a deployment's start-up, it shows that the current model and records
-build (it fails loudly if they do not) and how long the web processes will take, and it
-warms the database's cache of the source records for them.
+its own process, and cannot fill theirs. Run at a deployment's start-up, it shows that the
+current model and records build (it fails loudly if they do not), how long the web processes
+will take and how much memory they will need.
 """
 
 from __future__ import annotations
