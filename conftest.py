@@ -25,6 +25,15 @@ from nestguard.accounts.services import sharing_agreement_create
 from tests.factories import AgencyFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def candidate_index_inline(settings):  # type: ignore[no-untyped-def]
+    """The person index's candidate index is built inside the request that needs it, so that
+    a test sees the same answer every time; the tests of the background build switch to it
+    themselves (docs/decisions/0043). The browser journeys' server builds in the background,
+    as production does."""
+    settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "inline"
+
+
 @dataclass
 class Personas:
     hub: Agency

@@ -38,3 +38,17 @@ def validation_error_response(exc: DjangoValidationError) -> Response:
     else:
         body = {"non_field_errors": exc.messages}
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class TemporarilyUnavailable(exceptions.APIException):
+    """503 with Retry-After: a part of the service is starting (or briefly failing) and will
+    answer again. DRF writes `{"detail": ...}`, as for every other error, and the header from
+    `wait`."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Not available at the moment; try again shortly."
+    default_code = "unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.wait = max(1, retry_after)

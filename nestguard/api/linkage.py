@@ -8,6 +8,10 @@
   with the evidence and the agencies that know them and whom to contact; not what they know.
   (The referral form's script asks the same of the page URL /person-index/matches/, with
   the browser's session: the API takes tokens only.)
+- GET /api/v1/referrals/{id}/matches/: the same for each person a referral names.
+
+While the web process is still building its candidate index both answer 503 with a
+Retry-After header and {"detail": "..."} (docs/decisions/0043-candidate-index-warm-up.md).
 """
 
 from __future__ import annotations
@@ -25,10 +29,20 @@ from rest_framework.response import Response
 
 from nestguard.access.rules import api
 from nestguard.access.selectors import own_referrals, visible_referrals
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import (
+    NestguardAPIView,
+    TemporarilyUnavailable,
+    validation_error_response,
+)
 from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
-from nestguard.linkage.selectors import QUERY_FIELDS, Candidate, candidates_for, subject_values
+from nestguard.linkage.selectors import (
+    QUERY_FIELDS,
+    Candidate,
+    Lookup,
+    candidates_for,
+    subject_values,
+)
 from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.records import source_record_create
 from nestguard.referrals.models import Referral
@@ -152,6 +166,17 @@ class CandidateSerializer(serializers.Serializer):
         return out
 
 
+NOT_READY = OpenApiResponse(
+    description="The check is starting (or briefly unavailable): ask again after Retry-After "
+    'seconds. Body: {"detail": "..."}'
+)
+
+
+def unless_waiting(lookup: Lookup) -> None:
+    if lookup.waiting:
+        raise TemporarilyUnavailable(lookup.message, retry_after=lookup.retry_after)
+
+
 class MatchesSerializer(serializers.Serializer):
     ready = serializers.BooleanField(help_text="False until a linkage model has been trained")
     candidates = CandidateSerializer(many=True)
@@ -182,6 +207,7 @@ class PeopleMatches(NestguardAPIView):
             400: OpenApiResponse(description="A value too long"),
             401: OpenApiResponse(description="No valid token"),
             403: OpenApiResponse(description="The token's user may not look people up"),
+            503: NOT_READY,
         },
     )
     def get(self, request: Request) -> Response:
@@ -189,6 +215,7 @@ class PeopleMatches(NestguardAPIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         lookup = candidates_for(request.user, values)
+        unless_waiting(lookup)
         audit_lookup(request.user, lookup, "API: is this person already known?")
         return Response(MatchesSerializer(lookup).data)
 
@@ -214,6 +241,7 @@ class ReferralMatches(NestguardAPIView):
             200: SubjectMatchesSerializer(many=True),
             401: OpenApiResponse(description="No valid token"),
             404: OpenApiResponse(description="No such referral, or not one you may see"),
+            503: NOT_READY,
         },
     )
     def get(self, request: Request, pk: Any) -> Response:
@@ -223,9 +251,13 @@ class ReferralMatches(NestguardAPIView):
             Referral.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)),
             pk=pk,
         )
-        rows = []
-        for subject in referral.subjects.filter(identity_unknown=False).order_by("created_at"):
-            lookup = candidates_for(request.user, subject_values(subject))
+        subjects = list(referral.subjects.filter(identity_unknown=False).order_by("created_at"))
+        lookups = [candidates_for(request.user, subject_values(s)) for s in subjects]
+        for lookup in lookups:
+            unless_waiting(lookup)  # before any is audited: all of them are shown, or none
+        for lookup in lookups:
             audit_lookup(request.user, lookup, f"API: who knows the people in {referral.reference}")
-            rows.append({"subject": subject, "lookup": lookup})
+        rows = [
+            {"subject": s, "lookup": lookup} for s, lookup in zip(subjects, lookups, strict=True)
+        ]
         return Response(SubjectMatchesSerializer(rows, many=True).data)

@@ -1,17 +1,15 @@
 """The bridge to the matching engine (`nestguard.linkage.engine`, built on Splink): source
-records in the engine's shape, the stored model, and the real-time candidate index.
+records in the engine's shape and the stored model.
 
-The candidate index lives in each web process's memory. It is built from every source record
-on first use and kept current by adding the records received since; a new model version
-rebuilds it. (A national deployment would keep it in a service of its own.)
+The real-time candidate index built from them lives in each web process's memory and is
+kept by `live_index` (off the request, decision 0043). (A national deployment would keep it
+in a service of its own.)
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nestguard.linkage.models import LinkageModelVersion, SourceRecord
 
@@ -65,6 +63,12 @@ def latest_model_version() -> LinkageModelVersion | None:
     return LinkageModelVersion.objects.order_by("-created_at").first()
 
 
+def latest_model_label() -> str | None:
+    """The latest model's version alone: asked at every lookup, so without its JSON."""
+    latest = LinkageModelVersion.objects.order_by("-created_at")
+    return latest.values_list("version", flat=True).first()
+
+
 def load_model(version: LinkageModelVersion) -> engine.LinkageModel:
     from nestguard.linkage.engine import LinkageModel
 
@@ -82,52 +86,3 @@ def readable(version: LinkageModelVersion | None) -> bool:
         log.warning("stored linkage model %s cannot be read by this engine", version.version)
         return False
     return True
-
-
-@dataclass
-class _Index:
-    version: str
-    index: Any
-    ids: set[Any]
-
-
-_lock = threading.Lock()
-_current: _Index | None = None
-
-
-def candidate_index() -> tuple[Any, str] | None:
-    """(the engine's CandidateIndex, model version) kept current, or None before any model."""
-    global _current
-    version = latest_model_version()
-    if version is None:
-        return None
-    with _lock:
-        if _current is None or _current.version != version.version:
-            if not readable(version):
-                return None
-            from nestguard.linkage.engine import CandidateIndex
-
-            records = all_engine_records()
-            index = CandidateIndex.build(records, load_model(version))
-            _current = _Index(version.version, index, {r.record_id for r in records})
-        else:
-            _catch_up(_current)
-        return _current.index, _current.version
-
-
-def _catch_up(state: _Index) -> None:
-    """Add the records received since the index was last brought up to date. Records are
-    never deleted, so a count that differs means new ones (one cheap query otherwise)."""
-    if SourceRecord.objects.count() == len(state.ids):
-        return
-    held = {str(pk) for pk in SourceRecord.objects.values_list("pk", flat=True)}
-    for record in SourceRecord.objects.filter(pk__in=held - state.ids):
-        state.index.add(to_engine(record))
-        state.ids.add(str(record.pk))
-
-
-def forget_index() -> None:
-    """Drop the in-memory index (tests; a new model)."""
-    global _current
-    with _lock:
-        _current = None

@@ -26,7 +26,8 @@ from django.shortcuts import get_object_or_404
 
 from nestguard.access.selectors import partner_agency_ids, visible_people
 from nestguard.accounts.models import Agency
-from nestguard.linkage import matching
+from nestguard.linkage import live_index, matching
+from nestguard.linkage.live_index import IndexStatus
 from nestguard.linkage.models import (
     AddressMatch,
     Cluster,
@@ -104,10 +105,39 @@ class Candidate:
         return round(self.match_probability * 100)
 
 
+# What a lookup says while the candidate index is not there yet (pages, the form's script
+# and the API show the same words).
+WAITING_MESSAGES = {
+    IndexStatus.STARTING: (
+        "The check for people already known to other agencies is starting and will be "
+        "available shortly."
+    ),
+    IndexStatus.UNAVAILABLE: (
+        "The check for people already known to other agencies is not available at the "
+        "moment. Nestguard will try to start it again shortly."
+    ),
+}
+
+
 @dataclass
 class Lookup:
-    ready: bool  # False before any model has been trained
     candidates: list[Candidate]
+    status: IndexStatus = IndexStatus.READY
+    retry_after: int = 0  # seconds, while `waiting`
+
+    @property
+    def ready(self) -> bool:
+        """False before any model has been trained, and while the index is not built."""
+        return self.status is IndexStatus.READY
+
+    @property
+    def waiting(self) -> bool:
+        """The check is starting, or briefly unavailable: ask again after `retry_after`."""
+        return self.status in WAITING_MESSAGES
+
+    @property
+    def message(self) -> str:
+        return WAITING_MESSAGES.get(self.status, "")
 
 
 def may_look_up(user: Any) -> bool:
@@ -138,22 +168,22 @@ def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) 
     """People already in the index who may be the one typed, best first, each with the
     agencies that know them. The caller audits (`linkage.candidates`)."""
     if not may_look_up(user):
-        return Lookup(ready=False, candidates=[])
+        return Lookup([], IndexStatus.NO_MODEL)  # nothing to say to them
     limits = thresholds()
     limit = min(limit or limits.candidate_limit, limits.candidate_limit)
     if not any(values.get(f) for f in ("given_name", "family_name")):
-        return Lookup(ready=True, candidates=[])
-    found = matching.candidate_index()
-    if found is None:
-        return Lookup(ready=False, candidates=[])
-    index, _version = found
+        return Lookup([])
+    found = live_index.candidate_index()
+    if found.index is None:
+        return Lookup([], found.status, found.retry_after)
+    index = found.index
     hits = [
         h
         for h in index.lookup(matching.query_record(values), limit=limit * 4)
         if float(h.match_probability) >= limits.candidate_minimum
     ]
     if not hits:
-        return Lookup(ready=True, candidates=[])
+        return Lookup([])
     cluster_of = dict(
         SourceRecord.objects.filter(pk__in=[h.record_id for h in hits]).values_list(
             "pk", "cluster_id"
@@ -188,7 +218,7 @@ def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) 
                 people=[p for p in cluster_people if p.pk in seen],
             )
         )
-    return Lookup(ready=True, candidates=candidates)
+    return Lookup(candidates)
 
 
 def subject_values(subject: Any) -> dict[str, str]:

@@ -118,6 +118,11 @@ def matches(request: HttpRequest) -> JsonResponse:
             return JsonResponse({name: ["Must be 200 characters or fewer"]}, status=400)
         values[name] = value.strip()
     lookup = selectors.candidates_for(user, values)
+    if lookup.waiting:
+        # As the API answers (503, Retry-After, {"detail": ...}); nothing shown, nothing audited.
+        waiting = JsonResponse({"detail": lookup.message}, status=503)
+        waiting["Retry-After"] = str(lookup.retry_after)
+        return waiting
     audit_lookup(user, lookup, "Referral form: is this person already known?")
     return JsonResponse(
         selectors.lookup_as_json(lookup, lambda p: reverse("people:detail", args=[p.pk]))

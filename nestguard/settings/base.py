@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 
-from nestguard.settings.env import BASE_DIR, database_from_env, env_bool, env_int, env_list
+from nestguard.settings.env import (
+    BASE_DIR,
+    database_from_env,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+)
 
 SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 (production.py replaces it)
 DEBUG = False
@@ -160,3 +167,17 @@ CSRF_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES
 # page's img-src); give the attribution its licence requires.
 NESTGUARD_MAP_TILE_URL = os.environ.get("NESTGUARD_MAP_TILE_URL", "").strip()
 NESTGUARD_MAP_ATTRIBUTION = os.environ.get("NESTGUARD_MAP_ATTRIBUTION", "").strip()
+
+# The person index's real-time candidate index, held in each web process's memory
+# (docs/decisions/0043-candidate-index-warm-up.md). "background": built in a thread of its
+# own, lookups answer "not ready yet" until it is, and a new model's index replaces the old
+# one only once built. "inline": built inside the request that first needs it (the tests,
+# where determinism matters more than the wait).
+NESTGUARD_CANDIDATE_INDEX_BUILD = env_choice(
+    "NESTGUARD_CANDIDATE_INDEX_BUILD", "background", ("background", "inline")
+)
+# After a background build fails, lookups say "not available" for this many seconds before
+# a request starts the build again.
+NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS = env_int(
+    "NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS", 60, minimum=0
+)

@@ -299,7 +299,10 @@ def new_context(browser: Any, e2e_server: Server) -> Iterator[Callable[..., Any]
         def seen(response: Any) -> None:
             if response.request.is_navigation_request() and response.frame == page.main_frame:
                 page.ng_status = response.status  # read by helpers.assert_accessible
-            if response.status >= 500:
+            # A 503 with Retry-After is an answer ("not yet, ask again then"), not a failure:
+            # the person index's lookups give it while the server builds its index.
+            deferred = response.status == 503 and "retry-after" in response.headers
+            if response.status >= 500 and not deferred:
                 server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
         page.on("response", seen)

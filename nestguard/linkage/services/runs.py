@@ -339,7 +339,8 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
             )
             run.refresh_from_db()
             audit_record(actor=actor, action="linkage.run_finish", obj=run, details=dict(counts))
-        matching.forget_index()
+        # The candidate index is not dropped: a new model's index replaces it once built, and
+        # the records this run added join it at the next lookup (decision 0043).
     except Exception as exc:
         log.exception("linkage run %s failed", run.pk)
         LinkageRun.objects.filter(pk=run.pk).update(

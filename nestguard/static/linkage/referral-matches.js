@@ -3,6 +3,10 @@
 // already knows this person. Without this script the people page shows the same panel once
 // the person is saved. Everything is written with textContent: nothing from the server is
 // parsed as HTML.
+//
+// While the web process is still building its index the answer is 503 with Retry-After
+// (docs/decisions/0043): the panel says the check is starting, and asks again after that
+// many seconds unless the referrer has typed something since.
 (function () {
   "use strict";
   var panel = document.querySelector("[data-linkage-matches]");
@@ -12,6 +16,7 @@
   var url = panel.getAttribute("data-linkage-matches");
   var timer = null;
   var latest = 0;
+  var STARTING = "The check for people already known to other agencies is starting and will be available shortly.";
 
   function value(name) {
     var field = form.querySelector("[name='" + name + "']");
@@ -41,6 +46,27 @@
     build(dd);
     wrapper.appendChild(dd);
     list.appendChild(wrapper);
+  }
+
+  function renderWaiting(detail) {
+    panel.textContent = "";
+    var inset = el("div", "govuk-inset-text");
+    inset.appendChild(el("p", "govuk-body", detail || STARTING));
+    inset.appendChild(el("p", "govuk-body", "You can carry on with the referral. Nestguard will check again by itself."));
+    panel.appendChild(inset);
+  }
+
+  function retrySeconds(response) {
+    var seconds = parseInt(response.headers.get("Retry-After"), 10);
+    if (isNaN(seconds)) { seconds = 30; }
+    return Math.min(Math.max(seconds, 5), 120);
+  }
+
+  function waiting(response) {
+    var wait = retrySeconds(response);
+    return response.json()
+      .catch(function () { return {}; })
+      .then(function (body) { return { waiting: true, detail: body && body.detail, wait: wait }; });
   }
 
   function render(data) {
@@ -106,8 +132,16 @@
     if (!params.get("given_name") && !params.get("family_name")) { panel.textContent = ""; return; }
     var ticket = ++latest;
     fetch(url + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data && ticket === latest) { render(data); } })
+      .then(function (response) {
+        if (response.status === 503) { return waiting(response); }
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data || ticket !== latest) { return; }
+        if (!data.waiting) { render(data); return; }
+        renderWaiting(data.detail);
+        timer = setTimeout(function () { if (ticket === latest) { lookUp(); } }, data.wait * 1000);
+      })
       .catch(function () { /* the panel after saving still shows the candidates */ });
   }
 

@@ -1,0 +1,327 @@
+"""The candidate index each web process keeps for "is this person already known?"
+(docs/decisions/0043-candidate-index-warm-up.md).
+
+Building it reads every source record: about a minute and a half at a million of them. So in
+normal running (NESTGUARD_CANDIDATE_INDEX_BUILD = "background") no request ever waits for it:
+
+- when no index is ready for the latest model, the first request that needs one starts ONE
+  build in a thread of its own and is answered at once: the check is starting;
+- while the index of a new model is built, lookups go on with the previous one, which is
+  replaced only once the new one is complete: once a process has an index, it always has one;
+- a build that fails is logged, lookups say the check is not available, and a request made
+  NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS later starts it again;
+- records received during a build are added as soon as it is done (`catch_up` compares the
+  records held with the ids in the index, not times), and from then on at each lookup.
+
+With "inline" (the tests) the request that needs the index builds it and waits, as before.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.signals import request_started
+from django.db import connections
+
+from nestguard.linkage import matching
+from nestguard.linkage.models import LinkageModelVersion, SourceRecord
+
+if TYPE_CHECKING:
+    from nestguard.linkage.engine import CandidateIndex
+
+log = logging.getLogger(__name__)
+
+# Seconds a client (the API's, the referral form's script) is asked to wait while the index
+# is being built before asking again: a 503 costs one small query, and a small index is
+# ready within seconds.
+STARTING_RETRY_AFTER = 10
+# New records are read in batches of this many (a large import lands all at once).
+CATCH_UP_BATCH = 1000
+WARM_UP_UID = "nestguard.linkage.live_index.warm_up"
+
+
+class IndexStatus(enum.StrEnum):
+    READY = "ready"
+    NO_MODEL = "no_model"  # no linkage run yet, or a model this engine cannot read
+    STARTING = "starting"  # being built: ask again shortly
+    UNAVAILABLE = "unavailable"  # the last build failed: it is tried again after a pause
+
+
+@dataclass(frozen=True)
+class IndexAnswer:
+    status: IndexStatus
+    index: CandidateIndex | None = None
+    version: str = ""
+    retry_after: int = 0  # seconds, when STARTING or UNAVAILABLE
+
+
+@dataclass
+class BuiltIndex:
+    """An engine index, its model's version and the ids of the records in it."""
+
+    version: str
+    index: CandidateIndex
+    ids: set[str]
+    # Two requests catching up at once would both add the same new records.
+    catching_up: threading.Lock = field(default_factory=threading.Lock)
+
+
+class ModelUnreadable(Exception):
+    """The stored model is in a form this engine cannot read (an engine upgrade): lookups
+    wait for the next linkage run to store it again, rather than fail."""
+
+
+def build_for_version(version: str) -> BuiltIndex:
+    """Every source record, indexed with the stored model `version`. Slow: never on a
+    request in background mode."""
+    from nestguard.linkage.engine import CandidateIndex
+
+    stored = LinkageModelVersion.objects.get(version=version)
+    try:
+        model = matching.load_model(stored)
+    except ValueError as exc:
+        log.warning("stored linkage model %s cannot be read by this engine", version)
+        raise ModelUnreadable(version) from exc
+    records = matching.all_engine_records()
+    built = BuiltIndex(
+        version, CandidateIndex.build(records, model), {r.record_id for r in records}
+    )
+    catch_up(built)  # what arrived while the records were being indexed
+    return built
+
+
+def catch_up(built: BuiltIndex) -> None:
+    """Add the records received since the index was built or last caught up. Records are
+    never deleted, so a count that differs means new ones (one cheap query otherwise). The
+    comparison is by id, not by time, so it holds across a rebuild: whatever arrived while a
+    new index was being built is found at its first catch-up."""
+    with built.catching_up:
+        if SourceRecord.objects.count() == len(built.ids):
+            return
+        held = {str(pk) for pk in SourceRecord.objects.values_list("pk", flat=True)}
+        missing = sorted(held - built.ids)
+        for start in range(0, len(missing), CATCH_UP_BATCH):
+            batch = SourceRecord.objects.filter(pk__in=missing[start : start + CATCH_UP_BATCH])
+            for record in batch.only("pk", "agency_id", "system", *matching.ENGINE_FIELDS):
+                built.index.add(matching.to_engine(record))
+                built.ids.add(str(record.pk))
+
+
+@dataclass
+class _Build:
+    version: str
+    generation: int
+    done: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread = field(init=False)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    version: str
+    at: float  # time.monotonic()
+    unreadable: bool = False
+
+
+def _retry_seconds() -> int:
+    return int(settings.NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS)
+
+
+class CandidateIndexKeeper:
+    """One process's candidate index, and the build that will replace it.
+
+    `build` makes an index for a model version (`build_for_version`; the tests of the
+    background mode wrap it to hold it at a point of their choosing)."""
+
+    def __init__(self, build: Callable[[str], BuiltIndex] = build_for_version) -> None:
+        self._build = build
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh. Also run in a child process after fork(): a thread does not survive
+        it, and a lock another thread held at that moment would stay locked for ever."""
+        self._lock = threading.Lock()  # guards the fields below; never held while building
+        self._inline = threading.Lock()  # inline builds queue here, one at a time
+        self._current: BuiltIndex | None = None
+        self._running: _Build | None = None
+        self._failure: _Failure | None = None
+        self._generation = 0  # a build started before `forget` must not publish after it
+        self.builds_started = 0
+
+    def get(self, version: str | None, *, background: bool) -> IndexAnswer:
+        """The index for the model `version` (the latest stored), or why there is none yet.
+        Touches the database only to catch up an index it has (and, inline, to build)."""
+        if version is None:
+            return IndexAnswer(IndexStatus.NO_MODEL)
+        if background:
+            return self._get_in_background(version)
+        return self._get_inline(version)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the build in progress (if any) has finished and been published, for
+        the tests. False if it is still going after `timeout`."""
+        with self._lock:
+            running = self._running
+        return running is None or running.done.wait(timeout)
+
+    def forget(self) -> None:
+        """Drop the index (tests). A build still in progress will not publish its result."""
+        with self._lock:
+            self._generation += 1
+            self._current = None
+            self._running = None
+            self._failure = None
+            self.builds_started = 0
+
+    # -- inline: the request builds, as before -------------------------------------------
+
+    def _get_inline(self, version: str) -> IndexAnswer:
+        with self._inline:
+            current = self._current
+            if current is None or current.version != version:
+                try:
+                    current = self._build(version)
+                except ModelUnreadable:
+                    return IndexAnswer(IndexStatus.NO_MODEL)
+                with self._lock:
+                    self._current = current
+            else:
+                catch_up(current)
+        return IndexAnswer(IndexStatus.READY, current.index, current.version)
+
+    # -- background: a thread builds, requests never wait ----------------------------------
+
+    def _get_in_background(self, version: str) -> IndexAnswer:
+        with self._lock:
+            current = self._current
+            if current is None or current.version != version:
+                self._start_unless_running(version)
+                if current is None:
+                    return self._waiting(version)
+        # The index in hand, even one of an older model while the new one is being built.
+        catch_up(current)
+        return IndexAnswer(IndexStatus.READY, current.index, current.version)
+
+    def _is_running(self) -> bool:
+        return self._running is not None and self._running.thread.is_alive()
+
+    def _start_unless_running(self, version: str) -> None:
+        """Start a build of `version` unless one is going (of whatever version: one at a time,
+        for memory; the next request after it starts the newer one) or it failed lately."""
+        if self._is_running():
+            return
+        failure = self._failure
+        if (
+            failure is not None
+            and failure.version == version
+            and time.monotonic() - failure.at < _retry_seconds()
+        ):
+            return
+        build = _Build(version, self._generation)
+        build.thread = threading.Thread(
+            target=self._run, args=(build,), name="candidate-index-build", daemon=True
+        )
+        self._running = build
+        self.builds_started += 1
+        build.thread.start()
+
+    def _waiting(self, version: str) -> IndexAnswer:
+        failure = self._failure
+        if not self._is_running() and failure is not None and failure.version == version:
+            left = _retry_seconds() - (time.monotonic() - failure.at)
+            status = IndexStatus.NO_MODEL if failure.unreadable else IndexStatus.UNAVAILABLE
+            return IndexAnswer(status, retry_after=max(1, math.ceil(left)))
+        return IndexAnswer(IndexStatus.STARTING, retry_after=STARTING_RETRY_AFTER)
+
+    def _run(self, build: _Build) -> None:
+        started = time.monotonic()
+        try:
+            built = self._build(build.version)
+        except ModelUnreadable:
+            self._finish(build, failure=_Failure(build.version, time.monotonic(), True))
+        except Exception:
+            log.exception(
+                "Building the candidate index for model %s failed: lookups say the check is "
+                "not available, and a request after %s s starts the build again",
+                build.version,
+                _retry_seconds(),
+            )
+            self._finish(build, failure=_Failure(build.version, time.monotonic()))
+        else:
+            log.info(
+                "Candidate index for model %s ready: %d records in %.1f s",
+                build.version,
+                len(built.ids),
+                time.monotonic() - started,
+            )
+            self._finish(build, built=built)
+        finally:
+            connections.close_all()  # this thread's own connections
+            build.done.set()
+
+    def _finish(
+        self, build: _Build, *, built: BuiltIndex | None = None, failure: _Failure | None = None
+    ) -> None:
+        with self._lock:
+            if build.generation != self._generation:
+                return  # forgotten meanwhile
+            if built is not None:
+                self._current = built  # the swap: the previous index goes only now
+                self._failure = None
+            else:
+                self._failure = failure
+            if self._running is build:
+                self._running = None
+
+
+# The keeper of this process (tests may put one of their own in its place).
+keeper = CandidateIndexKeeper()
+os.register_at_fork(after_in_child=lambda: keeper.reset())
+
+
+def background() -> bool:
+    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD == "background")
+
+
+def candidate_index() -> IndexAnswer:
+    """The engine's CandidateIndex, kept current, or why there is none yet."""
+    return keeper.get(matching.latest_model_label(), background=background())
+
+
+def wait_for_build(timeout: float | None = None) -> bool:
+    return keeper.wait(timeout)
+
+
+def forget_index() -> None:
+    keeper.forget()
+
+
+def warm_up() -> None:
+    """In background mode, start building now so that the index is ready by the time
+    someone asks. Never raises: a web process serves its requests whatever the state of
+    the person index (a database not migrated yet, say)."""
+    if not background():
+        return
+    try:
+        keeper.get(matching.latest_model_label(), background=True)
+    except Exception:
+        log.exception("Could not start building the candidate index")
+
+
+def warm_up_on_first_request() -> None:
+    """Start the warm-up when this process serves its first request (nestguard/wsgi.py;
+    why then, and not on import: docs/decisions/0043)."""
+    request_started.connect(_first_request, dispatch_uid=WARM_UP_UID)
+
+
+def _first_request(sender: Any, **kwargs: Any) -> None:
+    request_started.disconnect(dispatch_uid=WARM_UP_UID)
+    warm_up()
