@@ -25,13 +25,14 @@ def service(request: HttpRequest) -> dict[str, object]:
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The service navigation for this user: only what their roles can reach."""
     from django.urls import NoReverseMatch, reverse
+    from django.utils.module_loading import import_string
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(request, "second_factor_ok", False):
         return {"navigation": []}
     items: list[dict[str, object]] = []
-    for text, url_name, rule in NAVIGATION:
-        if not rule.allows(user):
+    for text, url_name, rule, *more in NAVIGATION:
+        if not rule.allows(user) or not all(import_string(check)(user) for check in more):
             continue
         try:
             href = reverse(url_name)
@@ -43,14 +44,21 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {"navigation": items}
 
 
-NAVIGATION: list[tuple[str, str, AccessRule]] = [
+# (text, URL name, the view's access rule, then any further checks the view makes, by dotted
+# path so that core imports no app): a link is shown only where following it cannot 403.
+NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]] = [
     ("Make a referral", "referrals:start", REFERRING),
     ("My referrals", "referrals:mine", REFERRING),
     ("Triage queue", "referrals:triage_queue", TRIAGE),
     ("Cases", "cases:list", CASEWORK),
     ("Find an address", "places:search", SIGNED_IN),
     ("Door check", "places:door_check", SIGNED_IN),
-    ("Repeat addresses", "places:repeat_alerts", CASEWORK),
+    (
+        "Repeat addresses",
+        "places:repeat_alerts",
+        CASEWORK,
+        "nestguard.places.services.repeats.can_work_repeat_alerts",
+    ),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
     ("Panels", "panels:list", roles("panel_chair", "caseworker", "supervisor")),
