@@ -181,3 +181,10 @@ NESTGUARD_CANDIDATE_INDEX_BUILD = env_choice(
 NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS = env_int(
     "NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS", 60, minimum=0
 )
+# Records stamped and committed promptly are found at the next lookup; one committed long
+# after it was stamped (beyond the catch-up window) is found by a full count against the
+# index, made at most this often per process (a COUNT at a million records is too slow for
+# every lookup).
+NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS = env_int(
+    "NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS", 30, minimum=0
+)
