@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import LinkageModel, untrained_model
+from .model import DEFAULT_GUARDS, LinkageModel, untrained_model
 from .normalise import FEATURE_COLUMNS, feature_values, features
 from .records import SourceRecord
 
@@ -223,6 +223,44 @@ def estimate_m_from_anchors(
     return out
 
 
+# The household guards (decision 0030 point 4) protect against twins, siblings and
+# same-named parents and children. Data with no households (FEBRL's independent people)
+# needs none, and there they would only hold back true pairs; so training turns them off
+# when the records clearly show no households: at least this many records, and pairs of
+# "siblings" (one surname and address, given names unrelated, born in different years)
+# fewer than this share of the records. Agency data has them by the hundred; when in
+# doubt (a small set), the guards stay on.
+HOUSEHOLD_MIN_RECORDS = 1_000
+HOUSEHOLD_MIN_SHARE = 0.01
+
+
+def household_pair_count(rows: Sequence[dict[str, Any]]) -> int:
+    """Pairs that look like siblings or a parent and child: same family name, address and
+    postcode; given names neither equal nor variants of each other; different birth years."""
+    homes: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["fn"] and row["addr"] and row["pc"]:
+            homes.setdefault((row["fn"], row["addr"], row["pc"]), []).append(row)
+    count = 0
+    for members in homes.values():
+        if len(members) > 50:  # a hostel or a placeholder address, not a family
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                count += _look_like_relatives(a, b)
+    return count
+
+
+def _look_like_relatives(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if not (a["gn"] and b["gn"] and a["dob_y"] and b["dob_y"]) or a["dob_y"] == b["dob_y"]:
+        return False
+    return a["gn"] != b["gn"] and not set(a["gn_groups"] or ()) & set(b["gn_groups"] or ())
+
+
+def has_households(records: int, household_pairs: int) -> bool:
+    return records < HOUSEHOLD_MIN_RECORDS or household_pairs >= HOUSEHOLD_MIN_SHARE * records
+
+
 def train(
     records: Sequence[SourceRecord], *, seed: int, progress: ProgressFn | None
 ) -> LinkageModel:
@@ -264,6 +302,8 @@ def train(
                 for lv in levels
             ]
         )
+    households = household_pair_count(rows)
+    guarded = has_households(len(rows), households)
     report("trained", 1.0)
     return LinkageModel(
         comparisons=base.comparisons,
@@ -273,7 +313,10 @@ def train(
         probability_two_random_records_match=base.probability_two_random_records_match,
         seed=seed,
         trained_on_records=len(records),
+        guards=DEFAULT_GUARDS if guarded else (),
         training={
+            "household_pairs": households,
+            "household_guards": guarded,
             "engine": "duckdb",
             "u_max_pairs": max_u_pairs,
             "m_from": "anchor pairs (see estimate_m_from_anchors)",

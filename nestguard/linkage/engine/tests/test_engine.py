@@ -23,6 +23,7 @@ from nestguard.linkage.engine import (
 )
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.linking import _evidence, held_by_guards
+from nestguard.linkage.engine.model import DEFAULT_GUARDS
 from nestguard.linkage.engine.normalise import features, normalise_phone, normalise_postcode
 from nestguard.linkage.engine.synthetic import generate
 
@@ -269,6 +270,11 @@ def _at_mill_lane(record_id: str, given: str, family: str, born: str, sex: str) 
     return SourceRecord(
         record_id, "police", given, family, born, sex, "3 Mill Lane", "", "Northbrook", "NB1 2AB"
     )
+
+
+def test_training_sees_households_in_agency_records(model):
+    assert model.training["household_guards"] is True and model.guards == DEFAULT_GUARDS
+    assert model.training["household_pairs"] > 100
 
 
 def test_a_parent_and_child_of_one_name_are_left_for_review(model):
