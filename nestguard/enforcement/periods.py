@@ -63,15 +63,20 @@ def add_elapsed_hours(
 
 
 def counted_hours(start: datetime, end: datetime, *, disregard_christmas: bool = False) -> float:
-    """Hours between two instants that count (the inverse of add_elapsed_hours)."""
+    """Hours between two instants that count (the inverse of add_elapsed_hours).
+
+    Worked out in exact time (timedelta, whole microseconds) and turned into hours only at the
+    end: in floating-point seconds, 48 hours less the part of Christmas Day after a start a
+    microsecond into it came to 23.999999999999996 hours, not 24."""
     start, end = _aware(start).astimezone(UTC), _aware(end).astimezone(UTC)
-    total = (end - start).total_seconds()
+    total = end - start
     if disregard_christmas:
         for year in range(start.astimezone(UK).year, end.astimezone(UK).year + 1):
             xs, xe = christmas_day(year)
-            overlap = (min(end, xe) - max(start, xs)).total_seconds()
-            total -= max(0.0, overlap)
-    return total / 3600
+            overlap = min(end, xe) - max(start, xs)
+            if overlap > timedelta(0):
+                total -= overlap
+    return total / timedelta(hours=1)
 
 
 def end_of_uk_day(day: date) -> datetime:

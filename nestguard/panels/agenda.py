@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from nestguard.cases.models import Case, CaseStatus, CaseSubject
 from nestguard.core.agenda import AgendaCandidate, register_agenda_source
@@ -102,7 +103,7 @@ def new_high_risk_cases(*, as_of: date, params: Mapping[str, Any]) -> Iterator[A
             title=_case_title(case, names),
             reason=(
                 f"Assessed {assessment.band} risk (score {assessment.overall_score}) on "
-                f"{assessment.assessed_at:%-d %B %Y}"
+                f"{timezone.localdate(assessment.assessed_at):%-d %B %Y}"
             ),
             case_id=case.pk,
             key=f"case:{case.pk}",

@@ -49,7 +49,10 @@ def case_close(
     require(rules.can_close_case, actor, case, CLOSE_DENIED)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(
-            {"case": f"Case {case.reference} was already closed on {case.closed_at:%-d %B %Y}"}
+            {
+                "case": f"Case {case.reference} was already closed on "
+                f"{timezone.localdate(case.closed_at):%-d %B %Y}"
+            }
         )
     errors: dict[str, str] = {}
     chosen: list[str] = []

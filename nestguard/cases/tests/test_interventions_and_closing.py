@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,6 +276,20 @@ def test_a_closed_case_cannot_be_closed_again_or_changed(personas, world):
         add(personas.owner, world.case)
     # Notes are still welcome: what is learned later belongs with the case.
     assert case_note_add(actor=personas.owner, case=world.case, text="Later: moved to Leeds")
+
+
+def test_closing_again_names_the_uk_day_it_was_closed(personas, world):
+    close(personas.owner, world.case)
+    # Closed at 00:30 BST on 1 July 2026: 23:30 on 30 June in UTC, as the database keeps it.
+    Case.objects.filter(pk=world.case.pk).update(
+        closed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    )
+    world.case.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        close(personas.owner, world.case)
+    assert caught.value.message_dict["case"] == [
+        f"Case {world.case.reference} was already closed on 1 July 2026"
+    ]
 
 
 @pytest.mark.parametrize("name", ["partner", "outsider", "auditor", "admin", "referrer"])

@@ -448,6 +448,9 @@ def test_status_and_lead_through_the_pages(personas, world, client_for):
 
 
 def test_intervention_pages(personas, world, client_for):
+    # Started on the 1st of this month: never after today, when it is completed below.
+    # (1 November of this year was later than today from January to October.)
+    started = timezone.localdate().replace(day=1)
     client = client_for("owner")
     response = client.post(
         f"/cases/{world.case.pk}/interventions/add/",
@@ -455,8 +458,8 @@ def test_intervention_pages(personas, world, client_for):
             "type": "cpw",
             "owner": str(personas.partner.pk),
             "starts_on_day": "1",
-            "starts_on_month": "11",
-            "starts_on_year": str(TODAY.year),
+            "starts_on_month": str(started.month),
+            "starts_on_year": str(started.year),
             "due_on_day": "",
             "due_on_month": "",
             "due_on_year": "",
@@ -468,7 +471,7 @@ def test_intervention_pages(personas, world, client_for):
     assert (item.type, item.owner, item.starts_on) == (
         "cpw",
         personas.partner,
-        date(TODAY.year, 11, 1),
+        started,
     )
     page = f"/cases/{world.case.pk}/interventions/{item.pk}/"
     before = written()

@@ -9,7 +9,8 @@ demo shows is what the rules give. The stages, relative to the moment of seeding
 2. a closure notice, a partial closure order 85 days ago about to end, and an extension
    applied for 2 days ago (the order's end replaced, within six months in total);
 3. a closure notice served 30 hours ago by a superintendent: its hearing is due this week;
-4. a closure notice served 3 days ago with no hearing recorded: overdue;
+4. a closure notice served 4 days ago with no hearing recorded: overdue (by a day at least,
+   Christmas Day disregarded or not);
 5. a CPW issued 5 days ago whose time to deal with the matter ends this week.
 """
 
@@ -167,7 +168,9 @@ def seed_enforcement(*, users: dict[str, Any], now: datetime) -> int:
 
     b.step(sites[2], "closure_notice", ago=timedelta(hours=30), issuer="police_superintendent",
            by=POLICE_USER)  # fmt: skip
-    b.step(sites[3], "closure_notice", ago=3 * day, issuer="police_inspector", by=POLICE_USER)
+    # Four days, not three: its 48 hours disregard Christmas Day, so a notice served three days
+    # before a seeding on 26 or 27 December would fall due at that very moment, not overdue.
+    b.step(sites[3], "closure_notice", ago=4 * day, issuer="police_inspector", by=POLICE_USER)
     b.step(sites[4], "cpw", ago=5 * day, issuer="local_authority_officer", by=HUB_USER,
            person=True, conduct=conduct, comply_by=now + 3 * day)  # fmt: skip
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from nestguard.core.calendar import UK
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.enforcement.services import enforcement_action_record
 from nestguard.enforcement.tests.world import EnforcementWorld
@@ -92,16 +93,31 @@ def test_a_cpn_after_its_warning_is_recorded(eworld: EnforcementWorld, client_fo
 
 
 def test_a_partial_closure_order_by_form(eworld: EnforcementWorld, client_for) -> None:  # type: ignore[no-untyped-def]
-    now = timezone.now() - dt.timedelta(minutes=1)
-    ends = now + dt.timedelta(days=60)
+    # The notice served at 10:00 yesterday (UK) and the order typed as made at 11:00: in the
+    # past, and never in the hour the clocks repeat. (Typed as "a minute ago" after the
+    # notice the world serves "an hour ago", in the second 01:00-02:00 of the last Sunday in
+    # October the form read the time as the first, an hour earlier, before the notice.)
+    served = dt.datetime.combine(
+        timezone.localdate() - dt.timedelta(days=1), dt.time(10, 0), tzinfo=UK
+    )
+    notice = enforcement_action_record(
+        actor=eworld.personas.partner,
+        address=eworld.address,
+        step="closure_notice",
+        taken_at=served,
+        issuer="police_inspector",
+        now=served,
+    )
+    made = served + dt.timedelta(hours=1)
+    ends = made + dt.timedelta(days=60)
     response = client_for("partner").post(
         f"/enforcement/address/{eworld.address.pk}/step/closure_order/",
         {
-            **_date_fields("taken_at_date", now),
-            "taken_at_time": f"{timezone.localtime(now):%H:%M}",
+            **_date_fields("taken_at_date", made),
+            "taken_at_time": "11:00",
             **_date_fields("ends_at_date", ends),
             "issuer": "police_inspector",
-            "parent": str(eworld.notice.pk),
+            "parent": str(notice.pk),
             "scope": "part",
             "part_description": "The rear bedroom",
         },
@@ -109,6 +125,7 @@ def test_a_partial_closure_order_by_form(eworld: EnforcementWorld, client_for) -
     assert response.status_code == 302, response.content.decode()[:2000]
     order = EnforcementAction.objects.get(step="closure_order")
     assert order.scope == "part" and order.part_description == "The rear bedroom"
+    assert order.parent_id == notice.pk and order.taken_at == made
 
 
 def test_a_bad_time_is_refused(eworld: EnforcementWorld, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -146,8 +163,10 @@ def test_an_unknown_step_is_404(eworld: EnforcementWorld, client_for) -> None:  
 def test_the_deadlines_view_shows_overdue_and_due_this_week(  # type: ignore[no-untyped-def]
     eworld: EnforcementWorld, client_for, personas
 ) -> None:
-    # A notice served three days ago with no hearing recorded: its hearing is overdue.
-    old = timezone.now() - dt.timedelta(days=3)
+    # A notice served four days ago with no hearing recorded: its hearing is overdue by a day
+    # at least. (Served three days ago, just after Christmas, its 48 hours less Christmas Day
+    # ended at the very moment the test began: overdue by milliseconds only.)
+    old = timezone.now() - dt.timedelta(days=4)
     late = enforcement_action_record(
         actor=personas.partner,
         address=eworld.address,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from nestguard.core.calendar import UK, is_working_day
@@ -42,6 +42,14 @@ def test_a_24_hour_notice_does_not_disregard_christmas() -> None:
         d.code: d for d in step_deadlines(closure_notice, at, issuer="police_superintendent")
     }
     assert by_code["expires"].due_at.astimezone(UK) == _uk(2026, 12, 27, 18, 30)  # type: ignore[union-attr]
+
+
+def test_hours_counted_from_inside_christmas_day_are_exact() -> None:
+    # Served a microsecond into Christmas Day 2022 (GMT): the clock waits until Boxing Day.
+    start = datetime(2022, 12, 25, 0, 0, 0, 1, tzinfo=UTC)
+    due = periods.add_elapsed_hours(start, 24, disregard_christmas=True)
+    assert due == datetime(2022, 12, 27, tzinfo=UTC)
+    assert periods.counted_hours(start, due, disregard_christmas=True) == 24
 
 
 def test_48_hours_across_the_march_clock_change_are_elapsed_hours() -> None:
@@ -93,6 +101,9 @@ def test_working_days_skip_bank_holidays() -> None:
 
 
 @given(start=moments, hours=st.sampled_from([24, 48]))
+# A microsecond into Christmas Day (found by this test: the hours were counted back in
+# floating-point seconds as 23.999999999999996).
+@example(start=datetime(2022, 12, 25, 0, 0, 0, 1, tzinfo=UTC), hours=24)
 def test_hours_count_exactly_with_christmas_disregarded(start: datetime, hours: int) -> None:
     due = periods.add_elapsed_hours(start, hours, disregard_christmas=True)
     assert periods.counted_hours(start, due, disregard_christmas=True) == hours

@@ -209,8 +209,10 @@ def test_an_order_longer_than_three_months_is_refused(eworld: EnforcementWorld) 
 def test_extensions_never_beyond_six_months_in_total(eworld: EnforcementWorld) -> None:
     now = timezone.now()
     made = now - dt.timedelta(days=80)
-    # An order made 80 days ago (recorded with `now` then), lasting 89 days.
-    order = _order(eworld, taken_at=made, ends_at=made + dt.timedelta(days=89), now=made)
+    # An order made 80 days ago (recorded with `now` then), lasting 85 days: within 3 calendar
+    # months whenever it was made (89 days were not, from a February across the March clock
+    # change: 3 months from 10 February are 89 days less the hour the clocks go forward).
+    order = _order(eworld, taken_at=made, ends_at=made + dt.timedelta(days=85), now=made)
     extension = enforcement_action_record(
         actor=eworld.personas.partner,
         address=eworld.address,
@@ -469,31 +471,53 @@ def test_next_steps_follow_the_ladder(eworld: EnforcementWorld) -> None:
     assert all(parent != extension.reference for _, parent in after_extension)
 
 
+@pytest.mark.parametrize(
+    ("served", "expires"),
+    [
+        # An ordinary Monday: 48 hours from the service of the notice.
+        (dt.datetime(2026, 11, 2, 10, 0, tzinfo=UK), dt.datetime(2026, 11, 4, 10, 0, tzinfo=UK)),
+        # Served on Christmas Eve: Christmas Day is disregarded in the 48 hours (s.77(3)).
+        (
+            dt.datetime(2026, 12, 24, 18, 30, tzinfo=UK),
+            dt.datetime(2026, 12, 27, 18, 30, tzinfo=UK),
+        ),
+    ],
+)
 def test_a_24_hour_notice_extended_to_48_hours_by_a_superintendent(
-    eworld: EnforcementWorld,
+    eworld: EnforcementWorld, served: dt.datetime, expires: dt.datetime
 ) -> None:
     from nestguard.enforcement.selectors import actions_at, next_steps
 
+    # Each step at a fixed instant, passed to the service as `now`. (The world's notice, served
+    # an hour before the real now, runs over Christmas Day when the suite runs at Christmas.)
+    partner = eworld.personas.partner
+    notice = enforcement_action_record(
+        actor=partner, address=eworld.address, step="closure_notice", taken_at=served,
+        issuer="police_inspector", now=served,
+    )  # fmt: skip
+    extended_at = served + dt.timedelta(hours=1)
     extension = enforcement_action_record(
-        actor=eworld.personas.partner,
-        address=eworld.address,
-        step="closure_notice_extension",
-        taken_at=timezone.now(),
-        issuer="police_superintendent",
-        parent=eworld.notice,
-    )
-    expires = extension.deadlines.get(code="expires")
-    assert expires.due_at == eworld.notice.taken_at + dt.timedelta(hours=48)
-    assert eworld.notice.deadlines.get(code="expires").met_by_id == extension.pk
+        actor=partner, address=eworld.address, step="closure_notice_extension",
+        taken_at=extended_at, issuer="police_superintendent", parent=notice, now=extended_at,
+    )  # fmt: skip
+    assert extension.deadlines.get(code="expires").due_at == expires
+    assert notice.deadlines.get(code="expires").met_by_id == extension.pk
     # The hearing is still to come, and the order still offered after the notice.
     offered = {
         (n.step.code, n.parent.reference if n.parent else "")
-        for n in next_steps(actions_at(eworld.personas.partner, eworld.address))
+        for n in next_steps(
+            actions_at(partner, eworld.address), now=extended_at + dt.timedelta(hours=1)
+        )
     }
-    assert ("closure_order", eworld.notice.reference) in offered
-    assert ("closure_notice_extension", eworld.notice.reference) not in offered
-    order = _order(eworld)
-    assert order.parent_id == eworld.notice.pk
+    assert ("closure_order", notice.reference) in offered
+    assert ("closure_notice_extension", notice.reference) not in offered
+    heard_at = served + dt.timedelta(hours=3)
+    order = enforcement_action_record(
+        actor=partner, address=eworld.address, step="closure_order", taken_at=heard_at,
+        issuer="police_inspector", parent=notice, scope="whole",
+        ends_at=heard_at + dt.timedelta(days=60), now=heard_at,
+    )  # fmt: skip
+    assert order.parent_id == notice.pk
 
 
 def test_an_inspector_cannot_extend_a_notice(eworld: EnforcementWorld) -> None:

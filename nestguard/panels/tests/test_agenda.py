@@ -3,7 +3,7 @@ the chair's own items and order, and people on more than one panel's list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +30,7 @@ from nestguard.panels.services.meetings import (
 )
 from nestguard.panels.services.panels import panel_create
 from nestguard.panels.tests.conftest import child_case
+from nestguard.risk.models import RiskAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,16 @@ def test_a_medium_or_closed_or_other_concern_case_is_not(personas, panel_world) 
     assert adult.pk
     meeting_agenda_build(actor=panel_world.chair, meeting=panel_world.meeting)
     assert titles(panel_world.meeting) == [f"{panel_world.case.reference}: Jamie Childperson"]
+
+
+def test_the_reason_names_the_uk_day_of_the_assessment(panel_world) -> None:
+    # Assessed at 00:30 BST on 1 July 2026: 23:30 on 30 June in UTC, as the database keeps it.
+    RiskAssessment.objects.filter(case=panel_world.case).update(
+        assessed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    )
+    found = list(panel_agenda.new_high_risk_cases(as_of=date(2026, 7, 1), params={}))
+    assert [c.case_id for c in found] == [panel_world.case.pk]
+    assert found[0].reason == "Assessed high risk (score 45) on 1 July 2026"
 
 
 def test_a_case_assessed_long_before_is_due_for_review_not_new(panel_world) -> None:

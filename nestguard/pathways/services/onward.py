@@ -51,7 +51,8 @@ def onward_referral_send(
     require_open(case, "make onward referrals")
     errors: dict[str, Any] = {}
     on = day(errors, "sent_on", sent_on or timezone.localdate(), label="date it was sent",
-             not_before=case.opened_at.date(), not_before_label="the case was opened")  # fmt: skip
+             not_before=timezone.localdate(case.opened_at),
+             not_before_label="the case was opened")  # fmt: skip
     if not isinstance(service, str) or service not in policy.services():
         errors["service"] = "Choose a service from the directory"
     if person is None or not person_on_case(case, person):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from nestguard.cases.models import Case
 from nestguard.pathways import policy
 from nestguard.pathways.models import OnwardReferral
 from nestguard.pathways.services.onward import onward_referral_send, onward_referral_update
@@ -90,13 +91,26 @@ def test_declined_needs_the_reason(pw) -> None:
         ("reason", ""),
         ("reason", "y" * 5001),
         ("consent_given", "yes"),
-        ("sent_on", timezone.localdate() + timedelta(days=1)),
+        # Tomorrow, worked out when the test runs: a date taken when the tests are collected
+        # is today's date once the run has crossed midnight, and is then accepted.
+        ("sent_on", lambda: timezone.localdate() + timedelta(days=1)),
     ],
 )
 def test_bad_inputs(pw, field, value) -> None:
+    value = value() if callable(value) else value
     with pytest.raises(ValidationError) as exc:
         send(pw, **{field: value})
     assert field in exc.value.message_dict
+
+
+def test_not_sent_before_the_uk_day_the_case_was_opened(pw) -> None:
+    # Opened at 00:30 BST on 1 July 2026: 23:30 on 30 June in UTC, as the database keeps it.
+    Case.objects.filter(pk=pw.case.pk).update(opened_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    pw.case.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        send(pw, sent_on=date(2026, 6, 30))
+    assert "on or after the case was opened" in exc.value.message_dict["sent_on"][0]
+    assert send(pw, sent_on=date(2026, 7, 1)).sent_on == date(2026, 7, 1)
 
 
 def test_outsider_and_referrer_cannot_send(pw) -> None:

@@ -3,7 +3,7 @@ markup is shown escaped, the case page and the due view show what is overdue."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -75,30 +75,39 @@ def test_bad_input_shows_the_error_summary_and_writes_nothing(pw, client_for, ov
 
 
 def test_return_and_interview_pages(pw, client_for) -> None:
+    # Every time typed into a form is a wall-clock time on yesterday's UK date, from 08:00 to
+    # noon: in the past whatever the time now, and never in the hour the clocks skip or
+    # repeat. (Times worked back from now were not: at 02:10 BST on the morning the clocks
+    # go forward, "30 minutes ago" was 01:40, a time that day does not have.)
+    day = timezone.localdate() - timedelta(days=1)
+
+    def at(hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=UK)
+
+    def moment_fields(name: str, when: datetime) -> dict[str, str]:
+        return {**date_fields(f"{name}_on", when), f"{name}_time": when.strftime("%H:%M")}
+
     owner = pw.personas.owner
     episode = missing_episode_record(
         actor=owner, person=pw.child, case=pw.case, report_type="missing", risk_grade="low",
-        category="missing_from_home", care_status="not_looked_after", started_at=hours_ago(10),
+        category="missing_from_home", care_status="not_looked_after", started_at=at(8),
     )  # fmt: skip
     client = client_for("partner")  # the police record the return
-    back = (timezone.now() - timedelta(hours=2)).astimezone(UK)
     response = client.post(
         f"/missing/{episode.pk}/return/",
-        {**date_fields("returned_on", back), "returned_time": back.strftime("%H:%M"),
-         "found_by": "police", "found_location": "Bus station", "harm_during": "no"},
+        {**moment_fields("returned", at(10)), "found_by": "police",
+         "found_location": "Bus station", "harm_during": "no"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     episode.refresh_from_db()
     assert episode.found_by == "police" and episode.harm_during is False
+    assert episode.returned_at == at(10)
     page = client.get(f"/missing/{episode.pk}/").content.decode()
     assert "Record the return home interview" in page
-    now = timezone.now().astimezone(UK)
-    offered = now - timedelta(minutes=30)  # date and time from one instant: just after midnight
     response = client.post(
         f"/missing/{episode.pk}/interview/",
-        {"outcome": "completed", **date_fields("offered_on", offered),
-         "offered_time": offered.strftime("%H:%M"),
-         **date_fields("completed_on", now), "completed_time": now.strftime("%H:%M"),
+        {"outcome": "completed", **moment_fields("offered", at(11, 30)),
+         **moment_fields("completed", at(12)),
          "interviewer": "Jo Ellis", "interviewer_independent": "yes", "themes": ["cce"]},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]

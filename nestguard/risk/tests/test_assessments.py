@@ -147,12 +147,14 @@ def test_an_unknown_instrument_is_refused(personas, world):
 
 
 def test_the_person_must_be_in_the_case_and_of_the_right_age(personas, world):
+    today = timezone.localdate()
     child = add_person(
         personas.owner,
         world.case,
         role="person_at_risk",
         given_name="Kai",
-        date_of_birth=date.today().replace(year=date.today().year - 14),
+        # 14 today; on 29 February, born on the 28th (that year has no 29th).
+        date_of_birth=date(today.year - 14, today.month, min(today.day, 28)),
     )
     record = assess(personas.owner, world.case, person=child)
     assert record.person == child
