@@ -155,16 +155,7 @@ def estimate_match_rate(rows: Sequence[dict[str, Any]], recall: float = 0.7) -> 
     gives a usable, deterministic prior.
     """
     rules = (("gn", "fn", "dob"), ("ident", "dob"), ("phone", "dob"))
-    pairs: set[tuple[int, int]] = set()
-    for rule in rules:
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        for position, row in enumerate(rows):
-            key = tuple(row[c] for c in rule)
-            if None not in key:
-                groups.setdefault(key, []).append(position)
-        for members in groups.values():
-            if 1 < len(members) <= 50:
-                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    pairs = pairs_agreeing(rows, rules, max_group=50)
     total = len(rows) * (len(rows) - 1) / 2
     return min(0.5, max(1.0, len(pairs) / recall) / total)
 
@@ -181,9 +172,11 @@ MIN_ANCHOR_PAIRS = 30
 MAX_TRAINING_RECORDS = 200_000
 
 
-def _anchor_pairs(
-    rows: Sequence[dict[str, Any]], rules: tuple[tuple[str, ...], ...]
+def pairs_agreeing(
+    rows: Sequence[dict[str, Any]], rules: tuple[tuple[str, ...], ...], *, max_group: int
 ) -> set[tuple[int, int]]:
+    """Pairs of positions whose rows agree on every column of any rule (none missing).
+    A value shared by more than `max_group` rows is a placeholder ("0000"), not a person."""
     pairs: set[tuple[int, int]] = set()
     for rule in rules:
         groups: dict[tuple[Any, ...], list[int]] = {}
@@ -192,8 +185,7 @@ def _anchor_pairs(
             if None not in key:
                 groups.setdefault(key, []).append(position)
         for members in groups.values():
-            # A value shared by many records is a placeholder ("0000"), not a person.
-            if 1 < len(members) <= 10:
+            if 1 < len(members) <= max_group:
                 pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
     return pairs
 
@@ -208,7 +200,7 @@ def estimate_m_from_anchors(
     for comparison in model.comparisons:
         anchor = comparison.name if comparison.name in _ANCHORS else "default"
         if anchor not in cache:
-            cache[anchor] = _anchor_pairs(rows, _ANCHORS[anchor])
+            cache[anchor] = pairs_agreeing(rows, _ANCHORS[anchor], max_group=10)
         pairs = cache[anchor]
         counts = [0] * len(comparison.levels)
         for a, b in sorted(pairs):
