@@ -185,7 +185,11 @@ def _contract_user() -> User:
     ordered = sorted(candidates, key=lambda u: (u.username != "hub.caseworker", u.username))
     for user in ordered:
         waiting = triage_referrals(user).filter(status=ReferralStatus.SUBMITTED).exists()
-        working = visible_cases(user).filter(status=CaseStatus.OPEN).exists()
+        working = (
+            visible_cases(user)
+            .filter(status=CaseStatus.OPEN, lead_agency_id=user.agency_id)
+            .exists()
+        )
         if waiting and working:
             return user
     raise AssertionError(
@@ -207,7 +211,9 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
     def open_case() -> Any:
         case = (
             visible_cases(user)
-            .filter(status=CaseStatus.OPEN)
+            # Led by the user's own agency: a partner's case on which the hub sits is visible
+            # but not the hub's to assess or close (which one opened last depends on the day).
+            .filter(status=CaseStatus.OPEN, lead_agency_id=user.agency_id)
             .order_by("-opened_at", "reference")
             .first()
         )
