@@ -64,34 +64,50 @@ def disclosure_basis(
     *,
     holders: Iterable[Agency | None],
     recipient: Agency | None,
-    fallback: str = "same_agency",
+    fallback: str = "no_agreement",
     on: date | None = None,
 ) -> DisclosureBasis:
     """The agreement under which `recipient` is shown the information of `holders`.
 
-    One agreement covering every holder is preferred; otherwise each holder's first
-    agreement is relied on and all are listed. A holder no active agreement covers is named
-    in the note with no lawful basis, so the audit trail shows a disclosure without one.
+    `fallback` names the basis when no agency's information is shown at all. One agreement
+    covering every holder is preferred; otherwise each holder's first agreement is relied on
+    and all are listed. A holder no active agreement covers is named in the note with no
+    lawful basis, so the audit trail shows a disclosure that had none.
     """
-    others = {h.pk: h for h in holders if h is not None and h.pk != getattr(recipient, "pk", None)}
-    if recipient is None or not others:
+    shown = {h.pk: h for h in holders if h is not None}
+    if not shown:
         return basis_without_agreement(fallback)
-    agreements = _active_agreements_of(recipient, on or timezone.localdate())
-    covering = {a.pk: {p.pk for p in a.parties.all()} for a in agreements}
+    others = {pk: h for pk, h in shown.items() if pk != getattr(recipient, "pk", None)}
+    if not others:
+        return basis_without_agreement("same_agency")
+    agreements = _active_agreements_of(recipient, on or timezone.localdate()) if recipient else []
+    parties = {a.pk: {p.pk for p in a.parties.all()} for a in agreements}
     for agreement in agreements:
-        if set(others) <= covering[agreement.pk]:
+        if set(others) <= parties[agreement.pk]:
             return DisclosureBasis(agreement, agreement.lawful_basis, "", (str(agreement.pk),))
-    uncovered = sorted(str(h) for pk, h in others.items() if not any(
-        pk in parties for parties in covering.values()))  # fmt: skip
+    relied: list[SharingAgreement] = []
+    uncovered: list[str] = []
+    for pk, holder in sorted(others.items(), key=lambda item: str(item[1])):
+        first = next((a for a in agreements if pk in parties[a.pk]), None)
+        if first is None:
+            uncovered.append(str(holder))
+        elif first not in relied:
+            relied.append(first)
     if uncovered:
         entry = disclosure_bases().get("no_agreement")
         return DisclosureBasis(
             None, entry["lawful_basis"], f"{entry.label}: {', '.join(uncovered)}"
         )
-    relied = [a for a in agreements if covering[a.pk] & set(others)]
-    chosen: list[SharingAgreement] = []
-    for pk in sorted(others, key=str):
-        first = next(a for a in relied if pk in covering[a.pk])
-        if first not in chosen:
-            chosen.append(first)
-    return DisclosureBasis(chosen[0], chosen[0].lawful_basis, "", tuple(str(a.pk) for a in chosen))
+    ids = tuple(str(a.pk) for a in relied)
+    return DisclosureBasis(relied[0], relied[0].lawful_basis, "", ids)
+
+
+def onward_basis(holder: Agency, provider: str, consent_given: bool) -> DisclosureBasis:
+    """An onward referral to a service: under an agreement when its provider is one of the
+    partnership's agencies, otherwise on consent or, without it, safeguarding."""
+    agency = Agency.objects.filter(name=provider, active=True).first() if provider else None
+    if agency is not None:
+        basis = disclosure_basis(holders=[holder], recipient=agency)
+        if basis.sharing_agreement is not None or agency.pk == holder.pk:
+            return basis
+    return basis_without_agreement("onward_consent" if consent_given else "onward_safeguarding")
