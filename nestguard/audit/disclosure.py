@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.accounts.models import Agency, SharingAgreement
@@ -50,14 +49,14 @@ def basis_without_agreement(code: str, note: str = "") -> DisclosureBasis:
 
 
 def _active_agreements_of(recipient: Agency, on: date) -> list[SharingAgreement]:
-    return list(
-        SharingAgreement.objects.filter(
-            parties=recipient, revoked_at__isnull=True, starts_on__lte=on
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    """The recipient's agreements in force on `on`, by the agreement's own rule of what is in
+    force (so ending or revoking one is honoured here as everywhere)."""
+    agreements = (
+        SharingAgreement.objects.filter(parties=recipient)
         .prefetch_related("parties")
         .order_by("starts_on", "name", "id")
     )
+    return [a for a in agreements if a.is_active(on)]
 
 
 def disclosure_basis(
