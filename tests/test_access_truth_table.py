@@ -238,6 +238,7 @@ TABLE: list[Row] = [
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),
     Row("audit:search", AUDITOR_ONLY),
+    Row("audit:checks", expect(403, 403, 403, 403, 403, 200, 200)),
     # Making a referral: the referrer's own drafts and status
     Row("referrals:mine", REFERRERS),
     Row("referrals:start", REFERRERS),

@@ -91,6 +91,8 @@ REFERRING = roles("referrer", "caseworker", "supervisor", "panel_chair")
 CASEWORK = roles(*CASE_ROLES)
 TRIAGE = roles(*TRIAGE_ROLES)
 AUDITING = roles("auditor")
+# The audit chain's daily verification results: no personal data, for auditors and admins.
+CHAIN_CHECKING = roles("auditor", "admin")
 # Aggregate reports (counts, no names), e.g. the missing episodes report.
 REPORTING = roles("analyst", "supervisor")
 # Offered the "due and overdue" view in the navigation (anyone signed in may open it).

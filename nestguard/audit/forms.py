@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from nestguard.accounts.models import SharingAgreement
 from nestguard.audit import events
 from nestguard.core.forms import GovukDateField, GovukForm
 
@@ -30,6 +31,13 @@ class AuditSearchForm(GovukForm):
         label="Record id", required=False, max_length=64, help_text="For example, a person's id"
     )
     action = forms.ChoiceField(label="Action", required=False, choices=())
+    sharing_agreement = forms.ModelChoiceField(
+        label="Sharing agreement",
+        required=False,
+        queryset=SharingAgreement.objects.order_by("name"),
+        empty_label="Any agreement",
+        help_text="Disclosures to another agency that relied on this agreement",
+    )
     reads_only = forms.BooleanField(
         label="Only looks at personal data", required=False, help_text="Who looked, not who changed"
     )

@@ -13,7 +13,9 @@ from nestguard.core.calendar import UK
 
 
 def audit_events_matching(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    events_qs = AuditEvent.objects.select_related("actor", "agency").order_by("-id")
+    events_qs = AuditEvent.objects.select_related("actor", "agency", "sharing_agreement").order_by(
+        "-id"
+    )
     if filters.get("actor"):
         events_qs = events_qs.filter(actor_label__iexact=filters["actor"])
     if filters.get("object_type"):
@@ -22,6 +24,8 @@ def audit_events_matching(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
         events_qs = events_qs.filter(object_id=filters["object_id"].strip())
     if filters.get("action"):
         events_qs = events_qs.filter(action=filters["action"])
+    if filters.get("sharing_agreement"):
+        events_qs = events_qs.filter(sharing_agreement=filters["sharing_agreement"])
     if filters.get("reads_only"):
         reads = [t.code for t in events.all_types() if t.reads_personal_data]
         events_qs = events_qs.filter(action__in=reads)

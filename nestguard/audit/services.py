@@ -7,30 +7,54 @@ its record commit or fail together.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
 from nestguard.audit import events
-from nestguard.audit.models import AuditEvent
+from nestguard.audit.disclosure import DisclosureBasis
+from nestguard.audit.models import AuditEvent, HashScheme
 
 GENESIS_HASH = "0" * 64
 # A fixed key for PostgreSQL's advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 7_317_001
 
 
-def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """The hash of one event: its predecessor's hash and its own fields, canonically encoded."""
+def audit_key() -> bytes:
+    """The chain's key, from the environment through settings; never stored in the database."""
+    key = getattr(settings, "NESTGUARD_AUDIT_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("NESTGUARD_AUDIT_KEY must be set to record or verify audit")
+    return str(key).encode()
+
+
+def event_hash(
+    prev_hash: str,
+    fields: dict[str, Any],
+    *,
+    scheme: str = HashScheme.HMAC_SHA256,
+    key: bytes | None = None,
+) -> str:
+    """The hash of one event: its predecessor's hash and its own fields, canonically encoded,
+    by the event's scheme (a keyed HMAC; plain SHA-256 only for events written before)."""
     payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+    message = f"{prev_hash}|{payload}".encode()
+    if scheme == HashScheme.SHA256:
+        return hashlib.sha256(message).hexdigest()
+    if scheme == HashScheme.HMAC_SHA256:
+        return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
+    raise ValueError(f"unknown audit hash scheme {scheme!r}")
 
 
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
+    fields = {
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "actor": str(event.actor_id) if event.actor_id else "",
         "actor_label": event.actor_label,
@@ -44,6 +68,18 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "lawful_basis": event.lawful_basis,
         "details": event.details,
     }
+    if event.hash_scheme != HashScheme.SHA256:
+        # Keyed events also bind their scheme (no quiet downgrade) and their agreement.
+        fields["hash_scheme"] = event.hash_scheme
+        fields["sharing_agreement"] = (
+            str(event.sharing_agreement_id) if event.sharing_agreement_id else ""
+        )
+    return fields
+
+
+def expected_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """What `event.hash` must be, by the rule of the event's own scheme."""
+    return event_hash(event.prev_hash, hashed_fields(event), scheme=event.hash_scheme, key=key)
 
 
 def _lock_chain() -> None:
@@ -91,9 +127,19 @@ def audit_record(
     lawful_basis: str = "",
     details: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
+    sharing_agreement: Any = None,
+    basis: DisclosureBasis | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. `actor` is a user or None (the system itself)."""
+    """Append one event to the chain. `actor` is a user or None (the system itself).
+
+    An event that shows one agency's information to another passes the `basis` it relied on
+    (see `nestguard.audit.disclosure`), or `sharing_agreement` and `lawful_basis` directly.
+    """
     events.get(action)  # refuses unregistered actions
+    if basis is not None:
+        sharing_agreement = basis.sharing_agreement
+        lawful_basis = basis.lawful_basis
+        details = {**(details or {}), **basis.details()}
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
@@ -114,9 +160,11 @@ def audit_record(
             purpose=_storable(purpose)[:500],
             lawful_basis=lawful_basis,
             details=_storable(details or {}),
+            sharing_agreement=sharing_agreement,
+            hash_scheme=HashScheme.HMAC_SHA256,
         )
         event.prev_hash = _last_hash()
-        event.hash = event_hash(event.prev_hash, hashed_fields(event))
+        event.hash = expected_hash(event)
         event.save(force_insert=True)
     return event
 

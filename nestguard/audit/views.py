@@ -4,9 +4,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nestguard.access.rules import AUDITING, access_rule
+from nestguard.access.rules import AUDITING, CHAIN_CHECKING, access_rule
 from nestguard.audit import events
 from nestguard.audit.forms import AuditSearchForm
+from nestguard.audit.models import ChainCheck
 from nestguard.audit.selectors import audit_events_matching
 from nestguard.audit.services import audit_record
 
@@ -44,4 +45,19 @@ def search(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
         },
+    )
+
+
+CHECKS_SHOWN = 30
+
+
+@access_rule(CHAIN_CHECKING)
+def chain_checks(request: HttpRequest) -> HttpResponse:
+    """The latest daily verifications of the audit chain against its anchors. No personal
+    data: counts, a pass or fail, and the first broken event's number."""
+    checks = list(ChainCheck.objects.order_by("-checked_at", "-id")[:CHECKS_SHOWN])
+    return render(
+        request,
+        "audit/checks.html",
+        {"checks": checks, "latest": checks[0] if checks else None},
     )

@@ -5,6 +5,7 @@ from nestguard.access.rules import (
     ADMINISTERING,
     AUDITING,
     CASEWORK,
+    CHAIN_CHECKING,
     DUE_VIEWING,
     REFERRING,
     REPORTING,
@@ -66,5 +67,6 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
+    ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
 ]

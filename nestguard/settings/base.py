@@ -132,6 +132,17 @@ OTP_TOTP_ISSUER = "Nestguard"
 NESTGUARD_DEMO_SKIP_MFA = False
 NESTGUARD_SERVICE_NAME = "Nestguard"
 
+# The audit chain is keyed: each event's hash is an HMAC-SHA256 under this key, which lives
+# in the environment and never in the database, so someone with only database access cannot
+# rebuild the chain (docs/decisions/0076-keyed-audit-chain-and-anchors.md). This key is
+# published and for development, tests and the demo only; production.py requires
+# NESTGUARD_AUDIT_KEY and refuses this one.
+NESTGUARD_AUDIT_DEVELOPMENT_KEY = "nestguard-development-audit-key-published-never-secret"
+NESTGUARD_AUDIT_KEY = NESTGUARD_AUDIT_DEVELOPMENT_KEY
+# Where `nestguard audit_anchor` writes the chain's latest position and hash: one new file
+# per anchor, created exclusively and never rewritten. In production, a write-once mount.
+NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "audit-anchors"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["nestguard.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -48,6 +48,16 @@ def env_str(name: str, default: str | None = None) -> str:
     return value
 
 
+def env_secret(name: str, *, min_length: int, refused: tuple[str, ...] = ()) -> str:
+    """A secret that must be set, long enough, and not one of the published development keys."""
+    value = env_str(name)
+    if len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters")
+    if value in refused:
+        raise ImproperlyConfigured(f"{name} must not be the published development key")
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip()
     if value not in choices:

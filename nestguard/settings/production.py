@@ -1,14 +1,21 @@
 """Production: secrets from the environment, secure cookies, HSTS, never the demo shortcut."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from nestguard.settings.base import *  # noqa: F403
-from nestguard.settings.env import BASE_DIR, env_bool, env_list, env_str
+from nestguard.settings.base import NESTGUARD_AUDIT_DEVELOPMENT_KEY
+from nestguard.settings.env import BASE_DIR, env_bool, env_list, env_secret, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("NESTGUARD_SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("NESTGUARD_SECRET_KEY must be at least 50 characters")
+NESTGUARD_AUDIT_KEY = env_secret(
+    "NESTGUARD_AUDIT_KEY", min_length=32, refused=(NESTGUARD_AUDIT_DEVELOPMENT_KEY,)
+)
+NESTGUARD_AUDIT_ANCHOR_DIR = Path(env_str("NESTGUARD_AUDIT_ANCHOR_DIR"))
 ALLOWED_HOSTS = env_list("NESTGUARD_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("NESTGUARD_ALLOWED_HOSTS must name the hosts that serve Nestguard")

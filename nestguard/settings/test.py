@@ -6,3 +6,5 @@ from nestguard.settings.env import BASE_DIR, database_from_env
 DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 # Argon2 stays first in production; tests hash thousands of passwords, so MD5 is fine here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests that anchor the audit chain point this at a temporary folder of their own.
+NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"

@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from nestguard.settings.env import database_from_env, env_bool, env_int
 
 GOOD_KEY = "k" * 60
+AUDIT = {"NESTGUARD_AUDIT_KEY": "a" * 40, "NESTGUARD_AUDIT_ANCHOR_DIR": "/tmp/ng-anchors"}
+SAFE = {"NESTGUARD_SECRET_KEY": GOOD_KEY, "NESTGUARD_ALLOWED_HOSTS": "x"}
 
 
 def import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -30,7 +32,7 @@ def import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_production_starts_with_a_key_and_hosts_and_secure_cookies() -> None:
     result = import_production(
-        {"NESTGUARD_SECRET_KEY": GOOD_KEY, "NESTGUARD_ALLOWED_HOSTS": "ng.example"}
+        {"NESTGUARD_SECRET_KEY": GOOD_KEY, "NESTGUARD_ALLOWED_HOSTS": "ng.example", **AUDIT}
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
@@ -50,10 +52,27 @@ def test_production_starts_with_a_key_and_hosts_and_secure_cookies() -> None:
             },
             "refused in production",
         ),
+        (
+            SAFE | {"NESTGUARD_AUDIT_KEY": ""},
+            "NESTGUARD_AUDIT_KEY must be set",
+        ),
+        (
+            SAFE | {"NESTGUARD_AUDIT_KEY": "short"},
+            "NESTGUARD_AUDIT_KEY must be at least 32",
+        ),
+        (
+            SAFE
+            | {"NESTGUARD_AUDIT_KEY": "nestguard-development-audit-key-published-never-secret"},
+            "must not be the published development key",
+        ),
+        (
+            SAFE | {"NESTGUARD_AUDIT_ANCHOR_DIR": ""},
+            "NESTGUARD_AUDIT_ANCHOR_DIR must be set",
+        ),
     ],
 )
 def test_production_refuses_unsafe_configuration(env: dict[str, str], message: str) -> None:
-    result = import_production(env)
+    result = import_production({**AUDIT, **env})
     assert result.returncode != 0
     assert message in result.stderr
 

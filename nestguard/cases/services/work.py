@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_people
 from nestguard.accounts.models import Agency
+from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
 from nestguard.cases import rules
 from nestguard.cases.models import (
@@ -175,6 +176,7 @@ def case_team_add_user(*, actor: Any, case: Case, user: Any) -> CaseTeamUser:
             action="case.team_add",
             obj=case,
             details={"user": user.get_username(), "agency": str(user.agency)},
+            basis=disclosure_basis(holders=[case.lead_agency], recipient=user.agency),
         )
     return member
 
@@ -232,7 +234,13 @@ def case_team_add_agency(*, actor: Any, case: Case, agency: Agency) -> CaseTeamA
         chronology_event(
             case=case, text=f"{agency} joined the case team, added by {actor}", actor=actor
         )
-        audit_record(actor=actor, action="case.team_add", obj=case, details={"agency": str(agency)})
+        audit_record(
+            actor=actor,
+            action="case.team_add",
+            obj=case,
+            details={"agency": str(agency)},
+            basis=disclosure_basis(holders=[case.lead_agency], recipient=agency),
+        )
     return member
 
 
@@ -399,6 +407,7 @@ def case_lead_change(
                 "lead_agency": str(new_agency),
                 "previous_agency": str(old_agency),
             },
+            basis=disclosure_basis(holders=[old_agency], recipient=new_agency),
         )
     return case
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
 from nestguard.linkage.selectors import Lookup
 
@@ -20,4 +21,9 @@ def audit_lookup(user: Any, lookup: Lookup, purpose: str) -> None:
                 {str(k.agency.pk) for c in lookup.candidates for k in c.known_to}
             ),
         },
+        basis=disclosure_basis(
+            holders=[k.agency for c in lookup.candidates for k in c.known_to],
+            recipient=getattr(user, "agency", None),
+            fallback="existence_only",
+        ),
     )

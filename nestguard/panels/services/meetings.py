@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from nestguard.accounts.models import User
+from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
 from nestguard.core.agenda import AgendaCandidate, agenda_source
 from nestguard.core.models import next_reference
@@ -275,8 +276,15 @@ def meeting_hold(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 def meeting_view(*, actor: Any, meeting: Meeting, purpose: str = "Meeting page") -> None:
-    """Reading the agenda and minutes is a look at personal data: audited."""
-    audit_record(actor=actor, action="meeting.view", obj=meeting, purpose=purpose)
+    """Reading the agenda and minutes is a look at personal data: audited, with the sharing
+    agreement under which the cases' lead agencies' information is shown to the reader."""
+    items = meeting.items.filter(case__isnull=False).select_related("case__lead_agency")
+    basis = disclosure_basis(
+        holders=[item.case.lead_agency for item in items if item.case],
+        recipient=getattr(actor, "agency", None),
+        fallback="no_records_shown",
+    )
+    audit_record(actor=actor, action="meeting.view", obj=meeting, purpose=purpose, basis=basis)
 
 
 def _require_not_held(meeting: Meeting, doing: str) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.audit.disclosure import onward_basis
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
 from nestguard.cases.services.chronology import chronology_event
@@ -92,6 +93,9 @@ def onward_referral_send(
         audit_record(
             actor=actor, action="onward_referral.send", obj=referral,
             details={"case": case.reference, "service": service},
+            basis=onward_basis(
+                case.lead_agency, policy.services().get(service).get("provider", ""), consent_given
+            ),
         )  # fmt: skip
     return referral
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nestguard.audit.disclosure import basis_without_agreement
 from nestguard.audit.services import audit_record
 from nestguard.places import selectors
 
@@ -21,5 +22,6 @@ def door_check_ask(*, actor: Any, query: dict[str, str], via: str) -> selectors.
         object_label=addresses[0].one_line if len(addresses) == 1 else "",
         purpose=via,
         details={**query, "matched": len(addresses), "level": answer.level},
+        basis=basis_without_agreement("door_check"),
     )
     return answer
