@@ -1,7 +1,8 @@
 """THE read path for protected records. Every query of cases, referrals and people starts here.
 
 Who sees what (ARCHITECTURE.md section 5, docs/decisions/0002-access-model.md):
-- a case: caseworkers and supervisors of its lead agency; users named on its team; and
+- a case: caseworkers and supervisors of its lead agency; users named on its team while their
+  agency leads the case or shares an active sharing agreement with the lead agency; and
   caseworkers and supervisors of a partner agency on its team while that agency and the lead
   agency share an active sharing agreement;
 - a referral: its referrer (status only); caseworkers and supervisors of the agencies it was
@@ -43,6 +44,14 @@ def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any
     return ids
 
 
+def team_user_lead_agencies(user: Any) -> set[Any]:
+    """The lead agencies of the cases on whose team being named gives the user access: their
+    own agency and those sharing an active agreement with it (none without an agency)."""
+    if not user.agency_id:
+        return set()
+    return {user.agency_id, *partner_agency_ids(user.agency)}
+
+
 def can_work_cases(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.agency_id and user.has_role(*CASE_ROLES))
 
@@ -50,8 +59,11 @@ def can_work_cases(user: Any) -> bool:
 def visible_cases(user: Any) -> QuerySet[Case]:
     if not user or not user.is_authenticated:
         return Case.objects.none()
+    # Being named on the team counts only while the user's agency leads the case or shares
+    # an active agreement with the lead agency: ending the agreement ends a partner user's
+    # access at once (issue 10 point 5; docs/decisions/0074-ending-agreements.md).
     on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
-    condition = Q(on_team)
+    condition = Q(on_team, lead_agency_id__in=team_user_lead_agencies(user))
     if can_work_cases(user):
         partners = partner_agency_ids(user.agency)
         partner_on_team = Exists(
