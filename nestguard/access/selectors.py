@@ -44,14 +44,6 @@ def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any
     return ids
 
 
-def team_user_lead_agencies(user: Any) -> set[Any]:
-    """The lead agencies of the cases on whose team being named gives the user access: their
-    own agency and those sharing an active agreement with it (none without an agency)."""
-    if not user.agency_id:
-        return set()
-    return {user.agency_id, *partner_agency_ids(user.agency)}
-
-
 def can_work_cases(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.agency_id and user.has_role(*CASE_ROLES))
 
@@ -59,13 +51,14 @@ def can_work_cases(user: Any) -> bool:
 def visible_cases(user: Any) -> QuerySet[Case]:
     if not user or not user.is_authenticated:
         return Case.objects.none()
+    partners = partner_agency_ids(user.agency)
     # Being named on the team counts only while the user's agency leads the case or shares
     # an active agreement with the lead agency: ending the agreement ends a partner user's
     # access at once (issue 10 point 5; docs/decisions/0074-ending-agreements.md).
+    covered = {user.agency_id, *partners} if user.agency_id else set()
     on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
-    condition = Q(on_team, lead_agency_id__in=team_user_lead_agencies(user))
+    condition = Q(on_team, lead_agency_id__in=covered)
     if can_work_cases(user):
-        partners = partner_agency_ids(user.agency)
         partner_on_team = Exists(
             CaseTeamAgency.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id)
         )

@@ -17,14 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nestguard.access.selectors import can_work_cases, team_user_lead_agencies, visible_cases
+from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_cases
 from nestguard.cases.models import Case, CaseStatus, CaseTeamUser, Intervention
 
 
 def _is_team_user(user: Any, case: Case) -> bool:
     """Named on the team, and still covered: a partner user whose agency's agreement with the
     lead agency has ended no longer counts (issue 10 point 5)."""
-    if case.lead_agency_id not in team_user_lead_agencies(user):
+    lead = case.lead_agency_id
+    if not user.agency_id or (
+        lead != user.agency_id and lead not in partner_agency_ids(user.agency)
+    ):
         return False
     return CaseTeamUser.objects.filter(case=case, user=user).exists()
 

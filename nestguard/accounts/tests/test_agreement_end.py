@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def agreement(personas) -> SharingAgreement:
-    return SharingAgreement.objects.get()
+    return SharingAgreement.objects.get(name__startswith="Northbrook exploitation")
 
 
 @pytest.fixture
@@ -83,14 +83,19 @@ def test_the_service_is_audited_and_refuses_a_second_end(personas, agreement) ->
     sharing_agreement_end(actor=personas.admin, agreement=agreement, reason="Police withdrew")
     agreement.refresh_from_db()
     assert agreement.revoked_at is not None and not agreement.is_active()
-    event = AuditEvent.objects.get(action="sharing_agreement.end")
+    event = AuditEvent.objects.get(action="sharing_agreement.end", object_id=str(agreement.pk))
     assert event.object_id == str(agreement.pk) and event.actor == personas.admin
     assert event.details["reason"] == "Police withdrew"
     assert event.lawful_basis == agreement.lawful_basis
     with pytest.raises(ValidationError) as again:
         sharing_agreement_end(actor=personas.admin, agreement=agreement, reason="Again")
     assert "agreement" in again.value.message_dict
-    assert AuditEvent.objects.filter(action="sharing_agreement.end").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="sharing_agreement.end", object_id=str(agreement.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_only_admins_end_and_a_reason_is_needed(personas, agreement) -> None:
@@ -120,7 +125,12 @@ def test_the_page_confirms_first_and_ends_on_post(personas, agreement) -> None:
     assert agreement.revoked_at is not None
     assert "has ended" in client.get(url).content.decode()
     assert client.post(url, {"reason": "Again"}).status_code == 200
-    assert AuditEvent.objects.filter(action="sharing_agreement.end").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="sharing_agreement.end", object_id=str(agreement.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_the_page_is_for_admins_only(personas, agreement) -> None:
@@ -153,7 +163,7 @@ def test_the_command_ends_it(personas, agreement) -> None:
     assert "ended" in out.getvalue()
     agreement.refresh_from_db()
     assert agreement.revoked_at is not None
-    event = AuditEvent.objects.get(action="sharing_agreement.end")
+    event = AuditEvent.objects.get(action="sharing_agreement.end", object_id=str(agreement.pk))
     assert event.actor is None and event.details["reason"] == "Expired"
     with pytest.raises(CommandError, match="already been ended"):
         call_command("end_sharing_agreement", "--id", str(agreement.pk), "--reason", "Again")

@@ -88,9 +88,7 @@ def test_the_reason_names_the_uk_day_of_the_assessment(panel_world) -> None:
         assessed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
     )
     scope = selectors.agenda_scope(panel_world.panel.pk)
-    found = list(
-        panel_agenda.new_high_risk_cases(as_of=date(2026, 7, 1), params={}, scope=scope)
-    )
+    found = list(panel_agenda.new_high_risk_cases(as_of=date(2026, 7, 1), params={}, scope=scope))
     assert [c.case_id for c in found] == [panel_world.case.pk]
     assert found[0].reason == "Assessed high risk (score 45) on 1 July 2026"
 

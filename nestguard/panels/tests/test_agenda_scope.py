@@ -66,9 +66,7 @@ def partnership_cases(personas):
 def test_a_panel_whose_members_hold_no_agreement_has_an_empty_agenda(
     personas, partnership_cases
 ) -> None:
-    lone_chair = UserFactory(
-        username="lonechair", agency=personas.outsider_agency, roles=["panel_chair"]
-    )
+    lone_chair = personas.lone_chair
     panel = panel_create(actor=lone_chair, name="Elsewhere panel", meeting_type="macemm")
     assert built_agenda(lone_chair, panel) == []
     # ...while a panel of agencies under the agreement sees both matters.
@@ -119,7 +117,9 @@ def test_cases_drop_out_of_new_agendas_once_the_agreement_ends(personas, panel_w
     chair = panel_world.chair
     assert AgendaItem.objects.filter(meeting=panel_world.meeting, case=panel_world.case).exists()
     sharing_agreement_end(
-        actor=None, agreement=SharingAgreement.objects.get(), reason="Police withdrew"
+        actor=None,
+        agreement=SharingAgreement.objects.get(name__startswith="Northbrook exploitation"),
+        reason="Police withdrew",
     )
     assert built_agenda(chair, panel_world.panel, days_ahead=30) == []
     # The meeting built before keeps its record (it was lawful then); nothing new is added.
