@@ -7,7 +7,7 @@ section "Sharing agreements".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import ADMINISTERING, api
-from nestguard.accounts.models import SharingAgreement
+from nestguard.accounts.models import SharingAgreement, User
 from nestguard.accounts.services import REASON_MAX, sharing_agreement_end
 from nestguard.api.base import NestguardAPIView, validation_error_response
 
@@ -60,7 +60,10 @@ class SharingAgreementEnd(NestguardAPIView):
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         try:
             ended = sharing_agreement_end(
-                actor=request.user, agreement=agreement, reason=body.validated_data["reason"]
+                # The access rule has admitted only an active administrator.
+                actor=cast(User, request.user),
+                agreement=agreement,
+                reason=body.validated_data["reason"],
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
