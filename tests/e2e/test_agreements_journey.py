@@ -35,14 +35,7 @@ AGREEMENT = "Housing exploitation protocol"
 def admin(e2e_server: Server) -> Iterator[Account]:
     """The administrator, and an agreement of their own to end, made with the commands."""
     if ADMIN.username not in e2e_server.accounts:
-        password_file = e2e_server.env.get("TMPDIR", "/tmp") + "/ng-agreements-e2e-password"
-        with open(password_file, "w", encoding="utf-8") as out:
-            out.write(PASSWORD + "\n")
-        e2e_server.nestguard(
-            "createuser", "--username", ADMIN.username, "--agency", HUB, "--role", "admin",
-            "--password-file", password_file, "--first-name", "Agreement", "--last-name",
-            "Admin", "--totp-secret", str(ADMIN.totp_secret),
-        )  # fmt: skip
+        e2e_server.add_account(ADMIN, "Agreement", "Admin")
         e2e_server.nestguard(
             "create_sharing_agreement", "--name", AGREEMENT,
             "--party", HUB, "--party", OUTSIDER_AGENCY,
@@ -50,7 +43,6 @@ def admin(e2e_server: Server) -> Iterator[Account]:
             "--lawful-basis", "safeguarding_sch1_para18",
             "--starts", "2024-01-01", "--review", "2030-01-01",
         )  # fmt: skip
-        e2e_server.accounts[ADMIN.username] = ADMIN
     yield ADMIN
 
 
