@@ -8,6 +8,10 @@ The personas are the columns of the access truth table (docs/decisions/0002-acce
 - referrer: a teacher who makes referrals
 - auditor: reads the audit trail
 - admin: manages accounts, sees no case content
+- ended_partner: caseworker at the youth justice service, whose agreement with the hub has
+  ended (issue 10 point 5): an outsider on every path, even where named on a case team
+- lone_chair: a panel chair at the housing association, which holds no agreement: their
+  panel draws on no other agency's cases (issue 10 point 4)
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nestguard.accounts.models import Agency, User
-from nestguard.accounts.services import sharing_agreement_create
+from nestguard.accounts.services import sharing_agreement_create, sharing_agreement_end
 from tests.factories import AgencyFactory, UserFactory
 
 
@@ -47,6 +51,9 @@ class Personas:
     referrer: User
     auditor: User
     admin: User
+    youth_justice: Agency
+    ended_partner: User
+    lone_chair: User
 
     def all(self) -> dict[str, User]:
         return {
@@ -57,6 +64,8 @@ class Personas:
             "referrer": self.referrer,
             "auditor": self.auditor,
             "admin": self.admin,
+            "ended_partner": self.ended_partner,
+            "lone_chair": self.lone_chair,
         }
 
 
@@ -77,6 +86,17 @@ def personas(db: None) -> Personas:
         starts_on=dt.date(2024, 1, 1),
         review_on=dt.date(2030, 1, 1),
     )
+    youth_justice = AgencyFactory(name="Northbrook Youth Justice Service", type="youth_justice")
+    ended = sharing_agreement_create(
+        actor=None,
+        name="Northbrook youth justice agreement",
+        parties=[hub, youth_justice],
+        purposes="Safeguarding children at risk of criminal exploitation",
+        lawful_basis="safeguarding_sch1_para18",
+        starts_on=dt.date(2024, 1, 1),
+        review_on=dt.date(2030, 1, 1),
+    )
+    sharing_agreement_end(actor=None, agreement=ended, reason="Withdrawn by the service")
     return Personas(
         hub=hub,
         police=police,
@@ -91,6 +111,13 @@ def personas(db: None) -> Personas:
         referrer=UserFactory(username="referrer", agency=school, roles=["referrer"]),
         auditor=UserFactory(username="auditor", agency=hub, roles=["auditor"]),
         admin=UserFactory(username="admin", agency=hub, roles=["admin"]),
+        youth_justice=youth_justice,
+        ended_partner=UserFactory(
+            username="ended_partner", agency=youth_justice, roles=["caseworker", "referrer"]
+        ),
+        lone_chair=UserFactory(
+            username="lone_chair", agency=outsider_agency, roles=["panel_chair"]
+        ),
     )
 
 

@@ -25,8 +25,9 @@ ISSUER_BY_AGENCY_TYPE = {
     "police": "police_inspector",
     "housing_association": "housing_provider_senior_manager",
 }
-# The hub, the police and the outsider's housing association all hold enforcement powers.
-OFFICERS = expect(200, 200, 200, 200, 403, 403, 403)
+# The hub, the police and the outsider's housing association all hold enforcement powers;
+# the youth justice service (the ended partner's) holds none and sees no case there: 404.
+OFFICERS = expect(200, 200, 200, 200, 403, 403, 403, ended_partner=404)
 NOWHERE = expect(404, 404, 404, 404, 403, 403, 403)
 
 
@@ -64,7 +65,7 @@ TABLE: list[Row] = [
     Row(
         "enforcement:step",
         # recorded and sent back to the record; the outsider's agency holds no closure rank
-        expect(302, 302, 302, 200, 403, 403, 403),
+        expect(302, 302, 302, 200, 403, 403, 403, ended_partner=404),
         lambda ids: {"pk": ids["address"], "step": "closure_notice"},
         method="POST",
         body=_notice_body,
@@ -78,7 +79,7 @@ TABLE: list[Row] = [
     ),
     Row(
         "api:enforcement_record",
-        expect(201, 201, 201, 400, 403, 403, 403),
+        expect(201, 201, 201, 400, 403, 403, 403, ended_partner=404),
         lambda ids: {"uprn": ids["uprn"]},
         method="POST",
         body=_api_notice_body,

@@ -1,7 +1,7 @@
 """The access truth table of the person index (nestguard.linkage), and its "also known to"
 panel for each persona.
 
-Personas: the seven of the main table, and two linkage reviewers: `reviewer` at the hub
+Personas: the nine of the main table, and two linkage reviewers: `reviewer` at the hub
 (whose agency shares an agreement with the police and the school) and `far_reviewer` at the
 housing association that shares with no one. The world, made through the services: records
 from the hub, the police and the school; two of them scored as uncertain (a review pair);
@@ -35,12 +35,18 @@ from tests.test_access_truth_table import Row, _referral, _request_and_undo
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
-    "reviewer", "far_reviewer",
+    "reviewer", "far_reviewer", "ended_partner", "lone_chair",
 )  # fmt: skip
 
 
-def expect(*codes: int) -> dict[str, int]:
-    return dict(zip(PERSONAS, codes, strict=True))
+def expect(
+    *codes: int, ended_partner: int | None = None, lone_chair: int | None = None
+) -> dict[str, int]:
+    """The nine columns in order; the ended partner answers as the outsider and the lone chair
+    as the referrer unless a row says otherwise (as in the main table)."""
+    ended = codes[3] if ended_partner is None else ended_partner
+    chair = codes[4] if lone_chair is None else lone_chair
+    return dict(zip(PERSONAS, (*codes, ended, chair), strict=True))
 
 
 #                owner sup  partner outsider referrer auditor admin reviewer far
@@ -174,7 +180,7 @@ TABLE: list[Row] = [
     # A referral routed to the hub: its triage team and its referrer; others 404.
     Row(
         "api:referral_matches",
-        expect(200, 200, 404, 404, 200, 403, 403, 404, 404),
+        expect(200, 200, 404, 404, 200, 403, 403, 404, 404, lone_chair=404),
         _ids("pending"),
     ),
     Row(

@@ -13,6 +13,9 @@ signed; an action owned by the owner. So:
 - supervisor: the chair; everything;
 - partner: a signed attendee: reads the minutes and the action, changes nothing;
 - outsider: no member agency, not at the meeting: 404 for the panel and all in it;
+- ended_partner: a caseworker whose agency's agreement ended: as the outsider (404);
+- lone_chair: a panel chair at an agency with no agreement, chairing a panel of their own
+  (empty agenda): reaches the panel pages, and 404 for this panel and all in it;
 - referrer, auditor, admin: their roles do not reach panel pages (403). Auditors see who read
   the minutes in the audit trail, never the minutes (docs/decisions/0050).
 """
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from conftest import Personas, sign_in
 from nestguard.accounts.models import RoleGrant, User
+from nestguard.accounts.services import sharing_agreement_create
 from nestguard.panels import rules
 from nestguard.panels.models import Meeting, Panel
 from nestguard.panels.services.actions import action_record
@@ -67,6 +71,11 @@ def world(personas: Personas) -> World:
     panel_member_add(actor=chair, panel=panel, agency=personas.police)
     meeting = meeting_schedule(actor=chair, panel=panel, meets_on=timezone.localdate())
     item = meeting.items.get()
+    lone = panel_create(actor=personas.lone_chair, name="Elsewhere panel", meeting_type="macemm")
+    lone_meeting = meeting_schedule(
+        actor=personas.lone_chair, panel=lone, meets_on=timezone.localdate()
+    )
+    assert not lone_meeting.items.exists()  # its members hold no agreement (decision 0073)
     attendance = attendance_record(actor=chair, meeting=meeting, user=personas.partner)
     attendance_sign(actor=personas.partner, attendance=attendance, agreed=True)
     action = action_record(
@@ -104,15 +113,17 @@ def action(ids: dict[str, Any]) -> dict[str, Any]:
     return {"pk": ids["action"]}
 
 
-PANEL_USERS = expect(200, 200, 200, 200, 403, 403, 403)  # chairs, caseworkers, supervisors
-CHAIR_ROLE = expect(403, 200, 403, 403, 403, 403, 403)  # anyone with the panel chair role
-PANEL_SEEN = expect(200, 200, 200, 404, 403, 403, 403)  # member agencies; others 404
-CHAIR_ONLY = expect(403, 200, 403, 404, 403, 403, 403)  # the panel's chairs
+# The lone chair (a panel chair at an agency with no agreement) reaches the panel pages and
+# chairs a panel of their own, but this panel and all in it answer them 404.
+PANEL_USERS = expect(200, 200, 200, 200, 403, 403, 403, lone_chair=200)  # chairs, caseworkers
+CHAIR_ROLE = expect(403, 200, 403, 403, 403, 403, 403, lone_chair=200)  # the panel chair role
+PANEL_SEEN = expect(200, 200, 200, 404, 403, 403, 403, lone_chair=404)  # member agencies
+CHAIR_ONLY = expect(403, 200, 403, 404, 403, 403, 403, lone_chair=404)  # the panel's chairs
 # The minutes: the chair and the signed attendee; a member agency's caseworker who did not
 # attend does not receive them (403: the meeting is listed on the panel page they see).
-MINUTES = expect(403, 200, 200, 404, 403, 403, 403)
-ACTION_SEEN = expect(200, 200, 200, 404, 403, 403, 403)  # owner, chair, signed attendee
-ACTION_UPDATE = expect(200, 200, 403, 404, 403, 403, 403)  # owner and chair
+MINUTES = expect(403, 200, 200, 404, 403, 403, 403, lone_chair=404)
+ACTION_SEEN = expect(200, 200, 200, 404, 403, 403, 403, lone_chair=404)  # owner, chair, attendee
+ACTION_UPDATE = expect(200, 200, 403, 404, 403, 403, 403, lone_chair=404)  # owner and chair
 
 
 def _due() -> str:
@@ -138,7 +149,7 @@ TABLE: list[Row] = [
     Row("panels:item_minutes", CHAIR_ONLY, item),
     Row("panels:attendance_add", CHAIR_ONLY, meeting),
     # Only someone recorded at the meeting signs its agreement (the partner already has).
-    Row("panels:agreement", expect(403, 403, 200, 404, 403, 403, 403), meeting),
+    Row("panels:agreement", expect(403, 403, 200, 404, 403, 403, 403, lone_chair=404), meeting),
     Row("panels:hold", CHAIR_ONLY, meeting),
     Row("panels:action_add", CHAIR_ONLY, meeting),
     Row("panels:actions", PANEL_USERS),
@@ -344,5 +355,15 @@ def test_a_new_agency_is_404_until_it_joins(world: World) -> None:
     client = sign_in(Client(), user)
     url = reverse("panels:meeting", args=[world.meeting.pk])
     assert client.get(url).status_code == 404
+    # It joins under an agreement with the agencies already on the panel (decision 0073).
+    sharing_agreement_create(
+        actor=None,
+        name="Youth justice panel agreement",
+        parties=[agency, world.personas.hub, world.personas.police],
+        purposes="Safeguarding children at risk of criminal exploitation",
+        lawful_basis="safeguarding_sch1_para18",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        review_on=timezone.localdate() + timedelta(days=365),
+    )
     panel_member_add(actor=world.personas.supervisor, panel=world.panel, agency=agency)
     assert client.get(url).status_code == 200

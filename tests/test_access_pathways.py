@@ -165,7 +165,8 @@ TABLE: list[Row] = [
     Row("api:missing_episode_list", CASEWORKERS),
     Row(
         "api:missing_episode_list",
-        CASE_READ | {"owner": 201, "supervisor": 201, "partner": 201, "outsider": 400},
+        CASE_READ
+        | {"owner": 201, "supervisor": 201, "partner": 201, "outsider": 400, "ended_partner": 400},
         method="POST",
         body=_missing_body,
     ),
@@ -181,7 +182,8 @@ TABLE: list[Row] = [
     Row("api:onward_referral_list", CASEWORKERS),
     Row(
         "api:onward_referral_list",
-        CASE_READ | {"owner": 201, "supervisor": 201, "partner": 201, "outsider": 400},
+        CASE_READ
+        | {"owner": 201, "supervisor": 201, "partner": 201, "outsider": 400, "ended_partner": 400},
         method="POST",
         body=_onward_body,
     ),

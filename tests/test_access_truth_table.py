@@ -7,7 +7,12 @@ behind it, made through the services as users make it:
   opened a case led by the hub with the police (the partner's agency) on its team, with its
   person and address, a risk assessment and an intervention;
 - a second referral by the referrer, still waiting for triage;
-- a third, the referrer's unfinished draft.
+- a third, the referrer's unfinished draft;
+- the youth justice service (the ended partner's agency) on the case's team and the ended
+  partner named on it, both added while their agreement with the hub was in force; then the
+  agreement ended. The ended partner answers as the outsider on every row (issue 10 point 5);
+- the lone chair (a panel chair at an agency with no agreement) chairs a panel of their own
+  agency only: outside panels they reach what referrers reach, and none of the referrer's own.
 
 Statuses: 200/201 the page or the change; 302 a redirect; 403 the persona's roles (or their
 part in the case) do not reach the page, whose existence is no secret; 404 a record outside
@@ -32,17 +37,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Personas, sign_in
-from nestguard.accounts.services import api_token_create
+from nestguard.accounts.models import SharingAgreement
+from nestguard.accounts.services import (
+    api_token_create,
+    sharing_agreement_create,
+    sharing_agreement_end,
+)
 from nestguard.cases.models import Case
 from nestguard.cases.services.interventions import intervention_add
-from nestguard.cases.services.work import case_team_add_agency
+from nestguard.cases.services.work import case_team_add_agency, case_team_add_user
+from nestguard.panels.services.panels import panel_create
 from nestguard.referrals import services as referrals
 from nestguard.referrals.models import Referral
 from nestguard.risk.loader import get_instrument
 from nestguard.risk.services import assessment_record
 from tests.urlmap import endpoints
 
-PERSONAS = ("owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin")
+PERSONAS = (
+    "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
+    "ended_partner", "lone_chair",
+)  # fmt: skip
 
 
 @dataclass
@@ -103,6 +117,8 @@ def world(personas: Personas) -> World:
     accepted.refresh_from_db()
     case = Case.objects.get(pk=accepted.case_id)
     case_team_add_agency(actor=owner, case=case, agency=personas.police)
+    _ended_partner_was_on_the_team(personas, case)
+    panel_create(actor=personas.lone_chair, name="Elsewhere panel", meeting_type="asb")
     pending = _referral(referrer, family_name="Pendingsubject", submit=True)
     draft = _referral(referrer, family_name="Draftsubject", submit=False)
     tool = get_instrument("cuckooing_adult")
@@ -134,8 +150,26 @@ def world(personas: Personas) -> World:
         "intervention": intervention.pk,
         "owner": owner.pk,
         "police": personas.police.pk,
+        "agreement": SharingAgreement.objects.get(parties=personas.police).pk,
     }
     return world
+
+
+def _ended_partner_was_on_the_team(personas: Personas, case: Case) -> None:
+    """The youth justice service joined the case under an agreement that has since ended."""
+    owner = personas.owner
+    agreement = sharing_agreement_create(
+        actor=None,
+        name="Youth justice case agreement",
+        parties=[personas.hub, personas.youth_justice],
+        purposes="Safeguarding children at risk of criminal exploitation",
+        lawful_basis="safeguarding_sch1_para18",
+        starts_on=dt.date(2024, 1, 1),
+        review_on=dt.date(2030, 1, 1),
+    )
+    case_team_add_agency(actor=owner, case=case, agency=personas.youth_justice)
+    case_team_add_user(actor=owner, case=case, user=personas.ended_partner)
+    sharing_agreement_end(actor=None, agreement=agreement, reason="Withdrawn")
 
 
 def expect(
@@ -146,17 +180,23 @@ def expect(
     referrer: int,
     auditor: int,
     admin: int,
+    *,
+    ended_partner: int | None = None,
+    lone_chair: int | None = None,
 ) -> dict[str, int]:
-    return dict(
-        zip(PERSONAS, (owner, supervisor, partner, outsider, referrer, auditor, admin), strict=True)
-    )
+    """The seven columns in order; the ended partner answers as the outsider and the lone chair
+    as the referrer unless a row says otherwise (the table checks every column either way)."""
+    codes = (owner, supervisor, partner, outsider, referrer, auditor, admin)
+    ended = outsider if ended_partner is None else ended_partner
+    chair = referrer if lone_chair is None else lone_chair
+    return dict(zip(PERSONAS, (*codes, ended, chair), strict=True))
 
 
 EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
 REFERRERS = expect(200, 200, 200, 200, 200, 403, 403)  # referrer, caseworker, supervisor roles
 CASEWORKERS = expect(200, 200, 200, 200, 403, 403, 403)  # any caseworker or supervisor
 # A record of the referrer's own (draft or sent): nobody else's, even with the right roles.
-REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403)
+REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403, lone_chair=404)
 # The case led by the hub, police on its team: the hub edits, the police see, others 404.
 CASE_READ = expect(200, 200, 200, 404, 403, 403, 403)
 CASE_CONTRIBUTE = CASE_READ  # notes and one's own interventions: partners too
@@ -237,6 +277,14 @@ TABLE: list[Row] = [
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),
+    Row("accounts:agreement_end", ADMIN_ONLY, lambda ids: {"pk": ids["agreement"]}),
+    Row(
+        "accounts:agreement_end",
+        ADMIN_ONLY | {"admin": 302},
+        lambda ids: {"pk": ids["agreement"]},
+        method="POST",
+        body=lambda ids, user: {"reason": "The partnership is dissolved"},
+    ),
     Row("audit:search", AUDITOR_ONLY),
     Row("audit:checks", expect(403, 403, 403, 403, 403, 200, 200)),
     # Making a referral: the referrer's own drafts and status
@@ -315,14 +363,25 @@ TABLE: list[Row] = [
     Row("places:detail", ON_RECORD, lambda ids: {"pk": ids["address"]}),
     # The API, with a token per persona
     Row("api:schema", EVERYONE),
+    Row(
+        "api:sharing_agreement_end",
+        ADMIN_ONLY,
+        lambda ids: {"pk": ids["agreement"]},
+        method="POST",
+        body=lambda ids, user: {"reason": "The partnership is dissolved"},
+    ),
     Row("api:referral_list", REFERRERS),
     Row(
         "api:referral_list",
-        REFERRERS | {p: 201 for p in ("owner", "supervisor", "partner", "outsider", "referrer")},
+        REFERRERS | {p: 201 for p in PERSONAS if REFERRERS[p] == 200},
         method="POST",
         body=lambda ids, user: REFERRAL,
     ),
-    Row("api:referral_detail", TRIAGE_TEAM | {"referrer": 200}, lambda ids: {"pk": ids["pending"]}),
+    Row(
+        "api:referral_detail",
+        TRIAGE_TEAM | {"referrer": 200, "lone_chair": 404},
+        lambda ids: {"pk": ids["pending"]},
+    ),
     Row(
         "api:referral_triage",
         expect(200, 200, 404, 404, 403, 403, 403),

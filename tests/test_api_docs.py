@@ -61,6 +61,8 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("post", "/api/v1/addresses/{uprn}/warnings/"),
     ("get", "/api/v1/addresses/{uprn}/nearby/"),
     ("get", "/api/v1/addresses/repeat-alerts/"),
+    # Issue 10, point 5: ending a sharing agreement
+    ("post", "/api/v1/sharing-agreements/{id}/end/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -261,7 +263,17 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert link is not None
         return link.address.uprn
 
+    def active_agreement() -> Any:
+        from nestguard.accounts.models import SharingAgreement
+
+        agreement = next(
+            (a for a in SharingAgreement.objects.order_by("name") if a.is_active()), None
+        )
+        assert agreement is not None
+        return agreement.pk
+
     return [
+        ("/api/v1/sharing-agreements/", active_agreement),
         ("/api/v1/referrals/", waiting_referral),
         ("/api/v1/cases/", open_case),
         ("/api/v1/addresses/", uprn_at_open_case),
@@ -272,6 +284,16 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
 
 # Paths whose examples a panel chair sends (a caseworker records no panel actions).
 _CHAIR_PATHS = ("/api/v1/meetings/", "/api/v1/actions/")
+# Paths whose examples an administrator sends.
+_ADMIN_PATHS = ("/api/v1/sharing-agreements/",)
+
+
+def _admin() -> User:
+    admin = (
+        User.objects.filter(is_active=True, role_grants__role="admin").order_by("username").first()
+    )
+    assert admin is not None, "seed_demo made no administrator"
+    return admin
 
 
 def _panel_chair() -> User:
@@ -309,9 +331,9 @@ def test_every_documented_post_example_works_against_a_seeded_demo() -> None:
     examples = post_examples(API_DOC.read_text())
     assert examples, "docs/api.md documents no POST endpoint"
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-    caseworker, chair = _contract_user(), _panel_chair()
+    caseworker, chair, admin = _contract_user(), _panel_chair(), _admin()
     clients = {}
-    for who in (caseworker, chair):
+    for who in (caseworker, chair, admin):
         _, token = api_token_create(actor=None, user=who)
         clients[who.pk] = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     failures: list[str] = []
@@ -320,6 +342,7 @@ def test_every_documented_post_example_works_against_a_seeded_demo() -> None:
             failures.append(f"line {example.line}: POST {example.path} has no ```json example")
             continue
         user = chair if example.path.startswith(_CHAIR_PATHS) else caseworker
+        user = admin if example.path.startswith(_ADMIN_PATHS) else user
         with _rolled_back():
             path = _fill(example.path, user)
             response = clients[user.pk].post(

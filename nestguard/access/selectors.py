@@ -1,7 +1,8 @@
 """THE read path for protected records. Every query of cases, referrals and people starts here.
 
 Who sees what (ARCHITECTURE.md section 5, docs/decisions/0002-access-model.md):
-- a case: caseworkers and supervisors of its lead agency; users named on its team; and
+- a case: caseworkers and supervisors of its lead agency; users named on its team while their
+  agency leads the case or shares an active sharing agreement with the lead agency; and
   caseworkers and supervisors of a partner agency on its team while that agency and the lead
   agency share an active sharing agreement;
 - a referral: its referrer (status only); caseworkers and supervisors of the agencies it was
@@ -50,10 +51,14 @@ def can_work_cases(user: Any) -> bool:
 def visible_cases(user: Any) -> QuerySet[Case]:
     if not user or not user.is_authenticated:
         return Case.objects.none()
+    partners = partner_agency_ids(user.agency)
+    # Being named on the team counts only while the user's agency leads the case or shares
+    # an active agreement with the lead agency: ending the agreement ends a partner user's
+    # access at once (issue 10 point 5; docs/decisions/0074-ending-agreements.md).
+    covered = {user.agency_id, *partners} if user.agency_id else set()
     on_team = Exists(CaseTeamUser.objects.filter(case=OuterRef("pk"), user=user))
-    condition = Q(on_team)
+    condition = Q(on_team, lead_agency_id__in=covered)
     if can_work_cases(user):
-        partners = partner_agency_ids(user.agency)
         partner_on_team = Exists(
             CaseTeamAgency.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id)
         )

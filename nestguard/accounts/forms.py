@@ -65,3 +65,13 @@ class SharingAgreementForm(GovukForm):
         )
         for name, label in (("starts_on", "the start date"), ("review_on", "the review date")):
             self.fields[name].error_messages["required"] = f"Enter {label}"
+
+
+class AgreementEndForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the agreement ending?",
+        help_text="Recorded in the audit trail with your name",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Say why the agreement is ending"},
+    )

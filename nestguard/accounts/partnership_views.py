@@ -3,15 +3,18 @@ agreements. No case content is reachable from here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
 from nestguard.accounts import selectors, services
-from nestguard.accounts.forms import SharingAgreementForm
-from nestguard.accounts.models import Agency, lawful_bases
+from nestguard.accounts.forms import AgreementEndForm, SharingAgreementForm
+from nestguard.accounts.models import Agency, SharingAgreement, lawful_bases
 
 
 @access_rule(ADMINISTERING)
@@ -56,3 +59,30 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Sharing agreement recorded: {data['name']}")
             return redirect("accounts:partnership")
     return render(request, "accounts/agreement_form.html", {"form": form})
+
+
+@access_rule(ADMINISTERING)
+@require_http_methods(["GET", "POST"])
+def agreement_end(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The confirmation step (GET) and the end itself (POST only): ending an agreement
+    stops partner access that relied on it at once, so the page says so first."""
+    agreement = get_object_or_404(SharingAgreement.objects.prefetch_related("parties"), pk=pk)
+    if not agreement.revoked_at and request.method == "POST":
+        form = AgreementEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.sharing_agreement_end(
+                    actor=signed_in_user(request),
+                    agreement=agreement,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"Sharing agreement ended: {agreement.name}")
+                return redirect("accounts:partnership")
+    else:
+        form = AgreementEndForm()
+    return render(request, "accounts/agreement_end.html", {"form": form, "agreement": agreement})

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -201,6 +201,51 @@ def sharing_agreement_create(
             details={"parties": [str(p.id) for p in parties]},
         )
     return agreement
+
+
+REASON_MAX = 2000
+
+
+def sharing_agreement_end(
+    *, actor: User | None, agreement: SharingAgreement, reason: str
+) -> SharingAgreement:
+    """End an agreement now. Everything that relied on it stops at once, because every
+    access rule asks whether an agreement is active when it is asked (never a stored copy):
+    partner users named on case teams lose view and edit access, their agencies' cases drop
+    out of panel agendas, and the agreement can no longer be chosen as a basis.
+
+    Only administrators end agreements (`actor=None` is the command line). Ending is
+    final: an agreement is not reopened; record a new one instead."""
+    if actor is not None and not (actor.is_active and actor.has_role(Role.ADMIN)):
+        raise PermissionDenied("Only administrators end sharing agreements")
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "Say why the agreement is ending"
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = f"The reason must be {REASON_MAX} characters or fewer"
+    with transaction.atomic():
+        # Locked so that two admins ending it at once record one end, not two.
+        current = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if current.revoked_at is not None:
+            errors["agreement"] = f"{current.name} has already been ended"
+        if errors:
+            raise ValidationError(errors)
+        current.revoked_at = timezone.now()
+        current.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="sharing_agreement.end",
+            obj=current,
+            object_label=current.name,
+            lawful_basis=current.lawful_basis,
+            details={
+                "reason": reason,
+                "parties": sorted(str(p) for p in current.parties.values_list("id", flat=True)),
+            },
+        )
+    agreement.revoked_at = current.revoked_at
+    return current
 
 
 def hash_token(token: str) -> str:

@@ -15,4 +15,9 @@ from nestguard.accounts import partnership_views  # noqa: E402
 urlpatterns += [
     path("partnership/", partnership_views.partnership, name="partnership"),
     path("partnership/agreements/new/", partnership_views.agreement_new, name="agreement_new"),
+    path(
+        "partnership/agreements/<uuid:pk>/end/",
+        partnership_views.agreement_end,
+        name="agreement_end",
+    ),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from nestguard.api.addresses import AddressListAPIView
+from nestguard.api.agreements import SharingAgreementEnd
 from nestguard.api.cases import (
     CaseAssessments,
     CaseClose,
@@ -49,6 +50,11 @@ urlpatterns = [
         "addresses/<str:uprn>/enforcement/",
         AddressEnforcementCreate.as_view(),
         name="enforcement_record",
+    ),
+    path(
+        "sharing-agreements/<uuid:pk>/end/",
+        SharingAgreementEnd.as_view(),
+        name="sharing_agreement_end",
     ),
     path("panels/", PanelList.as_view(), name="panel_list"),
     path("meetings/<uuid:pk>/agenda/", MeetingAgenda.as_view(), name="meeting_agenda"),

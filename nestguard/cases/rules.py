@@ -7,6 +7,8 @@ show only the actions a user may take.
 - Caseworkers of a partner agency on the team (under an active sharing agreement with the
   lead agency) contribute: they add notes, and interventions they own themselves, and update
   those interventions; they do not close the case or change its team, lead or status.
+- Being named on the team counts only while the user's agency leads the case or shares an
+  active sharing agreement with the lead agency; ending the agreement ends it at once.
 - Anyone else cannot see the case at all (`nestguard.access.selectors.visible_cases`).
 """
 
@@ -15,11 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nestguard.access.selectors import can_work_cases, visible_cases
+from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_cases
 from nestguard.cases.models import Case, CaseStatus, CaseTeamUser, Intervention
 
 
 def _is_team_user(user: Any, case: Case) -> bool:
+    """Named on the team, and still covered: a partner user whose agency's agreement with the
+    lead agency has ended no longer counts (issue 10 point 5)."""
+    lead = case.lead_agency_id
+    if not user.agency_id or (
+        lead != user.agency_id and lead not in partner_agency_ids(user.agency)
+    ):
+        return False
     return CaseTeamUser.objects.filter(case=case, user=user).exists()
 
 

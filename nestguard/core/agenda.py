@@ -12,11 +12,16 @@ Registration happens at import of the app's `agenda.py` (imported from its AppCo
 
     from nestguard.core.agenda import AgendaCandidate, register_agenda_source
 
-    def _repeat_missing(*, as_of, params):
+    def _repeat_missing(*, as_of, params, scope):
         ...  # yield AgendaCandidate(...)
 
     register_agenda_source("repeat_missing", "Children with repeat missing episodes",
                            _repeat_missing)
+
+Every source is called with a `scope=` keyword (an `AgendaScope`): the cases and people the
+asking panel may draw on (those its member agencies may see under their agreements,
+docs/decisions/0073-panels-see-what-members-may-see.md). A source selects only within it;
+the panels app also drops any candidate naming a case or person outside it.
 
 A source that must know which panel is asking (e.g. to leave out that panel's own overdue
 actions) registers with `panel_context=True` and is then called with a `panel_id=` keyword
@@ -47,7 +52,16 @@ class AgendaCandidate:
     key: str = ""
 
 
-# Called as source(as_of=date, params=Mapping[str, Any]).
+@dataclass(frozen=True)
+class AgendaScope:
+    """What a panel may draw on: querysets of the primary keys of the cases and of the people
+    (usable in `pk__in=`). The panels app builds it; sources only filter by it."""
+
+    case_ids: Any
+    person_ids: Any
+
+
+# Called as source(as_of=date, params=Mapping[str, Any], scope=AgendaScope).
 AgendaSource = Callable[..., Iterable[AgendaCandidate]]
 
 
@@ -59,11 +73,11 @@ class RegisteredAgendaSource:
     panel_context: bool = False
 
     def propose(
-        self, *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+        self, *, as_of: date, params: Mapping[str, Any], scope: AgendaScope, panel_id: Any = None
     ) -> list[AgendaCandidate]:
         if self.panel_context:
-            return list(self.candidates(as_of=as_of, params=params, panel_id=panel_id))
-        return list(self.candidates(as_of=as_of, params=params))
+            return list(self.candidates(as_of=as_of, params=params, scope=scope, panel_id=panel_id))
+        return list(self.candidates(as_of=as_of, params=params, scope=scope))
 
 
 _SOURCES: dict[str, RegisteredAgendaSource] = {}
@@ -89,6 +103,11 @@ def agenda_sources() -> list[RegisteredAgendaSource]:
 
 
 def candidates_for(
-    code: str, *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+    code: str,
+    *,
+    as_of: date,
+    params: Mapping[str, Any],
+    scope: AgendaScope,
+    panel_id: Any = None,
 ) -> list[AgendaCandidate]:
-    return agenda_source(code).propose(as_of=as_of, params=params, panel_id=panel_id)
+    return agenda_source(code).propose(as_of=as_of, params=params, scope=scope, panel_id=panel_id)

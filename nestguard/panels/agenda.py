@@ -6,8 +6,10 @@
 
 Each reads its parameters from the meeting type's agenda rule (panels/data/meeting_types.json)
 and refuses a parameter of the wrong shape with ValueError, which the agenda build turns
-into a note on the agenda. `overdue_actions` registers with `panel_context=True`, so it is
-told which panel is asking and can leave out that panel's own actions (they are carried).
+into a note on the agenda. Each selects only within the asking panel's `scope` (the cases
+and people its member agencies may see). `overdue_actions` registers with
+`panel_context=True`, so it is told which panel is asking and can leave out that panel's own
+actions (they are carried).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.cases.models import Case, CaseStatus, CaseSubject
-from nestguard.core.agenda import AgendaCandidate, register_agenda_source
+from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
 from nestguard.risk.models import RiskAssessment
 
@@ -72,7 +74,9 @@ def _case_title(case: Case, names: dict[Any, str]) -> str:
     return f"{case.reference}: {who}" if who else case.reference
 
 
-def new_high_risk_cases(*, as_of: date, params: Mapping[str, Any]) -> Iterator[AgendaCandidate]:
+def new_high_risk_cases(
+    *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
+) -> Iterator[AgendaCandidate]:
     within = _days(params, "within_days", 28)
     bands = _codes(params, "bands", ["high"])
     concerns = _codes(params, "concern_types")
@@ -84,6 +88,7 @@ def new_high_risk_cases(*, as_of: date, params: Mapping[str, Any]) -> Iterator[A
             assessed_at__date__lte=as_of,
             case__status__in=ACTIVE,
             case__risk_band__in=bands,
+            case_id__in=scope.case_ids,
         )
         .select_related("case")
         .order_by("case_id", "-assessed_at")
@@ -110,11 +115,14 @@ def new_high_risk_cases(*, as_of: date, params: Mapping[str, Any]) -> Iterator[A
         )
 
 
-def cases_due_for_review(*, as_of: date, params: Mapping[str, Any]) -> Iterator[AgendaCandidate]:
+def cases_due_for_review(
+    *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
+) -> Iterator[AgendaCandidate]:
     within = _days(params, "within_days", 14)
     concerns = _codes(params, "concern_types")
     cases = list(
         Case.objects.filter(
+            pk__in=scope.case_ids,
             status__in=ACTIVE,
             next_review_on__isnull=False,
             next_review_on__lte=as_of + timedelta(days=within),
@@ -140,19 +148,29 @@ def cases_due_for_review(*, as_of: date, params: Mapping[str, Any]) -> Iterator[
         )
 
 
+def _actions_in_scope(scope: AgendaScope) -> Q:
+    """Actions whose item names no case or person outside the scope (the same test the
+    agenda build applies to every candidate)."""
+    case_ok = Q(item__case__isnull=True) | Q(item__case_id__in=scope.case_ids)
+    person_ok = Q(item__person__isnull=True) | Q(item__person_id__in=scope.person_ids)
+    return case_ok & person_ok
+
+
 def overdue_actions(
-    *, as_of: date, params: Mapping[str, Any], panel_id: Any = None
+    *, as_of: date, params: Mapping[str, Any], scope: AgendaScope, panel_id: Any = None
 ) -> Iterator[AgendaCandidate]:
-    scope = params.get("scope", "all_panels")
-    if scope not in SCOPES:
+    which = params.get("scope", "all_panels")  # which panels' actions (not the AgendaScope)
+    if which not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
     panel_id = str(panel_id or "")
-    if scope == "this_panel" and not panel_id:
+    if which == "this_panel" and not panel_id:
         raise ValueError("scope this_panel needs the panel")
-    actions = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of)
-    if scope == "this_panel":
+    actions = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of).filter(
+        _actions_in_scope(scope)
+    )
+    if which == "this_panel":
         actions = actions.filter(panel_id=panel_id)
-    elif scope == "other_panels" and panel_id:
+    elif which == "other_panels" and panel_id:
         actions = actions.exclude(panel_id=panel_id)
     for action in actions.select_related("panel", "owner_agency", "owner", "item").order_by(
         "due_on", "reference"

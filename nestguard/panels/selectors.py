@@ -12,8 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, User
-from nestguard.cases.models import CaseSubject
+from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
+from nestguard.core.agenda import AgendaScope
 from nestguard.panels import rules
 from nestguard.panels.loader import panel_rules
 from nestguard.panels.models import (
@@ -26,6 +28,46 @@ from nestguard.panels.models import (
     Panel,
     PanelMember,
 )
+
+
+def member_agencies(panel_id: Any) -> list[Agency]:
+    """The panel's member agencies that are active: an inactive agency is at no table."""
+    return list(
+        Agency.objects.filter(
+            active=True, pk__in=PanelMember.objects.filter(panel_id=panel_id).values("agency_id")
+        )
+    )
+
+
+def covered_agency_ids(members: list[Agency], on: date | None = None) -> set[Any]:
+    """Agencies whose records every member agency may receive: for each member, itself or an
+    agency sharing an active agreement with it (the intersection over the members)."""
+    covered: set[Any] | None = None
+    for agency in members:
+        reach = {agency.pk, *partner_agency_ids(agency, on)}
+        covered = reach if covered is None else covered & reach
+    return covered or set()
+
+
+def agenda_scope(panel_id: Any, on: date | None = None) -> AgendaScope:
+    """What a panel's agenda may draw on (docs/decisions/0073-panels-see-what-members-may-
+    see.md): a case when its lead agency is a member, or a member agency is on its team, AND
+    every member agency may receive the lead agency's records (is it, or shares an active
+    sharing agreement with it); a person when they are a subject of such a case. So nothing
+    reaches the table that one of the agencies at it could not be given under an agreement,
+    and a panel whose members hold no agreement with anyone draws on no other agency's case.
+    Agreements count as active today: ending one drops its cases from the next build."""
+    members = member_agencies(panel_id)
+    member_ids = {agency.pk for agency in members}
+    covered = covered_agency_ids(members, on)
+    member_on_team = Exists(
+        CaseTeamAgency.objects.filter(case=OuterRef("pk"), agency_id__in=member_ids)
+    )
+    cases = Case.objects.filter(lead_agency_id__in=covered).filter(
+        Q(lead_agency_id__in=member_ids) | Q(member_on_team)
+    )
+    people = CaseSubject.objects.filter(case__in=cases.values("pk")).values("person_id")
+    return AgendaScope(case_ids=cases.values("pk"), person_ids=people)
 
 
 def visible_panels(user: Any) -> QuerySet[Panel]:

@@ -194,7 +194,11 @@ def member_add(request: HttpRequest, pk: Any) -> HttpResponse:
         back=_panel_url(panel),
         back_text=f"Back to {panel.name}",
         button="Add agency",
-        intro="Supervisors and panel chairs of member agencies receive the restricted minutes.",
+        intro=(
+            "Supervisors and panel chairs of member agencies receive the restricted minutes. "
+            "An agency joins only if it has an active sharing agreement with every agency "
+            "already on the panel."
+        ),
         act=lambda d: panel_services.panel_member_add(actor=user, panel=panel, agency=d["agency"]),
         done="Agency added",
     )

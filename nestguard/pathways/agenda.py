@@ -3,7 +3,9 @@
 The rule is data (`data/missing_rules.json`: by default three episodes in 90 days, children
 only); a meeting type's agenda rule may pass its own `episodes`, `window_days` and
 `children_only`. The window is the `window_days` calendar days ending on the agenda date
-(`as_of`) inclusive, counted on the UK date each episode started.
+(`as_of`) inclusive, counted on the UK date each episode started. Only people in the asking
+panel's `scope` (subjects of cases its member agencies may see) are counted, and only a case
+in scope is named.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from nestguard.core.agenda import AgendaCandidate, register_agenda_source
+from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.core.calendar import UK
 from nestguard.pathways.models import MissingEpisode
 from nestguard.pathways.policy import RepeatRule
@@ -30,10 +32,15 @@ def window(as_of: date, days: int) -> tuple[datetime, datetime]:
     return start, end
 
 
-def repeat_missing_people(as_of: date, rule: RepeatRule) -> list[tuple[Any, int, Any]]:
-    """(person id, episodes in the window, last episode's start) for those at the threshold."""
+def repeat_missing_people(
+    as_of: date, rule: RepeatRule, person_ids: Any = None
+) -> list[tuple[Any, int, Any]]:
+    """(person id, episodes in the window, last episode's start) for those at the threshold,
+    among `person_ids` (a queryset of person keys) when given."""
     start, end = window(as_of, rule.window_days)
     episodes = MissingEpisode.objects.filter(started_at__gte=start, started_at__lt=end)
+    if person_ids is not None:
+        episodes = episodes.filter(person_id__in=person_ids)
     if rule.children_only:
         episodes = episodes.filter(age_at_start__lt=18)
     rows = (
@@ -45,13 +52,15 @@ def repeat_missing_people(as_of: date, rule: RepeatRule) -> list[tuple[Any, int,
     return [(row["person_id"], row["n"], row["last"]) for row in rows]
 
 
-def _repeat_missing(*, as_of: date, params: Mapping[str, Any]) -> Iterator[AgendaCandidate]:
+def _repeat_missing(
+    *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
+) -> Iterator[AgendaCandidate]:
     rule = RepeatRule.default().with_params(params)
-    found = repeat_missing_people(as_of, rule)
+    found = repeat_missing_people(as_of, rule, scope.person_ids)
     people = Person.objects.in_bulk([person_id for person_id, _, _ in found])
     # The case of each person's latest episode, where the episode was linked to one.
     latest_case = dict(
-        MissingEpisode.objects.filter(person_id__in=people, case__isnull=False)
+        MissingEpisode.objects.filter(person_id__in=people, case_id__in=scope.case_ids)
         .order_by("person_id", "started_at")
         .values_list("person_id", "case_id")
     )

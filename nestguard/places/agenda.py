@@ -1,6 +1,10 @@
 """The `repeat_addresses` agenda source (see `nestguard.core.agenda`): open repeat-address
 alerts, for a panel's self-building agenda. Parameters (from the meeting type's rules):
-`raised_within_days` (optional) keeps alerts raised in that many days before the meeting."""
+`raised_within_days` (optional) keeps alerts raised in that many days before the meeting.
+
+An alert names a place, never a case or a person, so the panel's `scope` (the cases and
+people it may draw on) does not narrow it: repeat-address alerts are the partnership's
+shared picture of places (docs/decisions/0073-panels-see-what-members-may-see.md)."""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from nestguard.core.agenda import AgendaCandidate, register_agenda_source
+from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.core.calendar import UK
 from nestguard.places.models import AlertStatus, RepeatAddressAlert
 
 
-def repeat_addresses(*, as_of: date, params: Mapping[str, Any]) -> Iterator[AgendaCandidate]:
+def repeat_addresses(
+    *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
+) -> Iterator[AgendaCandidate]:
     alerts = RepeatAddressAlert.objects.filter(status=AlertStatus.OPEN).select_related("address")
     until = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UK)
     alerts = alerts.filter(raised_at__lt=until)

@@ -156,6 +156,22 @@ class Server:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def add_account(self, account: Account, first_name: str, last_name: str) -> None:
+        """Provision a journey's own account with the administrators' createuser command,
+        once per server (its authenticator pre-enrolled with the account's secret)."""
+        if account.username in self.accounts:
+            return
+        password_file = Path(self.env.get("TMPDIR", "/tmp")) / f"ng-{account.username}-password"
+        password_file.write_text(account.password + "\n", encoding="utf-8")
+        password_file.chmod(0o600)
+        roles = [arg for role in account.roles for arg in ("--role", role)]
+        self.nestguard(
+            "createuser", "--username", account.username, "--agency", account.agency, *roles,
+            "--password-file", str(password_file), "--first-name", first_name,
+            "--last-name", last_name, "--totp-secret", str(account.totp_secret),
+        )  # fmt: skip
+        self.accounts[account.username] = account
+
 
 def _run(command: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(

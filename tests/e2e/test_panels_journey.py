@@ -35,16 +35,7 @@ CHILD_GIVEN, CHILD_FAMILY = "Riley", "Journeychild"
 @pytest.fixture(scope="module")
 def chair(e2e_server: Server) -> Iterator[Account]:
     """The panel chair, provisioned with the administrators' createuser command."""
-    if CHAIR.username not in e2e_server.accounts:
-        password_file = e2e_server.env.get("TMPDIR", "/tmp") + "/ng-panels-e2e-password"
-        with open(password_file, "w", encoding="utf-8") as out:
-            out.write(PASSWORD + "\n")
-        e2e_server.nestguard(
-            "createuser", "--username", CHAIR.username, "--agency", HUB, "--role", "panel_chair",
-            "--password-file", password_file, "--first-name", "Panel", "--last-name", "Chair",
-            "--totp-secret", str(CHAIR.totp_secret),
-        )  # fmt: skip
-        e2e_server.accounts[CHAIR.username] = CHAIR
+    e2e_server.add_account(CHAIR, "Panel", "Chair")
     yield CHAIR
 
 

@@ -30,6 +30,7 @@ from nestguard.panels.models import (
     Panel,
     non_completion_reasons,
 )
+from nestguard.panels.selectors import agenda_scope
 from nestguard.panels.services.common import (
     DESCRIPTION_MAX,
     TEXT_MAX,
@@ -148,12 +149,25 @@ def _carry_open_actions(meeting: Meeting) -> int:
     return len(carries)
 
 
+def _in_scope(candidate: AgendaCandidate, case_ids: set[Any], person_ids: set[Any]) -> bool:
+    if candidate.case_id is not None and candidate.case_id not in case_ids:
+        return False
+    return candidate.person_id is None or candidate.person_id in person_ids
+
+
 def collect_candidates(
     rules: Iterable[AgendaRule], *, as_of: date, panel_id: Any
 ) -> tuple[list[tuple[AgendaRule, AgendaCandidate]], list[dict[str, str]]]:
     """What the rules propose, in rule order, and a note for each rule that could not be used:
     its source is not registered (the app that provides it is absent), or the source refused
-    the rule's parameters (ValueError). Neither stops the other rules."""
+    the rule's parameters (ValueError). Neither stops the other rules.
+
+    Every source draws only on the panel's scope (what its member agencies may see,
+    `selectors.agenda_scope`), and a candidate naming a case or person outside it is
+    dropped here as well, so a source that forgot the scope still shows nothing more."""
+    scope = agenda_scope(panel_id)
+    case_ids = set(scope.case_ids.values_list("pk", flat=True))
+    person_ids = set(scope.person_ids.values_list("person_id", flat=True))
     proposals: list[tuple[AgendaRule, AgendaCandidate]] = []
     notes: list[dict[str, str]] = []
     for rule in rules:
@@ -171,10 +185,11 @@ def collect_candidates(
         # What the panels app reads itself is not the source's business.
         params = {k: v for k, v in rule.params.items() if k not in PANEL_PARAMS}
         try:
-            found = source.propose(as_of=as_of, params=params, panel_id=panel_id)
+            found = source.propose(as_of=as_of, params=params, scope=scope, panel_id=panel_id)
         except ValueError as exc:
             notes.append({"source": rule.source, "rule": rule.label, "note": f"Skipped: {exc}"})
             continue
+        found = [c for c in found if _in_scope(c, case_ids, person_ids)]
         limit = rule.params.get("max_items")
         if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit < len(found):
             notes.append(

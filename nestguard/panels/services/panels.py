@@ -7,10 +7,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, User
 from nestguard.audit.services import audit_record
 from nestguard.panels.loader import meeting_types
 from nestguard.panels.models import Panel, PanelMember
+from nestguard.panels.selectors import member_agencies
 from nestguard.panels.services.common import require_chair, text_field
 
 NAME_MAX = 200
@@ -76,7 +78,12 @@ def panel_create(
 def panel_member_add(
     *, actor: Any, panel: Panel, agency: Agency, contact: User | None = None
 ) -> PanelMember:
-    """An agency joins the panel's list, with its point of contact if named."""
+    """An agency joins the panel's list, with its point of contact if named.
+
+    It must share an active sharing agreement with every active agency already on the panel
+    (the first of which is the creating chair's agency): the agenda draws only on cases every
+    member may receive (docs/decisions/0073-panels-see-what-members-may-see.md), so an
+    agency without such an agreement would see nothing lawfully and hide others' cases."""
     if actor is not None:
         require_chair(actor, panel)
     errors: dict[str, str] = {}
@@ -84,6 +91,14 @@ def panel_member_add(
         errors["agency"] = "Choose an active agency"
     elif PanelMember.objects.filter(panel=panel, agency=agency).exists():
         errors["agency"] = f"{agency} is already on the panel"
+    else:
+        partners = partner_agency_ids(agency)
+        lacking = [a.name for a in member_agencies(panel.pk) if a.pk not in partners]
+        if lacking:
+            errors["agency"] = (
+                f"{agency} has no active information sharing agreement with "
+                f"{', '.join(sorted(lacking))}, already on the panel, so it cannot join"
+            )
     if contact is not None and (
         not contact.is_active or not isinstance(agency, Agency) or contact.agency_id != agency.pk
     ):

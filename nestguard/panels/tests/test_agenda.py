@@ -14,7 +14,7 @@ from conftest import sign_in
 from nestguard.audit.models import AuditEvent
 from nestguard.cases.services.closing import case_close
 from nestguard.cases.services.work import case_create, case_subject_add
-from nestguard.core.agenda import agenda_sources
+from nestguard.core.agenda import AgendaScope, agenda_sources
 from nestguard.panels import agenda as panel_agenda
 from nestguard.panels import selectors
 from nestguard.panels.loader import AgendaRule, meeting_types
@@ -87,7 +87,8 @@ def test_the_reason_names_the_uk_day_of_the_assessment(panel_world) -> None:
     RiskAssessment.objects.filter(case=panel_world.case).update(
         assessed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
     )
-    found = list(panel_agenda.new_high_risk_cases(as_of=date(2026, 7, 1), params={}))
+    scope = selectors.agenda_scope(panel_world.panel.pk)
+    found = list(panel_agenda.new_high_risk_cases(as_of=date(2026, 7, 1), params={}, scope=scope))
     assert [c.case_id for c in found] == [panel_world.case.pk]
     assert found[0].reason == "Assessed high risk (score 45) on 1 July 2026"
 
@@ -230,6 +231,7 @@ def test_the_overdue_actions_scopes(personas, panel_world, scope) -> None:
         for c in panel_agenda.overdue_actions(
             as_of=timezone.localdate(),
             params={"scope": scope},
+            scope=selectors.agenda_scope(panel_world.panel.pk),
             panel_id=panel_world.panel.pk,
         )
     }
@@ -243,7 +245,13 @@ def test_the_overdue_actions_scopes(personas, panel_world, scope) -> None:
 
 def test_an_unknown_scope_is_refused() -> None:
     with pytest.raises(ValueError, match="scope"):
-        list(panel_agenda.overdue_actions(as_of=timezone.localdate(), params={"scope": "x"}))
+        list(
+            panel_agenda.overdue_actions(
+                as_of=timezone.localdate(),
+                params={"scope": "x"},
+                scope=AgendaScope(case_ids=[], person_ids=[]),
+            )
+        )
 
 
 def test_only_a_chair_builds_and_a_held_meeting_is_final(personas, panel_world) -> None:
@@ -339,14 +347,14 @@ def test_a_rule_limits_how_many_items_it_adds_and_says_so(personas, panel_world)
     assert notes[0]["note"].startswith("1 more found; the first 1 are on the agenda")
 
 
-def _strict(*, as_of, params):
+def _strict(*, as_of, params, scope):
     """A source that, like pathways' repeat_missing, refuses parameters it does not know."""
     if set(params) - {"episodes"}:
         raise ValueError(f"unknown parameters: {sorted(set(params) - {'episodes'})}")
     yield from ()
 
 
-def _asks_for_the_panel(*, as_of, params, panel_id):
+def _asks_for_the_panel(*, as_of, params, scope, panel_id):
     from nestguard.core.agenda import AgendaCandidate
 
     yield AgendaCandidate(source="test_panel_aware", title=str(panel_id), reason="", key="p")

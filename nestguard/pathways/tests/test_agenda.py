@@ -8,15 +8,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nestguard.core.agenda import agenda_source, candidates_for
+from nestguard.cases.models import Case
+from nestguard.core.agenda import AgendaScope, agenda_source, candidates_for
 from nestguard.core.calendar import UK
 from nestguard.pathways.models import MissingEpisode
 from nestguard.pathways.policy import RepeatRule
 from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
+from nestguard.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = date(2026, 10, 31)
+# These tests are of the rule, so the source may draw on every case and person (a panel's
+# own scope is tested in panels/tests/test_agenda_scope.py).
+EVERYONE = AgendaScope(case_ids=Case.objects.values("pk"), person_ids=Person.objects.values("pk"))
 
 
 def at(day: date, hour: int = 12) -> datetime:
@@ -43,7 +48,7 @@ def test_the_default_rule_is_three_in_ninety_days_children_only() -> None:
 
 def test_three_in_the_window_are_proposed_once_with_reason(pw) -> None:
     episodes_on(pw, [AS_OF - timedelta(days=89), AS_OF - timedelta(days=30), AS_OF])
-    found = candidates_for("repeat_missing", as_of=AS_OF, params={})
+    found = candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE)
     assert len(found) == 1
     (candidate,) = found
     assert candidate.person_id == pw.child.pk and candidate.case_id == pw.case.pk
@@ -51,26 +56,40 @@ def test_three_in_the_window_are_proposed_once_with_reason(pw) -> None:
     assert "3 missing episodes" in candidate.reason
 
 
+def test_only_people_in_the_panels_scope_are_proposed_and_only_cases_in_it_named(pw) -> None:
+    episodes_on(pw, [AS_OF - timedelta(days=n) for n in (1, 2, 3)])
+    nobody = AgendaScope(case_ids=Case.objects.none().values("pk"), person_ids=[])
+    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=nobody) == []
+    person_only = AgendaScope(case_ids=Case.objects.none().values("pk"), person_ids=[pw.child.pk])
+    (candidate,) = candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=person_only)
+    assert candidate.person_id == pw.child.pk and candidate.case_id is None
+
+
 def test_the_ninety_first_day_back_is_outside(pw) -> None:
     episodes_on(pw, [AS_OF - timedelta(days=90), AS_OF - timedelta(days=30), AS_OF])
-    assert candidates_for("repeat_missing", as_of=AS_OF, params={}) == []
+    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE) == []
     # ...and a later episode after the agenda date does not count either
-    assert candidates_for("repeat_missing", as_of=AS_OF - timedelta(days=1), params={}) == []
+    assert (
+        candidates_for("repeat_missing", as_of=AS_OF - timedelta(days=1), params={}, scope=EVERYONE)
+        == []
+    )
 
 
 def test_adults_are_not_counted_unless_the_rule_says(pw) -> None:
     days = [AS_OF - timedelta(days=n) for n in (1, 2, 3)]
     episodes_on(pw, days, person=pw.adult)
-    assert candidates_for("repeat_missing", as_of=AS_OF, params={}) == []
-    found = candidates_for("repeat_missing", as_of=AS_OF, params={"children_only": False})
+    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE) == []
+    found = candidates_for(
+        "repeat_missing", as_of=AS_OF, params={"children_only": False}, scope=EVERYONE
+    )
     assert [c.person_id for c in found] == [pw.adult.pk]
 
 
 def test_unknown_parameters_are_refused() -> None:
     with pytest.raises(ValueError):
-        candidates_for("repeat_missing", as_of=AS_OF, params={"episode": 2})
+        candidates_for("repeat_missing", as_of=AS_OF, params={"episode": 2}, scope=EVERYONE)
     with pytest.raises(ValueError):
-        candidates_for("repeat_missing", as_of=AS_OF, params={"episodes": 0})
+        candidates_for("repeat_missing", as_of=AS_OF, params={"episodes": 0}, scope=EVERYONE)
 
 
 @settings(
@@ -86,7 +105,10 @@ def test_proposed_exactly_when_enough_episodes_fall_in_the_window(pw, offsets, t
     episodes_on(pw, [AS_OF - timedelta(days=n) for n in offsets])
     inside = sum(1 for n in offsets if n < window)
     found = candidates_for(
-        "repeat_missing", as_of=AS_OF, params={"episodes": threshold, "window_days": window}
+        "repeat_missing",
+        as_of=AS_OF,
+        params={"episodes": threshold, "window_days": window},
+        scope=EVERYONE,
     )
     assert bool(found) == (inside >= threshold)
     if found:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from nestguard.accounts.services import api_token_create
 from nestguard.audit.models import AuditEvent
-from nestguard.core.agenda import candidates_for
+from nestguard.cases.models import Case
+from nestguard.core.agenda import AgendaScope, candidates_for
 from nestguard.people.tests.builders import make_referral
 from nestguard.places.models import AddressReport, RepeatAddressAlert
 from nestguard.places.policy import places_rules
@@ -176,16 +177,23 @@ def test_the_agenda_source_proposes_open_alerts(personas):  # type: ignore[no-un
     address = AddressFactory()
     for _ in range(3):
         report(personas.partner, address)
-    (candidate,) = candidates_for("repeat_addresses", as_of=timezone.localdate(), params={})
+    # An alert names a place, no case or person: a panel drawing on no cases still sees it.
+    none = AgendaScope(case_ids=Case.objects.none().values("pk"), person_ids=[])
+    (candidate,) = candidates_for(
+        "repeat_addresses", as_of=timezone.localdate(), params={}, scope=none
+    )
     assert candidate.address_id == address.pk and candidate.key == f"address:{address.pk}"
     assert "3 reports within 90 days" in candidate.reason
     before = candidates_for(
-        "repeat_addresses", as_of=timezone.localdate() - timedelta(days=1), params={}
+        "repeat_addresses", as_of=timezone.localdate() - timedelta(days=1), params={}, scope=none
     )
     assert before == []
     with pytest.raises(ValueError):
         candidates_for(
-            "repeat_addresses", as_of=timezone.localdate(), params={"raised_within_days": 0}
+            "repeat_addresses",
+            as_of=timezone.localdate(),
+            params={"raised_within_days": 0},
+            scope=none,
         )
 
 
