@@ -20,7 +20,7 @@ past NESTGUARD_KNOWN_LOOKUPS_PER_HOUR new searches in an hour, 429 with Retry-Af
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from nestguard.access.rules import api
 from nestguard.access.selectors import own_referrals, visible_referrals
+from nestguard.accounts.models import User
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
@@ -195,6 +196,11 @@ class TooManyLookups(exceptions.APIException):
         self.wait = refused.retry_after
 
 
+def token_user(request: Request) -> User:
+    """The token's user, once the view's access rule has let them in (never anonymous)."""
+    return cast("User", request.user)
+
+
 def unless_waiting(lookup: Lookup) -> None:
     if lookup.waiting:
         raise TemporarilyUnavailable(lookup.message, retry_after=lookup.retry_after)
@@ -261,7 +267,9 @@ class PeopleMatches(NestguardAPIView):
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
             lookup = known_lookup_ask(
-                actor=request.user, values=values, purpose="API: is this person already known?"
+                actor=token_user(request),
+                values=values,
+                purpose="API: is this person already known?",
             )
         except LookupsExhausted as refused:
             raise TooManyLookups(refused) from refused
@@ -311,7 +319,7 @@ class ReferralMatches(NestguardAPIView):
         try:
             # All of them are shown and audited, or none (the index starting, the limit).
             lookups = known_lookups_ask(
-                actor=request.user,
+                actor=token_user(request),
                 searches=[subject_values(s) for s in subjects],
                 purpose=f"API: is anyone in {referral.reference} already known?",
             )
