@@ -206,12 +206,9 @@ def unless_waiting(lookup: Lookup) -> None:
         raise TemporarilyUnavailable(lookup.message, retry_after=lookup.retry_after)
 
 
-class HubContactSerializer(serializers.Serializer):
-    agency = serializers.CharField()
-    team = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
+class HubContactSerializer(ContactSerializer):
+    agency = serializers.CharField(help_text="The hub agency")
+    team = serializers.CharField(help_text="Whom to ask there: its triage team")
 
 
 ANSWER_HELP = (
