@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -79,6 +80,37 @@ def _retry_after(counted: Any, over: int, now: datetime) -> int:
     return math.ceil((frees_at - now).total_seconds())
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """Whether a request's searches may be looked up: the keys of those that count (new in
+    the last hour), or, when refused, the seconds until they may be asked."""
+
+    fresh: set[str]
+    retry_after: int | None = None
+
+
+def lookups_allowed(*, actor: User, searches: Sequence[dict[str, str]], purpose: str) -> Allowance:
+    """Check the hourly limit for these searches; a refusal is recorded, with the terms.
+    Run it in the transaction that audits the lookups, after locking the user's row
+    (`known_lookups_ask` does both), so that two requests at once cannot both pass."""
+    asked = [search_terms(values) for values in searches]
+    now = timezone.now()
+    recent = _recent(actor, now - WINDOW)
+    keys = [terms_key(t) for t in asked]
+    repeats = set(
+        recent.filter(details__terms_key__in=keys).values_list("details__terms_key", flat=True)
+    )
+    fresh = {k for k, t in zip(keys, asked, strict=True) if k not in repeats and _named(t)}
+    counted = recent.filter(details__counted=True)
+    used = counted.count()
+    limit = lookups_per_hour()
+    if not fresh or used + len(fresh) <= limit:
+        return Allowance(fresh)
+    for terms in asked:
+        _refuse(actor, purpose, terms)
+    return Allowance(fresh, max(1, _retry_after(counted, used + len(fresh) - limit - 1, now)))
+
+
 def known_lookups_ask(
     *, actor: User, searches: Sequence[dict[str, str]], purpose: str
 ) -> list[Lookup]:
@@ -87,36 +119,23 @@ def known_lookups_ask(
     Raises LookupsExhausted (and records the refusal, with the terms) when the new searches
     would pass the hourly limit. While the candidate index is starting (a lookup `waiting`)
     nothing is audited or counted: the caller answers "ask again shortly"."""
-    asked = [search_terms(values) for values in searches]
-    refused: int | None = None
     lookups: list[Lookup] = []
     with transaction.atomic():
         # One user's lookups one at a time, so that two requests at once cannot both pass
         # the limit (SQLite serialises writing transactions anyway).
         User.objects.select_for_update().filter(pk=actor.pk).first()
-        now = timezone.now()
-        recent = _recent(actor, now - WINDOW)
-        keys = [terms_key(t) for t in asked]
-        repeats = set(
-            recent.filter(details__terms_key__in=keys).values_list("details__terms_key", flat=True)
-        )
-        fresh = {k for k, t in zip(keys, asked, strict=True) if k not in repeats and _named(t)}
-        counted = recent.filter(details__counted=True)
-        used = counted.count()
-        limit = lookups_per_hour()
-        if fresh and used + len(fresh) > limit:
-            refused = max(1, _retry_after(counted, used + len(fresh) - limit - 1, now))
-            for terms in asked:
-                _refuse(actor, purpose, terms)
-        else:
+        allowance = lookups_allowed(actor=actor, searches=searches, purpose=purpose)
+        if allowance.retry_after is None:
             lookups = [candidates_for(actor, values) for values in searches]
             if not any(lookup.waiting for lookup in lookups):
-                for lookup, key in zip(lookups, keys, strict=True):
+                fresh = set(allowance.fresh)
+                for lookup in lookups:
                     if lookup.searched:
+                        key = terms_key(lookup.terms)
                         audit_lookup(actor, lookup, purpose, counted=key in fresh)
                         fresh.discard(key)  # the same person twice in one request: once
-    if refused is not None:
-        raise LookupsExhausted(refused)
+    if allowance.retry_after is not None:
+        raise LookupsExhausted(allowance.retry_after)  # the refusal's record is kept
     return lookups
 
 
@@ -153,21 +172,25 @@ def _refuse(actor: User, purpose: str, terms: dict[str, str]) -> None:
     )
 
 
-def audit_lookup(user: Any, lookup: Lookup, purpose: str, *, counted: bool = True) -> None:
-    """The one audit event of a lookup: what was searched for, the answer category, and what
-    was shown (the index entries and agencies named, to those who may be told them)."""
+def lookup_details(lookup: Lookup, *, counted: bool) -> dict[str, Any]:
+    """A lookup's audit details: what was searched for, the answer category, whether it
+    counted towards the limit, and what was shown (the index entries and agencies named, to
+    those who may be told them)."""
     answer = "known_to_shown" if lookup.candidates else str(lookup.answer)
+    return {
+        **_search_details(lookup.terms, answer, counted),
+        "candidates": [str(c.cluster_id) for c in lookup.candidates],
+        "agencies_shown": sorted({str(k.agency.pk) for c in lookup.candidates for k in c.known_to}),
+    }
+
+
+def audit_lookup(user: Any, lookup: Lookup, purpose: str, *, counted: bool = True) -> None:
+    """The one audit event of a lookup."""
     audit_record(
         actor=user,
         action=LOOKUP,
         object_type="lookup",
         object_label=searched_name(lookup.terms)[:200],
         purpose=purpose,
-        details={
-            **_search_details(lookup.terms, answer, counted),
-            "candidates": [str(c.cluster_id) for c in lookup.candidates],
-            "agencies_shown": sorted(
-                {str(k.agency.pk) for c in lookup.candidates for k in c.known_to}
-            ),
-        },
+        details=lookup_details(lookup, counted=counted),
     )
