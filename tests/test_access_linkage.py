@@ -212,14 +212,20 @@ def test_every_persona_has_a_column() -> None:
         assert tuple(row.expected) == PERSONAS, row.id
 
 
-# The "also known to" panel, persona by persona ---------------------------------------------
+# "Already known?", persona by persona (docs/decisions/0072) -------------------------------
 
 # Who gets the Nestguard person linked in the panel: those who may see the hub's case.
 SEES_THE_PERSON = {"owner", "supervisor", "partner"}
+# Caseworkers, supervisors and reviewers of the hub and the police (partners under the
+# agreement): told that the police and the hub know him, with the police officer.
+TOLD_WHO = {"owner", "supervisor", "partner", "reviewer"}
+# The housing association shares no agreement: its caseworker and reviewer are told only of
+# records their own agency holds (none here), like the referrer whose agency does share one.
+TOLD_ONLY_MAY_BE_KNOWN = {"outsider", "referrer", "far_reviewer"}
 
 
 @pytest.mark.django_db
-def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
+def test_already_known_for_each_persona(personas: Personas) -> None:
     import datetime as dt
 
     from django.test import Client
@@ -236,7 +242,7 @@ def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
         username="far_reviewer", agency=personas.outsider_agency, roles=["linkage_reviewer"]
     )
     users = {**personas.all(), "reviewer": reviewer, "far_reviewer": far}
-    seed_records([personas.owner, personas.partner, personas.outsider], people=12, singles=20)
+    seed_records([personas.owner, personas.partner], people=12, singles=20)
     _record(personas.partner, "POL-9", given_name="Jayden", family_name="Smith-Okoro",
             date_of_birth="2010-07-03", postcode="NB1 2AB", contact_name="DC Amy Lord")  # fmt: skip
     accepted = referral_naming(personas.referrer, "Jayden", "Smith-Okoro", dt.date(2010, 7, 3))
@@ -247,6 +253,7 @@ def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
     case_team_add_agency(actor=personas.owner, case=case, agency=personas.police)
     link_everything()
     query = {"given_name": "Jayden", "family_name": "Smith-Okoro", "date_of_birth": "2010-07-03"}
+    assert set(users) - {"auditor", "admin"} == TOLD_WHO | TOLD_ONLY_MAY_BE_KNOWN
     for name, user in users.items():
         _, token = api_token_create(actor=None, user=user, name="panel")
         response = Client(headers={"Authorization": f"Bearer {token}"}).get(
@@ -256,14 +263,23 @@ def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
             assert response.status_code == 403, name
             continue
         assert response.status_code == 200, name
-        candidates = response.json()["candidates"]
-        assert candidates, name
+        body = response.json()
+        # everyone who may look people up learns that he may be known, and whom to ask
+        assert body["answer"] == "may_be_known", name
+        assert [a["agency"] for a in body["ask"]] == ["Northbrook Exploitation Hub"], name
+        candidates = body["candidates"]
         agencies = {k["agency"] for c in candidates for k in c["known_to"]}
-        # who knows him is told to everyone who may look people up ...
+        if name in TOLD_ONLY_MAY_BE_KNOWN:
+            # ... and nothing else: no agency, type, officer, evidence or person
+            assert candidates == [], name
+            text = response.content.decode()
+            for secret in ("Police", "police", "DC Amy Lord", "evidence", "match_"):
+                assert secret not in text, (name, secret)
+            continue
         assert {"Northbrook Police", "Northbrook Exploitation Hub"} <= agencies, (name, agencies)
         contacts = {x["name"] for c in candidates for k in c["known_to"] for x in k["contacts"]}
         assert "DC Amy Lord" in contacts
-        # ... never what they know: nothing of a record or a case travels in the panel
+        # never what they know: nothing of a record or a case travels in the panel
         for candidate in candidates:
             for known in candidate["known_to"]:
                 assert set(known) == {"agency_id", "agency", "agency_type", "contacts"}
@@ -272,3 +288,34 @@ def test_the_also_known_to_panel_for_each_persona(personas: Personas) -> None:
             assert linked and linked[0]["url"].startswith("/people/"), name
         else:
             assert linked == [], name
+
+
+@pytest.mark.django_db
+def test_a_referrer_learns_the_same_words_whoever_knows_the_person(personas: Personas) -> None:
+    """Known to the police alone, or to the hub and the police with a named officer: the
+    referrer's answer is the same, byte for byte (no count, order or wording tells)."""
+    from django.test import Client
+
+    from nestguard.accounts.services import api_token_create
+    from nestguard.linkage.tests.people import link_everything, seed_records
+
+    seed_records([personas.owner, personas.partner], people=12, singles=20)
+    _record(personas.partner, "POL-1", given_name="Kyle", family_name="Brennan",
+            date_of_birth="2009-02-14", contact_name="DC Amy Lord")  # fmt: skip
+    _record(personas.owner, "HUB-2", given_name="Tia", family_name="Lomax",
+            date_of_birth="2011-09-30")  # fmt: skip
+    _record(personas.partner, "POL-2", given_name="Tia", family_name="Lomax",
+            date_of_birth="2011-09-30")  # fmt: skip
+    link_everything()
+    _, token = api_token_create(actor=None, user=personas.referrer, name="same")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    police_only = client.get(
+        "/api/v1/people/matches/",
+        {"given_name": "Kyle", "family_name": "Brennan", "date_of_birth": "2009-02-14"},
+    )
+    two_agencies = client.get(
+        "/api/v1/people/matches/",
+        {"given_name": "Tia", "family_name": "Lomax", "date_of_birth": "2011-09-30"},
+    )
+    assert police_only.json()["answer"] == "may_be_known"
+    assert police_only.content == two_agencies.content

@@ -4,31 +4,36 @@
 - POST /api/v1/source-records/: one record of the token's user's agency, stored as sent
   (201), or the same record already held unchanged (200). Never overwrites: a changed record
   with the same id is stored beside the earlier one.
-- GET /api/v1/people/matches/?given_name=&family_name=&date_of_birth=&postcode=: candidates
-  with the evidence and the agencies that know them and whom to contact; not what they know.
-  (The referral form's script asks the same of the page URL /person-index/matches/, with
-  the browser's session: the API takes tokens only.)
+- GET /api/v1/people/matches/?given_name=&family_name=&date_of_birth=&postcode=: whether
+  the person may already be known to the partnership and whom to ask at the hub; for the
+  triage team and linkage reviewers, also the candidates with the evidence and the agencies
+  (their agreements cover) that know them and whom to contact; never what they know
+  (docs/decisions/0072-already-known-need-to-know.md). (The referral form's script asks the
+  same of the page URL /person-index/matches/, with the browser's session: the API takes
+  tokens only.)
 - GET /api/v1/referrals/{id}/matches/: the same for each person a referral names.
 
 While the web process is still building its candidate index both answer 503 with a
-Retry-After header and {"detail": "..."} (docs/decisions/0043-candidate-index-warm-up.md).
+Retry-After header and {"detail": "..."} (docs/decisions/0043-candidate-index-warm-up.md);
+past NESTGUARD_KNOWN_LOOKUPS_PER_HOUR new searches in an hour, 429 with Retry-After.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import api
 from nestguard.access.selectors import own_referrals, visible_referrals
+from nestguard.accounts.models import User
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
@@ -38,12 +43,16 @@ from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
 from nestguard.linkage.selectors import (
     QUERY_FIELDS,
+    Answer,
     Candidate,
     Lookup,
-    candidates_for,
     subject_values,
 )
-from nestguard.linkage.services.lookups import audit_lookup
+from nestguard.linkage.services.lookups import (
+    LookupsExhausted,
+    known_lookup_ask,
+    known_lookups_ask,
+)
 from nestguard.linkage.services.records import source_record_create
 from nestguard.referrals.models import Referral
 
@@ -170,6 +179,26 @@ NOT_READY = OpenApiResponse(
     description="The check is starting (or briefly unavailable): ask again after Retry-After "
     'seconds. Body: {"detail": "..."}'
 )
+TOO_MANY = OpenApiResponse(
+    description="More new searches in the last hour than NESTGUARD_KNOWN_LOOKUPS_PER_HOUR: "
+    'ask again after Retry-After seconds. Body: {"detail": "..."}'
+)
+
+
+class TooManyLookups(exceptions.APIException):
+    """429 with Retry-After (DRF writes the header from `wait`) and the page's own words."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "too_many_lookups"
+
+    def __init__(self, refused: LookupsExhausted) -> None:
+        super().__init__(refused.message)
+        self.wait = refused.retry_after
+
+
+def token_user(request: Request) -> User:
+    """The token's user, once the view's access rule has let them in (never anonymous)."""
+    return cast("User", request.user)
 
 
 def unless_waiting(lookup: Lookup) -> None:
@@ -177,9 +206,27 @@ def unless_waiting(lookup: Lookup) -> None:
         raise TemporarilyUnavailable(lookup.message, retry_after=lookup.retry_after)
 
 
+class HubContactSerializer(ContactSerializer):
+    agency = serializers.CharField(help_text="The hub agency")
+    team = serializers.CharField(help_text="Whom to ask there: its triage team")
+
+
+ANSWER_HELP = (
+    "not_checked (no linkage model yet), no_match, or may_be_known: someone in the person "
+    "index may be this person. Ask the hub (`ask`) to learn more."
+)
+ASK_HELP = "Whom to ask at the hub: its triage team. The same whatever the answer."
+CANDIDATES_HELP = (
+    "Only for the triage team and linkage reviewers, and only agencies their agency shares "
+    "an active sharing agreement with; always empty for a referrer"
+)
+
+
 class MatchesSerializer(serializers.Serializer):
     ready = serializers.BooleanField(help_text="False until a linkage model has been trained")
-    candidates = CandidateSerializer(many=True)
+    answer = serializers.ChoiceField(choices=[a.value for a in Answer], help_text=ANSWER_HELP)
+    ask = HubContactSerializer(many=True, help_text=ASK_HELP)
+    candidates = CandidateSerializer(many=True, help_text=CANDIDATES_HELP)
 
 
 def lookup_values(params: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -194,19 +241,20 @@ def lookup_values(params: Any) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 class PeopleMatches(NestguardAPIView):
-    """Is this person already known, and to whom?"""
+    """Is this person already known? And, to those who may be told, to whom?"""
 
     access_rule = api(LOOKING_UP)
 
     @extend_schema(
         operation_id="people_matches",
-        summary="Candidate matches for a person, with the agencies that know them",
+        summary="Whether a person may already be known, and whom to ask at the hub",
         parameters=[OpenApiParameter(name, str, required=False) for name in QUERY_FIELDS],
         responses={
             200: MatchesSerializer,
             400: OpenApiResponse(description="A value too long"),
             401: OpenApiResponse(description="No valid token"),
             403: OpenApiResponse(description="The token's user may not look people up"),
+            429: TOO_MANY,
             503: NOT_READY,
         },
     )
@@ -214,9 +262,15 @@ class PeopleMatches(NestguardAPIView):
         values, errors = lookup_values(request.query_params)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        lookup = candidates_for(request.user, values)
+        try:
+            lookup = known_lookup_ask(
+                actor=token_user(request),
+                values=values,
+                purpose="API: is this person already known?",
+            )
+        except LookupsExhausted as refused:
+            raise TooManyLookups(refused) from refused
         unless_waiting(lookup)
-        audit_lookup(request.user, lookup, "API: is this person already known?")
         return Response(MatchesSerializer(lookup).data)
 
 
@@ -225,22 +279,29 @@ class SubjectMatchesSerializer(serializers.Serializer):
     given_name = serializers.CharField(source="subject.given_name")
     family_name = serializers.CharField(source="subject.family_name")
     ready = serializers.BooleanField(source="lookup.ready")
-    candidates = CandidateSerializer(many=True, source="lookup.candidates")
+    answer = serializers.ChoiceField(
+        source="lookup.answer", choices=[a.value for a in Answer], help_text=ANSWER_HELP
+    )
+    ask = HubContactSerializer(many=True, source="lookup.ask", help_text=ASK_HELP)
+    candidates = CandidateSerializer(
+        many=True, source="lookup.candidates", help_text=CANDIDATES_HELP
+    )
 
 
 class ReferralMatches(NestguardAPIView):
-    """Who already knows the people a referral names: for its referrer and whoever may see
-    the referral in full (the triage team, the case team)."""
+    """Whether the people a referral names may already be known: for its referrer and
+    whoever may see the referral in full (the triage team, the case team)."""
 
     access_rule = api(LOOKING_UP)
 
     @extend_schema(
         operation_id="referrals_matches",
-        summary="Candidate matches for each person a referral names, with who knows them",
+        summary="For each person a referral names, whether they may already be known",
         responses={
             200: SubjectMatchesSerializer(many=True),
             401: OpenApiResponse(description="No valid token"),
             404: OpenApiResponse(description="No such referral, or not one you may see"),
+            429: TOO_MANY,
             503: NOT_READY,
         },
     )
@@ -252,11 +313,17 @@ class ReferralMatches(NestguardAPIView):
             pk=pk,
         )
         subjects = list(referral.subjects.filter(identity_unknown=False).order_by("created_at"))
-        lookups = [candidates_for(request.user, subject_values(s)) for s in subjects]
+        try:
+            # All of them are shown and audited, or none (the index starting, the limit).
+            lookups = known_lookups_ask(
+                actor=token_user(request),
+                searches=[subject_values(s) for s in subjects],
+                purpose=f"API: is anyone in {referral.reference} already known?",
+            )
+        except LookupsExhausted as refused:
+            raise TooManyLookups(refused) from refused
         for lookup in lookups:
-            unless_waiting(lookup)  # before any is audited: all of them are shown, or none
-        for lookup in lookups:
-            audit_lookup(request.user, lookup, f"API: who knows the people in {referral.reference}")
+            unless_waiting(lookup)
         rows = [
             {"subject": s, "lookup": lookup} for s, lookup in zip(subjects, lookups, strict=True)
         ]

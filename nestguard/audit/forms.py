@@ -15,6 +15,12 @@ def _action_choices() -> list[tuple[str, str]]:
 
 class AuditSearchForm(GovukForm):
     actor = forms.CharField(label="Who (username)", required=False, max_length=150)
+    searched_for = forms.CharField(
+        label="Searched for (name)",
+        required=False,
+        max_length=200,
+        help_text="Lookups of whether a person is already known, by a name searched for",
+    )
     object_type = forms.ChoiceField(
         label="Record type",
         required=False,

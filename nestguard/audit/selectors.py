@@ -18,6 +18,10 @@ def audit_events_matching(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     )
     if filters.get("actor"):
         events_qs = events_qs.filter(actor_label__iexact=filters["actor"])
+    if filters.get("searched_for"):
+        # Lookups record the name searched for in lower case (docs/decisions/0072).
+        name = " ".join(filters["searched_for"].split()).casefold()
+        events_qs = events_qs.filter(details__searched_name__icontains=name)
     if filters.get("object_type"):
         events_qs = events_qs.filter(object_type=filters["object_type"])
     if filters.get("object_id"):

@@ -1,6 +1,7 @@
 """Who reaches the person index pages (the coarse gates; the selectors decide records)."""
 
 from nestguard.access.rules import REFERRING, roles
+from nestguard.accounts.models import Role
 
 # Data officers: import their agency's records, work the review queues, undo links.
 REVIEWING = roles("linkage_reviewer")
@@ -10,3 +11,8 @@ RUNNING = roles("linkage_reviewer", "admin")
 LOOKING_UP = roles(*REFERRING.any_of_roles, "linkage_reviewer")
 # Sending source records by the API: a partner system's account.
 SENDING = roles("caseworker", "supervisor", "linkage_reviewer")
+# Told WHICH agencies know a person a lookup finds, whom to contact there and how the fields
+# compared (for the agencies their agency shares an active agreement with): the triage team
+# (caseworkers and supervisors) and linkage reviewers. A referrer is told only whether the
+# person may be known, and whom to ask at the hub (docs/decisions/0072).
+SEEING_WHO_KNOWS = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.LINKAGE_REVIEWER)

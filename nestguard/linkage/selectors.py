@@ -1,10 +1,14 @@
 """Every read of the person index, for one user (deny by default).
 
-Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
-- candidates while a referral is typed: anyone who may refer sees, for each candidate, the
-  evidence (which fields agreed, the match weight) and WHICH agencies know the person with
-  whom to contact there; never the agencies' records themselves. Nestguard people in the
-  candidate's cluster are linked only when the user may see them (`visible_people`);
+Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md and
+0072-already-known-need-to-know.md):
+- "already known?" while a referral is typed: anyone who may refer learns only whether the
+  person may already be known to the partnership and whom to ask at the hub (its triage
+  team). Which agencies know the person, whom to contact there, and how the fields compared
+  are shown only to caseworkers, supervisors and linkage reviewers, and then only for the
+  agencies their own agency shares an active agreement with (and their own); never the
+  agencies' records themselves. Nestguard people in a shown candidate's cluster are linked
+  only when the user may see them (`visible_people`);
 - linkage reviewers see a pair, an index entry or an address match when every agency that
   supplied its records is their own or shares an active agreement with it, and then all the
   fields needed to decide with the provenance; every such view is audited. Anything else is
@@ -15,6 +19,7 @@ Who sees what (docs/decisions/0041-linkage-thresholds-and-reviewer-view.md):
 
 from __future__ import annotations
 
+import enum
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -37,6 +42,7 @@ from nestguard.linkage.models import (
     ReviewPair,
     SourceRecord,
 )
+from nestguard.linkage.rules import SEEING_WHO_KNOWS
 from nestguard.linkage.thresholds import thresholds
 from nestguard.people.models import Person
 from nestguard.people.selectors import agencies_knowing
@@ -119,11 +125,37 @@ WAITING_MESSAGES = {
 }
 
 
+class Answer(enum.StrEnum):
+    """What a lookup says, in the same words to everyone (pages, the form's script, the API)."""
+
+    NOT_CHECKED = "not_checked"  # no linkage model yet: nothing can be said
+    NO_MATCH = "no_match"
+    MAY_BE_KNOWN = "may_be_known"
+
+
+@dataclass(frozen=True)
+class HubContact:
+    """Whom to ask at the hub (its triage team): the hub agency's own contact."""
+
+    agency: str
+    name: str
+    email: str
+    phone: str
+    team: str = "Triage team"
+
+
 @dataclass
 class Lookup:
+    # The candidates this viewer may be shown (agencies their agency shares an agreement
+    # with); empty for a referrer whatever the index holds.
     candidates: list[Candidate]
     status: IndexStatus = IndexStatus.READY
     retry_after: int = 0  # seconds, while `waiting`
+    # The search as typed (non-empty fields only), for the audit event.
+    terms: dict[str, str] = field(default_factory=dict)
+    # Someone in the index may be this person (whether or not this viewer is shown whom).
+    known: bool = False
+    ask: list[HubContact] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -139,9 +171,42 @@ class Lookup:
     def message(self) -> str:
         return WAITING_MESSAGES.get(self.status, "")
 
+    @property
+    def searched(self) -> bool:
+        """A name was given, so the index was (or would have been) asked."""
+        return bool(self.terms.get("given_name") or self.terms.get("family_name"))
+
+    @property
+    def answer(self) -> Answer:
+        if not self.ready:
+            return Answer.NOT_CHECKED
+        return Answer.MAY_BE_KNOWN if self.known else Answer.NO_MATCH
+
 
 def may_look_up(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def known_to_agency_ids(user: Any) -> set[Any]:
+    """The agencies whose knowing a person this user may be told, with whom to contact and
+    the evidence: for caseworkers, supervisors and linkage reviewers, their own agency and
+    those it shares an active agreement with. Empty for everyone else (a referrer): they
+    learn only whether the person may be known, and whom to ask at the hub."""
+    agency = getattr(user, "agency", None)
+    if not may_look_up(user) or agency is None or not agency.active:
+        return set()
+    if not SEEING_WHO_KNOWS.allows(user):
+        return set()
+    return {agency.pk} | partner_agency_ids(agency)
+
+
+def hub_contacts() -> list[HubContact]:
+    """Whom anyone who looked someone up may ask: the hub's triage team. The same list
+    whatever the answer, so that it tells nothing by itself."""
+    return [
+        HubContact(a.name, a.contact_name, a.contact_email, a.contact_phone)
+        for a in Agency.objects.filter(is_hub=True, active=True).order_by("name")
+    ]
 
 
 def _known_to(records: list[SourceRecord], people: list[Person]) -> list[KnownBy]:
@@ -164,38 +229,55 @@ def _known_to(records: list[SourceRecord], people: list[Person]) -> list[KnownBy
     return sorted(by_agency.values(), key=lambda k: k.agency.name)
 
 
+def search_terms(values: dict[str, str]) -> dict[str, str]:
+    """The fields of a search as typed (trimmed), without the empty ones."""
+    return {f: str(values[f]).strip() for f in QUERY_FIELDS if str(values.get(f) or "").strip()}
+
+
 def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) -> Lookup:
-    """People already in the index who may be the one typed, best first, each with the
-    agencies that know them. The caller audits (`linkage.candidates`)."""
+    """Whether someone already in the index may be the person typed, and, for a user whose
+    agency shares an agreement with the agencies that know them, who they are (best first,
+    with the evidence and whom to contact). Ask through `services.lookups`, which limits
+    and audits (`linkage.candidates`)."""
+    terms = search_terms(values)
     if not may_look_up(user):
-        return Lookup([], IndexStatus.NO_MODEL)  # nothing to say to them
+        return Lookup([], IndexStatus.NO_MODEL, terms=terms)  # nothing to say to them
+    ask = hub_contacts()
     limits = thresholds()
     limit = min(limit or limits.candidate_limit, limits.candidate_limit)
     if not any(values.get(f) for f in ("given_name", "family_name")):
-        return Lookup([])
+        return Lookup([], terms=terms, ask=ask)
     found = live_index.candidate_index()
     if found.index is None:
-        return Lookup([], found.status, found.retry_after)
-    index = found.index
+        return Lookup([], found.status, found.retry_after, terms=terms, ask=ask)
     hits = [
         h
-        for h in index.lookup(matching.query_record(values), limit=limit * 4)
+        for h in found.index.lookup(matching.query_record(values), limit=limit * 4)
         if float(h.match_probability) >= limits.candidate_minimum
     ]
-    if not hits:
-        return Lookup([])
-    cluster_of = dict(
-        SourceRecord.objects.filter(pk__in=[h.record_id for h in hits]).values_list(
-            "pk", "cluster_id"
-        )
+    placed = dict(
+        (pk, (cluster, agency))
+        for pk, cluster, agency in SourceRecord.objects.filter(
+            pk__in=[h.record_id for h in hits], cluster__isnull=False
+        ).values_list("pk", "cluster_id", "agency_id")
     )
+    known = bool(placed)
+    shown = known_to_agency_ids(user) if known else set()
     best: dict[Any, Any] = {}
     for hit in sorted(hits, key=lambda h: -float(h.match_probability)):
-        cluster = cluster_of.get(_uuid(hit.record_id))
-        if cluster is not None and cluster not in best:
+        # Only a record of an agency this user may be told about says who, and how it
+        # compared: a match found through anyone else's record stays "may be known".
+        cluster, agency = placed.get(_uuid(hit.record_id), (None, None))
+        if cluster is not None and agency in shown and cluster not in best:
             best[cluster] = hit
         if len(best) >= limit:
             break
+    return Lookup(_candidates(user, best, shown), terms=terms, known=known, ask=ask)
+
+
+def _candidates(user: Any, best: dict[Any, Any], shown: set[Any]) -> list[Candidate]:
+    if not best:
+        return []
     records = list(
         SourceRecord.objects.filter(cluster__in=list(best))
         .select_related("agency")
@@ -208,17 +290,18 @@ def candidates_for(user: Any, values: dict[str, str], limit: int | None = None) 
     for cluster, hit in best.items():
         mine = [r for r in records if r.cluster_id == cluster]
         cluster_people = [people[r.person_id] for r in mine if r.person_id in people]
+        known_to = [k for k in _known_to(mine, cluster_people) if k.agency.pk in shown]
         candidates.append(
             Candidate(
                 cluster_id=cluster,
                 match_probability=float(hit.match_probability),
                 match_weight=float(hit.match_weight),
                 evidence={str(k): str(v) for k, v in dict(hit.evidence or {}).items()},
-                known_to=_known_to(mine, cluster_people),
+                known_to=known_to,
                 people=[p for p in cluster_people if p.pk in seen],
             )
         )
-    return Lookup(candidates)
+    return candidates
 
 
 def subject_values(subject: Any) -> dict[str, str]:
@@ -393,9 +476,15 @@ def imports_for(user: Any) -> QuerySet[ImportBatch]:
 
 def lookup_as_json(lookup: Lookup, person_url: Any) -> dict[str, Any]:
     """A lookup as the API and the referral form's script receive it (the same shape as
-    `api.linkage.MatchesSerializer`)."""
+    `api.linkage.MatchesSerializer`). Every answer has every key: a referrer's `candidates`
+    is always empty, and `ask` is the same list whatever the answer."""
     return {
         "ready": lookup.ready,
+        "answer": str(lookup.answer),
+        "ask": [
+            {"agency": a.agency, "team": a.team, "name": a.name, "email": a.email, "phone": a.phone}
+            for a in lookup.ask
+        ],
         "candidates": [
             {
                 "index_entry": str(c.cluster_id),

@@ -28,7 +28,7 @@ from nestguard.linkage.services.addresses import (
     referral_address_text,
 )
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
-from nestguard.linkage.services.lookups import audit_lookup
+from nestguard.linkage.services.lookups import LookupsExhausted, known_lookup_ask
 from nestguard.linkage.services.merges import blocking_merge, merge_undo
 from nestguard.linkage.services.review import review_pair_confirm, review_pair_reject
 from nestguard.linkage.services.runs import launch, linkage_run_start
@@ -108,7 +108,7 @@ def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
 
 @access_rule(LOOKING_UP)
 def matches(request: HttpRequest) -> JsonResponse:
-    """Who already knows the person being typed: JSON for the referral form's script (the
+    """Is the person being typed already known? JSON for the referral form's script (the
     same answer as GET /api/v1/people/matches/, with the browser's session)."""
     user = signed_in_user(request)
     values: dict[str, str] = {}
@@ -117,16 +117,25 @@ def matches(request: HttpRequest) -> JsonResponse:
         if len(value) > 200:
             return JsonResponse({name: ["Must be 200 characters or fewer"]}, status=400)
         values[name] = value.strip()
-    lookup = selectors.candidates_for(user, values)
+    try:
+        lookup = known_lookup_ask(
+            actor=user, values=values, purpose="Referral form: is this person already known?"
+        )
+    except LookupsExhausted as exc:
+        # As the API answers (429, Retry-After, {"detail": ...}); the script shows the words.
+        return _retry_later(exc.message, exc.retry_after, status=429)
     if lookup.waiting:
         # As the API answers (503, Retry-After, {"detail": ...}); nothing shown, nothing audited.
-        waiting = JsonResponse({"detail": lookup.message}, status=503)
-        waiting["Retry-After"] = str(lookup.retry_after)
-        return waiting
-    audit_lookup(user, lookup, "Referral form: is this person already known?")
+        return _retry_later(lookup.message, lookup.retry_after, status=503)
     return JsonResponse(
         selectors.lookup_as_json(lookup, lambda p: reverse("people:detail", args=[p.pk]))
     )
+
+
+def _retry_later(message: str, seconds: int, *, status: int) -> JsonResponse:
+    answer = JsonResponse({"detail": message}, status=status)
+    answer["Retry-After"] = str(seconds)
+    return answer
 
 
 @access_rule(REVIEWING)

@@ -199,3 +199,8 @@ NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS = env_int(
 NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS = env_int(
     "NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS", 30, minimum=0
 )
+# "Is this person already known?": at most this many new searches per user in any hour
+# (pages and the API together), counted from the audit trail so that every process agrees.
+# Past it, pages say when to try again and the API answers 429 with Retry-After
+# (docs/decisions/0072-already-known-need-to-know.md).
+NESTGUARD_KNOWN_LOOKUPS_PER_HOUR = env_int("NESTGUARD_KNOWN_LOOKUPS_PER_HOUR", 60, minimum=1)

@@ -1,6 +1,6 @@
 """{% load linkage %}: the "already known to" panel for other apps' pages.
 
-{% linkage_candidates_for_subject subject %}   on a referral's people page, per person
+{% linkage_candidates_for_subject subject %}   on a referral's pages, per person
 {% linkage_referral_address referral %}        a row for a referral's address summary
 """
 
@@ -12,8 +12,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from nestguard.linkage.selectors import candidates_for, referral_address_match, subject_values
-from nestguard.linkage.services.lookups import audit_lookup
+from nestguard.linkage.selectors import referral_address_match, subject_values
+from nestguard.linkage.services.lookups import LookupsExhausted, known_lookup_ask
 
 register = template.Library()
 
@@ -25,16 +25,27 @@ def humanise(value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def linkage_candidates_for_subject(context: template.Context, subject: Any) -> SafeString:
-    """Who already knows the person a referral names: evidence and contacts, audited."""
+    """Is the person a referral names already known? For a referrer, only whether they may
+    be and whom to ask at the hub; for those who may be told, also who knows them. Asked
+    through the lookup service, which limits and audits."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(subject, "identity_unknown", False):
         return SafeString("")
-    lookup = candidates_for(user, subject_values(subject))
-    if lookup.candidates:
-        audit_lookup(user, lookup, "Referral: is this person already known?")
+    refused: LookupsExhausted | None = None
+    lookup = None
+    try:
+        lookup = known_lookup_ask(
+            actor=user,
+            values=subject_values(subject),
+            purpose="Referral: is this person already known?",
+        )
+    except LookupsExhausted as exc:
+        refused = exc
     return render_to_string(
-        "linkage/_candidates.html", {"lookup": lookup, "subject": subject}, request=request
+        "linkage/_candidates.html",
+        {"lookup": lookup, "refused": refused, "subject": subject},
+        request=request,
     )
 
 

@@ -1,6 +1,8 @@
-"""Is this person already known, and to whom? Candidates with the evidence, the agencies
-that know them and whom to contact, never what they know; Nestguard people linked only for
-those who may see them; every lookup audited."""
+"""Is this person already known? A referrer learns only whether they may be and whom to ask
+at the hub; the triage team and linkage reviewers also see candidates with the evidence, the
+agencies that know them (those their agreements cover) and whom to contact, never what they
+know; Nestguard people linked only for those who may see them; every lookup audited with
+what was searched for (docs/decisions/0072)."""
 
 from __future__ import annotations
 
@@ -96,9 +98,9 @@ JAYDEN = {
 }
 
 
-def test_a_known_person_is_found_with_who_knows_them(personas, index) -> None:  # type: ignore[no-untyped-def]
-    lookup = candidates_for(personas.referrer, JAYDEN)
-    assert lookup.ready
+def test_the_hub_triage_team_sees_who_knows_them(personas, index) -> None:  # type: ignore[no-untyped-def]
+    lookup = candidates_for(personas.owner, JAYDEN)
+    assert lookup.ready and lookup.known and str(lookup.answer) == "may_be_known"
     best = lookup.candidates[0]
     names = [k.agency.name for k in best.known_to]
     assert "Northbrook Police" in names
@@ -110,12 +112,57 @@ def test_a_known_person_is_found_with_who_knows_them(personas, index) -> None:  
     assert not hasattr(best, "records")
 
 
-def test_agencies_without_agreements_are_named_but_nothing_of_theirs_is_shown(
+def test_a_referrer_learns_only_that_the_person_may_be_known_and_whom_to_ask(
     personas, index
 ) -> None:  # type: ignore[no-untyped-def]
-    best = candidates_for(personas.referrer, JAYDEN).candidates[0]
-    names = {k.agency.name for k in best.known_to}
-    assert "Elsewhere Housing Association" in names  # that they know is disclosed
+    # The school shares an agreement with the hub and the police: a referrer is told no more.
+    for user in (
+        personas.referrer,
+        UserFactory(username="far.referrer", agency=personas.outsider_agency, roles=["referrer"]),
+    ):
+        lookup = candidates_for(user, JAYDEN)
+        assert lookup.known and str(lookup.answer) == "may_be_known"
+        assert lookup.candidates == []
+        assert [a.agency for a in lookup.ask] == ["Northbrook Exploitation Hub"]
+        assert lookup.ask[0].email == personas.hub.contact_email
+
+
+def test_agencies_without_agreements_are_not_named_even_to_the_triage_team(personas, index) -> None:  # type: ignore[no-untyped-def]
+    for user in (personas.owner, personas.partner):
+        shown = {k.agency.name for c in candidates_for(user, JAYDEN).candidates for k in c.known_to}
+        assert "Northbrook Police" in shown
+        assert "Elsewhere Housing Association" not in shown, user
+
+
+def test_a_partner_sees_only_the_agencies_its_agreement_covers(personas, index) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from nestguard.accounts.services import sharing_agreement_create
+
+    hub_sender = UserFactory(username="hub.sender", agency=personas.hub, roles=["caseworker"])
+    source_record_create(actor=hub_sender, system="Hub", values={"record_id": "HUB-77", **JAYDEN})
+    link_everything()
+    # The housing association shares with the police only: not with the hub, nor the school.
+    sharing_agreement_create(
+        actor=None,
+        name="Housing and police",
+        parties=[personas.outsider_agency, personas.police],
+        purposes="Tenancy safeguarding",
+        lawful_basis="safeguarding_sch1_para18",
+        starts_on=dt.date(2024, 1, 1),
+        review_on=dt.date(2030, 1, 1),
+    )
+    shown = {
+        k.agency.name
+        for c in candidates_for(personas.outsider, JAYDEN).candidates
+        for k in c.known_to
+    }
+    assert shown == {"Northbrook Police", "Elsewhere Housing Association"}
+    owner_shown = {
+        k.agency.name for c in candidates_for(personas.owner, JAYDEN).candidates for k in c.known_to
+    }
+    assert {"Northbrook Police", "Northbrook Exploitation Hub"} <= owner_shown
+    assert "Elsewhere Housing Association" not in owner_shown
 
 
 def test_nothing_for_an_empty_query_or_a_stranger(personas, index) -> None:  # type: ignore[no-untyped-def]
@@ -143,23 +190,52 @@ def test_a_nestguard_person_is_linked_only_for_those_who_may_see_them(personas, 
     assert SourceRecord.objects.filter(person__isnull=False).exists()
     owner_view = candidates_for(personas.owner, JAYDEN).candidates
     assert any(c.people for c in owner_view)
-    referrer_view = candidates_for(personas.referrer, JAYDEN).candidates
-    assert not any(c.people for c in referrer_view)
-    hub_named = [
-        c
-        for c in referrer_view
-        if "Northbrook Exploitation Hub" in {k.agency.name for k in c.known_to}
-    ]
-    assert hub_named, "the hub leads his case: the referrer learns whom to call, not what it holds"
+    referrer_view = candidates_for(personas.referrer, JAYDEN)
+    assert referrer_view.known and referrer_view.candidates == []
+    outsider_view = candidates_for(personas.outsider, JAYDEN).candidates
+    assert not any(c.people for c in outsider_view)
+    assert not any(
+        k.agency.name == "Northbrook Exploitation Hub" for c in outsider_view for k in c.known_to
+    ), "the hub leads his case, but shares no agreement with the housing association"
 
 
-def test_the_api_answers_with_evidence_and_contacts_and_audits(personas, index) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_tells_a_referrer_only_may_be_known_and_whom_to_ask(personas, index) -> None:  # type: ignore[no-untyped-def]
     _, token = api_token_create(actor=None, user=personas.referrer)
     client = Client(headers={"Authorization": f"Bearer {token}"})
     response = client.get("/api/v1/people/matches/", JAYDEN)
     assert response.status_code == 200
     body = response.json()
-    assert body["ready"] is True
+    assert body == {
+        "ready": True,
+        "answer": "may_be_known",
+        "ask": [
+            {
+                "agency": "Northbrook Exploitation Hub",
+                "team": "Triage team",
+                "name": personas.hub.contact_name,
+                "email": personas.hub.contact_email,
+                "phone": personas.hub.contact_phone,
+            }
+        ],
+        "candidates": [],
+    }
+    text = response.content.decode()
+    assert "Police" not in text and "police" not in text and "DC Amy Lord" not in text
+    event = AuditEvent.objects.filter(action="linkage.candidates").latest("id")
+    assert event.actor_id == personas.referrer.pk
+    assert event.details["terms"] == JAYDEN and event.details["answer"] == "may_be_known"
+    assert event.details["agencies_shown"] == [] and event.details["candidates"] == []
+    assert client.get("/api/v1/people/matches/", {"given_name": "x" * 201}).status_code == 400
+    assert Client().get("/api/v1/people/matches/", JAYDEN).status_code == 401
+
+
+def test_the_api_answers_the_triage_team_with_evidence_and_contacts(personas, index) -> None:  # type: ignore[no-untyped-def]
+    _, token = api_token_create(actor=None, user=personas.owner)
+    response = Client(headers={"Authorization": f"Bearer {token}"}).get(
+        "/api/v1/people/matches/", JAYDEN
+    )
+    body = response.json()
+    assert body["answer"] == "may_be_known" and body["ask"]
     first = body["candidates"][0]
     assert {"field", "comparison"} <= set(first["evidence"][0])
     assert any(k["agency"] == "Northbrook Police" for k in first["known_to"])
@@ -172,9 +248,7 @@ def test_the_api_answers_with_evidence_and_contacts_and_audits(personas, index) 
         "people",
     }
     event = AuditEvent.objects.filter(action="linkage.candidates").latest("id")
-    assert event.actor_id == personas.referrer.pk and event.details["candidates"]
-    assert client.get("/api/v1/people/matches/", {"given_name": "x" * 201}).status_code == 400
-    assert Client().get("/api/v1/people/matches/", JAYDEN).status_code == 401
+    assert event.details["answer"] == "known_to_shown" and event.details["candidates"]
 
 
 def test_the_browser_session_answers_the_form_script(personas, index) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +279,10 @@ def test_the_people_page_shows_candidates_without_javascript(personas, index) ->
     )
     client = sign_in(Client(), personas.referrer)
     page = client.get(f"/referrals/{referral.pk}/people/").content.decode()
-    assert "already known" in page and "Northbrook Police" in page and "DC Amy Lord" in page
+    assert "may already be known to the partnership" in page
+    assert "Triage team, Northbrook Exploitation Hub" in page and personas.hub.contact_email in page
+    assert "Northbrook Police" not in page and "DC Amy Lord" not in page
+    assert "Possible match" not in page and "What agreed" not in page
     person_page = client.get(f"/referrals/{referral.pk}/people/add/").content.decode()
     assert "data-linkage-matches" in person_page and "referral-matches.js" in person_page
 
@@ -213,9 +290,9 @@ def test_the_people_page_shows_candidates_without_javascript(personas, index) ->
 def test_a_lookup_costs_the_same_queries_however_many_records(
     personas, index, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    candidates_for(personas.referrer, JAYDEN)  # build the index
+    candidates_for(personas.owner, JAYDEN)  # build the index
     with django_assert_max_num_queries(12):
-        candidates_for(personas.referrer, JAYDEN)
+        candidates_for(personas.owner, JAYDEN)
 
 
 def test_a_referral_arriving_by_api_shows_who_knows_its_people(personas, index) -> None:  # type: ignore[no-untyped-def]

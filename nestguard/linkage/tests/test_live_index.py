@@ -152,7 +152,7 @@ def finds(answer: live_index.IndexAnswer, given: str, family: str) -> bool:
 
 def test_inline_the_lookup_builds_the_index_itself(personas: Personas, known: str) -> None:
     lookup = candidates_for(personas.referrer, JAYDEN)
-    assert lookup.ready and lookup.candidates
+    assert lookup.ready and lookup.known
     assert live_index.keeper.builds_started == 0  # no thread: built in the request
 
 
@@ -164,13 +164,13 @@ def test_the_first_lookup_starts_a_build_and_answers_at_once(
 ) -> None:
     lookup = candidates_for(personas.referrer, JAYDEN)
     assert lookup.status == IndexStatus.STARTING and lookup.waiting and not lookup.ready
-    assert lookup.candidates == [] and lookup.message == STARTING
+    assert not lookup.known and lookup.message == STARTING
     assert lookup.retry_after == STARTING_RETRY_AFTER
     assert live_index.keeper.builds_started == 1
     held.run_to_end(live_index.keeper)
     assert held.versions == [known]
     after = candidates_for(personas.referrer, JAYDEN)
-    assert after.ready and after.candidates
+    assert after.ready and after.known
     assert live_index.keeper.builds_started == 1
 
 
@@ -314,7 +314,8 @@ def test_the_pages_say_the_check_is_starting_and_the_referral_goes_on(
 
     held.run_to_end(live_index.keeper)
     ready = client.get(f"/referrals/{referral.pk}/people/").content.decode()
-    assert STARTING not in ready and "DC Amy Lord" in ready
+    assert STARTING not in ready and "may already be known to the partnership" in ready
+    assert "DC Amy Lord" not in ready  # a referrer is told whom to ask at the hub, no more
 
 
 def test_the_api_and_the_form_script_answer_503_with_retry_after(
@@ -334,7 +335,7 @@ def test_the_api_and_the_form_script_answer_503_with_retry_after(
     held.run_to_end(live_index.keeper)
     ready = api.get("/api/v1/people/matches/", JAYDEN)
     assert ready.status_code == 200 and ready.json()["ready"] is True
-    assert ready.json()["candidates"]
+    assert ready.json()["answer"] == "may_be_known"
 
 
 def test_a_referrals_matches_answer_503_while_starting(
