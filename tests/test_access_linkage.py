@@ -220,8 +220,9 @@ SEES_THE_PERSON = {"owner", "supervisor", "partner"}
 # agreement): told that the police and the hub know him, with the police officer.
 TOLD_WHO = {"owner", "supervisor", "partner", "reviewer"}
 # The housing association shares no agreement: its caseworker and reviewer are told only of
-# records their own agency holds (none here), like the referrer whose agency does share one.
-TOLD_ONLY_MAY_BE_KNOWN = {"outsider", "referrer", "far_reviewer"}
+# records their own agency holds (none here), like the referrer whose agency does share one,
+# the youth justice caseworker whose agreement ended and the chair whose agency has none.
+TOLD_ONLY_MAY_BE_KNOWN = {"outsider", "referrer", "far_reviewer", "ended_partner", "lone_chair"}
 
 
 @pytest.mark.django_db
