@@ -315,3 +315,44 @@ def test_subject_access_leaves_out_what_is_withheld(world: World) -> None:
     withheld = note(world, "do_not_disclose_to_subject")
     disclosable = set(ChronologyEntry.objects.disclosable_to_subject())
     assert kept in disclosable and withheld not in disclosable
+
+
+# Panel agendas and minutes ----------------------------------------------------------------
+
+
+def test_agendas_and_minutes_carry_no_restricted_note(personas: Personas) -> None:
+    """Agenda items and minutes name the case and its risk, never the chronology: a note
+    restricted from a member agency reaches it through no panel page or API."""
+    from nestguard.accounts.models import RoleGrant
+    from nestguard.panels.services.meetings import (
+        attendance_record,
+        attendance_sign,
+        meeting_schedule,
+    )
+    from nestguard.panels.services.panels import panel_create, panel_member_add
+    from nestguard.panels.tests.conftest import child_case
+
+    chair = personas.supervisor
+    RoleGrant.objects.get_or_create(user=chair, role="panel_chair")
+    chair = User.objects.get(pk=chair.pk)
+    case = child_case(personas.owner)
+    case_team_add_agency(actor=personas.owner, case=case, agency=personas.police)
+    texts = []
+    for code in CODES:
+        entry = case_note_add(
+            actor=personas.owner, case=case, text=f"Panel-secret {code}", restriction=code
+        )
+        texts.append(entry.text)
+    panel = panel_create(actor=chair, name="Northbrook MACEMM", meeting_type="macemm")
+    panel_member_add(actor=chair, panel=panel, agency=personas.police)
+    meeting = meeting_schedule(actor=chair, panel=panel, meets_on=timezone.localdate())
+    attendance = attendance_record(actor=chair, meeting=meeting, user=personas.partner)
+    attendance_sign(actor=personas.partner, attendance=attendance, agreed=True)
+    for reader in (chair, personas.partner):
+        meeting_page = page(reader).get(f"/panels/meetings/{meeting.pk}/")
+        agenda = api(reader).get(f"/api/v1/meetings/{meeting.pk}/agenda/")
+        assert meeting_page.status_code == 200 and agenda.status_code == 200
+        assert case.reference in meeting_page.content.decode()  # the case is on the agenda
+        for text in texts:
+            assert text not in meeting_page.content.decode()
+            assert text not in agenda.content.decode()
