@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nestguard.access.selectors import (
+    can_work_cases,
     visible_case_ids,
     visible_people,
     visible_referrals,
@@ -224,13 +225,13 @@ def door_answer(addresses: list[Address]) -> DoorAnswer:
 
 
 def visible_markers(user: Any) -> QuerySet[WarningMarker]:
-    """Markers whose reasons (category, owner, case) the user may read: placed by their
-    agency or on a case they may see, as far as the marker's handling restriction allows.
-    Anyone else learns only the door-check answer (`door_answer`)."""
+    """Markers whose reasons (category, owner, case) the user may read: on a case they may
+    see, or (for its caseworkers) placed by their agency, as far as the marker's handling
+    restriction allows. Anyone else learns only the door-check answer (`door_answer`)."""
     if not user or not user.is_authenticated:
         return WarningMarker.objects.none()
     condition = Q(case__in=visible_case_ids(user))
-    if user.agency_id is not None:
+    if can_work_cases(user):
         condition |= Q(owner_agency_id=user.agency_id)
     return WarningMarker.objects.filter(condition).restricted_for(user)
 
