@@ -135,10 +135,12 @@ def marker(world: World, code: str, **overrides: Any) -> WarningMarker:
     return warning_place(actor=world.personas.owner, address=world.address, **values)
 
 
-TABLE = [(code, column, bool(READS[code][i])) for code in CODES for i, column in enumerate(COLUMNS)]
+READ_TABLE = [
+    (code, column, bool(READS[code][i])) for code in CODES for i, column in enumerate(COLUMNS)
+]
 
 
-@pytest.mark.parametrize(("code", "column", "reads"), TABLE)
+@pytest.mark.parametrize(("code", "column", "reads"), READ_TABLE)
 def test_a_note_on_the_case_page_the_api_and_the_court_chronology(
     world: World, code: str, column: str, reads: bool
 ) -> None:
@@ -160,7 +162,7 @@ def test_a_note_on_the_case_page_the_api_and_the_court_chronology(
     assert (text in court.content.decode()) is reads
 
 
-@pytest.mark.parametrize(("code", "column", "reads"), TABLE)
+@pytest.mark.parametrize(("code", "column", "reads"), READ_TABLE)
 def test_a_marker_on_the_address_page_and_the_api(
     world: World, code: str, column: str, reads: bool
 ) -> None:
