@@ -54,24 +54,20 @@ def _restriction(ids: dict[str, Any], user: Any) -> dict[str, Any]:
 
 # The recording agency (the hub) changes; the police read but may not change (403).
 RECORDER = expect(200, 200, 403, 404, 403, 403, 403)
+CHANGED = expect(302, 302, 403, 404, 403, 403, 403)
+
+
+def _page_rows(name: str, kwargs: Any) -> list[Row]:
+    """The restriction form of a page: GET it, and POST a change."""
+    return [
+        Row(name, RECORDER, kwargs),
+        Row(name, CHANGED, kwargs, method="POST", body=_restriction),
+    ]
+
 
 TABLE: list[Row] = [
-    Row("cases:entry_restrict", RECORDER, _entry),
-    Row(
-        "cases:entry_restrict",
-        expect(302, 302, 403, 404, 403, 403, 403),
-        _entry,
-        method="POST",
-        body=_restriction,
-    ),
-    Row("places:warning_restrict", RECORDER, _marker),
-    Row(
-        "places:warning_restrict",
-        expect(302, 302, 403, 404, 403, 403, 403),
-        _marker,
-        method="POST",
-        body=_restriction,
-    ),
+    *_page_rows("cases:entry_restrict", _entry),
+    *_page_rows("places:warning_restrict", _marker),
     Row("api:case_chronology", CASE_READ, lambda ids: {"pk": ids["case"]}),
     Row(
         "api:case_notes",

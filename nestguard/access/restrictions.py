@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from nestguard.core.codes import CodeList, code_list
@@ -77,6 +78,22 @@ def clean_restriction(errors: dict[str, str], value: Any, field: str = "restrict
         errors[field] = RESTRICTION_INVALID
         return ""
     return value
+
+
+def restriction_change(record: Any, restriction: Any) -> dict[str, str] | None:
+    """For an `<entity>_restrict` service, inside its transaction: set the record's new
+    code and save it; the {"from", "to"} its audit event records, or None when unchanged.
+    Raises ValidationError (nothing written) for a code the list does not know."""
+    errors: dict[str, str] = {}
+    code = clean_restriction(errors, restriction)
+    if errors:
+        raise ValidationError(errors)
+    if code == record.restriction:
+        return None
+    change = {"from": record.restriction, "to": code}
+    record.restriction = code
+    record.save(update_fields=["restriction", "updated_at"])
+    return change
 
 
 def may_change_restriction(user: Any, agency_id: Any) -> bool:

@@ -15,7 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.restrictions import clean_restriction, may_change_restriction
+from nestguard.access.restrictions import (
+    clean_restriction,
+    may_change_restriction,
+    restriction_change,
+)
 from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_people
 from nestguard.accounts.models import Agency
 from nestguard.audit.disclosure import disclosure_basis
@@ -160,22 +164,15 @@ def chronology_entry_restrict(
     require(rules.can_view_case, actor, case, "You cannot see this case")
     if not may_change_restriction(actor, entry.agency_id):
         raise PermissionDenied("Only the agency that recorded it can change its restriction")
-    errors: dict[str, str] = {}
-    code = clean_restriction(errors, restriction)
-    if errors:
-        raise ValidationError(errors)
-    if code == entry.restriction:
-        return entry
-    previous = entry.restriction
     with transaction.atomic():
-        entry.restriction = code
-        entry.save(update_fields=["restriction", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="chronology.restrict",
-            obj=case,
-            details={"entry": str(entry.pk), "from": previous, "to": code},
-        )
+        change = restriction_change(entry, restriction)
+        if change is not None:
+            audit_record(
+                actor=actor,
+                action="chronology.restrict",
+                obj=case,
+                details={"entry": str(entry.pk), **change},
+            )
     return entry
 
 

@@ -11,7 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.restrictions import clean_restriction, may_change_restriction
+from nestguard.access.restrictions import (
+    clean_restriction,
+    may_change_restriction,
+    restriction_change,
+)
 from nestguard.access.selectors import can_work_cases, visible_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
@@ -142,22 +146,10 @@ def warning_restrict(*, actor: Any, marker: WarningMarker, restriction: Any) -> 
     """Change who may read a marker's reasons: only caseworkers of its owning agency."""
     if not (can_work_cases(actor) and may_change_restriction(actor, marker.owner_agency_id)):
         raise PermissionDenied("Only the agency that placed the marker can change its restriction")
-    errors: dict[str, str] = {}
-    code = clean_restriction(errors, restriction)
-    if errors:
-        raise ValidationError(errors)
-    if code == marker.restriction:
-        return marker
-    previous = marker.restriction
     with transaction.atomic():
-        marker.restriction = code
-        marker.save(update_fields=["restriction", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="warning.restrict",
-            obj=marker,
-            details={"from": previous, "to": code},
-        )
+        change = restriction_change(marker, restriction)
+        if change is not None:
+            audit_record(actor=actor, action="warning.restrict", obj=marker, details=change)
     return marker
 
 
