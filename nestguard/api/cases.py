@@ -22,6 +22,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.restrictions import may_change_restriction, withheld_from_subject
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.cases import rules, selectors
@@ -33,7 +34,7 @@ from nestguard.cases.models import (
     outcomes,
     resolutions,
 )
-from nestguard.cases.services import closing, interventions, reads
+from nestguard.cases.services import closing, interventions, reads, work
 from nestguard.risk import services as risk_services
 from nestguard.risk.loader import current_instruments, get_instrument
 from nestguard.risk.models import AssessmentStage, RiskAssessment, Trend
@@ -223,8 +224,46 @@ class CaseDetailSerializer(CaseSummarySerializer):
         return AssessmentOutSerializer(latest).data if latest else None
 
 
+RESTRICTION_HELP = (
+    "A handling_restrictions code: open_to_case_team (the default), originating_agency_only, "
+    "police_only or do_not_disclose_to_subject"
+)
+
+
+class ChronologyEntryOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    occurred_at = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="event or note")
+    text = serializers.CharField()
+    author = serializers.CharField(source="author.username", allow_null=True, default=None)
+    agency = serializers.CharField(source="agency.name", allow_null=True, default=None)
+    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
+    withheld_from_subject = serializers.SerializerMethodField(
+        help_text="True when a subject access disclosure leaves this entry out"
+    )
+
+    def get_withheld_from_subject(self, entry: Any) -> bool:
+        return entry.restriction in withheld_from_subject()
+
+
+class ChronologyPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ChronologyEntryOutSerializer(many=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Request bodies
+
+
+class NoteInSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    restriction = serializers.CharField(required=False, default="", help_text=RESTRICTION_HELP)
+
+
+class RestrictionInSerializer(serializers.Serializer):
+    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
 
 
 class AssessmentInSerializer(serializers.Serializer):
@@ -467,3 +506,90 @@ class CaseClose(NestguardAPIView):
             return validation_error_response(exc)
         detail = selectors.case_detail(request.user, pk)
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)
+
+
+class CaseChronology(NestguardAPIView):
+    """The case chronology as far as the entries' handling restrictions let the token's
+    user read them (decision 78); the same read as the case page."""
+
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="cases_chronology_list",
+        summary="The case chronology the token's user may read, newest first",
+        parameters=[
+            OpenApiParameter("limit", int, description="Page size (default 50)"),
+            OpenApiParameter("offset", int, description="Rows to skip"),
+        ],
+        responses={200: ChronologyPageSerializer, 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, pk: Any) -> Response:
+        case = selectors.get_visible_case(request.user, pk)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(
+            selectors.case_chronology(request.user, case).select_related("agency"),
+            request,
+            view=self,
+        )
+        reads.case_view(actor=request.user, case=case, purpose=API_PURPOSE)
+        return paginator.get_paginated_response(
+            ChronologyEntryOutSerializer(list(page or []), many=True).data
+        )
+
+
+class CaseNotes(NestguardAPIView):
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="cases_notes_create",
+        summary="Add a note to the chronology, with a handling restriction",
+        request=NoteInSerializer,
+        responses={201: ChronologyEntryOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
+    )
+    def post(self, request: Request, pk: Any) -> Response:
+        case = selectors.get_visible_case(request.user, pk)
+        # Access before input: someone who may not act here learns nothing from a 400.
+        _require(
+            rules.can_contribute_to_case(request.user, case), "You may not add notes to this case"
+        )
+        body = NoteInSerializer(data=request.data)
+        if not body.is_valid():
+            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            entry = work.case_note_add(
+                actor=request.user,
+                case=case,
+                text=body.validated_data["text"],
+                restriction=body.validated_data["restriction"],
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
+        return Response(ChronologyEntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class CaseChronologyEntryRestriction(NestguardAPIView):
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="cases_chronology_restriction_update",
+        summary="Change who may read a note or entry (the recording agency only)",
+        request=RestrictionInSerializer,
+        responses={200: ChronologyEntryOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
+    )
+    def put(self, request: Request, pk: Any, entry_pk: Any) -> Response:
+        case = selectors.get_visible_case(request.user, pk)
+        entry = selectors.get_chronology_entry(request.user, case, entry_pk)
+        _require(
+            may_change_restriction(request.user, entry.agency_id),
+            "Only the agency that recorded it can change its restriction",
+        )
+        body = RestrictionInSerializer(data=request.data)
+        if not body.is_valid():
+            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            entry = work.chronology_entry_restrict(
+                actor=request.user, entry=entry, restriction=body.validated_data["restriction"]
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
+        return Response(ChronologyEntryOutSerializer(entry).data)

@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.restrictions import may_change_restriction
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
 from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
@@ -22,9 +23,13 @@ from nestguard.places.models import Address
 from nestguard.places.policy import places_rules
 from nestguard.places.services.doors import door_check_ask
 from nestguard.places.services.repeats import can_work_repeat_alerts
-from nestguard.places.services.warnings import warning_place
+from nestguard.places.services.warnings import warning_place, warning_restrict
 
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
+RESTRICTION_HELP = (
+    "A handling_restrictions code: open_to_case_team (the default), originating_agency_only, "
+    "police_only or do_not_disclose_to_subject"
+)
 _NOT_FOUND = OpenApiResponse(
     description="No such address, or not one with a case or referral the token's user may see"
 )
@@ -83,6 +88,9 @@ class WarningInSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None,
         help_text="The case at this address it is placed through (default: the newest you work on)",
     )  # fmt: skip
+    restriction = serializers.CharField(
+        required=False, default="", help_text=RESTRICTION_HELP + "; the door check ignores it"
+    )
 
 
 class WarningOutSerializer(serializers.Serializer):
@@ -96,10 +104,33 @@ class WarningOutSerializer(serializers.Serializer):
     case = serializers.CharField(source="case.reference", allow_null=True)
     review_on = serializers.DateField()
     expires_on = serializers.DateField()
+    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
+    state = serializers.CharField(help_text="in_force, review_overdue, lapsed or withdrawn")
+
+
+class RestrictionInSerializer(serializers.Serializer):
+    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
 
 
 class AddressWarnings(NestguardAPIView):
     access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="addresses_warnings_list",
+        summary="The markers at an address whose reasons the token's user may read",
+        responses={200: WarningOutSerializer(many=True), 404: _NOT_FOUND},
+    )
+    def get(self, request: Request, uprn: str) -> Response:
+        address = _visible_by_uprn(request.user, uprn)
+        markers = selectors.markers_at(request.user, address)
+        audit_record(
+            actor=request.user,
+            action="warning.list",
+            obj=address,
+            purpose="API: warning markers",
+            details={"markers": len(markers)},
+        )
+        return Response(WarningOutSerializer(markers, many=True).data)
 
     @extend_schema(
         operation_id="addresses_warnings_create",
@@ -129,6 +160,7 @@ class AddressWarnings(NestguardAPIView):
                 review_on=data["review_on"],
                 expires_on=data["expires_on"],
                 case=case,
+                restriction=data["restriction"],
             )
         except DjangoValidationError as exc:
             response = validation_error_response(exc)
@@ -230,3 +262,40 @@ class RepeatAlerts(NestguardAPIView):
             details={"alerts": len(alerts)},
         )
         return Response(RepeatAlertSerializer(alerts, many=True).data)
+
+
+class WarningRestriction(NestguardAPIView):
+    """Change who may read a marker's reasons: caseworkers of the agency that placed it."""
+
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="warnings_restriction_update",
+        summary="Change a warning marker's handling restriction (the owning agency only)",
+        request=RestrictionInSerializer,
+        responses={
+            200: WarningOutSerializer,
+            400: _BAD,
+            403: OpenApiResponse(description="Not the agency that placed the marker"),
+            404: OpenApiResponse(description="No such marker, or not one the user may read"),
+        },
+    )
+    def put(self, request: Request, pk: Any) -> Response:
+        marker = selectors.visible_markers(request.user).filter(pk=pk).first()
+        if marker is None:
+            raise Http404
+        if not may_change_restriction(request.user, marker.owner_agency_id):
+            return Response(
+                {"detail": "Only the agency that placed the marker can change its restriction"},
+                status=403,
+            )
+        body = RestrictionInSerializer(data=request.data)
+        if not body.is_valid():
+            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            marker = warning_restrict(
+                actor=request.user, marker=marker, restriction=body.validated_data["restriction"]
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
+        return Response(WarningOutSerializer(marker).data)

@@ -4,10 +4,13 @@ from nestguard.api.addresses import AddressListAPIView
 from nestguard.api.agreements import SharingAgreementEnd
 from nestguard.api.cases import (
     CaseAssessments,
+    CaseChronology,
+    CaseChronologyEntryRestriction,
     CaseClose,
     CaseDetail,
     CaseInterventions,
     CaseList,
+    CaseNotes,
 )
 from nestguard.api.linkage import PeopleMatches, ReferralMatches, SourceRecordCreate
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
@@ -19,7 +22,13 @@ from nestguard.api.pathways import (
     OnwardReferralListCreate,
 )
 from nestguard.api.people import PersonDetailAPIView
-from nestguard.api.places import AddressNearby, AddressWarnings, DoorCheck, RepeatAlerts
+from nestguard.api.places import (
+    AddressNearby,
+    AddressWarnings,
+    DoorCheck,
+    RepeatAlerts,
+    WarningRestriction,
+)
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
 from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
@@ -37,6 +46,13 @@ urlpatterns = [
     path("cases/<uuid:pk>/assessments/", CaseAssessments.as_view(), name="case_assessments"),
     path("cases/<uuid:pk>/interventions/", CaseInterventions.as_view(), name="case_interventions"),
     path("cases/<uuid:pk>/close/", CaseClose.as_view(), name="case_close"),
+    path("cases/<uuid:pk>/chronology/", CaseChronology.as_view(), name="case_chronology"),
+    path(
+        "cases/<uuid:pk>/chronology/<uuid:entry_pk>/restriction/",
+        CaseChronologyEntryRestriction.as_view(),
+        name="case_chronology_restriction",
+    ),
+    path("cases/<uuid:pk>/notes/", CaseNotes.as_view(), name="case_notes"),
     path("people/matches/", PeopleMatches.as_view(), name="people_matches"),
     path("source-records/", SourceRecordCreate.as_view(), name="source_record_create"),
     path("people/<uuid:pk>/", PersonDetailAPIView.as_view(), name="person_detail"),
@@ -44,6 +60,11 @@ urlpatterns = [
     path("addresses/door-check/", DoorCheck.as_view(), name="address_door_check"),
     path("addresses/repeat-alerts/", RepeatAlerts.as_view(), name="address_repeat_alerts"),
     path("addresses/<str:uprn>/warnings/", AddressWarnings.as_view(), name="address_warnings"),
+    path(
+        "warnings/<uuid:pk>/restriction/",
+        WarningRestriction.as_view(),
+        name="warning_restriction",
+    ),
     path("addresses/<str:uprn>/nearby/", AddressNearby.as_view(), name="address_nearby"),
     path("enforcement/", EnforcementList.as_view(), name="enforcement_list"),
     path(

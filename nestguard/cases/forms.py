@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from nestguard.access.restrictions import restriction_form_field
 from nestguard.accounts.models import Agency, User
 from nestguard.cases.models import (
     CaseStatus,
@@ -104,6 +105,7 @@ class CaseCreateForm(_TextCleaning):
 class NoteForm(_TextCleaning):
     text_fields = ("text",)
     text = _text_field("Note", NOTE_MAX, missing="Enter the note")
+    restriction = restriction_form_field()
 
 
 class TeamUserForm(GovukForm):

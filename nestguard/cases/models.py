@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from nestguard.access.restrictions import (
+    restriction_filter,
+    restriction_label,
+    withheld_from_subject,
+)
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
 
@@ -132,8 +139,21 @@ class ChronologyKind(models.TextChoices):
     NOTE = "note", "Note"
 
 
+class ChronologyEntryQuerySet(models.QuerySet["ChronologyEntry"]):
+    def restricted_for(self, user: Any) -> ChronologyEntryQuerySet:
+        """The entries whose handling restriction lets `user` read them. Apply on top of
+        the case's visibility (decision 78): this says nothing about the case itself."""
+        return self.filter(restriction_filter(user, agency_field="agency_id"))
+
+    def disclosable_to_subject(self) -> ChronologyEntryQuerySet:
+        """Entries a subject access disclosure may include."""
+        return self.exclude(restriction__in=withheld_from_subject())
+
+
 class ChronologyEntry(BaseModel):
-    """The case chronology: what happened and when. Services add events; workers add notes."""
+    """The case chronology: what happened and when. Services add events; workers add notes.
+    Each carries a handling restriction (`access/data/handling_restrictions.json`) and the
+    agency that recorded it, which alone may change the restriction."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="chronology")
     occurred_at = models.DateTimeField(default=timezone.now)
@@ -142,6 +162,13 @@ class ChronologyEntry(BaseModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # The author's agency when it was written (users move agencies; the record does not).
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    restriction = models.CharField(max_length=40, default="open_to_case_team")
+
+    objects = ChronologyEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -149,6 +176,10 @@ class ChronologyEntry(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}@{self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def restriction_label(self) -> str:
+        return restriction_label(self.restriction)
 
 
 class InterventionStatus(models.TextChoices):

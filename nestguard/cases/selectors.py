@@ -151,12 +151,24 @@ def case_detail(user: Any, pk: Any) -> CaseDetail:
             .select_related("assessed_by", "person")
             .order_by("-assessed_at")
         ),
-        chronology=list(
-            ChronologyEntry.objects.filter(case=case)
-            .select_related("author")
-            .order_by("-occurred_at", "-created_at")[:CHRONOLOGY_SHOWN]
-        ),
+        chronology=list(case_chronology(user, case)[:CHRONOLOGY_SHOWN]),
     )
+
+
+def case_chronology(user: Any, case: Case) -> QuerySet[ChronologyEntry]:
+    """The entries of a case the user already sees, as far as their handling restrictions
+    let the user read them; newest first."""
+    return (
+        ChronologyEntry.objects.filter(case=case)
+        .restricted_for(user)
+        .select_related("author")
+        .order_by("-occurred_at", "-created_at")
+    )
+
+
+def get_chronology_entry(user: Any, case: Case, pk: Any) -> ChronologyEntry:
+    """One entry the user may read, of a case they see; 404 otherwise."""
+    return get_object_or_404(case_chronology(user, case).select_related("case"), pk=pk)
 
 
 def get_visible_case(user: Any, pk: Any) -> Case:

@@ -8,6 +8,11 @@ urlpatterns: list = [
     path("new/", views.case_create, name="create"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
     path("<uuid:pk>/notes/add/", views.note_add, name="note_add"),
+    path(
+        "<uuid:pk>/chronology/<uuid:entry_pk>/restriction/",
+        views.entry_restrict,
+        name="entry_restrict",
+    ),
     path("<uuid:pk>/team/users/add/", views.team_add_user, name="team_add_user"),
     path(
         "<uuid:pk>/team/users/<uuid:user_pk>/remove/",

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from nestguard.access.restrictions import RestrictionForm, may_change_restriction
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.accounts.models import Agency, User
 from nestguard.cases import rules, selectors
@@ -278,10 +279,34 @@ def note_add(request: HttpRequest, pk: Any) -> HttpResponse:
         form=NoteForm(_posted(request)),
         title="Add a note",
         button="Add note",
-        intro="Notes are shared with everyone who can see this case. Say where information "
-        "came from.",
-        act=lambda d: work.case_note_add(actor=user, case=case, text=d["text"]),
+        intro="Notes are shared with everyone who can see this case, unless you restrict "
+        "who may read it. Say where information came from.",
+        act=lambda d: work.case_note_add(
+            actor=user, case=case, text=d["text"], restriction=d["restriction"]
+        ),
         done="Note added",
+    )
+
+
+@access_rule(CASEWORK)
+def entry_restrict(request: HttpRequest, pk: Any, entry_pk: Any) -> HttpResponse:
+    """Change who may read a note or entry: for users of the agency that recorded it."""
+    user = signed_in_user(request)
+    case = selectors.get_visible_case(user, pk)
+    entry = selectors.get_chronology_entry(user, case, entry_pk)
+    if not may_change_restriction(user, entry.agency_id):
+        raise PermissionDenied
+    return _action_page(
+        request,
+        case=case,
+        form=RestrictionForm(_posted(request), initial={"restriction": entry.restriction}),
+        title="Change who may read this entry",
+        button="Save",
+        intro=f"{entry.occurred_at:%-d %B %Y}: {entry.text[:200]}",
+        act=lambda d: work.chronology_entry_restrict(
+            actor=user, entry=entry, restriction=d["restriction"]
+        ),
+        done="Restriction changed",
     )
 
 

@@ -281,7 +281,8 @@ def court_chronology(user: Any, address: Address) -> list[ChronologyItem]:
                 f"Case opened, led by {link.case.lead_agency}",
             )
         )
-    for entry in ChronologyEntry.objects.filter(case_id__in=case_ids).select_related("case"):
+    entries = ChronologyEntry.objects.filter(case_id__in=case_ids).restricted_for(user)
+    for entry in entries.select_related("case"):
         items.append(
             ChronologyItem(entry.occurred_at, "Case record", entry.case.reference, entry.text)
         )

@@ -11,6 +11,8 @@ register("address.nearby", "Listed the register addresses around a property (lea
 register("warning.place", "Placed a warning marker on an address")
 register("warning.review", "Reviewed a warning marker")
 register("warning.withdraw", "Withdrew a warning marker")
+register("warning.list", "Listed the warning markers at an address with their reasons")
+register("warning.restrict", "Changed the handling restriction of a warning marker")
 register("address_report.record", "Recorded partner intelligence or an incident about an address")
 register("repeat_alert.raise", "Raised a repeat-address alert")
 register("repeat_alert.decide", "Recorded the decision on a repeat-address alert")

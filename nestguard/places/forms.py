@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from nestguard.access.restrictions import restriction_form_field
 from nestguard.core.forms import GovukDateField, GovukForm, clean_text
 from nestguard.places.postcodes import normalise_postcode
 
@@ -161,6 +162,7 @@ class WarningForm(GovukForm):
     )
     review_on = GovukDateField(label="Review date", help_text="For example, 27 3 2027")
     expires_on = GovukDateField(label="Expiry date", help_text="The marker lapses after this day")
+    restriction = restriction_form_field()
 
     def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from nestguard.access.restrictions import (
+    restriction_filter,
+    restriction_label,
+    withheld_from_subject,
+)
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
 
@@ -122,9 +129,21 @@ class PersonAddressLink(BaseModel):
         return f"{self.role_label} at {self.address.one_line}"
 
 
+class WarningMarkerQuerySet(models.QuerySet["WarningMarker"]):
+    def restricted_for(self, user: Any) -> WarningMarkerQuerySet:
+        """The markers whose handling restriction lets `user` read their reasons (category,
+        owner, case). Apply on top of the visibility of the marker's case (decision 78).
+        The door check ignores restrictions: its answer is for everyone."""
+        return self.filter(restriction_filter(user, agency_field="owner_agency_id"))
+
+    def disclosable_to_subject(self) -> WarningMarkerQuerySet:
+        return self.exclude(restriction__in=withheld_from_subject())
+
+
 class WarningMarker(BaseModel):
     """'Is there a risk behind this door?': a level, advice and a contact, and the reasons
-    (category, case) that only the owners and those who see the address may read."""
+    (category, case) that only the owners and those who see the marker's case may read,
+    as far as its handling restriction allows."""
 
     address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="warnings")
     category = models.CharField(max_length=30)
@@ -140,6 +159,9 @@ class WarningMarker(BaseModel):
     expires_on = models.DateField(db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    restriction = models.CharField(max_length=40, default="open_to_case_team")
+
+    objects = WarningMarkerQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -147,6 +169,10 @@ class WarningMarker(BaseModel):
     @property
     def audit_label(self) -> str:
         return f"{warning_levels().label(self.level)} warning at {self.address.one_line}"
+
+    @property
+    def restriction_label(self) -> str:
+        return restriction_label(self.restriction)
 
     @property
     def level_label(self) -> str:

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nestguard.access.selectors import (
+    can_work_cases,
     visible_case_ids,
     visible_people,
     visible_referrals,
@@ -223,10 +224,23 @@ def door_answer(addresses: list[Address]) -> DoorAnswer:
 # What an address page shows besides its cases, referrals and people -------------------
 
 
-def markers_at(address: Address) -> list[WarningMarker]:
-    """Every marker at an address (for a viewer who may see the address), lapsed ones too."""
+def visible_markers(user: Any) -> QuerySet[WarningMarker]:
+    """Markers whose reasons (category, owner, case) the user may read: on a case they may
+    see, or (for its caseworkers) placed by their agency, as far as the marker's handling
+    restriction allows. Anyone else learns only the door-check answer (`door_answer`)."""
+    if not user or not user.is_authenticated:
+        return WarningMarker.objects.none()
+    condition = Q(case__in=visible_case_ids(user))
+    if can_work_cases(user):
+        condition |= Q(owner_agency_id=user.agency_id)
+    return WarningMarker.objects.filter(condition).restricted_for(user)
+
+
+def markers_at(user: Any, address: Address) -> list[WarningMarker]:
+    """The markers at an address the user may read in full, lapsed ones too."""
     return list(
-        WarningMarker.objects.filter(address=address)
+        visible_markers(user)
+        .filter(address=address)
         .select_related("owner_agency", "case")
         .order_by("-created_at")
     )

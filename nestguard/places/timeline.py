@@ -23,7 +23,6 @@ from nestguard.places.models import (
     AddressReport,
     HardeningMeasure,
     RepeatAddressAlert,
-    WarningMarker,
 )
 from nestguard.places.registry import TimelineEntry, register_timeline_source
 
@@ -111,7 +110,7 @@ _STATE_TAGS = {
 def _warnings(user: Any, address: Any) -> Iterator[TimelineEntry]:
     if not may_see_property(user, address):
         return
-    for marker in WarningMarker.objects.filter(address=address).select_related("owner_agency"):
+    for marker in selectors.markers_at(user, address):
         tag, colour = _STATE_TAGS[marker.state]
         yield TimelineEntry(
             source="warnings",

@@ -11,6 +11,9 @@ urlpatterns: list = [
     path("target-hardening/", work.hardening_summary, name="hardening_summary"),
     path("warnings/<uuid:pk>/review/", warnings.warning_review_page, name="warning_review"),
     path("warnings/<uuid:pk>/withdraw/", warnings.warning_withdraw_page, name="warning_withdraw"),
+    path(
+        "warnings/<uuid:pk>/restriction/", warnings.warning_restrict_page, name="warning_restrict"
+    ),
     path("people/<uuid:pk>/link/", work.link_add, name="link_add"),
     path("<uuid:pk>/", pages.detail, name="detail"),
     path("<uuid:pk>/warnings/new/", warnings.warning_add, name="warning_add"),

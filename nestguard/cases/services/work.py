@@ -15,6 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restrictions import (
+    clean_restriction,
+    may_change_restriction,
+    restriction_change,
+)
 from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_people
 from nestguard.accounts.models import Agency
 from nestguard.audit.disclosure import disclosure_basis
@@ -117,24 +122,57 @@ def case_create(
 # Notes
 
 
-def case_note_add(*, actor: Any, case: Case, text: str) -> ChronologyEntry:
+def case_note_add(
+    *, actor: Any, case: Case, text: str, restriction: str | None = None
+) -> ChronologyEntry:
     """A worker's note in the chronology. Partner caseworkers on the case may add notes, and
-    notes may be added to a closed case (what is learned later still belongs with it)."""
+    notes may be added to a closed case (what is learned later still belongs with it).
+    `restriction` is a handling restriction code (the default: open to the case team)."""
     require(rules.can_contribute_to_case, actor, case, "You cannot add notes to this case")
     errors: dict[str, str] = {}
     cleaned = text_field(
         errors, "text", text, label="Note", max_length=NOTE_MAX, required=True,
         missing="Enter the note",
     )  # fmt: skip
+    code = clean_restriction(errors, restriction)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         entry = ChronologyEntry.objects.create(
-            case=case, kind=ChronologyKind.NOTE, text=cleaned, author=actor
+            case=case,
+            kind=ChronologyKind.NOTE,
+            text=cleaned,
+            author=actor,
+            agency_id=actor.agency_id,
+            restriction=code,
         )
         audit_record(
-            actor=actor, action="case.note_add", obj=case, details={"characters": len(cleaned)}
+            actor=actor,
+            action="case.note_add",
+            obj=case,
+            details={"characters": len(cleaned), "entry": str(entry.pk), "restriction": code},
         )
+    return entry
+
+
+def chronology_entry_restrict(
+    *, actor: Any, entry: ChronologyEntry, restriction: str
+) -> ChronologyEntry:
+    """Change who may read a note or chronology entry: only users of the agency that
+    recorded it (who always still read it themselves), on a case they may see."""
+    case = entry.case
+    require(rules.can_view_case, actor, case, "You cannot see this case")
+    if not may_change_restriction(actor, entry.agency_id):
+        raise PermissionDenied("Only the agency that recorded it can change its restriction")
+    with transaction.atomic():
+        change = restriction_change(entry, restriction)
+        if change is not None:
+            audit_record(
+                actor=actor,
+                action="chronology.restrict",
+                obj=case,
+                details={"entry": str(entry.pk), **change},
+            )
     return entry
 
 

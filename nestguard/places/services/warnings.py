@@ -11,6 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restrictions import (
+    clean_restriction,
+    may_change_restriction,
+    restriction_change,
+)
 from nestguard.access.selectors import can_work_cases, visible_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
@@ -76,9 +81,12 @@ def warning_place(
     review_on: Any,
     expires_on: Any,
     case: Case | None = None,
+    restriction: str | None = None,
 ) -> WarningMarker:
     """Place a warning marker. The actor must be a caseworker of an agency on a case at this
-    address; `case` (optional) names which, otherwise the newest such case is used."""
+    address; `case` (optional) names which, otherwise the newest such case is used.
+    `restriction` (a handling restriction code) limits who reads its reasons, never the
+    door-check answer."""
     allowed = cases_for_marker(actor, address)
     if not allowed:
         raise PermissionDenied(
@@ -100,10 +108,12 @@ def warning_place(
         errors, "contact", contact, label="Whom to contact", max_length=CONTACT_MAX, required=True
     )
     review, expiry = _review_and_expiry(errors, review_on, expires_on, timezone.localdate())
+    code = clean_restriction(errors, restriction)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         marker = WarningMarker.objects.create(
+            restriction=code,
             address=address,
             category=category,
             level=level,
@@ -126,8 +136,20 @@ def warning_place(
                 "category": category,
                 "review_on": review.isoformat() if review else "",
                 "expires_on": expiry.isoformat() if expiry else "",
+                "restriction": code,
             },
         )
+    return marker
+
+
+def warning_restrict(*, actor: Any, marker: WarningMarker, restriction: Any) -> WarningMarker:
+    """Change who may read a marker's reasons: only caseworkers of its owning agency."""
+    if not (can_work_cases(actor) and may_change_restriction(actor, marker.owner_agency_id)):
+        raise PermissionDenied("Only the agency that placed the marker can change its restriction")
+    with transaction.atomic():
+        change = restriction_change(marker, restriction)
+        if change is not None:
+            audit_record(actor=actor, action="warning.restrict", obj=marker, details=change)
     return marker
 
 

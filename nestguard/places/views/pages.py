@@ -64,7 +64,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     address = profile.address
     cases = [(link, _link_to("cases:detail", link.case_id)) for link in profile.cases]
     referrals = [(ref, _link_to("referrals:detail", ref.pk)) for ref in profile.referrals]
-    markers = selectors.markers_at(address)
+    markers = selectors.markers_at(user, address)
     links = selectors.links_at(user, address)
     hardening, funding = selectors.hardening_at(address)
     displacement = selectors.displacement_alerts_for(user, address=address)
@@ -90,12 +90,15 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "cases": cases,
             "referrals": referrals,
             "markers": [(m, _manages(user, m, marker_cases)) for m in markers],
+            # For every viewer: what a door check answers, whatever markers they may not read.
+            "door": selectors.door_answer([address]),
             "links": links,
             "hardening": hardening,
             "funding": funding,
             "displacement": displacement,
             "timeline": timeline,
             "can_place_warning": bool(marker_cases),
+            "may_restrict": can_work_cases(user),
             "can_record": can_record_report(user),
             "confirmed": bool(profile.cases),
             "tile_url": settings.NESTGUARD_MAP_TILE_URL,

@@ -10,14 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from nestguard.access.restrictions import RestrictionForm, may_change_restriction
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.places.forms import WarningForm, WarningReviewForm, WarningWithdrawForm
 from nestguard.places.models import WarningMarker
-from nestguard.places.selectors import address_for
+from nestguard.places.selectors import address_for, visible_markers
 from nestguard.places.services.warnings import (
     can_manage_marker,
     cases_for_marker,
     warning_place,
+    warning_restrict,
     warning_review,
     warning_withdraw,
 )
@@ -45,6 +47,7 @@ def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
                 review_on=data["review_on"],
                 expires_on=data["expires_on"],
                 case=form.chosen_case(),
+                restriction=data["restriction"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -61,16 +64,17 @@ def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
             "button": "Place warning",
             "intro": "Anyone signed in who checks this door sees the level, the advice and "
             "whom to contact, and nothing else. The risk and the case stay with those who "
-            "may see them.",
+            "may see them, as far as the restriction you choose allows.",
         },
     )
 
 
 def _managed_marker(request: HttpRequest, pk: Any) -> WarningMarker:
     user = signed_in_user(request)
-    marker = get_object_or_404(WarningMarker.objects.select_related("address", "case"), pk=pk)
-    # A marker is seen by those who see its address page; anyone else gets 404.
-    address_for(user, marker.address_id)
+    # A marker whose reasons the user may not read answers 404, as one that does not exist.
+    marker = get_object_or_404(
+        visible_markers(user).select_related("address", "case", "owner_agency"), pk=pk
+    )
     if not can_manage_marker(user, marker):
         raise PermissionDenied
     return marker
@@ -142,5 +146,39 @@ def warning_withdraw_page(request: HttpRequest, pk: Any) -> HttpResponse:
             "title": "Withdraw a warning marker",
             "button": "Withdraw marker",
             "warning": True,
+        },
+    )
+
+
+@access_rule(CASEWORK)
+def warning_restrict_page(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Change who may read a marker's reasons: for the agency that placed it."""
+    user = signed_in_user(request)
+    marker = get_object_or_404(
+        visible_markers(user).select_related("address", "owner_agency"), pk=pk
+    )
+    if not may_change_restriction(user, marker.owner_agency_id):
+        raise PermissionDenied
+    form = RestrictionForm(posted(request), initial={"restriction": marker.restriction})
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning_restrict(
+                actor=user, marker=marker, restriction=form.cleaned_data["restriction"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Restriction changed")
+            return redirect(reverse("places:detail", args=[marker.address_id]))
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "address": marker.address,
+            "title": "Change who may read a warning marker",
+            "button": "Save",
+            "intro": f"{marker.level_label} warning: {marker.category_label}. The door-check "
+            "answer stays the same for everyone.",
         },
     )
