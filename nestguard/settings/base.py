@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "nestguard.panels",
     "nestguard.pathways",
     "nestguard.api",
+    # The synthetic borough (`seed_demo`); nothing in the product imports it.
+    "nestguard.demo",
 ]
 
 MIDDLEWARE = [
