@@ -131,10 +131,7 @@ class AddressWarnings(NestguardAPIView):
                 case=case,
             )
         except DjangoValidationError as exc:
-            response = validation_error_response(exc)
-            if "case" in response.data:
-                response.data["case_id"] = response.data.pop("case")
-            return response
+            return validation_error_response(exc, rename={"case": "case_id"})
         return Response(WarningOutSerializer(marker).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 
+from nestguard.core.forms import messages_by_field
+
 
 def link_to(url_name: str, pk: Any) -> str:
     """Another app's page for a record, or "" while that page does not exist."""
@@ -22,11 +24,7 @@ def apply_service_errors(
 ) -> None:
     """A service's ValidationError shown on the form: on its field, or in the summary."""
     rename = rename or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages_ in exc.message_dict.items():
+    for key, messages_ in messages_by_field(exc).items():
         name = rename.get(key, key)
         target = name if name in form.fields else None
         for message in messages_:
