@@ -11,6 +11,7 @@ import pytest
 
 import nestguard
 from nestguard.referrals.page_parts import SLOTS, page_parts, register_page_part
+from tests.test_access_truth_table import _referral
 
 PACKAGE = Path(nestguard.__file__).parent
 
@@ -85,3 +86,12 @@ def test_linkage_fills_the_referral_page_slots_through_the_registry():
 def test_a_part_for_a_slot_that_does_not_exist_is_refused():
     with pytest.raises(ValueError, match="no slot"):
         register_page_part("sidebar", "x.y", lambda context, obj: "")
+
+
+def test_a_referrals_page_shows_the_linkage_parts_through_the_slots(client_for, personas):
+    """The detail slot (who else knows these people) and the address slot (the register's
+    answer for the referral's address) render on a submitted referral's page."""
+    referral = _referral(personas.referrer, family_name="Slotford", submit=True)
+    page = client_for("supervisor").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Who else knows these people" in page
+    assert "Address register" in page
