@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSETS := nestguard/static/vendor/govuk/govuk-frontend.min.css
 DEMO_DB := var/demo.sqlite3
 
-.PHONY: setup demo test test-postgres test-browser check lint typecheck bench clean
+.PHONY: setup demo test test-postgres test-browser check lint typecheck layers bench clean
 
 setup: $(STAMP) $(ASSETS)
 
@@ -38,7 +38,7 @@ demo: setup
 test: setup
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-check: lint typecheck
+check: lint typecheck layers
 
 lint: setup
 	$(BIN)/ruff check nestguard tests bench
@@ -46,6 +46,10 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy nestguard
+
+# The layers between the apps, as import-linter contracts in pyproject.toml (decision 0071).
+layers: setup
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/web.py

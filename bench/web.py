@@ -270,7 +270,7 @@ def setup_django(database_url: str) -> None:
 def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
     from django.core.management import call_command
 
-    from nestguard.core.demo import borough_exists, seed_borough
+    from nestguard.demo.seed import borough_exists, seed_borough
 
     started = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
 
     database_url = args.database_url or fresh_sqlite(args.scale)
     setup_django(database_url)
-    from nestguard.core.demo import DEMO_PASSWORD
+    from nestguard.demo.partnership import DEMO_PASSWORD
 
     print(f"Database: {database_url.split('@')[-1]}")
     print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)

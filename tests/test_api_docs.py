@@ -66,7 +66,7 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
 ]
 
 SEED_DEMO_EXISTS = (
-    importlib.util.find_spec("nestguard.core.management.commands.seed_demo") is not None
+    importlib.util.find_spec("nestguard.demo.management.commands.seed_demo") is not None
 )
 
 _HEADING = re.compile(r"^#{1,6}\s")

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from nestguard.access.rules import SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView
 from nestguard.audit.services import audit_record
-from nestguard.places.forms import POSTCODE_REQUIRED, clean_postcode
 from nestguard.places.selectors import register_addresses_queryset
+from nestguard.places.validation import POSTCODE_REQUIRED, clean_postcode
 
 
 class AddressQuerySerializer(serializers.Serializer):

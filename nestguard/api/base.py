@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nestguard.access.rules import AccessRule
+from nestguard.core.forms import messages_by_field
 
 
 class NestguardAPIView(APIView):
@@ -31,13 +33,24 @@ class NestguardAPIView(APIView):
             raise exceptions.PermissionDenied("Your account's roles do not reach this endpoint")
 
 
-def validation_error_response(exc: DjangoValidationError) -> Response:
+def error_body(
+    exc: DjangoValidationError, rename: dict[str, str] | None = None
+) -> dict[str, list[str]]:
+    """A service's ValidationError shaped like a serializer's errors: by field (a service's
+    field renamed to the API's by `rename`), a non-field error under `non_field_errors`."""
+    rename = rename or {}
+    body: dict[str, list[str]] = {}
+    for key, messages in messages_by_field(exc).items():
+        name = "non_field_errors" if key == NON_FIELD_ERRORS else rename.get(key, key)
+        body.setdefault(name, []).extend(messages)
+    return body
+
+
+def validation_error_response(
+    exc: DjangoValidationError, rename: dict[str, str] | None = None
+) -> Response:
     """A service's ValidationError as a 400 with field errors, like a serializer's."""
-    if hasattr(exc, "error_dict"):
-        body = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    else:
-        body = {"non_field_errors": exc.messages}
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(error_body(exc, rename), status=status.HTTP_400_BAD_REQUEST)
 
 
 class TemporarilyUnavailable(exceptions.APIException):

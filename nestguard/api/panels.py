@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from nestguard.access.rules import api
 from nestguard.accounts.models import Agency, User
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.cases import AgencyRefSerializer
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_types
 from nestguard.panels.models import Action, ActionStatus, Meeting, MeetingStatus, PanelMember
@@ -36,19 +37,16 @@ _DENIED = OpenApiResponse(
 )
 
 
-class AgencyRef(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
+class PanelUserRef(serializers.Serializer):
+    """A chair, contact or owner: no agency (the agency is on the member or the action)."""
 
-
-class UserRef(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField(source="get_full_name")
 
 
 class MemberOut(serializers.Serializer):
-    agency = AgencyRef()
-    contact = UserRef(allow_null=True)
+    agency = AgencyRefSerializer()
+    contact = PanelUserRef(allow_null=True)
 
 
 class MeetingRef(serializers.Serializer):
@@ -64,7 +62,7 @@ class PanelOut(serializers.Serializer):
     meeting_type = serializers.CharField()
     meeting_type_label = serializers.SerializerMethodField()
     cadence_days = serializers.IntegerField()
-    chairs = UserRef(many=True)
+    chairs = PanelUserRef(many=True)
     members = MemberOut(many=True)
     meetings = MeetingRef(many=True)
 
@@ -79,8 +77,8 @@ class ActionOut(serializers.Serializer):
     meeting = serializers.CharField(source="meeting.reference")
     item = serializers.SerializerMethodField()
     description = serializers.CharField()
-    owner_agency = AgencyRef()
-    owner = UserRef(allow_null=True)
+    owner_agency = AgencyRefSerializer()
+    owner = PanelUserRef(allow_null=True)
     due_on = serializers.DateField()
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     completed_on = serializers.DateField(allow_null=True)

@@ -18,12 +18,12 @@ from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.audit.services import audit_record
 from nestguard.places import selectors
-from nestguard.places.forms import clean_door_query
 from nestguard.places.models import Address
 from nestguard.places.policy import places_rules
 from nestguard.places.services.doors import door_check_ask
 from nestguard.places.services.repeats import can_work_repeat_alerts
 from nestguard.places.services.warnings import warning_place, warning_restrict
+from nestguard.places.validation import clean_door_query
 
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
 RESTRICTION_HELP = (
@@ -163,10 +163,7 @@ class AddressWarnings(NestguardAPIView):
                 restriction=data["restriction"],
             )
         except DjangoValidationError as exc:
-            response = validation_error_response(exc)
-            if "case" in response.data:
-                response.data["case_id"] = response.data.pop("case")
-            return response
+            return validation_error_response(exc, rename={"case": "case_id"})
         return Response(WarningOutSerializer(marker).data, status=status.HTTP_201_CREATED)
 
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from nestguard.access.rules import REFERRING, TRIAGE, api
 from nestguard.access.selectors import own_referrals, visible_cases, visible_referrals
 from nestguard.accounts.models import lawful_bases
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import NestguardAPIView, error_body, validation_error_response
 from nestguard.referrals import codes as rc
 from nestguard.referrals import services
 from nestguard.referrals.models import (
@@ -229,17 +229,6 @@ class _Invalid(Exception):
         self.body = body
 
 
-def _messages(exc: DjangoValidationError, rename: dict[str, str] | None = None) -> dict[str, Any]:
-    rename = rename or {}
-    if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": exc.messages}
-    body: dict[str, Any] = {}
-    for key, messages in exc.message_dict.items():
-        name = "non_field_errors" if key == "__all__" else rename.get(key, key)
-        body.setdefault(name, []).extend(str(m) for m in messages)
-    return body
-
-
 def referral_create_from_body(*, actor: Any, data: dict[str, Any]) -> Referral:
     """Start, fill every section and submit, in one transaction: a bad body writes nothing.
 
@@ -253,7 +242,7 @@ def referral_create_from_body(*, actor: Any, data: dict[str, Any]) -> Referral:
             try:
                 call()
             except DjangoValidationError as exc:
-                return _messages(exc, rename)
+                return error_body(exc, rename)
             return {}
 
         errors |= attempt(
@@ -417,7 +406,5 @@ class ReferralTriage(NestguardAPIView):
                 case=case,
             )
         except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict") and "case" in exc.error_dict:
-                return Response(_messages(exc, {"case": "case_id"}), status=400)
-            return validation_error_response(exc)
+            return validation_error_response(exc, rename={"case": "case_id"})
         return Response(TriageOutSerializer(referral).data)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.access.restrictions import RestrictionForm, may_change_restriction
@@ -45,34 +45,11 @@ from nestguard.cases.models import (
 )
 from nestguard.cases.services import closing, interventions, reads, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
+from nestguard.core.pages import apply_service_errors, link_to
 from nestguard.referrals.models import concern_types
 from nestguard.risk.loader import get_instrument
 
 PAGE_SIZE = 50
-
-
-def link_to(url_name: str, pk: Any) -> str:
-    """Another app's page for a record, or "" while that page does not exist."""
-    try:
-        return reverse(url_name, args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
-def apply_service_errors(
-    form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None
-) -> None:
-    """A service's ValidationError shown on the form: on its field, or in the summary."""
-    rename = rename or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages_ in exc.message_dict.items():
-        name = rename.get(key, key)
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _posted(request: HttpRequest) -> Any:

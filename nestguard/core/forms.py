@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
@@ -19,6 +19,15 @@ def clean_text(value: str, *, label: str) -> str:
     if any(ch in _CONTROL for ch in value):
         raise ValidationError(f"{label} must not contain control characters")
     return value.strip()
+
+
+def messages_by_field(exc: ValidationError, field: str = NON_FIELD_ERRORS) -> dict[str, list[str]]:
+    """A ValidationError's messages by field, whichever shape it was raised in: a message or a
+    list of them (as clean_text raises) goes under `field`. Pages, the API and services read
+    errors through this, so a non-field error never meets code that expects a dict."""
+    if hasattr(exc, "error_dict"):
+        return {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+    return {field: [str(m) for m in exc.messages]}
 
 
 class GovukDateInput(forms.MultiWidget):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.audit.services import audit_record
-from nestguard.cases.views import apply_service_errors
+from nestguard.core.pages import apply_service_errors
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.forms import StepForm
 from nestguard.enforcement.ladder import ladder

@@ -10,4 +10,5 @@ class LinkageConfig(AppConfig):
         from nestguard.linkage import (  # noqa: F401  (registrations at start-up)
             arrivals,  # hooks run as a referral is submitted
             events,  # audit event types
+            referral_parts,  # the person index's parts of the referral pages
         )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nestguard.access.rules import access_rule, signed_in_user
 from nestguard.access.selectors import visible_cases, visible_people
-from nestguard.cases.views import apply_service_errors, link_to
+from nestguard.core.pages import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_type, meeting_types, panel_rules

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
-from nestguard.cases.views import apply_service_errors
 from nestguard.core.clocks import due_items
+from nestguard.core.pages import apply_service_errors
 from nestguard.pathways import forms as pforms
 from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.services import missing, nrm, onward

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "nestguard.panels",
     "nestguard.pathways",
     "nestguard.api",
+    # The synthetic borough (`seed_demo`); nothing in the product imports it.
+    "nestguard.demo",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a `status` field with a different set of choices: each set gets
+    # its own name in the schema instead of a hashed one (tests/test_api_schema.py).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "nestguard.cases.models.CaseStatus",
+        "InterventionStatusEnum": "nestguard.cases.models.InterventionStatus",
+        "ReferralStatusEnum": "nestguard.referrals.models.ReferralStatus",
+        "MeetingStatusEnum": "nestguard.panels.models.MeetingStatus",
+        "ActionStatusEnum": "nestguard.panels.models.ActionStatus",
+    },
 }
 
 LOGGING = {

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
-from nestguard.core.forms import clean_text
+from nestguard.core.forms import clean_text, messages_by_field
 from nestguard.linkage.models import (
     CONTENT_FIELDS,
     NESTGUARD_SYSTEM,
@@ -215,7 +215,7 @@ def source_record_create(
     try:
         system_name = validate_system(system)
     except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        errors.update({k: v[0] for k, v in messages_by_field(exc, "system").items()})
         system_name = ""
     if system_name == NESTGUARD_SYSTEM:
         errors["system"] = f'"{NESTGUARD_SYSTEM}" is reserved for Nestguard\'s own people'

@@ -23,13 +23,13 @@ from nestguard.cases.models import (
 )
 from nestguard.core.calendar import UK, end_of_working_day_deadline
 from nestguard.core.codes import code_list
-from nestguard.core.demo import texts
-from nestguard.core.demo.borough import AddressRef, Borough
-from nestguard.core.demo.instruments import Instrument, answer
-from nestguard.core.demo.partnership import Partnership
-from nestguard.core.demo.people import PeopleMaker, PersonRef, new_id
-from nestguard.core.demo.plans import CasePlan, ReferralPlan, weighted
 from nestguard.core.models import format_reference
+from nestguard.demo import texts
+from nestguard.demo.borough import AddressRef, Borough
+from nestguard.demo.instruments import Instrument, answer
+from nestguard.demo.partnership import Partnership
+from nestguard.demo.people import PeopleMaker, PersonRef, new_id
+from nestguard.demo.plans import CasePlan, ReferralPlan, weighted
 from nestguard.people.models import Alias, Person
 from nestguard.referrals.models import Referral, ReferralSubject
 from nestguard.risk.models import RiskAssessment

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nestguard.core.demo.seed import seed_borough
+from nestguard.demo.seed import seed_borough
 from nestguard.panels.models import Action, ActionCarry, Attendance, Meeting, Panel
 
 pytestmark = pytest.mark.django_db

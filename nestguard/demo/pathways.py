@@ -25,8 +25,8 @@ from nestguard.cases.models import (
     ChronologyKind,
 )
 from nestguard.core.calendar import UK, add_working_days
-from nestguard.core.demo.partnership import Partnership
 from nestguard.core.models import format_reference, next_values
+from nestguard.demo.partnership import Partnership
 from nestguard.pathways import policy
 from nestguard.pathways.models import (
     DutyToNotify,

@@ -28,18 +28,18 @@ from django.utils import timezone
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.core.calendar import UK
-from nestguard.core.demo.borough import build_addresses
-from nestguard.core.demo.bulk import bulk_insert
-from nestguard.core.demo.enforcement import seed_enforcement
-from nestguard.core.demo.history import ROW_MODELS, HistoryBuilder, Rows
-from nestguard.core.demo.instruments import load_instruments
-from nestguard.core.demo.linkage import seed_source_records
-from nestguard.core.demo.panels import seed_panels
-from nestguard.core.demo.partnership import create_partnership
-from nestguard.core.demo.pathways import SHOWCASE_ROWS, seed_pathways
-from nestguard.core.demo.places import seed_places
-from nestguard.core.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.core.models import next_values
+from nestguard.demo.borough import build_addresses
+from nestguard.demo.bulk import bulk_insert
+from nestguard.demo.enforcement import seed_enforcement
+from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
+from nestguard.demo.instruments import load_instruments
+from nestguard.demo.linkage import seed_source_records
+from nestguard.demo.panels import seed_panels
+from nestguard.demo.partnership import create_partnership
+from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
+from nestguard.demo.places import seed_places
+from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.places.models import Address
 from nestguard.referrals.models import TriageRoute
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nestguard.core.demo import (
+from nestguard.demo.seed import (
     DEFAULT_SEED,
     ProductionRefused,
     borough_exists,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from nestguard.core.demo import names
+from nestguard.demo import names
 
 ACTIVE_NETWORK = 300  # how many recent suspected exploiters new cases draw on
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from nestguard.accounts.models import User
-from nestguard.core.demo import seed_borough
+from nestguard.demo.seed import seed_borough
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
 from nestguard.enforcement.selectors import deadlines_due
 

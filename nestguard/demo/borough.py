@@ -18,7 +18,7 @@ from typing import Any
 
 from pyproj import Transformer
 
-from nestguard.core.demo import names
+from nestguard.demo import names
 from nestguard.places.postcodes import postcode_key
 
 # South-west corner of the borough on the National Grid, and the size of a ward's cell.

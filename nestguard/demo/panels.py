@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from nestguard.core.demo.partnership import Partnership
+from nestguard.demo.partnership import Partnership
 from nestguard.panels.models import AgendaItem
 from nestguard.panels.services import actions, meetings, panels
 

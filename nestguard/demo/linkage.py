@@ -17,8 +17,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from nestguard.core.demo.bulk import bulk_insert
-from nestguard.core.demo.partnership import Partnership
+from nestguard.demo.bulk import bulk_insert
+from nestguard.demo.partnership import Partnership
 from nestguard.linkage.models import Cluster, SourceRecord
 from nestguard.linkage.services.records import RECORD_FIELDS
 from nestguard.people.models import Person

@@ -24,12 +24,12 @@ from nestguard.accounts.models import Agency, SharingAgreement, User
 from nestguard.audit.models import AuditEvent
 from nestguard.audit.verify import verify_chain
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
-from nestguard.core.demo import DEMO_PASSWORD, PERSONAS, seed_borough, totp_secret_for
-from nestguard.core.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
-from nestguard.core.demo.instruments import Band, Instrument, Item, answer, load_instruments
-from nestguard.core.demo.pathways import SHOWCASE_CASE_ID
-from nestguard.core.demo.plans import Timeline, plan_cases, plan_other_referrals
-from nestguard.core.demo.seed import load_profile
+from nestguard.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
+from nestguard.demo.instruments import Band, Instrument, Item, answer, load_instruments
+from nestguard.demo.partnership import DEMO_PASSWORD, PERSONAS, totp_secret_for
+from nestguard.demo.pathways import SHOWCASE_CASE_ID
+from nestguard.demo.plans import Timeline, plan_cases, plan_other_referrals
+from nestguard.demo.seed import load_profile, seed_borough
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.places.postcodes import normalise_postcode
@@ -190,7 +190,7 @@ def test_the_borough_has_its_partnership_and_plausible_history() -> None:
     # Referral statuses: some awaiting triage (some overdue), some declined or redirected.
     referral_statuses = Counter(Referral.objects.values_list("status", flat=True))
     # Every case came from an accepted referral, but the walkthrough family's (opened by the
-    # hub on what it knew, as case_create allows; nestguard/core/demo/pathways.py).
+    # hub on what it knew, as case_create allows; nestguard/demo/pathways.py).
     assert referral_statuses["accepted"] == cases.exclude(pk=SHOWCASE_CASE_ID).count()
     assert referral_statuses["declined"] and referral_statuses["redirected"]
     assert referral_statuses["merged"] and referral_statuses["submitted"]

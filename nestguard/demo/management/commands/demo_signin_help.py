@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from nestguard.core.demo import DEMO_PASSWORD, ProductionRefused, persona_rows, refuse_production
+from nestguard.demo.partnership import DEMO_PASSWORD, persona_rows
+from nestguard.demo.seed import ProductionRefused, refuse_production
 
 DEMO_URL = "http://127.0.0.1:8000"
 
