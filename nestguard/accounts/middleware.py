@@ -11,11 +11,33 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nestguard.access.rules import rule_of
+from nestguard.accounts.models import Agency
+
+
+class ActiveAgencyMiddleware:
+    """A session already open ends at its next request once the user's agency is deactivated
+    (Django's session backend already refuses a deactivated user). Placed before the login
+    requirement, so the person meets the sign-in page like anyone signed out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.agency_id is not None
+            and Agency.objects.filter(pk=user.agency_id, active=False).exists()
+        ):
+            logout(request)
+        return self.get_response(request)
 
 
 class SecondFactorRequiredMiddleware:

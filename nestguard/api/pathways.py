@@ -19,13 +19,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import CASEWORK, api
 from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.pagination import Pagination
 from nestguard.audit.services import audit_record
 from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.services import missing, nrm, onward
@@ -79,7 +79,7 @@ def _lookups(request: Request, data: dict[str, Any]) -> tuple[Any, Any, dict[str
 
 
 def _page(request: Request, view: Any, rows: QuerySet[Any], action: str, out: Any) -> Response:
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = list(paginator.paginate_queryset(rows, request, view=view) or [])
     if page:
         audit_record(
