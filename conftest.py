@@ -8,6 +8,7 @@ The personas are the columns of the access truth table (docs/decisions/0002-acce
 - referrer: a teacher who makes referrals
 - auditor: reads the audit trail
 - admin: manages accounts, sees no case content
+- retired: a caseworker and referrer at an agency since deactivated (refused everywhere)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nestguard.accounts.administration import agency_deactivate
 from nestguard.accounts.models import Agency, User
 from nestguard.accounts.services import sharing_agreement_create
 from tests.factories import AgencyFactory, UserFactory
@@ -47,6 +49,9 @@ class Personas:
     referrer: User
     auditor: User
     admin: User
+    # Refused everywhere: a user (with a token) of an agency since deactivated.
+    former_agency: Agency
+    retired: User
 
     def all(self) -> dict[str, User]:
         return {
@@ -91,7 +96,16 @@ def personas(db: None) -> Personas:
         referrer=UserFactory(username="referrer", agency=school, roles=["referrer"]),
         auditor=UserFactory(username="auditor", agency=hub, roles=["auditor"]),
         admin=UserFactory(username="admin", agency=hub, roles=["admin"]),
+        **_refused_personas(),
     )
+
+
+def _refused_personas() -> dict[str, object]:
+    """An agency that was a party to nothing and is now deactivated, and its caseworker."""
+    former = AgencyFactory(name="Former Youth Service", type="youth_justice")
+    retired = UserFactory(username="retired", agency=former, roles=["caseworker", "referrer"])
+    agency_deactivate(actor=None, agency=former)
+    return {"former_agency": former, "retired": retired}
 
 
 def sign_in(client: Client, user: User) -> Client:
