@@ -93,7 +93,7 @@ def test_an_enrolment_code_works_once_and_expires(client: Client, settings) -> N
     code.save()
     assert enrolment_code_find(user=user, plain=plain) is None
     # A new code replaces the old; a used code is spent.
-    first, first_plain = enrolment_code_issue(actor=None, user=user)
+    _, first_plain = enrolment_code_issue(actor=None, user=user)
     second, second_plain = enrolment_code_issue(actor=None, user=user)
     assert enrolment_code_find(user=user, plain=first_plain) is None
     enrolment_code_use(user=user, code=second)

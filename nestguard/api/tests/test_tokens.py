@@ -141,3 +141,28 @@ def test_every_paged_api_list_uses_the_capped_pagination() -> None:
         and re.search(r"\b(LimitOffset|PageNumber|Cursor)Pagination\b", path.read_text())
     ]
     assert not offenders, f"use nestguard.api.pagination.Pagination in {offenders}"
+
+
+# Lists answered whole, because their length is bounded by something other than a page:
+UNPAGED_LISTS = {
+    # the enforcement steps at one address
+    "/api/v1/enforcement/",
+    # one row per person named in one referral
+    "/api/v1/referrals/{id}/matches/",
+}
+
+
+def test_every_list_endpoint_is_paged(personas) -> None:  # type: ignore[no-untyped-def]
+    """A GET whose answer is a bare array has no maximum page size; only the bounded ones
+    listed above may answer so."""
+    token = api_token_create(actor=None, user=personas.owner)[1]
+    schema = client_with(token).get("/api/v1/schema/?format=json").json()
+    arrays = {
+        path
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method == "get"
+        for content in operation["responses"].get("200", {}).get("content", {}).values()
+        if content.get("schema", {}).get("type") == "array"
+    }
+    assert arrays == UNPAGED_LISTS
