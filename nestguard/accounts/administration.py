@@ -28,10 +28,10 @@ def account_refusal(user: User) -> str | None:
     """Why this account may not act now (sign in, keep a session, use a token), or None."""
     if not user.is_active:
         return "inactive"
-    if user.is_locked():
-        return "locked"
     if user.agency_id is not None and not user.agency.active:  # type: ignore[union-attr]
         return "agency_inactive"
+    if user.is_locked():
+        return "locked"
     return None
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nestguard.access.rules import rule_of
-from nestguard.accounts.models import Agency
+from nestguard.accounts.administration import account_refusal
 
 
 class ActiveAgencyMiddleware:
@@ -30,11 +30,13 @@ class ActiveAgencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        # Loading the agency through the user caches it for the page (which names it), so
+        # the check costs no query of its own. A lock does not end a session already open
+        # (anyone can set one by guessing); it stops sign-in, the code step and tokens.
         if (
             user is not None
             and user.is_authenticated
-            and user.agency_id is not None
-            and Agency.objects.filter(pk=user.agency_id, active=False).exists()
+            and account_refusal(user) in ("inactive", "agency_inactive")
         ):
             logout(request)
         return self.get_response(request)

@@ -1,4 +1,5 @@
-"""Sign-in: password, then a TOTP second factor (enrolled at first sign-in), with lockout."""
+"""Sign-in: password, then a TOTP second factor (enrolled at first sign-in with an
+administrator's single-use enrolment code), with lockout; sign-out by POST."""
 
 from __future__ import annotations
 
