@@ -12,6 +12,7 @@ The personas are the columns of the access truth table (docs/decisions/0002-acce
   ended (issue 10 point 5): an outsider on every path, even where named on a case team
 - lone_chair: a panel chair at the housing association, which holds no agreement: their
   panel draws on no other agency's cases (issue 10 point 4)
+- retired: a caseworker and referrer at an agency since deactivated (refused everywhere)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nestguard.accounts.administration import agency_deactivate
 from nestguard.accounts.models import Agency, User
 from nestguard.accounts.services import sharing_agreement_create, sharing_agreement_end
 from tests.factories import AgencyFactory, UserFactory
@@ -54,6 +56,9 @@ class Personas:
     youth_justice: Agency
     ended_partner: User
     lone_chair: User
+    # Refused everywhere: a user (with a token) of an agency since deactivated.
+    former_agency: Agency
+    retired: User
 
     def all(self) -> dict[str, User]:
         return {
@@ -118,7 +123,16 @@ def personas(db: None) -> Personas:
         lone_chair=UserFactory(
             username="lone_chair", agency=outsider_agency, roles=["panel_chair"]
         ),
+        **_refused_personas(),
     )
+
+
+def _refused_personas() -> dict[str, object]:
+    """An agency that was a party to nothing and is now deactivated, and its caseworker."""
+    former = AgencyFactory(name="Former Youth Service", type="youth_justice")
+    retired = UserFactory(username="retired", agency=former, roles=["caseworker", "referrer"])
+    agency_deactivate(actor=None, agency=former)
+    return {"former_agency": former, "retired": retired}
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Personas, sign_in
-from nestguard.accounts.models import SharingAgreement
+from nestguard.accounts.models import ApiToken, SharingAgreement
 from nestguard.accounts.services import (
     api_token_create,
     sharing_agreement_create,
@@ -273,7 +273,7 @@ TABLE: list[Row] = [
     Row("accounts:sign_in", EVERYONE),
     Row("accounts:verify", EVERYONE),
     Row("accounts:enrol", expect(302, 302, 302, 302, 302, 302, 302), label="(has a device)"),
-    Row("accounts:sign_out", EVERYONE),
+    Row("accounts:sign_out", EVERYONE, method="POST"),  # GET answers 405: see test_sign_in
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),
@@ -284,6 +284,45 @@ TABLE: list[Row] = [
         lambda ids: {"pk": ids["agreement"]},
         method="POST",
         body=lambda ids, user: {"reason": "The partnership is dissolved"},
+    ),
+    # People and agencies: each action's GET is its confirmation; POSTs change (302)
+    Row("accounts:user_detail", ADMIN_ONLY, lambda ids: {"pk": ids["owner"]}),
+    Row(
+        "accounts:user_action",
+        ADMIN_ONLY,
+        lambda ids: {"pk": ids["owner"], "action": "unlock"},
+    ),
+    Row(
+        "accounts:user_action",
+        ADMIN_ONLY | {"admin": 302},
+        lambda ids: {"pk": ids["owner"], "action": "deactivate"},
+        method="POST",
+        body=lambda ids, user: {},
+    ),
+    Row(
+        "accounts:user_role_add",
+        ADMIN_ONLY | {"admin": 302},
+        lambda ids: {"pk": ids["owner"]},
+        method="POST",
+        body=lambda ids, user: {"role": "analyst"},
+    ),
+    Row(
+        "accounts:user_role_remove",
+        ADMIN_ONLY,
+        lambda ids: {"pk": ids["owner"], "role": "referrer"},
+    ),
+    Row("accounts:agency_detail", ADMIN_ONLY, lambda ids: {"pk": ids["police"]}),
+    Row(
+        "accounts:agency_action",
+        ADMIN_ONLY,
+        lambda ids: {"pk": ids["police"], "action": "deactivate"},
+    ),
+    Row(
+        "accounts:agency_action",
+        ADMIN_ONLY | {"admin": 302},
+        lambda ids: {"pk": ids["police"], "action": "deactivate"},
+        method="POST",
+        body=lambda ids, user: {},
     ),
     Row("audit:search", AUDITOR_ONLY),
     Row("audit:checks", expect(403, 403, 403, 403, 403, 200, 200)),
@@ -489,3 +528,59 @@ def test_access(row: Row, world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused everywhere: a user of an inactive agency (session and token) and an expired token.
+# Their answer does not depend on any record, so every URL of every app is asked, GET and
+# POST, with the URL map's sample values: a page is what a signed-out visitor gets (sent to
+# sign in), an API operation 401 with the same body as an unknown token.
+# ---------------------------------------------------------------------------------------------
+
+# Public pages answer the refused like anyone signed out.
+REFUSED_PUBLIC = {
+    ("GET", "core:health"): 200,
+    ("GET", "core:accessibility"): 200,
+    ("GET", "accounts:sign_in"): 200,
+    ("GET", "accounts:verify"): 302,
+    ("GET", "accounts:enrol"): 302,
+    ("POST", "accounts:sign_in"): 200,
+    ("POST", "accounts:verify"): 302,
+    ("POST", "accounts:enrol"): 302,
+    ("POST", "core:health"): 200,
+    ("POST", "core:accessibility"): 200,
+    ("GET", "accounts:sign_out"): 405,
+    ("POST", "accounts:sign_out"): 200,
+}
+REFUSED_OPERATIONS = [(method, endpoint) for endpoint in endpoints() for method in ("GET", "POST")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "endpoint"),
+    REFUSED_OPERATIONS,
+    ids=[f"{method} {endpoint.name}" for method, endpoint in REFUSED_OPERATIONS],
+)
+def test_refused_personas(method: str, endpoint: Any, personas: Personas) -> None:
+    path = endpoint.path()
+    if endpoint.rule is not None and endpoint.rule.token:
+        retired = api_token_create(actor=None, user=personas.retired)[1]
+        expired, expired_plain = api_token_create(actor=None, user=personas.owner)
+        ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+
+        def ask(plain: str) -> tuple[int, bytes]:
+            client = Client(headers={"Authorization": f"Bearer {plain}"})
+            response = getattr(client, method.lower())(path, {}, content_type="application/json")
+            return response.status_code, response.content
+
+        unknown = ask("ng_no_such_token")
+        assert unknown[0] == 401
+        assert ask(retired) == unknown, f"inactive agency: {method} {path}"
+        assert ask(expired_plain) == unknown, f"expired token: {method} {path}"
+        return
+    client = sign_in(Client(), personas.retired)
+    response = getattr(client, method.lower())(path)
+    expected = REFUSED_PUBLIC.get((method, endpoint.name), 302)
+    assert response.status_code == expected, f"inactive agency: {method} {path}"
+    if expected == 302 and (method, endpoint.name) not in REFUSED_PUBLIC:
+        assert response["Location"].startswith(reverse("accounts:sign_in")), path

@@ -124,5 +124,9 @@ def test_public_pages_open_without_signing_in(client: Client, name: str) -> None
         # Part of signing in: with no password step behind them they start it.
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:sign_in"))
+    elif name == "accounts:sign_out":
+        # POST only, so that no link or image elsewhere can sign anyone out.
+        assert response.status_code == 405
+        assert client.post(reverse(name)).status_code == 200
     else:
         assert response.status_code == 200

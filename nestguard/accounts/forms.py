@@ -33,6 +33,35 @@ class CodeForm(GovukForm):
         return code
 
 
+class EnrolmentCodeForm(GovukForm):
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        help_text="The code your administrator gave you, for example ABCD-EFGH-JKMN",
+        max_length=20,
+        error_messages={"required": "Enter the enrolment code your administrator gave you"},
+    )
+
+
+class RoleForm(GovukForm):
+    role = forms.ChoiceField(
+        label="Add a role",
+        error_messages={
+            "required": "Select a role to add",
+            "invalid_choice": "Select a role the user does not have yet",
+        },
+    )
+
+    def __init__(self, *args, held: frozenset[str] = frozenset(), **kwargs):  # type: ignore[no-untyped-def]
+        from nestguard.accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "Choose a role")] + [
+            (r.value, r.label) for r in Role if r.value not in held
+        ]
+
+
 class SharingAgreementForm(GovukForm):
     name = forms.CharField(label="Name of the agreement", max_length=200)
     parties = forms.MultipleChoiceField(

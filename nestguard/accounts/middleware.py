@@ -11,11 +11,35 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nestguard.access.rules import rule_of
+from nestguard.accounts.administration import account_refusal
+
+
+class ActiveAgencyMiddleware:
+    """A session already open ends at its next request once the user's agency is deactivated
+    (Django's session backend already refuses a deactivated user). Placed before the login
+    requirement, so the person meets the sign-in page like anyone signed out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        # Loading the agency through the user caches it for the page (which names it), so
+        # the check costs no query of its own. A lock does not end a session already open
+        # (anyone can set one by guessing); it stops sign-in, the code step and tokens.
+        if (
+            user is not None
+            and user.is_authenticated
+            and account_refusal(user) in ("inactive", "agency_inactive")
+        ):
+            logout(request)
+        return self.get_response(request)
 
 
 class SecondFactorRequiredMiddleware:

@@ -144,10 +144,18 @@ class SharingAgreement(BaseModel):
         return self.review_on < (on or timezone.localdate())
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, within its user's access: `read` refuses unsafe methods."""
+
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(BaseModel):
     """A partner system's bearer token. Only its SHA-256 is stored; the token is shown once.
 
-    It acts as its user, with exactly that user's access, until revoked.
+    It acts as its user, with at most that user's access (less if read-scoped), until it
+    expires or is revoked.
     """
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
@@ -156,10 +164,36 @@ class ApiToken(BaseModel):
     key_hash = models.CharField(max_length=64, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Null only for tokens issued before expiry existed: the migration gives them one.
+    expires_at = models.DateTimeField(null=True)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.WRITE)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired()
+
+    def is_expired(self) -> bool:
+        return self.expires_at is None or self.expires_at <= timezone.now()
+
+
+class EnrolmentCode(BaseModel):
+    """A single-use code an administrator gives a user to set up their authenticator app.
+
+    Without one a stolen password could enrol the thief's authenticator. Only its SHA-256 is
+    kept; it is shown once, and ends when used, replaced or expired.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment code ({self.user_id})"
+
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -17,13 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nestguard.accounts.administration import enrolment_code_use
 from nestguard.accounts.models import (
     Agency,
     ApiToken,
+    EnrolmentCode,
     Role,
     RoleGrant,
     SharingAgreement,
     Team,
+    TokenScope,
     User,
     agency_types,
     lawful_bases,
@@ -252,19 +255,40 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a token; the plain token is returned once and never stored."""
+def api_token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str = "",
+    days: int | None = None,
+    scope: str = TokenScope.WRITE,
+) -> tuple[ApiToken, str]:
+    """Issue a token; the plain token is returned once and never stored. It expires after
+    `days` (NESTGUARD_API_TOKEN_DAYS by default); a `read` token may only read."""
+    days = settings.NESTGUARD_API_TOKEN_DAYS if days is None else days
+    errors: dict[str, str] = {}
+    if not 1 <= days <= 366:
+        errors["days"] = "A token lasts between 1 and 366 days"
+    if scope not in TokenScope.values:
+        errors["scope"] = f"Scope must be one of: {', '.join(TokenScope.values)}"
+    if errors:
+        raise ValidationError(errors)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=plain[:10], key_hash=hash_token(plain)
+            user=user,
+            name=name,
+            prefix=plain[:10],
+            key_hash=hash_token(plain),
+            expires_at=timezone.now() + timedelta(days=days),
+            scope=scope,
         )
         audit_record(
             actor=actor,
             action="api_token.create",
             obj=token,
             object_label=token.prefix,
-            details={"user": str(user.id)},
+            details={"user": str(user.id), "days": days, "scope": scope},
         )
     return token, plain
 
@@ -308,16 +332,18 @@ def sign_in_succeeded(*, user: User) -> None:
         audit_record(actor=user, action="auth.sign_in", obj=user, object_label=user.username)
 
 
-def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
-    """The user's unconfirmed authenticator, made on first need."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device
-
-
-def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> None:
+def totp_device_fresh(*, user: User) -> TOTPDevice:
+    """A new unconfirmed authenticator with a new secret, replacing any earlier one: a secret
+    that has been shown once is never shown or accepted again."""
     with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: EnrolmentCode) -> None:
+    """Confirm the authenticator and spend the enrolment code that allowed it, together."""
+    with transaction.atomic():
+        enrolment_code_use(user=user, code=code)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()

@@ -21,3 +21,24 @@ urlpatterns += [
         name="agreement_end",
     ),
 ]
+
+from nestguard.accounts import people_views  # noqa: E402
+
+urlpatterns += [
+    path("partnership/users/<uuid:pk>/", people_views.user_detail, name="user_detail"),
+    path("partnership/users/<uuid:pk>/roles/", people_views.user_role_add, name="user_role_add"),
+    path(
+        "partnership/users/<uuid:pk>/roles/<str:role>/remove/",
+        people_views.user_role_remove,
+        name="user_role_remove",
+    ),
+    path(
+        "partnership/users/<uuid:pk>/<slug:action>/", people_views.user_action, name="user_action"
+    ),
+    path("partnership/agencies/<uuid:pk>/", people_views.agency_detail, name="agency_detail"),
+    path(
+        "partnership/agencies/<uuid:pk>/<slug:action>/",
+        people_views.agency_action,
+        name="agency_action",
+    ),
+]

@@ -10,12 +10,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView
+from nestguard.api.pagination import Pagination
 from nestguard.audit.services import audit_record
 from nestguard.places.selectors import register_addresses_queryset
 from nestguard.places.validation import POSTCODE_REQUIRED, clean_postcode
@@ -56,11 +56,6 @@ class AddressPageSerializer(serializers.Serializer):
     results = AddressSerializer(many=True)
 
 
-class AddressPagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
-
-
 class AddressListAPIView(NestguardAPIView):
     """The address register at a postcode: addresses only, never case content.
 
@@ -90,7 +85,7 @@ class AddressListAPIView(NestguardAPIView):
         query = AddressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         postcode = query.validated_data["postcode"]
-        paginator = AddressPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(
             register_addresses_queryset(postcode), request, view=self
         )

@@ -18,13 +18,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.restrictions import may_change_restriction, withheld_from_subject
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.pagination import Pagination
 from nestguard.cases import rules, selectors
 from nestguard.cases.models import (
     Case,
@@ -363,7 +363,7 @@ class CaseList(NestguardAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         filters = selectors.CaseFilters(status=wanted)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(
             selectors.case_list(request.user, filters), request, view=self
         )

@@ -22,6 +22,7 @@ from nestguard.access.rules import api
 from nestguard.accounts.models import Agency, User
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.cases import AgencyRefSerializer
+from nestguard.api.pagination import Pagination, page_of
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_types
 from nestguard.panels.models import Action, ActionStatus, Meeting, MeetingStatus, PanelMember
@@ -160,9 +161,10 @@ class PanelList(NestguardAPIView):
     @extend_schema(
         operation_id="panels_list",
         summary="Panels the token's user may see, with members, chairs, cadence and meetings",
-        responses=PanelOut(many=True),
+        responses=page_of(PanelOut, "PanelPage"),
     )
     def get(self, request: Request) -> Response:
+        paginator = Pagination()
         panels = selectors.panel_list(request.user).prefetch_related(
             Prefetch(
                 "members",
@@ -172,7 +174,8 @@ class PanelList(NestguardAPIView):
             ),
             selectors.prefetch_meetings(),
         )
-        return Response(PanelOut(panels, many=True).data)
+        page = paginator.paginate_queryset(panels, request, view=self)
+        return paginator.get_paginated_response(PanelOut(page, many=True).data)
 
 
 def _readable_meeting(request: Request, pk: Any) -> Meeting:

@@ -19,13 +19,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import CASEWORK, api
 from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.pagination import Pagination, page_of
 from nestguard.audit.services import audit_record
 from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.services import missing, nrm, onward
@@ -79,7 +79,7 @@ def _lookups(request: Request, data: dict[str, Any]) -> tuple[Any, Any, dict[str
 
 
 def _page(request: Request, view: Any, rows: QuerySet[Any], action: str, out: Any) -> Response:
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = list(paginator.paginate_queryset(rows, request, view=view) or [])
     if page:
         audit_record(
@@ -162,7 +162,7 @@ class MissingEpisodeListCreate(NestguardAPIView):
             OpenApiParameter("person_id", str, description="Only this person's episodes"),
             OpenApiParameter("limit", int), OpenApiParameter("offset", int),
         ],
-        responses=MissingEpisodeOutSerializer(many=True),
+        responses=page_of(MissingEpisodeOutSerializer, "MissingEpisodePage"),
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         rows = selectors.visible_missing_episodes(request.user).select_related("person", "case")
@@ -263,7 +263,7 @@ class NrmReferralListCreate(NestguardAPIView):
         operation_id="nrm_referrals_list",
         summary="NRM referrals the token's user may see (their agency's, or on their cases)",
         parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=NrmReferralOutSerializer(many=True),
+        responses=page_of(NrmReferralOutSerializer, "NrmReferralPage"),
     )
     def get(self, request: Request) -> Response:
         rows = selectors.visible_nrm_referrals(request.user).select_related(
@@ -350,7 +350,7 @@ class OnwardReferralListCreate(NestguardAPIView):
         operation_id="onward_referrals_list",
         summary="Onward referrals from the cases the token's user may see",
         parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=OnwardReferralOutSerializer(many=True),
+        responses=page_of(OnwardReferralOutSerializer, "OnwardReferralPage"),
     )
     def get(self, request: Request) -> Response:
         rows = selectors.visible_onward_referrals(request.user).select_related("case", "person")

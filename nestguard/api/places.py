@@ -16,6 +16,7 @@ from nestguard.access.restrictions import may_change_restriction
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
 from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.pagination import Pagination, page_of
 from nestguard.audit.services import audit_record
 from nestguard.places import selectors
 from nestguard.places.models import Address
@@ -244,21 +245,24 @@ class RepeatAlerts(NestguardAPIView):
     @extend_schema(
         operation_id="addresses_repeat_alerts",
         summary="Open repeat-address alerts",
-        responses={200: RepeatAlertSerializer(many=True)},
+        responses={200: page_of(RepeatAlertSerializer, "RepeatAlertPage")},
     )
     def get(self, request: Request) -> Response:
         if not can_work_repeat_alerts(request.user):
             return Response(
                 {"detail": "Repeat-address alerts are for the police and ASB leads"}, status=403
             )
-        alerts = list(selectors.open_repeat_alerts(request.user)[:1000])
+        paginator = Pagination()
+        alerts = paginator.paginate_queryset(
+            selectors.open_repeat_alerts(request.user), request, view=self
+        )
         audit_record(
             actor=request.user,
             action="repeat_alert.list",
             purpose="API: repeat-address queue",
-            details={"alerts": len(alerts)},
+            details={"alerts": len(alerts or [])},
         )
-        return Response(RepeatAlertSerializer(alerts, many=True).data)
+        return paginator.get_paginated_response(RepeatAlertSerializer(alerts, many=True).data)
 
 
 class WarningRestriction(NestguardAPIView):

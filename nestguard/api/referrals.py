@@ -13,7 +13,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +20,7 @@ from nestguard.access.rules import REFERRING, TRIAGE, api
 from nestguard.access.selectors import own_referrals, visible_cases, visible_referrals
 from nestguard.accounts.models import lawful_bases
 from nestguard.api.base import NestguardAPIView, error_body, validation_error_response
+from nestguard.api.pagination import Pagination
 from nestguard.referrals import codes as rc
 from nestguard.referrals import services
 from nestguard.referrals.models import (
@@ -315,7 +315,7 @@ class ReferralListCreate(NestguardAPIView):
         responses=ReferralPageSerializer,
     )
     def get(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(api_referrals(request.user), request, view=self)
         return paginator.get_paginated_response(ReferralSummarySerializer(page, many=True).data)
 

@@ -24,8 +24,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "Authorization: Bearer <token>. An administrator issues a token with "
-                "`nestguard create_api_token --username U`; it acts with exactly its "
-                "user's access and can be revoked."
+                "`nestguard create_api_token --username U [--days N] [--scope read|write]`; "
+                "it acts with at most its user's access (a read token cannot write), expires "
+                "(90 days by default) and can be revoked."
             ),
         }
 

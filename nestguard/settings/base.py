@@ -11,6 +11,7 @@ from nestguard.settings.env import (
     env_choice,
     env_int,
     env_list,
+    env_rate,
 )
 
 SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 (production.py replaces it)
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "nestguard.accounts.middleware.ActiveAgencyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "nestguard.accounts.middleware.SecondFactorRequiredMiddleware",
     "nestguard.access.middleware.AccessRuleMiddleware",
@@ -145,14 +147,24 @@ NESTGUARD_AUDIT_KEY = NESTGUARD_AUDIT_DEVELOPMENT_KEY
 # per anchor, created exclusively and never rewritten. In production, a write-once mount.
 NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "audit-anchors"
 
+# Enrolling an authenticator needs an administrator's single-use code, valid this long.
+NESTGUARD_ENROLMENT_CODE_HOURS = env_int("NESTGUARD_ENROLMENT_CODE_HOURS", 72, minimum=1)
+# API tokens expire; `create_api_token --days N` chooses, this is the default.
+NESTGUARD_API_TOKEN_DAYS = env_int("NESTGUARD_API_TOKEN_DAYS", 90, minimum=1)
+# Requests per token user (DRF throttling; over it, 429 with Retry-After).
+NESTGUARD_API_RATE = env_rate("NESTGUARD_API_RATE", "600/hour")
+# No list endpoint answers more rows than this in one page, whatever `limit` asks.
+NESTGUARD_API_MAX_PAGE_SIZE = env_int("NESTGUARD_API_MAX_PAGE_SIZE", 200, minimum=1)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["nestguard.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "nestguard.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["nestguard.api.authentication.TokenUserRateThrottle"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -148,6 +148,8 @@ class Server:
     accounts: dict[str, Account]
     agency_ids: dict[str, str] = field(default_factory=dict)
     log: Path | None = None
+    # Printed once by createuser for accounts with no pre-enrolled authenticator.
+    enrolment_codes: dict[str, str] = field(default_factory=dict)
 
     def nestguard(self, *args: str) -> str:
         """Run a nestguard command against the server's database and return its output."""
@@ -210,7 +212,9 @@ def _provision(server: Server, tmp: Path) -> None:
         args += ["--first-name", account.username.capitalize(), "--last-name", "Tester"]
         if account.totp_secret:
             args += ["--totp-secret", account.totp_secret]
-        server.nestguard(*args)
+        printed = server.nestguard(*args).strip().splitlines()
+        if not account.totp_secret:
+            server.enrolment_codes[account.username] = printed[-1].rsplit(" ", 1)[-1]
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

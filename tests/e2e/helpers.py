@@ -88,6 +88,12 @@ def sign_in_by_keyboard(page: Any, account: Account, clock: CodeClock) -> None:
     page.wait_for_url(lambda url: "/sign-in/" not in url)
 
 
+def sign_out(page: Any) -> None:
+    """Sign-out is a form button (POST only), styled as a link."""
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="You have signed out").wait_for()
+
+
 def enter_code(page: Any, code: str) -> None:
     field = page.get_by_label("Security code")
     tab_to(page, field)

@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     enter_code,
     error_summary,
     is_focused,
+    sign_out,
     tab_to,
     totp_code,
 )
@@ -48,9 +49,17 @@ def test_first_sign_in_enrols_totp_and_every_sign_in_asks_for_a_code(
     assert page.title().startswith("Error:")
     assert_accessible(page, "the sign-in page with an error")
 
-    # First sign-in: the set-up page with the key to type into an authenticator app.
+    # First sign-in: the administrator's enrolment code, then the set-up page with the key
+    # to type into an authenticator app.
     password_by_keyboard(page, account.username, account.password)
     page.wait_for_url("**/sign-in/set-up-authenticator/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Enter your enrolment code"
+    assert_accessible(page, "the enrolment code page")
+    field = page.get_by_label("Enrolment code")
+    tab_to(page, field)
+    page.keyboard.type(e2e_server.enrolment_codes[account.username])
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Set up your authenticator app").wait_for()
     assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"
     assert_accessible(page, "the authenticator set-up page")
     secret = page.locator("#totp-secret").inner_text().strip()
@@ -59,8 +68,7 @@ def test_first_sign_in_enrols_totp_and_every_sign_in_asks_for_a_code(
     page.wait_for_url(lambda url: "/sign-in/" not in url)
     assert page.get_by_text("Signed in as").is_visible()
 
-    page.get_by_role("link", name="Sign out").click()
-    page.get_by_role("heading", name="You have signed out").wait_for()
+    sign_out(page)
 
     # Second sign-in: the password alone reaches only the code page.
     password_by_keyboard(page, account.username, account.password)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nestguard.accounts.models import Agency, ApiToken, User
+from nestguard.accounts.administration import enrolment_code_find
+from nestguard.accounts.models import Agency, ApiToken, EnrolmentCode, User
 from nestguard.accounts.services import hash_token
+from nestguard.audit.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +75,7 @@ def test_createuser_with_agency_by_name_or_id_roles_and_totp(password_file: Path
     assert user.role_codes == {"caseworker", "referrer"}
     assert user.check_password("a long and unusual password 7")
     assert TOTPDevice.objects.get(user=user).confirmed
-    run(
+    printed = run(
         "createuser",
         "--username",
         "pc2",
@@ -81,7 +86,12 @@ def test_createuser_with_agency_by_name_or_id_roles_and_totp(password_file: Path
         "--password-file",
         str(password_file),
     )
-    assert User.objects.filter(username="pc2", agency_id=agency_id).exists()
+    user_id, code_line = printed.splitlines()
+    user = User.objects.get(pk=user_id, username="pc2", agency_id=agency_id)
+    # No pre-enrolled authenticator: an enrolment code, printed once, kept only hashed.
+    plain = code_line.rsplit(" ", 1)[-1]
+    assert enrolment_code_find(user=user, plain=plain) is not None
+    assert not EnrolmentCode.objects.filter(code_hash__contains=plain).exists()
 
 
 @pytest.mark.parametrize(
@@ -151,3 +161,60 @@ def test_api_token_is_printed_once_and_stored_hashed(password_file: Path) -> Non
     assert run("revoke_api_token", "--prefix", token.prefix) == "revoked 1 token(s)"
     token.refresh_from_db()
     assert not token.is_active
+
+
+def test_api_token_days_and_scope(password_file: Path) -> None:
+    user = UserFactory(username="u")
+    run("create_api_token", "--username", "u", "--days", "7", "--scope", "read")
+    token = ApiToken.objects.get(user=user)
+    assert token.scope == "read"
+    assert token.expires_at - token.created_at == pytest.approx(  # type: ignore[operator]
+        dt.timedelta(days=7), abs=dt.timedelta(seconds=5)
+    )
+    with pytest.raises(CommandError, match="days"):
+        run("create_api_token", "--username", "u", "--days", "0")
+    assert ApiToken.objects.count() == 1
+
+
+def test_user_account_changes_are_audited() -> None:
+    user = UserFactory(username="u", roles=["caseworker"])
+    run("user_account", "--username", "u", "--add-role", "supervisor")
+    run("user_account", "--username", "u", "--remove-role", "caseworker")
+    assert User.objects.get(pk=user.pk).role_codes == {"supervisor"}
+    with pytest.raises(CommandError, match="at least one role"):
+        run("user_account", "--username", "u", "--remove-role", "supervisor")
+    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + dt.timedelta(hours=1))
+    run("user_account", "--username", "u", "--unlock")
+    assert not User.objects.get(pk=user.pk).is_locked()
+    run("user_account", "--username", "u", "--deactivate")
+    assert not User.objects.get(pk=user.pk).is_active
+    run("user_account", "--username", "u", "--reactivate")
+    assert User.objects.get(pk=user.pk).is_active
+    code = run("user_account", "--username", "u", "--reset-second-factor")
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert enrolment_code_find(user=user, plain=code) is not None
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(user.pk), action__startswith="user.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "user.role_add",
+        "user.role_remove",
+        "user.unlock",
+        "user.deactivate",
+        "user.reactivate",
+        "user.second_factor_reset",
+        "user.enrolment_code_issue",
+    ]
+
+
+def test_agency_status_deactivates_and_reactivates() -> None:
+    agency = Agency.objects.create(name="Hub", type="community_safety")
+    assert run("agency_status", "--agency", "hub", "--deactivate") == "Hub is deactivated"
+    agency.refresh_from_db()
+    assert not agency.active
+    run("agency_status", "--agency", str(agency.pk), "--reactivate")
+    agency.refresh_from_db()
+    assert agency.active
+    assert AuditEvent.objects.filter(action__startswith="agency.").count() == 2

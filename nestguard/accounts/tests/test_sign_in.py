@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import sign_in
+from nestguard.accounts.administration import (
+    agency_deactivate,
+    enrolment_code_find,
+    enrolment_code_issue,
+    enrolment_code_use,
+)
 from nestguard.accounts.models import User
 from nestguard.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory
@@ -37,21 +46,96 @@ def test_second_factor_is_asked_at_every_sign_in(client: Client) -> None:
     assert AuditEvent.objects.filter(action="auth.sign_in", actor__username="jo").count() == 1
 
 
-def test_first_sign_in_enrols_an_authenticator(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_first_sign_in_enrols_an_authenticator_with_an_enrolment_code(  # type: ignore[no-untyped-def]
+    client: Client, settings
+) -> None:
     # django-otp throttles a device after a wrong code; this test types the right one at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    UserFactory(username="new", totp=False)
+    user = UserFactory(username="new", totp=False)
+    _, enrolment_code = enrolment_code_issue(actor=None, user=user)
     assert password_step(client, "new")["Location"] == reverse("accounts:enrol")
+    # A password alone shows no secret: first the administrator's code.
+    page = client.get(reverse("accounts:enrol"))
+    assert "secret" not in page.context and b"Enter your enrolment code" in page.content
+    wrong = client.post(reverse("accounts:enrol"), {"enrolment_code": "AAAA-BBBB-CCCC"})
+    assert b"There is a problem" in wrong.content and "secret" not in wrong.context
+    entered = client.post(reverse("accounts:enrol"), {"enrolment_code": enrolment_code.lower()})
+    assert entered["Location"] == reverse("accounts:enrol")
     page = client.get(reverse("accounts:enrol"))
     secret = page.context["secret"]
     assert b"<svg" in page.content and secret.encode() in page.content
     wrong = client.post(reverse("accounts:enrol"), {"code": "000000"})
     assert b"There is a problem" in wrong.content
     assert not TOTPDevice.objects.filter(user__username="new", confirmed=True).exists()
-    done = client.post(reverse("accounts:enrol"), {"code": code_for(secret)})
+    # Every showing carries a new secret, and an earlier one is no longer accepted.
+    fresh = wrong.context["secret"]
+    assert fresh != secret
+    stale = client.post(reverse("accounts:enrol"), {"code": code_for(secret)})
+    assert b"There is a problem" in stale.content
+    latest = stale.context["secret"]
+    assert latest not in (secret, fresh)
+    done = client.post(reverse("accounts:enrol"), {"code": code_for(latest)})
     assert done.status_code == 302
     assert TOTPDevice.objects.filter(user__username="new", confirmed=True).count() == 1
     assert AuditEvent.objects.filter(action="auth.mfa_enrolled").count() == 1
+    assert AuditEvent.objects.filter(action="user.enrolment_code_use").count() == 1
+
+
+def test_an_enrolment_code_works_once_and_expires(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory(username="new", totp=False)
+    code, plain = enrolment_code_issue(actor=None, user=user)
+    assert code.code_hash != plain and plain not in code.code_hash
+    assert enrolment_code_find(user=user, plain=plain) == code
+    # Another user's code does not fit.
+    other = UserFactory(username="other", totp=False)
+    assert enrolment_code_find(user=other, plain=plain) is None
+    code.expires_at = timezone.now() - dt.timedelta(seconds=1)
+    code.save()
+    assert enrolment_code_find(user=user, plain=plain) is None
+    # A new code replaces the old; a used code is spent.
+    _, first_plain = enrolment_code_issue(actor=None, user=user)
+    second, second_plain = enrolment_code_issue(actor=None, user=user)
+    assert enrolment_code_find(user=user, plain=first_plain) is None
+    enrolment_code_use(user=user, code=second)
+    assert enrolment_code_find(user=user, plain=second_plain) is None
+    expected = dt.timedelta(hours=settings.NESTGUARD_ENROLMENT_CODE_HOURS)
+    assert second.expires_at - second.created_at == pytest.approx(
+        expected, abs=dt.timedelta(seconds=5)
+    )
+
+
+def test_enrolment_code_hours_default_to_72(settings) -> None:  # type: ignore[no-untyped-def]
+    assert settings.NESTGUARD_ENROLMENT_CODE_HOURS == 72
+
+
+def test_a_lock_set_after_the_password_step_stops_the_code_step(client: Client) -> None:
+    user = UserFactory(username="jo")
+    password_step(client, "jo")
+    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=5))
+    response = client.post(reverse("accounts:verify"), {"code": code_for(TEST_TOTP_SECRET)})
+    assert b"locked" in response.content
+    assert not AuditEvent.objects.filter(action="auth.sign_in").exists()
+    assert client.get("/cases/").status_code == 302  # signed out, sent to sign in
+
+
+def test_sign_out_is_post_only(client: Client) -> None:
+    user = UserFactory(username="jo")
+    sign_in(client, user)
+    assert client.get(reverse("accounts:sign_out")).status_code == 405
+    assert client.get("/cases/").status_code == 200
+    assert client.post(reverse("accounts:sign_out")).status_code == 200
+    assert client.get("/cases/").status_code == 302
+
+
+def test_users_of_an_inactive_agency_cannot_sign_in_or_keep_a_session(client: Client) -> None:
+    user = UserFactory(username="jo")
+    signed_in = sign_in(Client(), user)
+    assert signed_in.get("/cases/").status_code == 200
+    agency_deactivate(actor=None, agency=user.agency)
+    assert signed_in.get("/cases/").status_code == 302
+    response = password_step(client, "jo")
+    assert response.status_code == 200 and b"no longer has access" in response.content
+    assert client.get("/cases/").status_code == 302
 
 
 @pytest.mark.parametrize("code", ["", "12345", "abcdef", "1234567"])

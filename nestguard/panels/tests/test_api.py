@@ -35,7 +35,7 @@ def test_without_a_token_every_endpoint_answers_401(panel_world) -> None:
 
 def test_the_chair_lists_panels_and_reads_the_agenda(panel_world) -> None:
     client = api(panel_world.chair)
-    panels = client.get("/api/v1/panels/").json()
+    panels = client.get("/api/v1/panels/").json()["results"]
     assert [p["name"] for p in panels] == ["Northbrook MACEMM"]
     assert panels[0]["cadence_days"] == 28
     assert {m["agency"]["name"] for m in panels[0]["members"]} == {
@@ -130,4 +130,4 @@ def test_the_panel_list_queries_do_not_grow(panel_world, django_assert_max_num_q
         panel = panel_create(actor=panel_world.chair, name=f"Panel {n}", meeting_type="iom")
         meeting_schedule(actor=panel_world.chair, panel=panel, meets_on=timezone.localdate())
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get("/api/v1/panels/").json()) == 7
+        assert client.get("/api/v1/panels/").json()["count"] == 7

@@ -230,7 +230,7 @@ def test_the_api_lists_open_alerts_for_the_leads(personas):  # type: ignore[no-u
         .get("/api/v1/addresses/repeat-alerts/", HTTP_AUTHORIZATION=f"Bearer {token}")
         .json()
     )
-    assert [(a["uprn"], a["report_count"], a["threshold"]) for a in body] == [
+    assert [(a["uprn"], a["report_count"], a["threshold"]) for a in body["results"]] == [
         ("770000000077", 3, 3)
     ]
     outsider = api_token_create(actor=None, user=personas.outsider)[1]

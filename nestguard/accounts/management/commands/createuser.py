@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nestguard.accounts.administration import enrolment_code_issue
 from nestguard.accounts.management.commands._common import agency_by_name_or_id, raise_validation
 from nestguard.accounts.models import Role
 from nestguard.accounts.services import user_create
@@ -14,7 +16,8 @@ from nestguard.accounts.services import user_create
 class Command(BaseCommand):
     help = (
         "Create a user non-interactively. The password is read from a file so that it never "
-        "appears in the process list or shell history."
+        "appears in the process list or shell history. Prints the user's id, then (unless "
+        "--totp-secret pre-enrols an authenticator) their enrolment code, once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,3 +59,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise_validation(exc)
         self.stdout.write(str(user.id))
+        if not options["totp_secret"]:
+            # Printed once: the person needs it to set up their authenticator app.
+            _, code = enrolment_code_issue(actor=None, user=user)
+            hours = settings.NESTGUARD_ENROLMENT_CODE_HOURS
+            self.stdout.write(f"Enrolment code (works once, within {hours} hours): {code}")
