@@ -525,7 +525,7 @@ class CaseChronology(NestguardAPIView):
     )
     def get(self, request: Request, pk: Any) -> Response:
         case = selectors.get_visible_case(request.user, pk)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(
             selectors.case_chronology(request.user, case).select_related("agency"),
             request,
