@@ -28,7 +28,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import api
-from nestguard.access.selectors import own_referrals, visible_referrals
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
@@ -46,6 +45,7 @@ from nestguard.linkage.selectors import (
 from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.records import source_record_create
 from nestguard.referrals.models import Referral
+from nestguard.referrals.policy import own_referrals, visible_referrals
 
 
 class SourceRecordInSerializer(serializers.Serializer):

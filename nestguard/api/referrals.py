@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import REFERRING, TRIAGE, api
-from nestguard.access.selectors import own_referrals, visible_cases, visible_referrals
 from nestguard.accounts.models import lawful_bases
 from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.cases.policy import visible_cases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import services
 from nestguard.referrals.models import (
@@ -31,6 +31,7 @@ from nestguard.referrals.models import (
     TriageDecision,
 )
 from nestguard.referrals.outcomes import outcome_for_referrer
+from nestguard.referrals.policy import own_referrals, visible_referrals
 from nestguard.referrals.selectors import api_referrals
 
 # ---------------------------------------------------------------------------------------------

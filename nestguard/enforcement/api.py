@@ -19,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.rules import CASEWORK, api
-from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.audit.services import audit_record
+from nestguard.cases.policy import visible_cases
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.ladder import ladder
 from nestguard.enforcement.models import EnforcementAction, Scope

@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import visible_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.policy import visible_cases
 from nestguard.core.calendar import UK
 from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference

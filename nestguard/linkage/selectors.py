@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from nestguard.access.selectors import partner_agency_ids, visible_people
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency
 from nestguard.linkage import live_index, matching
 from nestguard.linkage.live_index import IndexStatus
@@ -39,6 +39,7 @@ from nestguard.linkage.models import (
 )
 from nestguard.linkage.thresholds import thresholds
 from nestguard.people.models import Person
+from nestguard.people.policy import visible_people
 from nestguard.people.selectors import agencies_knowing
 from nestguard.places.models import Address
 from nestguard.referrals.models import Referral

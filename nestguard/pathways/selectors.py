@@ -12,8 +12,9 @@ from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, Quer
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_case_ids, visible_people
+from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import Case
+from nestguard.cases.policy import visible_case_ids
 from nestguard.pathways import policy
 from nestguard.pathways.models import (
     DutyToNotify,
@@ -23,6 +24,7 @@ from nestguard.pathways.models import (
     ReturnInterview,
 )
 from nestguard.people.models import Person
+from nestguard.people.policy import visible_people
 
 # ---------------------------------------------------------------------------------------------
 # Missing episodes

@@ -24,11 +24,13 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from nestguard.access.selectors import visible_case_ids, visible_people, visible_referrals
 from nestguard.accounts.models import Agency
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
+from nestguard.cases.policy import visible_case_ids
 from nestguard.people.models import Person
+from nestguard.people.policy import visible_people
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, subject_roles
+from nestguard.referrals.policy import visible_referrals
 
 
 @dataclass

@@ -16,10 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.access.rules import REFERRING
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
+from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.opening import case_add_referral, case_open_from_referral
 from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.models import next_reference
@@ -36,6 +36,7 @@ from nestguard.referrals.models import (
     TriageDecision,
     TriageRoute,
 )
+from nestguard.referrals.policy import triage_referrals
 from nestguard.referrals.sections import SECTION_CODES, SECTION_TITLES
 
 # ---------------------------------------------------------------------------------------------

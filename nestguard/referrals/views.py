@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from nestguard.access.rules import REFERRING, access_rule, signed_in_user
-from nestguard.access.selectors import own_referrals
 from nestguard.accounts.models import lawful_bases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 from nestguard.referrals.outcomes import outcome_for_referrer
+from nestguard.referrals.policy import own_referrals
 from nestguard.referrals.sections import SECTIONS
 from nestguard.referrals.selectors import my_referrals
 

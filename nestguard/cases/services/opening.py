@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_cases
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import (
     Case,
@@ -22,6 +22,7 @@ from nestguard.cases.models import (
     CaseSubject,
     CaseTeamUser,
 )
+from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.models import next_reference
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_people
+from nestguard.access.selectors import can_work_cases, partner_agency_ids
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.cases import rules
@@ -40,6 +40,7 @@ from nestguard.cases.services.common import (
 )
 from nestguard.core.models import next_reference
 from nestguard.people.models import Person
+from nestguard.people.policy import visible_people
 from nestguard.people.services import person_create, validate_person_fields
 from nestguard.referrals.models import ReferralSubject, concern_types, subject_roles
 

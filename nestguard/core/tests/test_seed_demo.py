@@ -19,11 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import Agency, SharingAgreement, User
 from nestguard.audit.models import AuditEvent
 from nestguard.audit.verify import verify_chain
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
+from nestguard.cases.policy import visible_cases
 from nestguard.core.demo import DEMO_PASSWORD, PERSONAS, seed_borough, totp_secret_for
 from nestguard.core.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
 from nestguard.core.demo.instruments import Band, Instrument, Item, answer, load_instruments
@@ -34,6 +34,7 @@ from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.places.postcodes import normalise_postcode
 from nestguard.referrals.models import Referral, TriageRoute
+from nestguard.referrals.policy import triage_referrals
 from nestguard.risk.models import RiskAssessment
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)

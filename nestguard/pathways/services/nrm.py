@@ -16,9 +16,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
+from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.calendar import add_working_days
 from nestguard.core.models import next_reference
@@ -35,6 +35,7 @@ from nestguard.pathways.services.common import (
     text_field,
 )
 from nestguard.people.models import Person
+from nestguard.people.policy import visible_people
 from nestguard.referrals.models import concern_types
 
 DECLINED_ADULT = (

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_cases
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
+from nestguard.cases.policy import visible_cases
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.places.models import Address, WarningMarker, warning_categories, warning_levels
 from nestguard.places.policy import places_rules
