@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -133,7 +133,7 @@ def load(
         records = records.select_related(*select)
     try:
         record: M = records.get(pk=pk)
-    except (model.DoesNotExist, ValidationError, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
     event = policy.event_for(purpose)
     if event:

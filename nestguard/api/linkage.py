@@ -44,8 +44,8 @@ from nestguard.linkage.selectors import (
 )
 from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.records import source_record_create
+from nestguard.referrals.access_policy import own_referrals, visible_referrals
 from nestguard.referrals.models import Referral
-from nestguard.referrals.policy import own_referrals, visible_referrals
 
 
 class SourceRecordInSerializer(serializers.Serializer):

@@ -26,11 +26,11 @@ from rest_framework.response import Response
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.audit.services import audit_record
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.services import missing, nrm, onward
 from nestguard.pathways.services.reads import record_view
-from nestguard.people.policy import visible_people
+from nestguard.people.access_policy import visible_people
 
 API_PURPOSE = "Partner system (API)"
 _NOT_FOUND = OpenApiResponse(description="No such record, or not one the token's user may see")

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.audit.services import audit_record
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.places import selectors
 from nestguard.places.forms import clean_door_query
 from nestguard.places.models import Address

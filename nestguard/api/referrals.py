@@ -20,9 +20,10 @@ from rest_framework.response import Response
 from nestguard.access.rules import REFERRING, TRIAGE, api
 from nestguard.accounts.models import lawful_bases
 from nestguard.api.base import NestguardAPIView, validation_error_response
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import services
+from nestguard.referrals.access_policy import own_referrals, visible_referrals
 from nestguard.referrals.models import (
     ConsentStatus,
     Referral,
@@ -31,7 +32,6 @@ from nestguard.referrals.models import (
     TriageDecision,
 )
 from nestguard.referrals.outcomes import outcome_for_referrer
-from nestguard.referrals.policy import own_referrals, visible_referrals
 from nestguard.referrals.selectors import api_referrals
 
 # ---------------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from nestguard.access.selectors import can_work_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case, CaseStatus, CaseTeamUser, Intervention
-from nestguard.cases.policy import visible_cases
 
 
 def _is_team_user(user: Any, case: Case) -> bool:

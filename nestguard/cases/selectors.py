@@ -13,6 +13,7 @@ from django.utils import timezone
 from nestguard.access.rules import CASE_ROLES
 from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, User
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import (
     Case,
     CaseAddress,
@@ -23,7 +24,6 @@ from nestguard.cases.models import (
     ChronologyEntry,
     Intervention,
 )
-from nestguard.cases.policy import visible_cases
 from nestguard.people.models import Person
 from nestguard.referrals.models import subject_roles
 from nestguard.risk.models import RiskAssessment

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.audit.services import audit_record
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.ladder import ladder
 from nestguard.enforcement.models import EnforcementAction, Scope

@@ -18,16 +18,16 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.accounts.models import Agency, SharingAgreement
+from nestguard.cases.access_policy import visible_case_ids, visible_cases
 from nestguard.cases.models import CaseAddress, CaseSubject, ChronologyEntry, Intervention
-from nestguard.cases.policy import visible_case_ids, visible_cases
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
 from nestguard.enforcement.rules import is_enforcement_officer
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 from nestguard.places.models import Address
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import ReferralSubject
-from nestguard.referrals.policy import visible_referrals
 
 DUE_WINDOW = timedelta(days=7)
 

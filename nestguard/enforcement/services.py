@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.core.calendar import UK
 from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference

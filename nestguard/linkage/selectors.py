@@ -38,8 +38,8 @@ from nestguard.linkage.models import (
     SourceRecord,
 )
 from nestguard.linkage.thresholds import thresholds
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 from nestguard.people.selectors import agencies_knowing
 from nestguard.places.models import Address
 from nestguard.referrals.models import Referral

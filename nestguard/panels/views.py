@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.views import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
@@ -26,7 +26,7 @@ from nestguard.panels.services import actions as action_services
 from nestguard.panels.services import meetings as meeting_services
 from nestguard.panels.services import panels as panel_services
 from nestguard.panels.services.meetings import next_meeting_date
-from nestguard.people.policy import visible_people
+from nestguard.people.access_policy import visible_people
 from nestguard.risk.display import band_choices
 
 PANEL_PAGES = rules.PANEL_PAGES

@@ -23,15 +23,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.accounts.models import User
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import CaseStatus, CaseTeamUser
-from nestguard.cases.policy import visible_cases
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.codes import code_list
 from nestguard.pathways import policy
 from nestguard.pathways.selectors import visible_missing_episodes, visible_nrm_referrals
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
-from nestguard.referrals.policy import triage_referrals
 
 
 def horizon() -> datetime:

@@ -19,8 +19,8 @@ from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.pathways.models import MissingEpisode, NrmReferral
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 
 NOT_FIRST_RESPONDER = (
     "Only a first responder organisation can make an NRM referral: ask one (the police or the "

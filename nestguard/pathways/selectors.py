@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import Case
-from nestguard.cases.policy import visible_case_ids
 from nestguard.pathways import policy
 from nestguard.pathways.models import (
     DutyToNotify,
@@ -23,8 +23,8 @@ from nestguard.pathways.models import (
     OnwardReferral,
     ReturnInterview,
 )
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 
 # ---------------------------------------------------------------------------------------------
 # Missing episodes

@@ -7,8 +7,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from nestguard.people import (
+            access_policy,
             events,  # noqa: F401  (registers audit event types)
-            policy,
         )
 
-        policy.register()
+        access_policy.register()

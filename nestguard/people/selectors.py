@@ -25,12 +25,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nestguard.accounts.models import Agency
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
-from nestguard.cases.policy import visible_case_ids
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, subject_roles
-from nestguard.referrals.policy import visible_referrals
 
 
 @dataclass

@@ -18,10 +18,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseAddress, CaseSubject
-from nestguard.cases.policy import visible_case_ids
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 from nestguard.places.models import (
     Address,
     AlertStatus,
@@ -35,8 +35,8 @@ from nestguard.places.models import (
     warning_levels,
 )
 from nestguard.places.postcodes import postcode_key
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralSubject, subject_roles
-from nestguard.referrals.policy import visible_referrals
 
 # A postcode holds a few dozen delivery points at most; this bounds a search page.
 REGISTER_SEARCH_LIMIT = 200

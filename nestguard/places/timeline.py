@@ -15,8 +15,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseAddress
-from nestguard.cases.policy import visible_case_ids
 from nestguard.core.calendar import UK
 from nestguard.places import selectors
 from nestguard.places.models import (
@@ -26,7 +26,7 @@ from nestguard.places.models import (
     WarningMarker,
 )
 from nestguard.places.registry import TimelineEntry, register_timeline_source
-from nestguard.referrals.policy import visible_referrals
+from nestguard.referrals.access_policy import visible_referrals
 
 
 def _at(day: Any) -> datetime:

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from nestguard.referrals.access_policy import own_referrals, triage_referrals, visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
-from nestguard.referrals.policy import own_referrals, triage_referrals, visible_referrals
 
 
 def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:

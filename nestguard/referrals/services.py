@@ -18,8 +18,8 @@ from django.utils import timezone
 from nestguard.access.rules import REFERRING
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
-from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.opening import case_add_referral, case_open_from_referral
 from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.models import next_reference
@@ -28,6 +28,7 @@ from nestguard.places.services import address_resolve
 from nestguard.places.services.repeats import repeat_address_check
 from nestguard.referrals import codes as rc
 from nestguard.referrals import validation as v
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.hooks import run_submit_hooks
 from nestguard.referrals.models import (
     Referral,
@@ -36,7 +37,6 @@ from nestguard.referrals.models import (
     TriageDecision,
     TriageRoute,
 )
-from nestguard.referrals.policy import triage_referrals
 from nestguard.referrals.sections import SECTION_CODES, SECTION_TITLES
 
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from nestguard.access.rules import TRIAGE, access_rule, signed_in_user
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import CaseStatus
-from nestguard.cases.policy import visible_cases
 from nestguard.core.calendar import working_days_between
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f

@@ -17,9 +17,9 @@ from nestguard.accounts.models import lawful_bases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
+from nestguard.referrals.access_policy import own_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 from nestguard.referrals.outcomes import outcome_for_referrer
-from nestguard.referrals.policy import own_referrals
 from nestguard.referrals.sections import SECTIONS
 from nestguard.referrals.selectors import my_referrals
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
-from nestguard.cases.policy import visible_case_ids
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.risk.models import RiskAssessment
 
 

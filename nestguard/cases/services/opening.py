@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import (
     Case,
     CaseAddress,
@@ -22,7 +23,6 @@ from nestguard.cases.models import (
     CaseSubject,
     CaseTeamUser,
 )
-from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.models import next_reference
 

@@ -39,8 +39,8 @@ from nestguard.cases.services.common import (
     text_field,
 )
 from nestguard.core.models import next_reference
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 from nestguard.people.services import person_create, validate_person_fields
 from nestguard.referrals.models import ReferralSubject, concern_types, subject_roles
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from nestguard.accounts.models import Agency, SharingAgreement, User
 from nestguard.audit.models import AuditEvent
 from nestguard.audit.verify import verify_chain
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
-from nestguard.cases.policy import visible_cases
 from nestguard.core.demo import DEMO_PASSWORD, PERSONAS, seed_borough, totp_secret_for
 from nestguard.core.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
 from nestguard.core.demo.instruments import Band, Instrument, Item, answer, load_instruments
@@ -33,8 +33,8 @@ from nestguard.core.demo.seed import load_profile
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.places.postcodes import normalise_postcode
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import Referral, TriageRoute
-from nestguard.referrals.policy import triage_referrals
 from nestguard.risk.models import RiskAssessment
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)

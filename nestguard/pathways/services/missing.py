@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
-from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.calendar import UK
 from nestguard.core.models import next_reference

@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
-from nestguard.cases.policy import visible_cases
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.calendar import add_working_days
 from nestguard.core.models import next_reference
@@ -34,8 +34,8 @@ from nestguard.pathways.services.common import (
     identifying_detail,
     text_field,
 )
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
-from nestguard.people.policy import visible_people
 from nestguard.referrals.models import concern_types
 
 DECLINED_ADULT = (

@@ -10,11 +10,11 @@ from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nestguard.cases.policy import visible_cases
+from nestguard.cases.access_policy import visible_cases
 from nestguard.people.selectors import person_profile
 from nestguard.people.tests.builders import make_case, make_referral
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import ReferralStatus
-from nestguard.referrals.policy import visible_referrals
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
-from nestguard.cases.policy import visible_cases
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.places.models import Address, WarningMarker, warning_categories, warning_levels
 from nestguard.places.policy import places_rules

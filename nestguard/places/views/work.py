@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from nestguard.access.rules import CASEWORK, access_rule, roles, signed_in_user
 from nestguard.audit.services import audit_record
-from nestguard.people.policy import visible_people
+from nestguard.people.access_policy import visible_people
 from nestguard.places import selectors
 from nestguard.places.forms import HardeningForm, LeafletDoneForm, LinkForm, RadiusForm
 from nestguard.places.policy import places_rules

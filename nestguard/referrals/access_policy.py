@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.rules import TRIAGE_ROLES
-from nestguard.cases.policy import visible_case_ids
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.referrals.models import Referral, ReferralStatus
 
 

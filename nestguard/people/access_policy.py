@@ -10,11 +10,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access import door
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseSubject
-from nestguard.cases.policy import visible_case_ids
 from nestguard.people.models import Person
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralSubject
-from nestguard.referrals.policy import triage_referrals
 
 
 def visible_people(user: Any) -> QuerySet[Person]:
