@@ -63,6 +63,8 @@ class Policy:
     # A narrower or different set for some purposes, e.g. a referrer following the status
     # of their own referral sees only their referrals, and only for that purpose.
     scopes: Mapping[Purpose, Scope] = field(default_factory=dict)
+    # What a single load brings with it (select_related), so that pages need not ask again.
+    related: Sequence[str] = ()
     # Named predicates: "edit", "close", ... (user, record) -> bool.
     actions: Mapping[str, Predicate] = field(default_factory=dict)
 
@@ -124,13 +126,14 @@ def load(
     pk: Any,
     *,
     purpose: Purpose,
-    select: Sequence[str] = (),
+    related: Sequence[str] = (),
 ) -> M:
     """One record the user may see, or Http404 (hidden and missing alike); the read is audited."""
     policy = policy_for(model)
     records = policy.queryset(user, _check_purpose(purpose))
-    if select:
-        records = records.select_related(*select)
+    joins = (*policy.related, *related)
+    if joins:
+        records = records.select_related(*joins)
     try:
         record: M = records.get(pk=pk)
     except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):

@@ -42,5 +42,11 @@ def visible_case_ids(user: Any) -> QuerySet[Case, Any]:
 
 def register() -> None:
     door.register(
-        door.Policy(Case, visible=visible_cases, read_event="case.view", list_event="case.list")
+        door.Policy(
+            Case,
+            visible=visible_cases,
+            read_event="case.view",
+            list_event="case.list",
+            related=("lead_agency", "lead_worker"),
+        )
     )

@@ -29,7 +29,7 @@ from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.codes import code_list
 from nestguard.pathways import policy
-from nestguard.pathways.selectors import visible_missing_episodes, visible_nrm_referrals
+from nestguard.pathways.access_policy import visible_missing_episodes, visible_nrm_referrals
 from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
 
