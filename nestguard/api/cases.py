@@ -22,6 +22,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, record_list
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.cases import rules, selectors
@@ -33,12 +34,12 @@ from nestguard.cases.models import (
     outcomes,
     resolutions,
 )
-from nestguard.cases.services import closing, interventions, reads
+from nestguard.cases.services import closing, interventions
 from nestguard.risk import services as risk_services
 from nestguard.risk.loader import current_instruments, get_instrument
 from nestguard.risk.models import AssessmentStage, RiskAssessment, Trend
 
-API_PURPOSE = "Partner system (API)"
+API_PURPOSE = "partner_system"
 
 # ---------------------------------------------------------------------------------------------
 # Response bodies
@@ -329,8 +330,8 @@ class CaseList(NestguardAPIView):
             selectors.case_list(request.user, filters), request, view=self
         )
         cases = list(page or [])
-        reads.case_list_view(
-            actor=request.user, cases=cases, purpose=API_PURPOSE, filters=filters.as_dict()
+        record_list(
+            request.user, Case, cases, purpose=API_PURPOSE, details={"filters": filters.as_dict()}
         )
         return paginator.get_paginated_response(CaseSummarySerializer(cases, many=True).data)
 
@@ -344,8 +345,7 @@ class CaseDetail(NestguardAPIView):
         responses={200: CaseDetailSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: Any) -> Response:
-        detail = selectors.case_detail(request.user, pk)
-        reads.case_view(actor=request.user, case=detail.case, purpose=API_PURPOSE)
+        detail = selectors.case_detail(load(request.user, Case, pk, purpose=API_PURPOSE))
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)
 
 
@@ -359,7 +359,7 @@ class CaseAssessments(NestguardAPIView):
         responses={201: AssessmentOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_edit_case(request.user, case), "You may not assess risk on this case")
         body = AssessmentInSerializer(data=request.data)
@@ -404,7 +404,7 @@ class CaseInterventions(NestguardAPIView):
         responses={201: InterventionOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(
             rules.can_contribute_to_case(request.user, case),
@@ -447,7 +447,7 @@ class CaseClose(NestguardAPIView):
         responses={200: CaseDetailSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_close_case(request.user, case), "You may not close this case")
         body = CloseInSerializer(data=request.data)
@@ -465,5 +465,6 @@ class CaseClose(NestguardAPIView):
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
-        detail = selectors.case_detail(request.user, pk)
+        case.refresh_from_db()
+        detail = selectors.case_detail(case)
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)

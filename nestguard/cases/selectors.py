@@ -117,11 +117,8 @@ class CaseDetail:
 CHRONOLOGY_SHOWN = 500
 
 
-def case_detail(user: Any, pk: Any) -> CaseDetail:
-    """One case with all it shows; 404 if the user may not see it, as if it did not exist."""
-    case = get_object_or_404(
-        visible_cases(user).select_related("lead_agency", "lead_worker"), pk=pk
-    )
+def case_detail(case: Case) -> CaseDetail:
+    """All one case shows (the case itself loaded through the door)."""
     subjects = (
         CaseSubject.objects.filter(case=case)
         .select_related("person")
@@ -157,12 +154,6 @@ def case_detail(user: Any, pk: Any) -> CaseDetail:
             .select_related("author")
             .order_by("-occurred_at", "-created_at")[:CHRONOLOGY_SHOWN]
         ),
-    )
-
-
-def get_visible_case(user: Any, pk: Any) -> Case:
-    return get_object_or_404(
-        visible_cases(user).select_related("lead_agency", "lead_worker"), pk=pk
     )
 
 
