@@ -1,6 +1,6 @@
 """Who sees which referral (ARCHITECTURE.md section 5, docs/decisions/0002-access-model.md).
 
-- its referrer, the status only (purpose `referral_status`);
+- its referrer, the status only (purpose `own_referral`);
 - caseworkers and supervisors of the agencies it was routed to for triage;
 - whoever may see the case it became.
 
@@ -49,10 +49,11 @@ def register() -> None:
             Referral,
             visible=visible_referrals,
             read_event="referral.view",
+            related=("referrer", "referrer_agency", "address", "decided_by", "case"),
             scopes={
-                # The referrer's status page marks the referral seen and records that itself
-                # (`referral_status_view`), so the door writes nothing more for it.
-                "referral_status": door.Scope(own_referrals, read_event=None),
+                # The referrer writes their own draft and follows its status; the status page
+                # marks the referral seen and records that (`referral_status_view`).
+                "own_referral": door.Scope(own_referrals, read_event=None),
                 "triage": door.Scope(triage_referrals, read_event="referral.view"),
             },
         )

@@ -520,16 +520,6 @@ def referral_triage(
     return referral
 
 
-def referral_view(*, actor: Any, referral: Referral, purpose: str = "") -> None:
-    """Record that someone read a referral in full (the triage team's detail page or API)."""
-    audit_record(
-        actor=actor,
-        action="referral.view",
-        obj=referral,
-        purpose=purpose or "Triage of a referral",
-    )
-
-
 def referral_status_view(*, actor: Any, referral: Referral, mark_seen: bool = True) -> bool:
     """Record that the referrer looked at their referral's status.
 

@@ -9,19 +9,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load
 from nestguard.access.rules import REFERRING, access_rule, signed_in_user
 from nestguard.accounts.models import lawful_bases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
-from nestguard.referrals.access_policy import own_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 from nestguard.referrals.outcomes import outcome_for_referrer
 from nestguard.referrals.sections import SECTIONS
-from nestguard.referrals.selectors import my_referrals
+from nestguard.referrals.selectors import my_referrals, subject_of
 
 PAGE_SIZE = 25
 
@@ -36,7 +36,7 @@ SECTION_URLS = {
 
 
 def _own(request: HttpRequest, pk: Any) -> Referral:
-    return get_object_or_404(own_referrals(signed_in_user(request)), pk=pk)
+    return load(signed_in_user(request), Referral, pk, purpose="own_referral")
 
 
 def _after_save(request: HttpRequest, referral: Referral) -> HttpResponse:
@@ -366,7 +366,7 @@ def person_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _own_subject(request: HttpRequest, pk: Any, subject_pk: Any) -> ReferralSubject:
     referral = _own(request, pk)
-    return get_object_or_404(ReferralSubject.objects.filter(referral=referral), pk=subject_pk)
+    return subject_of(referral, subject_pk)
 
 
 @access_rule(REFERRING)
