@@ -65,6 +65,8 @@ class Policy:
     scopes: Mapping[Purpose, Scope] = field(default_factory=dict)
     # What a single load brings with it (select_related), so that pages need not ask again.
     related: Sequence[str] = ()
+    # A check on one loaded record for what a queryset cannot say (hidden answers 404).
+    admits: Predicate | None = None
     # Named predicates: "edit", "close", ... (user, record) -> bool.
     actions: Mapping[str, Predicate] = field(default_factory=dict)
 
@@ -138,6 +140,8 @@ def load(
         record: M = records.get(pk=pk)
     except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
+    if policy.admits is not None and not policy.admits(user, record):
+        raise Http404
     event = policy.event_for(purpose)
     if event:
         audit_record(actor=user, action=event, obj=record, purpose=purpose)
@@ -197,6 +201,53 @@ def record_search(
         purpose=_check_purpose(purpose),
         details={"terms": {k: v for k, v in terms.items() if v not in (None, "")}, "found": found},
     )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a registered lookup found, and what its audit event records beside the terms."""
+
+    result: Any
+    terms: Mapping[str, Any]
+    found: int
+    details: Mapping[str, Any] = field(default_factory=dict)
+    # False when the lookup could not run (an index still building): nothing shown, nothing
+    # audited.
+    answered: bool = True
+
+
+@dataclass(frozen=True)
+class Lookup:
+    event: str
+    ask: Callable[[Any, Any], Answer]
+
+
+_LOOKUPS: dict[str, Lookup] = {}
+
+
+def register_lookup(name: str, event: str, ask: Callable[[Any, Any], Answer]) -> None:
+    """A question asked by what someone typed ("already known?", "a risk behind this door?")."""
+    _LOOKUPS[name] = Lookup(event, ask)
+
+
+def look_up(user: User | Any, name: str, query: Any, *, purpose: Purpose) -> Answer:
+    """Ask a registered lookup; the search terms are audited whether or not anything matched."""
+    lookup = _LOOKUPS[name]
+    _check_purpose(purpose)
+    answer = lookup.ask(user, query)
+    if answer.answered:
+        audit_record(
+            actor=user,
+            action=lookup.event,
+            object_type=name,
+            purpose=purpose,
+            details={
+                "terms": {k: v for k, v in answer.terms.items() if v not in (None, "")},
+                "found": answer.found,
+                **answer.details,
+            },
+        )
+    return answer
 
 
 def may(user: User | Any, action: str, record: Model) -> bool:

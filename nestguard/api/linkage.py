@@ -19,32 +19,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, look_up
 from nestguard.access.rules import api
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
     validation_error_response,
 )
-from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
 from nestguard.linkage.selectors import (
     QUERY_FIELDS,
     Candidate,
     Lookup,
-    candidates_for,
+    source_record_reloaded,
     subject_values,
 )
-from nestguard.linkage.services.lookups import audit_lookup
 from nestguard.linkage.services.records import source_record_create
-from nestguard.referrals.access_policy import own_referrals, visible_referrals
 from nestguard.referrals.models import Referral
 
 
@@ -117,7 +114,7 @@ class SourceRecordCreate(NestguardAPIView):
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
-        record = SourceRecord.objects.select_related("agency").get(pk=record.pk)
+        record = source_record_reloaded(record)
         return Response(
             SourceRecordOutSerializer(record).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -214,9 +211,8 @@ class PeopleMatches(NestguardAPIView):
         values, errors = lookup_values(request.query_params)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        lookup = candidates_for(request.user, values)
+        lookup = look_up(request.user, "already_known", values, purpose="already_known").result
         unless_waiting(lookup)
-        audit_lookup(request.user, lookup, "API: is this person already known?")
         return Response(MatchesSerializer(lookup).data)
 
 
@@ -245,18 +241,20 @@ class ReferralMatches(NestguardAPIView):
         },
     )
     def get(self, request: Request, pk: Any) -> Response:
-        mine = own_referrals(request.user).values("pk")
-        seen = visible_referrals(request.user).values("pk")
-        referral = get_object_or_404(
-            Referral.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)),
-            pk=pk,
-        )
+        try:
+            referral = load(request.user, Referral, pk, purpose="partner_system")
+        except Http404:
+            referral = load(request.user, Referral, pk, purpose="own_referral")
         subjects = list(referral.subjects.filter(identity_unknown=False).order_by("created_at"))
-        lookups = [candidates_for(request.user, subject_values(s)) for s in subjects]
-        for lookup in lookups:
-            unless_waiting(lookup)  # before any is audited: all of them are shown, or none
-        for lookup in lookups:
-            audit_lookup(request.user, lookup, f"API: who knows the people in {referral.reference}")
+        # The index is ready for all of them or for none: a waiting index answers 503 before
+        # the first lookup is shown (and a lookup that could not run is not audited).
+        lookups = [
+            look_up(request.user, "already_known", subject_values(s), purpose="already_known")
+            for s in subjects
+        ]
+        for answer in lookups:
+            unless_waiting(answer.result)
+        lookups = [answer.result for answer in lookups]
         rows = [
             {"subject": s, "lookup": lookup} for s, lookup in zip(subjects, lookups, strict=True)
         ]

@@ -8,6 +8,9 @@ class LinkageConfig(AppConfig):
 
     def ready(self) -> None:
         from nestguard.linkage import (  # noqa: F401  (registrations at start-up)
+            access_policy,
             arrivals,  # hooks run as a referral is submitted
             events,  # audit event types
         )
+
+        access_policy.register()

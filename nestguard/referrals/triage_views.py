@@ -22,7 +22,7 @@ from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralStatus, TriageDecision
 from nestguard.referrals.outcomes import TAG_COLOURS
 from nestguard.referrals.selectors import triage_queue
-from nestguard.referrals.views import answers_context
+from nestguard.referrals.views import answers_context, known_answers
 
 PAGE_SIZE = 25
 
@@ -102,6 +102,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "case_url": case_url,
             **answers_context(referral),
             "subjects": subjects,
+            "known": known_answers(user, subjects),
         },
     )
 

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from nestguard.access.door import load
+from nestguard.access.door import load, look_up
 from nestguard.access.rules import REFERRING, access_rule, signed_in_user
-from nestguard.accounts.models import lawful_bases
+from nestguard.accounts.models import User, lawful_bases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
@@ -48,6 +48,16 @@ def _after_save(request: HttpRequest, referral: Referral) -> HttpResponse:
 
 def _next_query(request: HttpRequest) -> str:
     return "?next=check" if request.GET.get("next") == "check" else ""
+
+
+def known_answers(user: User, subjects: list[ReferralSubject]) -> dict[Any, Any]:
+    """ "Already known?" for each person the referral names, asked through the door (which
+    audits each question); the page's template only shows the answers."""
+    return {
+        s.pk: look_up(user, "already_known_subject", s, purpose="already_known")
+        for s in subjects
+        if not s.identity_unknown
+    }
 
 
 def answers_context(referral: Referral) -> dict[str, Any]:
@@ -324,6 +334,7 @@ def people(request: HttpRequest, pk: Any) -> HttpResponse:
         {
             "referral": referral,
             "subjects": subjects,
+            "known": known_answers(signed_in_user(request), subjects),
             "form": form,
             "roles": rc.subject_roles(),
             "next_query": _next_query(request),

@@ -12,8 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from nestguard.linkage.selectors import candidates_for, referral_address_match, subject_values
-from nestguard.linkage.services.lookups import audit_lookup
+from nestguard.linkage.selectors import referral_address_match
 
 register = template.Library()
 
@@ -25,14 +24,14 @@ def humanise(value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def linkage_candidates_for_subject(context: template.Context, subject: Any) -> SafeString:
-    """Who already knows the person a referral names: evidence and contacts, audited."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(subject, "identity_unknown", False):
+    """Who already knows the person a referral names, as the page's view asked the door
+    (`known`: subject pk -> the lookup; the door audited the question). Rendering a template
+    writes nothing."""
+    answer = (context.get("known") or {}).get(getattr(subject, "pk", None))
+    if answer is None:
         return SafeString("")
-    lookup = candidates_for(user, subject_values(subject))
-    if lookup.candidates:
-        audit_lookup(user, lookup, "Referral: is this person already known?")
+    lookup = answer.result
+    request = context.get("request")
     return render_to_string(
         "linkage/_candidates.html", {"lookup": lookup, "subject": subject}, request=request
     )
