@@ -263,6 +263,11 @@ def sign_in_succeeded(*, user: User) -> None:
         audit_record(actor=user, action="auth.sign_in", obj=user, object_label=user.username)
 
 
+def signed_out(*, user: User) -> None:
+    """Record a sign-out (the session ends in the view)."""
+    audit_record(actor=user, action="auth.sign_out", obj=user, object_label=user.username)
+
+
 def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
     """The user's unconfirmed authenticator, made on first need."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nestguard.access.rules import AUTHENTICATING, access_rule
+from nestguard.access.rules import AUTHENTICATING, access_rule, signed_in_user
 from nestguard.accounts import services
 from nestguard.accounts.forms import CodeForm, SignInForm
 from nestguard.accounts.models import User
-from nestguard.audit.services import audit_record
 
 LOCKED_MESSAGE = (
     "Your account is locked after too many failed attempts. "
@@ -148,11 +147,6 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @access_rule(AUTHENTICATING)
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(
-            actor=request.user,
-            action="auth.sign_out",
-            obj=request.user,
-            object_label=request.user.get_username(),
-        )
+        services.signed_out(user=signed_in_user(request))
     logout(request)
     return render(request, "accounts/signed_out.html")

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nestguard.access.rules import AUDITING, access_rule
+from nestguard.access.door import record_search
+from nestguard.access.rules import AUDITING, access_rule, signed_in_user
 from nestguard.audit import events
 from nestguard.audit.forms import AuditSearchForm
 from nestguard.audit.selectors import audit_events_matching
-from nestguard.audit.services import audit_record
 
 PAGE_SIZE = 50
 
@@ -16,21 +18,26 @@ PAGE_SIZE = 50
 @access_rule(AUDITING)
 def search(request: HttpRequest) -> HttpResponse:
     """'Who looked at this person?': the audit trail filtered, newest first."""
+    user = signed_in_user(request)
     form = AuditSearchForm(request.GET or None)
     page = None
+    filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-        page = Paginator(audit_events_matching(filters), PAGE_SIZE).get_page(
+        page = Paginator(audit_events_matching(user, filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        audit_record(
-            actor=request.user,
-            action="audit.view",
-            purpose="Audit search",
-            details={k: str(v) for k, v in filters.items()},
-        )
     elif not form.is_bound:
-        page = Paginator(audit_events_matching({}), PAGE_SIZE).get_page(1)
+        page = Paginator(audit_events_matching(user, {}), PAGE_SIZE).get_page(1)
+    if page is not None:
+        # The latest events shown on arrival are a read of the trail as much as a search.
+        record_search(
+            user,
+            "audit.view",
+            purpose="audit",
+            terms={k: str(v) for k, v in filters.items()},
+            found=page.paginator.count,
+        )
     descriptions = {t.code: t.description for t in events.all_types()}
     for event in page or []:
         event.description = descriptions.get(event.action, event.action)  # type: ignore[attr-defined]
