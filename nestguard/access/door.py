@@ -129,15 +129,18 @@ def load(
     *,
     purpose: Purpose,
     related: Sequence[str] = (),
+    field: str = "pk",
 ) -> M:
-    """One record the user may see, or Http404 (hidden and missing alike); the read is audited."""
+    """One record the user may see, or Http404 (hidden and missing alike); the read is audited.
+
+    `field` names another unique key to find it by (an address by its UPRN)."""
     policy = policy_for(model)
     records = policy.queryset(user, _check_purpose(purpose))
     joins = (*policy.related, *related)
     if joins:
         records = records.select_related(*joins)
     try:
-        record: M = records.get(pk=pk)
+        record: M = records.get(**{field: pk})
     except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
     if policy.admits is not None and not policy.admits(user, record):

@@ -6,24 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, record_list, record_search, visible
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
-from nestguard.audit.services import audit_record
-from nestguard.cases.access_policy import visible_cases
+from nestguard.cases.models import Case
 from nestguard.places import selectors
 from nestguard.places.forms import clean_door_query
-from nestguard.places.models import Address
+from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.places.policy import places_rules
 from nestguard.places.services.doors import door_check_ask
 from nestguard.places.services.repeats import can_work_repeat_alerts
 from nestguard.places.services.warnings import warning_place
 
+API_PURPOSE = "partner_system"
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
 _NOT_FOUND = OpenApiResponse(
     description="No such address, or not one with a case or referral the token's user may see"
@@ -32,10 +32,7 @@ _NOT_FOUND = OpenApiResponse(
 
 def _visible_by_uprn(user: Any, uprn: str) -> Address:
     """The address with this UPRN if the user sees something there; 404 otherwise."""
-    address = selectors.visible_addresses(user).filter(uprn=uprn).first()
-    if address is None:
-        raise Http404
-    return address
+    return load(user, Address, uprn, purpose=API_PURPOSE, field="uprn")
 
 
 class DoorAnswerSerializer(serializers.Serializer):
@@ -115,7 +112,7 @@ class AddressWarnings(NestguardAPIView):
         data = body.validated_data
         case = None
         if data["case_id"] is not None:
-            case = visible_cases(request.user).filter(pk=data["case_id"]).first()
+            case = visible(request.user, Case).filter(pk=data["case_id"]).first()
             if case is None:
                 return Response({"case_id": ["No case you can see has that id"]}, status=400)
         try:
@@ -178,12 +175,13 @@ class AddressNearby(NestguardAPIView):
         else:
             radius = int(raw)
         rows = selectors.nearby(address, radius)
-        audit_record(
-            actor=request.user,
-            action="address.nearby",
+        record_search(
+            request.user,
+            "address.nearby",
             obj=address,
-            purpose="API: leaflet drop list",
-            details={"radius": radius, "addresses": len(rows)},
+            purpose=API_PURPOSE,
+            terms={"radius": radius},
+            found=len(rows),
         )
         return Response(
             {
@@ -223,10 +221,5 @@ class RepeatAlerts(NestguardAPIView):
                 {"detail": "Repeat-address alerts are for the police and ASB leads"}, status=403
             )
         alerts = list(selectors.open_repeat_alerts(request.user)[:1000])
-        audit_record(
-            actor=request.user,
-            action="repeat_alert.list",
-            purpose="API: repeat-address queue",
-            details={"alerts": len(alerts)},
-        )
+        record_list(request.user, RepeatAddressAlert, alerts, purpose=API_PURPOSE)
         return Response(RepeatAlertSerializer(alerts, many=True).data)

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nestguard.cases.access_policy import visible_case_ids
@@ -40,22 +38,6 @@ from nestguard.referrals.models import Referral, ReferralSubject, subject_roles
 
 # A postcode holds a few dozen delivery points at most; this bounds a search page.
 REGISTER_SEARCH_LIMIT = 200
-
-
-def visible_addresses(user: Any) -> QuerySet[Address]:
-    """Addresses with a case or a referral the user may see."""
-    if not user or not user.is_authenticated:
-        return Address.objects.none()
-    with_case = Exists(
-        CaseAddress.objects.filter(address=OuterRef("pk"), case__in=visible_case_ids(user))
-    )
-    with_referral = Exists(visible_referrals(user).filter(address=OuterRef("pk")))
-    return Address.objects.filter(Q(with_case) | Q(with_referral))
-
-
-def address_for(user: Any, pk: Any) -> Address:
-    """The address, if the user may see something there; 404 exactly as for a missing one."""
-    return get_object_or_404(visible_addresses(user), pk=pk)
 
 
 def _natural_key(address: Address) -> tuple[Any, ...]:
@@ -94,12 +76,11 @@ class AddressProfile:
     people: list[Link]
 
 
-def address_profile(user: Any, pk: Any) -> AddressProfile:
-    """Everything an address page shows this user (404 if they may see nothing there).
+def address_profile(user: Any, address: Address) -> AddressProfile:
+    """Everything an address page shows this user (the address loaded through the door).
 
     A fixed number of queries whatever the number of cases, referrals and people.
     """
-    address = address_for(user, pk)
     cases = list(
         CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user))
         .select_related("case", "case__lead_agency")
@@ -378,14 +359,4 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
         RepeatAddressAlert.objects.filter(status=AlertStatus.OPEN)
         .select_related("address")
         .order_by("-raised_at", "pk")
-    )
-
-
-def repeat_alert_for(user: Any, pk: Any) -> RepeatAddressAlert:
-    from nestguard.places.services.repeats import can_work_repeat_alerts
-
-    if not can_work_repeat_alerts(user):
-        raise Http404
-    return get_object_or_404(
-        RepeatAddressAlert.objects.select_related("address", "decided_by"), pk=pk
     )

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.urls import reverse
 
+from nestguard.access import door
 from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseAddress
 from nestguard.core.calendar import UK
 from nestguard.places import selectors
 from nestguard.places.models import (
+    Address,
     AddressReport,
     HardeningMeasure,
     RepeatAddressAlert,
@@ -40,7 +42,7 @@ def may_see_property(user: Any, address: Any) -> bool:
         from nestguard.places.services.repeats import can_work_repeat_alerts
 
         cache[address.pk] = can_work_repeat_alerts(user) or (
-            selectors.visible_addresses(user).filter(pk=address.pk).exists()
+            door.visible(user, Address).filter(pk=address.pk).exists()
         )
     return cache[address.pk]
 

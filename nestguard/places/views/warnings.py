@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.places.forms import WarningForm, WarningReviewForm, WarningWithdrawForm
-from nestguard.places.models import WarningMarker
-from nestguard.places.selectors import address_for
+from nestguard.places.models import Address, WarningMarker
 from nestguard.places.services.warnings import (
     can_manage_marker,
     cases_for_marker,
@@ -27,7 +27,7 @@ from nestguard.places.views.common import apply_service_errors, posted
 @access_rule(CASEWORK)
 def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    address = address_for(user, pk)
+    address = load(user, Address, pk, purpose="case_work")
     cases = cases_for_marker(user, address)
     if not cases:
         raise PermissionDenied
@@ -68,9 +68,8 @@ def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _managed_marker(request: HttpRequest, pk: Any) -> WarningMarker:
     user = signed_in_user(request)
-    marker = get_object_or_404(WarningMarker.objects.select_related("address", "case"), pk=pk)
     # A marker is seen by those who see its address page; anyone else gets 404.
-    address_for(user, marker.address_id)
+    marker = load(user, WarningMarker, pk, purpose="case_work")
     if not can_manage_marker(user, marker):
         raise PermissionDenied
     return marker
