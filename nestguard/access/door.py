@@ -19,7 +19,7 @@ domain model: it holds the registry, and the apps fill it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -91,6 +91,12 @@ def register(policy: Policy) -> Policy:
         raise ValueError(f"{policy.model.__name__} already has an access policy")
     _POLICIES[policy.model] = policy
     return policy
+
+
+def add_scope(model: type[Model], purpose: Purpose, scope: Scope) -> None:
+    """Another app's view of a model for one purpose (enforcement's view of addresses)."""
+    policy = policy_for(model)
+    _POLICIES[model] = replace(policy, scopes={**policy.scopes, _check_purpose(purpose): scope})
 
 
 def policy_for(model: type[Model]) -> Policy:
