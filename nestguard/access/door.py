@@ -67,6 +67,9 @@ class Policy:
     related: Sequence[str] = ()
     # A check on one loaded record for what a queryset cannot say (hidden answers 404).
     admits: Predicate | None = None
+    # When only some loads show personal data (a meeting's minutes, to those who may read
+    # them), the read event is written for those loads only.
+    audits: Predicate | None = None
     # Named predicates: "edit", "close", ... (user, record) -> bool.
     actions: Mapping[str, Predicate] = field(default_factory=dict)
 
@@ -152,7 +155,7 @@ def load(
     if policy.admits is not None and not policy.admits(user, record):
         raise Http404
     event = policy.event_for(purpose)
-    if event:
+    if event and (policy.audits is None or policy.audits(user, record)):
         audit_record(actor=user, action=event, obj=record, purpose=purpose)
     return record
 

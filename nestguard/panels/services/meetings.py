@@ -274,11 +274,6 @@ def meeting_hold(*, actor: Any, meeting: Meeting) -> Meeting:
     return meeting
 
 
-def meeting_view(*, actor: Any, meeting: Meeting, purpose: str = "Meeting page") -> None:
-    """Reading the agenda and minutes is a look at personal data: audited."""
-    audit_record(actor=actor, action="meeting.view", obj=meeting, purpose=purpose)
-
-
 def _require_not_held(meeting: Meeting, doing: str) -> None:
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError({"meeting": f"The meeting has been held: you cannot {doing}"})
