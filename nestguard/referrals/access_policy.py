@@ -54,7 +54,6 @@ def register() -> None:
                 # The referrer writes their own draft and follows its status; the status page
                 # marks the referral seen and records that (`referral_status_view`).
                 "own_referral": door.Scope(own_referrals, read_event=None),
-                "triage": door.Scope(triage_referrals, read_event="referral.view"),
             },
         )
     )
