@@ -99,6 +99,6 @@ class AddressListAPIView(NestguardAPIView):
             "address.search",
             purpose="partner_system",
             terms={"postcode": postcode},
-            found=paginator.count,
+            found=paginator.count or 0,
         )
         return paginator.get_paginated_response(AddressSerializer(page, many=True).data)

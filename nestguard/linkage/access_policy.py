@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nestguard.access import door
+from nestguard.accounts.models import Role
 from nestguard.linkage.models import (
     AddressMatch,
     Cluster,
@@ -56,7 +57,7 @@ def _admits_merge(user: Any, merge: Merge) -> bool:
 
 def visible_runs(user: Any) -> QuerySet[LinkageRun]:
     """Runs hold counts, never personal data: reviewers and administrators see them all."""
-    if not user or not user.is_authenticated or not user.has_role(REVIEWER, "admin"):
+    if not user or not user.is_authenticated or not user.has_role(REVIEWER, Role.ADMIN):
         return LinkageRun.objects.none()
     return LinkageRun.objects.select_related("started_by", "model")
 

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from nestguard.access import door
 from nestguard.access.selectors import partner_agency_ids
-from nestguard.accounts.models import Agency
+from nestguard.accounts.models import Agency, Role
 from nestguard.linkage import live_index, matching
 from nestguard.linkage.live_index import IndexStatus
 from nestguard.linkage.models import (
@@ -42,7 +42,7 @@ from nestguard.people.selectors import agencies_knowing
 from nestguard.places.models import Address
 from nestguard.referrals.models import Referral
 
-REVIEWER = "linkage_reviewer"
+REVIEWER = Role.LINKAGE_REVIEWER
 QUERY_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "sex", "phone")
 
 EVIDENCE_LABELS = {
@@ -354,7 +354,7 @@ def merge_moved_records(user: Any, merge: Merge) -> QuerySet[SourceRecord]:
     )
 
 
-def register_addresses(uprns: list[str]) -> dict[str, Address]:
+def register_addresses(uprns: list[str]) -> dict[str | None, Address]:
     """The register's addresses for some UPRNs (the register holds no personal data)."""
     return {a.uprn: a for a in Address.objects.filter(uprn__in=uprns)}
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from nestguard.accounts.models import Agency, User
+from nestguard.accounts.models import Agency, Role, User
 from nestguard.cases.models import CaseSubject
 from nestguard.panels import rules
 from nestguard.panels.access_policy import visible_actions, visible_panels
@@ -225,7 +225,7 @@ def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[Cross
 
 
 def chaired_panel_ids(user: Any) -> list[Any]:
-    if not rules.may_use_panels(user) or not user.has_role("panel_chair"):
+    if not rules.may_use_panels(user) or not user.has_role(Role.PANEL_CHAIR):
         return []
     return list(Panel.objects.filter(chairs=user).values_list("pk", flat=True))
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import access_rule, signed_in_user
+from nestguard.accounts.models import Role
 from nestguard.cases.models import Case
 from nestguard.cases.views import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
@@ -123,7 +124,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
                 }
                 for p in panels
             ],
-            "may_create": user.has_role("panel_chair"),
+            "may_create": user.has_role(Role.PANEL_CHAIR),
             "flagged": selectors.flags_for_chair(user) if chaired else 0,
         },
     )
@@ -132,7 +133,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @access_rule(PANEL_PAGES)
 def panel_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not user.has_role("panel_chair"):
+    if not user.has_role(Role.PANEL_CHAIR):
         raise PermissionDenied
     return _form_page(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from nestguard.access.door import load, record_search
 from nestguard.access.rules import CASEWORK, access_rule, roles, signed_in_user
+from nestguard.accounts.models import Role
 from nestguard.people.models import Person
 from nestguard.places import selectors
 from nestguard.places.forms import HardeningForm, LeafletDoneForm, LinkForm, RadiusForm
@@ -23,7 +24,7 @@ from nestguard.places.services.leaflets import leaflet_drop_record
 from nestguard.places.services.links import person_address_link_add
 from nestguard.places.views.common import apply_service_errors, posted
 
-FIGURES = roles("caseworker", "supervisor", "analyst")
+FIGURES = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.ANALYST)
 
 
 @access_rule(CASEWORK)
