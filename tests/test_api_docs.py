@@ -29,10 +29,10 @@ from django.test import Client
 
 from nestguard.accounts.models import User
 from nestguard.accounts.services import api_token_create
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import CaseStatus
-from nestguard.cases.policy import visible_cases
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
-from nestguard.referrals.policy import triage_referrals
 
 API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 

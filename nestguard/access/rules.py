@@ -1,8 +1,8 @@
 """Every URL declares who may reach it. The middleware refuses any view that does not.
 
 A declaration is the coarse gate (signed in? which roles?). Which records a user may see is
-decided by the selectors in `nestguard.access.selectors`, and what they may not see answers
-404 exactly as what does not exist.
+decided by the apps' policies, read through `nestguard.access.door`; what they may not see
+answers 404 exactly as what does not exist.
 
     @access_rule(PUBLIC)                 # the anonymous pages: health, accessibility
     @access_rule(SIGNED_IN)              # any signed-in user

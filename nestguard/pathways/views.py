@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from nestguard.access.door import load, visible
+from nestguard.access.door import load, record_search, visible
 from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.models import Case
@@ -243,6 +243,15 @@ def missing_report(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         form = pforms.ReportForm(initial={"start": start, "end": end})
     report = selectors.missing_report(start, end)
+    # Counts only, but who looked at the partnership's picture, and for which period, is
+    # recorded like any other read.
+    record_search(
+        signed_in_user(request),
+        "missing_episode.report",
+        purpose="reporting",
+        terms={"start": start.isoformat(), "end": end.isoformat()},
+        found=report.episodes,
+    )
     return render(request, "pathways/missing_report.html", {"form": form, "report": report})
 
 
