@@ -27,10 +27,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import User
 from nestguard.accounts.services import api_token_create
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import CaseStatus
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
 
 API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"

@@ -1,12 +1,12 @@
 """Every URL declares who may reach it. The middleware refuses any view that does not.
 
 A declaration is the coarse gate (signed in? which roles?). Which records a user may see is
-decided by the selectors in `nestguard.access.selectors`, and what they may not see answers
-404 exactly as what does not exist.
+decided by the apps' policies, read through `nestguard.access.door`; what they may not see
+answers 404 exactly as what does not exist.
 
     @access_rule(PUBLIC)                 # the anonymous pages: health, accessibility
     @access_rule(SIGNED_IN)              # any signed-in user
-    @access_rule(roles("caseworker", "supervisor"))
+    @access_rule(roles(Role.CASEWORKER, Role.SUPERVISOR))
 
 Class-based views set `access_rule = ...` as a class attribute.
 """
@@ -21,6 +21,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from nestguard.accounts.models import Role
+
 if TYPE_CHECKING:
     from nestguard.accounts.models import User
 
@@ -32,7 +34,7 @@ class AccessRule:
     name: str
     public: bool = False
     # Empty means any signed-in user; otherwise the user needs at least one of these roles.
-    any_of_roles: frozenset[str] = frozenset()
+    any_of_roles: frozenset[Role] = frozenset()
     # API views authenticate with a bearer token, not the session; the rule still applies.
     token: bool = False
 
@@ -51,11 +53,11 @@ SIGNED_IN = AccessRule("signed_in")
 # Sign-in pages themselves: reachable before the session is complete.
 AUTHENTICATING = AccessRule("authenticating", public=True)
 
-CASE_ROLES = frozenset({"caseworker", "supervisor"})
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 TRIAGE_ROLES = CASE_ROLES
 
 
-def roles(*names: str) -> AccessRule:
+def roles(*names: Role) -> AccessRule:
     return AccessRule("roles:" + ",".join(sorted(names)), any_of_roles=frozenset(names))
 
 
@@ -87,17 +89,17 @@ def rule_of(view: Any) -> AccessRule | None:
 
 
 # The named gates every view uses. Roles are listed once, here.
-REFERRING = roles("referrer", "caseworker", "supervisor", "panel_chair")
+REFERRING = roles(Role.REFERRER, Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR)
 CASEWORK = roles(*CASE_ROLES)
 TRIAGE = roles(*TRIAGE_ROLES)
-AUDITING = roles("auditor")
+AUDITING = roles(Role.AUDITOR)
 # The audit chain's daily verification results: no personal data, for auditors and admins.
-CHAIN_CHECKING = roles("auditor", "admin")
+CHAIN_CHECKING = roles(Role.AUDITOR, Role.ADMIN)
 # Aggregate reports (counts, no names), e.g. the missing episodes report.
-REPORTING = roles("analyst", "supervisor")
+REPORTING = roles(Role.ANALYST, Role.SUPERVISOR)
 # Offered the "due and overdue" view in the navigation (anyone signed in may open it).
-DUE_VIEWING = roles("caseworker", "supervisor", "panel_chair")
-ADMINISTERING = roles("admin")
+DUE_VIEWING = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR)
+ADMINISTERING = roles(Role.ADMIN)
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -332,6 +332,11 @@ def sign_in_succeeded(*, user: User) -> None:
         audit_record(actor=user, action="auth.sign_in", obj=user, object_label=user.username)
 
 
+def signed_out(*, user: User) -> None:
+    """Record a sign-out (the session ends in the view)."""
+    audit_record(actor=user, action="auth.sign_out", obj=user, object_label=user.username)
+
+
 def totp_device_fresh(*, user: User) -> TOTPDevice:
     """A new unconfirmed authenticator with a new secret, replacing any earlier one: a secret
     that has been shown once is never shown or accepted again."""

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nestguard.access.rules import AUTHENTICATING, access_rule
+from nestguard.access.rules import AUTHENTICATING, access_rule, signed_in_user
 from nestguard.accounts import administration, services
 from nestguard.accounts.administration import account_refusal
 from nestguard.accounts.forms import CodeForm, EnrolmentCodeForm, SignInForm
 from nestguard.accounts.models import EnrolmentCode, User
-from nestguard.audit.services import audit_record
 from nestguard.core.forms import GovukForm
 
 LOCKED_MESSAGE = (
@@ -222,11 +221,6 @@ def _enter_enrolment_code(request: HttpRequest, user: User) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     """POST only (a form button), so no link or image on another page can sign someone out."""
     if request.user.is_authenticated:
-        audit_record(
-            actor=request.user,
-            action="auth.sign_out",
-            obj=request.user,
-            object_label=request.user.get_username(),
-        )
+        services.signed_out(user=signed_in_user(request))
     logout(request)
     return render(request, "accounts/signed_out.html")

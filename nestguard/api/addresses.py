@@ -13,10 +13,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import record_search
 from nestguard.access.rules import SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView
 from nestguard.api.pagination import Pagination
-from nestguard.audit.services import audit_record
 from nestguard.places.selectors import register_addresses_queryset
 from nestguard.places.validation import POSTCODE_REQUIRED, clean_postcode
 
@@ -89,10 +89,11 @@ class AddressListAPIView(NestguardAPIView):
         page = paginator.paginate_queryset(
             register_addresses_queryset(postcode), request, view=self
         )
-        audit_record(
-            actor=request.user,
-            action="address.search",
-            purpose="API: address search",
-            details={"postcode": postcode, "results": paginator.count},
+        record_search(
+            request.user,
+            "address.search",
+            purpose="partner_system",
+            terms={"postcode": postcode},
+            found=paginator.count or 0,
         )
         return paginator.get_paginated_response(AddressSerializer(page, many=True).data)

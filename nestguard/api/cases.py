@@ -21,6 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, record_list
 from nestguard.access.restrictions import may_change_restriction, withheld_from_subject
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
@@ -34,12 +35,12 @@ from nestguard.cases.models import (
     outcomes,
     resolutions,
 )
-from nestguard.cases.services import closing, interventions, reads, work
+from nestguard.cases.services import closing, interventions, work
 from nestguard.risk import services as risk_services
 from nestguard.risk.loader import current_instruments, get_instrument
 from nestguard.risk.models import AssessmentStage, RiskAssessment, Trend
 
-API_PURPOSE = "Partner system (API)"
+API_PURPOSE = "partner_system"
 
 # ---------------------------------------------------------------------------------------------
 # Response bodies
@@ -368,8 +369,8 @@ class CaseList(NestguardAPIView):
             selectors.case_list(request.user, filters), request, view=self
         )
         cases = list(page or [])
-        reads.case_list_view(
-            actor=request.user, cases=cases, purpose=API_PURPOSE, filters=filters.as_dict()
+        record_list(
+            request.user, Case, cases, purpose=API_PURPOSE, details={"filters": filters.as_dict()}
         )
         return paginator.get_paginated_response(CaseSummarySerializer(cases, many=True).data)
 
@@ -383,8 +384,9 @@ class CaseDetail(NestguardAPIView):
         responses={200: CaseDetailSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: Any) -> Response:
-        detail = selectors.case_detail(request.user, pk)
-        reads.case_view(actor=request.user, case=detail.case, purpose=API_PURPOSE)
+        detail = selectors.case_detail(
+            request.user, load(request.user, Case, pk, purpose=API_PURPOSE)
+        )
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)
 
 
@@ -398,7 +400,7 @@ class CaseAssessments(NestguardAPIView):
         responses={201: AssessmentOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_edit_case(request.user, case), "You may not assess risk on this case")
         body = AssessmentInSerializer(data=request.data)
@@ -443,7 +445,7 @@ class CaseInterventions(NestguardAPIView):
         responses={201: InterventionOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(
             rules.can_contribute_to_case(request.user, case),
@@ -486,7 +488,7 @@ class CaseClose(NestguardAPIView):
         responses={200: CaseDetailSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_close_case(request.user, case), "You may not close this case")
         body = CloseInSerializer(data=request.data)
@@ -504,7 +506,8 @@ class CaseClose(NestguardAPIView):
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
-        detail = selectors.case_detail(request.user, pk)
+        case.refresh_from_db()
+        detail = selectors.case_detail(request.user, case)
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)
 
 
@@ -524,14 +527,14 @@ class CaseChronology(NestguardAPIView):
         responses={200: ChronologyPageSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        # The case's load through the door writes the read event.
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         paginator = Pagination()
         page = paginator.paginate_queryset(
             selectors.case_chronology(request.user, case).select_related("agency"),
             request,
             view=self,
         )
-        reads.case_view(actor=request.user, case=case, purpose=API_PURPOSE)
         return paginator.get_paginated_response(
             ChronologyEntryOutSerializer(list(page or []), many=True).data
         )
@@ -547,7 +550,7 @@ class CaseNotes(NestguardAPIView):
         responses={201: ChronologyEntryOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(
             rules.can_contribute_to_case(request.user, case), "You may not add notes to this case"
@@ -577,8 +580,8 @@ class CaseChronologyEntryRestriction(NestguardAPIView):
         responses={200: ChronologyEntryOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def put(self, request: Request, pk: Any, entry_pk: Any) -> Response:
-        case = selectors.get_visible_case(request.user, pk)
-        entry = selectors.get_chronology_entry(request.user, case, entry_pk)
+        case = load(request.user, Case, pk, purpose=API_PURPOSE)
+        entry = selectors.get_chronology_entry(request.user, case, entry_pk, purpose=API_PURPOSE)
         _require(
             may_change_restriction(request.user, entry.agency_id),
             "Only the agency that recorded it can change its restriction",

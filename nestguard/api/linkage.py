@@ -23,36 +23,31 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, look_up
 from nestguard.access.rules import api
-from nestguard.access.selectors import own_referrals, visible_referrals
 from nestguard.accounts.models import User
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
     validation_error_response,
 )
-from nestguard.linkage.models import SourceRecord
 from nestguard.linkage.rules import LOOKING_UP, SENDING
 from nestguard.linkage.selectors import (
     QUERY_FIELDS,
     Answer,
     Candidate,
     Lookup,
+    source_record_reloaded,
     subject_values,
 )
-from nestguard.linkage.services.lookups import (
-    LookupsExhausted,
-    known_lookup_ask,
-    known_lookups_ask,
-)
+from nestguard.linkage.services.lookups import LookupsExhausted
 from nestguard.linkage.services.records import source_record_create
 from nestguard.referrals.models import Referral
 
@@ -126,7 +121,7 @@ class SourceRecordCreate(NestguardAPIView):
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
-        record = SourceRecord.objects.select_related("agency").get(pk=record.pk)
+        record = source_record_reloaded(record)
         return Response(
             SourceRecordOutSerializer(record).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -263,11 +258,9 @@ class PeopleMatches(NestguardAPIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
-            lookup = known_lookup_ask(
-                actor=token_user(request),
-                values=values,
-                purpose="API: is this person already known?",
-            )
+            lookup = look_up(
+                token_user(request), "already_known", values, purpose="already_known"
+            ).result
         except LookupsExhausted as refused:
             raise TooManyLookups(refused) from refused
         unless_waiting(lookup)
@@ -306,20 +299,19 @@ class ReferralMatches(NestguardAPIView):
         },
     )
     def get(self, request: Request, pk: Any) -> Response:
-        mine = own_referrals(request.user).values("pk")
-        seen = visible_referrals(request.user).values("pk")
-        referral = get_object_or_404(
-            Referral.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)),
-            pk=pk,
-        )
+        try:
+            referral = load(request.user, Referral, pk, purpose="partner_system")
+        except Http404:
+            referral = load(request.user, Referral, pk, purpose="own_referral")
         subjects = list(referral.subjects.filter(identity_unknown=False).order_by("created_at"))
         try:
             # All of them are shown and audited, or none (the index starting, the limit).
-            lookups = known_lookups_ask(
-                actor=token_user(request),
-                searches=[subject_values(s) for s in subjects],
-                purpose=f"API: is anyone in {referral.reference} already known?",
-            )
+            lookups = look_up(
+                token_user(request),
+                "already_known_all",
+                [subject_values(s) for s in subjects],
+                purpose="already_known",
+            ).result
         except LookupsExhausted as refused:
             raise TooManyLookups(refused) from refused
         for lookup in lookups:

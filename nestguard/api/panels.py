@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load
 from nestguard.access.rules import api
 from nestguard.accounts.models import Agency, User
 from nestguard.api.base import NestguardAPIView, validation_error_response
@@ -25,12 +24,11 @@ from nestguard.api.cases import AgencyRefSerializer
 from nestguard.api.pagination import Pagination, page_of
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_types
-from nestguard.panels.models import Action, ActionStatus, Meeting, MeetingStatus, PanelMember
+from nestguard.panels.models import Action, ActionStatus, Meeting, MeetingStatus
 from nestguard.panels.services import actions as action_services
-from nestguard.panels.services import meetings as meeting_services
 from nestguard.panels.services.actions import chosen_reasons
 
-API_PURPOSE = "Partner system (API)"
+API_PURPOSE = "partner_system"
 _NOT_FOUND = OpenApiResponse(description="No such record, or not one the token's user may see")
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
 _DENIED = OpenApiResponse(
@@ -166,20 +164,14 @@ class PanelList(NestguardAPIView):
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         panels = selectors.panel_list(request.user).prefetch_related(
-            Prefetch(
-                "members",
-                queryset=PanelMember.objects.select_related("agency", "contact").order_by(
-                    "agency__name"
-                ),
-            ),
-            selectors.prefetch_meetings(),
+            selectors.members_prefetch(), selectors.prefetch_meetings()
         )
         page = paginator.paginate_queryset(panels, request, view=self)
         return paginator.get_paginated_response(PanelOut(page, many=True).data)
 
 
 def _readable_meeting(request: Request, pk: Any) -> Meeting:
-    meeting = selectors.get_meeting(request.user, pk)
+    meeting = load(request.user, Meeting, pk, purpose=API_PURPOSE)
     if rules.must_sign_first(request.user, meeting):
         raise exceptions.PermissionDenied(
             "Sign the meeting's confidentiality agreement (on its page) before reading it"
@@ -200,7 +192,6 @@ class MeetingAgenda(NestguardAPIView):
     def get(self, request: Request, pk: Any) -> Response:
         meeting = _readable_meeting(request, pk)
         detail = selectors.meeting_detail(meeting)
-        meeting_services.meeting_view(actor=request.user, meeting=meeting, purpose=API_PURPOSE)
         body = {
             "meeting": meeting,
             "panel": meeting.panel.name,
@@ -223,7 +214,7 @@ class MeetingActions(NestguardAPIView):
         responses={201: ActionOut, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        meeting = selectors.get_meeting(request.user, pk)
+        meeting = load(request.user, Meeting, pk, purpose=API_PURPOSE)
         if not rules.is_chair(request.user, meeting.panel):
             raise exceptions.PermissionDenied("Only the panel's chairs record actions")
         body = ActionIn(data=request.data)
@@ -277,7 +268,7 @@ class ActionStatusUpdate(NestguardAPIView):
         responses={200: ActionOut, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: Any) -> Response:
-        action: Action = selectors.get_action(request.user, pk)
+        action: Action = load(request.user, Action, pk, purpose=API_PURPOSE)
         if not rules.may_update_action(request.user, action):
             raise exceptions.PermissionDenied(
                 "Only the owner, their agency's supervisors or the panel's chairs update it"
@@ -297,7 +288,5 @@ class ActionStatusUpdate(NestguardAPIView):
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
-        action = get_object_or_404(
-            Action.objects.select_related("meeting", "owner", "owner_agency"), pk=action.pk
-        )
+        action = selectors.action_reloaded(action)
         return Response(ActionOut(action).data)

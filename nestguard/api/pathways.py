@@ -22,16 +22,17 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import CASEWORK, api
-from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.pagination import Pagination, page_of
-from nestguard.audit.services import audit_record
+from nestguard.cases.models import Case
 from nestguard.pathways import policy, rules, selectors
+from nestguard.pathways.models import MissingEpisode, NrmReferral, OnwardReferral
 from nestguard.pathways.services import missing, nrm, onward
-from nestguard.pathways.services.reads import record_view
+from nestguard.people.models import Person
 
-API_PURPOSE = "Partner system (API)"
+API_PURPOSE = "partner_system"
 _NOT_FOUND = OpenApiResponse(description="No such record, or not one the token's user may see")
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
 _DENIED = OpenApiResponse(
@@ -67,25 +68,21 @@ class CaseRefSerializer(serializers.Serializer):
 def _lookups(request: Request, data: dict[str, Any]) -> tuple[Any, Any, dict[str, list[str]]]:
     """The person and the case a body names, from what the user may see."""
     errors: dict[str, list[str]] = {}
-    person = visible_people(request.user).filter(pk=data["person_id"]).first()
+    person = visible(request.user, Person).filter(pk=data["person_id"]).first()
     if person is None:
         errors["person_id"] = [NO_PERSON]
     case = None
     if data.get("case_id") is not None:
-        case = visible_cases(request.user).filter(pk=data["case_id"]).first()
+        case = visible(request.user, Case).filter(pk=data["case_id"]).first()
         if case is None:
             errors["case_id"] = [NO_CASE]
     return person, case, errors
 
 
-def _page(request: Request, view: Any, rows: QuerySet[Any], action: str, out: Any) -> Response:
+def _page(request: Request, view: Any, rows: QuerySet[Any], out: Any) -> Response:
     paginator = Pagination()
     page = list(paginator.paginate_queryset(rows, request, view=view) or [])
-    if page:
-        audit_record(
-            actor=request.user, action=action, object_label=f"{len(page)} records",
-            purpose=API_PURPOSE, details={"references": [r.reference for r in page]},
-        )  # fmt: skip
+    record_list(request.user, rows.model, page, purpose=API_PURPOSE)
     return paginator.get_paginated_response(out(page, many=True).data)
 
 
@@ -165,15 +162,15 @@ class MissingEpisodeListCreate(NestguardAPIView):
         responses=page_of(MissingEpisodeOutSerializer, "MissingEpisodePage"),
     )  # fmt: skip
     def get(self, request: Request) -> Response:
-        rows = selectors.visible_missing_episodes(request.user).select_related("person", "case")
+        rows = visible(request.user, MissingEpisode).select_related("person", "case")
         person_id = request.query_params.get("person_id")
         if person_id:
             try:
                 rows = rows.filter(person_id=serializers.UUIDField().to_internal_value(person_id))
             except serializers.ValidationError:
                 return Response({"person_id": ["Give a person's id"]}, status=400)
-        return _page(request, self, rows.order_by("-started_at"), "missing_episode.list",
-                     MissingEpisodeOutSerializer)  # fmt: skip
+        rows = rows.order_by("-started_at")
+        return _page(request, self, rows, MissingEpisodeOutSerializer)
 
     @extend_schema(
         operation_id="missing_episodes_create",
@@ -211,9 +208,12 @@ class MissingEpisodeDetail(NestguardAPIView):
         responses={200: MissingEpisodeOutSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: Any) -> Response:
-        episode = selectors.get_visible_episode(request.user, pk)
-        record_view(actor=request.user, action="missing_episode.view", obj=episode,
-                    purpose=API_PURPOSE)  # fmt: skip
+        episode = load(
+            request.user,
+            MissingEpisode,
+            pk,
+            purpose=API_PURPOSE,
+        )
         return Response(MissingEpisodeOutSerializer(episode).data)
 
 
@@ -266,11 +266,11 @@ class NrmReferralListCreate(NestguardAPIView):
         responses=page_of(NrmReferralOutSerializer, "NrmReferralPage"),
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.visible_nrm_referrals(request.user).select_related(
+        rows = visible(request.user, NrmReferral).select_related(
             "person", "case", "referring_agency"
         )
-        return _page(request, self, rows.order_by("-referred_on", "-reference"),
-                     "nrm_referral.list", NrmReferralOutSerializer)  # fmt: skip
+        rows = rows.order_by("-referred_on", "-reference")
+        return _page(request, self, rows, NrmReferralOutSerializer)
 
     @extend_schema(
         operation_id="nrm_referrals_create",
@@ -309,9 +309,12 @@ class NrmReferralDetail(NestguardAPIView):
         responses={200: NrmReferralOutSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: Any) -> Response:
-        referral = selectors.get_visible_nrm(request.user, pk)
-        record_view(actor=request.user, action="nrm_referral.view", obj=referral,
-                    purpose=API_PURPOSE)  # fmt: skip
+        referral = load(
+            request.user,
+            NrmReferral,
+            pk,
+            purpose=API_PURPOSE,
+        )
         return Response(NrmReferralOutSerializer(referral).data)
 
 
@@ -353,9 +356,9 @@ class OnwardReferralListCreate(NestguardAPIView):
         responses=page_of(OnwardReferralOutSerializer, "OnwardReferralPage"),
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.visible_onward_referrals(request.user).select_related("case", "person")
-        return _page(request, self, rows.order_by("-sent_on", "-reference"),
-                     "onward_referral.list", OnwardReferralOutSerializer)  # fmt: skip
+        rows = visible(request.user, OnwardReferral).select_related("case", "person")
+        rows = rows.order_by("-sent_on", "-reference")
+        return _page(request, self, rows, OnwardReferralOutSerializer)
 
     @extend_schema(
         operation_id="onward_referrals_create",

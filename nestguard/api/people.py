@@ -15,9 +15,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView
-from nestguard.audit.services import audit_record
+from nestguard.people.models import Person
 from nestguard.people.selectors import KnownTo, person_profile
 
 
@@ -107,12 +108,6 @@ class PersonDetailAPIView(NestguardAPIView):
         },
     )
     def get(self, request: Request, pk: Any) -> Response:
-        profile = person_profile(request.user, pk)
-        audit_record(
-            actor=request.user,
-            action="person.view",
-            obj=profile.person,
-            purpose="API: person record",
-            details={"cases": len(profile.cases), "referrals": len(profile.referrals)},
-        )
+        person = load(request.user, Person, pk, purpose="partner_system")
+        profile = person_profile(request.user, person)
         return Response(PersonSerializer(profile).data)

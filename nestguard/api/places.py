@@ -6,26 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, record_list, record_search, visible
 from nestguard.access.restrictions import may_change_restriction
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
-from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.pagination import Pagination, page_of
-from nestguard.audit.services import audit_record
+from nestguard.cases.models import Case
 from nestguard.places import selectors
-from nestguard.places.models import Address
+from nestguard.places.models import Address, RepeatAddressAlert, WarningMarker
 from nestguard.places.policy import places_rules
 from nestguard.places.services.doors import door_check_ask
 from nestguard.places.services.repeats import can_work_repeat_alerts
 from nestguard.places.services.warnings import warning_place, warning_restrict
 from nestguard.places.validation import clean_door_query
 
+API_PURPOSE = "partner_system"
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
 RESTRICTION_HELP = (
     "A handling_restrictions code: open_to_case_team (the default), originating_agency_only, "
@@ -38,10 +38,7 @@ _NOT_FOUND = OpenApiResponse(
 
 def _visible_by_uprn(user: Any, uprn: str) -> Address:
     """The address with this UPRN if the user sees something there; 404 otherwise."""
-    address = selectors.visible_addresses(user).filter(uprn=uprn).first()
-    if address is None:
-        raise Http404
-    return address
+    return load(user, Address, uprn, purpose=API_PURPOSE, field="uprn")
 
 
 class DoorAnswerSerializer(serializers.Serializer):
@@ -124,12 +121,13 @@ class AddressWarnings(NestguardAPIView):
     def get(self, request: Request, uprn: str) -> Response:
         address = _visible_by_uprn(request.user, uprn)
         markers = selectors.markers_at(request.user, address)
-        audit_record(
-            actor=request.user,
-            action="warning.list",
-            obj=address,
-            purpose="API: warning markers",
-            details={"markers": len(markers)},
+        # The door records the markers shown with their reasons (`warning.list`).
+        record_list(
+            request.user,
+            WarningMarker,
+            markers,
+            purpose=API_PURPOSE,
+            details={"address": address.audit_label},
         )
         return Response(WarningOutSerializer(markers, many=True).data)
 
@@ -147,7 +145,7 @@ class AddressWarnings(NestguardAPIView):
         data = body.validated_data
         case = None
         if data["case_id"] is not None:
-            case = visible_cases(request.user).filter(pk=data["case_id"]).first()
+            case = visible(request.user, Case).filter(pk=data["case_id"]).first()
             if case is None:
                 return Response({"case_id": ["No case you can see has that id"]}, status=400)
         try:
@@ -208,12 +206,13 @@ class AddressNearby(NestguardAPIView):
         else:
             radius = int(raw)
         rows = selectors.nearby(address, radius)
-        audit_record(
-            actor=request.user,
-            action="address.nearby",
+        record_search(
+            request.user,
+            "address.nearby",
             obj=address,
-            purpose="API: leaflet drop list",
-            details={"radius": radius, "addresses": len(rows)},
+            purpose=API_PURPOSE,
+            terms={"radius": radius},
+            found=len(rows),
         )
         return Response(
             {
@@ -256,12 +255,7 @@ class RepeatAlerts(NestguardAPIView):
         alerts = paginator.paginate_queryset(
             selectors.open_repeat_alerts(request.user), request, view=self
         )
-        audit_record(
-            actor=request.user,
-            action="repeat_alert.list",
-            purpose="API: repeat-address queue",
-            details={"alerts": len(alerts or [])},
-        )
+        record_list(request.user, RepeatAddressAlert, list(alerts or []), purpose=API_PURPOSE)
         return paginator.get_paginated_response(RepeatAlertSerializer(alerts, many=True).data)
 
 
@@ -282,9 +276,8 @@ class WarningRestriction(NestguardAPIView):
         },
     )
     def put(self, request: Request, pk: Any) -> Response:
-        marker = selectors.visible_markers(request.user).filter(pk=pk).first()
-        if marker is None:
-            raise Http404
+        # A marker whose reasons the user may not read answers 404, as a missing one.
+        marker = load(request.user, WarningMarker, pk, purpose=API_PURPOSE)
         if not may_change_restriction(request.user, marker.owner_agency_id):
             return Response(
                 {"detail": "Only the agency that placed the marker can change its restriction"},

@@ -10,17 +10,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, visible
 from nestguard.access.rules import REFERRING, TRIAGE, api
-from nestguard.access.selectors import own_referrals, visible_cases, visible_referrals
 from nestguard.accounts.models import lawful_bases
 from nestguard.api.base import NestguardAPIView, error_body, validation_error_response
 from nestguard.api.pagination import Pagination
+from nestguard.cases.models import Case
 from nestguard.referrals import codes as rc
 from nestguard.referrals import services
 from nestguard.referrals.models import (
@@ -351,11 +352,12 @@ class ReferralDetail(NestguardAPIView):
     )
     def get(self, request: Request, pk: Any) -> Response:
         user = request.user
-        full = visible_referrals(user).filter(pk=pk).first()
-        if full is not None:
-            services.referral_view(actor=user, referral=full, purpose="Partner system (API)")
+        try:
+            full = load(user, Referral, pk, purpose="partner_system")
+        except Http404:
+            own = load(user, Referral, pk, purpose="own_referral")
+        else:
             return Response(ReferralFullSerializer(full).data)
-        own = get_object_or_404(own_referrals(user), pk=pk)
         services.referral_status_view(actor=user, referral=own, mark_seen=False)
         return Response(ReferralStatusSerializer(own).data)
 
@@ -377,7 +379,7 @@ class ReferralTriage(NestguardAPIView):
     )
     def post(self, request: Request, pk: Any) -> Response:
         user = request.user
-        referral = get_object_or_404(visible_referrals(user), pk=pk)
+        referral = load(user, Referral, pk, purpose="partner_system")
         body = TriageInSerializer(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -389,7 +391,7 @@ class ReferralTriage(NestguardAPIView):
                     {"case_id": ["Give the id of the case to add this referral to"]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-            case = visible_cases(user).filter(pk=data["case_id"]).first()
+            case = visible(user, Case).filter(pk=data["case_id"]).first()
             if case is None:
                 return Response(
                     {"case_id": ["There is no case with that id that you can see"]},

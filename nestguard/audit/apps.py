@@ -6,4 +6,9 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from nestguard.audit import events  # noqa: F401  (the registry and its core types)
+        from nestguard.audit import (
+            access_policy,
+            events,  # noqa: F401  (the registry and its core types)
+        )
+
+        access_policy.register()

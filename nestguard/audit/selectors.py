@@ -1,4 +1,5 @@
-"""Reading the audit trail: only auditors, and every search is itself audited (by the view)."""
+"""Reading the audit trail: what auditors may see (`access_policy.py`), searched; the view
+records each search through the door."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from nestguard.access import door
 from nestguard.audit import events
-from nestguard.audit.models import AuditEvent
+from nestguard.audit.models import AuditEvent, ChainCheck
 from nestguard.core.calendar import UK
 
 
-def audit_events_matching(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    events_qs = AuditEvent.objects.select_related("actor", "agency", "sharing_agreement").order_by(
-        "-id"
+def audit_events_matching(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    events_qs = (
+        door.visible(user, AuditEvent, purpose="audit")
+        .select_related("actor", "agency", "sharing_agreement")
+        .order_by("-id")
     )
     if filters.get("actor"):
         events_qs = events_qs.filter(actor_label__iexact=filters["actor"])
@@ -41,3 +45,8 @@ def audit_events_matching(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
         end = datetime.combine(filters["date_to"] + timedelta(days=1), time.min, UK)
         events_qs = events_qs.filter(occurred_at__lt=end)
     return events_qs
+
+
+def latest_chain_checks(limit: int) -> list[ChainCheck]:
+    """The latest daily verifications of the chain, newest first (no personal data)."""
+    return list(ChainCheck.objects.order_by("-checked_at", "-id")[:limit])

@@ -6,4 +6,9 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from nestguard.cases import events  # noqa: F401  (registers audit event types)
+        from nestguard.cases import (
+            access_policy,
+            events,  # noqa: F401  (registers audit event types)
+        )
+
+        access_policy.register()

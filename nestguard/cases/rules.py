@@ -9,7 +9,7 @@ show only the actions a user may take.
   those interventions; they do not close the case or change its team, lead or status.
 - Being named on the team counts only while the user's agency leads the case or shares an
   active sharing agreement with the lead agency; ending the agreement ends it at once.
-- Anyone else cannot see the case at all (`nestguard.access.selectors.visible_cases`).
+- Anyone else cannot see the case at all (`nestguard.cases.access_policy.visible_cases`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_cases
+from nestguard.access.selectors import can_work_cases, partner_agency_ids
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case, CaseStatus, CaseTeamUser, Intervention
 
 

@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from nestguard.access import door
 from nestguard.access.rules import CASE_ROLES
-from nestguard.access.selectors import partner_agency_ids, visible_cases
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, User
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import (
     Case,
     CaseAddress,
@@ -116,11 +119,8 @@ class CaseDetail:
 CHRONOLOGY_SHOWN = 500
 
 
-def case_detail(user: Any, pk: Any) -> CaseDetail:
-    """One case with all it shows; 404 if the user may not see it, as if it did not exist."""
-    case = get_object_or_404(
-        visible_cases(user).select_related("lead_agency", "lead_worker"), pk=pk
-    )
+def case_detail(user: Any, case: Case) -> CaseDetail:
+    """All one case shows (the case itself loaded through the door)."""
     subjects = (
         CaseSubject.objects.filter(case=case)
         .select_related("person")
@@ -157,24 +157,22 @@ def case_detail(user: Any, pk: Any) -> CaseDetail:
 
 def case_chronology(user: Any, case: Case) -> QuerySet[ChronologyEntry]:
     """The entries of a case the user already sees, as far as their handling restrictions
-    let the user read them; newest first."""
+    let the user read them (the chronology policy, through the door); newest first."""
     return (
-        ChronologyEntry.objects.filter(case=case)
-        .restricted_for(user)
+        door.visible(user, ChronologyEntry)
+        .filter(case=case)
         .select_related("author")
         .order_by("-occurred_at", "-created_at")
     )
 
 
-def get_chronology_entry(user: Any, case: Case, pk: Any) -> ChronologyEntry:
-    """One entry the user may read, of a case they see; 404 otherwise."""
-    return get_object_or_404(case_chronology(user, case).select_related("case"), pk=pk)
-
-
-def get_visible_case(user: Any, pk: Any) -> Case:
-    return get_object_or_404(
-        visible_cases(user).select_related("lead_agency", "lead_worker"), pk=pk
-    )
+def get_chronology_entry(user: Any, case: Case, pk: Any, *, purpose: str) -> ChronologyEntry:
+    """One entry the user may read, of a case they see (loaded through the door); 404
+    otherwise."""
+    entry = door.load(user, ChronologyEntry, pk, purpose=purpose)
+    if entry.case_id != case.pk:
+        raise Http404
+    return entry
 
 
 def get_case_intervention(case: Case, pk: Any) -> Intervention:

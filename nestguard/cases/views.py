@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from nestguard.access.door import load, record_list
 from nestguard.access.restrictions import RestrictionForm, may_change_restriction
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.accounts.models import Agency, User
@@ -43,7 +44,7 @@ from nestguard.cases.models import (
     outcomes,
     resolutions,
 )
-from nestguard.cases.services import closing, interventions, reads, work
+from nestguard.cases.services import closing, interventions, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
 from nestguard.core.pages import apply_service_errors, link_to
 from nestguard.referrals.models import concern_types
@@ -126,7 +127,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in shown
     ]
-    reads.case_list_view(actor=user, cases=shown, filters=filters.as_dict())
+    record_list(user, Case, shown, purpose="case_work", details={"filters": filters.as_dict()})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -146,10 +147,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @access_rule(CASEWORK)
 def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    detail = selectors.case_detail(user, pk)
-    case = detail.case
+    case = load(user, Case, pk, purpose="case_work")
+    detail = selectors.case_detail(user, case)
     permissions = rules.case_permissions(user, case)
-    reads.case_view(actor=user, case=case)
     today = timezone.localdate()
     latest = detail.latest_assessment
     latest_instrument = (
@@ -240,7 +240,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def _editable_case(request: HttpRequest, pk: Any, check: Callable[[Any, Case], bool]) -> Case:
     user = signed_in_user(request)
-    case = selectors.get_visible_case(user, pk)
+    case = load(user, Case, pk, purpose="case_work")
     if not check(user, case):
         raise PermissionDenied
     return case
@@ -269,8 +269,8 @@ def note_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def entry_restrict(request: HttpRequest, pk: Any, entry_pk: Any) -> HttpResponse:
     """Change who may read a note or entry: for users of the agency that recorded it."""
     user = signed_in_user(request)
-    case = selectors.get_visible_case(user, pk)
-    entry = selectors.get_chronology_entry(user, case, entry_pk)
+    case = load(user, Case, pk, purpose="case_work")
+    entry = selectors.get_chronology_entry(user, case, entry_pk, purpose="case_work")
     if not may_change_restriction(user, entry.agency_id):
         raise PermissionDenied
     return _action_page(
@@ -502,7 +502,7 @@ def intervention_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(CASEWORK)
 def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    case = selectors.get_visible_case(user, pk)
+    case = load(user, Case, pk, purpose="case_work")
     intervention = selectors.get_case_intervention(case, intervention_pk)
     if not rules.can_update_intervention(user, intervention):
         raise PermissionDenied

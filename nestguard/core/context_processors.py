@@ -14,6 +14,7 @@ from nestguard.access.rules import (
     AccessRule,
     roles,
 )
+from nestguard.accounts.models import Role
 
 
 def service(request: HttpRequest) -> dict[str, object]:
@@ -61,8 +62,8 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         "nestguard.places.services.repeats.can_work_repeat_alerts",
     ),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
-    ("Person index", "linkage:index", roles("linkage_reviewer", "admin")),
-    ("Panels", "panels:list", roles("panel_chair", "caseworker", "supervisor")),
+    ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),
+    ("Panels", "panels:list", roles(Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR)),
     ("Due and overdue", "pathways:due", DUE_VIEWING),
     ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),

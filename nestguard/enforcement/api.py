@@ -18,17 +18,15 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load, visible
 from nestguard.access.rules import CASEWORK, api
-from nestguard.access.selectors import visible_cases
 from nestguard.api.base import NestguardAPIView, validation_error_response
-from nestguard.audit.services import audit_record
+from nestguard.cases.models import Case
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.ladder import ladder
 from nestguard.enforcement.models import EnforcementAction, Scope
 from nestguard.people.models import Person
 from nestguard.places.models import Address
-
-API_PURPOSE = "Partner system (API)"
 
 
 class SourceSerializer(serializers.Serializer):
@@ -113,9 +111,10 @@ class StepInSerializer(serializers.Serializer):
 def _address(user: Any, key: str) -> Address:
     """An address by UPRN, or by its id."""
     try:
-        return selectors.address_for(user, uuid.UUID(key))
+        pk = uuid.UUID(key)
     except ValueError:
-        return selectors.address_by_uprn(user, key)
+        return load(user, Address, key, purpose="enforcement", field="uprn")
+    return load(user, Address, pk, purpose="enforcement")
 
 
 _NOT_FOUND = OpenApiResponse(description="No such address, or none the token's user may see")
@@ -143,13 +142,6 @@ class EnforcementList(NestguardAPIView):
             )
         address = _address(request.user, key)
         actions = selectors.actions_at(request.user, address)
-        audit_record(
-            actor=request.user,
-            action="enforcement.list",
-            obj=address,
-            purpose=API_PURPOSE,
-            details={"steps": len(actions)},
-        )
         return Response(ActionSerializer(actions, many=True).data)
 
 
@@ -179,18 +171,20 @@ class AddressEnforcementCreate(NestguardAPIView):
         errors: dict[str, list[str]] = {}
         person = None
         if data["person_id"]:
-            person = Person.objects.filter(pk=data["person_id"]).first()
+            # Hidden and missing alike: the same message for a person id that does not exist
+            # and one the user may not see.
+            person = visible(user, Person).filter(pk=data["person_id"]).first()
             if person is None:
                 errors["person_id"] = ["There is no person you can see with that id"]
         case = None
         if data["case_id"]:
-            case = visible_cases(user).filter(pk=data["case_id"]).first()
+            case = visible(user, Case).filter(pk=data["case_id"]).first()
             if case is None:
                 errors["case_id"] = ["There is no case you can see with that id"]
         parent = None
         if data["parent"]:
             parent = (
-                selectors.visible_actions(user)
+                visible(user, EnforcementAction)
                 .filter(reference=data["parent"], address=address)
                 .first()
             )

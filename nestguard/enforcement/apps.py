@@ -6,4 +6,6 @@ class EnforcementConfig(AppConfig):
     label = "enforcement"
 
     def ready(self) -> None:
-        from nestguard.enforcement import clocks, events, timeline  # noqa: F401  (registrations)
+        from nestguard.enforcement import access_policy, clocks, events, timeline  # noqa: F401  (registrations)
+
+        access_policy.register()

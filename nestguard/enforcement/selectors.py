@@ -16,70 +16,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from nestguard.access.selectors import (
-    can_work_cases,
-    visible_case_ids,
-    visible_cases,
-    visible_people,
-    visible_referrals,
-)
-from nestguard.accounts.models import Agency, SharingAgreement
+from nestguard.cases.access_policy import visible_case_ids, visible_cases
 from nestguard.cases.models import CaseAddress, CaseSubject, ChronologyEntry, Intervention
+from nestguard.enforcement.access_policy import visible_actions
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
-from nestguard.enforcement.rules import is_enforcement_officer
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.models import Address
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import ReferralSubject
 
 DUE_WINDOW = timedelta(days=7)
-
-
-def visible_actions(user: Any) -> QuerySet[EnforcementAction]:
-    if not can_work_cases(user):
-        return EnforcementAction.objects.none()
-    condition = Q(case__in=visible_case_ids(user))
-    if is_enforcement_officer(user):
-        condition |= Q(agency_id=user.agency_id) | Q(agency_id__in=_partner_ids_subquery(user))
-    return EnforcementAction.objects.filter(condition)
-
-
-def _partner_ids_subquery(user: Any) -> QuerySet[Agency, Any]:
-    """`partner_agency_ids` as a subquery, so that the whole read is one query."""
-    today = timezone.localdate()
-    agreements = SharingAgreement.objects.filter(
-        revoked_at__isnull=True, starts_on__lte=today, parties=user.agency_id
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    return Agency.objects.filter(sharing_agreements__in=agreements).values("id")
-
-
-def _address_reachable(user: Any, address: Address) -> bool:
-    if is_enforcement_officer(user) and address.in_register:
-        return True
-    if visible_actions(user).filter(address=address).exists():
-        return True
-    if CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user)).exists():
-        return True
-    return visible_referrals(user).filter(address=address).exists()
-
-
-def address_for(user: Any, pk: Any) -> Address:
-    """The address if its enforcement page is open to the user; 404 otherwise."""
-    if not can_work_cases(user):
-        raise Http404
-    address = Address.objects.filter(pk=pk).first()
-    if address is None or not _address_reachable(user, address):
-        raise Http404
-    return address
-
-
-def address_by_uprn(user: Any, uprn: str) -> Address:
-    if not can_work_cases(user) or not uprn:
-        raise Http404
-    address = Address.objects.filter(uprn=uprn).first()
-    if address is None or not _address_reachable(user, address):
-        raise Http404
-    return address
 
 
 def actions_at(user: Any, address: Address) -> list[EnforcementAction]:

@@ -18,12 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import visible_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.core.calendar import UK
 from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference
 from nestguard.enforcement import periods, selectors
+from nestguard.enforcement.access_policy import visible_actions
 from nestguard.enforcement.ladder import Ladder, Step, ladder, step_deadlines
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline, Scope
 from nestguard.enforcement.rules import is_enforcement_officer, issuers_for
@@ -282,7 +283,7 @@ def enforcement_action_record(
     else:
         issuer_body = rules.issuers[issuer].body
 
-    if parent is not None and not selectors.visible_actions(actor).filter(pk=parent.pk).exists():
+    if parent is not None and not visible_actions(actor).filter(pk=parent.pk).exists():
         parent = None
         errors["parent"] = "Choose an earlier step you can see at this address"
     if parent is not None and person is None and the_step.same_person_as_parent:
@@ -518,14 +519,3 @@ def _write(
             },
         )
     return action
-
-
-def enforcement_record_view(*, actor: Any, address: Address, purpose: str, count: int) -> None:
-    """Audit a look at an address's enforcement record (it names people)."""
-    audit_record(
-        actor=actor,
-        action="enforcement.view",
-        obj=address,
-        purpose=purpose,
-        details={"steps": count},
-    )

@@ -12,14 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from nestguard.access.door import load, record_search
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
-from nestguard.audit.services import audit_record
 from nestguard.core.pages import apply_service_errors
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.forms import StepForm
 from nestguard.enforcement.ladder import ladder
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.enforcement.rules import is_enforcement_officer, issuers_for
+from nestguard.places.models import Address
 
 # Service field → form field, where the form splits a moment into a date and a time.
 RENAME = {"taken_at": "taken_at_date", "ends_at": "ends_at_date", "step": "taken_at_date"}
@@ -31,11 +32,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
     rows = selectors.deadlines_due(user, now)
-    audit_record(
-        actor=user,
-        action="enforcement.deadlines_view",
-        purpose="Enforcement deadlines",
-        details={"overdue": len(rows.overdue), "due": len(rows.due)},
+    record_search(
+        user,
+        "enforcement.deadlines_view",
+        purpose="enforcement",
+        terms={},
+        found=len(rows.overdue) + len(rows.due),
     )
     return render(
         request,
@@ -52,11 +54,8 @@ def _labels() -> dict[str, str]:
 def address_record(request: HttpRequest, pk: Any) -> HttpResponse:
     """An address's enforcement: the ladder so far, what may come next, the deadlines."""
     user = signed_in_user(request)
-    address = selectors.address_for(user, pk)
+    address = load(user, Address, pk, purpose="enforcement")
     actions = selectors.actions_at(user, address)
-    services.enforcement_record_view(
-        actor=user, address=address, purpose="Enforcement record", count=len(actions)
-    )
     rules = ladder()
     officer = is_enforcement_officer(user)
     offered = selectors.next_steps(actions) if officer else []
@@ -82,14 +81,15 @@ def address_record(request: HttpRequest, pk: Any) -> HttpResponse:
 def chronology(request: HttpRequest, pk: Any) -> HttpResponse:
     """The court chronology: the property's evidence timeline, printable."""
     user = signed_in_user(request)
-    address = selectors.address_for(user, pk)
+    address = load(user, Address, pk, purpose="enforcement")
     items = selectors.court_chronology(user, address)
-    audit_record(
-        actor=user,
-        action="enforcement.chronology_view",
+    record_search(
+        user,
+        "enforcement.chronology_view",
         obj=address,
-        purpose="Court chronology for a closure application",
-        details={"items": len(items)},
+        purpose="enforcement",
+        terms={},
+        found=len(items),
     )
     return render(
         request,
@@ -106,7 +106,7 @@ def _eligible_parents(actions: list[EnforcementAction], step_code: str) -> list[
 @access_rule(CASEWORK)
 def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
     user = signed_in_user(request)
-    address = selectors.address_for(user, pk)
+    address = load(user, Address, pk, purpose="enforcement")
     rules = ladder()
     if step not in rules.steps:
         raise Http404
@@ -135,11 +135,6 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
         parents=parents,
         cases=cases,
     )
-    if request.method == "GET" and people:
-        # The form names the people linked to the address: a read of personal data.
-        services.enforcement_record_view(
-            actor=user, address=address, purpose=f"Record a {the_step.label}", count=len(actions)
-        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("taken_at") is not None:

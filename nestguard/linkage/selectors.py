@@ -26,30 +26,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from nestguard.access.selectors import partner_agency_ids, visible_people
-from nestguard.accounts.models import Agency
+from nestguard.access import door
+from nestguard.access.selectors import partner_agency_ids
+from nestguard.accounts.models import Agency, Role
 from nestguard.linkage import live_index, matching
 from nestguard.linkage.live_index import IndexStatus
 from nestguard.linkage.models import (
     AddressMatch,
     Cluster,
     ImportBatch,
-    LinkageRun,
     Merge,
     ReviewPair,
     SourceRecord,
 )
 from nestguard.linkage.rules import SEEING_WHO_KNOWS
 from nestguard.linkage.thresholds import thresholds
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.people.selectors import agencies_knowing
 from nestguard.places.models import Address
 from nestguard.referrals.models import Referral
 
-REVIEWER = "linkage_reviewer"
+REVIEWER = Role.LINKAGE_REVIEWER
 QUERY_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "sex", "phone")
 
 EVIDENCE_LABELS = {
@@ -337,37 +336,20 @@ def reviewer_agency_ids(user: Any) -> set[Any]:
 
 
 def review_queue(user: Any) -> QuerySet[ReviewPair]:
-    agencies = reviewer_agency_ids(user)
     return (
-        ReviewPair.objects.filter(
-            status=ReviewPair.Status.PENDING,
-            left__agency_id__in=agencies,
-            right__agency_id__in=agencies,
-        )
+        door.visible(user, ReviewPair)
+        .filter(status=ReviewPair.Status.PENDING)
         .select_related("left__agency", "right__agency")
         .order_by("-match_probability", "created_at")
     )
 
 
-def review_pair_for(user: Any, pk: Any) -> ReviewPair:
-    agencies = reviewer_agency_ids(user)
-    pairs = ReviewPair.objects.filter(
-        left__agency_id__in=agencies, right__agency_id__in=agencies
-    ).select_related("left__agency", "right__agency", "decided_by")
-    return get_object_or_404(pairs, pk=pk)
-
-
 def address_queue(user: Any) -> QuerySet[AddressMatch]:
-    return AddressMatch.objects.filter(
-        status=AddressMatch.Status.PENDING, agency_id__in=reviewer_agency_ids(user)
-    ).select_related("agency")
-
-
-def address_match_for(user: Any, pk: Any) -> AddressMatch:
-    matches = AddressMatch.objects.filter(agency_id__in=reviewer_agency_ids(user)).select_related(
-        "agency", "source_record", "referral"
+    return (
+        door.visible(user, AddressMatch)
+        .filter(status=AddressMatch.Status.PENDING)
+        .select_related("agency")
     )
-    return get_object_or_404(matches, pk=pk)
 
 
 @dataclass(frozen=True)
@@ -414,17 +396,15 @@ class ClusterView:
     merges: list[Merge]
 
 
-def _merge_visible(merge: Merge, agencies: set[Any]) -> bool:
+def merge_visible(merge: Merge, agencies: set[Any]) -> bool:
+    """A merge shows only when every record it moved or kept is one the reviewer may see."""
     ids = list(merge.moved) + list(merge.kept)
     return not SourceRecord.objects.filter(pk__in=ids).exclude(agency_id__in=agencies).exists()
 
 
-def cluster_for(user: Any, pk: Any) -> ClusterView:
-    """An index entry as a reviewer may see it: 404 unless it holds a record of theirs."""
+def cluster_view(user: Any, cluster: Cluster) -> ClusterView:
+    """An index entry (loaded through the door) as a reviewer may see it."""
     agencies = reviewer_agency_ids(user)
-    cluster = get_object_or_404(
-        Cluster.objects.filter(records__agency_id__in=agencies).distinct(), pk=pk
-    )
     records = list(
         SourceRecord.objects.filter(cluster=cluster, agency_id__in=agencies).select_related(
             "agency", "batch"
@@ -434,17 +414,32 @@ def cluster_for(user: Any, pk: Any) -> ClusterView:
     merges = [
         m
         for m in Merge.objects.filter(into=cluster).select_related("actor", "undone_by")
-        if _merge_visible(m, agencies)
+        if merge_visible(m, agencies)
     ]
     return ClusterView(cluster=cluster, records=records, hidden=hidden, merges=merges)
 
 
-def merge_for(user: Any, pk: Any) -> Merge:
-    merge = get_object_or_404(Merge.objects.select_related("into", "from_cluster"), pk=pk)
+def source_record_reloaded(record: SourceRecord) -> SourceRecord:
+    """A record its sender just sent, read back with its agency for the answer."""
+    return SourceRecord.objects.select_related("agency").get(pk=record.pk)
+
+
+def batch_record_count(batch: ImportBatch) -> int:
+    """How many records an import created (those already held were not created again)."""
+    return SourceRecord.objects.filter(batch=batch).count()
+
+
+def merge_moved_records(user: Any, merge: Merge) -> QuerySet[SourceRecord]:
+    """The records a merge moved, of the agencies the reviewer may see."""
     agencies = reviewer_agency_ids(user)
-    if not agencies or not _merge_visible(merge, agencies):
-        raise Http404
-    return merge
+    return SourceRecord.objects.filter(pk__in=merge.moved, agency_id__in=agencies).select_related(
+        "agency"
+    )
+
+
+def register_addresses(uprns: list[str]) -> dict[str | None, Address]:
+    """The register's addresses for some UPRNs (the register holds no personal data)."""
+    return {a.uprn: a for a in Address.objects.filter(uprn__in=uprns)}
 
 
 def cluster_records(cluster_id: Any, agencies: set[Any]) -> list[SourceRecord]:
@@ -453,25 +448,6 @@ def cluster_records(cluster_id: Any, agencies: set[Any]) -> list[SourceRecord]:
             "agency"
         )
     )
-
-
-def runs_for(user: Any) -> QuerySet[LinkageRun]:
-    """Runs hold counts, never personal data: reviewers and administrators see them all."""
-    if not user or not user.is_authenticated or not user.has_role(REVIEWER, "admin"):
-        return LinkageRun.objects.none()
-    return LinkageRun.objects.select_related("started_by", "model")
-
-
-def import_for(user: Any, pk: Any) -> ImportBatch:
-    """An import of the user's own agency."""
-    return get_object_or_404(imports_for(user), pk=pk)
-
-
-def imports_for(user: Any) -> QuerySet[ImportBatch]:
-    agency_id = getattr(user, "agency_id", None)
-    if agency_id is None:
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(agency_id=agency_id)
 
 
 def lookup_as_json(lookup: Lookup, person_url: Any) -> dict[str, Any]:

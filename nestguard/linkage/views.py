@@ -7,11 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load, look_up, record_list, visible
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.audit.services import audit_record
 from nestguard.linkage import selectors
 from nestguard.linkage.forms import (
     AddressDecisionForm,
@@ -20,7 +20,14 @@ from nestguard.linkage.forms import (
     RunForm,
     UndoForm,
 )
-from nestguard.linkage.models import AddressMatch, ReviewPair, SourceRecord
+from nestguard.linkage.models import (
+    AddressMatch,
+    Cluster,
+    ImportBatch,
+    LinkageRun,
+    Merge,
+    ReviewPair,
+)
 from nestguard.linkage.rules import LOOKING_UP, REVIEWING, RUNNING
 from nestguard.linkage.services.addresses import (
     address_match_confirm,
@@ -28,12 +35,11 @@ from nestguard.linkage.services.addresses import (
     referral_address_text,
 )
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
-from nestguard.linkage.services.lookups import LookupsExhausted, known_lookup_ask
+from nestguard.linkage.services.lookups import LookupsExhausted
 from nestguard.linkage.services.merges import blocking_merge, merge_undo
 from nestguard.linkage.services.review import review_pair_confirm, review_pair_reject
 from nestguard.linkage.services.runs import launch, linkage_run_start
 from nestguard.linkage.thresholds import thresholds
-from nestguard.places.models import Address
 
 PAGE_SIZE = 25
 
@@ -46,7 +52,7 @@ def _posted(request: HttpRequest) -> Any:
 @access_rule(RUNNING)
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    runs = list(selectors.runs_for(user)[:5])
+    runs = list(visible(user, LinkageRun)[:5])
     return render(
         request,
         "linkage/index.html",
@@ -57,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "reviewer": user.has_role(selectors.REVIEWER),
             "pairs": selectors.review_queue(user).count(),
             "addresses": selectors.address_queue(user).count(),
-            "imports": selectors.imports_for(user)[:5],
+            "imports": visible(user, ImportBatch)[:5],
             "limits": thresholds(),
         },
     )
@@ -86,14 +92,14 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @access_rule(RUNNING)
 def run_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
+    run = load(signed_in_user(request), LinkageRun, pk, purpose="linkage_review")
     return render(request, "linkage/run_detail.html", {"run": run})
 
 
 @access_rule(RUNNING)
 def run_status(request: HttpRequest, pk: Any) -> JsonResponse:
     """The run's progress for the page's script (counts only, no personal data)."""
-    run = get_object_or_404(selectors.runs_for(signed_in_user(request)), pk=pk)
+    run = load(signed_in_user(request), LinkageRun, pk, purpose="linkage_review")
     return JsonResponse(
         {
             "status": run.status,
@@ -118,9 +124,7 @@ def matches(request: HttpRequest) -> JsonResponse:
             return JsonResponse({name: ["Must be 200 characters or fewer"]}, status=400)
         values[name] = value.strip()
     try:
-        lookup = known_lookup_ask(
-            actor=user, values=values, purpose="Referral form: is this person already known?"
-        )
+        lookup = look_up(user, "already_known", values, purpose="already_known").result
     except LookupsExhausted as exc:
         # As the API answers (429, Retry-After, {"detail": ...}); the script shows the words.
         return _retry_later(exc.message, exc.retry_after, status=429)
@@ -174,8 +178,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @access_rule(REVIEWING)
 def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    batch = selectors.import_for(signed_in_user(request), pk)
-    created = SourceRecord.objects.filter(batch=batch).count()
+    batch = load(signed_in_user(request), ImportBatch, pk, purpose="admin")
+    created = selectors.batch_record_count(batch)
     return render(
         request,
         "linkage/import_detail.html",
@@ -187,6 +191,7 @@ def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     page = Paginator(selectors.review_queue(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list(user, ReviewPair, list(page.object_list), purpose="linkage_review")
     return render(request, "linkage/review_queue.html", {"page": page})
 
 
@@ -206,7 +211,7 @@ def _pair_rows(pair: ReviewPair) -> list[tuple[str, str, str]]:
 @access_rule(REVIEWING)
 def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    pair = selectors.review_pair_for(user, pk)
+    pair = load(user, ReviewPair, pk, purpose="linkage_review")
     form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         decide = (
@@ -223,13 +228,6 @@ def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
             if following is not None:
                 return redirect("linkage:review_pair", pk=following.pk)
             return redirect("linkage:review_queue")
-    audit_record(
-        actor=user,
-        action="linkage.review_view",
-        obj=pair,
-        purpose="Linkage review",
-        details={"records": [str(pair.left_id), str(pair.right_id)]},
-    )
     return render(
         request,
         "linkage/review_pair.html",
@@ -245,21 +243,14 @@ def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(REVIEWING)
 def cluster_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    view = selectors.cluster_for(user, pk)
-    audit_record(
-        actor=user,
-        action="source_record.view",
-        obj=view.cluster,
-        purpose="Person index entry",
-        details={"records": len(view.records)},
-    )
+    view = selectors.cluster_view(user, load(user, Cluster, pk, purpose="linkage_review"))
     return render(request, "linkage/cluster.html", {"view": view})
 
 
 @access_rule(REVIEWING)
 def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    merge = selectors.merge_for(user, pk)
+    merge = load(user, Merge, pk, purpose="linkage_review")
     form = UndoForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,10 +259,7 @@ def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             return redirect("linkage:cluster", pk=merge.into_id)
-    agencies = selectors.reviewer_agency_ids(user)
-    moved = SourceRecord.objects.filter(pk__in=merge.moved, agency_id__in=agencies).select_related(
-        "agency"
-    )
+    moved = selectors.merge_moved_records(user, merge)
     return render(
         request,
         "linkage/merge_undo.html",
@@ -294,9 +282,9 @@ def address_queue(request: HttpRequest) -> HttpResponse:
 @access_rule(REVIEWING)
 def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    match = selectors.address_match_for(user, pk)
+    match = load(user, AddressMatch, pk, purpose="linkage_review")
     uprns = [str(a.get("uprn")) for a in match.alternatives]
-    register = {a.uprn: a for a in Address.objects.filter(uprn__in=uprns)}
+    register = selectors.register_addresses(uprns)
     confidence = {str(a.get("uprn")): a.get("confidence") for a in match.alternatives}
     choices = [
         (
@@ -319,7 +307,6 @@ def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             return redirect("linkage:address_queue")
-    audit_record(actor=user, action="address_match.view", obj=match, purpose="Address review")
     origin = (
         match.source_record.audit_label
         if match.source_record

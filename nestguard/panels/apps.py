@@ -7,4 +7,6 @@ class PanelsConfig(AppConfig):
     verbose_name = "Panels"
 
     def ready(self) -> None:
-        from nestguard.panels import agenda, clocks, events  # noqa: F401  (registrations)
+        from nestguard.panels import access_policy, agenda, clocks, events  # noqa: F401  (registrations)
+
+        access_policy.register()

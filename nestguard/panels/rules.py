@@ -25,14 +25,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access.rules import roles
+from nestguard.accounts.models import Role
 from nestguard.panels.models import Action, Attendance, Meeting, Panel, PanelMember
 
-PANEL_ROLES = frozenset({"panel_chair", "caseworker", "supervisor"})
+PANEL_ROLES = frozenset({Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR})
 PANEL_PAGES = roles(*PANEL_ROLES)
 # In a member agency, these roles receive the restricted minutes.
-MINUTES_ROLES = frozenset({"panel_chair", "supervisor"})
+MINUTES_ROLES = frozenset({Role.PANEL_CHAIR, Role.SUPERVISOR})
 # In the owner agency, these roles see the actions addressed to it.
-ACTION_AGENCY_ROLES = frozenset({"panel_chair", "caseworker", "supervisor"})
+ACTION_AGENCY_ROLES = frozenset({Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR})
 
 
 def _active(user: Any) -> bool:
@@ -44,7 +45,7 @@ def may_use_panels(user: Any) -> bool:
 
 
 def is_chair(user: Any, panel: Panel) -> bool:
-    if not _active(user) or not user.has_role("panel_chair"):
+    if not _active(user) or not user.has_role(Role.PANEL_CHAIR):
         return False
     return panel.chairs.filter(pk=user.pk).exists()
 
@@ -54,7 +55,7 @@ def readable_meetings(user: Any) -> QuerySet[Meeting]:
     if not may_use_panels(user):
         return Meeting.objects.none()
     attended = Attendance.objects.filter(meeting=OuterRef("pk"), user=user)
-    chaired = Q(panel__chairs=user) if user.has_role("panel_chair") else Q(pk__in=[])
+    chaired = Q(panel__chairs=user) if user.has_role(Role.PANEL_CHAIR) else Q(pk__in=[])
     signed = Exists(attended.filter(agreement_signed_at__isnull=False))
     unsigned = Exists(attended.filter(agreement_signed_at__isnull=True))
     members = PanelMember.objects.filter(panel=OuterRef("panel_id"), agency_id=user.agency_id)
@@ -83,7 +84,7 @@ def may_update_action(user: Any, action: Action) -> bool:
         return False
     if action.owner_id == user.pk:
         return True
-    if user.agency_id == action.owner_agency_id and user.has_role("supervisor"):
+    if user.agency_id == action.owner_agency_id and user.has_role(Role.SUPERVISOR):
         return True
     return is_chair(user, action.panel)
 
@@ -92,7 +93,7 @@ def action_updater(user: Any, panel: Panel) -> Any:
     """`may_update_action` for the actions of one panel, worked out once for a page."""
     chair = is_chair(user, panel)
     usable = may_use_panels(user)
-    supervisor = usable and bool(user.has_role("supervisor"))
+    supervisor = usable and bool(user.has_role(Role.SUPERVISOR))
 
     def may(action: Action) -> bool:
         if not usable:

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from nestguard.access.selectors import partner_agency_ids
-from nestguard.accounts.models import Agency, User
+from nestguard.accounts.models import Agency, Role, User
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
 from nestguard.core.agenda import AgendaScope
 from nestguard.panels import rules
+from nestguard.panels.access_policy import visible_actions, visible_panels
 from nestguard.panels.loader import panel_rules
 from nestguard.panels.models import (
     OPEN_ACTION_STATUSES,
@@ -70,17 +71,6 @@ def agenda_scope(panel_id: Any, on: date | None = None) -> AgendaScope:
     return AgendaScope(case_ids=cases.values("pk"), person_ids=people)
 
 
-def visible_panels(user: Any) -> QuerySet[Panel]:
-    """Panels the user chairs, whose member agencies include theirs, or whose meetings they
-    were recorded at."""
-    if not rules.may_use_panels(user):
-        return Panel.objects.none()
-    member = Exists(PanelMember.objects.filter(panel=OuterRef("pk"), agency_id=user.agency_id))
-    attended = Exists(Attendance.objects.filter(meeting__panel=OuterRef("pk"), user=user))
-    chaired = Exists(Panel.chairs.through.objects.filter(panel_id=OuterRef("pk"), user_id=user.pk))
-    return Panel.objects.filter(Q(member) | Q(attended) | Q(chaired))
-
-
 def panel_list(user: Any) -> QuerySet[Panel]:
     today = timezone.localdate()
     next_meeting = Meeting.objects.filter(panel=OuterRef("pk"), meets_on__gte=today).order_by(
@@ -97,8 +87,17 @@ def panel_list(user: Any) -> QuerySet[Panel]:
     )
 
 
-def get_panel(user: Any, pk: Any) -> Panel:
-    return get_object_or_404(visible_panels(user), pk=pk)
+def members_prefetch() -> Prefetch:
+    """A panel's members with their agencies and contacts, for a list of panels."""
+    return Prefetch(
+        "members",
+        queryset=PanelMember.objects.select_related("agency", "contact").order_by("agency__name"),
+    )
+
+
+def action_reloaded(action: Action) -> Action:
+    """An action already loaded through the door, read again after a change."""
+    return Action.objects.select_related("meeting", "owner", "owner_agency").get(pk=action.pk)
 
 
 def panel_members(panel: Panel) -> list[PanelMember]:
@@ -114,14 +113,6 @@ def panel_meetings(panel: Panel) -> list[Meeting]:
         Meeting.objects.filter(panel=panel)
         .annotate(item_count=Count("items", distinct=True))
         .order_by("-meets_on")
-    )
-
-
-def get_meeting(user: Any, pk: Any) -> Meeting:
-    """A meeting of a panel the user may see (404 otherwise). Whether they may read its
-    minutes is a second question: `rules.may_read_minutes`."""
-    return get_object_or_404(
-        Meeting.objects.filter(panel__in=visible_panels(user)).select_related("panel"), pk=pk
     )
 
 
@@ -276,7 +267,7 @@ def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[Cross
 
 
 def chaired_panel_ids(user: Any) -> list[Any]:
-    if not rules.may_use_panels(user) or not user.has_role("panel_chair"):
+    if not rules.may_use_panels(user) or not user.has_role(Role.PANEL_CHAIR):
         return []
     return list(Panel.objects.filter(chairs=user).values_list("pk", flat=True))
 
@@ -288,27 +279,6 @@ def flags_for_chair(user: Any) -> int:
         panel__chairs=user, meets_on__gte=today, status="scheduled"
     ).order_by("meets_on")
     return len({f.person_id for m in meetings[:5] for f in cross_panel_flags(m)})
-
-
-def visible_actions(user: Any) -> QuerySet[Action]:
-    """Actions the user owns, actions addressed to their agency (for its caseworkers,
-    supervisors and chairs), and the actions of meetings whose minutes they may read."""
-    if not rules.may_use_panels(user):
-        return Action.objects.none()
-    condition = Q(owner=user)
-    if user.has_role(*rules.ACTION_AGENCY_ROLES):
-        condition |= Q(owner_agency_id=user.agency_id)
-    condition |= Q(meeting__in=rules.readable_meetings(user).values("pk"))
-    return Action.objects.filter(condition)
-
-
-def get_action(user: Any, pk: Any) -> Action:
-    return get_object_or_404(
-        visible_actions(user).select_related(
-            "panel", "meeting", "item", "owner", "owner_agency", "created_by"
-        ),
-        pk=pk,
-    )
 
 
 def action_list(user: Any, *, include_closed: bool = False) -> QuerySet[Action]:

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.access.selectors import visible_cases, visible_people
+from nestguard.accounts.models import Role
+from nestguard.cases.models import Case
 from nestguard.core.pages import apply_service_errors, link_to
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
@@ -26,6 +28,7 @@ from nestguard.panels.services import actions as action_services
 from nestguard.panels.services import meetings as meeting_services
 from nestguard.panels.services import panels as panel_services
 from nestguard.panels.services.meetings import next_meeting_date
+from nestguard.people.models import Person
 from nestguard.risk.display import band_choices
 
 PANEL_PAGES = rules.PANEL_PAGES
@@ -86,7 +89,7 @@ def _meeting_url(meeting: Meeting) -> str:
 
 def _chaired_panel(request: HttpRequest, pk: Any) -> Panel:
     user = signed_in_user(request)
-    panel = selectors.get_panel(user, pk)
+    panel = load(user, Panel, pk, purpose="panel")
     if not rules.is_chair(user, panel):
         raise PermissionDenied
     return panel
@@ -94,7 +97,7 @@ def _chaired_panel(request: HttpRequest, pk: Any) -> Panel:
 
 def _chaired_meeting(request: HttpRequest, pk: Any) -> Meeting:
     user = signed_in_user(request)
-    meeting = selectors.get_meeting(user, pk)
+    meeting = load(user, Meeting, pk, purpose="panel")
     if not rules.is_chair(user, meeting.panel):
         raise PermissionDenied
     return meeting
@@ -121,7 +124,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
                 }
                 for p in panels
             ],
-            "may_create": user.has_role("panel_chair"),
+            "may_create": user.has_role(Role.PANEL_CHAIR),
             "flagged": selectors.flags_for_chair(user) if chaired else 0,
         },
     )
@@ -130,7 +133,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @access_rule(PANEL_PAGES)
 def panel_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not user.has_role("panel_chair"):
+    if not user.has_role(Role.PANEL_CHAIR):
         raise PermissionDenied
     return _form_page(
         request,
@@ -156,7 +159,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
 @access_rule(PANEL_PAGES)
 def panel_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    panel = selectors.get_panel(user, pk)
+    panel = load(user, Panel, pk, purpose="panel")
     chair = rules.is_chair(user, panel)
     readable = set(rules.readable_meetings(user).filter(panel=panel).values_list("pk", flat=True))
     meetings = selectors.panel_meetings(panel)
@@ -236,30 +239,29 @@ def meeting_schedule(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(PANEL_PAGES)
 def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    meeting = selectors.get_meeting(user, pk)
+    meeting = load(user, Meeting, pk, purpose="panel")
     if rules.must_sign_first(user, meeting):
         return redirect("panels:agreement", pk=meeting.pk)
     if not rules.may_read_minutes(user, meeting):
         raise PermissionDenied("The agenda and minutes are restricted")
     chair = rules.is_chair(user, meeting.panel)
     detail = selectors.meeting_detail(meeting)
-    meeting_services.meeting_view(actor=user, meeting=meeting)
     today = timezone.localdate()
     bands = dict(band_choices())
-    visible = set(
-        visible_cases(user)
+    seen_cases = set(
+        visible(user, Case)
         .filter(pk__in=[row.item.case_id for row in detail.items if row.item.case_id])
         .values_list("pk", flat=True)
     )
     people = set(
-        visible_people(user)
+        visible(user, Person)
         .filter(pk__in=[row.item.person_id for row in detail.items if row.item.person_id])
         .values_list("pk", flat=True)
     )
     for row in detail.items:
         if row.item.person_id in people:
             row.person_url = link_to("people:detail", row.item.person_id)
-        if row.item.case_id in visible:
+        if row.item.case_id in seen_cases:
             row.case_url = link_to("cases:detail", row.item.case_id)
         row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
         row.risk_after_label = bands.get(row.item.risk_after, row.item.risk_after)
@@ -406,7 +408,7 @@ def attendance_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def agreement(request: HttpRequest, pk: Any) -> HttpResponse:
     """The attendee's own confidentiality agreement for this meeting."""
     user = signed_in_user(request)
-    meeting = selectors.get_meeting(user, pk)
+    meeting = load(user, Meeting, pk, purpose="panel")
     attendance = meeting.attendance.filter(user=user).first()
     if attendance is None:
         raise PermissionDenied("Only people recorded at the meeting sign its agreement")
@@ -496,7 +498,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions = list(selectors.action_list(user)[:500])
-    action_services.action_list_view(actor=user, actions=actions)
+    record_list(user, Action, actions, purpose="panel")
     today = timezone.localdate()
     return render(
         request,
@@ -512,8 +514,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @access_rule(PANEL_PAGES)
 def action_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    action = selectors.get_action(user, pk)
-    action_services.action_view(actor=user, action=action)
+    action = load(user, Action, pk, purpose="panel")
     return render(
         request,
         "panels/action.html",
@@ -537,7 +538,7 @@ def _reason_label(action: Action) -> str:
 @access_rule(PANEL_PAGES)
 def action_update(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    action = selectors.get_action(user, pk)
+    action = load(user, Action, pk, purpose="panel")
     if not rules.may_update_action(user, action):
         raise PermissionDenied
     initial = {

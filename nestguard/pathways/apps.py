@@ -7,4 +7,6 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering: audit event types, the repeat-missing agenda source, the clock sources.
-        from nestguard.pathways import agenda, clocks, events  # noqa: F401
+        from nestguard.pathways import access_policy, agenda, clocks, events  # noqa: F401
+
+        access_policy.register()

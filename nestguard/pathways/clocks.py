@@ -22,14 +22,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import User
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import CaseStatus, CaseTeamUser
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.codes import code_list
 from nestguard.pathways import policy
-from nestguard.pathways.selectors import visible_missing_episodes, visible_nrm_referrals
+from nestguard.pathways.access_policy import visible_missing_episodes, visible_nrm_referrals
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nestguard.access.selectors import can_work_cases, visible_people
+from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.pathways.models import MissingEpisode, NrmReferral
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 
 NOT_FIRST_RESPONDER = (

@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_case_ids, visible_people
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import Case
 from nestguard.pathways import policy
+from nestguard.pathways.access_policy import (
+    visible_missing_episodes,
+    visible_onward_referrals,
+)
 from nestguard.pathways.models import (
-    DutyToNotify,
     MissingEpisode,
     NrmReferral,
     OnwardReferral,
@@ -28,32 +30,8 @@ from nestguard.people.models import Person
 # Missing episodes
 
 
-def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
-    """Episodes on a case the user sees, of a person the user sees, or recorded by their agency."""
-    if not can_work_cases(user):
-        return MissingEpisode.objects.none()
-    return MissingEpisode.objects.filter(
-        Q(case__in=visible_case_ids(user))
-        | Q(person__in=visible_people(user).values("pk"))
-        | Q(recording_agency_id=user.agency_id)
-    )
-
-
-def get_visible_episode(user: Any, pk: Any) -> MissingEpisode:
-    return get_object_or_404(
-        visible_missing_episodes(user).select_related(
-            "person", "case", "recorded_by", "recording_agency"
-        ),
-        pk=pk,
-    )
-
-
 def return_interview_of(episode: MissingEpisode) -> ReturnInterview | None:
     return ReturnInterview.objects.filter(episode=episode).first()
-
-
-def get_visible_person(user: Any, pk: Any) -> Person:
-    return get_object_or_404(visible_people(user), pk=pk)
 
 
 def person_episodes(user: Any, person: Person) -> list[MissingEpisode]:
@@ -192,31 +170,6 @@ def missing_report(start: date, end: date) -> MissingReport:
 # NRM and Duty to Notify
 
 
-def visible_nrm_referrals(user: Any) -> QuerySet[NrmReferral]:
-    """NRM referrals the user's agency made, or on a case the user sees."""
-    if not can_work_cases(user):
-        return NrmReferral.objects.none()
-    return NrmReferral.objects.filter(
-        Q(referring_agency_id=user.agency_id) | Q(case__in=visible_case_ids(user))
-    )
-
-
-def get_visible_nrm(user: Any, pk: Any) -> NrmReferral:
-    return get_object_or_404(
-        visible_nrm_referrals(user).select_related(
-            "person", "case", "referring_agency", "referred_by"
-        ),
-        pk=pk,
-    )
-
-
-def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:
-    """Anonymous as they are, these are kept to the agency that made them."""
-    if not can_work_cases(user):
-        return DutyToNotify.objects.none()
-    return DutyToNotify.objects.filter(agency_id=user.agency_id)
-
-
 @dataclass(frozen=True)
 class NrmStanding:
     """Where one NRM referral stands, for the case page and the due view."""
@@ -298,18 +251,6 @@ def _interview_stub(episode: Any) -> ReturnInterview | None:
 
 # ---------------------------------------------------------------------------------------------
 # Onward referrals
-
-
-def visible_onward_referrals(user: Any) -> QuerySet[OnwardReferral]:
-    if not can_work_cases(user):
-        return OnwardReferral.objects.none()
-    return OnwardReferral.objects.filter(case__in=visible_case_ids(user))
-
-
-def get_visible_onward(user: Any, pk: Any) -> OnwardReferral:
-    return get_object_or_404(
-        visible_onward_referrals(user).select_related("case", "person", "sent_by"), pk=pk
-    )
 
 
 def case_onward_referrals(user: Any, case: Case) -> list[OnwardReferral]:

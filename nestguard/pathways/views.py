@@ -15,14 +15,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from nestguard.access.door import load, record_search, visible
 from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
+from nestguard.cases.models import Case
 from nestguard.core.clocks import due_items
 from nestguard.core.pages import apply_service_errors
 from nestguard.pathways import forms as pforms
 from nestguard.pathways import policy, rules, selectors
+from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
 from nestguard.pathways.services import missing, nrm, onward
-from nestguard.pathways.services.reads import record_view
+from nestguard.people.models import Person
 from nestguard.referrals.models import concern_types
 
 
@@ -79,7 +82,7 @@ def _yes_no(value: str) -> bool | None:
 @access_rule(CASEWORK)
 def missing_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    person = selectors.get_visible_person(user, person_pk)
+    person = load(user, Person, person_pk, purpose="case_work")
     if not rules.can_record_missing(user, person):
         raise PermissionDenied
     cases = list(selectors.cases_naming(user, person))
@@ -119,8 +122,12 @@ def _back_for_person(cases: list[Any], case_pk: str) -> tuple[str, str]:
 @access_rule(CASEWORK)
 def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    episode = selectors.get_visible_episode(user, pk)
-    record_view(actor=user, action="missing_episode.view", obj=episode, purpose="Episode page")
+    episode = load(
+        user,
+        MissingEpisode,
+        pk,
+        purpose="case_work",
+    )
     interview = selectors.return_interview_of(episode)
     others = [e for e in selectors.person_episodes(user, episode.person) if e.pk != episode.pk]
     return render(
@@ -151,7 +158,12 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _updatable_episode(request: HttpRequest, pk: Any) -> Any:
     user = signed_in_user(request)
-    episode = selectors.get_visible_episode(user, pk)
+    episode = load(
+        user,
+        MissingEpisode,
+        pk,
+        purpose="case_work",
+    )
     if not rules.can_update_episode(user, episode):
         raise PermissionDenied
     return episode
@@ -231,6 +243,15 @@ def missing_report(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         form = pforms.ReportForm(initial={"start": start, "end": end})
     report = selectors.missing_report(start, end)
+    # Counts only, but who looked at the partnership's picture, and for which period, is
+    # recorded like any other read.
+    record_search(
+        signed_in_user(request),
+        "missing_episode.report",
+        purpose="reporting",
+        terms={"start": start.isoformat(), "end": end.isoformat()},
+        found=report.episodes,
+    )
     return render(request, "pathways/missing_report.html", {"form": form, "report": report})
 
 
@@ -243,7 +264,7 @@ def nrm_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     if not rules.can_refer_to_nrm(user):
         raise PermissionDenied(rules.NOT_FIRST_RESPONDER)
-    person = selectors.get_visible_person(user, person_pk)
+    person = load(user, Person, person_pk, purpose="case_work")
     cases = list(selectors.cases_naming(user, person))
     initial = {
         "case": request.GET.get("case", ""),
@@ -293,8 +314,12 @@ NRM_ACTIONS = (
 @access_rule(CASEWORK)
 def nrm_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    referral = selectors.get_visible_nrm(user, pk)
-    record_view(actor=user, action="nrm_referral.view", obj=referral, purpose="NRM page")
+    referral = load(
+        user,
+        NrmReferral,
+        pk,
+        purpose="case_work",
+    )
     transitions = policy.nrm_transitions()
     may = rules.can_update_nrm(user, referral)
     actions = []
@@ -322,7 +347,12 @@ def nrm_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _nrm_for_update(request: HttpRequest, pk: Any) -> Any:
     user = signed_in_user(request)
-    referral = selectors.get_visible_nrm(user, pk)
+    referral = load(
+        user,
+        NrmReferral,
+        pk,
+        purpose="case_work",
+    )
     if not rules.can_update_nrm(user, referral):
         raise PermissionDenied
     return referral
@@ -464,7 +494,7 @@ def dtn_new(request: HttpRequest) -> HttpResponse:
 @access_rule(CASEWORK)
 def dtn_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    records = selectors.visible_duty_to_notify(user).select_related("recorded_by")[:200]
+    records = visible(user, DutyToNotify).select_related("recorded_by")[:200]
     return render(
         request,
         "pathways/dtn_list.html",
@@ -494,7 +524,7 @@ def service_directory(request: HttpRequest) -> HttpResponse:
 @access_rule(CASEWORK)
 def onward_new(request: HttpRequest, case_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    case = case_selectors.get_visible_case(user, case_pk)
+    case = load(user, Case, case_pk, purpose="case_work")
     if not rules.can_send_onward(user, case):
         raise PermissionDenied
     people = [row.person for row in case_selectors.subject_rows(case)]
@@ -524,8 +554,7 @@ def onward_new(request: HttpRequest, case_pk: Any) -> HttpResponse:
 @access_rule(CASEWORK)
 def onward_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    referral = selectors.get_visible_onward(user, pk)
-    record_view(actor=user, action="onward_referral.view", obj=referral, purpose="Referral page")
+    referral = load(user, OnwardReferral, pk, purpose="case_work")
     statuses = policy.codes("onward_statuses")
     return render(
         request,
@@ -543,7 +572,7 @@ def onward_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(CASEWORK)
 def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    referral = selectors.get_visible_onward(user, pk)
+    referral = load(user, OnwardReferral, pk, purpose="case_work")
     if not rules.can_send_onward(user, referral.case):
         raise PermissionDenied
     statuses = policy.codes("onward_statuses")

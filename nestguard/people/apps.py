@@ -6,4 +6,9 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from nestguard.people import events  # noqa: F401  (registers audit event types)
+        from nestguard.people import (
+            access_policy,
+            events,  # noqa: F401  (registers audit event types)
+        )
+
+        access_policy.register()

@@ -21,13 +21,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from nestguard.access.selectors import visible_case_ids, visible_people, visible_referrals
 from nestguard.accounts.models import Agency
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
 from nestguard.people.models import Person
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, subject_roles
 
 
@@ -114,12 +114,6 @@ def _role_order(role: str) -> tuple[int, str]:
     """Roles in the order of the code list (victim first), unknown codes last."""
     codes = subject_roles().values
     return (codes.index(role) if role in codes else len(codes), role)
-
-
-def person_for(user: Any, pk: Any) -> Person:
-    """The person, if the user may see them; 404 exactly as for one that does not exist."""
-    people = visible_people(user).prefetch_related("aliases")
-    return get_object_or_404(people, pk=pk)
 
 
 def person_case_links(user: Any, person: Person) -> list[CaseLink]:
@@ -210,9 +204,8 @@ def also_known_to(
     return list(known.values())
 
 
-def person_profile(user: Any, pk: Any) -> PersonProfile:
-    """Everything a person page shows this user about one person (404 if not visible)."""
-    person = person_for(user, pk)
+def person_profile(user: Any, person: Person) -> PersonProfile:
+    """Everything a person page shows this user about one person (loaded through the door)."""
     cases = person_case_links(user, person)
     referrals = person_referral_links(user, person)
     return PersonProfile(

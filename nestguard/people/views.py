@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from nestguard.access.door import load
 from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
-from nestguard.audit.services import audit_record
+from nestguard.people.models import Person
 from nestguard.people.selectors import person_profile
 
 
@@ -26,18 +27,11 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One person as this user may see them. Who may see them is `visible_people`; anyone
     else gets 404, exactly as for a person who does not exist."""
     user = signed_in_user(request)
-    profile = person_profile(user, pk)
+    profile = person_profile(user, load(user, Person, pk, purpose="case_work"))
     for case_link in profile.cases:
         case_link.url = link_to("cases:detail", case_link.case.pk)
     for referral_link in profile.referrals:
         referral_link.url = link_to("referrals:detail", referral_link.referral.pk)
-    audit_record(
-        actor=user,
-        action="person.view",
-        obj=profile.person,
-        purpose="Person page",
-        details={"cases": len(profile.cases), "referrals": len(profile.referrals)},
-    )
     return render(
         request,
         "people/detail.html",

@@ -13,18 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from nestguard.access.selectors import (
-    can_work_cases,
-    visible_case_ids,
-    visible_people,
-    visible_referrals,
-)
+from nestguard.access import door
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseAddress, CaseSubject
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.models import (
     Address,
@@ -39,26 +34,11 @@ from nestguard.places.models import (
     warning_levels,
 )
 from nestguard.places.postcodes import postcode_key
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralSubject, subject_roles
 
 # A postcode holds a few dozen delivery points at most; this bounds a search page.
 REGISTER_SEARCH_LIMIT = 200
-
-
-def visible_addresses(user: Any) -> QuerySet[Address]:
-    """Addresses with a case or a referral the user may see."""
-    if not user or not user.is_authenticated:
-        return Address.objects.none()
-    with_case = Exists(
-        CaseAddress.objects.filter(address=OuterRef("pk"), case__in=visible_case_ids(user))
-    )
-    with_referral = Exists(visible_referrals(user).filter(address=OuterRef("pk")))
-    return Address.objects.filter(Q(with_case) | Q(with_referral))
-
-
-def address_for(user: Any, pk: Any) -> Address:
-    """The address, if the user may see something there; 404 exactly as for a missing one."""
-    return get_object_or_404(visible_addresses(user), pk=pk)
 
 
 def _natural_key(address: Address) -> tuple[Any, ...]:
@@ -97,12 +77,11 @@ class AddressProfile:
     people: list[Link]
 
 
-def address_profile(user: Any, pk: Any) -> AddressProfile:
-    """Everything an address page shows this user (404 if they may see nothing there).
+def address_profile(user: Any, address: Address) -> AddressProfile:
+    """Everything an address page shows this user (the address loaded through the door).
 
     A fixed number of queries whatever the number of cases, referrals and people.
     """
-    address = address_for(user, pk)
     cases = list(
         CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user))
         .select_related("case", "case__lead_agency")
@@ -224,22 +203,11 @@ def door_answer(addresses: list[Address]) -> DoorAnswer:
 # What an address page shows besides its cases, referrals and people -------------------
 
 
-def visible_markers(user: Any) -> QuerySet[WarningMarker]:
-    """Markers whose reasons (category, owner, case) the user may read: on a case they may
-    see, or (for its caseworkers) placed by their agency, as far as the marker's handling
-    restriction allows. Anyone else learns only the door-check answer (`door_answer`)."""
-    if not user or not user.is_authenticated:
-        return WarningMarker.objects.none()
-    condition = Q(case__in=visible_case_ids(user))
-    if can_work_cases(user):
-        condition |= Q(owner_agency_id=user.agency_id)
-    return WarningMarker.objects.filter(condition).restricted_for(user)
-
-
 def markers_at(user: Any, address: Address) -> list[WarningMarker]:
-    """The markers at an address the user may read in full, lapsed ones too."""
+    """The markers at an address the user may read in full, lapsed ones too (the door's
+    WarningMarker policy: their case, their agency, their handling restriction)."""
     return list(
-        visible_markers(user)
+        door.visible(user, WarningMarker)
         .filter(address=address)
         .select_related("owner_agency", "case")
         .order_by("-created_at")
@@ -394,14 +362,4 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
         RepeatAddressAlert.objects.filter(status=AlertStatus.OPEN)
         .select_related("address")
         .order_by("-raised_at", "pk")
-    )
-
-
-def repeat_alert_for(user: Any, pk: Any) -> RepeatAddressAlert:
-    from nestguard.places.services.repeats import can_work_repeat_alerts
-
-    if not can_work_repeat_alerts(user):
-        raise Http404
-    return get_object_or_404(
-        RepeatAddressAlert.objects.select_related("address", "decided_by"), pk=pk
     )

@@ -15,16 +15,19 @@ from typing import Any
 
 from django.urls import reverse
 
-from nestguard.access.selectors import visible_case_ids, visible_referrals
+from nestguard.access import door
+from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import CaseAddress
 from nestguard.core.calendar import UK
 from nestguard.places import selectors
 from nestguard.places.models import (
+    Address,
     AddressReport,
     HardeningMeasure,
     RepeatAddressAlert,
 )
 from nestguard.places.registry import TimelineEntry, register_timeline_source
+from nestguard.referrals.access_policy import visible_referrals
 
 
 def _at(day: Any) -> datetime:
@@ -38,7 +41,7 @@ def may_see_property(user: Any, address: Any) -> bool:
         from nestguard.places.services.repeats import can_work_repeat_alerts
 
         cache[address.pk] = can_work_repeat_alerts(user) or (
-            selectors.visible_addresses(user).filter(pk=address.pk).exists()
+            door.visible(user, Address).filter(pk=address.pk).exists()
         )
     return cache[address.pk]
 

@@ -6,4 +6,9 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
-        from nestguard.referrals import events  # noqa: F401  (registers audit event types)
+        from nestguard.referrals import (
+            access_policy,
+            events,  # noqa: F401  (registers audit event types)
+        )
+
+        access_policy.register()

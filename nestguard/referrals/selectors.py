@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
-from nestguard.access.selectors import own_referrals, triage_referrals, visible_referrals
+from nestguard.referrals.access_policy import own_referrals, triage_referrals, visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 
 
@@ -43,11 +44,9 @@ def my_referrals(user: Any) -> QuerySet[Referral]:
     return own_referrals(user).order_by("-created_at")
 
 
-def referral_in_full(user: Any) -> QuerySet[Referral]:
-    """Referrals whose full content the user may read, with what the detail page shows."""
-    return visible_referrals(user).select_related(
-        "referrer", "referrer_agency", "address", "decided_by", "case"
-    )
+def subject_of(referral: Referral, pk: Any) -> ReferralSubject:
+    """A person named on a referral already loaded through the door; 404 for any other."""
+    return get_object_or_404(ReferralSubject.objects.filter(referral=referral), pk=pk)
 
 
 def api_referrals(user: Any) -> QuerySet[Referral]:

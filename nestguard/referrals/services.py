@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.access.rules import REFERRING
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.services.opening import case_add_referral, case_open_from_referral
 from nestguard.core.calendar import end_of_working_day_deadline
@@ -28,6 +28,7 @@ from nestguard.places.services import address_resolve
 from nestguard.places.services.repeats import repeat_address_check
 from nestguard.referrals import codes as rc
 from nestguard.referrals import validation as v
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.hooks import run_submit_hooks
 from nestguard.referrals.models import (
     Referral,
@@ -517,16 +518,6 @@ def referral_triage(
             },
         )
     return referral
-
-
-def referral_view(*, actor: Any, referral: Referral, purpose: str = "") -> None:
-    """Record that someone read a referral in full (the triage team's detail page or API)."""
-    audit_record(
-        actor=actor,
-        action="referral.view",
-        obj=referral,
-        purpose=purpose or "Triage of a referral",
-    )
 
 
 def referral_status_view(*, actor: Any, referral: Referral, mark_seen: bool = True) -> bool:

@@ -8,21 +8,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from nestguard.access.door import load, visible
 from nestguard.access.rules import TRIAGE, access_rule, signed_in_user
-from nestguard.access.selectors import visible_cases
-from nestguard.cases.models import CaseStatus
+from nestguard.cases.models import Case, CaseStatus
 from nestguard.core.calendar import working_days_between
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralStatus, TriageDecision
 from nestguard.referrals.outcomes import TAG_COLOURS
-from nestguard.referrals.selectors import referral_in_full, triage_queue
-from nestguard.referrals.views import answers_context
+from nestguard.referrals.selectors import triage_queue
+from nestguard.referrals.views import answers_context, known_answers
 
 PAGE_SIZE = 25
 
@@ -76,12 +76,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """A referral in full for the triage team (and whoever sees the case it became)."""
     user = signed_in_user(request)
-    referral = get_object_or_404(referral_in_full(user), pk=pk)
-    services.referral_view(actor=user, referral=referral, purpose="Triage of a referral")
+    referral = load(user, Referral, pk, purpose="triage")
     subjects = list(referral.subjects.select_related("person"))
     decidable = referral.status == ReferralStatus.SUBMITTED and services.can_triage(user, referral)
     case_url = ""
-    if referral.case_id and visible_cases(user).filter(pk=referral.case_id).exists():
+    if referral.case_id and visible(user, Case).filter(pk=referral.case_id).exists():
         try:
             case_url = reverse("cases:detail", kwargs={"pk": referral.case_id})
         except NoReverseMatch:
@@ -103,6 +102,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "case_url": case_url,
             **answers_context(referral),
             "subjects": subjects,
+            "known": known_answers(user, subjects),
         },
     )
 
@@ -110,7 +110,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(TRIAGE)
 def triage(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    referral = get_object_or_404(referral_in_full(user), pk=pk)
+    referral = load(user, Referral, pk, purpose="triage")
     if referral.status != ReferralStatus.SUBMITTED or not services.can_triage(user, referral):
         return redirect("referrals:detail", pk=referral.pk)
     form = f.TriageForm(request.POST if request.method == "POST" else None)
@@ -120,7 +120,7 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
         decision = data["decision"]
         if decision == TriageDecision.MERGE:
             reference = data.get("case_reference", "").strip().upper()
-            case = visible_cases(user).filter(reference=reference).first()
+            case = visible(user, Case).filter(reference=reference).first()
             if case is None:
                 form.add_error(
                     "case_reference", "There is no case with that reference that you can see"
@@ -152,7 +152,7 @@ def _merge_candidates(user: Any, referral: Referral) -> list[Any]:
     if referral.address_id is None:
         return []
     return list(
-        visible_cases(user)
+        visible(user, Case)
         .exclude(status=CaseStatus.CLOSED)
         .filter(addresses__address_id=referral.address_id)
         .distinct()

@@ -9,19 +9,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load, look_up
 from nestguard.access.rules import REFERRING, access_rule, signed_in_user
-from nestguard.access.selectors import own_referrals
-from nestguard.accounts.models import lawful_bases
+from nestguard.accounts.models import User, lawful_bases
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 from nestguard.referrals.outcomes import outcome_for_referrer
 from nestguard.referrals.sections import SECTIONS
-from nestguard.referrals.selectors import my_referrals
+from nestguard.referrals.selectors import my_referrals, subject_of
 
 PAGE_SIZE = 25
 
@@ -36,7 +36,7 @@ SECTION_URLS = {
 
 
 def _own(request: HttpRequest, pk: Any) -> Referral:
-    return get_object_or_404(own_referrals(signed_in_user(request)), pk=pk)
+    return load(signed_in_user(request), Referral, pk, purpose="own_referral")
 
 
 def _after_save(request: HttpRequest, referral: Referral) -> HttpResponse:
@@ -48,6 +48,16 @@ def _after_save(request: HttpRequest, referral: Referral) -> HttpResponse:
 
 def _next_query(request: HttpRequest) -> str:
     return "?next=check" if request.GET.get("next") == "check" else ""
+
+
+def known_answers(user: User, subjects: list[ReferralSubject]) -> dict[Any, Any]:
+    """ "Already known?" for each person the referral names, asked through the door (which
+    audits each question); the page's template only shows the answers."""
+    return {
+        s.pk: look_up(user, "already_known_subject", s, purpose="already_known")
+        for s in subjects
+        if not s.identity_unknown
+    }
 
 
 def answers_context(referral: Referral) -> dict[str, Any]:
@@ -324,6 +334,7 @@ def people(request: HttpRequest, pk: Any) -> HttpResponse:
         {
             "referral": referral,
             "subjects": subjects,
+            "known": known_answers(signed_in_user(request), subjects),
             "form": form,
             "roles": rc.subject_roles(),
             "next_query": _next_query(request),
@@ -366,7 +377,7 @@ def person_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _own_subject(request: HttpRequest, pk: Any, subject_pk: Any) -> ReferralSubject:
     referral = _own(request, pk)
-    return get_object_or_404(ReferralSubject.objects.filter(referral=referral), pk=subject_pk)
+    return subject_of(referral, subject_pk)
 
 
 @access_rule(REFERRING)

@@ -6,4 +6,9 @@ class RiskConfig(AppConfig):
     label = "risk"
 
     def ready(self) -> None:
-        from nestguard.risk import events  # noqa: F401  (registers audit event types)
+        from nestguard.risk import (
+            access_policy,
+            events,  # noqa: F401  (registers audit event types)
+        )
+
+        access_policy.register()

@@ -50,3 +50,8 @@ class RiskAssessment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.band}:{self.overall_score}"
+
+    @property
+    def audit_label(self) -> str:
+        """How a read of it is named in the audit trail (the door writes it)."""
+        return f"{self.case.reference}: {self.instrument}"

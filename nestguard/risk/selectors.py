@@ -1,22 +1,8 @@
-"""Reads of risk assessments: only those of cases the user can see."""
+"""Reads of risk assessments (the visible set is the registered policy, `access_policy.py`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.shortcuts import get_object_or_404
-
-from nestguard.access.selectors import visible_case_ids
 from nestguard.risk.models import RiskAssessment
-
-
-def visible_assessment(user: Any, pk: Any) -> RiskAssessment:
-    return get_object_or_404(
-        RiskAssessment.objects.filter(case__in=visible_case_ids(user)).select_related(
-            "case", "case__lead_agency", "assessed_by", "person"
-        ),
-        pk=pk,
-    )
 
 
 def previous_assessment(assessment: RiskAssessment) -> RiskAssessment | None:

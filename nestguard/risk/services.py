@@ -153,13 +153,3 @@ def assessment_record(
             },
         )
     return assessment
-
-
-def assessment_view(*, actor: Any, assessment: RiskAssessment, purpose: str = "") -> None:
-    audit_record(
-        actor=actor,
-        action="risk.view",
-        obj=assessment,
-        object_label=f"{assessment.case.reference}: {assessment.instrument}",
-        purpose=purpose or "Risk assessment page",
-    )

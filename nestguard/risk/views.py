@@ -9,21 +9,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.cases import rules
-from nestguard.cases.models import CaseStatus
-from nestguard.cases.selectors import get_visible_case, subject_rows
+from nestguard.cases.models import Case, CaseStatus
+from nestguard.cases.selectors import subject_rows
 from nestguard.risk import services
 from nestguard.risk.forms import AssessmentForm, ChooseInstrumentForm
 from nestguard.risk.loader import get_instrument
-from nestguard.risk.selectors import previous_assessment, visible_assessment
+from nestguard.risk.models import RiskAssessment
+from nestguard.risk.selectors import previous_assessment
 
 
 @access_rule(CASEWORK)
 def assess(request: HttpRequest, pk: Any) -> HttpResponse:
     """GET: choose the tool, then its items. POST: record the assessment."""
     user = signed_in_user(request)
-    case = get_visible_case(user, pk)
+    case = load(user, Case, pk, purpose="case_work")
     if not rules.can_edit_case(user, case):
         raise PermissionDenied
     if case.status == CaseStatus.CLOSED:
@@ -73,9 +75,8 @@ def assess(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(CASEWORK)
 def assessment(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    record = visible_assessment(user, pk)
+    record = load(user, RiskAssessment, pk, purpose="case_work")
     instrument = get_instrument(record.instrument, record.instrument_version)
-    services.assessment_view(actor=user, assessment=record)
     rows: list[dict[str, Any]] = []
     if instrument is not None:
         for group, items in instrument.groups:

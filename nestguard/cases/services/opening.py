@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_cases
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import (
     Case,
     CaseAddress,

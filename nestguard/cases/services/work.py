@@ -20,7 +20,7 @@ from nestguard.access.restrictions import (
     may_change_restriction,
     restriction_change,
 )
-from nestguard.access.selectors import can_work_cases, partner_agency_ids, visible_people
+from nestguard.access.selectors import can_work_cases, partner_agency_ids
 from nestguard.accounts.models import Agency
 from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
@@ -45,6 +45,7 @@ from nestguard.cases.services.common import (
     text_field,
 )
 from nestguard.core.models import next_reference
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.people.services import person_create, validate_person_fields
 from nestguard.referrals.models import ReferralSubject, concern_types, subject_roles

@@ -135,9 +135,7 @@ def test_list_and_detail(personas, world, api):
     assert {s["name"] for s in row["subjects"]} == {"Alex Testperson", "Tee Testperson"}
     assert str(hidden.pk) not in json.dumps(body)
     event = AuditEvent.objects.filter(action="case.list").latest("id")
-    assert event.purpose == "Partner system (API)" and event.details["cases"] == [
-        world.case.reference
-    ]
+    assert event.purpose == "partner_system" and event.details["shown"] == [world.case.reference]
 
     detail = api("partner").get(f"/api/v1/cases/{world.case.pk}/")
     assert detail.status_code == 200

@@ -137,7 +137,7 @@ def test_the_list_is_paginated_by_50_and_audited(personas, client_for):
     second = html(client.get("/cases/?page=2"))
     assert "Previous" in second
     event = AuditEvent.objects.filter(action="case.list").order_by("-id").first()
-    assert event is not None and len(event.details["cases"]) == 1
+    assert event is not None and len(event.details["shown"]) == 1
 
 
 def test_the_list_shows_text_escaped(personas, client_for):

@@ -19,10 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nestguard.access.selectors import triage_referrals, visible_cases
 from nestguard.accounts.models import Agency, SharingAgreement, User
 from nestguard.audit.models import AuditEvent
 from nestguard.audit.verify import verify_chain
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
 from nestguard.demo.instruments import Band, Instrument, Item, answer, load_instruments
@@ -33,6 +33,7 @@ from nestguard.demo.seed import load_profile, seed_borough
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.places.postcodes import normalise_postcode
+from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import Referral, TriageRoute
 from nestguard.risk.models import RiskAssessment
 

@@ -146,6 +146,25 @@ def test_the_list_reads_in_a_bounded_number_of_queries(  # type: ignore[no-untyp
             conduct=f"Conduct {n}",
             comply_by=now + dt.timedelta(days=7),
         )
-    with django_assert_max_num_queries(13):  # as many as for the world's two steps
+    # As many as for the world's two steps (the door loads the address in one query with
+    # its visibility, and audits the read).
+    with django_assert_max_num_queries(14):
         response = client.get(f"/api/v1/enforcement/?address={UPRN}")
     assert len(response.json()) == 10
+
+
+def test_a_hidden_person_answers_as_a_missing_one(eworld: EnforcementWorld) -> None:
+    """No oracle: a person id that exists but is not the caller's to see gets the same answer
+    as one that does not exist."""
+    from nestguard.people.models import Person
+    from tests.factories import PersonFactory
+
+    hidden: Person = PersonFactory()  # on no case or referral the owner sees
+    client = _client(eworld.personas.owner)
+    answers = [
+        _post(client, {"step": "cpw", "issuer": "local_authority_officer", "person_id": pk})
+        for pk in (str(hidden.pk), "00000000-0000-4000-8000-000000000000")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json()
+    assert "person_id" in answers[0].json()

@@ -1,14 +1,16 @@
 """Asking "is this person already known?": limited per user, and every lookup audited with
 what was searched for (docs/decisions/0072-already-known-need-to-know.md).
 
-Pages, the form's script, the API and template tags all ask through `known_lookups_ask`.
-It counts the user's lookups of the last hour from the audit trail itself (durable, and the
-same in every process: the audit table's index on actor and time makes it a small range
-scan), refuses once NESTGUARD_KNOWN_LOOKUPS_PER_HOUR new searches have been made, and
-records each lookup with its search terms and the answer it gave, so that "who searched for
-this person?" has an answer even when nothing matched. Asking again for exactly what was
-asked within the hour (reloading a referral's page) is recorded but not counted: it tells
-nothing new.
+Pages, the form's script and the API ask through the door (`door.look_up`,
+docs/decisions/0070-one-door-for-reads.md): the "already known" lookups registered in
+`linkage/access_policy.py` call `known_lookups_ask`, which writes each lookup's one audit
+event (the door writes none for them). It counts the user's lookups of the last hour from
+the audit trail itself (durable, and the same in every process: the audit table's index on
+actor and time makes it a small range scan), refuses once NESTGUARD_KNOWN_LOOKUPS_PER_HOUR
+new searches have been made, and records each lookup with its search terms and the answer
+it gave, so that "who searched for this person?" has an answer even when nothing matched.
+Asking again for exactly what was asked within the hour (reloading a referral's page) is
+recorded but not counted: it tells nothing new.
 """
 
 from __future__ import annotations
@@ -180,13 +182,15 @@ def lookup_details(lookup: Lookup, *, counted: bool) -> dict[str, Any]:
     answer = "known_to_shown" if lookup.candidates else str(lookup.answer)
     return {
         **_search_details(lookup.terms, answer, counted),
+        "found": len(lookup.candidates),
         "candidates": [str(c.cluster_id) for c in lookup.candidates],
         "agencies_shown": sorted({str(k.agency.pk) for c in lookup.candidates for k in c.known_to}),
     }
 
 
 def audit_lookup(user: Any, lookup: Lookup, purpose: str, *, counted: bool = True) -> None:
-    """The one audit event of a lookup."""
+    """The one audit event of a lookup (the door's registered lookup does not write another),
+    with the disclosure basis of what it named."""
     audit_record(
         actor=user,
         action=LOOKUP,

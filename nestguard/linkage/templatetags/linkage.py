@@ -12,8 +12,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from nestguard.linkage.selectors import referral_address_match, subject_values
-from nestguard.linkage.services.lookups import LookupsExhausted, known_lookup_ask
+from nestguard.linkage.selectors import referral_address_match
 
 register = template.Library()
 
@@ -25,23 +24,17 @@ def humanise(value: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def linkage_candidates_for_subject(context: template.Context, subject: Any) -> SafeString:
-    """Is the person a referral names already known? For a referrer, only whether they may
-    be and whom to ask at the hub; for those who may be told, also who knows them. Asked
-    through the lookup service, which limits and audits."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(subject, "identity_unknown", False):
+    """Is the person a referral names already known? As the page's view asked the door
+    (`known`: subject pk -> the answer; the lookup service limited and audited the
+    question): for a referrer, only whether they may be and whom to ask at the hub; for
+    those who may be told, also who knows them; past the hourly limit, when to try again
+    (`refused`). Rendering a template writes nothing."""
+    answer = (context.get("known") or {}).get(getattr(subject, "pk", None))
+    if answer is None:
         return SafeString("")
-    refused: LookupsExhausted | None = None
-    lookup = None
-    try:
-        lookup = known_lookup_ask(
-            actor=user,
-            values=subject_values(subject),
-            purpose="Referral: is this person already known?",
-        )
-    except LookupsExhausted as exc:
-        refused = exc
+    lookup = answer.result
+    refused = answer.refused
+    request = context.get("request")
     return render_to_string(
         "linkage/_candidates.html",
         {"lookup": lookup, "refused": refused, "subject": subject},

@@ -174,20 +174,3 @@ def action_update(
             details={"from": previous, "to": status, "reason": action.reason},
         )
     return action
-
-
-def action_view(*, actor: Any, action: Action, purpose: str = "Action page") -> None:
-    audit_record(actor=actor, action="action.view", obj=action, purpose=purpose)
-
-
-def action_list_view(*, actor: Any, actions: list[Action], purpose: str = "Panel actions") -> None:
-    """One event for a page of actions (their descriptions may name people)."""
-    if actions:
-        audit_record(
-            actor=actor,
-            action="action.list",
-            object_type="action",
-            object_label=f"{len(actions)} actions",
-            purpose=purpose,
-            details={"actions": [a.reference for a in actions]},
-        )

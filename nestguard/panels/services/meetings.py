@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from nestguard.accounts.models import User
-from nestguard.audit.disclosure import disclosure_basis
+from nestguard.audit.disclosure import DisclosureBasis, disclosure_basis
 from nestguard.audit.services import audit_record
 from nestguard.core.agenda import AgendaCandidate, agenda_source
 from nestguard.core.models import next_reference
@@ -290,15 +290,23 @@ def meeting_hold(*, actor: Any, meeting: Meeting) -> Meeting:
     return meeting
 
 
-def meeting_view(*, actor: Any, meeting: Meeting, purpose: str = "Meeting page") -> None:
-    """Reading the agenda and minutes is a look at personal data: audited, with the sharing
-    agreement under which the cases' lead agencies' information is shown to the reader."""
+def meeting_basis(actor: Any, meeting: Meeting) -> DisclosureBasis:
+    """The sharing agreement under which a meeting's agenda and minutes show the lead
+    agencies' information about its cases to the reader (decision 0077). The door's meeting
+    policy records it on the read event (`meeting.view`)."""
     items = meeting.items.filter(case__isnull=False).select_related("case__lead_agency")
-    basis = disclosure_basis(
+    return disclosure_basis(
         holders=[item.case.lead_agency for item in items if item.case],
         recipient=getattr(actor, "agency", None),
         fallback="no_records_shown",
     )
+
+
+def meeting_view(*, actor: Any, meeting: Meeting, purpose: str = "panel") -> None:
+    """The read event of a meeting's agenda and minutes, with its disclosure basis: what the
+    door writes when it loads a meeting whose minutes are shown (pages and API load through
+    the door and do not call this)."""
+    basis = meeting_basis(actor, meeting)
     audit_record(actor=actor, action="meeting.view", obj=meeting, purpose=purpose, basis=basis)
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nestguard.access.selectors import partner_agency_ids
-from nestguard.accounts.models import Agency, User
+from nestguard.accounts.models import Agency, Role, User
 from nestguard.audit.services import audit_record
 from nestguard.panels.loader import meeting_types
 from nestguard.panels.models import Panel, PanelMember
@@ -29,7 +29,7 @@ def panel_create(
 ) -> Panel:
     """A new panel chaired by the actor (and any other panel chairs named), with the actor's
     agency as its first member. The cadence defaults to the meeting type's."""
-    if actor is not None and not (actor.is_active and actor.has_role("panel_chair")):
+    if actor is not None and not (actor.is_active and actor.has_role(Role.PANEL_CHAIR)):
         raise PermissionDenied("Only panel chairs create panels")
     errors: dict[str, str] = {}
     cleaned = text_field(errors, "name", name, label="Name", max_length=NAME_MAX, required=True)
@@ -48,7 +48,7 @@ def panel_create(
         errors["cadence_days"] = f"Enter how often it meets, in days, from 1 to {MAX_CADENCE_DAYS}"
     all_chairs = [c for c in [actor, *(chairs or [])] if c is not None]
     for chair in all_chairs:
-        if not chair.is_active or not chair.has_role("panel_chair"):
+        if not chair.is_active or not chair.has_role(Role.PANEL_CHAIR):
             errors["chairs"] = f"{chair} is not an active panel chair"
     if not all_chairs:
         errors["chairs"] = "Name at least one chair"

@@ -178,7 +178,7 @@ def test_the_owner_updates_their_action(personas, panel_world) -> None:
     client = sign_in(Client(), personas.owner)
     assert "Visit" in client.get(reverse("panels:actions")).content.decode()
     listed = AuditEvent.objects.get(action="action.list")
-    assert listed.details["actions"] == [action.reference]
+    assert listed.details["shown"] == [action.reference]
     url = reverse("panels:action_update", args=[action.pk])
     response = client.post(url, {"status": "completed"})
     assert "Enter the completion date" in response.content.decode()

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from nestguard.access.selectors import visible_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.calendar import UK

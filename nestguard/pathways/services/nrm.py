@@ -16,8 +16,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nestguard.access.selectors import visible_cases, visible_people
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.core.calendar import add_working_days
@@ -34,6 +34,7 @@ from nestguard.pathways.services.common import (
     identifying_detail,
     text_field,
 )
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.referrals.models import concern_types
 

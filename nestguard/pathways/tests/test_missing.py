@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from nestguard.audit.models import AuditEvent
+from nestguard.pathways.access_policy import visible_missing_episodes
 from nestguard.pathways.models import MissingEpisode, ReturnInterview
-from nestguard.pathways.selectors import rhi_clock, visible_missing_episodes
+from nestguard.pathways.selectors import rhi_clock
 from nestguard.pathways.services.missing import (
     _write_episode,
     missing_episode_record,

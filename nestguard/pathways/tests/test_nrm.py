@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from nestguard.cases.services.work import case_subject_record
 from nestguard.core.calendar import add_working_days
+from nestguard.pathways.access_policy import visible_nrm_referrals
 from nestguard.pathways.models import DutyToNotify, NrmReferral, NrmStageChange
-from nestguard.pathways.selectors import nrm_standing, visible_nrm_referrals
+from nestguard.pathways.selectors import nrm_standing
 from nestguard.pathways.services import nrm
 from nestguard.pathways.tests.conftest import years_ago
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import sign_in
+from nestguard.audit.models import AuditEvent
 from nestguard.core.calendar import UK
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
 from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
@@ -241,6 +242,9 @@ def test_report_counts_without_names(pw, personas) -> None:
     page = sign_in(Client(), analyst).get("/missing/report/").content.decode()
     assert "Missing episodes report" in page and "Missingtest" not in page
     assert "100%" in page  # the one episode is of a child in care
+    event = AuditEvent.objects.filter(action="missing_episode.report").latest("id")
+    assert event.actor == analyst and event.purpose == "reporting"
+    assert event.details["found"] == 1 and set(event.details["terms"]) == {"start", "end"}
     bad = sign_in(Client(), analyst).get(
         "/missing/report/?start_day=5&start_month=5&start_year=2026&end_day=1&end_month=1&end_year=2026"
     )

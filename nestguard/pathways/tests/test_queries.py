@@ -22,7 +22,10 @@ from nestguard.pathways.tests.conftest import hours_ago, years_ago
 pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; the case page takes one more on PostgreSQL (the audit chain's lock).
-REPORT_QUERIES = 15
+# The report and the door's audit of who looked (a savepoint, the chain's last hash, the
+# insert, its release; on PostgreSQL also the chain's lock): fixed, whatever the number of
+# episodes.
+REPORT_QUERIES = 19
 
 
 def children_with_episodes(pw, count: int, start: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +77,8 @@ def test_due_view_queries_do_not_grow(pw, client_for):  # type: ignore[no-untype
 def test_report_queries_do_not_grow(pw, client_for, django_assert_max_num_queries, rows):
     children_with_episodes(pw, rows)
     client = client_for("supervisor")
-    with django_assert_max_num_queries(REPORT_QUERIES):
+    chain_lock = int(connection.vendor == "postgresql")
+    with django_assert_max_num_queries(REPORT_QUERIES + chain_lock):
         response = client.get("/missing/report/")
     assert f'<dd class="govuk-summary-list__value">{rows}</dd>' in response.content.decode()
 

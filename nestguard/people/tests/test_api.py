@@ -78,7 +78,7 @@ def test_owner_gets_the_person_with_roles_and_also_known_to(personas, token_for,
     event = AuditEvent.objects.get(action="person.view")
     assert event.actor == personas.owner
     assert event.object_id == str(jay["person"].pk)
-    assert event.purpose == "API: person record"
+    assert event.purpose == "partner_system"
 
 
 def test_outsider_gets_404_for_a_person_they_may_not_see(token_for, personas):  # type: ignore[no-untyped-def]

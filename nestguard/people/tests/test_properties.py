@@ -10,9 +10,12 @@ from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nestguard.access.selectors import visible_cases, visible_referrals
+from nestguard.access.door import load
+from nestguard.cases.access_policy import visible_cases
+from nestguard.people.models import Person
 from nestguard.people.selectors import person_profile
 from nestguard.people.tests.builders import make_case, make_referral
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import ReferralStatus
 from tests.factories import PersonFactory
 
@@ -85,10 +88,10 @@ def test_profile_shows_exactly_what_the_viewer_may_see(personas, cases, referral
     )
     if not may_see_person:
         with pytest.raises(Http404):
-            person_profile(user, person.pk)
+            load(user, Person, person.pk, purpose="case_work")
         return
 
-    profile = person_profile(user, person.pk)
+    profile = person_profile(user, load(user, Person, person.pk, purpose="case_work"))
     expected = {case.pk: set(roles) for case, roles in made_cases if case.pk in visible}
     assert {link.case.pk: set(link.roles) for link in profile.cases} == expected
     assert {item.agency.pk for item in profile.known_to} == holders

@@ -50,7 +50,7 @@ def hardening_record(
     fitted_on: Any = None,
     notes: Any = "",
 ) -> HardeningMeasure:
-    from nestguard.places.selectors import visible_addresses
+    from nestguard.places.access_policy import visible_addresses
 
     if not can_work_cases(actor) or not visible_addresses(actor).filter(pk=address.pk).exists():
         raise PermissionDenied("Only caseworkers who work on this address record its hardening")

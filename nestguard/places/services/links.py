@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases, visible_people
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case, CaseAddress, CaseStatus, CaseSubject
 from nestguard.cases.rules import can_contribute_to_case
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.models import Address, DisplacementAlert, PersonAddressLink, link_roles
 from nestguard.places.policy import places_rules

@@ -16,8 +16,9 @@ from nestguard.access.restrictions import (
     may_change_restriction,
     restriction_change,
 )
-from nestguard.access.selectors import can_work_cases, visible_cases
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
 from nestguard.places.models import Address, WarningMarker, warning_categories, warning_levels

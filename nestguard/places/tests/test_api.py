@@ -59,7 +59,7 @@ def test_lists_register_addresses_at_the_postcode(personas, token):  # type: ign
     assert "case" not in response.content.decode().lower()
     event = AuditEvent.objects.get(action="address.search")
     assert event.actor == personas.referrer
-    assert event.details == {"postcode": "NB1 2AB", "results": 2}
+    assert event.details == {"terms": {"postcode": "NB1 2AB"}, "found": 2}
 
 
 def test_pages_with_limit_and_offset(token) -> None:  # type: ignore[no-untyped-def]

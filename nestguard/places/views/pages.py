@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from nestguard.access.door import load, record_search
 from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
 from nestguard.access.selectors import can_work_cases
-from nestguard.audit.services import audit_record
 from nestguard.core.middleware import CONTENT_SECURITY_POLICY
 from nestguard.places import selectors
 from nestguard.places.forms import DoorCheckForm, PostcodeSearchForm
+from nestguard.places.models import Address
 from nestguard.places.registry import timeline_for
 from nestguard.places.selectors import (
     REGISTER_SEARCH_LIMIT,
@@ -60,8 +61,8 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     A user who may see nothing there gets 404, exactly as for an address that does not
     exist."""
     user = signed_in_user(request)
-    profile = address_profile(user, pk)
-    address = profile.address
+    address = load(user, Address, pk, purpose="case_work")
+    profile = address_profile(user, address)
     cases = [(link, _link_to("cases:detail", link.case_id)) for link in profile.cases]
     referrals = [(ref, _link_to("referrals:detail", ref.pk)) for ref in profile.referrals]
     markers = selectors.markers_at(user, address)
@@ -70,17 +71,6 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     displacement = selectors.displacement_alerts_for(user, address=address)
     timeline = timeline_for(user, address)
     marker_cases = cases_for_marker(user, address)
-    audit_record(
-        actor=user,
-        action="address.view",
-        obj=address,
-        purpose="Address page",
-        details={
-            "cases": len(profile.cases),
-            "referrals": len(profile.referrals),
-            "people": len(profile.people),
-        },
-    )
     response = render(
         request,
         "places/detail.html",
@@ -119,11 +109,12 @@ def search(request: HttpRequest) -> HttpResponse:
         user = signed_in_user(request)
         postcode = form.cleaned_data["postcode"]
         results = register_addresses_at(postcode)
-        audit_record(
-            actor=user,
-            action="address.search",
-            purpose="Address search",
-            details={"postcode": postcode, "results": len(results)},
+        record_search(
+            user,
+            "address.search",
+            purpose="case_work",
+            terms={"postcode": postcode},
+            found=len(results),
         )
     return render(
         request,

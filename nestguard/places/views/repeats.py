@@ -6,18 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
-from nestguard.audit.services import audit_record
 from nestguard.places.forms import DecisionForm, ReportForm
-from nestguard.places.models import Address
+from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.places.policy import places_rules
 from nestguard.places.registry import timeline_for
-from nestguard.places.selectors import open_repeat_alerts, repeat_alert_for, visible_addresses
+from nestguard.places.selectors import open_repeat_alerts
 from nestguard.places.services.repeats import (
     address_report_record,
     can_work_repeat_alerts,
@@ -32,10 +31,7 @@ def report_add(request: HttpRequest, pk: Any) -> HttpResponse:
     shows the address and nothing known about it."""
     user = signed_in_user(request)
     # The register is open to every signed-in user; an address typed on a referral is not.
-    reachable = Address.objects.filter(
-        Q(in_register=True) | Q(pk__in=visible_addresses(user).values("pk"))
-    )
-    address = get_object_or_404(reachable, pk=pk)
+    address = load(user, Address, pk, purpose="place_report")
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,7 +47,7 @@ def report_add(request: HttpRequest, pk: Any) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Report recorded about {address.one_line}")
-            if visible_addresses(user).filter(pk=address.pk).exists():
+            if visible(user, Address).filter(pk=address.pk).exists():
                 return redirect(reverse("places:detail", args=[address.pk]))
             return redirect(reverse("places:search") + f"?postcode={address.postcode}")
     return render(
@@ -80,12 +76,7 @@ def repeat_alerts(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     _require_queue(user)
     alerts = list(open_repeat_alerts(user)[:500])
-    audit_record(
-        actor=user,
-        action="repeat_alert.list",
-        purpose="Repeat-address queue",
-        details={"alerts": len(alerts)},
-    )
+    record_list(user, RepeatAddressAlert, alerts, purpose="enforcement")
     return render(
         request,
         "places/repeat_alerts.html",
@@ -98,7 +89,7 @@ def repeat_alert(request: HttpRequest, pk: Any) -> HttpResponse:
     """One alert with the property's timeline, and the decision."""
     user = signed_in_user(request)
     _require_queue(user)
-    alert = repeat_alert_for(user, pk)
+    alert = load(user, RepeatAddressAlert, pk, purpose="enforcement")
     form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,13 +104,6 @@ def repeat_alert(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded")
             return redirect(reverse("places:repeat_alerts"))
-    if request.method == "GET":
-        audit_record(
-            actor=user,
-            action="repeat_alert.view",
-            obj=alert,
-            purpose="Repeat-address alert",
-        )
     return render(
         request,
         "places/repeat_alert.html",
@@ -129,6 +113,6 @@ def repeat_alert(request: HttpRequest, pk: Any) -> HttpResponse:
             "timeline": timeline_for(user, alert.address),
             "form": form,
             "rule": places_rules().repeat_address,
-            "address_visible": visible_addresses(user).filter(pk=alert.address_id).exists(),
+            "address_visible": visible(user, Address).filter(pk=alert.address_id).exists(),
         },
     )

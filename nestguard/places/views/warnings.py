@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load
 from nestguard.access.restrictions import RestrictionForm, may_change_restriction
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.places.forms import WarningForm, WarningReviewForm, WarningWithdrawForm
-from nestguard.places.models import WarningMarker
-from nestguard.places.selectors import address_for, visible_markers
+from nestguard.places.models import Address, WarningMarker
 from nestguard.places.services.warnings import (
     can_manage_marker,
     cases_for_marker,
@@ -29,7 +29,7 @@ from nestguard.places.views.common import apply_service_errors, posted
 @access_rule(CASEWORK)
 def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    address = address_for(user, pk)
+    address = load(user, Address, pk, purpose="case_work")
     cases = cases_for_marker(user, address)
     if not cases:
         raise PermissionDenied
@@ -71,10 +71,9 @@ def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _managed_marker(request: HttpRequest, pk: Any) -> WarningMarker:
     user = signed_in_user(request)
-    # A marker whose reasons the user may not read answers 404, as one that does not exist.
-    marker = get_object_or_404(
-        visible_markers(user).select_related("address", "case", "owner_agency"), pk=pk
-    )
+    # A marker whose reasons the user may not read (the marker policy: its case, its agency,
+    # its handling restriction) answers 404, as one that does not exist.
+    marker = load(user, WarningMarker, pk, purpose="case_work")
     if not can_manage_marker(user, marker):
         raise PermissionDenied
     return marker
@@ -154,9 +153,7 @@ def warning_withdraw_page(request: HttpRequest, pk: Any) -> HttpResponse:
 def warning_restrict_page(request: HttpRequest, pk: Any) -> HttpResponse:
     """Change who may read a marker's reasons: for the agency that placed it."""
     user = signed_in_user(request)
-    marker = get_object_or_404(
-        visible_markers(user).select_related("address", "owner_agency"), pk=pk
-    )
+    marker = load(user, WarningMarker, pk, purpose="case_work")
     if not may_change_restriction(user, marker.owner_agency_id):
         raise PermissionDenied
     form = RestrictionForm(posted(request), initial={"restriction": marker.restriction})

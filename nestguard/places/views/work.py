@@ -8,29 +8,30 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from nestguard.access.door import load, record_search
 from nestguard.access.rules import CASEWORK, access_rule, roles, signed_in_user
-from nestguard.access.selectors import visible_people
-from nestguard.audit.services import audit_record
+from nestguard.accounts.models import Role
+from nestguard.people.models import Person
 from nestguard.places import selectors
 from nestguard.places.forms import HardeningForm, LeafletDoneForm, LinkForm, RadiusForm
+from nestguard.places.models import Address
 from nestguard.places.policy import places_rules
-from nestguard.places.selectors import address_for
 from nestguard.places.services.hardening import hardening_record
 from nestguard.places.services.leaflets import leaflet_drop_record
 from nestguard.places.services.links import person_address_link_add
 from nestguard.places.views.common import apply_service_errors, posted
 
-FIGURES = roles("caseworker", "supervisor", "analyst")
+FIGURES = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.ANALYST)
 
 
 @access_rule(CASEWORK)
 def link_add(request: HttpRequest, pk: Any) -> HttpResponse:
     """Link a person the user may see to a register address, by UPRN or postcode and house."""
     user = signed_in_user(request)
-    person = get_object_or_404(visible_people(user), pk=pk)
+    person = load(user, Person, pk, purpose="case_work")
     form = LinkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         found = selectors.door_addresses(**form.query)
@@ -67,7 +68,7 @@ def link_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(CASEWORK)
 def hardening_add(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
-    address = address_for(user, pk)
+    address = load(user, Address, pk, purpose="case_work")
     form = HardeningForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,7 +106,7 @@ def hardening_summary(request: HttpRequest) -> HttpResponse:
     """The partnership figure: target hardening cost, funded and unfunded, by tenure."""
     user = signed_in_user(request)
     rows = selectors.hardening_by_tenure()
-    audit_record(actor=user, action="hardening.summary", purpose="Target hardening figures")
+    record_search(user, "hardening.summary", purpose="reporting", terms={}, found=len(rows))
     return render(request, "places/hardening_summary.html", {"rows": rows})
 
 
@@ -118,7 +119,7 @@ def _radius(request: HttpRequest) -> tuple[RadiusForm, int | None]:
 
 def _confirmed(request: HttpRequest, pk: Any) -> tuple[Any, Any, list[Any]]:
     user = signed_in_user(request)
-    address = address_for(user, pk)
+    address = load(user, Address, pk, purpose="case_work")
     cases = selectors.confirmed_cases_at(user, address)
     if not cases:
         raise PermissionDenied
@@ -132,12 +133,13 @@ def nearby(request: HttpRequest, pk: Any) -> HttpResponse:
     form, radius = _radius(request)
     rows = selectors.nearby(address, radius) if radius else []
     if radius:
-        audit_record(
-            actor=user,
-            action="address.nearby",
+        record_search(
+            user,
+            "address.nearby",
             obj=address,
-            purpose="Leaflet drop list",
-            details={"radius": radius, "addresses": len(rows)},
+            purpose="case_work",
+            terms={"radius": radius},
+            found=len(rows),
         )
     return render(
         request,
@@ -163,12 +165,13 @@ def nearby_csv(request: HttpRequest, pk: Any) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )  # fmt: skip
     rows = selectors.nearby(address, radius)
-    audit_record(
-        actor=user,
-        action="address.nearby",
+    record_search(
+        user,
+        "address.nearby",
         obj=address,
-        purpose="Leaflet drop list (CSV)",
-        details={"radius": radius, "addresses": len(rows)},
+        purpose="case_work",
+        terms={"radius": radius, "format": "csv"},
+        found=len(rows),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leaflet-drop-{radius}m.csv"'

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from nestguard.access.selectors import visible_cases, visible_people, visible_referrals
 from nestguard.accounts.models import Agency
 from nestguard.audit.models import AuditEvent
 from nestguard.audit.verify import verify_chain
+from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import (
     Case,
     CaseAddress,
@@ -23,9 +23,11 @@ from nestguard.cases.models import (
     ChronologyEntry,
 )
 from nestguard.core.calendar import UK
+from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Alias, Person
 from nestguard.places.models import Address
 from nestguard.referrals import services
+from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, TriageRoute
 from nestguard.referrals.tests.helpers import ADDRESS, PERSON, complete_draft, submitted
 from tests.factories import AddressFactory, AgencyFactory, UserFactory

@@ -1,0 +1,83 @@
+"""Who sees which missing episode, NRM referral, Duty to Notify and onward referral.
+
+Registered with the door from `PathwaysConfig.ready`; read these records only through the door.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from nestguard.access import door
+from nestguard.access.selectors import can_work_cases
+from nestguard.cases.access_policy import visible_case_ids
+from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
+from nestguard.people.access_policy import visible_people
+
+
+def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
+    """Episodes on a case the user sees, of a person the user sees, or recorded by their agency."""
+    if not can_work_cases(user):
+        return MissingEpisode.objects.none()
+    return MissingEpisode.objects.filter(
+        Q(case__in=visible_case_ids(user))
+        | Q(person__in=visible_people(user).values("pk"))
+        | Q(recording_agency_id=user.agency_id)
+    )
+
+
+def visible_nrm_referrals(user: Any) -> QuerySet[NrmReferral]:
+    """NRM referrals the user's agency made, or on a case the user sees."""
+    if not can_work_cases(user):
+        return NrmReferral.objects.none()
+    return NrmReferral.objects.filter(
+        Q(referring_agency_id=user.agency_id) | Q(case__in=visible_case_ids(user))
+    )
+
+
+def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:
+    """Anonymous as they are, these are kept to the agency that made them."""
+    if not can_work_cases(user):
+        return DutyToNotify.objects.none()
+    return DutyToNotify.objects.filter(agency_id=user.agency_id)
+
+
+def visible_onward_referrals(user: Any) -> QuerySet[OnwardReferral]:
+    if not can_work_cases(user):
+        return OnwardReferral.objects.none()
+    return OnwardReferral.objects.filter(case__in=visible_case_ids(user))
+
+
+def register() -> None:
+    for model, visible, name, related in (
+        (
+            MissingEpisode,
+            visible_missing_episodes,
+            "missing_episode",
+            ("person", "case", "recorded_by", "recording_agency"),
+        ),
+        (
+            NrmReferral,
+            visible_nrm_referrals,
+            "nrm_referral",
+            ("person", "case", "referring_agency", "referred_by"),
+        ),
+        (
+            OnwardReferral,
+            visible_onward_referrals,
+            "onward_referral",
+            ("case", "person", "sent_by"),
+        ),
+    ):
+        door.register(
+            door.Policy(
+                model,
+                visible,
+                read_event=f"{name}.view",
+                list_event=f"{name}.list",
+                related=related,
+            )
+        )
+    # Anonymous statistical returns: no personal data to audit a read of.
+    door.register(door.Policy(DutyToNotify, visible_duty_to_notify, read_event=None))

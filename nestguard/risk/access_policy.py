@@ -1,0 +1,29 @@
+"""Who sees which risk assessment: whoever may see its case.
+
+Registered with the door from `RiskConfig.ready`; read assessments only through the door.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from nestguard.access import door
+from nestguard.cases.access_policy import visible_case_ids
+from nestguard.risk.models import RiskAssessment
+
+
+def visible_assessments(user: Any) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(case__in=visible_case_ids(user))
+
+
+def register() -> None:
+    door.register(
+        door.Policy(
+            RiskAssessment,
+            visible=visible_assessments,
+            read_event="risk.view",
+            related=("case", "case__lead_agency", "assessed_by", "person"),
+        )
+    )
