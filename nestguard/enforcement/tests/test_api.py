@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -147,8 +148,9 @@ def test_the_list_reads_in_a_bounded_number_of_queries(  # type: ignore[no-untyp
             comply_by=now + dt.timedelta(days=7),
         )
     # As many as for the world's two steps (the door loads the address in one query with
-    # its visibility, and audits the read).
-    with django_assert_max_num_queries(14):
+    # its visibility, and audits the read; on PostgreSQL the audit chain's lock is one more).
+    chain_lock = int(connection.vendor == "postgresql")
+    with django_assert_max_num_queries(14 + chain_lock):
         response = client.get(f"/api/v1/enforcement/?address={UPRN}")
     assert len(response.json()) == 10
 
