@@ -26,6 +26,7 @@ from nestguard.access.restrictions import may_change_restriction, withheld_from_
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.pagination import Pagination
+from nestguard.api.restrictions import RESTRICTION_HELP, RestrictionInSerializer
 from nestguard.cases import rules, selectors
 from nestguard.cases.models import (
     Case,
@@ -225,12 +226,6 @@ class CaseDetailSerializer(CaseSummarySerializer):
         return AssessmentOutSerializer(latest).data if latest else None
 
 
-RESTRICTION_HELP = (
-    "A handling_restrictions code: open_to_case_team (the default), originating_agency_only, "
-    "police_only or do_not_disclose_to_subject"
-)
-
-
 class ChronologyEntryOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     occurred_at = serializers.DateTimeField()
@@ -261,10 +256,6 @@ class ChronologyPageSerializer(serializers.Serializer):
 class NoteInSerializer(serializers.Serializer):
     text = serializers.CharField()
     restriction = serializers.CharField(required=False, default="", help_text=RESTRICTION_HELP)
-
-
-class RestrictionInSerializer(serializers.Serializer):
-    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
 
 
 class AssessmentInSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from nestguard.access.restrictions import may_change_restriction
 from nestguard.access.rules import CASEWORK, SIGNED_IN, api
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.pagination import Pagination, page_of
+from nestguard.api.restrictions import RESTRICTION_HELP, RestrictionInSerializer
 from nestguard.cases.models import Case
 from nestguard.places import selectors
 from nestguard.places.models import Address, RepeatAddressAlert, WarningMarker
@@ -27,10 +28,6 @@ from nestguard.places.validation import clean_door_query
 
 API_PURPOSE = "partner_system"
 _BAD = OpenApiResponse(description="Field errors; nothing was written")
-RESTRICTION_HELP = (
-    "A handling_restrictions code: open_to_case_team (the default), originating_agency_only, "
-    "police_only or do_not_disclose_to_subject"
-)
 _NOT_FOUND = OpenApiResponse(
     description="No such address, or not one with a case or referral the token's user may see"
 )
@@ -104,10 +101,6 @@ class WarningOutSerializer(serializers.Serializer):
     expires_on = serializers.DateField()
     restriction = serializers.CharField(help_text=RESTRICTION_HELP)
     state = serializers.CharField(help_text="in_force, review_overdue, lapsed or withdrawn")
-
-
-class RestrictionInSerializer(serializers.Serializer):
-    restriction = serializers.CharField(help_text=RESTRICTION_HELP)
 
 
 class AddressWarnings(NestguardAPIView):
