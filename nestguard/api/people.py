@@ -1,9 +1,10 @@
 """GET /api/v1/people/{id}/: one person, as the token's user may see them.
 
 The same reads as the person page (`nestguard.people.selectors.person_profile`): roles are
-given only with the cases the user may see, and "also known to" names every agency that holds
-a case or triage referral about the person, with the records the user may see of theirs and
-nothing more.
+given only with the cases the user may see, and "also known to" names only the agencies holding
+a case or triage referral about the person whose involvement the user may know (decision
+0079), with the records the user may see of theirs and nothing more; `ask` says whom to ask at
+the hub about anything other partners may hold, the same for everyone.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView
+from nestguard.api.linkage import HubContactSerializer
 from nestguard.people.models import Person
 from nestguard.people.selectors import KnownTo, person_profile
 
@@ -82,15 +84,31 @@ class PersonSerializer(serializers.Serializer):
     description = serializers.CharField(source="person.description")
     cases = PersonCaseSerializer(many=True)
     referrals = PersonReferralSerializer(many=True)
-    also_known_to = KnownToSerializer(many=True, source="known_to")
+    also_known_to = KnownToSerializer(
+        many=True,
+        source="known_to",
+        help_text=(
+            "Agencies holding a case or triage referral about the person, limited to the "
+            "lead and team agencies of the cases here, the agencies your agency shares an "
+            "active sharing agreement with, and your own. Any other agency is never named "
+            "or counted: other partners may hold information, ask the hub (`ask`)."
+        ),
+    )
+    ask = HubContactSerializer(
+        many=True,
+        help_text="Whom to ask at the hub (its triage team). The same whatever is held.",
+    )
 
 
 class PersonDetailAPIView(NestguardAPIView):
     """One person, as the token's user may see them (the person page's rules).
 
     `cases` and `referrals` hold only the records the user may see, with the person's roles
-    in each. `also_known_to` names every agency holding a case or triage referral about the
-    person, with its contact; under each, only the references the user may see. A person the
+    in each. `also_known_to` names the agencies holding a case or triage referral about the
+    person whose involvement the user may know (the lead and team agencies of those cases,
+    the agencies sharing an active agreement with the user's, and the user's own), with
+    their contacts; under each, only the references the user may see. `ask` is whom to ask
+    at the hub about what other partners may hold, the same for everyone. A person the
     user may not see answers 404, exactly like one that does not exist. Audited as
     `person.view`.
     """

@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from nestguard.access import door
 from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, Role
+from nestguard.core.hub import HubContact, hub_contacts
 from nestguard.linkage import live_index, matching
 from nestguard.linkage.live_index import IndexStatus
 from nestguard.linkage.models import (
@@ -132,17 +133,6 @@ class Answer(enum.StrEnum):
     MAY_BE_KNOWN = "may_be_known"
 
 
-@dataclass(frozen=True)
-class HubContact:
-    """Whom to ask at the hub (its triage team): the hub agency's own contact."""
-
-    agency: str
-    name: str
-    email: str
-    phone: str
-    team: str = "Triage team"
-
-
 @dataclass
 class Lookup:
     # The candidates this viewer may be shown (agencies their agency shares an agreement
@@ -197,15 +187,6 @@ def known_to_agency_ids(user: Any) -> set[Any]:
     if not SEEING_WHO_KNOWS.allows(user):
         return set()
     return {agency.pk} | partner_agency_ids(agency)
-
-
-def hub_contacts() -> list[HubContact]:
-    """Whom anyone who looked someone up may ask: the hub's triage team. The same list
-    whatever the answer, so that it tells nothing by itself."""
-    return [
-        HubContact(a.name, a.contact_name, a.contact_email, a.contact_phone)
-        for a in Agency.objects.filter(is_hub=True, active=True).order_by("name")
-    ]
 
 
 def _known_to(records: list[SourceRecord], people: list[Person]) -> list[KnownBy]:

@@ -1,14 +1,19 @@
-"""Reads about people, built on the access selectors (`nestguard.access.selectors`).
+"""Reads about people, through the door (`nestguard.access.door`).
 
 `person_profile` gathers what a person page or the API shows about one person, for one viewer:
 - the cases that name the person and that the viewer may see, with the person's roles in each
   (a victim in one case may be a suspected exploiter in another, and each role is shown only
   with a case the viewer may see);
 - the referrals naming the person whose content the viewer may see;
-- "also known to": every agency that holds a case (as lead or team agency) or a triage
-  referral about the person, with its contact details. That agencies know the person is
-  disclosed to whoever may see the person at all (ARCHITECTURE.md section 5); WHAT they know
-  (reference, role, content) is attached only for the cases and referrals the viewer may see.
+- "also known to": the agencies holding a case (as lead or team agency) or a triage referral
+  about the person whose involvement the viewer may know (`may_know_of`: the lead and team
+  agencies of the cases naming the person that the viewer may see, the agencies the viewer's
+  agency shares an active sharing agreement with, and the viewer's own), with their contact
+  details. Saying that a person is known to the police, youth justice or probation is itself
+  a disclosure (decision 0079), so any other agency is never named, counted or hinted at:
+  the page says, for everyone and whatever is held, that other partners may hold
+  information and whom to ask at the hub (`ask`). WHAT a named agency knows (reference,
+  role, content) is attached only for the cases and referrals the viewer may see.
 
 A fixed number of queries whatever the number of cases and referrals.
 """
@@ -23,11 +28,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from nestguard.access import door
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency
-from nestguard.cases.access_policy import visible_case_ids
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
+from nestguard.core.hub import HubContact, hub_contacts
 from nestguard.people.models import Person
-from nestguard.referrals.access_policy import visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, subject_roles
 
 
@@ -83,6 +89,8 @@ class PersonProfile:
     cases: list[CaseLink]
     referrals: list[ReferralLink]
     known_to: list[KnownTo]
+    # Whom to ask at the hub about what other partners may hold: the same for every viewer.
+    ask: list[HubContact] = field(default_factory=list)
 
     @property
     def aliases(self) -> list[str]:
@@ -119,7 +127,7 @@ def _role_order(role: str) -> tuple[int, str]:
 def person_case_links(user: Any, person: Person) -> list[CaseLink]:
     """Cases the user may see that name the person, newest first, with the person's roles."""
     rows = (
-        CaseSubject.objects.filter(person=person, case__in=visible_case_ids(user))
+        CaseSubject.objects.filter(person=person, case__in=door.visible(user, Case).values("pk"))
         .select_related("case", "case__lead_agency")
         .order_by("-case__opened_at", "case__reference", "role")
     )
@@ -137,7 +145,7 @@ def person_referral_links(user: Any, person: Person) -> list[ReferralLink]:
     """Referrals naming the person whose content the user may see, newest first."""
     rows = (
         ReferralSubject.objects.filter(
-            person=person, referral__in=visible_referrals(user).values("pk")
+            person=person, referral__in=door.visible(user, Referral).values("pk")
         )
         .select_related("referral", "referral__referrer_agency")
         .order_by("-referral__submitted_at", "referral__reference")
@@ -155,8 +163,8 @@ def person_referral_links(user: Any, person: Person) -> list[ReferralLink]:
 def agencies_knowing(person: Person) -> QuerySet[Agency]:
     """Agencies holding a case (lead or team) or a submitted triage referral about the person.
 
-    Deliberately not limited to what the viewer may see: this answers only WHO knows the
-    person, never what they know. Callers must reach `person` through `visible_people`.
+    Not limited to what any viewer may see: show it to a viewer only through
+    `also_known_to`, which keeps the agencies they `may_know_of` (linkage keeps its own).
     """
     leading = CaseSubject.objects.filter(person=person).values("case__lead_agency_id")
     on_team = CaseTeamAgency.objects.filter(case__subjects__person=person).values("agency_id")
@@ -170,22 +178,45 @@ def agencies_knowing(person: Person) -> QuerySet[Agency]:
     ).order_by("name")
 
 
-def also_known_to(
-    person: Person, cases: list[CaseLink], referrals: list[ReferralLink]
-) -> list[KnownTo]:
-    """`agencies_knowing`, each with the cases and referrals the viewer may see of theirs
-    (`cases` and `referrals` are the viewer's own links, from the functions above)."""
-    known = {agency.pk: KnownTo(agency=agency) for agency in agencies_knowing(person)}
-    by_case = {link.case.pk: link.case for link in cases}
+def case_holders(cases: list[CaseLink]) -> dict[Any, set[Any]]:
+    """For each of the viewer's cases, its lead agency and its team agencies (by id)."""
     holders: dict[Any, set[Any]] = defaultdict(set)
     for link in cases:
         holders[link.case.pk].add(link.case.lead_agency_id)
-    if by_case:
-        pairs = CaseTeamAgency.objects.filter(case_id__in=list(by_case)).values_list(
+    if holders:
+        pairs = CaseTeamAgency.objects.filter(case_id__in=list(holders)).values_list(
             "case_id", "agency_id"
         )
         for case_id, agency_id in pairs:
             holders[case_id].add(agency_id)
+    return holders
+
+
+def may_know_of(user: Any, holders: dict[Any, set[Any]]) -> set[Any]:
+    """The agencies whose involvement with the person this user may be told: those holding
+    the cases naming the person that the user may see (`holders`, from the user's own case
+    links), those the user's agency shares an active sharing agreement with, and the user's
+    own agency."""
+    agency = getattr(user, "agency", None)
+    ids: set[Any] = set().union(*holders.values())
+    if agency is not None:
+        ids |= {agency.pk} | partner_agency_ids(agency)
+    return ids
+
+
+def also_known_to(
+    user: Any, person: Person, cases: list[CaseLink], referrals: list[ReferralLink]
+) -> list[KnownTo]:
+    """`agencies_knowing` that the user `may_know_of`, each with the cases and referrals the
+    user may see of theirs (`cases` and `referrals` are the user's own links, from the
+    functions above). Any other agency is left out without a trace."""
+    holders = case_holders(cases)
+    shown = may_know_of(user, holders)
+    known = {
+        agency.pk: KnownTo(agency=agency)
+        for agency in agencies_knowing(person).filter(pk__in=shown)
+    }
+    by_case = {link.case.pk: link.case for link in cases}
     for case_id, agency_ids in holders.items():
         for agency_id in agency_ids:
             if agency_id in known:
@@ -212,5 +243,6 @@ def person_profile(user: Any, person: Person) -> PersonProfile:
         person=person,
         cases=cases,
         referrals=referrals,
-        known_to=also_known_to(person, cases, referrals),
+        known_to=also_known_to(user, person, cases, referrals),
+        ask=hub_contacts(),
     )

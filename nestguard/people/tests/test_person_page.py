@@ -65,23 +65,28 @@ def test_owner_sees_the_person_with_roles_in_visible_cases_only(personas, client
     assert profile.cases[0].roles == ["victim", "person_at_risk"]
 
 
-def test_also_known_to_names_agencies_and_contacts_not_what_they_hold(  # type: ignore[no-untyped-def]
+def test_also_known_to_names_agencies_the_viewer_may_know_of_and_contacts(  # type: ignore[no-untyped-def]
     personas, client_for, world
 ):
+    police = personas.police
+    police.contact_name = "Exploitation desk duty officer"
+    police.contact_phone = "01632 960123"
+    police.contact_email = "duty@police.example"
+    police.save()
     outsider_agency = personas.outsider_agency
-    outsider_agency.contact_name = "Tenancy sustainment duty officer"
-    outsider_agency.contact_phone = "01632 960123"
     outsider_agency.contact_email = "duty@elsewhere.example"
     outsider_agency.save()
     response = client_for("owner").get(url(world["jay"]))
     page = response.content.decode()
     known = {item.agency.name: item for item in response.context["profile"].known_to}
-    assert set(known) == {personas.hub.name, personas.police.name, outsider_agency.name}
-    assert "Tenancy sustainment duty officer" in page
+    assert set(known) == {personas.hub.name, police.name}
+    assert "Exploitation desk duty officer" in page
     assert "01632 960123" in page
-    assert "duty@elsewhere.example" in page
+    assert "duty@police.example" in page
+    # The housing association's hidden case: not even that it knows Jay (decision 0079).
+    assert outsider_agency.name not in page and "duty@elsewhere.example" not in page
+    assert "Other partners may hold information about this person." in page
     # What the viewer may see is attached; what they may not is not.
-    assert known[outsider_agency.name].cases == []
     assert known[personas.hub.name].cases == [world["hub_case"]]
     assert known[personas.police.name].cases == [world["hub_case"]]
     assert world["hidden_case"].reference not in page
@@ -101,10 +106,11 @@ def test_partner_on_the_team_sees_the_case_and_outsider_sees_own_case_only(  # t
     assert "Suspected exploiter" in page
     assert world["hub_case"].reference not in page
     assert "Victim" not in page
-    # The hub and police still appear as knowing Jay, with their contacts only.
+    # The housing association shares no agreement with the hub or the police: that they
+    # know Jay is not the outsider's to learn (decision 0079).
     known = {item.agency.name: item for item in outsider.context["profile"].known_to}
-    assert known[personas.hub.name].cases == []
-    assert known[personas.police.name].cases == []
+    assert set(known) == {personas.outsider_agency.name}
+    assert personas.police.name not in page  # the hub is named only as whom to ask
 
 
 @pytest.mark.parametrize("name", ["referrer", "auditor", "admin"])
@@ -238,8 +244,9 @@ def test_queries_do_not_grow_with_cases(  # type: ignore[no-untyped-def]
         )
     client = client_for("owner")
     client.get(url(person))  # warm the session
-    # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock).
-    with django_assert_max_num_queries(23):
+    # The same bound for few and many rows (PostgreSQL adds one: the audit chain's lock;
+    # "also known to" two: the viewer's agreement partners and whom to ask at the hub).
+    with django_assert_max_num_queries(25):
         response = client.get(url(person))
     assert response.status_code == 200
     assert len(response.context["profile"].cases) == count // 2

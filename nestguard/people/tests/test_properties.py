@@ -1,7 +1,7 @@
 """Property: whatever cases and referrals name a person, the person's profile shows each
 viewer exactly the cases they may see (with exactly the person's roles in them), and "also
-known to" names exactly the agencies that hold something, attaching only what the viewer
-may see."""
+known to" names exactly the agencies that hold something and whose involvement the viewer
+may know (decision 0079), attaching only what the viewer may see."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nestguard.access.door import load
+from nestguard.access.selectors import partner_agency_ids
 from nestguard.cases.access_policy import visible_cases
 from nestguard.people.models import Person
 from nestguard.people.selectors import person_profile
@@ -21,7 +22,7 @@ from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-AGENCIES = ["hub", "police", "outsider_agency", "school"]
+AGENCIES = ["hub", "police", "outsider_agency", "school", "youth_justice"]
 ROLES = ["victim", "person_at_risk", "suspected_exploiter", "associate"]
 
 case_specs = st.lists(
@@ -54,7 +55,7 @@ referral_specs = st.lists(
 @given(
     cases=case_specs,
     referrals=referral_specs,
-    viewer=st.sampled_from(["owner", "partner", "outsider"]),
+    viewer=st.sampled_from(["owner", "partner", "outsider", "ended_partner"]),
 )
 def test_profile_shows_exactly_what_the_viewer_may_see(personas, cases, referrals, viewer):  # type: ignore[no-untyped-def]
     agency = {name: getattr(personas, name) for name in AGENCIES}
@@ -94,7 +95,14 @@ def test_profile_shows_exactly_what_the_viewer_may_see(personas, cases, referral
     profile = person_profile(user, load(user, Person, person.pk, purpose="case_work"))
     expected = {case.pk: set(roles) for case, roles in made_cases if case.pk in visible}
     assert {link.case.pk: set(link.roles) for link in profile.cases} == expected
-    assert {item.agency.pk for item in profile.known_to} == holders
+    # Only the agencies the viewer may know of (decision 0079): the holders of the cases
+    # they see, their agency's partners under an active agreement, and their own.
+    may_know = {user.agency_id, *partner_agency_ids(user.agency)}
+    for case, _ in made_cases:
+        if case.pk in visible:
+            team = case.team_agencies.values_list("agency_id", flat=True)
+            may_know |= {case.lead_agency_id, *team}
+    assert {item.agency.pk for item in profile.known_to} == holders & may_know
     for item in profile.known_to:
         assert {case.pk for case in item.cases} <= visible
         seen = visible_referrals(user).values_list("pk", flat=True)
