@@ -1,5 +1,6 @@
 """The person page: who may see a person, their roles only with the cases one may see, and
-the "also known to" panel that names agencies and contacts but never what they hold."""
+the "also known to" panel that names agencies the viewer may know of and their contacts
+but never what they hold (decision 0079)."""
 
 from __future__ import annotations
 
