@@ -45,6 +45,16 @@ def _contacts(personas: Any) -> None:
         agency.save()
 
 
+def hub_case(personas: Any, person: Person) -> None:
+    """The hub's case: the police on its team, a school user named on it."""
+    make_case(
+        lead_agency=personas.hub,
+        subjects=[(person, "victim")],
+        team_agencies=[personas.police],
+        team_users=[personas.referrer],
+    )
+
+
 @pytest.fixture
 def jay(personas: Any) -> Person:
     """Jay is known to the hub (police on the team, a school user named on it), to youth
@@ -52,12 +62,7 @@ def jay(personas: Any) -> Person:
     case, youth justice on its team)."""
     _contacts(personas)
     person = PersonFactory(given_name="Jay", family_name="Okafor")
-    make_case(
-        lead_agency=personas.hub,
-        subjects=[(person, "victim")],
-        team_agencies=[personas.police],
-        team_users=[personas.referrer],
-    )
+    hub_case(personas, person)
     make_case(lead_agency=personas.youth_justice, subjects=[(person, "suspected_exploiter")])
     make_case(
         lead_agency=personas.outsider_agency,
@@ -146,12 +151,7 @@ def test_hidden_involvement_leaves_no_trace(personas: Any, client_for: Any, jay:
     """The owner's answer about Jay (also known to youth justice and the housing association)
     is the answer about Kim (known to the hub and police only), but for the references."""
     kim = PersonFactory(given_name="Jay", family_name="Okafor")
-    make_case(
-        lead_agency=personas.hub,
-        subjects=[(kim, "victim")],
-        team_agencies=[personas.police],
-        team_users=[personas.referrer],
-    )
+    hub_case(personas, kim)
 
     def known(person: Person) -> Any:
         body = api_for(personas, "owner", person).json()
