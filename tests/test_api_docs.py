@@ -396,3 +396,15 @@ def test_the_schema_needs_a_valid_token() -> None:
         response = Client().get("/api/v1/schema/", **headers)
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_every_json_example_in_the_guide_is_json() -> None:
+    """An example a partner copies must parse: a GET example once swallowed another's."""
+    text = API_DOC.read_text()
+    broken = []
+    for block in re.finditer(r"```json\n(.*?)```", text, re.S):
+        try:
+            json.loads(block.group(1))
+        except json.JSONDecodeError as exc:
+            broken.append(f"line {text[: block.start()].count(chr(10)) + 1}: {exc}")
+    assert not broken, "\n".join(broken)
