@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from nestguard.access.door import load
 from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
 from nestguard.accounts import selectors, services
 from nestguard.accounts.forms import AgreementEndForm, SharingAgreementForm
@@ -66,7 +67,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 def agreement_end(request: HttpRequest, pk: Any) -> HttpResponse:
     """The confirmation step (GET) and the end itself (POST only): ending an agreement
     stops partner access that relied on it at once, so the page says so first."""
-    agreement = get_object_or_404(SharingAgreement.objects.prefetch_related("parties"), pk=pk)
+    agreement = load(request.user, SharingAgreement, pk, purpose="admin")
     if not agreement.revoked_at and request.method == "POST":
         form = AgreementEndForm(request.POST)
         if form.is_valid():

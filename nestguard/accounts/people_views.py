@@ -15,12 +15,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nestguard.access.door import load
 from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
 from nestguard.accounts import administration
 from nestguard.accounts.forms import RoleForm
@@ -91,8 +92,8 @@ AGENCY_ACTIONS: dict[str, UserAction] = {
 }
 
 
-def _user(pk: Any) -> User:
-    return get_object_or_404(User.objects.select_related("agency"), pk=pk)
+def _user(request: HttpRequest, pk: Any) -> User:
+    return load(request.user, User, pk, purpose="admin")
 
 
 def _user_page(
@@ -115,14 +116,14 @@ def _user_page(
 @access_rule(ADMINISTERING)
 @require_http_methods(["GET"])
 def user_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    person = _user(pk)
+    person = _user(request, pk)
     return _user_page(request, person, RoleForm(held=person.role_codes))
 
 
 @access_rule(ADMINISTERING)
 @require_http_methods(["POST"])
 def user_role_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    person = _user(pk)
+    person = _user(request, pk)
     form = RoleForm(request.POST, held=person.role_codes)
     if form.is_valid():
         try:
@@ -143,7 +144,7 @@ def user_role_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(ADMINISTERING)
 @require_http_methods(["GET", "POST"])
 def user_role_remove(request: HttpRequest, pk: Any, role: str) -> HttpResponse:
-    person = _user(pk)
+    person = _user(request, pk)
     if role not in person.role_codes:
         raise Http404
     error = ""
@@ -217,7 +218,7 @@ def user_action(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
     chosen = USER_ACTIONS.get(action)
     if chosen is None:
         raise Http404
-    person = _user(pk)
+    person = _user(request, pk)
     back_url = person_url(person)
     return _confirm_or_run(request, chosen, back_url, {"user": person.username}, user=person)
 
@@ -225,7 +226,7 @@ def user_action(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
 @access_rule(ADMINISTERING)
 @require_http_methods(["GET"])
 def agency_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    agency = get_object_or_404(Agency, pk=pk)
+    agency = load(request.user, Agency, pk, purpose="admin")
     return render(
         request,
         "accounts/agency_detail.html",
@@ -239,7 +240,7 @@ def agency_action(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
     chosen = AGENCY_ACTIONS.get(action)
     if chosen is None:
         raise Http404
-    agency = get_object_or_404(Agency, pk=pk)
+    agency = load(request.user, Agency, pk, purpose="admin")
     back_url = agency_url(agency)
     return _confirm_or_run(request, chosen, back_url, {"agency": agency.name}, agency=agency)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nestguard.access.door import load
 from nestguard.access.rules import ADMINISTERING, api
 from nestguard.accounts.models import SharingAgreement, User
 from nestguard.accounts.services import REASON_MAX, sharing_agreement_end
@@ -54,7 +54,7 @@ class SharingAgreementEnd(NestguardAPIView):
         },
     )
     def post(self, request: Request, pk: Any) -> Response:
-        agreement = get_object_or_404(SharingAgreement, pk=pk)
+        agreement = load(request.user, SharingAgreement, pk, purpose="admin")
         body = AgreementEndIn(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -149,6 +149,8 @@ UNPAGED_LISTS = {
     "/api/v1/enforcement/",
     # one row per person named in one referral
     "/api/v1/referrals/{id}/matches/",
+    # the warning markers placed at one address that the user may read
+    "/api/v1/addresses/{uprn}/warnings/",
 }
 
 

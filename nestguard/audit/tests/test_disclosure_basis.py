@@ -189,4 +189,6 @@ def test_auditors_filter_the_trail_by_agreement(personas, client_for) -> None:  
     )
     assert b"There is a problem" in unknown.content
     assert unknown.context["page"] is None
-    assert AuditEvent.objects.filter(action="audit.view").count() == 2
+    # The landing page and the two searches are recorded (the door records every look at the
+    # trail, decision 0070); the refused filter searched nothing.
+    assert AuditEvent.objects.filter(action="audit.view").count() == 3

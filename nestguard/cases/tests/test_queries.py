@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 # matters is that 3 rows and 30 rows need the same number.
 LIST_QUERIES = 17
 # 22 for the case itself; +1 the displacement alerts (places); +3 the pathways section
-# (missing episodes, NRM referrals, onward referrals of the case); +1 on PostgreSQL, where
-# the audit chain takes its advisory lock as a query of its own.
-DETAIL_QUERIES = 26 + (1 if connection.vendor == "postgresql" else 0)
+# (missing episodes, NRM referrals, onward referrals of the case); +1 the viewer's agency
+# (its type decides which handling restrictions it reads, decision 0078); +1 on PostgreSQL,
+# where the audit chain takes its advisory lock as a query of its own.
+DETAIL_QUERIES = 27 + (1 if connection.vendor == "postgresql" else 0)
 API_LIST_QUERIES = 12
 
 
