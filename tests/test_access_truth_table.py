@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +58,7 @@ from tests.urlmap import endpoints
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
-    "ended_partner", "lone_chair",
+    "ended_partner", "lone_chair", "lone_referrer",
 )  # fmt: skip
 
 
@@ -183,20 +186,23 @@ def expect(
     *,
     ended_partner: int | None = None,
     lone_chair: int | None = None,
+    lone_referrer: int | None = None,
 ) -> dict[str, int]:
-    """The seven columns in order; the ended partner answers as the outsider and the lone chair
-    as the referrer unless a row says otherwise (the table checks every column either way)."""
+    """The seven columns in order; the ended partner answers as the outsider, and the lone
+    chair and the lone referrer as the referrer, unless a row says otherwise (the table checks
+    every column either way)."""
     codes = (owner, supervisor, partner, outsider, referrer, auditor, admin)
     ended = outsider if ended_partner is None else ended_partner
     chair = referrer if lone_chair is None else lone_chair
-    return dict(zip(PERSONAS, (*codes, ended, chair), strict=True))
+    lone = referrer if lone_referrer is None else lone_referrer
+    return dict(zip(PERSONAS, (*codes, ended, chair, lone), strict=True))
 
 
 EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
 REFERRERS = expect(200, 200, 200, 200, 200, 403, 403)  # referrer, caseworker, supervisor roles
 CASEWORKERS = expect(200, 200, 200, 200, 403, 403, 403)  # any caseworker or supervisor
 # A record of the referrer's own (draft or sent): nobody else's, even with the right roles.
-REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403, lone_chair=404)
+REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403, lone_chair=404, lone_referrer=404)
 # The case led by the hub, police on its team: the hub edits, the police see, others 404.
 CASE_READ = expect(200, 200, 200, 404, 403, 403, 403)
 CASE_CONTRIBUTE = CASE_READ  # notes and one's own interventions: partners too
@@ -418,7 +424,7 @@ TABLE: list[Row] = [
     ),
     Row(
         "api:referral_detail",
-        TRIAGE_TEAM | {"referrer": 200, "lone_chair": 404},
+        TRIAGE_TEAM | {"referrer": 200, "lone_chair": 404, "lone_referrer": 404},
         lambda ids: {"pk": ids["pending"]},
     ),
     Row(
@@ -493,20 +499,25 @@ def test_every_persona_has_a_column() -> None:
         assert tuple(row.expected) == PERSONAS, row.id
 
 
-def _request(row: Row, world: World, persona: str) -> int:
+def _respond(row: Row, world: World, persona: str, path: str) -> HttpResponse:
+    """The row's request at `path`, as the persona: a token for the API, a session for pages."""
     user = world.personas.all()[persona]
-    path = row.path(world.ids)
     body = row.body(world.ids, user) if row.body else {}
     if row.name.startswith("api:"):
         _, token = api_token_create(actor=None, user=user, name="truth table")
         client = Client(headers={"Authorization": f"Bearer {token}"})
-        if row.method == "POST":
-            return client.post(path, body, content_type="application/json").status_code
-        return client.get(path).status_code
+        if row.method == "GET":
+            return client.get(path)
+        send = getattr(client, row.method.lower())
+        return send(path, body, content_type="application/json")  # type: ignore[no-any-return]
     client = sign_in(Client(), user)
     if row.method == "POST":
-        return client.post(path, body).status_code
-    return client.get(path).status_code
+        return client.post(path, body)
+    return client.get(path)
+
+
+def _request(row: Row, world: World, persona: str) -> int:
+    return _respond(row, world, persona, row.path(world.ids)).status_code
 
 
 def _request_and_undo(row: Row, world: World, persona: str) -> int:
@@ -528,6 +539,94 @@ def test_access(row: Row, world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Hidden answers exactly as missing (issue 10 point 10): wherever a persona gets 404 for a
+# record of the world, the same request for a record that does not exist must answer the same
+# status, content type and body, so that nothing tells "there, but not for you" from "not
+# there". Each id in the URL is swapped in turn for one no record has.
+# ---------------------------------------------------------------------------------------------
+
+
+def _never_issued(value: Any) -> Any:
+    """An id of the same type as `value` that no record has; None for a non-id (an action or
+    a role name, which the URL spells out and is no record)."""
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    if isinstance(value, int):
+        return 2**31 - 1  # past any id a test database hands out
+    if isinstance(value, str) and value.isdigit():
+        return "9" * len(value)  # a UPRN no register holds
+    return None
+
+
+def _missing_paths(row: Row, ids: dict[str, Any]) -> list[str]:
+    kwargs = row.kwargs(ids)
+    paths = []
+    for key, value in kwargs.items():
+        swapped = _never_issued(value)
+        if swapped is not None:
+            paths.append(reverse(row.name, kwargs={**kwargs, key: swapped}) + row.query)
+    return paths
+
+
+# Per-request noise a 404 body might carry, replaced before comparing: the CSRF token of a
+# form (the sign-out button in the page header), which differs on every response. Nothing
+# else is normalised: the hidden record's id never appears here, since the two answers are
+# compared whole and the path is the only thing the two requests differ in.
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _answer(row: Row, world: Any, persona: str, path: str) -> tuple[int, str, bytes]:
+    with transaction.atomic():  # a POST to a record that is there must change nothing
+        response = _respond(row, world, persona, path)
+        transaction.set_rollback(True)
+    body = _CSRF_VALUE.sub(rb"\1-\2", response.content)
+    return response.status_code, response.get("Content-Type", ""), body
+
+
+def hidden_rows(table: list[Row]) -> list[Row]:
+    """The rows where some persona is answered 404 and the URL names a record to swap."""
+    return [
+        row
+        for row in table
+        if 404 in row.expected.values() and any(_never_issued(v) for v in _sample_kwargs(row))
+    ]
+
+
+def _sample_kwargs(row: Row) -> list[Any]:
+    """The row's URL values, read with stand-in ids (only their types matter here)."""
+
+    class Ids(dict[str, Any]):
+        def __missing__(self, key: str) -> Any:
+            return uuid.UUID(int=0)
+
+    return list(row.kwargs(Ids()).values())
+
+
+def assert_hidden_answers_as_missing(row: Row, world: Any) -> None:
+    """Each persona the row answers 404 gets the same answer for records that do not exist."""
+    missing_paths = _missing_paths(row, world.ids)
+    assert missing_paths, f"{row.id}: no id in the URL to swap"
+    for persona in [p for p, status in row.expected.items() if status == 404]:
+        hidden = _answer(row, world, persona, row.path(world.ids))
+        assert hidden[0] == 404, f"{row.id}: {persona} got {hidden[0]}"
+        for path in missing_paths:
+            missing = _answer(row, world, persona, path)
+            assert missing == hidden, (
+                f"{row.id} as {persona}: hidden {row.path(world.ids)} answers {hidden!r}, "
+                f"missing {path} answers {missing!r}"
+            )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, world: World) -> None:
+    assert_hidden_answers_as_missing(row, world)
 
 
 # ---------------------------------------------------------------------------------------------
