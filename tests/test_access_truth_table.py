@@ -12,13 +12,17 @@ behind it, made through the services as users make it:
   partner named on it, both added while their agreement with the hub was in force; then the
   agreement ended. The ended partner answers as the outsider on every row (issue 10 point 5);
 - the lone chair (a panel chair at an agency with no agreement) chairs a panel of their own
-  agency only: outside panels they reach what referrers reach, and none of the referrer's own.
+  agency only: outside panels they reach what referrers reach, and none of the referrer's own;
+- the lone referrer (a referrer at an agency with no agreement) has made no referrals: they
+  reach what the referrer reaches, and none of the referrer's own (issue 10 point 10).
 
 Statuses: 200/201 the page or the change; 302 a redirect; 403 the persona's roles (or their
 part in the case) do not reach the page, whose existence is no secret; 404 a record outside
 what the persona may see, exactly as one that does not exist. API POSTs send a valid body, so
 what stops a persona is access and nothing else; each persona's POST is rolled back so the
 next one meets the same world. A URL pattern without a row fails `test_every_url_has_a_row`.
+Every 404 is also asked again with the record's id swapped for one that does not exist: the
+answers must be the same, status and body (`test_hidden_answers_as_missing`).
 """
 
 from __future__ import annotations
