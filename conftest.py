@@ -12,6 +12,8 @@ The personas are the columns of the access truth table (docs/decisions/0002-acce
   ended (issue 10 point 5): an outsider on every path, even where named on a case team
 - lone_chair: a panel chair at the housing association, which holds no agreement: their
   panel draws on no other agency's cases (issue 10 point 4)
+- lone_referrer: a referrer (and nothing else) at a voluntary group that is party to no
+  agreement, who has made no referrals (issue 10 point 10)
 - retired: a caseworker and referrer at an agency since deactivated (refused everywhere)
 """
 
@@ -56,6 +58,8 @@ class Personas:
     youth_justice: Agency
     ended_partner: User
     lone_chair: User
+    lone_agency: Agency
+    lone_referrer: User
     # Refused everywhere: a user (with a token) of an agency since deactivated.
     former_agency: Agency
     retired: User
@@ -71,6 +75,7 @@ class Personas:
             "admin": self.admin,
             "ended_partner": self.ended_partner,
             "lone_chair": self.lone_chair,
+            "lone_referrer": self.lone_referrer,
         }
 
 
@@ -102,6 +107,7 @@ def personas(db: None) -> Personas:
         review_on=dt.date(2030, 1, 1),
     )
     sharing_agreement_end(actor=None, agreement=ended, reason="Withdrawn by the service")
+    lone_agency = AgencyFactory(name="Northbrook Community Trust", type="voluntary")
     return Personas(
         hub=hub,
         police=police,
@@ -123,6 +129,8 @@ def personas(db: None) -> Personas:
         lone_chair=UserFactory(
             username="lone_chair", agency=outsider_agency, roles=["panel_chair"]
         ),
+        lone_agency=lone_agency,
+        lone_referrer=UserFactory(username="lone_referrer", agency=lone_agency, roles=["referrer"]),
         **_refused_personas(),
     )
 

@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from nestguard.enforcement.tests.world import EnforcementWorld, build_world
 from nestguard.places.services import address_resolve
-from tests.test_access_truth_table import CASEWORKERS, Row, _request_and_undo, expect
+from tests.test_access_truth_table import (
+    CASEWORKERS,
+    Row,
+    _request_and_undo,
+    assert_hidden_answers_as_missing,
+    expect,
+    hidden_rows,
+)
 
 ISSUER_BY_AGENCY_TYPE = {
     "community_safety": "local_authority_officer",
@@ -108,3 +115,12 @@ def test_access(row: Row, enforcement_world: EnforcementWorld) -> None:
     assert not wrong, f"{row.id} ({row.path(enforcement_world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, enforcement_world: EnforcementWorld) -> None:
+    assert_hidden_answers_as_missing(row, enforcement_world)

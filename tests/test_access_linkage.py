@@ -1,7 +1,7 @@
 """The access truth table of the person index (nestguard.linkage), and its "also known to"
 panel for each persona.
 
-Personas: the nine of the main table, and two linkage reviewers: `reviewer` at the hub
+Personas: the ten of the main table, and two linkage reviewers: `reviewer` at the hub
 (whose agency shares an agreement with the police and the school) and `far_reviewer` at the
 housing association that shares with no one. The world, made through the services: records
 from the hub, the police and the school; two of them scored as uncertain (a review pair);
@@ -31,22 +31,32 @@ from nestguard.linkage.services.records import source_record_create
 from nestguard.linkage.services.runs import apply_scores, linkage_run_start
 from nestguard.linkage.thresholds import thresholds
 from tests.factories import AddressFactory, UserFactory
-from tests.test_access_truth_table import Row, _referral, _request_and_undo
+from tests.test_access_truth_table import (
+    Row,
+    _referral,
+    _request_and_undo,
+    assert_hidden_answers_as_missing,
+    hidden_rows,
+)
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
-    "reviewer", "far_reviewer", "ended_partner", "lone_chair",
+    "reviewer", "far_reviewer", "ended_partner", "lone_chair", "lone_referrer",
 )  # fmt: skip
 
 
 def expect(
-    *codes: int, ended_partner: int | None = None, lone_chair: int | None = None
+    *codes: int,
+    ended_partner: int | None = None,
+    lone_chair: int | None = None,
+    lone_referrer: int | None = None,
 ) -> dict[str, int]:
-    """The nine columns in order; the ended partner answers as the outsider and the lone chair
-    as the referrer unless a row says otherwise (as in the main table)."""
+    """The nine columns in order; the ended partner answers as the outsider, and the lone chair
+    and the lone referrer as the referrer, unless a row says otherwise (as in the main table)."""
     ended = codes[3] if ended_partner is None else ended_partner
     chair = codes[4] if lone_chair is None else lone_chair
-    return dict(zip(PERSONAS, (*codes, ended, chair), strict=True))
+    lone = codes[4] if lone_referrer is None else lone_referrer
+    return dict(zip(PERSONAS, (*codes, ended, chair, lone), strict=True))
 
 
 #                owner sup  partner outsider referrer auditor admin reviewer far
@@ -180,7 +190,7 @@ TABLE: list[Row] = [
     # A referral routed to the hub: its triage team and its referrer; others 404.
     Row(
         "api:referral_matches",
-        expect(200, 200, 404, 404, 200, 403, 403, 404, 404, lone_chair=404),
+        expect(200, 200, 404, 404, 200, 403, 403, 404, 404, lone_chair=404, lone_referrer=404),
         _ids("pending"),
     ),
     Row(
@@ -207,6 +217,15 @@ def test_access(row: Row, world: World) -> None:
     )
 
 
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, world: World) -> None:
+    assert_hidden_answers_as_missing(row, world)
+
+
 def test_every_persona_has_a_column() -> None:
     for row in TABLE:
         assert tuple(row.expected) == PERSONAS, row.id
@@ -221,8 +240,11 @@ SEES_THE_PERSON = {"owner", "supervisor", "partner"}
 TOLD_WHO = {"owner", "supervisor", "partner", "reviewer"}
 # The housing association shares no agreement: its caseworker and reviewer are told only of
 # records their own agency holds (none here), like the referrer whose agency does share one,
-# the youth justice caseworker whose agreement ended and the chair whose agency has none.
-TOLD_ONLY_MAY_BE_KNOWN = {"outsider", "referrer", "far_reviewer", "ended_partner", "lone_chair"}
+# the youth justice caseworker whose agreement ended, and the chair and the referrer whose
+# agencies have none.
+TOLD_ONLY_MAY_BE_KNOWN = {
+    "outsider", "referrer", "far_reviewer", "ended_partner", "lone_chair", "lone_referrer",
+}  # fmt: skip
 
 
 @pytest.mark.django_db

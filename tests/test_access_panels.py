@@ -46,7 +46,14 @@ from nestguard.panels.services.meetings import (
 from nestguard.panels.services.panels import panel_create, panel_member_add
 from nestguard.panels.tests.conftest import child_case
 from tests.factories import AgencyFactory, UserFactory
-from tests.test_access_truth_table import PERSONAS, Row, _request_and_undo, expect
+from tests.test_access_truth_table import (
+    PERSONAS,
+    Row,
+    _request_and_undo,
+    assert_hidden_answers_as_missing,
+    expect,
+    hidden_rows,
+)
 
 
 @dataclass
@@ -196,6 +203,15 @@ def test_access(row: Row, world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, world: World) -> None:
+    assert_hidden_answers_as_missing(row, world)
 
 
 def test_every_persona_has_a_column() -> None:

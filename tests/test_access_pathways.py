@@ -37,7 +37,9 @@ from tests.test_access_truth_table import (
     Row,
     World,
     _request_and_undo,
+    assert_hidden_answers_as_missing,
     expect,
+    hidden_rows,
 )
 
 # Caseworkers and supervisors of a first responder organisation (not the outsider's).
@@ -198,3 +200,12 @@ def test_access(row: Row, world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, world: World) -> None:
+    assert_hidden_answers_as_missing(row, world)

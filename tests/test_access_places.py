@@ -33,7 +33,9 @@ from tests.test_access_truth_table import (  # noqa: F401  (world: the main tabl
     Row,
     World,
     _request_and_undo,
+    assert_hidden_answers_as_missing,
     expect,
+    hidden_rows,
     world,
 )
 
@@ -199,3 +201,12 @@ def test_access(row: Row, places_world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(places_world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, places_world: World) -> None:
+    assert_hidden_answers_as_missing(row, places_world)

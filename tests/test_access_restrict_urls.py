@@ -23,7 +23,9 @@ from tests.test_access_truth_table import (  # noqa: F401  (world: the main tabl
     Row,
     World,
     _request_and_undo,
+    assert_hidden_answers_as_missing,
     expect,
+    hidden_rows,
     world,
 )
 
@@ -102,3 +104,12 @@ def test_access(row: Row, restrict_world: World) -> None:
     assert not wrong, f"{row.id}: " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, restrict_world: World) -> None:
+    assert_hidden_answers_as_missing(row, restrict_world)

@@ -12,23 +12,30 @@ behind it, made through the services as users make it:
   partner named on it, both added while their agreement with the hub was in force; then the
   agreement ended. The ended partner answers as the outsider on every row (issue 10 point 5);
 - the lone chair (a panel chair at an agency with no agreement) chairs a panel of their own
-  agency only: outside panels they reach what referrers reach, and none of the referrer's own.
+  agency only: outside panels they reach what referrers reach, and none of the referrer's own;
+- the lone referrer (a referrer at an agency with no agreement) has made no referrals: they
+  reach what the referrer reaches, and none of the referrer's own (issue 10 point 10).
 
 Statuses: 200/201 the page or the change; 302 a redirect; 403 the persona's roles (or their
 part in the case) do not reach the page, whose existence is no secret; 404 a record outside
 what the persona may see, exactly as one that does not exist. API POSTs send a valid body, so
 what stops a persona is access and nothing else; each persona's POST is rolled back so the
 next one meets the same world. A URL pattern without a row fails `test_every_url_has_a_row`.
+Every 404 is also asked again with the record's id swapped for one that does not exist: the
+answers must be the same, status and body (`test_hidden_answers_as_missing`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import transaction
@@ -55,7 +62,7 @@ from tests.urlmap import endpoints
 
 PERSONAS = (
     "owner", "supervisor", "partner", "outsider", "referrer", "auditor", "admin",
-    "ended_partner", "lone_chair",
+    "ended_partner", "lone_chair", "lone_referrer",
 )  # fmt: skip
 
 
@@ -183,20 +190,23 @@ def expect(
     *,
     ended_partner: int | None = None,
     lone_chair: int | None = None,
+    lone_referrer: int | None = None,
 ) -> dict[str, int]:
-    """The seven columns in order; the ended partner answers as the outsider and the lone chair
-    as the referrer unless a row says otherwise (the table checks every column either way)."""
+    """The seven columns in order; the ended partner answers as the outsider, and the lone
+    chair and the lone referrer as the referrer, unless a row says otherwise (the table checks
+    every column either way)."""
     codes = (owner, supervisor, partner, outsider, referrer, auditor, admin)
     ended = outsider if ended_partner is None else ended_partner
     chair = referrer if lone_chair is None else lone_chair
-    return dict(zip(PERSONAS, (*codes, ended, chair), strict=True))
+    lone = referrer if lone_referrer is None else lone_referrer
+    return dict(zip(PERSONAS, (*codes, ended, chair, lone), strict=True))
 
 
 EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
 REFERRERS = expect(200, 200, 200, 200, 200, 403, 403)  # referrer, caseworker, supervisor roles
 CASEWORKERS = expect(200, 200, 200, 200, 403, 403, 403)  # any caseworker or supervisor
 # A record of the referrer's own (draft or sent): nobody else's, even with the right roles.
-REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403, lone_chair=404)
+REFERRER_ONLY = expect(404, 404, 404, 404, 200, 403, 403, lone_chair=404, lone_referrer=404)
 # The case led by the hub, police on its team: the hub edits, the police see, others 404.
 CASE_READ = expect(200, 200, 200, 404, 403, 403, 403)
 CASE_CONTRIBUTE = CASE_READ  # notes and one's own interventions: partners too
@@ -418,7 +428,7 @@ TABLE: list[Row] = [
     ),
     Row(
         "api:referral_detail",
-        TRIAGE_TEAM | {"referrer": 200, "lone_chair": 404},
+        TRIAGE_TEAM | {"referrer": 200, "lone_chair": 404, "lone_referrer": 404},
         lambda ids: {"pk": ids["pending"]},
     ),
     Row(
@@ -493,20 +503,26 @@ def test_every_persona_has_a_column() -> None:
         assert tuple(row.expected) == PERSONAS, row.id
 
 
-def _request(row: Row, world: World, persona: str) -> int:
+def _respond(row: Row, world: Any, persona: str, path: str) -> Any:
+    """The row's request at `path`, as the persona: a token for the API, a session for pages
+    (the test client's response)."""
     user = world.personas.all()[persona]
-    path = row.path(world.ids)
     body = row.body(world.ids, user) if row.body else {}
     if row.name.startswith("api:"):
         _, token = api_token_create(actor=None, user=user, name="truth table")
         client = Client(headers={"Authorization": f"Bearer {token}"})
-        if row.method == "POST":
-            return client.post(path, body, content_type="application/json").status_code
-        return client.get(path).status_code
+        if row.method == "GET":
+            return client.get(path)
+        send = getattr(client, row.method.lower())
+        return send(path, body, content_type="application/json")
     client = sign_in(Client(), user)
     if row.method == "POST":
-        return client.post(path, body).status_code
-    return client.get(path).status_code
+        return client.post(path, body)
+    return client.get(path)
+
+
+def _request(row: Row, world: World, persona: str) -> int:
+    return _respond(row, world, persona, row.path(world.ids)).status_code
 
 
 def _request_and_undo(row: Row, world: World, persona: str) -> int:
@@ -528,6 +544,107 @@ def test_access(row: Row, world: World) -> None:
     assert not wrong, f"{row.id} ({row.path(world.ids)}): " + ", ".join(
         f"{p} expected {want} got {have}" for p, (want, have) in wrong.items()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Hidden answers exactly as missing (issue 10 point 10): wherever a persona gets 404 for a
+# record of the world, the same request for a record that does not exist must answer the same
+# status, content type and body, so that nothing tells "there, but not for you" from "not
+# there". Each id in the URL is swapped in turn for one no record has.
+# ---------------------------------------------------------------------------------------------
+
+
+def _never_issued(value: Any) -> Any:
+    """An id of the same type as `value` that no record has; None for a non-id (an action or
+    a role name, which the URL spells out and is no record)."""
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    if isinstance(value, int):
+        return 2**31 - 1  # past any id a test database hands out
+    if isinstance(value, str) and value.isdigit():
+        return "9" * len(value)  # a UPRN no register holds
+    return None
+
+
+def _query_ids(query: str) -> list[tuple[str, str]]:
+    """The query's values that name a record: a UPRN (all digits, as long as a register's
+    ids: shorter numbers here are measures, such as a radius in metres)."""
+    pairs = parse_qsl(query.lstrip("?"))
+    return [(key, value) for key, value in pairs if value.isdigit() and len(value) >= 9]
+
+
+def _missing_paths(row: Row, ids: dict[str, Any]) -> list[str]:
+    """The row's path with each of its ids in turn swapped for one no record has."""
+    kwargs = row.kwargs(ids)
+    paths = []
+    for key, value in kwargs.items():
+        swapped = _never_issued(value)
+        if swapped is not None:
+            paths.append(reverse(row.name, kwargs={**kwargs, key: swapped}) + row.query)
+    for key, value in _query_ids(row.query):
+        query = row.query.replace(f"{key}={value}", f"{key}={_never_issued(value)}")
+        paths.append(reverse(row.name, kwargs=kwargs) + query)
+    return paths
+
+
+# Bodies are compared byte for byte but for one piece of per-request noise: the value of a
+# CSRF token, masked afresh on every response. Today's 404s carry none (Django's plain "Not
+# Found" page and the API's {"detail": "Not found."}); a 404 page built on base.html would,
+# in its header's sign-out form. Only that value is blanked: anything else that differs,
+# the path or id included, is something the hidden answer tells and the missing one does not.
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _answer(row: Row, world: Any, persona: str, path: str) -> tuple[int, str, bytes]:
+    with transaction.atomic():  # a POST to a record that is there must change nothing
+        response = _respond(row, world, persona, path)
+        transaction.set_rollback(True)
+    body = _CSRF_VALUE.sub(rb"\1-\2", response.content)
+    return response.status_code, response.get("Content-Type", ""), body
+
+
+def hidden_rows(table: list[Row]) -> list[Row]:
+    """The rows where some persona is answered 404 and the URL names a record to swap."""
+    return [
+        row
+        for row in table
+        if 404 in row.expected.values()
+        and (any(_never_issued(v) for v in _sample_kwargs(row)) or _query_ids(row.query))
+    ]
+
+
+def _sample_kwargs(row: Row) -> list[Any]:
+    """The row's URL values, read with stand-in ids (only their types matter here)."""
+
+    class Ids(dict[str, Any]):
+        def __missing__(self, key: str) -> Any:
+            return uuid.UUID(int=0)
+
+    return list(row.kwargs(Ids()).values())
+
+
+def assert_hidden_answers_as_missing(row: Row, world: Any) -> None:
+    """Each persona the row answers 404 gets the same answer for records that do not exist."""
+    missing_paths = _missing_paths(row, world.ids)
+    assert missing_paths, f"{row.id}: no id in the URL to swap"
+    for persona in [p for p, status in row.expected.items() if status == 404]:
+        hidden = _answer(row, world, persona, row.path(world.ids))
+        assert hidden[0] == 404, f"{row.id}: {persona} got {hidden[0]}"
+        for path in missing_paths:
+            missing = _answer(row, world, persona, path)
+            assert missing == hidden, (
+                f"{row.id} as {persona}: hidden {row.path(world.ids)} answers {hidden!r}, "
+                f"missing {path} answers {missing!r}"
+            )
+
+
+HIDDEN_ROWS = hidden_rows(TABLE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[row.id for row in HIDDEN_ROWS])
+def test_hidden_answers_as_missing(row: Row, world: World) -> None:
+    assert_hidden_answers_as_missing(row, world)
 
 
 # ---------------------------------------------------------------------------------------------
