@@ -51,10 +51,10 @@ def test_an_unknown_purpose_is_refused(personas):
 
 
 def test_a_model_without_a_policy_cannot_be_read_through_the_door(personas):
-    from nestguard.accounts.models import Agency
+    from nestguard.accounts.models import ApiToken
 
     with pytest.raises(LookupError):
-        door.visible(personas.owner, Agency)
+        door.visible(personas.owner, ApiToken)
 
 
 @pytest.mark.django_db
