@@ -1,8 +1,9 @@
-"""Views, API views and template tags read protected records only through the door.
+"""Views, API views, agendas and template tags read protected records only through the door.
 
 Every module under nestguard/ that is a view module (`views.py`, `*_views.py`, a `views/`
-package), an API module (`nestguard/api/`, `<app>/api.py`) or a template tag module is found
-by walking the tree, not from a list kept by hand, and parsed. It may not:
+package), an API module (`nestguard/api/`, `<app>/api.py`), an agenda module (`<app>/agenda.py`,
+whose sources start from `door.for_panel`) or a template tag module is found by walking the
+tree, not from a list kept by hand, and parsed. It may not:
 
 - query a domain model itself (`Model.objects`, `Model._default_manager`);
 - call `get_object_or_404` (the door's `load` answers 404 and audits the read);
@@ -16,6 +17,7 @@ not a domain model here.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,7 @@ def reading_modules() -> list[Path]:
             "templatetags" in parts
             or parts[0] == "api"
             or path.stem == "api"
+            or path.stem == "agenda"
             or "views" in parts
             or path.stem == "views"
             or path.stem.endswith("_views")
@@ -103,9 +106,24 @@ def test_the_walk_finds_views_api_and_template_tags():
         "api/cases.py",
         "enforcement/api.py",
         "people/templatetags/people.py",
+        "panels/agenda.py",
+        "places/agenda.py",
+        "pathways/agenda.py",
     ):
         if (ROOT / expected).exists():
             assert expected in names
+
+
+def test_every_registered_agenda_source_is_in_the_walk():
+    from nestguard.core.agenda import agenda_sources
+
+    walked = set(reading_modules())
+    # Sources that tests register for themselves live in test modules, which are not walked.
+    sources = [s for s in agenda_sources() if ".tests." not in s.candidates.__module__]
+    assert sources
+    for source in sources:
+        module = sys.modules[source.candidates.__module__].__file__
+        assert module and Path(module).resolve() in walked, source.code
 
 
 @pytest.mark.parametrize("path", reading_modules(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -136,6 +154,11 @@ BAD = {
     ),
     "a visibility root": "from nestguard.cases.access_policy import visible_cases\n",
     "a selector root": "from nestguard.pathways.selectors import get_visible_episode\n",
+    "an agenda source filtering by the scope itself": (
+        "from nestguard.pathways.models import MissingEpisode\n"
+        "def source(*, as_of, params, scope):\n"
+        "    return MissingEpisode.objects.filter(person_id__in=scope.person_ids)\n"
+    ),
 }
 
 
@@ -153,5 +176,7 @@ def test_the_door_itself_and_identity_reads_pass():
         "    User.objects.filter(is_active=True)\n"
         "    case = load(request.user, Case, pk, purpose='case_work')\n"
         "    return case, visible(request.user, Case)\n"
+        "def source(*, as_of, params, scope):\n"
+        "    return door.for_panel(scope, Case).filter(status='open')\n"
     )
     assert violations(good) == []

@@ -10,6 +10,7 @@ only through:
     record_list(user, Case, shown, purpose=...)    # a page of a list was shown (audited)
     record_search(user, "...", purpose=..., terms={...}, found=n)  # a lookup (audited)
     may(user, "edit", case)                        # an action predicate of the policy
+    for_panel(scope, Case)                         # what a panel's agenda may draw on
 
 A record the user may not see raises Http404 exactly like one that does not exist (and a pk
 that is not even well formed), so nobody learns that it exists. `access` itself knows no
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
@@ -39,6 +40,22 @@ M = TypeVar("M", bound=Model)
 Purpose = str
 Visibility = Callable[[Any], QuerySet[Any]]
 Predicate = Callable[[Any, Any], bool]
+
+
+class PanelScope(Protocol):
+    """What a panel may draw on for its agenda (the panels app's `AgendaScope`, built by
+    `panels.selectors.agenda_scope`, decision 0073): the keys of the cases its member
+    agencies may see under their agreements, and of those cases' subjects (querysets or lists
+    usable in `pk__in=`). A protocol, so that the door need not know the panels app."""
+
+    @property
+    def case_ids(self) -> Any: ...
+
+    @property
+    def person_ids(self) -> Any: ...
+
+
+PanelVisibility = Callable[[PanelScope], QuerySet[Any]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,9 @@ class Policy:
     # basis the read event records (user, record) -> DisclosureBasis (decision 0077): a
     # meeting's minutes show the lead agencies' cases on its agenda.
     basis: Callable[[Any, Any], Any] | None = None
+    # The records a panel's agenda may draw on (purpose "panel"), for a panel, not a user;
+    # None when agendas may not read the model.
+    for_panel: PanelVisibility | None = None
 
     def queryset(self, user: Any, purpose: Purpose | None = None) -> QuerySet[Any]:
         if not user or not user.is_authenticated or not user.is_active:
@@ -133,6 +153,16 @@ def visible(user: User | Any, model: type[M], *, purpose: Purpose | None = None)
     if purpose is not None:
         _check_purpose(purpose)
     return policy_for(model).queryset(user, purpose)
+
+
+def for_panel(scope: PanelScope, model: type[M]) -> QuerySet[M]:
+    """The records of `model` a panel's agenda may draw on (the `panel` purpose): agenda
+    sources start here. It writes no audit event: a source runs for a panel, not a user, and
+    what it proposes is read, and audited, when someone reads the meeting."""
+    policy = policy_for(model)
+    if policy.for_panel is None:
+        raise LookupError(f"{model.__name__} is not open to panel agendas")
+    return policy.for_panel(scope)
 
 
 def load(

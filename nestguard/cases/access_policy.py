@@ -54,6 +54,10 @@ def visible_chronology(user: Any) -> QuerySet[ChronologyEntry]:
     return ChronologyEntry.objects.filter(case__in=visible_case_ids(user)).restricted_for(user)
 
 
+def panel_cases(scope: door.PanelScope) -> QuerySet[Case]:
+    return Case.objects.filter(pk__in=scope.case_ids)
+
+
 def register() -> None:
     door.register(
         door.Policy(
@@ -62,6 +66,7 @@ def register() -> None:
             read_event="case.view",
             list_event="case.list",
             related=("lead_agency", "lead_worker"),
+            for_panel=panel_cases,
         )
     )
     door.register(

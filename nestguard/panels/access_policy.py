@@ -47,6 +47,14 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     return Action.objects.filter(condition)
 
 
+def panel_actions(scope: door.PanelScope) -> QuerySet[Action]:
+    """Actions whose item names no case or person outside the scope (the same test the
+    agenda build applies to every candidate)."""
+    case_ok = Q(item__case__isnull=True) | Q(item__case_id__in=scope.case_ids)
+    person_ok = Q(item__person__isnull=True) | Q(item__person_id__in=scope.person_ids)
+    return Action.objects.filter(case_ok & person_ok)
+
+
 def _minutes_basis(user: Any, meeting: Meeting) -> Any:
     """The agreement under which the minutes show the agenda's lead agencies' cases."""
     from nestguard.panels.services.meetings import meeting_basis
@@ -78,5 +86,6 @@ def register() -> None:
             read_event="action.view",
             list_event="action.list",
             related=("panel", "meeting", "item", "owner", "owner_agency", "created_by"),
+            for_panel=panel_actions,
         )
     )

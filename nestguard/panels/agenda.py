@@ -7,7 +7,8 @@
 Each reads its parameters from the meeting type's agenda rule (panels/data/meeting_types.json)
 and refuses a parameter of the wrong shape with ValueError, which the agenda build turns
 into a note on the agenda. Each selects only within the asking panel's `scope` (the cases
-and people its member agencies may see). `overdue_actions` registers with
+and people its member agencies may see), starting from what the door lets a panel draw on
+(`door.for_panel`, decision 0070). `overdue_actions` registers with
 `panel_context=True`, so it is told which panel is asking and can leave out that panel's own
 actions (they are carried).
 """
@@ -18,12 +19,14 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from nestguard.cases.models import Case, CaseStatus, CaseSubject
+from nestguard.access import door
+from nestguard.cases.models import Case, CaseStatus
 from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
+from nestguard.people.models import Person
 from nestguard.risk.models import RiskAssessment
 
 ACTIVE = (CaseStatus.OPEN, CaseStatus.MONITORING)
@@ -54,16 +57,17 @@ def _concern_filter(concerns: list[str]) -> Q:
     return condition
 
 
-def _names(case_ids: list[Any]) -> dict[Any, str]:
+def _names(scope: AgendaScope, case_ids: list[Any]) -> dict[Any, str]:
     names: dict[Any, list[str]] = {}
     subjects = (
-        CaseSubject.objects.filter(case_id__in=case_ids)
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name", "person_id")
+        door.for_panel(scope, Person)
+        .filter(case_links__case_id__in=case_ids)
+        .annotate(subject_of=F("case_links__case_id"))
+        .order_by("family_name", "given_name", "pk")
     )
-    for subject in subjects:
-        shown = names.setdefault(subject.case_id, [])
-        label = subject.person.display_name
+    for person in subjects:
+        shown = names.setdefault(person.subject_of, [])
+        label = person.display_name
         if label not in shown:
             shown.append(label)
     return {case_id: ", ".join(people[:3]) for case_id, people in names.items()}
@@ -82,25 +86,25 @@ def new_high_risk_cases(
     concerns = _codes(params, "concern_types")
     since = as_of - timedelta(days=within)
     assessments = (
-        RiskAssessment.objects.filter(
+        door.for_panel(scope, RiskAssessment)
+        .filter(
             band__in=bands,
             assessed_at__date__gte=since,
             assessed_at__date__lte=as_of,
             case__status__in=ACTIVE,
             case__risk_band__in=bands,
-            case_id__in=scope.case_ids,
         )
         .select_related("case")
         .order_by("case_id", "-assessed_at")
     )
     if concerns:
         assessments = assessments.filter(
-            case__in=Case.objects.filter(_concern_filter(concerns)).values("pk")
+            case__in=door.for_panel(scope, Case).filter(_concern_filter(concerns)).values("pk")
         )
     latest: dict[Any, RiskAssessment] = {}
     for assessment in assessments:
         latest.setdefault(assessment.case_id, assessment)
-    names = _names(list(latest))
+    names = _names(scope, list(latest))
     for assessment in sorted(latest.values(), key=lambda a: a.assessed_at):
         case = assessment.case
         yield AgendaCandidate(
@@ -121,8 +125,8 @@ def cases_due_for_review(
     within = _days(params, "within_days", 14)
     concerns = _codes(params, "concern_types")
     cases = list(
-        Case.objects.filter(
-            pk__in=scope.case_ids,
+        door.for_panel(scope, Case)
+        .filter(
             status__in=ACTIVE,
             next_review_on__isnull=False,
             next_review_on__lte=as_of + timedelta(days=within),
@@ -130,7 +134,7 @@ def cases_due_for_review(
         .filter(_concern_filter(concerns))
         .order_by("next_review_on", "reference")
     )
-    names = _names([c.pk for c in cases])
+    names = _names(scope, [c.pk for c in cases])
     for case in cases:
         due = case.next_review_on
         assert due is not None
@@ -148,14 +152,6 @@ def cases_due_for_review(
         )
 
 
-def _actions_in_scope(scope: AgendaScope) -> Q:
-    """Actions whose item names no case or person outside the scope (the same test the
-    agenda build applies to every candidate)."""
-    case_ok = Q(item__case__isnull=True) | Q(item__case_id__in=scope.case_ids)
-    person_ok = Q(item__person__isnull=True) | Q(item__person_id__in=scope.person_ids)
-    return case_ok & person_ok
-
-
 def overdue_actions(
     *, as_of: date, params: Mapping[str, Any], scope: AgendaScope, panel_id: Any = None
 ) -> Iterator[AgendaCandidate]:
@@ -165,8 +161,9 @@ def overdue_actions(
     panel_id = str(panel_id or "")
     if which == "this_panel" and not panel_id:
         raise ValueError("scope this_panel needs the panel")
-    actions = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of).filter(
-        _actions_in_scope(scope)
+    # The door keeps to actions whose item names no case or person outside the scope.
+    actions = door.for_panel(scope, Action).filter(
+        status__in=OPEN_ACTION_STATUSES, due_on__lt=as_of
     )
     if which == "this_panel":
         actions = actions.filter(panel_id=panel_id)

@@ -49,6 +49,11 @@ def visible_onward_referrals(user: Any) -> QuerySet[OnwardReferral]:
     return OnwardReferral.objects.filter(case__in=visible_case_ids(user))
 
 
+def panel_missing_episodes(scope: door.PanelScope) -> QuerySet[MissingEpisode]:
+    """The episodes of the people a panel may draw on (whichever case, if any, they are on)."""
+    return MissingEpisode.objects.filter(person_id__in=scope.person_ids)
+
+
 def register() -> None:
     for model, visible, name, related in (
         (
@@ -77,6 +82,7 @@ def register() -> None:
                 read_event=f"{name}.view",
                 list_event=f"{name}.list",
                 related=related,
+                for_panel=panel_missing_episodes if model is MissingEpisode else None,
             )
         )
     # Anonymous statistical returns: no personal data to audit a read of.

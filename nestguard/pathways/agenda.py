@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import Count, Max
 
+from nestguard.access import door
+from nestguard.cases.models import Case
 from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.core.calendar import UK
 from nestguard.pathways.models import MissingEpisode
@@ -33,14 +35,14 @@ def window(as_of: date, days: int) -> tuple[datetime, datetime]:
 
 
 def repeat_missing_people(
-    as_of: date, rule: RepeatRule, person_ids: Any = None
+    as_of: date, rule: RepeatRule, scope: AgendaScope
 ) -> list[tuple[Any, int, Any]]:
     """(person id, episodes in the window, last episode's start) for those at the threshold,
-    among `person_ids` (a queryset of person keys) when given."""
+    among the people the panel's `scope` holds (their episodes, through the door)."""
     start, end = window(as_of, rule.window_days)
-    episodes = MissingEpisode.objects.filter(started_at__gte=start, started_at__lt=end)
-    if person_ids is not None:
-        episodes = episodes.filter(person_id__in=person_ids)
+    episodes = door.for_panel(scope, MissingEpisode).filter(
+        started_at__gte=start, started_at__lt=end
+    )
     if rule.children_only:
         episodes = episodes.filter(age_at_start__lt=18)
     rows = (
@@ -56,11 +58,12 @@ def _repeat_missing(
     *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
 ) -> Iterator[AgendaCandidate]:
     rule = RepeatRule.default().with_params(params)
-    found = repeat_missing_people(as_of, rule, scope.person_ids)
-    people = Person.objects.in_bulk([person_id for person_id, _, _ in found])
-    # The case of each person's latest episode, where the episode was linked to one.
+    found = repeat_missing_people(as_of, rule, scope)
+    people = door.for_panel(scope, Person).in_bulk([person_id for person_id, _, _ in found])
+    # The case of each person's latest episode, where the episode was linked to one in scope.
     latest_case = dict(
-        MissingEpisode.objects.filter(person_id__in=people, case_id__in=scope.case_ids)
+        door.for_panel(scope, MissingEpisode)
+        .filter(person_id__in=people, case__in=door.for_panel(scope, Case).values("pk"))
         .order_by("person_id", "started_at")
         .values_list("person_id", "case_id")
     )

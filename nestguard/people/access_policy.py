@@ -31,5 +31,13 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(Q(on_case) | Q(on_referral))
 
 
+def panel_people(scope: door.PanelScope) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=scope.person_ids)
+
+
 def register() -> None:
-    door.register(door.Policy(Person, visible=visible_people, read_event="person.view"))
+    door.register(
+        door.Policy(
+            Person, visible=visible_people, read_event="person.view", for_panel=panel_people
+        )
+    )

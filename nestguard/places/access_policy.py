@@ -49,6 +49,12 @@ def visible_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
     return RepeatAddressAlert.objects.all()
 
 
+def panel_repeat_alerts(scope: door.PanelScope) -> QuerySet[RepeatAddressAlert]:
+    """An alert names a place, never a case or a person: the partnership's shared picture of
+    places, open to every panel (decision 0073)."""
+    return RepeatAddressAlert.objects.all()
+
+
 def visible_markers(user: Any) -> QuerySet[WarningMarker]:
     """Markers whose reasons (category, owner, case) the user may read: on a case they may
     see, or (for its caseworkers) placed by their agency, as far as the marker's handling
@@ -80,6 +86,7 @@ def register() -> None:
             read_event="repeat_alert.view",
             list_event="repeat_alert.list",
             related=("address", "decided_by"),
+            for_panel=panel_repeat_alerts,
         )
     )
     # Markers are read on their address page (audited there as the address's read); the API

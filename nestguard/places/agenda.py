@@ -4,7 +4,8 @@ alerts, for a panel's self-building agenda. Parameters (from the meeting type's 
 
 An alert names a place, never a case or a person, so the panel's `scope` (the cases and
 people it may draw on) does not narrow it: repeat-address alerts are the partnership's
-shared picture of places (docs/decisions/0073-panels-see-what-members-may-see.md)."""
+shared picture of places (docs/decisions/0073-panels-see-what-members-may-see.md); the door's
+`for_panel` (decision 0070) says so."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from nestguard.access import door
 from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.core.calendar import UK
 from nestguard.places.models import AlertStatus, RepeatAddressAlert
@@ -20,7 +22,11 @@ from nestguard.places.models import AlertStatus, RepeatAddressAlert
 def repeat_addresses(
     *, as_of: date, params: Mapping[str, Any], scope: AgendaScope
 ) -> Iterator[AgendaCandidate]:
-    alerts = RepeatAddressAlert.objects.filter(status=AlertStatus.OPEN).select_related("address")
+    alerts = (
+        door.for_panel(scope, RepeatAddressAlert)
+        .filter(status=AlertStatus.OPEN)
+        .select_related("address")
+    )
     until = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UK)
     alerts = alerts.filter(raised_at__lt=until)
     within = params.get("raised_within_days")

@@ -18,6 +18,10 @@ def visible_assessments(user: Any) -> QuerySet[RiskAssessment]:
     return RiskAssessment.objects.filter(case__in=visible_case_ids(user))
 
 
+def panel_assessments(scope: door.PanelScope) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(case_id__in=scope.case_ids)
+
+
 def register() -> None:
     door.register(
         door.Policy(
@@ -25,5 +29,6 @@ def register() -> None:
             visible=visible_assessments,
             read_event="risk.view",
             related=("case", "case__lead_agency", "assessed_by", "person"),
+            for_panel=panel_assessments,
         )
     )

@@ -57,6 +57,21 @@ def test_a_model_without_a_policy_cannot_be_read_through_the_door(personas):
         door.visible(personas.owner, ApiToken)
 
 
+def test_agendas_may_draw_only_on_the_models_whose_policy_opens_them_to_panels():
+    from nestguard.cases.models import ChronologyEntry
+    from nestguard.core.agenda import AgendaScope
+
+    open_to_panels = {
+        m._meta.label for m in door.registered_models() if door.policy_for(m).for_panel
+    }
+    assert open_to_panels == {
+        "cases.Case", "people.Person", "risk.RiskAssessment", "pathways.MissingEpisode",
+        "places.RepeatAddressAlert", "panels.Action",
+    }  # fmt: skip
+    with pytest.raises(LookupError, match="not open to panel agendas"):
+        door.for_panel(AgendaScope(case_ids=[], person_ids=[]), ChronologyEntry)
+
+
 @pytest.mark.django_db
 def test_hidden_missing_and_malformed_answer_404_and_audit_nothing(personas):
     from nestguard.people.tests.builders import make_case
