@@ -170,3 +170,74 @@ def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_another(
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_demo_runs_a_worker_beside_the_web_server_and_stops_both(
+    queue_db: QueueDatabase,
+) -> None:
+    """`make demo`'s last step (scripts/demo-serve.sh): a job queued while the demo runs is
+    carried out, and stopping the demo stops the worker too."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = queue_db.tmp / "demo.log"
+    env = {**queue_db.env, "BIN": str(Path(_nestguard()).parent)}
+    demo = subprocess.Popen(  # noqa: S603 (our own script)
+        [str(REPO / "scripts" / "demo-serve.sh"), f"127.0.0.1:{port}"],
+        env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log.open("wb"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        queue_db.nestguard(
+            "shell", "-c", "from nestguard.jobs import enqueue; enqueue('selftest.count', to=2)"
+        )  # fmt: skip
+
+        def health() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as r:
+                    return bool(r.status == 200)
+            except OSError:
+                return False
+
+        _wait_for("the web server to answer", health, 120, [log])
+        _wait_for(
+            "the worker to run the job",
+            lambda: queue_db.query(
+                "SELECT summary FROM jobs_jobrun WHERE name = 'selftest.count' "
+                "AND status = 'succeeded'"
+            ),
+            120,
+            [log],
+        )
+        children = _children(demo.pid)
+        assert len(children) == 2, "the worker and the web server"
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=60)
+        _wait_for("both to stop", lambda: not any(_alive(pid) for pid in children), 30, [log])
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
