@@ -242,7 +242,13 @@ def _send(now: datetime, delivery: str, summary: RunSummary, compose: Any) -> Ru
                 # Claimed under a lock (PostgreSQL), so that two workers never both send.
                 rows = list(
                     Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(user_id=user_id, sent_at__isnull=True, withdrawn_at__isnull=True)
+                    .filter(
+                        # Only the rows `standing` was worked out for: a row another run
+                        # records meanwhile waits for the next run.
+                        pk__in=[r.pk for r in by_user[user_id]],
+                        sent_at__isnull=True,
+                        withdrawn_at__isnull=True,
+                    )
                     .select_related("user", "user__agency")
                     .order_by("event_at")
                 )
