@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from nestguard.cases.models import CaseTeamUser, Intervention
 from nestguard.core.calendar import UK
@@ -54,6 +55,7 @@ class Mailbox:
     controller: Controller
     handler: Collector
     port: int
+    logins: Logins | None = None
     running: bool = True
 
     @property
@@ -77,6 +79,7 @@ class Mailbox:
     def restart(self) -> None:
         """A new server on the same port (a stopped controller cannot start again)."""
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        # (a restarted server takes no sign-in: only the plain mailbox restarts)
         self.controller.start()
         self.running = True
 
@@ -87,24 +90,51 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Logins:
+    """An aiosmtpd authenticator that accepts one account and records every attempt."""
+
+    user: str
+    password: str
+    seen: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        login = data.login.decode()
+        self.seen.append((mechanism, login))
+        return AuthResult(success=(login, data.password.decode()) == (self.user, self.password))
+
+
 @pytest.fixture
 def mailbox(settings: Any):  # type: ignore[no-untyped-def]
     """An SMTP server on 127.0.0.1 and a free port, and Django pointed at it."""
+    yield from _serve(settings)
+
+
+@pytest.fixture
+def guarded_mailbox(settings: Any):  # type: ignore[no-untyped-def]
+    """An SMTP server that refuses mail until the client signs in (plain text, on loopback)."""
+    logins = Logins("nestguard-relay", "relay passphrase 2026")
+    yield from _serve(
+        settings, logins, authenticator=logins, auth_required=True, auth_require_tls=False
+    )
+
+
+def _serve(settings: Any, logins: Logins | None = None, **server: Any):  # type: ignore[no-untyped-def]
     handler = Collector()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **server)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_HOST_USER = logins.user if logins else ""
+    settings.EMAIL_HOST_PASSWORD = logins.password if logins else ""
     settings.EMAIL_TIMEOUT = 10
     settings.DEFAULT_FROM_EMAIL = "nestguard@council.example.org"
     settings.NESTGUARD_EMAIL_ENABLED = True
     settings.NESTGUARD_BASE_URL = BASE_URL
-    box = Mailbox(controller, handler, port)
+    box = Mailbox(controller, handler, port, logins=logins)
     try:
         yield box
     finally:

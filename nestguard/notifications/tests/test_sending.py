@@ -151,6 +151,19 @@ def test_the_daily_summary_gathers_the_unsent_items_once(world, mailbox):  # typ
     # the item due yesterday is now overdue (a new event, in the summary beside it).
     assert "Nestguard: your daily summary (" in str(digest["Subject"])
     assert world.referral.reference not in body
+    # Everything else the owner is told of is in it, each with its link.
+    for reference in (
+        world.action_overdue.reference,
+        world.action_due.reference,
+        world.episode.reference,
+    ):
+        assert f"Reference: {reference}" in body
+    assert BASE_URL + reverse("pathways:missing_detail", args=[world.episode.pk]) in body
+    # The action and intervention due yesterday are now overdue: the summary says so once
+    # (their "due" items are withdrawn, superseded), and the triaged referral is gone.
+    assert body.count("Reference: ") == len(KINDS.values) - 1
+    assert "A panel action is due today" not in body
+    assert body.count("A panel action is overdue") == 2
     for secret in SECRETS.values():
         assert secret.lower() not in f"{digest['Subject']}\n{body}".lower()
     withdrawn = Notification.objects.get(user=world.personas.owner, kind="triage_overdue")
