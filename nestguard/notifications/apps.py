@@ -6,4 +6,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from nestguard.notifications import events  # noqa: F401  (audit event types)
+        from nestguard.notifications import access_policy, events  # noqa: F401  (registrations)
+
+        access_policy.register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nestguard.access import door
 from nestguard.notifications.models import Delivery, Notification
 
 
@@ -16,5 +17,5 @@ def delivery_of(user: Any) -> str:
 def recently_sent(user: Any, limit: int = 10) -> list[Notification]:
     """What was last emailed to the user (kinds and references only, as the emails say)."""
     return list(
-        Notification.objects.filter(user=user, sent_at__isnull=False).order_by("-sent_at")[:limit]
+        door.visible(user, Notification).filter(sent_at__isnull=False).order_by("-sent_at")[:limit]
     )

@@ -41,3 +41,21 @@ def test_a_choice_that_is_not_offered_shows_the_error_summary(personas, client_f
 def test_the_page_needs_a_signed_in_user(client):  # type: ignore[no-untyped-def]
     answer = client.get(URL)
     assert answer.status_code == 302 and "sign-in" in answer["Location"]
+
+
+def test_the_page_lists_what_was_emailed_to_the_user_only(personas, client_for):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from nestguard.notifications.models import Notification
+
+    sent = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    for user, reference in ((personas.partner, "REF-MINE"), (personas.owner, "REF-THEIRS")):
+        Notification.objects.create(
+            user=user, kind="repeat_address_alert", object_type="places.repeataddressalert",
+            object_id=reference, reference=reference, path="/addresses/repeat-alerts/",
+            event_at=sent, sent_at=sent, delivery=Delivery.IMMEDIATE,
+        )  # fmt: skip
+    html = client_for("partner").get(URL).content.decode()
+    assert "Recently emailed to you" in html and "REF-MINE" in html
+    assert "A repeat-address alert was raised" in html
+    assert "REF-THEIRS" not in html
