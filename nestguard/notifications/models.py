@@ -47,6 +47,10 @@ class Notification(BaseModel):
     delivery = models.CharField(max_length=20, choices=Delivery.choices, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=200, blank=True)
+    # A run claims rows before it emails them, so that two runs never both send one; a claim
+    # older than `services.CLAIM_TIMEOUT` is of a run that died, and is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["event_at"]

@@ -19,6 +19,7 @@ back: no name, no address, no case text (`messages`).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.accounts.models import User
@@ -196,39 +198,83 @@ def _pending_for(delivery: str) -> dict[Any, list[Notification]]:
 
 
 def _sendable(
-    now: datetime, rows: list[Notification], standing: dict[tuple[str, str, datetime], Event]
+    now: datetime,
+    rows: list[Notification],
+    standing: dict[tuple[str, str, datetime], Event],
+    told: dict[tuple[str, str, datetime], list[User]],
 ) -> tuple[list[Notification], int]:
     """Withdraw the rows whose event no longer stands or whose user may no longer be told;
     answer the rest and how many were withdrawn."""
     keep: list[Notification] = []
     withdrawn = 0
-    events = [
-        standing[(r.kind, r.object_id, r.event_at)]
-        for r in rows
-        if (r.kind, r.object_id, r.event_at) in standing
-    ]
-    allowed = _recipients(events)
     for row in rows:
         key = (row.kind, row.object_id, row.event_at)
         reason = ""
         if key not in standing:
             reason = "No longer stands (done, decided or withdrawn before sending)"
-        elif row.user_id not in {u.pk for u in allowed.get(key, [])}:
+        elif row.user_id not in {u.pk for u in told.get(key, [])}:
             reason = "The user may no longer be told (access, account or agency ended)"
         if reason:
             row.withdrawn_at, row.withdrawn_reason = now, reason
-            row.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+            row.claimed_at, row.claimed_by = None, ""
+            row.save(
+                update_fields=[
+                    "withdrawn_at", "withdrawn_reason", "claimed_at", "claimed_by", "updated_at"
+                ]
+            )  # fmt: skip
             withdrawn += 1
         else:
             keep.append(row)
     return keep, withdrawn
 
 
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _claim(pks: list[Any], token: str) -> list[Notification]:
+    """Claim the rows still unsent and unclaimed (or claimed by a run that died), in one short
+    UPDATE, and answer those this run now holds. No lock is held while email is sent."""
+    moment = timezone.now()  # liveness of a run, not the notifications' `now`
+    Notification.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=moment - CLAIM_TIMEOUT),
+        pk__in=pks,
+        sent_at__isnull=True,
+        withdrawn_at__isnull=True,
+    ).update(claimed_at=moment, claimed_by=token)
+    return list(
+        Notification.objects.filter(pk__in=pks, claimed_by=token, sent_at__isnull=True)
+        .select_related("user", "user__agency")
+        .order_by("event_at")
+    )
+
+
+def _release(token: str) -> None:
+    """What this run claimed but did not send waits for the next run."""
+    Notification.objects.filter(claimed_by=token, sent_at__isnull=True).update(
+        claimed_at=None, claimed_by=""
+    )
+
+
+def _mark_sent(now: datetime, user: User, rows: list[Notification], delivery: str) -> None:
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+            sent_at=now, delivery=delivery, claimed_at=None, claimed_by="", updated_at=now
+        )
+        audit_record(
+            actor=None,
+            action="notification.email",
+            obj=user,
+            object_label=user.username,
+            details={"delivery": delivery, "items": [[r.kind, r.reference] for r in rows]},
+        )
+
+
 def _send(now: datetime, delivery: str, summary: RunSummary, compose: Any) -> RunSummary:
     by_user = _pending_for(delivery)
-    standing = _still_standing(now, [r for rows in by_user.values() for r in rows])
     if not by_user:
         return summary
+    standing = _still_standing(now, [r for rows in by_user.values() for r in rows])
+    told = _recipients(list(standing.values()))
     connection = get_connection()
     try:
         connection.open()
@@ -236,52 +282,31 @@ def _send(now: datetime, delivery: str, summary: RunSummary, compose: Any) -> Ru
         summary.failed += len(by_user)
         log.warning("the SMTP server could not be reached: %s", exc)
         return summary
+    token = uuid.uuid4().hex
     try:
-        for user_id in by_user:
-            with transaction.atomic():
-                # Claimed under a lock (PostgreSQL), so that two workers never both send.
-                rows = list(
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(
-                        # Only the rows `standing` was worked out for: a row another run
-                        # records meanwhile waits for the next run.
-                        pk__in=[r.pk for r in by_user[user_id]],
-                        sent_at__isnull=True,
-                        withdrawn_at__isnull=True,
-                    )
-                    .select_related("user", "user__agency")
-                    .order_by("event_at")
-                )
-                rows, withdrawn = _sendable(now, rows, standing)
-                summary.withdrawn += withdrawn
-                if not rows:
+        for user_id, pending in by_user.items():
+            rows = _claim([r.pk for r in pending], token)
+            rows, withdrawn = _sendable(now, rows, standing, told)
+            summary.withdrawn += withdrawn
+            if not rows:
+                continue
+            user = rows[0].user
+            for message_rows in compose(rows):
+                email = messages.build(user, message_rows, delivery, connection)
+                try:
+                    email.send()
+                except OSError as exc:  # smtplib.SMTPException is an OSError
+                    log.warning("notification email to user %s failed: %s", user_id, exc)
+                    summary.failed += 1
                     continue
-                user = rows[0].user
-                for message_rows in compose(rows):
-                    email = messages.build(user, message_rows, delivery, connection)
-                    try:
-                        email.send()
-                    except OSError as exc:  # smtplib.SMTPException is an OSError
-                        log.warning("notification email to user %s failed: %s", user_id, exc)
-                        summary.failed += 1
-                        continue
-                    Notification.objects.filter(pk__in=[r.pk for r in message_rows]).update(
-                        sent_at=now, delivery=delivery, updated_at=now
-                    )
-                    audit_record(
-                        actor=None,
-                        action="notification.email",
-                        obj=user,
-                        object_label=user.username,
-                        details={
-                            "delivery": delivery,
-                            "items": [[r.kind, r.reference] for r in message_rows],
-                        },
-                    )
-                    summary.emails += 1
-                    summary.items += len(message_rows)
+                # Marked sent once the server has taken it: a crash in between sends it
+                # again (at least once), never loses it.
+                _mark_sent(now, user, message_rows, delivery)
+                summary.emails += 1
+                summary.items += len(message_rows)
     finally:
         connection.close()
+        _release(token)
     return summary
 
 

@@ -200,3 +200,23 @@ def test_without_an_smtp_host_nothing_is_recorded_or_sent(world, settings):  # t
     assert "not configured" in send_due_notifications(now=NOW)
     assert "not configured" in send_daily_digests(now=NOW)
     assert not Notification.objects.exists()
+
+
+def test_a_row_claimed_by_another_run_is_left_to_it_unless_that_run_died(world, mailbox):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from nestguard.notifications.services import CLAIM_TIMEOUT, record_events
+
+    immediate(world.personas.partner)
+    record_events(NOW)
+    rows = Notification.objects.filter(user=world.personas.partner)
+    assert rows.count() == 2
+    # Another worker is sending these right now: this run leaves them alone.
+    rows.update(claimed_at=timezone.now(), claimed_by="another-run")
+    send_due_notifications(now=NOW)
+    assert mailbox.messages == []
+    # That worker died long ago: its claim is taken over and the items are sent once.
+    rows.update(claimed_at=timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1))
+    send_due_notifications(now=NOW + timedelta(minutes=15))
+    assert len(mailbox.to(PARTNER)) == 2
+    assert not Notification.objects.exclude(claimed_by="").exists()
