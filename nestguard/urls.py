@@ -15,4 +15,5 @@ urlpatterns = [
     path("jobs/", include("nestguard.jobs.urls")),
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
+    path("", include("nestguard.notifications.urls")),
 ]

@@ -286,6 +286,14 @@ TABLE: list[Row] = [
     Row("accounts:verify", EVERYONE),
     Row("accounts:enrol", expect(302, 302, 302, 302, 302, 302, 302), label="(has a device)"),
     Row("accounts:sign_out", EVERYONE, method="POST"),  # GET answers 405: see test_sign_in
+    # Each user's own choice of email notifications (decision 0085)
+    Row("notifications:preferences", EVERYONE),
+    Row(
+        "notifications:preferences",
+        expect(302, 302, 302, 302, 302, 302, 302),
+        method="POST",
+        body=lambda ids, user: {"delivery": "immediate"},
+    ),
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),
