@@ -162,3 +162,15 @@ def test_enqueue_once_reuses_a_waiting_run_with_the_same_arguments() -> None:
     assert JobRun.objects.count() == 2
     drain()
     assert enqueue_once("selftest.count", to=2) != first, "a finished run is not reused"
+
+
+def test_an_attempt_that_is_not_the_runs_current_one_leaves_the_run_alone() -> None:
+    run = enqueue("selftest.count")
+    drain()
+    from nestguard.jobs.tasks import run_job
+
+    stray = run_job.enqueue(run_id=str(run.pk))  # e.g. queued twice by mistake
+    assert work_once()
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.summary) == (JobStatus.SUCCEEDED, 1, "Counted to 3")
+    assert DBTaskResult.objects.get(pk=stray.id).status == TaskResultStatus.FAILED
