@@ -119,7 +119,9 @@ def run_claim(db_result: DBTaskResult, *, worker_id: str) -> None:
     now = timezone.now()
     run_id = db_result.args_kwargs.get("kwargs", {}).get("run_id")
     run = JobRun.objects.select_for_update().filter(pk=run_id).first()
-    if run is None:
+    if run is None or run.status not in (JobStatus.QUEUED, JobStatus.RETRYING):
+        return  # not the run's current attempt: `run_job` refuses it, the run is untouched
+    if run.task_result_id is not None and run.task_result_id != db_result.pk:
         return
     run.status = JobStatus.RUNNING
     run.attempts += 1

@@ -23,16 +23,20 @@ logger = logging.getLogger("nestguard.jobs")
 
 
 def failure_reason(exc: BaseException) -> str:
-    """A plain sentence for the admins' page; the stack trace goes to the log only."""
+    """A plain sentence for the jobs page; the stack trace goes to the log only.
+
+    Only messages written for people are shown: a job's `JobFailed`, a service's
+    `ValidationError`, and the operating system's reason for an OSError (without the file
+    name). Any other exception's message may quote the data it failed on (a name, an
+    address), which administrators are not to see, so only its kind is shown."""
     if isinstance(exc, JobFailed):
         return str(exc) or "The job reported a failure."
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)[:500]
-    first_line = (str(exc).strip().splitlines() or [""])[0][:300]
     kind = type(exc).__name__
-    if first_line:
-        return f"The job stopped with an error ({kind}): {first_line}"
-    return f"The job stopped with an error ({kind})."
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"The job stopped: {exc.strerror} ({kind})."
+    return f"The job stopped with an unexpected error ({kind}); the worker's log has the details."
 
 
 class _Heartbeat:

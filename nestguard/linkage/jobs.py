@@ -24,6 +24,9 @@ def linkage_run(progress: JobProgress, *, run_id: str) -> str:
     done = linkage_run_execute(run, actor=run.started_by)
     if done.status == LinkageRun.Status.FAILED:
         # Recorded on the run with its reason; a new run is the way to try again.
-        raise JobFailed(f"The linkage run failed: {done.error}", retry=False)
+        raise JobFailed(
+            "The linkage run failed: the person index page shows the run and its error.",
+            retry=False,
+        )
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
     return f"Linkage run finished with model {done.model}: {counts}"

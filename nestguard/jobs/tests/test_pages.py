@@ -34,7 +34,7 @@ def test_an_administrator_sees_every_run_with_its_progress_and_reason(  # type: 
     assert "Count to a number" in html and str(reviewer) in html
     assert "100% (2 of 2)" in html
     assert "selftest.broken" in html  # no title: shown by name
-    assert "The job stopped with an error (ValueError): The source file has no header row" in html
+    assert "The job stopped with an unexpected error (ValueError)" in html
     assert "Traceback" not in html
     assert "Start the job" in html
     detail = client_for("admin").get(reverse("jobs:detail", args=[counted.pk]))

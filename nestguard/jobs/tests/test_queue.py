@@ -90,8 +90,9 @@ def test_after_its_last_attempt_a_run_fails_with_a_plain_reason() -> None:
     assert run.status == JobStatus.FAILED
     assert run.attempts == 2 == run.max_attempts
     assert run.failure_reason == (
-        "The job stopped with an error (ValueError): The source file has no header row"
+        "The job stopped with an unexpected error (ValueError); the worker's log has the details."
     )
+    assert "header row" not in run.failure_reason, "a message that may quote data is not shown"
     assert "Traceback" not in run.failure_reason
     # The trace is kept with the attempt (and logged), not shown on the run.
     assert "Traceback" in DBTaskResult.objects.get(pk=run.task_result_id).traceback
@@ -162,3 +163,31 @@ def test_enqueue_once_reuses_a_waiting_run_with_the_same_arguments() -> None:
     assert JobRun.objects.count() == 2
     drain()
     assert enqueue_once("selftest.count", to=2) != first, "a finished run is not reused"
+
+
+def test_an_attempt_that_is_not_the_runs_current_one_leaves_the_run_alone() -> None:
+    run = enqueue("selftest.count")
+    drain()
+    from nestguard.jobs.tasks import run_job
+
+    stray = run_job.enqueue(run_id=str(run.pk))  # e.g. queued twice by mistake
+    assert work_once()
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.summary) == (JobStatus.SUCCEEDED, 1, "Counted to 3")
+    assert DBTaskResult.objects.get(pk=stray.id).status == TaskResultStatus.FAILED
+
+
+def test_only_messages_written_for_people_are_shown_as_the_reason() -> None:
+    from django.core.exceptions import ValidationError
+
+    from nestguard.jobs import JobFailed
+    from nestguard.jobs.tasks import failure_reason
+
+    assert failure_reason(JobFailed("The register file is empty.")) == "The register file is empty."
+    assert failure_reason(ValidationError({"engine": "A linkage run is already in progress"})) == (
+        "A linkage run is already in progress"
+    )
+    assert failure_reason(
+        FileNotFoundError(2, "No such file or directory", "/x/Jo Bloggs.csv")
+    ) == ("The job stopped: No such file or directory (FileNotFoundError).")
+    assert "Bloggs" not in failure_reason(KeyError("Jo Bloggs"))
