@@ -113,7 +113,10 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
     referral = load(user, Referral, pk, purpose="triage")
     if referral.status != ReferralStatus.SUBMITTED or not services.can_triage(user, referral):
         return redirect("referrals:detail", pk=referral.pk)
-    form = f.TriageForm(request.POST if request.method == "POST" else None)
+    form = f.TriageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": referral.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
@@ -135,6 +138,7 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
                     reason=data.get("reason", ""),
                     redirect_to=data.get("redirect_to", ""),
                     case=case,
+                    expected_version=data.get("version"),
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)
