@@ -462,9 +462,7 @@ def status_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=StatusForm(
-            _posted(request), initial={"status": case.status, "version": case.version}
-        ),
+        form=StatusForm(_posted(request), initial={"status": case.status, "version": case.version}),
         title="Change the status",
         button="Change status",
         intro=f"The case is {case.get_status_display().lower()}. To close it, use the "

@@ -30,7 +30,7 @@ def apply_service_errors(
     current version, so that saving again, having seen the changes, is a deliberate choice.
     """
     if isinstance(exc, ConflictError) and "version" in form.fields:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
         data[form.add_prefix("version")] = str(exc.current_version)
         form.data = data
     rename = rename or {}

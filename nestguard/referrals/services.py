@@ -474,8 +474,9 @@ def referral_triage(
         raise ValidationError(errors)
     # The version claim locks the row before anything is written (a case opened, above all),
     # so of two triagers deciding at once exactly one decides; the other is told by whom.
-    with transaction.atomic(), versioned_save(
-        referral, actor=actor, expected_version=expected_version
+    with (
+        transaction.atomic(),
+        versioned_save(referral, actor=actor, expected_version=expected_version),
     ):
         referral.decision = decision
         referral.decision_reason = words

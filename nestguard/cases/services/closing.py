@@ -82,9 +82,7 @@ def case_close(
     if errors:
         raise ValidationError(errors)
     # The version claim locks the row: no one closes or changes it between here and commit.
-    with transaction.atomic(), versioned_save(
-        case, actor=actor, expected_version=expected_version
-    ):
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         now = timezone.now()
         for intervention in still_open:
             _cancel_for_closing(actor=actor, case=case, intervention=intervention)
@@ -159,9 +157,7 @@ def case_reopen(
     )  # fmt: skip
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), versioned_save(
-        case, actor=actor, expected_version=expected_version
-    ):
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         previous_resolution = case.resolution
         previous: dict[str, Any] = {
             "outcomes": list(case.outcomes),

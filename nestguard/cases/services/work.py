@@ -431,9 +431,7 @@ def case_lead_change(
         errors["lead_worker"] = f"{lead_worker} already leads this case"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), versioned_save(
-        case, actor=actor, expected_version=expected_version
-    ):
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         case.lead_agency = new_agency
         case.lead_worker = lead_worker
         case.save(update_fields=["lead_agency", "lead_worker", "updated_at"])
@@ -489,9 +487,7 @@ def case_status_change(
     if errors:
         raise ValidationError(errors)
     previous = case.status
-    with transaction.atomic(), versioned_save(
-        case, actor=actor, expected_version=expected_version
-    ):
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         case.status = status
         case.save(update_fields=["status", "updated_at"])
         chronology_event(

@@ -5,7 +5,6 @@ audit event (docs/decisions/0084-optimistic-concurrency.md)."""
 from __future__ import annotations
 
 import json
-import re
 import threading
 from typing import Any
 
@@ -26,6 +25,7 @@ from nestguard.cases.services.work import case_lead_change, case_status_change
 from nestguard.cases.tests.conftest import make_case
 from nestguard.core.models import Revision
 from nestguard.core.versioning import ConflictError
+from tests.conflicts import error_summary, form_version
 from tests.factories import UserFactory
 
 CLOSE = {"outcomes": ["moved"], "resolution": "positively_resolved", "summary": "Moved to safety"}
@@ -71,9 +71,7 @@ def test_a_save_from_an_old_version_is_refused_and_writes_nothing(personas, worl
 
 
 @pytest.mark.django_db
-def test_the_conflict_lists_every_change_since_the_version_and_withholds_free_text(
-    personas, world
-):
+def test_the_conflict_lists_every_change_since_the_version_and_withholds_free_text(personas, world):
     case = world.case
     other = UserFactory(username="other", agency=personas.hub, roles=["caseworker"])
     case_lead_change(actor=personas.owner, case=case, lead_worker=other, expected_version=1)
@@ -89,7 +87,10 @@ def test_the_conflict_lists_every_change_since_the_version_and_withholds_free_te
     changes = {c.field: (c.old, c.new) for c in refused.value.changes}
     assert changes["lead_worker"] == (str(personas.owner), str(other))
     assert changes["status"] == ("Open", "Closed")
-    assert changes["outcomes"] == ("not set", "Moved to another property or borough")  # the code list's label
+    assert changes["outcomes"] == (
+        "not set",
+        "Moved to another property or borough",
+    )  # the code list's label
     assert changes["closing_summary"] == (None, None)  # free text: that it changed, not what
     assert refused.value.changed_by == str(other)  # the latest change's author
     assert "Closing summary was changed." in refused.value.messages
@@ -115,32 +116,27 @@ def test_without_a_version_the_service_checks_the_one_it_loaded(personas, world)
 # Pages
 
 
-def _version(response: Any) -> str:
-    found = re.search(r'name="version" value="(\d+)"', response.content.decode())
-    assert found, "the form carries the version"
-    return found.group(1)
-
-
 @pytest.mark.django_db
 def test_the_page_shows_the_conflict_in_the_error_summary_and_keeps_what_was_typed(
     personas, world, client_for
 ):
     url = f"/cases/{world.case.pk}/status/"
     mine, theirs = client_for("owner"), client_for("supervisor")
-    assert _version(mine.get(url)) == _version(theirs.get(url)) == "1"
+    assert form_version(mine.get(url)) == form_version(theirs.get(url)) == "1"
     done = theirs.post(url, {"status": "monitoring", "reason": "Theirs", "version": "1"})
     assert done.status_code == 302
 
-    refused = mine.post(url, {"status": "monitoring", "reason": "My careful reasons", "version": "1"})
+    refused = mine.post(
+        url, {"status": "monitoring", "reason": "My careful reasons", "version": "1"}
+    )
     assert refused.status_code == 200
     page = refused.content.decode()
-    start = page.index('class="govuk-error-summary"')
-    summary = page[start : page.index("</ul>", start)]
+    summary = error_summary(refused)
     assert f"This case was changed by {personas.supervisor} at" in summary
     assert "Your changes have not been saved." in summary
     assert "Status was Open; it is now Monitoring." in summary
     assert "My careful reasons" in page  # nothing typed is lost
-    assert _version(refused) == "2"  # saving again, having seen the change, is deliberate
+    assert form_version(refused) == "2"  # saving again, having seen the change, is deliberate
     assert Case.objects.get(pk=world.case.pk).version == 2
     assert not AuditEvent.objects.filter(action="case.status_change", actor=personas.owner)
 
@@ -178,7 +174,9 @@ def test_the_api_reads_the_version_and_answers_409_to_a_stale_close(personas, wo
     body = response.json()
     assert body["code"] == "conflict" and body["version"] == 2 and body["your_version"] == 1
     assert body["changed_by"] == str(personas.supervisor)
-    assert body["changes"] == [{"field": "status", "label": "Status", "old": "Open", "new": "Monitoring"}]
+    assert body["changes"] == [
+        {"field": "status", "label": "Status", "old": "Open", "new": "Monitoring"}
+    ]
     assert body["detail"].endswith("Your changes have not been saved.")
     assert written(world.case) == before
     ok = owner.post(
@@ -203,9 +201,7 @@ def test_of_two_simultaneous_saves_from_one_version_exactly_one_is_written(
     if connection.vendor == "sqlite":
         pytest.skip("the in-memory SQLite test database takes one writer at a time")
     hub = Agency.objects.create(name="Northbrook Exploitation Hub", type="community_safety")
-    workers = [
-        UserFactory(username=f"worker{n}", agency=hub, roles=["caseworker"]) for n in (1, 2)
-    ]
+    workers = [UserFactory(username=f"worker{n}", agency=hub, roles=["caseworker"]) for n in (1, 2)]
     case = make_case(workers[0])
     start = threading.Barrier(2)
     outcomes: list[str] = []

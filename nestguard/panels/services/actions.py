@@ -165,8 +165,9 @@ def action_update(
     if errors:
         raise ValidationError(errors)
     previous = action.status
-    with transaction.atomic(), versioned_save(
-        action, actor=actor, expected_version=expected_version
+    with (
+        transaction.atomic(),
+        versioned_save(action, actor=actor, expected_version=expected_version),
     ):
         action.status = status
         action.completed_on = completed

@@ -184,8 +184,9 @@ def warning_review(
         "review_on": marker.review_on.isoformat(),
         "expires_on": marker.expires_on.isoformat(),
     }
-    with transaction.atomic(), versioned_save(
-        marker, actor=actor, expected_version=expected_version
+    with (
+        transaction.atomic(),
+        versioned_save(marker, actor=actor, expected_version=expected_version),
     ):
         marker.review_on = review  # type: ignore[assignment]
         marker.expires_on = expiry  # type: ignore[assignment]
@@ -221,8 +222,9 @@ def warning_withdraw(
     )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), versioned_save(
-        marker, actor=actor, expected_version=expected_version
+    with (
+        transaction.atomic(),
+        versioned_save(marker, actor=actor, expected_version=expected_version),
     ):
         marker.withdrawn_at = timezone.now()
         marker.withdrawn_reason = text
