@@ -305,6 +305,7 @@ class InterventionUpdateForm(_TextCleaning):
         help_text="Only for a completed intervention. For example, 3 6 2026",
     )
     notes = _text_field("Notes", SUMMARY_MAX, required=False)
+    version = VersionField()
 
 
 class CloseForm(_TextCleaning):

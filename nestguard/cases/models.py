@@ -210,7 +210,11 @@ class InterventionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Intervention(BaseModel):
+class Intervention(BaseModel, Versioned):
+    version_noun = "intervention"
+    version_fields = {"status": "Status", "completed_on": "Date completed", "notes": "Notes"}
+    version_private = frozenset({"notes"})
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
     type = models.CharField(max_length=40)
     owner = models.ForeignKey(

@@ -518,6 +518,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
         "status": intervention.status,
         "completed_on": intervention.completed_on,
         "notes": intervention.notes,
+        "version": intervention.version,
     }
     return _action_page(
         request,
@@ -536,6 +537,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
             status=d["status"],
             completed_on=d["completed_on"],
             notes=d["notes"],
+            expected_version=d["version"],
         ),
         done="Intervention updated",
         extra={"statuses": InterventionStatus},

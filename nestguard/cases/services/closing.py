@@ -124,8 +124,11 @@ def case_close(
 
 def _cancel_for_closing(*, actor: Any, case: Case, intervention: Intervention) -> None:
     previous = intervention.status
-    intervention.status = InterventionStatus.CANCELLED
-    intervention.save(update_fields=["status", "updated_at"])
+    # From the version read when closing checked what was still open: an intervention
+    # updated since refuses the close, rather than being cancelled over that update.
+    with versioned_save(intervention, actor=actor, expected_version=None):
+        intervention.status = InterventionStatus.CANCELLED
+        intervention.save(update_fields=["status", "updated_at"])
     label = intervention_types().label(intervention.type)
     chronology_event(
         case=case,

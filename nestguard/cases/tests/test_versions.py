@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from nestguard.accounts.models import Agency
 from nestguard.accounts.services import api_token_create
@@ -19,8 +20,15 @@ from nestguard.audit.tests.test_migration import (  # noqa: F401 (fixtures)
     triggers_back_after_flush,
     triggers_off_for_flush,
 )
-from nestguard.cases.models import Case, CaseStatus, ChronologyEntry
+from nestguard.cases.models import (
+    Case,
+    CaseStatus,
+    ChronologyEntry,
+    Intervention,
+    InterventionStatus,
+)
 from nestguard.cases.services.closing import case_close
+from nestguard.cases.services.interventions import intervention_add, intervention_update
 from nestguard.cases.services.work import case_lead_change, case_status_change
 from nestguard.cases.tests.conftest import make_case
 from nestguard.core.models import Revision
@@ -110,6 +118,37 @@ def test_without_a_version_the_service_checks_the_one_it_loaded(personas, world)
     with pytest.raises(ConflictError):
         case_close(actor=personas.owner, case=loaded, **CLOSE)
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.MONITORING
+
+
+@pytest.mark.django_db
+def test_an_intervention_updated_meanwhile_is_neither_overwritten_nor_cancelled_over(
+    personas, world
+):
+    intervention = intervention_add(
+        actor=personas.owner,
+        case=world.case,
+        type="target_hardening",
+        owner=personas.owner,
+        starts_on=timezone.localdate(),
+    )
+    read_by_both = Intervention.objects.get(pk=intervention.pk)
+    intervention_update(
+        actor=personas.owner,
+        intervention=Intervention.objects.get(pk=intervention.pk),
+        status="in_progress",
+        expected_version=1,
+    )
+    with pytest.raises(ConflictError) as refused:
+        intervention_update(
+            actor=personas.supervisor,
+            intervention=read_by_both,
+            status="completed",
+            completed_on=timezone.localdate(),
+            expected_version=1,
+        )
+    assert [(c.old, c.new) for c in refused.value.changes] == [("Planned", "In progress")]
+    stored = Intervention.objects.get(pk=intervention.pk)
+    assert (stored.status, stored.version) == (InterventionStatus.IN_PROGRESS, 2)
 
 
 # ---------------------------------------------------------------------------------------------
