@@ -14,4 +14,5 @@ urlpatterns = [
     path("panels/", include("nestguard.panels.urls")),
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
+    path("operations/", include("nestguard.operations.urls")),
 ]
