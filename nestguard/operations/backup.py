@@ -112,13 +112,19 @@ def backup_create(*, output: Path | None = None, using: str = "default") -> tupl
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
     partial.unlink(missing_ok=True)  # left by a backup that died; never a complete backup
-    _create_private(partial)
     pace = float(getattr(settings, "NESTGUARD_BACKUP_TEST_PACE_SECONDS", 0) or 0)
-    if engine == "sqlite":
-        tables = _sqlite_backup(connections[using], partial, pace)
-    else:
-        tables = _postgres_backup(connections[using], partial, using)
-    size, digest = _flush_and_hash(partial, pace)
+    _create_private(partial)
+    try:
+        if engine == "sqlite":
+            tables = _sqlite_backup(connections[using], partial, pace)
+        else:
+            tables = _postgres_backup(connections[using], partial, using)
+        size, digest = _flush_and_hash(partial, pace)
+    except BaseException:
+        # A backup that failed leaves nothing behind (one that was killed leaves its
+        # .partial file, which restore refuses and the next backup removes).
+        partial.unlink(missing_ok=True)
+        raise
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         engine=engine,
@@ -200,9 +206,11 @@ def postgres_counts(conn: BaseDatabaseWrapper) -> dict[str, int]:
 def _flush_and_hash(path: Path, pace: float) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
+    # Paced (tests only), the file is read in small pieces so the pause spans the whole read.
+    chunk_size = _CHUNK // 16 if pace > 0 else _CHUNK
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
-        while chunk := handle.read(_CHUNK):
+        while chunk := handle.read(chunk_size):
             digest.update(chunk)
             size += len(chunk)
             if pace > 0:
