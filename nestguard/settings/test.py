@@ -20,3 +20,6 @@ if os.environ.get("NESTGUARD_AUDIT_ANCHOR_DIR"):
 NESTGUARD_BACKUP_TEST_PACE_SECONDS = float(
     os.environ.get("NESTGUARD_BACKUP_TEST_PACE_SECONDS", "0")
 )
+
+# The job queue's own tests declare jobs of their own (nestguard/jobs/tests/sample_jobs.py).
+NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]
