@@ -173,3 +173,24 @@ with connection.cursor() as c:
     c.execute("UPDATE audit_auditevent SET purpose = 'edited' WHERE id = %s", [first])
 print(json.dumps(first))
 """
+
+ENQUEUE_BACKUP_AND_DRILLS = """
+import json
+from django.utils import timezone
+from nestguard.jobs import enqueue
+from nestguard.operations.jobs import WEEKDAYS
+today = WEEKDAYS[timezone.localdate().weekday()]
+other = WEEKDAYS[(timezone.localdate().weekday() + 1) % 7]
+runs = [enqueue("operations.backup"), enqueue("operations.restore_drill", weekday=today),
+        enqueue("operations.restore_drill", weekday=other)]
+print(json.dumps([str(run.pk) for run in runs]))
+"""
+
+RUNS = """
+import json
+from nestguard.jobs.models import JobRun
+ids = {ids}
+runs = {{str(r.pk): r for r in JobRun.objects.filter(pk__in=ids)}}
+print(json.dumps([[runs[i].name, runs[i].status, runs[i].summary, runs[i].failure_reason]
+                  for i in ids]))
+"""

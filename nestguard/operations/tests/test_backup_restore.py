@@ -32,8 +32,10 @@ import pytest
 from nestguard.operations.tests.harness import (
     DRILLS,
     DUMP,
+    ENQUEUE_BACKUP_AND_DRILLS,
     POPULATE,
     REPO,
+    RUNS,
     TAMPER_FIRST_EVENT,
     Databases,
     Nestguard,
@@ -294,3 +296,23 @@ def test_postgres_tools_come_from_the_configured_folder(
     assert "pg_dump was not found (set NESTGUARD_PG_BIN_DIR" in refused.stderr
     assert not (tmp_path / "b.pgdump").exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_backup_and_drill_run_as_jobs_of_the_queue(live: Nestguard, tmp_path: Path) -> None:
+    """Queued (as the schedules queue them), run by `nestguard worker --once`: the backup
+    lands in the backup folder, the drill restores it; a drill for another weekday waits."""
+    folder = tmp_path / "jobs-backups"
+    ids = live.python(ENQUEUE_BACKUP_AND_DRILLS)
+
+    live.ok("worker", "--once", "--no-schedules", NESTGUARD_BACKUP_DIR=str(folder))
+
+    runs = live.python(RUNS.format(ids=ids))
+    made = sorted(folder.glob("nestguard-*"))
+    assert len(made) == 2, made  # the backup and its manifest
+    (backup_run, drill_run, other_day_run) = runs
+    assert backup_run[:2] == ["operations.backup", "succeeded"], backup_run
+    assert backup_run[2].endswith(f"to {made[0].name}, {made[0].stat().st_size} bytes")
+    assert drill_run[:2] == ["operations.restore_drill", "succeeded"], drill_run
+    assert drill_run[2].startswith(f"Restore drill passed: {made[0].name}")
+    assert other_day_run[1] == "succeeded"
+    assert other_day_run[2].startswith("Not run: the drill runs on ")
