@@ -134,8 +134,7 @@ def backup_create(*, output: Path | None = None, using: str = "default") -> tupl
         sha256=digest,
         tables=tables,
     )
-    os.replace(partial, output)
-    _fsync_dir(output.parent)
+    _rename_no_replace(partial, output)
     _write_new(manifest_path(output), manifest.to_json())
     return output, manifest
 
@@ -232,8 +231,31 @@ def _write_new(path: Path, text: str) -> None:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(partial, path)
-    _fsync_dir(path.parent)
+    _rename_no_replace(partial, path)
+
+
+def _rename_no_replace(source: Path, target: Path) -> None:
+    """Rename `source` to `target`, refusing if `target` appeared meanwhile (another backup
+    of the same name): a hard link fails on an existing name where a rename would replace it.
+    """
+    try:
+        os.link(source, target)
+    except FileExistsError as exc:
+        source.unlink(missing_ok=True)
+        raise BackupError(
+            f"{target} already exists: a backup never replaces another. Choose a new name."
+        ) from exc
+    except OSError:
+        # A filesystem without hard links: check, then rename (the window is tiny).
+        if target.exists():
+            source.unlink(missing_ok=True)
+            raise BackupError(
+                f"{target} already exists: a backup never replaces another."
+            ) from None
+        os.replace(source, target)
+    else:
+        source.unlink()
+    _fsync_dir(target.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
