@@ -30,7 +30,12 @@ __all__ = ["JobFailed", "JobProgress", "enqueue", "job"]
 
 class JobFailed(Exception):
     """Raise with a plain sentence to fail a job attempt with that sentence as its reason
-    (any other exception is reported by its class and first line; the trace is logged)."""
+    (any other exception is reported by its class and first line; the trace is logged).
+    `retry=False` fails the run at once: trying again would not help."""
+
+    def __init__(self, reason: str, *, retry: bool = True) -> None:
+        super().__init__(reason)
+        self.retry = retry
 
 
 def enqueue(name: str, *, started_by: User | None = None, **kwargs: Any) -> JobRun:

@@ -141,12 +141,13 @@ def run_succeed(*, run: JobRun, attempt: int, summary: str) -> bool:
     return bool(updated)
 
 
-def _attempt_failed(run: JobRun, *, reason: str, now: datetime) -> None:
+def _attempt_failed(run: JobRun, *, reason: str, now: datetime, final: bool = False) -> None:
     """After a failed or lost attempt (inside a transaction holding the run): try again after
-    the backoff if attempts remain, else the run has failed with `reason`."""
+    the backoff if attempts remain (and the failure is not `final`), else the run has failed
+    with `reason`."""
     run.failure_reason = reason
     run.heartbeat_at = None
-    if run.attempts < run.max_attempts:
+    if run.attempts < run.max_attempts and not final:
         run.status = JobStatus.RETRYING
         run.next_attempt_at = now + retry_delay(run.attempts)
         run.task_result = _attempt_enqueue(run, run_after=run.next_attempt_at)
@@ -167,7 +168,7 @@ def _attempt_failed(run: JobRun, *, reason: str, now: datetime) -> None:
     )
 
 
-def run_fail_attempt(*, run: JobRun, attempt: int, reason: str) -> bool:
+def run_fail_attempt(*, run: JobRun, attempt: int, reason: str, final: bool = False) -> bool:
     """The attempt raised: retry later or fail the run. False if the attempt was no longer
     the run's current one (given up as lost meanwhile)."""
     with transaction.atomic():
@@ -178,7 +179,7 @@ def run_fail_attempt(*, run: JobRun, attempt: int, reason: str) -> bool:
         )
         if current is None:
             return False
-        _attempt_failed(current, reason=reason, now=timezone.now())
+        _attempt_failed(current, reason=reason, now=timezone.now(), final=final)
     return True
 
 

@@ -90,7 +90,13 @@ def run_job(run_id: str) -> str:
             result = spec.func(progress, **run.kwargs)
     except Exception as exc:
         logger.exception("Job run %s (%s) attempt %s failed", run.pk, run.name, attempt)
-        services.run_fail_attempt(run=run, attempt=attempt, reason=failure_reason(exc))
+        services.run_fail_attempt(
+            run=run,
+            attempt=attempt,
+            reason=failure_reason(exc),
+            final=isinstance(exc, JobFailed) and not exc.retry,
+        )
+        exc.job_logged = True  # type: ignore[attr-defined]
         raise
     summary = "" if result is None else str(result)
     services.run_succeed(run=run, attempt=attempt, summary=summary)

@@ -54,7 +54,9 @@ def run_attempt(db_result: DBTaskResult) -> None:
         db_result.set_successful(return_value)
     except Exception as exc:
         db_result.set_failed(exc)
-        if db_result.task_path != services.RUN_JOB_TASK:  # run_job logs its own failures
+        # run_job logs the job's own failures; anything else (a task of another kind, or the
+        # queue's own bookkeeping failing) is logged here.
+        if db_result.task_path != services.RUN_JOB_TASK or not getattr(exc, "job_logged", False):
             logger.exception("Task %s (%s) failed", db_result.pk, db_result.task_path)
 
 

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         jobs_logger = logging.getLogger("nestguard.jobs")
         jobs_logger.addHandler(handler)
         jobs_logger.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
+        jobs_logger.propagate = False  # once, on this command's stream
         if options["once"]:
             services.runs_recover_lost()
             if not options["no_schedules"]:
