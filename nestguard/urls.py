@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
     path("operations/", include("nestguard.operations.urls")),
+    path("", include("nestguard.notifications.urls")),
 ]

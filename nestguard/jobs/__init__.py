@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from nestguard.accounts.models import User
     from nestguard.jobs.models import JobRun
 
-__all__ = ["JobFailed", "JobProgress", "enqueue", "job"]
+__all__ = ["JobFailed", "JobProgress", "enqueue", "enqueue_once", "job"]
 
 
 class JobFailed(Exception):
@@ -44,3 +44,13 @@ def enqueue(name: str, *, started_by: User | None = None, **kwargs: Any) -> JobR
     from nestguard.jobs.services import run_enqueue
 
     return run_enqueue(name=name, started_by=started_by, kwargs=kwargs)
+
+
+def enqueue_once(name: str, *, started_by: User | None = None, **kwargs: Any) -> JobRun:
+    """As `enqueue`, unless a run of the same job with the same arguments is already waiting
+    (queued, or waiting to retry): then that run. For work that many requests may ask for at
+    once, such as building an index; a run already running does not count, since it may
+    have started before what the caller wants it to see."""
+    from nestguard.jobs.services import run_enqueue_once
+
+    return run_enqueue_once(name=name, started_by=started_by, kwargs=kwargs)

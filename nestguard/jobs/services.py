@@ -69,6 +69,21 @@ def run_enqueue(
     return run
 
 
+def run_enqueue_once(
+    *, name: str, started_by: User | None = None, kwargs: dict[str, Any] | None = None
+) -> JobRun:
+    """A waiting run of `name` with these arguments, or a new one (see `enqueue_once`)."""
+    registry.get(name)
+    wanted = json.loads(json.dumps(kwargs or {}, default=str))
+    waiting = JobRun.objects.filter(
+        name=name, status__in=(JobStatus.QUEUED, JobStatus.RETRYING)
+    ).order_by("created_at")
+    for run in waiting:
+        if run.kwargs == wanted:
+            return run
+    return run_enqueue(name=name, started_by=started_by, kwargs=kwargs)
+
+
 def job_start(*, actor: User, name: str) -> JobRun:
     """An administrator starts a job by hand from the jobs page (only jobs marked `manual`)."""
     try:

@@ -47,7 +47,6 @@ def _list(
             "form": (form or JobStartForm()) if may_start else None,
             "sees_every_run": sees_every_run(user),
         },
-        status=status,
     )
 
 
@@ -70,7 +69,7 @@ def job_start(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Started: {registry.get(run.name).title}")
             return redirect("jobs:detail", pk=run.pk)
-    return _list(request, form, status=400)
+    return _list(request, form)
 
 
 @access_rule(JOB_WATCHING)

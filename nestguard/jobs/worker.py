@@ -10,10 +10,11 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from types import FrameType
 
-from django.db import OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -95,12 +96,14 @@ class Worker:
         self.run_schedules = run_schedules
         self.housekeeping_seconds = housekeeping_seconds
         self.running = True
+        self._stopping = threading.Event()  # wakes the worker from its waits at once
         self._last_housekeeping = float("-inf")
         task_backends[backend]
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         logger.warning("Worker %s stopping after the current job", self.worker_id)
         self.running = False
+        self._stopping.set()
 
     def housekeeping(self) -> None:
         recovered = services.runs_recover_lost()
@@ -110,23 +113,36 @@ class Worker:
             for run in schedules.enqueue_due():
                 logger.info("Schedule %s queued job run %s", run.schedule, run.pk)
 
+    def step(self) -> bool:
+        """Housekeeping when it is due, then at most one attempt. True if one ran."""
+        close_old_connections()
+        now = time.monotonic()
+        if now - self._last_housekeeping >= self.housekeeping_seconds:
+            self._last_housekeeping = now
+            try:
+                self.housekeeping()
+            except OperationalError as exc:
+                if not is_locked_database_exception(exc):
+                    raise
+        worked = work_once(worker_id=self.worker_id, backend=self.backend)
+        close_old_connections()
+        return worked
+
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         tasks.HEARTBEAT_THREAD.on = True
         logger.info("Worker %s started", self.worker_id)
         while self.running:
-            close_old_connections()
-            now = time.monotonic()
-            if now - self._last_housekeeping >= self.housekeeping_seconds:
-                self._last_housekeeping = now
-                try:
-                    self.housekeeping()
-                except OperationalError as exc:
-                    if not is_locked_database_exception(exc):
-                        raise
-            worked = work_once(worker_id=self.worker_id, backend=self.backend)
-            close_old_connections()
+            try:
+                worked = self.step()
+            except (OperationalError, InterfaceError):
+                # The database went away (restarted, network): wait and connect afresh
+                # rather than die; the attempt in hand, if any, is recovered by its heartbeat.
+                logger.exception("Worker %s lost the database; trying again", self.worker_id)
+                connections.close_all()
+                worked = False
+                self._stopping.wait(min(30.0, max(1.0, self.interval * 5)))
             if not worked and self.running:
-                time.sleep(self.interval)
+                self._stopping.wait(self.interval)
         logger.info("Worker %s stopped", self.worker_id)

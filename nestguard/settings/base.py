@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nestguard.panels",
     "nestguard.pathways",
     "nestguard.api",
+    "nestguard.notifications",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
@@ -250,6 +251,20 @@ NESTGUARD_PG_BIN_DIR = os.environ.get("NESTGUARD_PG_BIN_DIR", "").strip()
 # Read from the environment only by settings/test.py; 0 everywhere else.
 NESTGUARD_BACKUP_TEST_PACE_SECONDS = 0.0
 
+# Email notifications (issue 13 point 8, docs/decisions/0085-notifications.md). Sent through
+# the SMTP server named here; with no NESTGUARD_EMAIL_HOST nothing is recorded or sent.
+# NESTGUARD_BASE_URL is how recipients reach Nestguard: every email links back to it.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("NESTGUARD_EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("NESTGUARD_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("NESTGUARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NESTGUARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("NESTGUARD_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("NESTGUARD_EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("NESTGUARD_EMAIL_FROM", "nestguard@localhost").strip()
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NESTGUARD_EMAIL_ENABLED = bool(EMAIL_HOST)
+NESTGUARD_BASE_URL = os.environ.get("NESTGUARD_BASE_URL", "http://127.0.0.1:8000").strip()
 # The job queue (nestguard.jobs, docs/decisions/0080-job-queue.md): jobs are rows in the
 # database, run by `nestguard worker`, which also enqueues the schedules of
 # nestguard/jobs/data/schedules.json when they are due.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from nestguard.jobs import JobProgress, enqueue, job, registry
+from nestguard.jobs import JobProgress, enqueue, enqueue_once, job, registry
 from nestguard.jobs.models import JobRun, JobStatus
 from nestguard.jobs.services import retry_delay, runs_recover_lost
 from nestguard.jobs.worker import claim, drain, work_once
@@ -152,3 +152,13 @@ def test_progress_of_a_job_called_directly_is_not_written() -> None:
     progress = JobProgress()
     progress.update(done=5, total=10, message="half")
     assert progress.percent == 50
+
+
+def test_enqueue_once_reuses_a_waiting_run_with_the_same_arguments() -> None:
+    first = enqueue_once("selftest.count", to=2)
+    assert enqueue_once("selftest.count", to=2) == first
+    other = enqueue_once("selftest.count", to=3)
+    assert other != first
+    assert JobRun.objects.count() == 2
+    drain()
+    assert enqueue_once("selftest.count", to=2) != first, "a finished run is not reused"

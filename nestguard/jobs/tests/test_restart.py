@@ -172,6 +172,51 @@ def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_another(
                 process.wait()
 
 
+def test_two_workers_share_the_queue_and_run_each_job_once(queue_db: QueueDatabase) -> None:
+    before = queue_db.query("SELECT COUNT(*) FROM jobs_jobrun")[0][0]
+    queue_db.nestguard(
+        "shell", "-c",
+        "from nestguard.jobs import enqueue\n"
+        "for n in range(8): enqueue('selftest.count', to=n + 1)",
+    )  # fmt: skip
+    logs = [queue_db.tmp / "share-1.log", queue_db.tmp / "share-2.log"]
+    workers = [queue_db.worker(f"share-{n}", log) for n, log in enumerate(logs, 1)]
+    try:
+        _wait_for(
+            "both workers to run every job",
+            lambda: (
+                queue_db.query(
+                    "SELECT COUNT(*) FROM jobs_jobrun WHERE name = 'selftest.count' "
+                    "AND status = 'succeeded'"
+                )[0][0]
+                >= 8
+            ),
+            180,
+            logs,
+        )
+        rows = queue_db.query(
+            "SELECT attempts, summary, worker_id FROM jobs_jobrun WHERE name = 'selftest.count'"
+        )
+        assert sorted(summary for _, summary, _ in rows) == sorted(
+            f"Counted to {n}" for n in range(1, 9)
+        )
+        assert {attempts for attempts, _, _ in rows} == {1}, "no job ran twice"
+        assert queue_db.query("SELECT COUNT(*) FROM jobs_jobrun")[0][0] == before + 8
+        assert (
+            queue_db.query(
+                "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
+                "WHERE task_path = 'nestguard.jobs.tasks.run_job' AND status = 'SUCCESSFUL' "
+                "AND CAST(return_value AS TEXT) LIKE '%Counted to%'"
+            )[0][0]
+            == 8
+        )
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
