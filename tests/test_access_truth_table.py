@@ -279,6 +279,7 @@ ASSESSMENT = _assessment()
 TABLE: list[Row] = [
     # Anyone, signed in or not
     Row("core:health", EVERYONE),
+    Row("core:ready", EVERYONE),
     Row("core:accessibility", EVERYONE),
     Row("core:home", EVERYONE),
     # Signing in: a fully signed-in user sees the forms again, or is sent on
@@ -355,6 +356,7 @@ TABLE: list[Row] = [
     ),
     Row("audit:search", AUDITOR_ONLY),
     Row("audit:checks", expect(403, 403, 403, 403, 403, 200, 200)),
+    Row("operations:restore_drills", ADMIN_ONLY),
     # Making a referral: the referrer's own drafts and status
     Row("referrals:mine", REFERRERS),
     Row("referrals:start", REFERRERS),
@@ -676,6 +678,8 @@ def test_hidden_answers_as_missing(row: Row, world: World) -> None:
 # Public pages answer the refused like anyone signed out.
 REFUSED_PUBLIC = {
     ("GET", "core:health"): 200,
+    ("GET", "core:ready"): 200,
+    ("POST", "core:ready"): 200,
     ("GET", "core:accessibility"): 200,
     ("GET", "accounts:sign_in"): 200,
     ("GET", "accounts:verify"): 302,

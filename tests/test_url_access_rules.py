@@ -28,6 +28,7 @@ for _endpoint in ENDPOINTS:
 # Pages anyone may open. A new public page must be added here on purpose.
 PUBLIC = {
     "core:health",
+    "core:ready",
     "core:accessibility",
     # the sign-in pages themselves (rule AUTHENTICATING): they check the session inside
     "accounts:sign_in",

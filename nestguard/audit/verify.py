@@ -46,7 +46,10 @@ def _compare_anchors(
     return ChainReport(checked, None, "intact", len(anchors))
 
 
-def verify_chain(batch_size: int = 5000, anchors: Sequence[Anchor] = ()) -> ChainReport:
+def verify_chain(
+    batch_size: int = 5000, anchors: Sequence[Anchor] = (), using: str = "default"
+) -> ChainReport:
+    """Walk the chain of the database `using` (another alias: a restored copy, decision 82)."""
     key = audit_key()
     wanted = {a.event_id for a in anchors}
     keyed_from = min((a.keyed_from for a in anchors if a.keyed_from is not None), default=None)
@@ -55,7 +58,7 @@ def verify_chain(batch_size: int = 5000, anchors: Sequence[Anchor] = ()) -> Chai
     checked = 0
     keyed_seen = False
     last_id: int | None = None
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+    for event in AuditEvent.objects.using(using).order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != expected_prev:
             return ChainReport(checked, event.id, "does not follow the event before it")
         if event.hash_scheme == HashScheme.SHA256 and (

@@ -70,5 +70,6 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Audit trail", "audit:search", AUDITING),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
+    ("Restore drills", "operations:restore_drills", ADMINISTERING),
     ("Jobs", "jobs:list", ADMINISTERING),
 ]

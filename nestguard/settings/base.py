@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from nestguard.settings.env import (
     BASE_DIR,
@@ -48,11 +49,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "nestguard.jobs",
+    # Backups, restores and restore drills (decision 0082).
+    "nestguard.operations",
     # The synthetic borough (`seed_demo`); nothing in the product imports it.
     "nestguard.demo",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of a request carries its id (decision 0083).
+    "nestguard.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nestguard.core.middleware.SecurityHeadersMiddleware",
@@ -232,6 +237,19 @@ NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS = env_int(
 # Past it, pages say when to try again and the API answers 429 with Retry-After
 # (docs/decisions/0072-already-known-need-to-know.md).
 NESTGUARD_KNOWN_LOOKUPS_PER_HOUR = env_int("NESTGUARD_KNOWN_LOOKUPS_PER_HOUR", 60, minimum=1)
+
+# Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
+# writes a new dated file here; `nestguard restore_drill` restores the newest. In production
+# a folder on other storage than the database's, copied off the machine.
+NESTGUARD_BACKUP_DIR = Path(
+    os.environ.get("NESTGUARD_BACKUP_DIR", "").strip() or BASE_DIR / "var" / "backups"
+)
+# Where pg_dump and pg_restore are (empty: the PATH). Their major version must be at least
+# the server's, e.g. /usr/lib/postgresql/15/bin.
+NESTGUARD_PG_BIN_DIR = os.environ.get("NESTGUARD_PG_BIN_DIR", "").strip()
+# Test-only: seconds to sleep between steps of a backup, so a test can kill one half-way.
+# Read from the environment only by settings/test.py; 0 everywhere else.
+NESTGUARD_BACKUP_TEST_PACE_SECONDS = 0.0
 
 # Email notifications (issue 13 point 8, docs/decisions/0085-notifications.md). Sent through
 # the SMTP server named here; with no NESTGUARD_EMAIL_HOST nothing is recorded or sent.

@@ -6,7 +6,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from nestguard.settings.base import *  # noqa: F403
 from nestguard.settings.base import NESTGUARD_AUDIT_DEVELOPMENT_KEY
-from nestguard.settings.env import BASE_DIR, env_bool, env_list, env_secret, env_str
+from nestguard.settings.env import (
+    BASE_DIR,
+    env_bool,
+    env_choice,
+    env_list,
+    env_secret,
+    env_str,
+)
 
 DEBUG = False
 SECRET_KEY = env_str("NESTGUARD_SECRET_KEY")
@@ -35,3 +42,32 @@ SECURE_SSL_REDIRECT = env_bool("NESTGUARD_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Deployment (docs/decisions/0083-deployment.md, deploy/). The probes answer over plain HTTP
+# on the machine itself, where the load balancer or the service manager asks gunicorn directly.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+# Ask browsers to preload HTTPS for the domain; NESTGUARD_HSTS_PRELOAD=false where the
+# council's domain is not to be submitted to the preload list (check --deploy then warns).
+SECURE_HSTS_PRELOAD = env_bool("NESTGUARD_HSTS_PRELOAD", True)
+# Logs as JSON lines on stdout, one a record (nestguard/core/logs.py); the level by setting.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "nestguard.core.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {
+        "handlers": ["stdout"],
+        "level": env_choice("NESTGUARD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+    "loggers": {
+        # Django logs each 4xx and 5xx; keep its own handlers out so each record is one line.
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+    },
+}

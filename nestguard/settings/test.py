@@ -1,5 +1,8 @@
 """The test suite: the second factor required, fast password hashing, DATABASE_URL honoured."""
 
+import os
+from pathlib import Path
+
 from nestguard.settings.base import *  # noqa: F403
 from nestguard.settings.env import BASE_DIR, database_from_env
 
@@ -8,5 +11,15 @@ DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that anchor the audit chain point this at a temporary folder of their own.
 NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"
+# ... and tests that run nestguard commands as processes give them one through the environment.
+if os.environ.get("NESTGUARD_AUDIT_ANCHOR_DIR"):
+    NESTGUARD_AUDIT_ANCHOR_DIR = Path(os.environ["NESTGUARD_AUDIT_ANCHOR_DIR"])
+
+# A backup sleeps this long between steps, so the test that kills one half-way can (never set
+# outside the tests; decision 0082).
+NESTGUARD_BACKUP_TEST_PACE_SECONDS = float(
+    os.environ.get("NESTGUARD_BACKUP_TEST_PACE_SECONDS", "0")
+)
+
 # The job queue's own tests declare jobs of their own (nestguard/jobs/tests/sample_jobs.py).
 NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]
