@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nestguard.linkage.services.addresses import referral_address_match
+from nestguard.linkage import address_index
+from nestguard.linkage.services.addresses import addresses_catch_up, referral_address_match
 from nestguard.referrals.hooks import register_submit_hook
 from nestguard.referrals.models import Referral
 
@@ -24,3 +25,14 @@ register_submit_hook(
     "Match the referral's address to the address register",
     _match_referral_address,
 )
+
+
+def _catch_up() -> None:
+    """When the address index is ready, match what arrived while it was being built."""
+    counts = addresses_catch_up()
+    if counts:
+        address_index.log.info("Addresses matched after the index was built: %s", counts)
+
+
+if _catch_up not in address_index.after_build:
+    address_index.after_build.append(_catch_up)
