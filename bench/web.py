@@ -287,9 +287,9 @@ def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
 def sample_targets(count: int = 2000) -> dict[str, Any]:
     """Case, address, person and meeting ids the bench users may see, register addresses,
     an API token."""
-    from nestguard.access.selectors import visible_cases
     from nestguard.accounts.models import User
     from nestguard.accounts.services import api_token_create
+    from nestguard.cases.access_policy import visible_cases
     from nestguard.cases.models import CaseAddress, CaseSubject
     from nestguard.panels.models import Meeting
     from nestguard.places.models import Address
