@@ -8,8 +8,10 @@
    the second factor skipped so that clients can sign in over HTTP).
 3. Signs bench users in over HTTP (CSRF token from the sign-in page), then for each endpoint
    in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
-   list, a case page (random visible cases), the triage queue, and referral submission
-   through POST /api/v1/referrals/ with a bearer token.
+   list, a case page (random visible cases), the triage queue, an address page, a person
+   page, a panel agenda (as the panel chair), the due-and-overdue view, and referral
+   submission through POST /api/v1/referrals/ with a bearer token. Before that, each
+   endpoint once with no other client (`--quiet`), for the single-request figures.
 4. Prints requests, errors, throughput, p50 and p95 latency, and each as a multiple of the
    baseline measured in the same run.
 
@@ -42,6 +44,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the benchmark never talks to anything else
 BENCH_USERS = ("hub.caseworker", "hub.caseworker2", "hub.supervisor", "hub.caseworker3")
+CHAIR = "panel.chair"
 API_USER = "housing.referrer"
 MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on every loop besides the clock
 
@@ -282,16 +285,39 @@ def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
 
 
 def sample_targets(count: int = 2000) -> dict[str, Any]:
-    """Case ids the bench users may see, register addresses, an API token."""
-    from nestguard.access.selectors import visible_cases
+    """Case, address, person and meeting ids the bench users may see, register addresses,
+    an API token."""
     from nestguard.accounts.models import User
     from nestguard.accounts.services import api_token_create
+    from nestguard.cases.access_policy import visible_cases
+    from nestguard.cases.models import CaseAddress, CaseSubject
+    from nestguard.panels.models import Meeting
     from nestguard.places.models import Address
 
     hub_user = User.objects.get(username=BENCH_USERS[0])
     ids = list(visible_cases(hub_user).values_list("pk", flat=True)[: count * 5])
     rng = random.Random(1)
     case_ids = [str(i) for i in rng.sample(ids, min(count, len(ids)))]
+    address_ids = sorted(
+        {
+            str(a)
+            for a in CaseAddress.objects.filter(case_id__in=case_ids).values_list(
+                "address_id", flat=True
+            )
+        }
+    )
+    person_ids = sorted(
+        {
+            str(p)
+            for p in CaseSubject.objects.filter(case_id__in=case_ids).values_list(
+                "person_id", flat=True
+            )
+        }
+    )
+    chair = User.objects.get(username=CHAIR)
+    meeting_ids = [
+        str(m) for m in Meeting.objects.filter(panel__chairs=chair).values_list("pk", flat=True)
+    ]
     addresses = list(
         Address.objects.filter(in_register=True)
         .order_by("uprn")
@@ -299,7 +325,14 @@ def sample_targets(count: int = 2000) -> dict[str, Any]:
     )
     token_user = User.objects.get(username=API_USER)
     _, token = api_token_create(actor=None, user=token_user, name="bench/web.py")
-    return {"case_ids": case_ids, "addresses": addresses, "token": token}
+    return {
+        "case_ids": case_ids,
+        "address_ids": address_ids,
+        "person_ids": person_ids,
+        "meeting_ids": meeting_ids,
+        "addresses": addresses,
+        "token": token,
+    }
 
 
 def referral_example() -> dict[str, Any]:
@@ -360,28 +393,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the seeded SQLite file of an earlier run at this scale (migrated to now)",
+    )
+    parser.add_argument(
         "--database-url",
         default="",
         help="an EMPTY database (default: a fresh SQLite file under var/bench/)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="first time each endpoint alone, one at a time"
     )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
         parser.error("--clients, --seconds and --scale must be positive")
 
-    database_url = args.database_url or fresh_sqlite(args.scale)
-    setup_django(database_url)
+    reused = ROOT / "var" / "bench" / f"web-scale-{args.scale:g}.sqlite3"
+    if args.reuse and not args.database_url and reused.exists():
+        database_url = f"sqlite:///{reused}"
+        setup_django(database_url)
+        from django.core.management import call_command
+
+        from nestguard.core.statistics import refresh_planner_statistics
+
+        print(f"Database: {database_url} (reused; migrating and refreshing statistics)")
+        call_command("migrate", verbosity=0, interactive=False)
+        refresh_planner_statistics()
+    else:
+        database_url = args.database_url or fresh_sqlite(args.scale)
+        setup_django(database_url)
+        print(f"Database: {database_url.split('@')[-1]}")
+        print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
+        seeded = migrate_and_seed(args.scale, args.seed)
+        result = seeded["result"]
+        print(
+            f"  migrated in {seeded['migrate_seconds']:.1f} s; seeded {result.rows:,} rows "
+            f"({result.counts.get('cases', 0):,} cases, {result.counts.get('referrals', 0):,} "
+            f"referrals, {result.counts.get('addresses', 0):,} addresses) in "
+            f"{result.seconds:.1f} s: {result.rows / max(result.seconds, 1e-9):,.0f} rows/s"
+        )
     from nestguard.demo.partnership import DEMO_PASSWORD
 
-    print(f"Database: {database_url.split('@')[-1]}")
-    print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
-    seeded = migrate_and_seed(args.scale, args.seed)
-    result = seeded["result"]
-    print(
-        f"  migrated in {seeded['migrate_seconds']:.1f} s; seeded {result.rows:,} rows "
-        f"({result.counts.get('cases', 0):,} cases, {result.counts.get('referrals', 0):,} "
-        f"referrals, {result.counts.get('addresses', 0):,} addresses) in {result.seconds:.1f} s: "
-        f"{result.rows / max(result.seconds, 1e-9):,.0f} rows/s"
-    )
     targets = sample_targets()
     from django.db import connections
 
@@ -405,7 +458,15 @@ def main(argv: list[str] | None = None) -> int:
             client.sign_in(BENCH_USERS[n % len(BENCH_USERS)], DEMO_PASSWORD)
             clients.append(client)
 
+        chairs = []
+        for _ in range(args.clients):
+            chair = Client(port)
+            chair.sign_in(CHAIR, DEMO_PASSWORD)
+            chairs.append(chair)
         case_ids: list[str] = targets["case_ids"]
+        address_ids: list[str] = targets["address_ids"] or ["00000000-0000-0000-0000-000000000000"]
+        person_ids: list[str] = targets["person_ids"] or ["00000000-0000-0000-0000-000000000000"]
+        meeting_ids: list[str] = targets["meeting_ids"] or ["00000000-0000-0000-0000-000000000000"]
         addresses: list[dict[str, str]] = targets["addresses"]
         auth = {"Authorization": f"Bearer {targets['token']}", "Content-Type": "application/json"}
         example = referral_example()
@@ -423,6 +484,18 @@ def main(argv: list[str] | None = None) -> int:
         def triage_queue(c: Client, rng: random.Random) -> tuple[int, bytes]:
             return c.get("/referrals/triage/")[:2]
 
+        def address_page(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get(f"/addresses/{rng.choice(address_ids)}/")[:2]
+
+        def person_page(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get(f"/people/{rng.choice(person_ids)}/")[:2]
+
+        def panel_agenda(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get(f"/panels/meetings/{rng.choice(meeting_ids)}/")[:2]
+
+        def due(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/due/")[:2]
+
         def submit(c: Client, rng: random.Random) -> tuple[int, bytes]:
             body = json.loads(json.dumps(example))
             if addresses and isinstance(body.get("address"), dict):
@@ -435,8 +508,25 @@ def main(argv: list[str] | None = None) -> int:
             ("case list", case_list, (200,), clients),
             ("case page", case_page, (200,), clients),
             ("triage queue", triage_queue, (200,), clients),
+            ("address page", address_page, (200,), clients),
+            ("person page", person_page, (200,), clients),
+            ("panel agenda", panel_agenda, (200,), chairs),
+            ("due and overdue", due, (200,), clients),
             ("POST /api/v1/referrals/", submit, (201,), api_clients),
         ]
+        if args.quiet:
+            print("\nOne request at a time, no other client (ms, median of 5 after one warm-up):")
+            for name, call, _ok, who in plan:
+                rng = random.Random(7)
+                call(who[0], rng)
+                times = []
+                for _ in range(5):
+                    started = time.perf_counter()
+                    status, _body = call(who[0], rng)
+                    times.append((time.perf_counter() - started) * 1000)
+                times.sort()
+                print(f"  {name:<26}{times[2]:>9.1f}  (status {status})", flush=True)
+            print()
         results: list[Result] = []
         for name, call, ok, who in plan:
             probe_status, _probe_body = call(who[0], random.Random(0))

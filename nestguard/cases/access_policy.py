@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from nestguard.access import door
 from nestguard.access.selectors import can_work_cases, partner_agency_ids
 from nestguard.cases.models import Case, CaseTeamAgency, CaseTeamUser, ChronologyEntry
+from nestguard.core.queries import one_of
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
@@ -49,9 +50,16 @@ def visible_case_ids(user: Any) -> QuerySet[Case, Any]:
     return visible_cases(user).values("pk")
 
 
+def case_visible(user: Any, field: str = "case") -> Exists | Q:
+    """The outer row's `field` is a case the user may see, asked row by row: in a filter, in
+    place of `case__in=visible_case_ids(user)`, which lists every visible case first
+    (`nestguard.core.queries.one_of`, decision 0081)."""
+    return one_of(visible_cases(user), field)
+
+
 def visible_chronology(user: Any) -> QuerySet[ChronologyEntry]:
     """Entries of visible cases that the user's handling restrictions let them read."""
-    return ChronologyEntry.objects.filter(case__in=visible_case_ids(user)).restricted_for(user)
+    return ChronologyEntry.objects.filter(case_visible(user)).restricted_for(user)
 
 
 def panel_cases(scope: door.PanelScope) -> QuerySet[Case]:

@@ -77,7 +77,11 @@ class Case(BaseModel, Versioned):
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["lead_agency", "status"], name="case_agency_status_idx")]
+        indexes = [
+            models.Index(fields=["lead_agency", "status"], name="case_agency_status_idx"),
+            # The case list's keyset order (decision 0081): a page walks it and stops.
+            models.Index(fields=["next_review_on", "-opened_at", "id"], name="case_list_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

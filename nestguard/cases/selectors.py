@@ -26,11 +26,19 @@ from nestguard.cases.models import (
     ChronologyEntry,
     Intervention,
 )
+from nestguard.core.keyset import Key
 from nestguard.people.models import Person
 from nestguard.referrals.models import subject_roles
 from nestguard.risk.models import RiskAssessment
 
 ACTIVE = "active"  # the list's default: open and monitoring
+# The list's order, for keyset pages (decision 0081): the soonest review first (none set
+# last), then the newest; served by the `case_list_order_idx` index.
+CASE_LIST_KEYS = (
+    Key("next_review_on", nulls_last=True),
+    Key("opened_at", descending=True),
+    Key("pk"),
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
                 ),
             )
         )
-        .order_by(F("next_review_on").asc(nulls_last=True), "-opened_at", "reference")
+        .order_by(F("next_review_on").asc(nulls_last=True), "-opened_at", "pk")
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +45,7 @@ from nestguard.cases.models import (
 )
 from nestguard.cases.services import closing, interventions, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
+from nestguard.core.keyset import keyset_page
 from nestguard.core.pages import apply_service_errors, link_to
 from nestguard.referrals.models import concern_types
 from nestguard.risk.loader import get_instrument
@@ -115,10 +115,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
             concern=data["concern"],
             mine=data["mine"],
         )
-    paginator = Paginator(selectors.case_list(user, filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = keyset_page(
+        selectors.case_list(user, filters),
+        selectors.CASE_LIST_KEYS,
+        cursor=request.GET.get("page"),
+        size=PAGE_SIZE,
+    )
     today = timezone.localdate()
-    shown: list[Case] = list(page.object_list)
+    shown: list[Case] = page.rows
     rows = [
         {
             "case": case,

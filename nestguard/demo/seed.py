@@ -29,6 +29,7 @@ from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.core.calendar import UK
 from nestguard.core.models import next_values
+from nestguard.core.statistics import refresh_planner_statistics
 from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.enforcement import seed_enforcement
@@ -122,6 +123,8 @@ def seed_borough(
         _seed(
             result, rng=rng, profile=profile, actor=actor, now=now, batch_size=batch_size, say=say
         )
+    # Fresh statistics for the planner after a bulk load (decision 0081).
+    refresh_planner_statistics(postgresql=True)
     result.seconds = time.monotonic() - started
     return result
 

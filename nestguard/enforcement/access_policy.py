@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.access.selectors import can_work_cases
 from nestguard.accounts.models import Agency, SharingAgreement
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.enforcement.rules import is_enforcement_officer
@@ -30,7 +30,7 @@ from nestguard.referrals.access_policy import visible_referrals
 def visible_actions(user: Any) -> QuerySet[EnforcementAction]:
     if not can_work_cases(user):
         return EnforcementAction.objects.none()
-    condition = Q(case__in=visible_case_ids(user))
+    condition = Q(case_visible(user))
     if is_enforcement_officer(user):
         condition |= Q(agency_id=user.agency_id) | Q(agency_id__in=_partner_ids_subquery(user))
     return EnforcementAction.objects.filter(condition)
@@ -49,9 +49,9 @@ def enforcement_addresses(user: Any) -> QuerySet[Address]:
     if not can_work_cases(user):
         return Address.objects.none()
     condition = (
-        Q(pk__in=visible_actions(user).values("address_id"))
-        | Q(pk__in=CaseAddress.objects.filter(case__in=visible_case_ids(user)).values("address_id"))
-        | Q(pk__in=visible_referrals(user).filter(address__isnull=False).values("address_id"))
+        Q(Exists(visible_actions(user).filter(address=OuterRef("pk"))))
+        | Q(Exists(CaseAddress.objects.filter(case_visible(user), address=OuterRef("pk"))))
+        | Q(Exists(visible_referrals(user).filter(address=OuterRef("pk"))))
     )
     if is_enforcement_officer(user):
         condition |= Q(in_register=True)

@@ -16,8 +16,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from nestguard.cases.access_policy import visible_case_ids, visible_cases
+from nestguard.cases.access_policy import case_visible, visible_cases
 from nestguard.cases.models import CaseAddress, CaseSubject, ChronologyEntry, Intervention
+from nestguard.core.queries import one_of
 from nestguard.enforcement.access_policy import visible_actions
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
@@ -132,7 +133,7 @@ class DeadlineRows:
 
 def open_deadlines(user: Any) -> QuerySet[EnforcementDeadline]:
     return EnforcementDeadline.objects.filter(
-        met_at__isnull=True, action__in=visible_actions(user).values("pk")
+        one_of(visible_actions(user), "action"), met_at__isnull=True
     ).select_related("action", "action__address", "action__agency")
 
 
@@ -155,9 +156,7 @@ def person_choices(user: Any, address: Address) -> list[Person]:
     """People the user sees linked to this address: on its cases and referrals, or named on
     its enforcement steps."""
     people = visible_people(user)
-    case_ids = CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user)).values(
-        "case_id"
-    )
+    case_ids = CaseAddress.objects.filter(case_visible(user), address=address).values("case_id")
     on_cases = CaseSubject.objects.filter(case_id__in=case_ids).values("person_id")
     on_referrals = ReferralSubject.objects.filter(
         referral__in=visible_referrals(user).filter(address=address).values("pk"),
@@ -167,11 +166,13 @@ def person_choices(user: Any, address: Address) -> list[Person]:
         visible_actions(user).filter(address=address, person__isnull=False).values("person_id")
     )
     return list(
-        Person.objects.filter(
-            Q(pk__in=people.filter(pk__in=on_cases).values("pk"))
-            | Q(pk__in=people.filter(pk__in=on_referrals).values("pk"))
+        Person.objects.alias(visible=one_of(people))
+        .filter(
+            Q(pk__in=on_cases, visible=True)
+            | Q(pk__in=on_referrals, visible=True)
             | Q(pk__in=on_steps)
-        ).order_by("family_name", "given_name", "pk")
+        )
+        .order_by("family_name", "given_name", "pk")
     )
 
 
@@ -215,7 +216,7 @@ def court_chronology(user: Any, address: Address) -> list[ChronologyItem]:
             )
         )
     links = list(
-        CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user)).select_related(
+        CaseAddress.objects.filter(case_visible(user), address=address).select_related(
             "case", "case__lead_agency"
         )
     )

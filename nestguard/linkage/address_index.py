@@ -7,15 +7,32 @@ beside the register's fingerprint (how many register addresses there are, and wh
 latest of them was written): an address added, changed or removed changes one of the two,
 and one aggregate query tells an arrival whether the index it would use is still current.
 The batch refresh uses the same index.
+
+Building it reads every register address: about 30 s at 480,000 addresses on a busy machine.
+So no request builds it (docs/decisions/0081-keyset-lists-and-indexes-outside-requests.md):
+a request asks `ready_address_index()`, which answers the current index or None, and in the
+latter case starts ONE build in a thread of its own (or the `linkage.build_address_index` job
+builds it). A referral submitted meanwhile is saved without its match, its pages say that
+address matching is warming up, and the build's end matches every referral left waiting
+(`referral_addresses_catch_up`), each in its own short transaction. A process starts building
+when it serves its first request (nestguard/wsgi.py), as the person index does (decision 0043).
+With NESTGUARD_CANDIDATE_INDEX_BUILD = "inline" (the tests) the request builds and waits.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.signals import request_started
+from django.db import connections
 from django.db.models import Max, QuerySet
 
 from nestguard.places.models import Address
@@ -39,8 +56,20 @@ class _Cached:
     index: AddressIndex
 
 
-_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+# What arrives while the index is built is matched when it is ready, looking back this far
+# (what arrived while a process warmed up, across a restart or two). Anything older without a
+# match is the batch run's (`address_matches_refresh`).
+CATCH_UP_WINDOW = timedelta(days=1)
+
+_lock = threading.Lock()  # guards _cached and _building; never held while building
+_build_lock = threading.Lock()  # one build at a time in a process
 _cached: _Cached | None = None
+_building: threading.Thread | None = None
+# What a build in the background does once it has published its index: match the referrals
+# that arrived while there was none (set by `linkage.arrivals`, which may import services).
+after_build: list[Callable[[], None]] = []
 
 
 def register_addresses() -> QuerySet[Address]:
@@ -64,18 +93,111 @@ def register_rows() -> list[dict[str, str]]:
     return [{key: str(value or "") for key, value in row.items()} for row in rows]
 
 
-def address_index() -> AddressIndex:
-    """The index of the register as it stands now; built on first use and after a change."""
+def _current(fingerprint: RegisterFingerprint) -> AddressIndex | None:
+    with _lock:
+        if _cached is not None and _cached.fingerprint == fingerprint:
+            return _cached.index
+    return None
+
+
+def build_address_index() -> AddressIndex:
+    """Build the index of the register as it stands now, unless the one held is current, and
+    keep it. Slow at a borough's size: call it outside any request and any transaction (a
+    thread, a job, a command, the batch). Builds wait for one another rather than run twice."""
     global _cached
     from nestguard.linkage.engine import AddressIndex
 
-    # Read the fingerprint before the rows: a change in between leaves an index newer than its
-    # fingerprint, which costs one extra rebuild next time, never a stale answer.
-    fingerprint = register_fingerprint()
+    with _build_lock:
+        # Read the fingerprint before the rows: a change in between leaves an index newer than
+        # its fingerprint, which costs one extra rebuild next time, never a stale answer.
+        fingerprint = register_fingerprint()
+        current = _current(fingerprint)
+        if current is not None:
+            return current
+        index = AddressIndex.build(register_rows())
+        with _lock:
+            _cached = _Cached(fingerprint, index)
+        return index
+
+
+def address_index() -> AddressIndex:
+    """The index of the register as it stands now, built here if need be: for the batch and
+    commands, which may wait (a request asks `ready_address_index`)."""
+    return _current(register_fingerprint()) or build_address_index()
+
+
+def background() -> bool:
+    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD == "background")
+
+
+def ready_address_index() -> AddressIndex | None:
+    """The current index, or None while it is being built (a build is started if none is
+    going). In inline mode (the tests) it is built here and never None."""
+    if not background():
+        return address_index()
+    current = _current(register_fingerprint())
+    if current is None:
+        start_building()
+    return current
+
+
+def start_building() -> bool:
+    """Start one build in a thread of its own unless one is going; True if started."""
+    global _building
     with _lock:
-        if _cached is None or _cached.fingerprint != fingerprint:
-            _cached = _Cached(fingerprint, AddressIndex.build(register_rows()))
-        return _cached.index
+        if _building is not None and _building.is_alive():
+            return False
+        _building = threading.Thread(target=_build_in_background, name="address-index-build")
+        _building.daemon = True
+        _building.start()
+        return True
+
+
+def _build_in_background() -> None:
+    started = time.monotonic()
+    try:
+        build_address_index()
+        log.info("Address index ready in %.1f s", time.monotonic() - started)
+        for then in after_build:
+            then()
+    except Exception:
+        log.exception("Building the address index failed; the next arrival starts it again")
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_build(timeout: float | None = None) -> bool:
+    """Block until the build in progress (if any) has finished (tests). False on timeout."""
+    with _lock:
+        building = _building
+    if building is None:
+        return True
+    building.join(timeout)
+    return not building.is_alive()
+
+
+def warm_up() -> None:
+    """Start building now in background mode (a web process's first request). Never raises."""
+    if not background():
+        return
+    try:
+        start_building()
+    except Exception:
+        log.exception("Could not start building the address index")
+
+
+WARM_UP_UID = "nestguard.linkage.address_index.warm_up"
+
+
+def warm_up_on_first_request() -> None:
+    """Start building when this process serves its first request (nestguard/wsgi.py; why
+    then, and not on import: docs/decisions/0043)."""
+    request_started.connect(_first_request, dispatch_uid=WARM_UP_UID)
+
+
+def _first_request(sender: Any, **kwargs: Any) -> None:
+    request_started.disconnect(dispatch_uid=WARM_UP_UID)
+    warm_up()
 
 
 def forget_address_index() -> None:
@@ -83,3 +205,13 @@ def forget_address_index() -> None:
     global _cached
     with _lock:
         _cached = None
+
+
+def _reset_after_fork() -> None:
+    global _lock, _build_lock, _building
+    _lock = threading.Lock()
+    _build_lock = threading.Lock()
+    _building = None
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

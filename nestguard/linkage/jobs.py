@@ -1,10 +1,13 @@
 """The linkage app's jobs (nestguard.jobs): a batch linkage run, queued by the person index
-page (`launch`) and carried out by the worker."""
+page (`launch`) and carried out by the worker; the address register's matching index, queued
+by a referral that arrived before its web process had one (decision 0081)."""
 
 from __future__ import annotations
 
 from nestguard.jobs import JobFailed, JobProgress, job
+from nestguard.linkage.address_index import build_address_index
 from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.services.addresses import addresses_catch_up
 from nestguard.linkage.services.runs import linkage_run_execute
 
 
@@ -30,3 +33,18 @@ def linkage_run(progress: JobProgress, *, run_id: str) -> str:
         )
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
     return f"Linkage run finished with model {done.model}: {counts}"
+
+
+@job(name="linkage.build_address_index", retries=3, title="Address register index")
+def build_address_index_job(progress: JobProgress, **kwargs: object) -> str:
+    """Build the address register's matching index in the worker, outside any request and
+    any transaction, then match the referrals and records that arrived while no index was
+    ready (docs/decisions/0081). Queued by a referral sent while its web process was still
+    warming up, so its match is never left to chance; safe to run again."""
+    progress.update(done=0, total=2, message="Building the address register's matching index")
+    index = build_address_index()
+    progress.update(done=1, total=2, message="Matching addresses that arrived meanwhile")
+    counts = addresses_catch_up(index=index)
+    progress.update(done=2, total=2, message="Done")
+    matched = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
+    return f"Address index built; {matched or 'no address was waiting'}"

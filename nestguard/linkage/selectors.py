@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency, Role
 from nestguard.core.hub import HubContact, hub_contacts
 from nestguard.linkage import live_index, matching
+from nestguard.linkage.address_index import CATCH_UP_WINDOW
 from nestguard.linkage.live_index import IndexStatus
 from nestguard.linkage.models import (
     AddressMatch,
@@ -47,7 +49,7 @@ from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.people.selectors import agencies_knowing
 from nestguard.places.models import Address
-from nestguard.referrals.models import Referral
+from nestguard.referrals.models import Referral, ReferralStatus
 
 REVIEWER = Role.LINKAGE_REVIEWER
 QUERY_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "sex", "phone")
@@ -333,6 +335,9 @@ def address_queue(user: Any) -> QuerySet[AddressMatch]:
     )
 
 
+WAITING = "waiting"  # not an AddressMatch.Status: no match yet, the index is warming up
+
+
 @dataclass(frozen=True)
 class ReferralAddressMatch:
     """How a referral's address fared against the register, in the words of its page."""
@@ -358,7 +363,15 @@ def referral_address_match(referral: Referral) -> ReferralAddressMatch | None:
     its UPRN and how sure the match is: nothing about people, nothing from other agencies."""
     match = AddressMatch.objects.filter(referral_id=referral.pk).first()
     if match is None:
-        return None
+        gave_address = not referral.address_not_known and bool(
+            referral.address_line1 or referral.address_postcode
+        )
+        sent = referral.submitted_at
+        recent = sent is not None and sent >= timezone.now() - CATCH_UP_WINDOW
+        if referral.status == ReferralStatus.DRAFT or not gave_address or not recent:
+            return None
+        # Sent while the address index was warming up: matched shortly (decision 0081).
+        return ReferralAddressMatch(status=WAITING, uprn="", register_line="", confidence=0.0)
     found = match.status in (AddressMatch.Status.MATCHED, AddressMatch.Status.CONFIRMED)
     register = Address.objects.filter(uprn=match.uprn).first() if found and match.uprn else None
     return ReferralAddressMatch(

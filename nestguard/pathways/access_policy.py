@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.selectors import can_work_cases
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
+from nestguard.core.queries import one_of
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
 from nestguard.people.access_policy import visible_people
 
@@ -21,8 +22,8 @@ def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
     if not can_work_cases(user):
         return MissingEpisode.objects.none()
     return MissingEpisode.objects.filter(
-        Q(case__in=visible_case_ids(user))
-        | Q(person__in=visible_people(user).values("pk"))
+        Q(case_visible(user))
+        | Q(one_of(visible_people(user), "person"))
         | Q(recording_agency_id=user.agency_id)
     )
 
@@ -31,9 +32,7 @@ def visible_nrm_referrals(user: Any) -> QuerySet[NrmReferral]:
     """NRM referrals the user's agency made, or on a case the user sees."""
     if not can_work_cases(user):
         return NrmReferral.objects.none()
-    return NrmReferral.objects.filter(
-        Q(referring_agency_id=user.agency_id) | Q(case__in=visible_case_ids(user))
-    )
+    return NrmReferral.objects.filter(Q(referring_agency_id=user.agency_id) | Q(case_visible(user)))
 
 
 def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:
@@ -46,7 +45,7 @@ def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:
 def visible_onward_referrals(user: Any) -> QuerySet[OnwardReferral]:
     if not can_work_cases(user):
         return OnwardReferral.objects.none()
-    return OnwardReferral.objects.filter(case__in=visible_case_ids(user))
+    return OnwardReferral.objects.filter(case_visible(user))
 
 
 def panel_missing_episodes(scope: door.PanelScope) -> QuerySet[MissingEpisode]:

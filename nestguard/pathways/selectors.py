@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import Case
 from nestguard.pathways import policy
 from nestguard.pathways.access_policy import (
@@ -46,7 +46,7 @@ def person_episodes(user: Any, person: Person) -> list[MissingEpisode]:
 def cases_naming(user: Any, person: Person) -> QuerySet[Case]:
     """The visible cases this person is named on (to link an episode or referral to)."""
     return (
-        Case.objects.filter(pk__in=visible_case_ids(user), subjects__person=person)
+        Case.objects.filter(case_visible(user, "pk"), subjects__person=person)
         .distinct()
         .order_by("-opened_at")
     )

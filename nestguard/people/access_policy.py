@@ -10,8 +10,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access import door
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseSubject
+from nestguard.core.queries import one_of
 from nestguard.people.models import Person
 from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralSubject
@@ -20,12 +21,10 @@ from nestguard.referrals.models import ReferralSubject
 def visible_people(user: Any) -> QuerySet[Person]:
     if not user or not user.is_authenticated:
         return Person.objects.none()
-    on_case = Exists(
-        CaseSubject.objects.filter(person=OuterRef("pk"), case__in=visible_case_ids(user))
-    )
+    on_case = Exists(CaseSubject.objects.filter(case_visible(user), person=OuterRef("pk")))
     on_referral = Exists(
         ReferralSubject.objects.filter(
-            person=OuterRef("pk"), referral__in=triage_referrals(user).values("pk")
+            one_of(triage_referrals(user), "referral"), person=OuterRef("pk")
         )
     )
     return Person.objects.filter(Q(on_case) | Q(on_referral))

@@ -33,6 +33,7 @@ from nestguard.access.selectors import partner_agency_ids
 from nestguard.accounts.models import Agency
 from nestguard.cases.models import Case, CaseSubject, CaseTeamAgency
 from nestguard.core.hub import HubContact, hub_contacts
+from nestguard.core.queries import one_of
 from nestguard.people.models import Person
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject, subject_roles
 
@@ -127,7 +128,7 @@ def _role_order(role: str) -> tuple[int, str]:
 def person_case_links(user: Any, person: Person) -> list[CaseLink]:
     """Cases the user may see that name the person, newest first, with the person's roles."""
     rows = (
-        CaseSubject.objects.filter(person=person, case__in=door.visible(user, Case).values("pk"))
+        CaseSubject.objects.filter(one_of(door.visible(user, Case), "case"), person=person)
         .select_related("case", "case__lead_agency")
         .order_by("-case__opened_at", "case__reference", "role")
     )
@@ -145,7 +146,7 @@ def person_referral_links(user: Any, person: Person) -> list[ReferralLink]:
     """Referrals naming the person whose content the user may see, newest first."""
     rows = (
         ReferralSubject.objects.filter(
-            person=person, referral__in=door.visible(user, Referral).values("pk")
+            one_of(door.visible(user, Referral), "referral"), person=person
         )
         .select_related("referral", "referral__referrer_agency")
         .order_by("-referral__submitted_at", "referral__reference")

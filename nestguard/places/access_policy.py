@@ -19,8 +19,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.selectors import can_work_cases
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress
+from nestguard.core.queries import one_of
 from nestguard.places.models import Address, RepeatAddressAlert, WarningMarker
 from nestguard.referrals.access_policy import visible_referrals
 
@@ -29,16 +30,14 @@ def visible_addresses(user: Any) -> QuerySet[Address]:
     """Addresses with a case or a referral the user may see."""
     if not user or not user.is_authenticated:
         return Address.objects.none()
-    with_case = Exists(
-        CaseAddress.objects.filter(address=OuterRef("pk"), case__in=visible_case_ids(user))
-    )
+    with_case = Exists(CaseAddress.objects.filter(case_visible(user), address=OuterRef("pk")))
     with_referral = Exists(visible_referrals(user).filter(address=OuterRef("pk")))
     return Address.objects.filter(Q(with_case) | Q(with_referral))
 
 
 def reportable_addresses(user: Any) -> QuerySet[Address]:
     """The register is open to every caseworker; an address typed on a referral is not."""
-    return Address.objects.filter(Q(in_register=True) | Q(pk__in=visible_addresses(user)))
+    return Address.objects.filter(Q(in_register=True) | Q(one_of(visible_addresses(user))))
 
 
 def visible_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
@@ -61,7 +60,7 @@ def visible_markers(user: Any) -> QuerySet[WarningMarker]:
     restriction allows. Anyone else learns only the door-check answer (`door_answer`)."""
     if not user or not user.is_authenticated:
         return WarningMarker.objects.none()
-    condition = Q(case__in=visible_case_ids(user))
+    condition = Q(case_visible(user))
     if can_work_cases(user):
         condition |= Q(owner_agency_id=user.agency_id)
     return WarningMarker.objects.filter(condition).restricted_for(user)

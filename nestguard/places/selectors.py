@@ -17,8 +17,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nestguard.access import door
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress, CaseSubject
+from nestguard.core.queries import one_of
 from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.models import (
@@ -83,7 +84,7 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
     A fixed number of queries whatever the number of cases, referrals and people.
     """
     cases = list(
-        CaseAddress.objects.filter(address=address, case__in=visible_case_ids(user))
+        CaseAddress.objects.filter(case_visible(user), address=address)
         .select_related("case", "case__lead_agency")
         .order_by("-case__opened_at")
     )
@@ -95,12 +96,12 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
     )
     case_ids = [link.case_id for link in cases]
     referral_ids = [referral.pk for referral in referrals]
-    people = visible_people(user).values("pk")
+    people = one_of(visible_people(user), "person")
     roles = subject_roles()
     links: dict[Any, Link] = {}
     if case_ids:
         case_subjects = (
-            CaseSubject.objects.filter(case_id__in=case_ids, person__in=people)
+            CaseSubject.objects.filter(people, case_id__in=case_ids)
             .select_related("person", "case")
             .order_by("person__family_name", "person__given_name", "case__reference")
         )
@@ -111,7 +112,7 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
             )
     if referral_ids:
         referral_subjects = (
-            ReferralSubject.objects.filter(referral_id__in=referral_ids, person__in=people)
+            ReferralSubject.objects.filter(people, referral_id__in=referral_ids)
             .select_related("person", "referral")
             .order_by("person__family_name", "person__given_name", "referral__reference")
         )
@@ -217,7 +218,7 @@ def markers_at(user: Any, address: Address) -> list[WarningMarker]:
 def links_at(user: Any, address: Address) -> list[PersonAddressLink]:
     """Person links at the address, only for people the user may see."""
     return list(
-        PersonAddressLink.objects.filter(address=address, person__in=visible_people(user))
+        PersonAddressLink.objects.filter(one_of(visible_people(user), "person"), address=address)
         .select_related("person")
         .order_by("-from_date")
     )
@@ -225,7 +226,7 @@ def links_at(user: Any, address: Address) -> list[PersonAddressLink]:
 
 def displacement_alerts_for(user: Any, *, address: Address | None = None, case: Any = None):  # type: ignore[no-untyped-def]
     """Displacement alerts on cases the user may see, at an address (either end) or on a case."""
-    alerts = DisplacementAlert.objects.filter(case__in=visible_case_ids(user))
+    alerts = DisplacementAlert.objects.filter(case_visible(user))
     if address is not None:
         alerts = alerts.filter(Q(from_address=address) | Q(to_address=address))
     if case is not None:

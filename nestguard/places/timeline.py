@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 
 from nestguard.access import door
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress
 from nestguard.core.calendar import UK
 from nestguard.places import selectors
@@ -66,9 +66,9 @@ def _referrals(user: Any, address: Any) -> Iterator[TimelineEntry]:
 
 
 def _cases(user: Any, address: Any) -> Iterator[TimelineEntry]:
-    links = CaseAddress.objects.filter(
-        address=address, case__in=visible_case_ids(user)
-    ).select_related("case", "case__lead_agency")
+    links = CaseAddress.objects.filter(case_visible(user), address=address).select_related(
+        "case", "case__lead_agency"
+    )
     for link in links:
         case = link.case
         url = reverse("cases:detail", args=[case.pk])

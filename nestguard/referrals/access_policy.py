@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.rules import TRIAGE_ROLES
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
+from nestguard.core.queries import one_of
 from nestguard.referrals.models import Referral, ReferralStatus
 
 
@@ -38,8 +39,8 @@ def visible_referrals(user: Any) -> QuerySet[Referral]:
     """Referrals whose full content the user may see (not the referrer's status-only view)."""
     if not user or not user.is_authenticated:
         return Referral.objects.none()
-    routed = Q(pk__in=triage_referrals(user).values("pk"))
-    via_case = Q(case__in=visible_case_ids(user))
+    routed = Q(one_of(triage_referrals(user)))
+    via_case = Q(case_visible(user))
     return Referral.objects.exclude(status=ReferralStatus.DRAFT).filter(routed | via_case)
 
 

@@ -8,8 +8,19 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from nestguard.core.keyset import Key
+from nestguard.core.queries import one_of
 from nestguard.referrals.access_policy import own_referrals, triage_referrals, visible_referrals
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
+
+# The queue's order, for keyset pages (decision 0081): the most urgent first, then the soonest
+# due, then the longest waiting.
+TRIAGE_QUEUE_KEYS = (
+    Key("urgency_rank"),
+    Key("triage_due_at", nulls_last=True),
+    Key("submitted_at", nulls_last=True),
+    Key("pk"),
+)
 
 
 def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:
@@ -21,7 +32,7 @@ def triage_queue(user: Any, *, concern: str = "") -> QuerySet[Referral]:
         # A correlated subquery, not a join: the database counts subjects only for the rows
         # a page shows, and the queue's counts (total, overdue) never touch the subjects.
         .annotate(subject_count=_subject_count())
-        .order_by("urgency_rank", "triage_due_at", "submitted_at")
+        .order_by(*(key.order_by(reverse=False) for key in TRIAGE_QUEUE_KEYS))
     )
     if concern:
         # Concern codes are stored as a JSON list; a quoted match is exact on both databases.
@@ -51,9 +62,8 @@ def subject_of(referral: Referral, pk: Any) -> ReferralSubject:
 
 def api_referrals(user: Any) -> QuerySet[Referral]:
     """Referrals the user made or may read in full, for the API list."""
-    visible = visible_referrals(user).values("pk")
     return (
-        Referral.objects.filter(Q(pk__in=own_referrals(user).values("pk")) | Q(pk__in=visible))
+        Referral.objects.filter(Q(one_of(own_referrals(user))) | Q(one_of(visible_referrals(user))))
         .select_related("referrer_agency")
         .order_by("-created_at")
     )

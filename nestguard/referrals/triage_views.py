@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,12 +15,13 @@ from nestguard.access.door import load, visible
 from nestguard.access.rules import TRIAGE, access_rule, signed_in_user
 from nestguard.cases.models import Case, CaseStatus
 from nestguard.core.calendar import working_days_between
+from nestguard.core.keyset import keyset_page
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralStatus, TriageDecision
 from nestguard.referrals.outcomes import TAG_COLOURS
-from nestguard.referrals.selectors import triage_queue
+from nestguard.referrals.selectors import TRIAGE_QUEUE_KEYS, triage_queue
 from nestguard.referrals.views import answers_context, known_answers
 
 PAGE_SIZE = 25
@@ -44,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     referrals = triage_queue(user, concern=concern)
     now = timezone.now()
     overdue_count = referrals.filter(triage_due_at__lt=now).count()
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(referrals, TRIAGE_QUEUE_KEYS, cursor=request.GET.get("page"), size=PAGE_SIZE)
     today = timezone.localdate()
     rows = [
         {
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "urgency": rc.urgency_levels().label(r.urgency).split(":")[0],
             "concerns": [rc.concern_types().label(c) for c in r.concern_types],
         }
-        for r in page
+        for r in page.rows
     ]
     query = request.GET.copy()
     query.pop("page", None)

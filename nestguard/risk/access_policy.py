@@ -10,12 +10,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nestguard.access import door
-from nestguard.cases.access_policy import visible_case_ids
+from nestguard.cases.access_policy import case_visible
 from nestguard.risk.models import RiskAssessment
 
 
 def visible_assessments(user: Any) -> QuerySet[RiskAssessment]:
-    return RiskAssessment.objects.filter(case__in=visible_case_ids(user))
+    return RiskAssessment.objects.filter(case_visible(user))
 
 
 def panel_assessments(scope: door.PanelScope) -> QuerySet[RiskAssessment]:

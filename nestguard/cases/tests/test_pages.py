@@ -3,6 +3,7 @@ submit shows the error summary and writes nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -124,20 +125,33 @@ def test_the_list_marks_overdue_reviews_and_shows_the_risk(personas, world, clie
     assert "Overdue" in html(client_for("owner").get("/cases/"))
 
 
-def test_the_list_is_paginated_by_50_and_audited(personas, client_for):
+def test_the_list_is_paginated_by_50_by_keyset_and_audited(personas, client_for):
     for n in range(51):
         make_case(personas.owner, summary=f"Case {n}")
     client = client_for("owner")
     first = html(client.get("/cases/"))
-    assert (
-        "51 cases" in first
-        and first.count('href="/cases/') - first.count('href="/cases/new/') >= 50
-    )
-    assert "page=2" in first
-    second = html(client.get("/cases/?page=2"))
-    assert "Previous" in second
+    shown_first = set(re.findall(r'href="/cases/([0-9a-f-]{36})/"', first))
+    assert len(shown_first) == 50 and "Previous" not in first
+    # Next and previous links, no page numbers and no total (decision 0081).
+    following = re.search(r'href="\?page=([^"]+)" rel="next"', first)
+    assert following is not None and "51 cases" not in first
+    second = html(client.get(f"/cases/?page={following[1]}"))
+    shown_second = set(re.findall(r'href="/cases/([0-9a-f-]{36})/"', second))
+    assert len(shown_second) == 1 and not shown_second & shown_first
+    assert 'rel="prev"' in second and 'rel="next"' not in second
     event = AuditEvent.objects.filter(action="case.list").order_by("-id").first()
     assert event is not None and len(event.details["shown"]) == 1
+    back = re.search(r'href="\?page=([^"]+)" rel="prev"', second)
+    assert back is not None
+    again = html(client.get(f"/cases/?page={back[1]}"))
+    assert set(re.findall(r'href="/cases/([0-9a-f-]{36})/"', again)) == shown_first
+
+
+def test_a_cursor_that_does_not_verify_gives_the_first_page(personas, client_for):
+    make_case(personas.owner, summary="Only case")
+    response = client_for("owner").get("/cases/?page=2")
+    assert response.status_code == 200
+    assert len(re.findall(r'href="/cases/([0-9a-f-]{36})/"', html(response))) == 1
 
 
 def test_the_list_shows_text_escaped(personas, client_for):

@@ -14,15 +14,20 @@ arrival matching failed), so nothing is matched twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
-from nestguard.linkage.address_index import address_index
+from nestguard.linkage.address_index import (
+    CATCH_UP_WINDOW,
+    address_index,
+    ready_address_index,
+)
 from nestguard.linkage.models import AddressMatch, SourceRecord
 from nestguard.linkage.thresholds import thresholds
 from nestguard.referrals.models import Referral, ReferralStatus
@@ -142,7 +147,11 @@ def source_record_addresses_match(
     with_address = [r for r in records if record_has_address(r)]
     if not with_address:
         return {}
-    index = address_index()
+    index = ready_address_index()
+    if index is None:
+        # Warming up (decision 0081): the records are kept unmatched, and matched when the
+        # index is ready (`addresses_catch_up`) or by the next batch run.
+        return {"addresses_waiting": len(with_address)}
     made = [_record_match(record, index) for record in with_address]
     label = f"Addresses of {len(made)} source record{'s' if len(made) != 1 else ''}"
     return _store(actor=actor, made=made, about=about, label=label, purpose=purpose)
@@ -157,7 +166,12 @@ def referral_address_match(*, actor: Any, referral: Referral) -> AddressMatch | 
         return None
     if AddressMatch.objects.filter(referral=referral).exists():
         return None
-    match = _referral_match(referral, address_index())
+    index = ready_address_index()
+    if index is None:
+        # Warming up (decision 0081): the referral is sent unmatched, its pages say matching
+        # is warming up, and `addresses_catch_up` matches it when the index is ready.
+        return None
+    match = _referral_match(referral, index)
     _store(
         actor=actor,
         made=[match],
@@ -166,6 +180,56 @@ def referral_address_match(*, actor: Any, referral: Referral) -> AddressMatch | 
         purpose="Address matched on arrival",
     )
     return match
+
+
+CATCH_UP_BATCH = 200
+
+
+def addresses_catch_up(*, actor: Any = None, index: AddressIndex | None = None) -> dict[str, int]:
+    """Match what arrived while the index was being built: every submitted referral and
+    source record with an address and no match yet, a batch at a time, each batch in its own
+    short transaction (never one long write). Run by the build's end, the index job, and
+    safe to run again: what is matched is not matched twice. Returns counts by status."""
+    index = index or address_index()
+    counts: dict[str, int] = {}
+    since = timezone.now() - CATCH_UP_WINDOW
+    for made in _waiting_batches(index, since):
+        label = f"Addresses of {len(made)} arrival{'s' if len(made) != 1 else ''} (catch-up)"
+        for key, value in _store(
+            actor=actor, made=made, about=None, label=label, purpose="Address matched on arrival"
+        ).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def _waiting_batches(index: AddressIndex, since: datetime) -> Iterable[list[AddressMatch]]:
+    for _ in range(1_000_000):  # a bound besides running out of waiting rows
+        referrals = list(_unmatched_referrals(since)[:CATCH_UP_BATCH])
+        records = list(_unmatched_records(since)[:CATCH_UP_BATCH])
+        if not referrals and not records:
+            return
+        yield [_referral_match(r, index) for r in referrals] + [
+            _record_match(r, index) for r in records
+        ]
+
+
+def _unmatched_referrals(since: datetime) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(submitted_at__gte=since)
+        .exclude(status=ReferralStatus.DRAFT)
+        .exclude(address_not_known=True)
+        .exclude(address_line1="", address_postcode="")
+        .filter(~Exists(AddressMatch.objects.filter(referral=OuterRef("pk"))))
+        .order_by("-submitted_at", "pk")
+    )
+
+
+def _unmatched_records(since: datetime) -> QuerySet[SourceRecord]:
+    return (
+        SourceRecord.objects.filter(created_at__gte=since, address_match__isnull=True)
+        .exclude(address_line1="", postcode="")
+        .order_by("-created_at", "pk")
+    )
 
 
 def address_matches_refresh(*, actor: Any, index: AddressIndex | None = None) -> dict[str, int]:

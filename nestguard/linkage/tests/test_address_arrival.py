@@ -6,21 +6,30 @@ in-memory index is rebuilt when the register changes, and the batch never matche
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from conftest import Personas, sign_in
 from nestguard.accounts.services import api_token_create
 from nestguard.audit.models import AuditEvent
-from nestguard.linkage.address_index import address_index
+from nestguard.linkage.address_index import (
+    CATCH_UP_WINDOW,
+    address_index,
+    forget_address_index,
+    ready_address_index,
+    wait_for_build,
+)
 from nestguard.linkage.models import AddressMatch, ImportBatch, LinkageRun, SourceRecord
-from nestguard.linkage.services.addresses import address_matches_refresh
+from nestguard.linkage.services.addresses import address_matches_refresh, addresses_catch_up
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.tests.builders import record
 from nestguard.places.services.register import address_register_import
+from nestguard.referrals.models import Referral
 from nestguard.referrals.tests.helpers import complete_draft, submitted
 from nestguard.referrals.tests.test_api import doc_example
 from tests.factories import AddressFactory, UserFactory
@@ -271,3 +280,56 @@ def test_the_batch_matches_only_what_has_no_match_yet(personas, register) -> Non
     assert address_matches_refresh(actor=None) == {"addresses_matched": 1}
     assert AddressMatch.objects.count() == 4
     assert AddressMatch.objects.filter(source_record=records[0]).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Warming up: no request builds the index (decision 0081)
+
+
+def test_a_referral_sent_while_the_index_warms_up_is_sent_and_matched_afterwards(
+    personas, register, client_for, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "background"
+    forget_address_index()
+    try:
+        referral = submitted(personas.referrer, address=REFERRAL_CLEAR)
+    finally:
+        # The build started by the submission runs on its own connection, outside this
+        # test's transaction; whatever it found, this test goes on with its own.
+        assert wait_for_build(timeout=60)
+    assert referral.status == "submitted" and not AddressMatch.objects.exists()
+    triage = client_for("owner").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Address matching is warming up; it will be matched shortly" in triage
+
+    counts = addresses_catch_up(index=address_index())
+    assert counts == {"addresses_matched": 1}
+    match = AddressMatch.objects.get(referral=referral)
+    assert (match.status, match.uprn) == ("matched", MILL_LANE)
+    triage = client_for("owner").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "warming up" not in triage and "Matched to the register" in triage
+    assert addresses_catch_up(index=address_index()) == {}  # never twice
+
+
+def test_no_request_builds_the_index_in_background_mode(personas, register, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "background"
+    forget_address_index()
+    try:
+        assert ready_address_index() is None  # answered at once, without an index
+    finally:
+        assert wait_for_build(timeout=60)
+    settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "inline"
+    assert ready_address_index() is not None  # the tests' mode builds and waits
+
+
+def test_an_old_referral_without_a_match_is_left_to_the_batch(
+    personas, register, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    referral = submitted(personas.referrer, address=REFERRAL_CLEAR)
+    AddressMatch.objects.filter(referral=referral).delete()
+    Referral.objects.filter(pk=referral.pk).update(
+        submitted_at=timezone.now() - CATCH_UP_WINDOW - timedelta(hours=1)
+    )
+    assert addresses_catch_up(index=address_index()) == {}
+    page = client_for("owner").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "warming up" not in page
+    assert address_matches_refresh(actor=None) == {"addresses_matched": 1}

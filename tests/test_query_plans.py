@@ -1,0 +1,187 @@
+"""The guard against slow queries (issue 13 point 2, decision 0081).
+
+On a seeded demo borough, each key page and API list is requested through the test client as
+the demo user who uses it; every query it makes is captured and its plan read
+(tests/query_plans.py). A test fails when a plan reads the whole of a large table, or a broad
+part of one that no LIMIT stops, and when the number of queries grows with the number of rows
+a list shows (5 rows against 50). Deterministic: plans and counts, never a clock.
+
+The borough is seeded once for the module (a few seconds) and the planner's statistics are
+refreshed as after a real load (`seed_borough` does it); only the tables seeded large are
+checked, since a planner may rightly read a small code table whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import sign_in
+from nestguard.accounts.models import User
+from nestguard.accounts.services import api_token_create
+from nestguard.cases.models import Case, CaseSubject
+from nestguard.demo.seed import seed_borough
+from nestguard.places.models import DisplacementAlert
+from tests.key_pages import KEY_PAGES, KeyPage
+from tests.query_plans import analyze, explainable, large_tables, no_seqscan, scans
+
+# Big enough that the case, person, address and referral tables hold thousands of rows.
+SCALE = 1
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+LARGE = 500  # rows that make a table large
+
+# Reads a key page may make although they touch a large table broadly, each with its reason.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("triage queue", "referrals_referral"): (
+        "the overdue count reads the referrals waiting for triage (the `triage_queue_idx` "
+        "index on status): bounded by the team's work, not by the borough's history"
+    ),
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[set[str]]:
+    """The demo borough, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                seed_borough(scale=SCALE, now=NOW)
+                analyze()
+                yield large_tables(LARGE)
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
+def client_as(page: KeyPage) -> tuple[Client, User]:
+    user = User.objects.get(username=page.username)
+    if page.api:
+        _, token = api_token_create(actor=None, user=user, name="query plans")
+        return Client(headers={"Authorization": f"Bearer {token}"}), user
+    return sign_in(Client(), user), user
+
+
+def captured(page: KeyPage, url: str | None = None) -> tuple[int, list[str]]:
+    client, user = client_as(page)
+    url = url or page.url(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", KEY_PAGES, ids=[p.name for p in KEY_PAGES])
+def test_no_key_page_reads_a_large_table_whole(borough: set[str], page: KeyPage) -> None:
+    status, queries = captured(page)
+    assert status == 200
+    no_seqscan()
+    problems = []
+    for sql in queries:
+        if not explainable(sql):
+            continue
+        for scan in scans(sql, None, borough):
+            if (page.name, scan.table) not in ALLOWED:
+                problems.append(str(scan))
+    assert not problems, f"{page.name} reads large tables whole:\n" + "\n".join(problems)
+
+
+# Lists: the same number of queries for 5 rows as for 50 ---------------------------------
+
+
+LISTS: dict[str, tuple[str, Callable[[int], str] | None]] = {
+    # name in KEY_PAGES: (the module whose PAGE_SIZE sets the rows shown, or an API URL)
+    "case list": ("nestguard.cases.views", None),
+    "triage queue": ("nestguard.referrals.triage_views", None),
+    "API cases": ("", lambda n: f"/api/v1/cases/?limit={n}&status=all"),
+    "API referrals": ("", lambda n: f"/api/v1/referrals/?limit={n}"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(LISTS))
+def test_a_list_makes_the_same_queries_for_5_rows_as_for_50(
+    borough: set[str], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = next(p for p in KEY_PAGES if p.name == name)
+    module, api_url = LISTS[name]
+    counts = {}
+    for rows in (5, 50):
+        if module:
+            monkeypatch.setattr(f"{module}.PAGE_SIZE", rows)
+        status, queries = captured(page, api_url(rows) if api_url else None)
+        assert status == 200
+        counts[rows] = len(queries)
+    assert counts[5] == counts[50], f"{name}: {counts[5]} queries for 5 rows, {counts[50]} for 50"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["case list", "triage queue"])
+def test_a_list_never_counts_everything(borough: set[str], name: str) -> None:
+    """Keyset pages (next and previous) need no total."""
+    page = next(p for p in KEY_PAGES if p.name == name)
+    table = {"case list": "cases_case", "triage queue": "referrals_referral"}[name]
+    _, queries = captured(page)
+    counted = [q for q in queries if "COUNT(" in q and f'FROM "{table}"' in q]
+    overdue = [q for q in counted if "triage_due_at" in q]  # the queue's overdue count
+    assert counted == overdue
+
+
+# The guards can fail ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_plan_guard_finds_a_query_no_index_serves(borough: set[str]) -> None:
+    """ "The cases naming this person" is served by the index on `person_id`; a filter on a
+    column no index serves reads the case subjects whole (as the case page's displacement
+    alerts read theirs before, the issue's 552 ms), and the guard says so."""
+    assert "cases_casesubject" in borough
+    person = CaseSubject.objects.values_list("person_id", flat=True).first()
+    no_seqscan()
+    indexed = CaseSubject.objects.filter(person_id=person)
+    assert scans(*indexed.query.sql_with_params(), borough) == []
+    unindexed = CaseSubject.objects.filter(updated_at=NOW)
+    found = scans(*unindexed.query.sql_with_params(), borough)
+    assert [s.table for s in found] == ["cases_casesubject"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's IN lists")
+def test_the_plan_guard_finds_the_list_of_every_visible_case(borough: set[str]) -> None:
+    """`case__in=<every case the user may see>` builds that list first, tens of thousands of
+    cases at a borough's size: the shape the case page had before (decision 0081)."""
+    from nestguard.cases.access_policy import case_visible, visible_case_ids
+
+    user = User.objects.get(username="hub.caseworker")
+    case = Case.objects.first()
+    before = DisplacementAlert.objects.filter(case__in=visible_case_ids(user), case=case)
+    after = DisplacementAlert.objects.filter(case_visible(user), case=case)
+    assert any(s.table == "cases_case" for s in scans(*before.query.sql_with_params(), borough))
+    assert scans(*after.query.sql_with_params(), borough) == []
+
+
+@pytest.mark.django_db
+def test_the_count_guard_finds_a_query_a_row(borough: set[str]) -> None:
+    """A list that reads each row's lead agency one at a time makes more queries for 50 rows
+    than for 5; the same list with `select_related` does not."""
+
+    def count(rows: int, *, related: bool) -> int:
+        cases = Case.objects.order_by("pk")
+        if related:
+            cases = cases.select_related("lead_agency")
+        with CaptureQueriesContext(connection) as queries:
+            for case in cases[:rows]:
+                str(case.lead_agency)
+        return len(queries)
+
+    assert count(5, related=False) != count(50, related=False)
+    assert count(5, related=True) == count(50, related=True)
