@@ -1,5 +1,7 @@
 """The test suite: the second factor required, fast password hashing, DATABASE_URL honoured."""
 
+import os
+
 from nestguard.settings.base import *  # noqa: F403
 from nestguard.settings.env import BASE_DIR, database_from_env
 
@@ -8,3 +10,8 @@ DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that anchor the audit chain point this at a temporary folder of their own.
 NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"
+
+# The suite runs in parallel (pytest-xdist, decision 0086): each worker keeps its own files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER:
+    NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / f"test-audit-anchors-{_WORKER}"
