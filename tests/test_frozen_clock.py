@@ -27,7 +27,10 @@ def test_the_rotation_is_stable_and_covers_every_instant() -> None:
 
 
 def test_the_hostile_instants_are_what_their_names_say() -> None:
-    uk = {name: at.astimezone(timezone.get_default_timezone()) for name, at in HOSTILE_INSTANTS.items()}
+    uk = {
+        name: at.astimezone(timezone.get_default_timezone())
+        for name, at in HOSTILE_INSTANTS.items()
+    }
     assert uk["friday-2359-bst"].strftime("%A %H:%M:%S %Z") == "Friday 23:59:59 BST"
     assert uk["saturday-0000-bst"].strftime("%A %H:%M:%S %Z") == "Saturday 00:00:01 BST"
     assert HOSTILE_INSTANTS["saturday-0000-bst"].date() != uk["saturday-0000-bst"].date()
