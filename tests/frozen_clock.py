@@ -2,7 +2,8 @@
 
 Loaded by the root conftest.py. An autouse fixture travels (time-machine) to the test's instant
 before the test's own fixtures run, with `tick=True`: the clock starts at the instant and then
-runs, so durations, orderings and timeouts behave as they do for real.
+runs, so durations, orderings and timeouts behave as they do for real (except at the
+STILL_INSTANTS, a second before midnight, where it stands still).
 
 Which instant:
 
@@ -63,6 +64,12 @@ HOSTILE_INSTANTS: dict[str, datetime] = {
     # (Christmas Day, Boxing Day on a Saturday so a substitute Monday, then the weekend).
     "christmas-eve": datetime(2026, 12, 24, 17, 30, 0, tzinfo=UTC),
 }
+
+# At these the clock stands still (tick=False): a test started at 23:59:59 with the clock
+# running would cross midnight a second later, halfway through, and pass or fail by how fast
+# the machine is rather than by what the code does. Standing still, the whole test happens in
+# the last second of the day, which is what it is there to try.
+STILL_INSTANTS = frozenset({HOSTILE_INSTANTS["friday-2359-bst"], HOSTILE_INSTANTS["new-year-2359"]})
 
 # Modules whose every test runs at every hostile instant under --clock-at=rotate: the
 # working-day calendar, the triage clock, enforcement deadlines, due-and-overdue, the return
@@ -176,5 +183,6 @@ def clock(
     if own or clock_instant is None:
         yield None
         return
-    with time_machine.travel(clock_instant, tick=True) as traveller:
+    tick = clock_instant not in STILL_INSTANTS
+    with time_machine.travel(clock_instant, tick=tick) as traveller:
         yield traveller
