@@ -38,6 +38,9 @@ from nestguard.referrals.models import Referral, TriageRoute
 from nestguard.risk.models import RiskAssessment
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+# The borough is seeded "as of" NOW through the services, which check dates against the
+# clock: the clock is at NOW too (decision 0086), whatever instant the run is frozen at.
+pytestmark = pytest.mark.time_machine(NOW)
 
 
 class _Rollback(Exception):
