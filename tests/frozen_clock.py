@@ -72,8 +72,10 @@ HOSTILE_INSTANTS: dict[str, datetime] = {
 STILL_INSTANTS = frozenset({HOSTILE_INSTANTS["friday-2359-bst"], HOSTILE_INSTANTS["new-year-2359"]})
 
 # Modules whose every test runs at every hostile instant under --clock-at=rotate: the
-# working-day calendar, the triage clock, enforcement deadlines, due-and-overdue, the return
-# home interview's 72 hours, warning marker reviews, case and action due dates.
+# working-day calendar, enforcement periods and deadlines, due-and-overdue, the return home
+# interview's 72 hours, warning marker reviews, panel action due dates. (The triage clock's
+# tests in the referral services are marked `every_instant` one by one: the rest of that
+# module is not about time, and nine times it would cost minutes.)
 CLOCK_SENSITIVE = (
     "nestguard/core/tests/test_calendar.py",
     "nestguard/enforcement/tests/test_periods.py",
@@ -81,7 +83,6 @@ CLOCK_SENSITIVE = (
     "nestguard/enforcement/tests/test_services.py",
     "nestguard/pathways/tests/test_rules_and_clocks.py",
     "nestguard/pathways/tests/test_missing.py",
-    "nestguard/referrals/tests/test_services.py",
     "nestguard/places/tests/test_warnings.py",
     "nestguard/panels/tests/test_actions.py",
 )
