@@ -34,7 +34,7 @@ from tests.factories import AgencyFactory, UserFactory
 
 # Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
 # docs/decisions/0086-frozen-clock-and-parallel-suite.md).
-pytest_plugins = ["tests.frozen_clock"]
+pytest_plugins = ["tests.frozen_clock", "pytester"]
 
 
 @pytest.fixture(autouse=True)

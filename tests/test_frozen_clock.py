@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -55,3 +56,36 @@ def test_a_test_may_move_the_clock(clock) -> None:  # type: ignore[no-untyped-de
 @pytest.mark.real_clock("shows the opt-out")
 def test_a_test_may_see_the_real_clock(clock) -> None:  # type: ignore[no-untyped-def]
     assert clock is None
+
+
+def test_the_rotation_runs_clock_sensitive_tests_at_every_instant(pytester, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The plugin end to end, in a pytest of its own: under --clock-at=rotate a test marked
+    every_instant runs once per hostile instant and sees that instant; another test runs
+    once, at the instant its id hashes to; --clock-at=default freezes both at the default."""
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delenv("NESTGUARD_CLOCK_AT", raising=False)
+    pytester.makeconftest('pytest_plugins = ["tests.frozen_clock"]')
+    pytester.makepyfile(
+        test_sample="""
+        import datetime as dt
+        import pytest
+        from tests.frozen_clock import HOSTILE_INSTANTS, rotated_instant
+
+        @pytest.mark.every_instant
+        def test_every(clock_instant):
+            assert clock_instant in HOSTILE_INSTANTS.values()
+            assert abs(dt.datetime.now(dt.UTC) - clock_instant) < dt.timedelta(minutes=1)
+
+        def test_once(request, clock_instant):
+            assert clock_instant == rotated_instant(request.node.nodeid)
+            assert abs(dt.datetime.now(dt.UTC) - clock_instant) < dt.timedelta(minutes=1)
+        """
+    )
+    rotated = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=rotate", "-v")
+    rotated.assert_outcomes(passed=len(HOSTILE_INSTANTS) + 1)
+    rotated.stdout.fnmatch_lines(["*test_every?at-leap-day? PASSED*"])
+    plain = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=default")
+    plain.assert_outcomes(failed=2)  # both at the default instant, not a hostile one
+    wrong = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=someday")
+    assert wrong.ret == pytest.ExitCode.USAGE_ERROR
