@@ -24,14 +24,16 @@ $(ASSETS): node_modules/.package-lock.json scripts/build-assets.mjs
 	node scripts/build-assets.mjs
 
 # The demo: an embedded SQLite database under var/, the synthetic borough, MFA skipped
-# through the explicit demo setting (a warning banner shows on every page).
+# through the explicit demo setting (a warning banner shows on every page), and the job
+# queue's worker (`nestguard worker`) running beside the web server.
 demo: setup
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard migrate --no-input
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard seed_demo --if-empty
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard link --if-no-model
 	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard demo_signin_help
-	DJANGO_SETTINGS_MODULE=nestguard.settings.demo $(BIN)/nestguard runserver 127.0.0.1:8000
+	# The web server, with the job queue's worker beside it (stopped when the server stops).
+	BIN=$(BIN) DJANGO_SETTINGS_MODULE=nestguard.settings.demo scripts/demo-serve.sh 127.0.0.1:8000
 
 # The whole suite on SQLite (DATABASE_URL chooses another database, e.g. PostgreSQL).
 # Browser journeys run when a Chromium is installed, and must run when NESTGUARD_REQUIRE_BROWSER=1.

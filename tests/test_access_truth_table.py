@@ -53,6 +53,7 @@ from nestguard.accounts.services import (
 from nestguard.cases.models import Case
 from nestguard.cases.services.interventions import intervention_add
 from nestguard.cases.services.work import case_team_add_agency, case_team_add_user
+from nestguard.jobs import enqueue
 from nestguard.panels.services.panels import panel_create
 from nestguard.referrals import services as referrals
 from nestguard.referrals.models import Referral
@@ -158,6 +159,7 @@ def world(personas: Personas) -> World:
         "owner": owner.pk,
         "police": personas.police.pk,
         "agreement": SharingAgreement.objects.get(parties=personas.police).pk,
+        "job_run": enqueue("places.repeat_addresses", started_by=personas.admin).pk,
     }
     return world
 
@@ -284,6 +286,14 @@ TABLE: list[Row] = [
     Row("accounts:verify", EVERYONE),
     Row("accounts:enrol", expect(302, 302, 302, 302, 302, 302, 302), label="(has a device)"),
     Row("accounts:sign_out", EVERYONE, method="POST"),  # GET answers 405: see test_sign_in
+    # Each user's own choice of email notifications (decision 0085)
+    Row("notifications:preferences", EVERYONE),
+    Row(
+        "notifications:preferences",
+        expect(302, 302, 302, 302, 302, 302, 302),
+        method="POST",
+        body=lambda ids, user: {"delivery": "immediate"},
+    ),
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),
@@ -294,6 +304,15 @@ TABLE: list[Row] = [
         lambda ids: {"pk": ids["agreement"]},
         method="POST",
         body=lambda ids, user: {"reason": "The partnership is dissolved"},
+    ),
+    # The job queue's runs (a linkage reviewer, who sees the runs they started, is no persona)
+    Row("jobs:list", ADMIN_ONLY),
+    Row("jobs:detail", ADMIN_ONLY, lambda ids: {"pk": ids["job_run"]}),
+    Row(
+        "jobs:start",
+        ADMIN_ONLY | {"admin": 302},
+        method="POST",
+        body=lambda ids, user: {"name": "places.repeat_addresses"},
     ),
     # People and agencies: each action's GET is its confirmation; POSTs change (302)
     Row("accounts:user_detail", ADMIN_ONLY, lambda ids: {"pk": ids["owner"]}),

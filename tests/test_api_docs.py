@@ -242,7 +242,8 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
 
         action = (
             visible_actions(user)
-            .filter(status__in=OPEN_ACTION_STATUSES, panel__chairs=user)
+            # Never updated since it was recorded: the example sends version 1.
+            .filter(status__in=OPEN_ACTION_STATUSES, panel__chairs=user, version=1)
             .order_by("due_on")
             .first()
         )

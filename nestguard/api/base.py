@@ -6,13 +6,15 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nestguard.access.rules import AccessRule
 from nestguard.core.forms import messages_by_field
+from nestguard.core.versioning import ConflictError
 
 
 class NestguardAPIView(APIView):
@@ -49,8 +51,58 @@ def error_body(
 def validation_error_response(
     exc: DjangoValidationError, rename: dict[str, str] | None = None
 ) -> Response:
-    """A service's ValidationError as a 400 with field errors, like a serializer's."""
+    """A service's ValidationError as a 400 with field errors, like a serializer's; a
+    ConflictError (the record moved on from the `version` sent) as a 409 saying what changed."""
+    if isinstance(exc, ConflictError):
+        return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     return Response(error_body(exc, rename), status=status.HTTP_400_BAD_REQUEST)
+
+
+# Optimistic concurrency (docs/decisions/0084-optimistic-concurrency.md) ---------------------
+
+VERSION_HELP = (
+    "The record's version, raised by one on every change. Send back the version you read; "
+    "a change made by someone else since then is refused with 409 and what changed."
+)
+
+
+def version_in(*, required: bool) -> serializers.IntegerField:
+    """The `version` field of a request body that changes a versioned record."""
+    if required:
+        return serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+    return serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=VERSION_HELP + " Optional here: without it the change is refused only if "
+        "the record is no longer in a state that allows it.",
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    old = serializers.CharField(
+        allow_null=True, help_text="As it was at your version; null for free text"
+    )
+    new = serializers.CharField(allow_null=True, help_text="As it is now; null for free text")
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Always conflict")
+    version = serializers.IntegerField(help_text="The record's version now")
+    your_version = serializers.IntegerField(allow_null=True, help_text="The version you sent")
+    changed_by = serializers.CharField(help_text="Who made the latest change, or empty")
+    changed_at = serializers.DateTimeField(allow_null=True)
+    changes = ChangeSerializer(many=True, help_text="Each field changed since your version")
+
+
+CONFLICT = OpenApiResponse(
+    response=ConflictSerializer,
+    description="Someone changed the record since the version you sent; nothing was written",
+)
 
 
 class TemporarilyUnavailable(exceptions.APIException):

@@ -24,7 +24,13 @@ from rest_framework.response import Response
 from nestguard.access.door import load, record_list
 from nestguard.access.restrictions import may_change_restriction, withheld_from_subject
 from nestguard.access.rules import CASEWORK, api
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import (
+    CONFLICT,
+    VERSION_HELP,
+    NestguardAPIView,
+    validation_error_response,
+    version_in,
+)
 from nestguard.api.pagination import Pagination
 from nestguard.api.restrictions import RESTRICTION_HELP, RestrictionInSerializer
 from nestguard.cases import rules, selectors
@@ -83,6 +89,7 @@ class CaseSummarySerializer(serializers.Serializer):
     next_review_on = serializers.DateField(allow_null=True)
     opened_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
     @extend_schema_field(CaseSubjectSerializer(many=True))
     def get_subjects(self, case: Case) -> list[dict[str, Any]]:
@@ -300,6 +307,7 @@ class CloseInSerializer(serializers.Serializer):
         help_text="Cancel any planned or in-progress interventions as the case closes; "
         "without it, closing refuses and names them",
     )
+    version = version_in(required=False)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -476,7 +484,13 @@ class CaseClose(NestguardAPIView):
         operation_id="cases_close",
         summary="Close a case with outcomes, a resolution and a closing summary",
         request=CloseInSerializer,
-        responses={200: CaseDetailSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
+        responses={
+            200: CaseDetailSerializer,
+            400: _BAD,
+            403: _DENIED,
+            404: _NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     def post(self, request: Request, pk: Any) -> Response:
         case = load(request.user, Case, pk, purpose=API_PURPOSE)
@@ -494,6 +508,7 @@ class CaseClose(NestguardAPIView):
                 resolution=data["resolution"],
                 summary=data["summary"],
                 cancel_open_interventions=data["cancel_open_interventions"],
+                expected_version=data["version"],
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)

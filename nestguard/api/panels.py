@@ -19,7 +19,13 @@ from rest_framework.response import Response
 from nestguard.access.door import load
 from nestguard.access.rules import api
 from nestguard.accounts.models import Agency, User
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import (
+    CONFLICT,
+    VERSION_HELP,
+    NestguardAPIView,
+    validation_error_response,
+    version_in,
+)
 from nestguard.api.cases import AgencyRefSerializer
 from nestguard.api.pagination import Pagination, page_of
 from nestguard.panels import rules, selectors
@@ -83,6 +89,7 @@ class ActionOut(serializers.Serializer):
     completed_on = serializers.DateField(allow_null=True)
     reason = serializers.CharField(help_text="non_completion_reasons code, or empty")
     note = serializers.CharField()
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
     def get_item(self, action: Any) -> str | None:
         return str(action.item_id) if action.item_id else None
@@ -151,6 +158,7 @@ class ActionUpdateIn(serializers.Serializer):
         choices=[("", "None"), *chosen_reasons()], required=False, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default=None)
+    version = version_in(required=True)
 
 
 class PanelList(NestguardAPIView):
@@ -265,7 +273,7 @@ class ActionStatusUpdate(NestguardAPIView):
         operation_id="actions_update",
         summary="Update an action's status (its owner, their agency's supervisors, the chairs)",
         request=ActionUpdateIn,
-        responses={200: ActionOut, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
+        responses={200: ActionOut, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request: Request, pk: Any) -> Response:
         action: Action = load(request.user, Action, pk, purpose=API_PURPOSE)
@@ -285,6 +293,7 @@ class ActionStatusUpdate(NestguardAPIView):
                 completed_on=data["completed_on"],
                 reason=data["reason"],
                 note=data["note"],
+                expected_version=data["version"],
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)

@@ -19,7 +19,14 @@ from rest_framework.response import Response
 from nestguard.access.door import load, visible
 from nestguard.access.rules import REFERRING, TRIAGE, api
 from nestguard.accounts.models import lawful_bases
-from nestguard.api.base import NestguardAPIView, error_body, validation_error_response
+from nestguard.api.base import (
+    CONFLICT,
+    VERSION_HELP,
+    NestguardAPIView,
+    error_body,
+    validation_error_response,
+    version_in,
+)
 from nestguard.api.pagination import Pagination
 from nestguard.cases.models import Case
 from nestguard.referrals import codes as rc
@@ -111,6 +118,7 @@ class TriageInSerializer(serializers.Serializer):
     case_id = serializers.UUIDField(
         required=False, allow_null=True, default=None, help_text="For merge: the case's id"
     )
+    version = version_in(required=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,6 +218,7 @@ class ReferralFullSerializer(ReferralStatusSerializer):
     decision_reason = serializers.CharField()
     redirect_to = serializers.CharField()
     case_id = serializers.UUIDField(allow_null=True)
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
 class TriageOutSerializer(serializers.Serializer):
@@ -218,6 +227,7 @@ class TriageOutSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReferralStatus.choices)
     decision = serializers.CharField()
     case_id = serializers.UUIDField(allow_null=True, help_text="The case opened or added to")
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +385,7 @@ class ReferralTriage(NestguardAPIView):
             200: TriageOutSerializer,
             400: OpenApiResponse(description="Field errors; nothing was written"),
             404: OpenApiResponse(description="Not found"),
+            409: CONFLICT,
         },
     )
     def post(self, request: Request, pk: Any) -> Response:
@@ -406,6 +417,7 @@ class ReferralTriage(NestguardAPIView):
                 reason=data["reason"],
                 redirect_to=data["redirect_to"],
                 case=case,
+                expected_version=data["version"],
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc, rename={"case": "case_id"})

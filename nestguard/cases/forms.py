@@ -16,7 +16,7 @@ from nestguard.cases.models import (
     resolutions,
 )
 from nestguard.cases.services.common import NOTE_MAX, REASON_MAX, SUMMARY_MAX
-from nestguard.core.forms import GovukDateField, GovukForm, clean_text
+from nestguard.core.forms import GovukDateField, GovukForm, VersionField, clean_text
 from nestguard.referrals.models import concern_types, subject_roles
 from nestguard.risk.display import band_choices
 
@@ -231,6 +231,7 @@ class LeadForm(GovukForm):
         error_messages={"required": "Choose the new lead worker"},
         help_text="Choosing someone at a partner agency hands the case to that agency.",
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -255,6 +256,7 @@ class StatusForm(_TextCleaning):
         error_messages={"required": "Choose the status"},
     )
     reason = _text_field("Reason", REASON_MAX, missing="Enter the reason for the change")
+    version = VersionField()
 
 
 class InterventionForm(_TextCleaning):
@@ -303,6 +305,7 @@ class InterventionUpdateForm(_TextCleaning):
         help_text="Only for a completed intervention. For example, 3 6 2026",
     )
     notes = _text_field("Notes", SUMMARY_MAX, required=False)
+    version = VersionField()
 
 
 class CloseForm(_TextCleaning):
@@ -327,6 +330,7 @@ class CloseForm(_TextCleaning):
         required=False,
         help_text="Otherwise, complete or cancel each of them before closing.",
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, open_interventions: int = 0, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -339,3 +343,4 @@ class CloseForm(_TextCleaning):
 class ReopenForm(_TextCleaning):
     text_fields = ("reason",)
     reason = _text_field("Reason", REASON_MAX, missing="Enter the reason for reopening the case")
+    version = VersionField()

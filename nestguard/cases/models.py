@@ -15,6 +15,7 @@ from nestguard.access.restrictions import (
 )
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
+from nestguard.core.versioning import Versioned
 
 
 def outcomes() -> CodeList:
@@ -35,7 +36,19 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Case(BaseModel):
+class Case(BaseModel, Versioned):
+    version_noun = "case"
+    version_fields = {
+        "status": "Status",
+        "lead_agency": "Lead agency",
+        "lead_worker": "Lead worker",
+        "outcomes": "Outcomes",
+        "resolution": "Resolution",
+        "closing_summary": "Closing summary",
+        "closed_at": "Closed",
+    }
+    version_private = frozenset({"closing_summary"})
+
     reference = models.CharField(max_length=20, unique=True)
     summary = models.TextField(blank=True)
     status = models.CharField(
@@ -68,6 +81,14 @@ class Case(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @classmethod
+    def version_display(cls, field: str, value: Any) -> str | None:
+        if field == "outcomes" and value:
+            return ", ".join(outcomes().label(code) for code in value)
+        if field == "resolution" and value:
+            return resolutions().label(value)
+        return None
 
     @property
     def audit_label(self) -> str:
@@ -189,7 +210,11 @@ class InterventionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Intervention(BaseModel):
+class Intervention(BaseModel, Versioned):
+    version_noun = "intervention"
+    version_fields = {"status": "Status", "completed_on": "Date completed", "notes": "Notes"}
+    version_private = frozenset({"notes"})
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
     type = models.CharField(max_length=40)
     owner = models.ForeignKey(

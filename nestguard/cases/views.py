@@ -434,13 +434,17 @@ def lead_change(request: HttpRequest, pk: Any) -> HttpResponse:
     def act(data: dict[str, Any]) -> Any:
         worker: User = data["lead_worker"]
         return work.case_lead_change(
-            actor=user, case=case, lead_worker=worker, lead_agency=worker.agency
+            actor=user,
+            case=case,
+            lead_worker=worker,
+            lead_agency=worker.agency,
+            expected_version=data["version"],
         )
 
     return _action_page(
         request,
         case=case,
-        form=LeadForm(_posted(request), users=choices),
+        form=LeadForm(_posted(request), users=choices, initial={"version": case.version}),
         title="Change the lead",
         button="Change lead",
         intro=f"The case is led by {case.lead_worker or 'no one'} at {case.lead_agency}.",
@@ -458,13 +462,17 @@ def status_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=StatusForm(_posted(request), initial={"status": case.status}),
+        form=StatusForm(_posted(request), initial={"status": case.status, "version": case.version}),
         title="Change the status",
         button="Change status",
         intro=f"The case is {case.get_status_display().lower()}. To close it, use the "
         "closing page, which records the outcome.",
         act=lambda d: work.case_status_change(
-            actor=user, case=case, status=d["status"], reason=d["reason"]
+            actor=user,
+            case=case,
+            status=d["status"],
+            reason=d["reason"],
+            expected_version=d["version"],
         ),
         done="Status changed",
     )
@@ -510,6 +518,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
         "status": intervention.status,
         "completed_on": intervention.completed_on,
         "notes": intervention.notes,
+        "version": intervention.version,
     }
     return _action_page(
         request,
@@ -528,6 +537,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
             status=d["status"],
             completed_on=d["completed_on"],
             notes=d["notes"],
+            expected_version=d["version"],
         ),
         done="Intervention updated",
         extra={"statuses": InterventionStatus},
@@ -542,7 +552,11 @@ def close(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=CloseForm(_posted(request), open_interventions=len(still_open)),
+        form=CloseForm(
+            _posted(request),
+            open_interventions=len(still_open),
+            initial={"version": case.version},
+        ),
         title="Close the case",
         button="Close case",
         act=lambda d: closing.case_close(
@@ -552,6 +566,7 @@ def close(request: HttpRequest, pk: Any) -> HttpResponse:
             resolution=d["resolution"],
             summary=d["summary"],
             cancel_open_interventions=d.get("cancel_open_interventions", False),
+            expected_version=d["version"],
         ),
         done="Case closed",
         template="cases/close.html",
@@ -570,10 +585,12 @@ def reopen(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=ReopenForm(_posted(request)),
+        form=ReopenForm(_posted(request), initial={"version": case.version}),
         title="Reopen the case",
         button="Reopen case",
         intro="The earlier outcome stays in the chronology.",
-        act=lambda d: closing.case_reopen(actor=user, case=case, reason=d["reason"]),
+        act=lambda d: closing.case_reopen(
+            actor=user, case=case, reason=d["reason"], expected_version=d["version"]
+        ),
         done="Case reopened",
     )

@@ -91,6 +91,19 @@ class GovukDateField(forms.MultiValueField):
         return value
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record the page was shown with (core.versioning), carried in a
+    hidden input so that the service can refuse a save made over someone else's. Declare it
+    as `version = VersionField()` and give it `initial={"version": record.version}`."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
 class GovukForm(forms.Form):
     """Marks fields with errors so the templates can add the GOV.UK error classes."""
 
@@ -112,7 +125,7 @@ class GovukForm(forms.Form):
         return items
 
     def _first_field_id(self) -> str:
-        first = next(iter(self.fields), "")
+        first = next((n for n, f in self.fields.items() if not f.widget.is_hidden), "")
         return self._anchor_for(first) if first else ""
 
     def _anchor_for(self, name: str) -> str:

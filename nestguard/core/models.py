@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,3 +50,32 @@ def next_reference(name: str, prefix: str) -> str:
 
 def format_reference(prefix: str, number: int) -> str:
     return f"{prefix}-{number:06d}"
+
+
+class Revision(models.Model):
+    """One save of a versioned record through its service (`core.versioning`): who, when,
+    and each field it changed as [old, new], or [null, null] for free text, whose values are
+    not copied here. A save refused as stale reads these to say what changed since."""
+
+    record_type = models.CharField(max_length=60, help_text="app_label.model")
+    record_id = models.UUIDField()
+    version = models.PositiveIntegerField(help_text="The version this save produced")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "version"], name="core_revision_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id} v{self.version}"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.core.forms import messages_by_field
+from nestguard.core.versioning import ConflictError
 
 
 def link_to(url_name: str, pk: Any) -> str:
@@ -22,7 +23,16 @@ def link_to(url_name: str, pk: Any) -> str:
 def apply_service_errors(
     form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None
 ) -> None:
-    """A service's ValidationError shown on the form: on its field, or in the summary."""
+    """A service's ValidationError shown on the form: on its field, or in the summary.
+
+    A ConflictError (someone else saved the record first) goes in the summary, headline
+    and what changed; the form keeps what the person typed, and now carries the record's
+    current version, so that saving again, having seen the changes, is a deliberate choice.
+    """
+    if isinstance(exc, ConflictError) and "version" in form.fields:
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+        data[form.add_prefix("version")] = str(exc.current_version)
+        form.data = data
     rename = rename or {}
     for key, messages_ in messages_by_field(exc).items():
         name = rename.get(key, key)

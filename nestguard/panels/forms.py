@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from nestguard.accounts.models import Agency, User
-from nestguard.core.forms import GovukDateField, GovukForm
+from nestguard.core.forms import GovukDateField, GovukForm, VersionField
 from nestguard.panels.loader import meeting_type_choices
 from nestguard.panels.models import ActionStatus, AttendanceStatus
 from nestguard.panels.services.actions import chosen_reasons
@@ -185,6 +185,7 @@ class ActionUpdateForm(GovukForm):
         help_text="Goes with the action when it is carried to the next meeting.",
     )
     note = _text("Note", DESCRIPTION_MAX, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

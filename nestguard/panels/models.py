@@ -3,12 +3,15 @@ minutes and actions; actions carried to the next meeting until they are done."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
+from nestguard.core.versioning import Versioned
 
 
 def non_completion_reasons() -> CodeList:
@@ -162,7 +165,16 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-class Action(BaseModel):
+class Action(BaseModel, Versioned):
+    version_noun = "action"
+    version_fields = {
+        "status": "Status",
+        "completed_on": "Completion date",
+        "reason": "Reason",
+        "note": "Note",
+    }
+    version_private = frozenset({"note"})
+
     reference = models.CharField(max_length=20, unique=True)
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
@@ -195,6 +207,12 @@ class Action(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @classmethod
+    def version_display(cls, field: str, value: Any) -> str | None:
+        if field == "reason" and value:
+            return non_completion_reasons().label(value)
+        return None
 
     @property
     def audit_label(self) -> str:

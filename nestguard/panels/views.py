@@ -546,6 +546,7 @@ def action_update(request: HttpRequest, pk: Any) -> HttpResponse:
         "completed_on": action.completed_on,
         "reason": action.reason,
         "note": action.note,
+        "version": action.version,
     }
     return _form_page(
         request,
@@ -563,6 +564,7 @@ def action_update(request: HttpRequest, pk: Any) -> HttpResponse:
             completed_on=d["completed_on"],
             reason=d["reason"],
             note=d["note"],
+            expected_version=d["version"],
         ),
         done="Action updated",
         extra={"statuses": ActionStatus},

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nestguard.access.restrictions import restriction_form_field
-from nestguard.core.forms import GovukDateField, GovukForm
+from nestguard.core.forms import GovukDateField, GovukForm, VersionField
 from nestguard.places.validation import POSTCODE_REQUIRED, clean_door_query, clean_postcode
 
 
@@ -125,6 +125,7 @@ class WarningReviewForm(GovukForm):
     advice = forms.CharField(
         label="Safety advice for visitors", widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = VersionField()
 
 
 class WarningWithdrawForm(GovukForm):
@@ -133,6 +134,7 @@ class WarningWithdrawForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason"},
     )
+    version = VersionField()
 
 
 # Reports, repeat alerts, links, hardening, leaflet drops --------------------------------

@@ -16,6 +16,7 @@ from nestguard.access.restrictions import (
 )
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
+from nestguard.core.versioning import Versioned
 
 
 def tenures() -> CodeList:
@@ -140,10 +141,20 @@ class WarningMarkerQuerySet(models.QuerySet["WarningMarker"]):
         return self.exclude(restriction__in=withheld_from_subject())
 
 
-class WarningMarker(BaseModel):
+class WarningMarker(BaseModel, Versioned):
     """'Is there a risk behind this door?': a level, advice and a contact, and the reasons
     (category, case) that only the owners and those who see the marker's case may read,
     as far as its handling restriction allows."""
+
+    version_noun = "warning marker"
+    version_fields = {
+        "review_on": "Next review",
+        "expires_on": "Expiry date",
+        "advice": "Safety advice",
+        "withdrawn_at": "Withdrawn",
+        "withdrawn_reason": "Reason for withdrawing",
+    }
+    version_private = frozenset({"advice", "withdrawn_reason"})
 
     address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="warnings")
     category = models.CharField(max_length=30)

@@ -12,7 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nestguard.accounts.models import lawful_bases
-from nestguard.core.forms import GovukDateField, GovukForm
+from nestguard.core.forms import GovukDateField, GovukForm, VersionField
+from nestguard.core.pages import apply_service_errors
 from nestguard.referrals import codes as rc
 from nestguard.referrals.models import ConsentStatus, TriageDecision
 
@@ -59,11 +60,7 @@ class ReferralForm(GovukForm):
     error_fields: dict[str, str] = {}
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        for key, messages in exc.message_dict.items():
-            name = self.error_fields.get(key, key)
-            field = name if name in self.fields else None
-            for message in messages:
-                self.add_error(field, message)
+        apply_service_errors(self, exc, self.error_fields)
 
     def drop_errors(self, *names: str) -> None:
         for name in names:
@@ -282,6 +279,7 @@ class TriageForm(ReferralForm):
         help_text="Required if you decline or redirect. The referrer will see this, so write "
         "it for them.",
     )
+    version = VersionField()
     error_fields = {"case": "case_reference"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

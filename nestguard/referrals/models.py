@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
+from nestguard.core.versioning import Versioned
 
 
 def concern_types() -> CodeList:
@@ -43,7 +46,21 @@ class ConsentStatus(models.TextChoices):
     REFUSED = "refused", "No, the person refused"
 
 
-class Referral(BaseModel):
+class Referral(BaseModel, Versioned):
+    """A referral. Its version moves at triage (the draft has one author, the referrer)."""
+
+    version_noun = "referral"
+    version_fields = {
+        "status": "Status",
+        "decision": "Decision",
+        "decision_reason_code": "Reason for declining",
+        "redirect_to": "Redirected to",
+        "decision_reason": "Reason given",
+        "case": "Case",
+        "decided_by": "Decided by",
+    }
+    version_private = frozenset({"decision_reason"})
+
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(
         max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT, db_index=True
@@ -119,6 +136,13 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @classmethod
+    def version_display(cls, field: str, value: Any) -> str | None:
+        if field in ("decision_reason_code", "redirect_to") and value:
+            name = "decline_reasons" if field == "decision_reason_code" else "redirect_targets"
+            return code_list("referrals", name).label(value)
+        return None
 
     @property
     def audit_label(self) -> str:

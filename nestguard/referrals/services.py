@@ -23,6 +23,7 @@ from nestguard.cases.models import Case
 from nestguard.cases.services.opening import case_add_referral, case_open_from_referral
 from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.models import next_reference
+from nestguard.core.versioning import require_version, versioned_save
 from nestguard.people.services import person_create
 from nestguard.places.services import address_resolve
 from nestguard.places.services.repeats import repeat_address_check
@@ -436,13 +437,16 @@ def referral_triage(
     redirect_to: str = "",
     case: Case | None = None,
     decided_at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Referral:
     """Decide on a submitted referral: accept (open a case), decline, redirect, or merge.
 
     `decided_at` is for imports and the demo borough; pages and the API leave it to the clock.
+    `expected_version`: the referral's version the triager started from (core.versioning).
     """
     if not can_triage(actor, referral):
         raise PermissionDenied("Only the triage team the referral was sent to can decide on it")
+    require_version(referral, expected_version)
     if referral.status != ReferralStatus.SUBMITTED:
         raise ValidationError({"decision": f"Referral {referral.reference} was already triaged"})
     errors: v.Errors = {}
@@ -468,12 +472,12 @@ def referral_triage(
             errors["case"] = "There is no case with that reference that you can see"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if locked.status != ReferralStatus.SUBMITTED:
-            raise ValidationError(
-                {"decision": f"Referral {referral.reference} was already triaged"}
-            )
+    # The version claim locks the row before anything is written (a case opened, above all),
+    # so of two triagers deciding at once exactly one decides; the other is told by whom.
+    with (
+        transaction.atomic(),
+        versioned_save(referral, actor=actor, expected_version=expected_version),
+    ):
         referral.decision = decision
         referral.decision_reason = words
         referral.decision_reason_code = reason_code if decision == TriageDecision.DECLINE else ""
@@ -515,6 +519,7 @@ def referral_triage(
                 "reason_code": referral.decision_reason_code,
                 "redirect_to": referral.redirect_to,
                 "case": referral.case.reference if referral.case else "",
+                "version": referral.version,
             },
         )
     return referral

@@ -111,9 +111,16 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def triage(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     referral = load(user, Referral, pk, purpose="triage")
-    if referral.status != ReferralStatus.SUBMITTED or not services.can_triage(user, referral):
+    if not services.can_triage(user, referral):
         return redirect("referrals:detail", pk=referral.pk)
-    form = f.TriageForm(request.POST if request.method == "POST" else None)
+    # A decision posted after someone else's is answered by the service (what they decided,
+    # and when), on this page with what this triager typed; only a fresh visit moves on.
+    if referral.status != ReferralStatus.SUBMITTED and request.method != "POST":
+        return redirect("referrals:detail", pk=referral.pk)
+    form = f.TriageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": referral.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = None
@@ -135,6 +142,7 @@ def triage(request: HttpRequest, pk: Any) -> HttpResponse:
                     reason=data.get("reason", ""),
                     redirect_to=data.get("redirect_to", ""),
                     case=case,
+                    expected_version=data.get("version"),
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)

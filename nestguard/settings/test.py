@@ -15,3 +15,5 @@ NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _WORKER:
     NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / f"test-audit-anchors-{_WORKER}"
+# The job queue's own tests declare jobs of their own (nestguard/jobs/tests/sample_jobs.py).
+NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]

@@ -22,13 +22,9 @@ from nestguard.cases.models import outcomes as outcome_list
 from nestguard.cases.services.chronology import chronology_event
 from nestguard.cases.services.common import REASON_MAX, SUMMARY_MAX, require, text_field
 from nestguard.cases.services.interventions import open_interventions
+from nestguard.core.versioning import require_version, versioned_save
 
 CLOSE_DENIED = "Only the lead agency's caseworkers and the case team can close this case"
-
-
-def _locked(case: Case) -> Case:
-    """The case as stored now, locked for this transaction (PostgreSQL; SQLite serialises)."""
-    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def case_close(
@@ -39,14 +35,17 @@ def case_close(
     resolution: str,
     summary: str,
     cancel_open_interventions: bool = False,
+    expected_version: int | None = None,
 ) -> Case:
     """Close with at least one outcome (the Stockport outcome table and more), a resolution
     (positively resolved, declined and passed to ASB, or not resolved) and a closing summary.
 
     Every intervention must be completed or cancelled first: closing refuses and names those
     still open, unless `cancel_open_interventions` says to cancel them as part of closing
-    (each cancellation is recorded in the chronology and the audit trail)."""
+    (each cancellation is recorded in the chronology and the audit trail).
+    `expected_version`: the case's version the editor started from (core.versioning)."""
     require(rules.can_close_case, actor, case, CLOSE_DENIED)
+    require_version(case, expected_version)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(
             {
@@ -82,10 +81,8 @@ def case_close(
 
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = _locked(case)
-        if current.status == CaseStatus.CLOSED:
-            raise ValidationError({"case": f"Case {case.reference} is already closed"})
+    # The version claim locks the row: no one closes or changes it between here and commit.
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         now = timezone.now()
         for intervention in still_open:
             _cancel_for_closing(actor=actor, case=case, intervention=intervention)
@@ -119,6 +116,7 @@ def case_close(
                 "outcomes": chosen,
                 "resolution": resolution,
                 "interventions_cancelled": len(still_open),
+                "version": case.version,
             },
         )
     return case
@@ -126,8 +124,11 @@ def case_close(
 
 def _cancel_for_closing(*, actor: Any, case: Case, intervention: Intervention) -> None:
     previous = intervention.status
-    intervention.status = InterventionStatus.CANCELLED
-    intervention.save(update_fields=["status", "updated_at"])
+    # From the version read when closing checked what was still open: an intervention
+    # updated since refuses the close, rather than being cancelled over that update.
+    with versioned_save(intervention, actor=actor, expected_version=None):
+        intervention.status = InterventionStatus.CANCELLED
+        intervention.save(update_fields=["status", "updated_at"])
     label = intervention_types().label(intervention.type)
     chronology_event(
         case=case,
@@ -144,9 +145,12 @@ def _cancel_for_closing(*, actor: Any, case: Case, intervention: Intervention) -
     )
 
 
-def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
+def case_reopen(
+    *, actor: Any, case: Case, reason: str, expected_version: int | None = None
+) -> Case:
     """Reopen a closed case, saying why. The earlier outcome stays in the chronology."""
     require(rules.can_edit_case, actor, case, "Only the lead agency and the case team can reopen")
+    require_version(case, expected_version)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError({"case": f"Case {case.reference} is not closed"})
     errors: dict[str, str] = {}
@@ -156,10 +160,7 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
     )  # fmt: skip
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        current = _locked(case)
-        if current.status != CaseStatus.CLOSED:
-            raise ValidationError({"case": f"Case {case.reference} is not closed"})
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         previous_resolution = case.resolution
         previous: dict[str, Any] = {
             "outcomes": list(case.outcomes),
@@ -189,5 +190,10 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
             ),
             actor=actor,
         )
-        audit_record(actor=actor, action="case.reopen", obj=case, details={"previous": previous})
+        audit_record(
+            actor=actor,
+            action="case.reopen",
+            obj=case,
+            details={"previous": previous, "version": case.version},
+        )
     return case

@@ -27,6 +27,7 @@ from nestguard.cases.services.common import (
     require_open,
     text_field,
 )
+from nestguard.core.versioning import require_version, versioned_save
 
 # Dates further out than this are typing mistakes, not plans.
 EARLIEST_DATE = date(2000, 1, 1)
@@ -141,12 +142,15 @@ def intervention_update(
     status: str,
     completed_on: date | None = None,
     notes: str | None = None,
+    expected_version: int | None = None,
 ) -> Intervention:
     """Move an intervention on. Completed needs the date it was completed, not in the
-    future and not before it started; any other status has no completion date."""
+    future and not before it started; any other status has no completion date.
+    `expected_version`: the intervention's version the editor started from (core.versioning)."""
     case = intervention.case
     if not rules.can_update_intervention(actor, intervention):
         raise PermissionDenied("Only the case team or the intervention's owner can update it")
+    require_version(intervention, expected_version)
     require_open(case, "update interventions")
     errors: dict[str, str] = {}
     if status not in InterventionStatus.values:
@@ -177,7 +181,10 @@ def intervention_update(
     if errors:
         raise ValidationError(errors)
     previous = intervention.status
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        versioned_save(intervention, actor=actor, expected_version=expected_version),
+    ):
         intervention.status = status
         intervention.completed_on = completed
         intervention.notes = new_notes
@@ -197,7 +204,12 @@ def intervention_update(
             action="intervention.update",
             obj=intervention,
             object_label=f"{case.reference}: {_describe(intervention)}",
-            details={"case": case.reference, "from": previous, "to": status},
+            details={
+                "case": case.reference,
+                "from": previous,
+                "to": status,
+                "version": intervention.version,
+            },
         )
     return intervention
 

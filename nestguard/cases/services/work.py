@@ -45,6 +45,7 @@ from nestguard.cases.services.common import (
     text_field,
 )
 from nestguard.core.models import next_reference
+from nestguard.core.versioning import require_version, versioned_save
 from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.people.services import person_create, validate_person_fields
@@ -401,11 +402,18 @@ def case_subject_record(
 
 
 def case_lead_change(
-    *, actor: Any, case: Case, lead_worker: Any, lead_agency: Agency | None = None
+    *,
+    actor: Any,
+    case: Case,
+    lead_worker: Any,
+    lead_agency: Agency | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Hand the case to another worker, or to a partner agency under an active agreement.
-    The new lead worker joins the team; an agency handing over stays on the team."""
+    The new lead worker joins the team; an agency handing over stays on the team.
+    `expected_version`: the case's version the editor started from (core.versioning)."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
+    require_version(case, expected_version)
     require_open(case, "change its lead")
     old_agency = case.lead_agency
     new_agency = lead_agency or old_agency
@@ -423,7 +431,7 @@ def case_lead_change(
         errors["lead_worker"] = f"{lead_worker} already leads this case"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         case.lead_agency = new_agency
         case.lead_worker = lead_worker
         case.save(update_fields=["lead_agency", "lead_worker", "updated_at"])
@@ -445,6 +453,7 @@ def case_lead_change(
                 "lead_worker": lead_worker.get_username(),
                 "lead_agency": str(new_agency),
                 "previous_agency": str(old_agency),
+                "version": case.version,
             },
             basis=disclosure_basis(holders=[old_agency], recipient=new_agency),
         )
@@ -454,9 +463,17 @@ def case_lead_change(
 CHANGEABLE_STATUSES = (CaseStatus.OPEN, CaseStatus.MONITORING)
 
 
-def case_status_change(*, actor: Any, case: Case, status: str, reason: str = "") -> Case:
+def case_status_change(
+    *,
+    actor: Any,
+    case: Case,
+    status: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """Between open and monitoring. Closing has its own service (`case_close`)."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
+    require_version(case, expected_version)
     require_open(case, "change its status")
     errors: dict[str, str] = {}
     if status not in CHANGEABLE_STATUSES:
@@ -470,7 +487,7 @@ def case_status_change(*, actor: Any, case: Case, status: str, reason: str = "")
     if errors:
         raise ValidationError(errors)
     previous = case.status
-    with transaction.atomic():
+    with transaction.atomic(), versioned_save(case, actor=actor, expected_version=expected_version):
         case.status = status
         case.save(update_fields=["status", "updated_at"])
         chronology_event(
@@ -485,6 +502,6 @@ def case_status_change(*, actor: Any, case: Case, status: str, reason: str = "")
             actor=actor,
             action="case.status_change",
             obj=case,
-            details={"from": previous, "to": status},
+            details={"from": previous, "to": status, "version": case.version},
         )
     return case

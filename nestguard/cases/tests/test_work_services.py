@@ -383,7 +383,11 @@ def test_status_moves_between_open_and_monitoring(personas, world):
     )
     world.case.refresh_from_db()
     assert world.case.status == CaseStatus.MONITORING
-    assert last_event("case.status_change").details == {"from": "open", "to": "monitoring"}
+    assert last_event("case.status_change").details == {
+        "from": "open",
+        "to": "monitoring",
+        "version": 2,
+    }
     assert "Support in place" in world.case.chronology.order_by("-occurred_at").first().text  # type: ignore[union-attr]
     case_status_change(actor=personas.owner, case=world.case, status="open", reason="New signs")
     world.case.refresh_from_db()

@@ -48,6 +48,8 @@ def govuk_field(
     autocomplete: str = "",
     grouped_choices: Any = None,
 ) -> SafeString:
+    if field.is_hidden:
+        return mark_safe(str(field))  # noqa: S308 (Django's own rendering, escaped)
     kind = _kind(field.field.widget)
     widget = field.field.widget
     context = {

@@ -92,12 +92,17 @@ def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = Fal
 
 
 def launch(run: LinkageRun) -> None:
-    """Run it in the background, as a process of its own (`nestguard link --run <id>`), so
-    that a long run neither holds a web worker nor dies with one. The setting
-    NESTGUARD_LINKAGE_RUNNER may be "subprocess" (the default), "inline" (tests, small demos)
-    or "none" (leave it queued for `nestguard link --queued`)."""
-    mode = getattr(settings, "NESTGUARD_LINKAGE_RUNNER", "subprocess")
-    if mode == "inline":
+    """Run it in the background, so that a long run neither holds a web worker nor dies with
+    one. The setting NESTGUARD_LINKAGE_RUNNER may be "queue" (the default: the job
+    `linkage.run` on the job queue, carried out by `nestguard worker` once the request's
+    transaction commits), "subprocess" (a process of its own, `nestguard link --run <id>`),
+    "inline" (tests, small demos) or "none" (leave it queued for `nestguard link --queued`)."""
+    mode = getattr(settings, "NESTGUARD_LINKAGE_RUNNER", "queue")
+    if mode == "queue":
+        from nestguard.jobs import enqueue
+
+        enqueue("linkage.run", started_by=run.started_by, run_id=str(run.pk))
+    elif mode == "inline":
         linkage_run_execute(run)
     elif mode == "subprocess":
         subprocess.Popen(  # noqa: S603  (our own command, no user input in the arguments)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from nestguard.accounts.models import Agency, User
 from nestguard.audit.services import audit_record
 from nestguard.core.models import next_reference
+from nestguard.core.versioning import require_version, versioned_save
 from nestguard.panels import rules
 from nestguard.panels.models import (
     Action,
@@ -116,14 +117,17 @@ def action_update(
     completed_on: date | str | None = None,
     reason: str = "",
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> Action:
     """Move an action on. Completed needs the date (not in the future, not before the
     meeting); not possible needs the reason "change of circumstance"; a reason may be given
-    for an action still open (it goes with the action when it is carried over)."""
+    for an action still open (it goes with the action when it is carried over).
+    `expected_version`: the action's version the editor started from (core.versioning)."""
     if not rules.may_update_action(actor, action):
         raise PermissionDenied(
             "Only the owner, their agency's supervisors or the chair can update it"
         )
+    require_version(action, expected_version)
     errors: dict[str, str] = {}
     if status not in ActionStatus.values:
         errors["status"] = "Choose the action's status"
@@ -161,7 +165,10 @@ def action_update(
     if errors:
         raise ValidationError(errors)
     previous = action.status
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        versioned_save(action, actor=actor, expected_version=expected_version),
+    ):
         action.status = status
         action.completed_on = completed
         action.reason = reason or ""
@@ -171,6 +178,11 @@ def action_update(
             actor=actor,
             action="action.update",
             obj=action,
-            details={"from": previous, "to": status, "reason": action.reason},
+            details={
+                "from": previous,
+                "to": status,
+                "reason": action.reason,
+                "version": action.version,
+            },
         )
     return action

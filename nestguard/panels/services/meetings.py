@@ -476,3 +476,28 @@ def attendance_sign(*, actor: Any, attendance: Attendance, agreed: bool) -> Atte
             details={"version": version},
         )
     return attendance
+
+
+def meetings_schedule_due(*, refresh: bool = False, today: date | None = None) -> list[str]:
+    """The daily round (`nestguard schedule_panel_meetings` and the job
+    `panels.schedule_meetings`): each active panel without a meeting to come gets its next
+    one by its cadence; with `refresh`, agendas of meetings to come are rebuilt. The system is
+    the actor. Idempotent: a second round the same day changes nothing. Returns one line per
+    change and a closing count."""
+    today = today or timezone.localdate()
+    lines: list[str] = []
+    scheduled = refreshed = 0
+    for panel in Panel.objects.filter(active=True).order_by("name"):
+        upcoming = Meeting.objects.filter(
+            panel=panel, meets_on__gte=today, status=MeetingStatus.SCHEDULED
+        ).order_by("meets_on")
+        if not upcoming.exists():
+            meeting = meeting_schedule(actor=None, panel=panel)
+            scheduled += 1
+            lines.append(f"{panel}: scheduled {meeting.reference} on {meeting.meets_on}")
+        elif refresh:
+            for meeting in upcoming:
+                meeting_agenda_build(actor=None, meeting=meeting)
+                refreshed += 1
+    lines.append(f"{scheduled} scheduled, {refreshed} agendas brought up to date")
+    return lines

@@ -110,11 +110,13 @@ def test_the_owner_completes_an_action_and_bad_updates_are_400(personas, panel_w
         ({"status": "not_possible"}, "reason"),
         ({"status": "completed", "completed_on": "2026-13-01"}, "completed_on"),
     ):
-        response = client.post(url, body, content_type="application/json")
+        response = client.post(url, {**body, "version": 1}, content_type="application/json")
         assert response.status_code == 400 and field in response.json(), (body, response.json())
     today = timezone.localdate().isoformat()
     response = client.post(
-        url, {"status": "completed", "completed_on": today}, content_type="application/json"
+        url,
+        {"status": "completed", "completed_on": today, "version": 1},
+        content_type="application/json",
     )
     assert response.status_code == 200
     assert response.json()["status"] == "completed"

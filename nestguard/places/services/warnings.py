@@ -21,6 +21,7 @@ from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
+from nestguard.core.versioning import require_version, versioned_save
 from nestguard.places.models import Address, WarningMarker, warning_categories, warning_levels
 from nestguard.places.policy import places_rules
 from nestguard.places.services.common import code_value, date_value, text_value
@@ -155,11 +156,19 @@ def warning_restrict(*, actor: Any, marker: WarningMarker, restriction: Any) -> 
 
 
 def warning_review(
-    *, actor: Any, marker: WarningMarker, review_on: Any, expires_on: Any, advice: Any = None
+    *,
+    actor: Any,
+    marker: WarningMarker,
+    review_on: Any,
+    expires_on: Any,
+    advice: Any = None,
+    expected_version: int | None = None,
 ) -> WarningMarker:
-    """Record a review: the next review date, the expiry (kept or moved), the advice."""
+    """Record a review: the next review date, the expiry (kept or moved), the advice.
+    `expected_version`: the marker's version the reviewer started from (core.versioning)."""
     if not can_manage_marker(actor, marker):
         raise PermissionDenied("Only the owning agency or the case's agencies review a marker")
+    require_version(marker, expected_version)
     errors: dict[str, str] = {}
     if marker.withdrawn_at is not None:
         errors["review_on"] = "This marker was withdrawn: place a new one instead"
@@ -175,7 +184,10 @@ def warning_review(
         "review_on": marker.review_on.isoformat(),
         "expires_on": marker.expires_on.isoformat(),
     }
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        versioned_save(marker, actor=actor, expected_version=expected_version),
+    ):
         marker.review_on = review  # type: ignore[assignment]
         marker.expires_on = expiry  # type: ignore[assignment]
         marker.advice = new_advice
@@ -190,14 +202,18 @@ def warning_review(
                     "review_on": marker.review_on.isoformat(),
                     "expires_on": marker.expires_on.isoformat(),
                 },
+                "version": marker.version,
             },
         )
     return marker
 
 
-def warning_withdraw(*, actor: Any, marker: WarningMarker, reason: Any) -> WarningMarker:
+def warning_withdraw(
+    *, actor: Any, marker: WarningMarker, reason: Any, expected_version: int | None = None
+) -> WarningMarker:
     if not can_manage_marker(actor, marker):
         raise PermissionDenied("Only the owning agency or the case's agencies withdraw a marker")
+    require_version(marker, expected_version)
     errors: dict[str, str] = {}
     if marker.withdrawn_at is not None:
         errors["reason"] = "This marker is already withdrawn"
@@ -206,9 +222,14 @@ def warning_withdraw(*, actor: Any, marker: WarningMarker, reason: Any) -> Warni
     )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        versioned_save(marker, actor=actor, expected_version=expected_version),
+    ):
         marker.withdrawn_at = timezone.now()
         marker.withdrawn_reason = text
         marker.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
-        audit_record(actor=actor, action="warning.withdraw", obj=marker)
+        audit_record(
+            actor=actor, action="warning.withdraw", obj=marker, details={"version": marker.version}
+        )
     return marker

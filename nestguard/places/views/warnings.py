@@ -87,6 +87,7 @@ def warning_review_page(request: HttpRequest, pk: Any) -> HttpResponse:
         "review_on": marker.review_on,
         "expires_on": marker.expires_on,
         "advice": marker.advice,
+        "version": marker.version,
     }
     form = WarningReviewForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -98,6 +99,7 @@ def warning_review_page(request: HttpRequest, pk: Any) -> HttpResponse:
                 review_on=data["review_on"],
                 expires_on=data["expires_on"],
                 advice=data["advice"],
+                expected_version=data["version"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -127,10 +129,15 @@ def warning_review_page(request: HttpRequest, pk: Any) -> HttpResponse:
 def warning_withdraw_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     marker = _managed_marker(request, pk)
-    form = WarningWithdrawForm(posted(request))
+    form = WarningWithdrawForm(posted(request), initial={"version": marker.version})
     if request.method == "POST" and form.is_valid():
         try:
-            warning_withdraw(actor=user, marker=marker, reason=form.cleaned_data["reason"])
+            warning_withdraw(
+                actor=user,
+                marker=marker,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
