@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ASSETS := nestguard/static/vendor/govuk/govuk-frontend.min.css
 DEMO_DB := var/demo.sqlite3
 
-.PHONY: setup demo test test-postgres test-browser check lint typecheck layers bench clean
+.PHONY: setup demo test test-clock test-postgres test-browser check lint typecheck layers bench clean
 
 setup: $(STAMP) $(ASSETS)
 
@@ -37,8 +37,17 @@ demo: setup
 
 # The whole suite on SQLite (DATABASE_URL chooses another database, e.g. PostgreSQL).
 # Browser journeys run when a Chromium is installed, and must run when NESTGUARD_REQUIRE_BROWSER=1.
+# In parallel on TEST_WORKERS processes (pytest-xdist; the journeys share one worker), every
+# test at a frozen instant (decision 0086). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The suite again with each test started at one of the instants that break naive date code
+# (23:59:59 and 00:00:01 UK time, the clock changes, 29 February, Christmas Eve), the
+# clock-sensitive modules at all of them (tests/frozen_clock.py, decision 0086).
+test-clock: setup
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --clock-at=rotate $(PYTEST_ARGS)
 
 check: lint typecheck layers
 

@@ -32,6 +32,10 @@ from nestguard.accounts.models import Agency, User
 from nestguard.accounts.services import sharing_agreement_create, sharing_agreement_end
 from tests.factories import AgencyFactory, UserFactory
 
+# Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
+# docs/decisions/0086-frozen-clock-and-parallel-suite.md).
+pytest_plugins = ["tests.frozen_clock", "pytester"]
+
 
 @pytest.fixture(autouse=True)
 def candidate_index_inline(settings):  # type: ignore[no-untyped-def]

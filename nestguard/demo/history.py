@@ -181,9 +181,11 @@ class HistoryBuilder:
     def age_at(self, person: PersonRef, when: datetime) -> int:
         if person.date_of_birth:
             dob = person.date_of_birth
-            day = when.date()
+            day = when.astimezone(UK).date()
             return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        return max(0, (person.age_estimate or 0) - (self.today - when.date()).days // 365)
+        return max(
+            0, (person.age_estimate or 0) - (self.today - when.astimezone(UK).date()).days // 365
+        )
 
     def chronology(
         self, case: Row, when: datetime, text: str, author: User | None, note: bool = False

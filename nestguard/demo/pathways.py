@@ -361,7 +361,10 @@ class PathwaysBuilder:
         directory = policy.services()
         for subject in subjects:
             case, person = subject.case, subject.person
-            sent_on = max(self.today - timedelta(days=rng.randint(1, 120)), case.opened_at.date())
+            sent_on = max(
+                self.today - timedelta(days=rng.randint(1, 120)),
+                case.opened_at.astimezone(UK).date(),
+            )
             consent = rng.random() < 0.8
             age = person.age_on(sent_on)
             eligible = [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from nestguard.core.calendar import UK
 from nestguard.demo import names
 
 ACTIVE_NETWORK = 300  # how many recent suspected exploiters new cases draw on
@@ -69,7 +70,7 @@ class PeopleMaker:
             else rng.choice(names.GIVEN_NAMES_MALE if male else names.GIVEN_NAMES_FEMALE)
         )
         family = "" if unknown else rng.choice(names.FAMILY_NAMES)
-        on = when.date()
+        on = when.astimezone(UK).date()
         dob: date | None = None
         estimate: int | None = None
         if not unknown and rng.random() < 0.8:

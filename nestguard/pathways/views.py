@@ -4,7 +4,7 @@ pathway services, permissions are `pathways.rules`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -608,12 +608,14 @@ def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
 def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
+    today = timezone.localdate(now)
     items = due_items(user, team=team)
     rows = [
         {
             "item": item,
             "overdue": item.is_overdue(now),
-            "today": item.due_at - now < timedelta(days=1),
+            # Due on this UK day, not merely within 24 hours (which can be tomorrow).
+            "today": timezone.localdate(item.due_at) == today,
         }
         for item in items
     ]

@@ -11,6 +11,11 @@ DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that anchor the audit chain point this at a temporary folder of their own.
 NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"
+# The suite runs in parallel (pytest-xdist, decision 0086): each worker keeps its own files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER:
+    NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / f"test-audit-anchors-{_WORKER}"
+
 # ... and tests that run nestguard commands as processes give them one through the environment.
 if os.environ.get("NESTGUARD_AUDIT_ANCHOR_DIR"):
     NESTGUARD_AUDIT_ANCHOR_DIR = Path(os.environ["NESTGUARD_AUDIT_ANCHOR_DIR"])

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from nestguard.accounts.services import api_token_create
 from nestguard.audit.models import AuditEvent
@@ -63,7 +64,11 @@ def assessment_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
-INTERVENTION = {"type": "safety_plan", "owner": "owner", "starts_on": str(date.today())}
+def intervention() -> dict[str, str]:
+    """An intervention starting on the UK day of the test's (frozen) instant."""
+    return {"type": "safety_plan", "owner": "owner", "starts_on": str(timezone.localdate())}
+
+
 CLOSE = {"outcomes": ["moved"], "resolution": "positively_resolved", "summary": "Moved away"}
 
 
@@ -171,7 +176,7 @@ def test_an_assessment_is_recorded(personas, world, api):
     body = response.json()
     assert (body["assessment_score"], body["score"], body["band"]) == (19, 18, "low")
     assert body["trend"] == "first" and body["max_score"] == 54
-    assert body["next_review_on"] == str(date.today() + timedelta(days=56))
+    assert body["next_review_on"] == str(timezone.localdate() + timedelta(days=56))
     assert len(body["items"]) == 18 and sum(i["score"] for i in body["items"]) == 19
     world.case.refresh_from_db()
     assert world.case.risk_band == "low"
@@ -255,10 +260,10 @@ def test_an_intervention_is_recorded(personas, world, api):
         api("owner"),
         f"/api/v1/cases/{world.case.pk}/interventions/",
         {
-            **INTERVENTION,
+            **intervention(),
             "owner": "partner",
             "type": "cpw",
-            "due_on": str(date.today() + timedelta(days=60)),
+            "due_on": str(timezone.localdate() + timedelta(days=60)),
         },
     )
     assert response.status_code == 201, response.content
@@ -284,7 +289,7 @@ def test_an_intervention_is_recorded(personas, world, api):
 def test_bad_interventions_are_400_and_write_nothing(world, api, changes, field):
     client = api("owner")
     before = written()
-    body = {**INTERVENTION, **changes}
+    body = {**intervention(), **changes}
     if field == "notes" and changes["notes"] == 7:
         body["notes"] = ["not", "text"]
     response = post(client, f"/api/v1/cases/{world.case.pk}/interventions/", body)
@@ -296,8 +301,8 @@ def test_bad_interventions_are_400_and_write_nothing(world, api, changes, field)
 def test_a_partner_records_interventions_they_own(personas, world, api):
     client = api("partner")
     url = f"/api/v1/cases/{world.case.pk}/interventions/"
-    assert post(client, url, {**INTERVENTION, "owner": "partner"}).status_code == 201
-    refused = post(client, url, INTERVENTION)
+    assert post(client, url, {**intervention(), "owner": "partner"}).status_code == 201
+    refused = post(client, url, intervention())
     assert refused.status_code == 400
     assert refused.json() == {
         "owner": ["Partner agencies record interventions they own themselves"]
@@ -342,7 +347,7 @@ def test_closing_names_open_interventions_unless_told_to_cancel_them(personas, w
         case=world.case,
         type="warning",
         owner=personas.owner,
-        starts_on=date.today(),
+        starts_on=timezone.localdate(),
     )
     url = f"/api/v1/cases/{world.case.pk}/close/"
     refused = post(api("owner"), url, CLOSE)
@@ -392,7 +397,7 @@ def test_the_documented_examples_work_as_written(personas):
         case=case,
         type="wraparound_support",
         owner=worker,
-        starts_on=date.today() - timedelta(days=20),
+        starts_on=timezone.localdate() - timedelta(days=20),
     )
     _, token = api_token_create(actor=None, user=worker)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -16,13 +16,17 @@ from nestguard.cases.services.work import case_note_add, case_team_add_user
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+
+
+def today() -> date:
+    """The UK day at the test's (frozen) instant: never the day the module was imported."""
+    return timezone.localdate()
 
 
 def add(actor, case, **kwargs) -> Intervention:  # type: ignore[no-untyped-def]
     kwargs.setdefault("type", "safety_plan")
     kwargs.setdefault("owner", actor)
-    kwargs.setdefault("starts_on", TODAY - timedelta(days=7))
+    kwargs.setdefault("starts_on", today() - timedelta(days=7))
     return intervention_add(actor=actor, case=case, **kwargs)
 
 
@@ -41,7 +45,7 @@ def counts() -> tuple[int, int, int]:
 
 
 def test_intervention_add(personas, world):
-    item = add(personas.owner, world.case, due_on=TODAY + timedelta(days=14), notes="Weekly")
+    item = add(personas.owner, world.case, due_on=today() + timedelta(days=14), notes="Weekly")
     assert (item.status, item.owner, item.owner_agency) == ("planned", personas.owner, personas.hub)
     event = AuditEvent.objects.get(action="intervention.add")
     assert event.details == {"case": world.case.reference, "type": "safety_plan", "owner": "owner"}
@@ -95,13 +99,14 @@ def test_outsiders_cannot_add_interventions(personas, world, name):
         ({"starts_on": None}, "starts_on"),
         ({"starts_on": "2026-01-01"}, "starts_on"),
         ({"starts_on": date(1999, 12, 31)}, "starts_on"),
-        ({"starts_on": TODAY + timedelta(days=4 * 365)}, "starts_on"),
-        ({"starts_on": TODAY, "due_on": TODAY - timedelta(days=1)}, "due_on"),
+        (lambda: {"starts_on": today() + timedelta(days=4 * 365)}, "starts_on"),
+        (lambda: {"starts_on": today(), "due_on": today() - timedelta(days=1)}, "due_on"),
         ({"notes": "x" * 5001}, "notes"),
         ({"notes": "a\x00b"}, "notes"),
     ],
 )
 def test_bad_interventions_are_refused_and_nothing_is_written(personas, world, kwargs, field):
+    kwargs = kwargs() if callable(kwargs) else kwargs
     before = counts()
     with pytest.raises(ValidationError) as caught:
         add(personas.owner, world.case, **kwargs)
@@ -140,10 +145,10 @@ def test_intervention_update_to_completed_needs_a_past_date(personas, world):
     item.refresh_from_db()
     assert item.status == "planned"
     intervention_update(
-        actor=personas.owner, intervention=item, status="completed", completed_on=TODAY
+        actor=personas.owner, intervention=item, status="completed", completed_on=today()
     )
     item.refresh_from_db()
-    assert (item.status, item.completed_on) == ("completed", TODAY)
+    assert (item.status, item.completed_on) == ("completed", today())
     event = AuditEvent.objects.get(action="intervention.update")
     assert event.details["from"] == "planned" and event.details["to"] == "completed"
 
@@ -152,7 +157,7 @@ def test_intervention_update_other_statuses_take_no_completion_date(personas, wo
     item = add(personas.owner, world.case)
     with pytest.raises(ValidationError, match="Leave the completion date empty"):
         intervention_update(
-            actor=personas.owner, intervention=item, status="cancelled", completed_on=TODAY
+            actor=personas.owner, intervention=item, status="cancelled", completed_on=today()
         )
     with pytest.raises(ValidationError, match="status"):
         intervention_update(actor=personas.owner, intervention=item, status="done")
@@ -183,7 +188,7 @@ def test_a_partner_updates_only_their_own_interventions(personas, world):
 def test_close_records_outcomes_resolution_and_summary(personas, world):
     done = add(personas.owner, world.case)
     intervention_update(
-        actor=personas.owner, intervention=done, status="completed", completed_on=TODAY
+        actor=personas.owner, intervention=done, status="completed", completed_on=today()
     )
     close(
         personas.owner,

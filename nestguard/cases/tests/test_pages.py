@@ -28,7 +28,11 @@ from nestguard.risk.tests.test_scoring import CCE, answers_totalling
 from tests.factories import AddressFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+
+
+def today() -> date:
+    """The UK day at the test's (frozen) instant: never the day the module was imported."""
+    return timezone.localdate()
 
 
 def html(response) -> str:  # type: ignore[no-untyped-def]
@@ -120,7 +124,7 @@ def test_the_list_marks_overdue_reviews_and_shows_the_risk(personas, world, clie
     )
     body = html(client_for("owner").get("/cases/"))
     assert "govuk-tag--orange" in body and "Medium" in body and "Overdue" not in body
-    world.case.next_review_on = TODAY - timedelta(days=1)
+    world.case.next_review_on = today() - timedelta(days=1)
     world.case.save(update_fields=["next_review_on"])
     assert "Overdue" in html(client_for("owner").get("/cases/"))
 
@@ -179,8 +183,8 @@ def test_the_detail_page_shows_the_whole_case(personas, world, client_for):
         case=world.case,
         type="target_hardening",
         owner=personas.owner,
-        starts_on=TODAY - timedelta(days=30),
-        due_on=TODAY - timedelta(days=1),
+        starts_on=today() - timedelta(days=30),
+        due_on=today() - timedelta(days=1),
     )
     case_note_add(actor=personas.owner, case=world.case, text="First note")
     case_note_add(actor=personas.owner, case=world.case, text="Second <em>note</em>")
@@ -528,7 +532,7 @@ def test_a_partner_may_only_own_their_interventions_on_the_page(personas, world,
         case=world.case,
         type="safety_plan",
         owner=personas.owner,
-        starts_on=TODAY,
+        starts_on=today(),
     )
     assert client.get(f"/cases/{world.case.pk}/interventions/{item.pk}/").status_code == 403
 
@@ -539,7 +543,7 @@ def test_closing_page_lists_open_interventions_and_closes(personas, world, clien
         case=world.case,
         type="safety_plan",
         owner=personas.owner,
-        starts_on=TODAY,
+        starts_on=today(),
     )
     client = client_for("owner")
     page = html(client.get(f"/cases/{world.case.pk}/close/"))

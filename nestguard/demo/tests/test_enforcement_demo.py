@@ -19,8 +19,14 @@ from nestguard.enforcement.selectors import deadlines_due
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "now",
-    [datetime(2026, 11, 20, 15, 30, tzinfo=UTC), datetime(2025, 12, 27, 12, 0, tzinfo=UTC)],
-    ids=["november", "after-christmas"],
+    [
+        # The clock is at the same moment (decision 0086): the services check dates against it.
+        pytest.param(moment, id=name, marks=pytest.mark.time_machine(moment))
+        for name, moment in (
+            ("november", datetime(2026, 11, 20, 15, 30, tzinfo=UTC)),
+            ("after-christmas", datetime(2025, 12, 27, 12, 0, tzinfo=UTC)),
+        )
+    ],
 )
 def test_the_demo_has_addresses_under_enforcement(now: datetime) -> None:
     result = seed_borough(scale=0.2, now=now)

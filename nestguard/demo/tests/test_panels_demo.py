@@ -12,8 +12,13 @@ from nestguard.panels.models import Action, ActionCarry, Attendance, Meeting, Pa
 pytestmark = pytest.mark.django_db
 
 
+NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+
+
+# Seeded "as of" NOW through services that check dates against the clock: the clock is at NOW.
+@pytest.mark.time_machine(NOW)
 def test_the_demo_has_a_mace_and_a_macemm_with_a_carried_overdue_action() -> None:
-    now = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+    now = NOW
     result = seed_borough(scale=0.15, seed=11, now=now)
     assert (result.counts["panels"], result.counts["panel_meetings"]) == (2, 3)
     panels = {p.meeting_type: p for p in Panel.objects.all()}

@@ -7,8 +7,10 @@ import base64
 import io
 import random
 import statistics
+import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -25,9 +27,11 @@ from nestguard.audit.verify import verify_chain
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.demo.borough import CELL_METRES, ORIGIN_EASTING, ORIGIN_NORTHING
+from nestguard.demo.history import HistoryBuilder
 from nestguard.demo.instruments import Band, Instrument, Item, answer, load_instruments
 from nestguard.demo.partnership import DEMO_PASSWORD, PERSONAS, totp_secret_for
 from nestguard.demo.pathways import SHOWCASE_CASE_ID
+from nestguard.demo.people import PersonRef
 from nestguard.demo.plans import Timeline, plan_cases, plan_other_referrals
 from nestguard.demo.seed import load_profile, seed_borough
 from nestguard.people.models import Person
@@ -38,6 +42,9 @@ from nestguard.referrals.models import Referral, TriageRoute
 from nestguard.risk.models import RiskAssessment
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+# The borough is seeded "as of" NOW through the services, which check dates against the
+# clock: the clock is at NOW too (decision 0086), whatever instant the run is frozen at.
+pytestmark = pytest.mark.time_machine(NOW)
 
 
 class _Rollback(Exception):
@@ -376,3 +383,13 @@ def test_plans_keep_time_in_order(seed: int, count: int) -> None:
         assert (other.decided_at is None) == (other.kind == "submitted")
         if other.decided_at:
             assert other.submitted_at <= other.decided_at <= NOW
+
+
+def test_an_age_in_the_demo_history_is_on_the_uk_day() -> None:
+    """00:30 BST on a sixteenth birthday is 23:30 the day before in UTC: the child is 16 (the
+    UTC date made them 15, so a case opened that night was seeded as a child's)."""
+    born = date(2010, 7, 1)
+    person = PersonRef(uuid.uuid4(), "Kai", "Agetest", born, None, False, "", "", 2010)
+    builder = SimpleNamespace(today=date(2026, 12, 2))
+    opened = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert HistoryBuilder.age_at(builder, person, opened) == 16  # type: ignore[arg-type]

@@ -63,7 +63,7 @@ def test_a_cpn_before_the_warnings_time_has_ended_is_refused(eworld: Enforcement
 
 
 def test_a_cpn_after_the_cpw_gets_its_appeal_window(eworld: EnforcementWorld) -> None:
-    taken = dt.datetime(2026, 11, 20, 15, 0, tzinfo=UK)
+    taken = timezone.now() - dt.timedelta(days=5)  # after the warning's comply-by date
     cpn = enforcement_action_record(
         actor=eworld.personas.owner,
         address=eworld.address,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,14 @@ from nestguard.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-AS_OF = date(2026, 10, 31)
+
+def as_of() -> date:
+    """The agenda's date: the UK day before the test's (frozen) instant, so that an episode at
+    21:00 on it is in the past whatever the hour now. (A fixed date here failed at every
+    instant before it: the services refuse episodes in the future.)"""
+    return timezone.localdate() - timedelta(days=1)
+
+
 # These tests are of the rule, so the source may draw on every case and person (a panel's
 # own scope is tested in panels/tests/test_agenda_scope.py).
 EVERYONE = AgendaScope(case_ids=Case.objects.values("pk"), person_ids=Person.objects.values("pk"))
@@ -47,8 +55,8 @@ def test_the_default_rule_is_three_in_ninety_days_children_only() -> None:
 
 
 def test_three_in_the_window_are_proposed_once_with_reason(pw) -> None:
-    episodes_on(pw, [AS_OF - timedelta(days=89), AS_OF - timedelta(days=30), AS_OF])
-    found = candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE)
+    episodes_on(pw, [as_of() - timedelta(days=89), as_of() - timedelta(days=30), as_of()])
+    found = candidates_for("repeat_missing", as_of=as_of(), params={}, scope=EVERYONE)
     assert len(found) == 1
     (candidate,) = found
     assert candidate.person_id == pw.child.pk and candidate.case_id == pw.case.pk
@@ -57,39 +65,41 @@ def test_three_in_the_window_are_proposed_once_with_reason(pw) -> None:
 
 
 def test_only_people_in_the_panels_scope_are_proposed_and_only_cases_in_it_named(pw) -> None:
-    episodes_on(pw, [AS_OF - timedelta(days=n) for n in (1, 2, 3)])
+    episodes_on(pw, [as_of() - timedelta(days=n) for n in (1, 2, 3)])
     nobody = AgendaScope(case_ids=Case.objects.none().values("pk"), person_ids=[])
-    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=nobody) == []
+    assert candidates_for("repeat_missing", as_of=as_of(), params={}, scope=nobody) == []
     person_only = AgendaScope(case_ids=Case.objects.none().values("pk"), person_ids=[pw.child.pk])
-    (candidate,) = candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=person_only)
+    (candidate,) = candidates_for("repeat_missing", as_of=as_of(), params={}, scope=person_only)
     assert candidate.person_id == pw.child.pk and candidate.case_id is None
 
 
 def test_the_ninety_first_day_back_is_outside(pw) -> None:
-    episodes_on(pw, [AS_OF - timedelta(days=90), AS_OF - timedelta(days=30), AS_OF])
-    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE) == []
+    episodes_on(pw, [as_of() - timedelta(days=90), as_of() - timedelta(days=30), as_of()])
+    assert candidates_for("repeat_missing", as_of=as_of(), params={}, scope=EVERYONE) == []
     # ...and a later episode after the agenda date does not count either
     assert (
-        candidates_for("repeat_missing", as_of=AS_OF - timedelta(days=1), params={}, scope=EVERYONE)
+        candidates_for(
+            "repeat_missing", as_of=as_of() - timedelta(days=1), params={}, scope=EVERYONE
+        )
         == []
     )
 
 
 def test_adults_are_not_counted_unless_the_rule_says(pw) -> None:
-    days = [AS_OF - timedelta(days=n) for n in (1, 2, 3)]
+    days = [as_of() - timedelta(days=n) for n in (1, 2, 3)]
     episodes_on(pw, days, person=pw.adult)
-    assert candidates_for("repeat_missing", as_of=AS_OF, params={}, scope=EVERYONE) == []
+    assert candidates_for("repeat_missing", as_of=as_of(), params={}, scope=EVERYONE) == []
     found = candidates_for(
-        "repeat_missing", as_of=AS_OF, params={"children_only": False}, scope=EVERYONE
+        "repeat_missing", as_of=as_of(), params={"children_only": False}, scope=EVERYONE
     )
     assert [c.person_id for c in found] == [pw.adult.pk]
 
 
 def test_unknown_parameters_are_refused() -> None:
     with pytest.raises(ValueError):
-        candidates_for("repeat_missing", as_of=AS_OF, params={"episode": 2}, scope=EVERYONE)
+        candidates_for("repeat_missing", as_of=as_of(), params={"episode": 2}, scope=EVERYONE)
     with pytest.raises(ValueError):
-        candidates_for("repeat_missing", as_of=AS_OF, params={"episodes": 0}, scope=EVERYONE)
+        candidates_for("repeat_missing", as_of=as_of(), params={"episodes": 0}, scope=EVERYONE)
 
 
 @settings(
@@ -102,11 +112,11 @@ def test_unknown_parameters_are_refused() -> None:
 )
 def test_proposed_exactly_when_enough_episodes_fall_in_the_window(pw, offsets, threshold, window):
     MissingEpisode.objects.all().delete()
-    episodes_on(pw, [AS_OF - timedelta(days=n) for n in offsets])
+    episodes_on(pw, [as_of() - timedelta(days=n) for n in offsets])
     inside = sum(1 for n in offsets if n < window)
     found = candidates_for(
         "repeat_missing",
-        as_of=AS_OF,
+        as_of=as_of(),
         params={"episodes": threshold, "window_days": window},
         scope=EVERYONE,
     )

@@ -103,6 +103,7 @@ def test_bad_inputs(pw, field, value) -> None:
     assert field in exc.value.message_dict
 
 
+@pytest.mark.time_machine(datetime(2026, 7, 2, 12, 0, tzinfo=UTC))  # after the dates it sends
 def test_not_sent_before_the_uk_day_the_case_was_opened(pw) -> None:
     # Opened at 00:30 BST on 1 July 2026: 23:30 on 30 June in UTC, as the database keeps it.
     Case.objects.filter(pk=pw.case.pk).update(opened_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC))

@@ -231,6 +231,33 @@ def test_due_view_orders_by_urgency_for_me_and_my_team(pw, client_for) -> None:
     assert late.reference not in client_for("outsider").get("/due/team/").content.decode()
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 2, 20, 0, tzinfo=UK))
+def test_due_today_means_this_uk_day_not_the_next_24_hours(pw, client_for) -> None:
+    """At 20:00, an interview due at 18:00 tomorrow is within 24 hours but not due today."""
+    owner = pw.personas.owner
+
+    def episode_returned(hours: float) -> MissingEpisode:
+        episode = missing_episode_record(
+            actor=owner, person=pw.child, case=pw.case, report_type="missing",
+            risk_grade="low", category="missing_from_home", care_status="not_looked_after",
+            started_at=hours_ago(hours + 5),
+        )  # fmt: skip
+        missing_episode_return(
+            actor=owner, episode=episode, returned_at=hours_ago(hours), found_by="police"
+        )
+        return episode
+
+    tomorrow = episode_returned(72 - 22)  # due tomorrow at 18:00
+    tonight = episode_returned(72 - 3)  # due today at 23:00
+    page = client_for("owner").get("/due/").content.decode()
+    rows = {
+        episode.reference: page.split(episode.reference, 1)[1].split("</tr>", 1)[0]
+        for episode in (tomorrow, tonight)
+    }
+    assert "Due today" in rows[tonight.reference]
+    assert "Due today" not in rows[tomorrow.reference]
+
+
 def test_report_counts_without_names(pw, personas) -> None:
     missing_episode_record(
         actor=pw.personas.owner, person=pw.child, case=pw.case, report_type="missing",

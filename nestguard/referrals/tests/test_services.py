@@ -386,6 +386,7 @@ def test_submit_refuses_until_every_section_is_complete_and_says_which(personas)
     assert Person.objects.count() == 0 and audit_count("referral.submit") == 0
 
 
+@pytest.mark.every_instant  # the triage clock (decision 0086)
 def test_submit_records_people_and_address_and_starts_the_clock(personas) -> None:
     register_row = AddressFactory(line1="14 TESTING STREET", postcode="NB1 2AB")
     referral = complete_draft(
@@ -497,6 +498,7 @@ def test_submit_refuses_when_nobody_triages(personas) -> None:
     assert referral.status == ReferralStatus.DRAFT and Person.objects.count() == 0
 
 
+@pytest.mark.every_instant  # the triage clock (decision 0086)
 def test_due_five_working_days_later_skipping_christmas_bank_holidays(personas) -> None:
     # Thursday 24 December 2026: 25 and 28 December and 1 January are bank holidays, so
     # the working days are 29, 30, 31 December, 4 and 5 January.
@@ -507,6 +509,7 @@ def test_due_five_working_days_later_skipping_christmas_bank_holidays(personas) 
     assert due.time() == time(23, 59, 59)
 
 
+@pytest.mark.every_instant  # the triage clock (decision 0086)
 def test_due_date_on_an_ordinary_week(personas) -> None:
     moment = datetime(2026, 11, 2, 9, 0, tzinfo=UK)  # a Monday
     referral = submitted(personas.referrer, submitted_at=moment)
