@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nestguard.linkage.models import LinkageModelVersion, LinkageRun
-from nestguard.linkage.services.runs import ENGINES, linkage_run_execute, linkage_run_start
+from nestguard.linkage.services.runs import (
+    ENGINES,
+    linkage_run_execute,
+    linkage_run_start,
+    linkage_runs_sweep,
+)
 
 
 class Command(BaseCommand):
@@ -26,6 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for stopped in linkage_runs_sweep():
+            self.stderr.write(f"Run {stopped.pk} marked failed: {stopped.error}")
         if options["if_no_model"] and LinkageModelVersion.objects.exists():
             self.stdout.write("A linkage model exists already: nothing to do.")
             return
