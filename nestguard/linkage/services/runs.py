@@ -15,8 +15,8 @@ import logging
 import os
 import socket
 import subprocess
-import threading
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,7 +25,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
