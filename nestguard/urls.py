@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("nestguard.audit.urls")),
     path("enforcement/", include("nestguard.enforcement.urls")),
     path("panels/", include("nestguard.panels.urls")),
+    path("jobs/", include("nestguard.jobs.urls")),
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
 ]

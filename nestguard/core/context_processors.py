@@ -70,4 +70,5 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Audit trail", "audit:search", AUDITING),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
+    ("Jobs", "jobs:list", ADMINISTERING),
 ]

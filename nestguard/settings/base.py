@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "nestguard.panels",
     "nestguard.pathways",
     "nestguard.api",
+    # The job queue: django-tasks' database backend and the runs admins see (decision 80).
+    "django_tasks",
+    "django_tasks_db",
+    "nestguard.jobs",
     # The synthetic borough (`seed_demo`); nothing in the product imports it.
     "nestguard.demo",
 ]
@@ -227,3 +231,20 @@ NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS = env_int(
 # Past it, pages say when to try again and the API answers 429 with Retry-After
 # (docs/decisions/0072-already-known-need-to-know.md).
 NESTGUARD_KNOWN_LOOKUPS_PER_HOUR = env_int("NESTGUARD_KNOWN_LOOKUPS_PER_HOUR", 60, minimum=1)
+
+# The job queue (nestguard.jobs, docs/decisions/0080-job-queue.md): jobs are rows in the
+# database, run by `nestguard worker`, which also enqueues the schedules of
+# nestguard/jobs/data/schedules.json when they are due.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job's worker writes a heartbeat this often; a run whose heartbeat is older than
+# the timeout is taken to have lost its worker (killed, machine gone) and is tried again.
+NESTGUARD_JOBS_HEARTBEAT_SECONDS = env_int("NESTGUARD_JOBS_HEARTBEAT_SECONDS", 10, minimum=1)
+NESTGUARD_JOBS_HEARTBEAT_TIMEOUT_SECONDS = env_int(
+    "NESTGUARD_JOBS_HEARTBEAT_TIMEOUT_SECONDS", 120, minimum=2
+)
+# A failed attempt is tried again after this many seconds, doubled for each attempt since
+# (30 s, 1 min, 2 min, ...), never more than the cap.
+NESTGUARD_JOBS_RETRY_BASE_SECONDS = env_int("NESTGUARD_JOBS_RETRY_BASE_SECONDS", 30, minimum=0)
+NESTGUARD_JOBS_RETRY_MAX_SECONDS = env_int("NESTGUARD_JOBS_RETRY_MAX_SECONDS", 3600, minimum=0)
+# Modules of jobs beyond each app's `jobs.py` (the tests' own jobs).
+NESTGUARD_JOB_MODULES: list[str] = []

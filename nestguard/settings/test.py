@@ -8,3 +8,5 @@ DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that anchor the audit chain point this at a temporary folder of their own.
 NESTGUARD_AUDIT_ANCHOR_DIR = BASE_DIR / "var" / "test-audit-anchors"
+# The job queue's own tests declare jobs of their own (nestguard/jobs/tests/sample_jobs.py).
+NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]

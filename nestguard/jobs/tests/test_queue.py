@@ -1,0 +1,154 @@
+"""The queue's API on the project's database (SQLite and PostgreSQL): enqueue a job, run it
+through the worker's own claim-and-run step, and read what admins see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from nestguard.jobs import JobProgress, enqueue, job, registry
+from nestguard.jobs.models import JobRun, JobStatus
+from nestguard.jobs.services import retry_delay, runs_recover_lost
+from nestguard.jobs.worker import claim, drain, work_once
+
+pytestmark = pytest.mark.django_db
+
+
+def _due_now(run: JobRun) -> None:
+    """Bring a retry's attempt forward instead of waiting out its backoff."""
+    DBTaskResult.objects.filter(pk=run.task_result_id).update(run_after=timezone.now())
+
+
+def test_a_queued_job_runs_once_and_reports_progress_and_summary(personas) -> None:  # type: ignore[no-untyped-def]
+    run = enqueue("selftest.count", started_by=personas.admin, to=4)
+    assert run.status == JobStatus.QUEUED
+    assert run.kwargs == {"to": 4}
+    assert run.started_by == personas.admin
+    assert run.task_result is not None and run.task_result.status == TaskResultStatus.READY
+
+    assert drain() == 1
+    run.refresh_from_db()
+    assert run.status == JobStatus.SUCCEEDED
+    assert run.summary == "Counted to 4"
+    assert (run.progress_done, run.progress_total, run.progress_message) == (4, 4, "Counted 4")
+    assert run.attempts == 1
+    assert run.started_at is not None and run.finished_at is not None
+    assert run.started_at <= run.finished_at
+    assert run.failure_reason == ""
+    task_result = DBTaskResult.objects.get(pk=run.task_result_id)
+    assert task_result.status == TaskResultStatus.SUCCESSFUL
+    assert task_result.return_value == "Counted to 4"
+    assert drain() == 0  # nothing runs twice
+
+
+def test_a_failing_job_is_retried_with_backoff_then_succeeds() -> None:
+    run = enqueue("selftest.flaky", failures=2)
+    assert run.max_attempts == 3
+    assert work_once()
+    run.refresh_from_db()
+    assert run.status == JobStatus.RETRYING
+    assert run.failure_reason == "Attempt 1 was told to fail."
+    first_wait = run.next_attempt_at - timezone.now()
+    assert timedelta(0) < first_wait <= retry_delay(1)
+    assert not work_once(), "the retry waits for its backoff"
+
+    _due_now(run)
+    assert work_once()
+    run.refresh_from_db()
+    assert run.status == JobStatus.RETRYING and run.attempts == 2
+    assert run.next_attempt_at - timezone.now() > first_wait, "the second wait is longer"
+
+    _due_now(run)
+    assert work_once()
+    run.refresh_from_db()
+    assert run.status == JobStatus.SUCCEEDED
+    assert run.summary == "Succeeded at attempt 3"
+    assert run.attempts == 3
+    assert run.failure_reason == ""
+    # One django-tasks result per attempt: two failed, one successful.
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "FAILED", "SUCCESSFUL"]
+
+
+def test_backoff_doubles_up_to_its_cap(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.NESTGUARD_JOBS_RETRY_BASE_SECONDS = 30
+    settings.NESTGUARD_JOBS_RETRY_MAX_SECONDS = 100
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 100, 100]
+
+
+def test_after_its_last_attempt_a_run_fails_with_a_plain_reason() -> None:
+    run = enqueue("selftest.broken")
+    assert work_once()
+    _due_now(JobRun.objects.get(pk=run.pk))
+    assert work_once()
+    run.refresh_from_db()
+    assert run.status == JobStatus.FAILED
+    assert run.attempts == 2 == run.max_attempts
+    assert run.failure_reason == (
+        "The job stopped with an error (ValueError): The source file has no header row"
+    )
+    assert "Traceback" not in run.failure_reason
+    # The trace is kept with the attempt (and logged), not shown on the run.
+    assert "Traceback" in DBTaskResult.objects.get(pk=run.task_result_id).traceback
+    assert not work_once()
+
+
+def test_a_run_whose_worker_stopped_sending_heartbeats_is_tried_again(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.NESTGUARD_JOBS_HEARTBEAT_TIMEOUT_SECONDS = 60
+    run = enqueue("selftest.flaky", failures=0)
+    attempt = claim(worker_id="dead-worker")  # claimed, then the worker died
+    assert attempt is not None
+    run.refresh_from_db()
+    assert run.status == JobStatus.RUNNING and run.worker_id == "dead-worker"
+
+    assert runs_recover_lost() == 0, "a fresh heartbeat is not lost"
+    assert runs_recover_lost(now=timezone.now() + timedelta(seconds=61)) == 1
+    run.refresh_from_db()
+    assert run.status == JobStatus.RETRYING
+    assert "worker running this job stopped" in run.failure_reason
+    attempt.refresh_from_db()
+    assert attempt.status == TaskResultStatus.FAILED
+
+    _due_now(run)
+    assert work_once()
+    run.refresh_from_db()
+    assert run.status == JobStatus.SUCCEEDED and run.attempts == 2
+
+
+def test_a_job_queued_in_a_transaction_that_rolls_back_never_runs() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue("selftest.count")
+        raise RuntimeError("the request failed")
+    assert not JobRun.objects.exists()
+    assert not work_once()
+
+
+def test_enqueue_refuses_unknown_jobs_and_arguments_that_are_not_json() -> None:
+    with pytest.raises(LookupError):
+        enqueue("selftest.no_such_job")
+    with pytest.raises(TypeError):
+        enqueue("selftest.count", to=object())
+    assert not JobRun.objects.exists()
+
+
+def test_job_names_are_app_dot_name_and_unique() -> None:
+    with pytest.raises(ValueError):
+        job(name="NoDot")
+
+    def other(progress: JobProgress) -> str:
+        return ""
+
+    with pytest.raises(ValueError):
+        job(name="selftest.count")(other)
+    assert registry.get("selftest.count").title == "Count to a number"
+
+
+def test_progress_of_a_job_called_directly_is_not_written() -> None:
+    progress = JobProgress()
+    progress.update(done=5, total=10, message="half")
+    assert progress.percent == 50
