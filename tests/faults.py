@@ -89,11 +89,11 @@ class Scratch:
             )
         return done
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "-m", "nestguard.manage", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -264,4 +264,14 @@ def kill_when_row(
         time.sleep(0.2)
     process.kill()
     process.wait(timeout=60)
+    raise AssertionError(f"no row for {sql!r} within {seconds:.0f} s")
+
+
+def wait_for_row(scratch: Scratch, sql: str, *, seconds: float = COMMAND_TIMEOUT) -> None:
+    """Poll the database until `sql` returns a row."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if scratch.query(sql):
+            return
+        time.sleep(0.5)
     raise AssertionError(f"no row for {sql!r} within {seconds:.0f} s")

@@ -23,6 +23,7 @@ from tests.faults import (
     kill_when,
     kill_when_row,
     scratch_databases,
+    wait_for_row,
     write_register,
     write_source_records,
 )
@@ -148,4 +149,44 @@ def test_a_linkage_run_killed_half_way_is_marked_failed_and_a_new_run_completes(
     assert db.count("linkage_reviewpair", "WHERE run_id = %s", (run_id,)) == 0
     assert db.count("linkage_merge") > 0  # the rerun linked people
     assert audit_events(db, "linkage.run_stopped") == 1
+    db.run("audit_verify")
+
+
+def test_a_worker_killed_during_a_linkage_job_is_retried_and_the_run_marked_failed(
+    fresh: Callable[[str], Scratch], tmp_path: Path
+) -> None:
+    db = fresh("linkagejob")
+    records = write_source_records(tmp_path / "people.csv", LINKED_RECORDS, seed=7)
+    db.run("import_source_records", str(records), "--user", "police.data", "--system", "RMS")
+    assert "queued for the worker" in db.run("link", "--retrain", "--job").stdout
+    quick = {  # heartbeats every second; a worker silent for 3 s is lost; retry at once
+        "NESTGUARD_JOBS_HEARTBEAT_SECONDS": "1",
+        "NESTGUARD_JOBS_HEARTBEAT_TIMEOUT_SECONDS": "3",
+        "NESTGUARD_JOBS_RETRY_BASE_SECONDS": "0",
+    }
+
+    worker = db.start("worker", "--no-schedules", "--interval", "0.2", env=quick)
+    kill_when_row(
+        worker,
+        db,
+        "SELECT id FROM linkage_linkagerun WHERE status = 'running' AND progress >= 30",
+    )
+    assert worker.returncode == -signal.SIGKILL
+    [(first_run, pid)] = db.query("SELECT id, pid FROM linkage_linkagerun")
+    assert pid == worker.pid
+    assert db.query("SELECT status, attempts FROM jobs_jobrun") == [("running", 1)]
+
+    # The next worker notices the lost attempt, and the retry starts a fresh linkage run.
+    second = db.start("worker", "--no-schedules", "--interval", "0.2", env=quick)
+    try:
+        wait_for_row(db, "SELECT id FROM jobs_jobrun WHERE status IN ('succeeded', 'failed')")
+    finally:
+        second.terminate()
+        second.wait(timeout=120)
+    [(status, attempts, summary)] = db.query("SELECT status, attempts, summary FROM jobs_jobrun")
+    assert (status, attempts) == ("succeeded", 2), summary
+    [(error,)] = db.query("SELECT error FROM linkage_linkagerun WHERE id = %s", (first_run,))
+    assert error.startswith(f"The process stopped during the run (pid {worker.pid} on ")
+    assert db.count("linkage_linkagerun", "WHERE status = 'succeeded'") == 1
+    assert db.count("linkage_merge", "WHERE run_id = %s", (first_run,)) == 0
     db.run("audit_verify")

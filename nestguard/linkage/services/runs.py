@@ -151,10 +151,15 @@ def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = Fal
 def launch(run: LinkageRun) -> None:
     """Run it in the background, as a process of its own (`nestguard link --run <id>`), so
     that a long run neither holds a web worker nor dies with one. The setting
-    NESTGUARD_LINKAGE_RUNNER may be "subprocess" (the default), "inline" (tests, small demos)
-    or "none" (leave it queued for `nestguard link --queued`)."""
+    NESTGUARD_LINKAGE_RUNNER may be "subprocess" (the default), "job" (the job queue's
+    `nestguard worker` runs it and retries it if the worker dies: nestguard/linkage/jobs.py),
+    "inline" (tests, small demos) or "none" (leave it queued for `nestguard link --queued`)."""
     mode = getattr(settings, "NESTGUARD_LINKAGE_RUNNER", "subprocess")
-    if mode == "inline":
+    if mode == "job":
+        from nestguard.jobs import enqueue
+
+        enqueue("linkage.run", started_by=run.started_by, run_id=str(run.pk))
+    elif mode == "inline":
         linkage_run_execute(run)
     elif mode == "subprocess":
         subprocess.Popen(  # noqa: S603  (our own command, no user input in the arguments)
