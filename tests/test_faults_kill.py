@@ -31,7 +31,7 @@ from tests.faults import (
 REGISTER = 2_000  # addresses already in the register before each test
 BIG_REGISTER = 40_000  # rows of the import that is killed (20 batches)
 RECORDS = 12_000  # source records of the import that is killed
-LINKED_RECORDS = 12_000  # source records the linkage run links
+LINKED_RECORDS = 6_000  # source records the linkage run links
 
 
 @pytest.fixture(scope="module")
