@@ -9,6 +9,7 @@ register("linkage.candidates", "Looked for people already known", reads_personal
 register("linkage.candidates_refused", "Was refused a lookup: too many in the last hour")
 register("linkage.run_start", "Started a batch linkage run")
 register("linkage.run_finish", "A batch linkage run finished")
+register("linkage.run_stopped", "A batch linkage run was found stopped and marked failed")
 register("linkage.merge", "Linked source records as one person")
 register("linkage.unmerge", "Undid a link between source records")
 register("linkage.review_confirm", "Confirmed two records are the same person")

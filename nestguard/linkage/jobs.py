@@ -1,6 +1,13 @@
-"""The linkage app's jobs (nestguard.jobs): a batch linkage run, queued by the person index
-page (`launch`) and carried out by the worker; the address register's matching index, queued
-by a referral that arrived before its web process had one (decision 0081)."""
+"""The linkage app's jobs (nestguard.jobs, decision 80): a batch linkage run, queued by the
+person index page (`launch`) and carried out by `nestguard worker`; and the address
+register's matching index, queued by a referral that arrived before its web process had one
+(decision 81).
+
+A retried linkage attempt first sweeps (decision 87): the run the dead attempt was doing is
+marked failed with the process and the time it was last alive, and a fresh run takes its
+place, so the history shows both. A run that fails on its own (a model that cannot be
+trained) fails the attempt with the run's reason, so the job page says why.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +15,37 @@ from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.linkage.address_index import build_address_index
 from nestguard.linkage.models import LinkageRun
 from nestguard.linkage.services.addresses import addresses_catch_up
-from nestguard.linkage.services.runs import linkage_run_execute
+from nestguard.linkage.services.runs import (
+    linkage_run_execute,
+    linkage_run_start,
+    linkage_runs_sweep,
+)
+
+RUN_JOB = "linkage.run"
 
 
-@job(name="linkage.run", retries=1, title="Linkage run")
+@job(name=RUN_JOB, retries=2, title="Linkage run")
 def linkage_run(progress: JobProgress, *, run_id: str) -> str:
-    """Carry out a queued linkage run (as `nestguard link --run`). Its stages show on the
-    person index page; a run found running was left by a worker that died, and is carried
-    on (clusters only grow by merges, so going over the same records again is safe)."""
+    """Carry out a queued linkage run (as `nestguard link --run`); its stages show on the
+    person index page."""
+    linkage_runs_sweep()
     run = LinkageRun.objects.filter(pk=run_id).first()
     if run is None:
         raise JobFailed("The linkage run no longer exists.", retry=False)
-    if run.status not in (LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING):
+    if run.status == LinkageRun.Status.FAILED:
+        # Only the sweep fails a run before its job ends (a run failing on its own ends its
+        # job without a retry): the attempt before this one died with its worker, or no
+        # worker took it in time. This attempt is a new run.
+        run = linkage_run_start(actor=run.started_by, engine=run.engine, retrain=run.retrain)
+    elif run.status != LinkageRun.Status.QUEUED:
         raise JobFailed(
             f"The linkage run is already {run.get_status_display().lower()}.", retry=False
         )
     progress.update(message="Linking source records into people")
     done = linkage_run_execute(run, actor=run.started_by)
-    if done.status == LinkageRun.Status.FAILED:
+    if done.status != LinkageRun.Status.SUCCEEDED:
         # Recorded on the run with its reason; a new run is the way to try again.
-        raise JobFailed(
-            "The linkage run failed: the person index page shows the run and its error.",
-            retry=False,
-        )
+        raise JobFailed(f"The linkage run failed: {done.error}", retry=False)
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
     return f"Linkage run finished with model {done.model}: {counts}"
 

@@ -156,6 +156,12 @@ class LinkageRun(BaseModel):
     model = models.ForeignKey(
         "LinkageModelVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The process doing the run and its last sign of life: a process killed mid-run cannot
+    # mark its run failed, so the next run (or `nestguard link`) does it from these
+    # (services.runs.linkage_runs_sweep, decision 0087).
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -97,7 +97,11 @@ def database_from_env(default_sqlite: Path = DEFAULT_SQLITE_PATH) -> dict[str, A
         default_sqlite.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{default_sqlite}"
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+        # A connection per request; health checks keep a restarted database survivable
+        # should a deployment raise CONN_MAX_AGE (decision 0087).
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+        )
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
     engine = config.get("ENGINE", "")

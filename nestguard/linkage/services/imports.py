@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,9 +174,11 @@ def source_records_import(
     filename: str = "",
     mapping: Mapping[str, str] | None = None,
     encoding: str = "utf-8-sig",
+    progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import a CSV file of the actor's agency's people. Every row is valid or nothing is
-    written (ImportRejected lists the problems row by row)."""
+    written (ImportRejected lists the problems row by row). `progress` is told, in words,
+    each step done inside the transaction (the command prints them with -v 2)."""
     agency = getattr(actor, "agency", None)
     if agency is None:
         raise ValidationError({"agency": "Only a user of an agency can import its records"})
@@ -198,6 +200,11 @@ def source_records_import(
         received = store_records(
             agency=agency, system=system_name, rows=rows, received_at=timezone.now(), batch=batch
         )
+        if progress is not None:
+            progress(
+                f"{len(received.created):,} records written (not yet committed); "
+                "matching their addresses"
+            )
         audit_record(
             actor=actor,
             action="source_record.import",

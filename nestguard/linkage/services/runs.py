@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
@@ -23,7 +25,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
@@ -44,25 +45,81 @@ from nestguard.linkage.thresholds import thresholds
 log = logging.getLogger(__name__)
 ENGINES = ("duckdb", "spark")
 SEED = 42
-# A run that has not started within this time, or has reported nothing for this long, was
-# lost (its process never started, or died): it no longer blocks a new run.
+# A run that has not started within this time was lost (its process never started): it no
+# longer blocks a new run.
 QUEUED_FOR_AT_MOST = timedelta(minutes=10)
-SILENT_FOR_AT_MOST = timedelta(hours=2)
+# A running run's process writes a heartbeat this often, whatever the engine is doing; one
+# that has written none for SILENT_FOR_AT_MOST stopped (killed, or its machine went down),
+# even when it ran on another machine whose processes this one cannot see (decision 0087).
+HEARTBEAT_EVERY = timedelta(seconds=30)
+SILENT_FOR_AT_MOST = timedelta(minutes=5)
 
 
-def _abandon_lost_runs() -> None:
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+def _stopped_reason(run: LinkageRun, now: Any) -> str | None:
+    """Why `run` (queued or running) can no longer finish, or None while it still may."""
+    if run.status == LinkageRun.Status.QUEUED:
+        if run.updated_at < now - QUEUED_FOR_AT_MOST:
+            return "The run was never started: no process took it up within 10 minutes"
+        return None
+    beat = run.heartbeat_at or run.updated_at
+    when = timezone.localtime(beat).strftime("%Y-%m-%d %H:%M:%S %Z")
+    where = f"pid {run.pid} on {run.host}" if run.pid else "no process recorded"
+    if run.pid and run.host == socket.gethostname() and not _process_alive(run.pid):
+        return f"The process stopped during the run ({where}, last heartbeat {when})"
+    if beat < now - SILENT_FOR_AT_MOST:
+        return (
+            f"The process stopped reporting during the run ({where}, last heartbeat {when}): "
+            "it was stopped, or its machine was"
+        )
+    return None
+
+
+def linkage_runs_sweep() -> list[LinkageRun]:
+    """Mark failed, with the reason, every run whose process has stopped: a process killed
+    mid-run cannot mark itself. Called before each new run starts and by `nestguard link`;
+    safe to call at any time (a run whose process still lives and beats is left alone)."""
     now = timezone.now()
-    lost = LinkageRun.objects.filter(
-        Q(status=LinkageRun.Status.QUEUED, updated_at__lt=now - QUEUED_FOR_AT_MOST)
-        | Q(status=LinkageRun.Status.RUNNING, updated_at__lt=now - SILENT_FOR_AT_MOST)
+    marked: list[LinkageRun] = []
+    active = LinkageRun.objects.filter(
+        status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING]
     )
-    lost.update(
-        status=LinkageRun.Status.FAILED,
-        finished_at=now,
-        stage="Failed",
-        error="The run stopped reporting progress and was abandoned",
-        updated_at=now,
-    )
+    for run in active:
+        reason = _stopped_reason(run, now)
+        if reason is None:
+            continue
+        with transaction.atomic():
+            # Only if it is still as we saw it: a run that just finished keeps its outcome.
+            changed = LinkageRun.objects.filter(
+                pk=run.pk, status=run.status, updated_at=run.updated_at
+            ).update(
+                status=LinkageRun.Status.FAILED,
+                finished_at=now,
+                stage="Failed",
+                error=reason,
+                updated_at=now,
+            )
+            if not changed:
+                continue
+            run.refresh_from_db()
+            audit_record(
+                actor=None,
+                action="linkage.run_stopped",
+                obj=run,
+                details={"reason": reason, "pid": run.pid, "host": run.host},
+            )
+        log.warning("linkage run %s marked failed: %s", run.pk, reason)
+        marked.append(run)
+    return marked
 
 
 def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = False) -> LinkageRun:
@@ -70,7 +127,7 @@ def linkage_run_start(*, actor: Any, engine: str = "duckdb", retrain: bool = Fal
     if engine not in ENGINES:
         raise ValidationError({"engine": "Choose DuckDB or Spark"})
     with transaction.atomic():
-        _abandon_lost_runs()
+        linkage_runs_sweep()
         if (
             LinkageRun.objects.select_for_update()
             .filter(status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING])
@@ -96,9 +153,11 @@ def launch(run: LinkageRun) -> None:
     one. The setting NESTGUARD_LINKAGE_RUNNER may be "queue" (the default: the job
     `linkage.run` on the job queue, carried out by `nestguard worker` once the request's
     transaction commits), "subprocess" (a process of its own, `nestguard link --run <id>`),
-    "inline" (tests, small demos) or "none" (leave it queued for `nestguard link --queued`)."""
+    "inline" (tests, small demos) or "none" (leave it queued for `nestguard link --queued`);
+    "job" is another name for "queue". On the queue a dead worker's run is swept and run
+    again (nestguard/linkage/jobs.py, decision 87)."""
     mode = getattr(settings, "NESTGUARD_LINKAGE_RUNNER", "queue")
-    if mode == "queue":
+    if mode in ("queue", "job"):
         from nestguard.jobs import enqueue
 
         enqueue("linkage.run", started_by=run.started_by, run_id=str(run.pk))
@@ -119,9 +178,44 @@ def _report(run: LinkageRun, progress: float, stage: str) -> None:
     """Progress is written as it happens, outside any transaction of the run's work."""
     run.progress = max(0, min(100, int(progress)))
     run.stage = stage[:200]
+    now = timezone.now()
     LinkageRun.objects.filter(pk=run.pk).update(
-        progress=run.progress, stage=run.stage, updated_at=timezone.now()
+        progress=run.progress, stage=run.stage, updated_at=now, heartbeat_at=now
     )
+
+
+class _Heartbeat:
+    """While a run executes, a thread of its process writes `heartbeat_at` every
+    HEARTBEAT_EVERY, so that a run busy in one long step (scoring, training) is told apart
+    from one whose process died (`linkage_runs_sweep`)."""
+
+    def __init__(self, run: LinkageRun) -> None:
+        self.run_pk = run.pk
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="linkage-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=HEARTBEAT_EVERY.total_seconds() + 30)
+
+    def _beat(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stopping.wait(HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    now = timezone.now()
+                    LinkageRun.objects.filter(
+                        pk=self.run_pk, status=LinkageRun.Status.RUNNING
+                    ).update(heartbeat_at=now, updated_at=now)
+                except Exception:  # a busy database: the next beat tries again
+                    log.warning("linkage run %s: heartbeat not written", self.run_pk)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
@@ -277,10 +371,21 @@ def apply_scores(
 def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
     """Do a queued run. Failures are recorded on the run, not raised, so that the page shows
     them; the links already made by a failed run stay (each is a merge that can be undone)."""
+    now = timezone.now()
     LinkageRun.objects.filter(pk=run.pk).update(
-        status=LinkageRun.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+        status=LinkageRun.Status.RUNNING,
+        started_at=now,
+        updated_at=now,
+        heartbeat_at=now,
+        pid=os.getpid(),
+        host=socket.gethostname()[:255],
     )
     run.refresh_from_db()
+    with _Heartbeat(run):
+        return _execute(run, actor=actor)
+
+
+def _execute(run: LinkageRun, *, actor: Any) -> LinkageRun:
     try:
         from nestguard.linkage.engine import link_records
 

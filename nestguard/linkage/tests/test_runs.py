@@ -165,7 +165,7 @@ def test_a_lost_run_does_not_block_the_next(senders) -> None:  # type: ignore[no
     )  # its process never started
     fresh = linkage_run_start(actor=senders[0])
     lost.refresh_from_db()
-    assert lost.status == LinkageRun.Status.FAILED and "abandoned" in lost.error
+    assert lost.status == LinkageRun.Status.FAILED and "never started" in lost.error
     assert fresh.status == LinkageRun.Status.QUEUED
 
 

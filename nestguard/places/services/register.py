@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -329,7 +329,12 @@ def _fill_coordinates(rows: list[_Row]) -> None:
             r.values["easting"], r.values["northing"] = round(float(e)), round(float(n))
 
 
-def _upsert(rows: list[_Row], result: ImportResult, batch_size: int) -> None:
+def _upsert(
+    rows: list[_Row],
+    result: ImportResult,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     # bulk_update writes the values on the objects and never stamps `auto_now` itself: the
     # time is set here, so that a changed address says so (the person index's cache of the
     # register is keyed on it, nestguard/linkage/address_index.py).
@@ -359,6 +364,8 @@ def _upsert(rows: list[_Row], result: ImportResult, batch_size: int) -> None:
             )
         result.created += len(new)
         result.updated += len(changed)
+        if progress is not None:
+            progress(start + len(batch), len(rows))
 
 
 @contextmanager
@@ -384,18 +391,24 @@ def _pick(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def address_register_import(
-    *, actor: Any, stream: IO[str], source_name: str = "", batch_size: int = BATCH_SIZE
+    *,
+    actor: Any,
+    stream: IO[str],
+    source_name: str = "",
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import a register file. Raises RegisterImportError (with every bad row) and writes
     nothing when any row is bad; otherwise creates and updates in batches, one transaction,
-    one audit event with the counts."""
+    one audit event with the counts. `progress(written, total)` is called after each batch
+    (inside the transaction: nothing is committed until the last)."""
     good, errors = validate_register(read_register(stream))
     if errors:
         raise RegisterImportError(errors)
     _fill_coordinates(good)
     result = ImportResult(rows=len(good))
     with transaction.atomic(), _sqlite_cache():
-        _upsert(good, result, batch_size)
+        _upsert(good, result, batch_size, progress)
         audit_record(
             actor=actor,
             action="address.register_import",

@@ -55,6 +55,7 @@ class Command(BaseCommand):
                 filename=options["file"].name,
                 mapping=mapping,
                 encoding=options["encoding"],
+                progress=self._progress if options["verbosity"] >= 2 else None,
             )
         except ImportRejected as exc:
             for problem in exc.row_errors:
@@ -65,3 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {result.created} new record(s); {result.already_held} already held."
         )
+
+    def _progress(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nestguard.linkage.models import LinkageModelVersion, LinkageRun
-from nestguard.linkage.services.runs import ENGINES, linkage_run_execute, linkage_run_start
+from nestguard.linkage.services.runs import (
+    ENGINES,
+    linkage_run_execute,
+    linkage_run_start,
+    linkage_runs_sweep,
+)
 
 
 class Command(BaseCommand):
@@ -20,12 +25,19 @@ class Command(BaseCommand):
         parser.add_argument("--run", help="Carry out this queued run (the page starts these)")
         parser.add_argument("--queued", action="store_true", help="Carry out every queued run")
         parser.add_argument(
+            "--job",
+            action="store_true",
+            help="Queue the run for `nestguard worker` (the job queue) instead of running it here",
+        )
+        parser.add_argument(
             "--if-no-model",
             action="store_true",
             help="Do nothing when a model has been trained already (make demo)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for stopped in linkage_runs_sweep():
+            self.stderr.write(f"Run {stopped.pk} marked failed: {stopped.error}")
         if options["if_no_model"] and LinkageModelVersion.objects.exists():
             self.stdout.write("A linkage model exists already: nothing to do.")
             return
@@ -48,6 +60,13 @@ class Command(BaseCommand):
                 ]
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
+        if options["job"]:
+            from nestguard.jobs import enqueue
+
+            for run in runs:
+                job_run = enqueue("linkage.run", started_by=run.started_by, run_id=str(run.pk))
+                self.stdout.write(f"Run {run.pk} queued for the worker as job run {job_run.pk}")
+            return
         for run in runs:
             done = linkage_run_execute(run, actor=run.started_by)
             if done.status == LinkageRun.Status.FAILED:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
                     stream=stream,
                     source_name=path.name,
                     batch_size=max(1, options["batch_size"]),
+                    progress=self._progress if options["verbosity"] >= 2 else None,
                 )
         except UnicodeDecodeError as exc:
             raise CommandError(
@@ -62,3 +63,7 @@ class Command(BaseCommand):
             f"{result.rows} rows: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged ({seconds:.1f} s)"
         )
+
+    def _progress(self, written: int, total: int) -> None:
+        self.stdout.write(f"{written:,} of {total:,} rows written (not yet committed)")
+        self.stdout.flush()
