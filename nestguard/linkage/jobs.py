@@ -33,9 +33,9 @@ def linkage_run(progress: JobProgress, *, run_id: str) -> str:
     if run is None:
         raise JobFailed("The linkage run no longer exists.", retry=False)
     if run.status == LinkageRun.Status.FAILED:
-        # Only the sweep fails a run before its job ends (a run failing on its own ends its
-        # job without a retry): the attempt before this one died with its worker, or no
-        # worker took it in time. This attempt is a new run.
+        # The attempt before this one failed: on its own (its reason is on the run), or it
+        # died with its worker, or no worker took it in time (the sweep above says so on the
+        # run). This attempt is a new run, so the history shows both.
         run = linkage_run_start(actor=run.started_by, engine=run.engine, retrain=run.retrain)
     elif run.status != LinkageRun.Status.QUEUED:
         raise JobFailed(
@@ -44,10 +44,10 @@ def linkage_run(progress: JobProgress, *, run_id: str) -> str:
     progress.update(message="Linking source records into people")
     done = linkage_run_execute(run, actor=run.started_by)
     if done.status != LinkageRun.Status.SUCCEEDED:
-        # Recorded on the run with its reason; a new run is the way to try again.
-        raise JobFailed(f"The linkage run failed: {done.error}", retry=False)
+        # Recorded on the run with its reason; the next attempt is a new run.
+        raise JobFailed(f"Linkage run {done.pk} failed: {done.error}")
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
-    return f"Linkage run finished with model {done.model}: {counts}"
+    return f"Linkage run {done.pk} finished: {counts} (model {done.model})"
 
 
 @job(name="linkage.build_address_index", retries=3, title="Address register index")
