@@ -1,11 +1,16 @@
 """The linkage app's jobs (nestguard.jobs): a batch linkage run, queued by the person index
-page (`launch`) and carried out by the worker."""
+page (`launch`) and carried out by the worker, and the import of a stored file of an
+agency's people (decision 0088)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.services.runs import linkage_run_execute
+from nestguard.places.jobs import import_actor, import_file_path, import_rejected
 
 
 @job(name="linkage.run", retries=1, title="Linkage run")
@@ -30,3 +35,35 @@ def linkage_run(progress: JobProgress, *, run_id: str) -> str:
         )
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(done.counts.items()))
     return f"Linkage run finished with model {done.model}: {counts}"
+
+
+@job(name="linkage.import_source_records", retries=1, title="Import source records")
+def import_source_records(
+    progress: JobProgress,
+    *,
+    file: str,
+    user_id: str,
+    system: str,
+    encoding: str = "utf-8-sig",
+    mapping: dict[str, str] | None = None,
+) -> str:
+    """Import a stored CSV file of an agency's people into the person index, as the user who
+    started it (their agency's records): every row checked, then all written or none."""
+    path = import_file_path(file)
+    actor = import_actor(user_id)
+    progress.update(message="Checking the rows")
+    with open(path, "rb") as stream:
+        data = stream.read()
+    try:
+        result = source_records_import(
+            actor=actor, system=system, data=data, filename=file, mapping=mapping, encoding=encoding
+        )
+    except ImportRejected as exc:
+        raise import_rejected(progress, [str(e) for e in exc.row_errors], exc.total) from None
+    except ValidationError as exc:
+        raise JobFailed("; ".join(exc.messages), retry=False) from None
+    rows = result.created + result.already_held
+    progress.update(done=rows, total=rows, message="Written")
+    return (
+        f"{rows} rows: {result.created} new record(s) written; {result.already_held} already held"
+    )

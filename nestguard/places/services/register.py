@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -383,13 +383,27 @@ def _pick(values: dict[str, Any]) -> dict[str, Any]:
     return {f: values[f] for f in _FIELDS}
 
 
+def _counted(
+    rows: Iterator[tuple[int, dict[str, str]]], checked: Callable[[int], None] | None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    for count, item in enumerate(rows, start=1):
+        yield item
+        if checked is not None:
+            checked(count)
+
+
 def address_register_import(
-    *, actor: Any, stream: IO[str], source_name: str = "", batch_size: int = BATCH_SIZE
+    *,
+    actor: Any,
+    stream: IO[str],
+    source_name: str = "",
+    batch_size: int = BATCH_SIZE,
+    checked: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a register file. Raises RegisterImportError (with every bad row) and writes
     nothing when any row is bad; otherwise creates and updates in batches, one transaction,
-    one audit event with the counts."""
-    good, errors = validate_register(read_register(stream))
+    one audit event with the counts. `checked(n)` is told each row counted (a job's progress)."""
+    good, errors = validate_register(_counted(read_register(stream), checked))
     if errors:
         raise RegisterImportError(errors)
     _fill_coordinates(good)
