@@ -190,3 +190,12 @@ def test_a_link_out_of_the_directory_is_refused(import_dir: Path, tmp_path: Path
     (import_dir / name).symlink_to(outside)
     with pytest.raises(ValueError):
         stored_path(name)
+
+
+def test_an_administrator_of_no_agency_cannot_import_people(client_for: Any, personas: Any) -> None:
+    type(personas.admin).objects.filter(pk=personas.admin.pk).update(agency=None)
+    form = {"system": "School MIS", "encoding": "utf-8-sig", "file": upload(PEOPLE)}
+    page = client_for("admin").post(reverse("linkage:import_queue"), form)
+    assert page.status_code == 200
+    assert "Only a user of an agency can import its records" in page.content.decode()
+    assert not JobRun.objects.exists()

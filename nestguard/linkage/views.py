@@ -186,7 +186,7 @@ def import_queue(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     posted = request.method == "POST"
     form = ImportQueueForm(request.POST if posted else None, request.FILES if posted else None)
-    if posted and user.agency is None:
+    if posted and form.is_valid() and user.agency is None:
         form.add_error(None, "Only a user of an agency can import its records")
     if posted and form.is_valid():
         name = store_upload(form.cleaned_data["file"], kind="source_records")
