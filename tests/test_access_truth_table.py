@@ -315,6 +315,11 @@ TABLE: list[Row] = [
         method="POST",
         body=lambda ids, user: {"name": "places.repeat_addresses"},
     ),
+    # Imports as jobs (decision 0088): the upload pages; a POST without a file shows errors
+    Row("places:register_import", ADMIN_ONLY),
+    Row("places:register_import", ADMIN_ONLY, method="POST", body=lambda ids, user: {}),
+    Row("linkage:import_queue", ADMIN_ONLY),
+    Row("linkage:import_queue", ADMIN_ONLY, method="POST", body=lambda ids, user: {}),
     # People and agencies: each action's GET is its confirmation; POSTs change (302)
     Row("accounts:user_detail", ADMIN_ONLY, lambda ids: {"pk": ids["owner"]}),
     Row(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nestguard.core.forms import GovukForm
+from nestguard.core.import_files import check_csv_upload
 from nestguard.linkage.services.imports import ENCODINGS
 from nestguard.linkage.services.records import FIELD_LIMITS
 
@@ -132,3 +133,10 @@ class AddressDecisionForm(GovukForm):
         for messages in exc.message_dict.values():
             for message in messages:
                 self.add_error("uprn", message)
+
+
+class ImportQueueForm(ImportForm):
+    """The same questions, for a file the import job reads (decision 0088)."""
+
+    def clean_file(self) -> Any:
+        return check_csv_upload(self.cleaned_data["file"])

@@ -1,7 +1,7 @@
 """The linkage app's jobs (nestguard.jobs, decision 80): a batch linkage run, queued by the
 person index page (`launch`) and carried out by `nestguard worker`; and the address
 register's matching index, queued by a referral that arrived before its web process had one
-(decision 81).
+(decision 81); and the import of a stored file of an agency's people (decision 88).
 
 A retried linkage attempt first sweeps (decision 87): the run the dead attempt was doing is
 marked failed with the process and the time it was last alive, and a fresh run takes its
@@ -11,15 +11,19 @@ trained) fails the attempt with the run's reason, so the job page says why.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.linkage.address_index import build_address_index
 from nestguard.linkage.models import LinkageRun
 from nestguard.linkage.services.addresses import addresses_catch_up
+from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.services.runs import (
     linkage_run_execute,
     linkage_run_start,
     linkage_runs_sweep,
 )
+from nestguard.places.jobs import import_actor, import_file_path, import_rejected
 
 RUN_JOB = "linkage.run"
 
@@ -63,3 +67,35 @@ def build_address_index_job(progress: JobProgress, **kwargs: object) -> str:
     progress.update(done=2, total=2, message="Done")
     matched = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
     return f"Address index built; {matched or 'no address was waiting'}"
+
+
+@job(name="linkage.import_source_records", retries=1, title="Import source records")
+def import_source_records(
+    progress: JobProgress,
+    *,
+    file: str,
+    user_id: str,
+    system: str,
+    encoding: str = "utf-8-sig",
+    mapping: dict[str, str] | None = None,
+) -> str:
+    """Import a stored CSV file of an agency's people into the person index, as the user who
+    started it (their agency's records): every row checked, then all written or none."""
+    path = import_file_path(file)
+    actor = import_actor(user_id)
+    progress.update(message="Checking the rows")
+    with open(path, "rb") as stream:
+        data = stream.read()
+    try:
+        result = source_records_import(
+            actor=actor, system=system, data=data, filename=file, mapping=mapping, encoding=encoding
+        )
+    except ImportRejected as exc:
+        raise import_rejected(progress, [str(e) for e in exc.row_errors], exc.total) from None
+    except ValidationError as exc:
+        raise JobFailed("; ".join(exc.messages), retry=False) from None
+    rows = result.created + result.already_held
+    progress.update(done=rows, total=rows, message="Written")
+    return (
+        f"{rows} rows: {result.created} new record(s) written; {result.already_held} already held"
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<uuid:pk>/", views.run_detail, name="run_detail"),
     path("runs/<uuid:pk>/status/", views.run_status, name="run_status"),
     path("imports/new/", views.import_new, name="import_new"),
+    path("imports/queue/", views.import_queue, name="import_queue"),
     path("imports/<uuid:pk>/", views.import_detail, name="import_detail"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/<uuid:pk>/", views.review_pair, name="review_pair"),

@@ -11,12 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from nestguard.access.door import load, look_up, record_list, visible
-from nestguard.access.rules import access_rule, signed_in_user
+from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
+from nestguard.core.import_files import store_upload
+from nestguard.jobs import enqueue
 from nestguard.linkage import selectors
 from nestguard.linkage.forms import (
     AddressDecisionForm,
     DecisionForm,
     ImportForm,
+    ImportQueueForm,
     RunForm,
     UndoForm,
 )
@@ -174,6 +177,30 @@ def import_new(request: HttpRequest) -> HttpResponse:
         "linkage/import_new.html",
         {"form": form, "rejected": rejected, "agency": user.agency},
     )
+
+
+@access_rule(ADMINISTERING)
+def import_queue(request: HttpRequest) -> HttpResponse:
+    """An administrator uploads a file of their agency's people and the import job reads it
+    (decision 0088); the job's page shows its progress, or each problem in the file."""
+    user = signed_in_user(request)
+    posted = request.method == "POST"
+    form = ImportQueueForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid() and user.agency is None:
+        form.add_error(None, "Only a user of an agency can import its records")
+    if posted and form.is_valid():
+        name = store_upload(form.cleaned_data["file"], kind="source_records")
+        run = enqueue(
+            "linkage.import_source_records",
+            started_by=user,
+            file=name,
+            user_id=str(user.pk),
+            system=form.cleaned_data["system"],
+            encoding=form.cleaned_data["encoding"],
+            mapping=form.mapping(),
+        )
+        return redirect("jobs:detail", pk=run.pk)
+    return render(request, "linkage/import_queue.html", {"form": form, "agency": user.agency})
 
 
 @access_rule(REVIEWING)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from nestguard.access.restrictions import restriction_form_field
 from nestguard.core.forms import GovukDateField, GovukForm, VersionField
+from nestguard.core.import_files import check_csv_upload
 from nestguard.places.validation import POSTCODE_REQUIRED, clean_door_query, clean_postcode
 
 
@@ -265,3 +266,16 @@ class LeafletDoneForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.cases = {str(c.pk): c for c in cases}
         _field(self, "case").choices = [(str(c.pk), c.reference) for c in cases]
+
+
+class RegisterImportForm(GovukForm):
+    """The address register file an administrator uploads for the import job."""
+
+    file = forms.FileField(
+        label="Address register CSV file",
+        help_text="The first row names the columns. At most 50 MB.",
+        error_messages={"required": "Choose a CSV file", "empty": "The file is empty"},
+    )
+
+    def clean_file(self) -> Any:
+        return check_csv_upload(self.cleaned_data["file"])

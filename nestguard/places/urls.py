@@ -1,11 +1,12 @@
 from django.urls import path
 
-from nestguard.places.views import pages, repeats, warnings, work
+from nestguard.places.views import imports, pages, repeats, warnings, work
 
 app_name = "places"
 urlpatterns: list = [
     path("", pages.search, name="search"),
     path("door-check/", pages.door_check, name="door_check"),
+    path("register/import/", imports.register_import, name="register_import"),
     path("repeat-alerts/", repeats.repeat_alerts, name="repeat_alerts"),
     path("repeat-alerts/<uuid:pk>/", repeats.repeat_alert, name="repeat_alert"),
     path("target-hardening/", work.hardening_summary, name="hardening_summary"),

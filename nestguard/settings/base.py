@@ -281,3 +281,7 @@ NESTGUARD_JOBS_RETRY_BASE_SECONDS = env_int("NESTGUARD_JOBS_RETRY_BASE_SECONDS",
 NESTGUARD_JOBS_RETRY_MAX_SECONDS = env_int("NESTGUARD_JOBS_RETRY_MAX_SECONDS", 3600, minimum=0)
 # Modules of jobs beyond each app's `jobs.py` (the tests' own jobs).
 NESTGUARD_JOB_MODULES: list[str] = []
+
+# Imports run as jobs (decision 0088): uploaded files are stored here under names the system
+# chooses, and the import jobs open only names inside this directory.
+NESTGUARD_IMPORT_DIR = os.environ.get("NESTGUARD_IMPORT_DIR") or str(BASE_DIR / "var" / "imports")

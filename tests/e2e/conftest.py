@@ -247,6 +247,7 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "DJANGO_SETTINGS_MODULE": "nestguard.settings.test",
         "DATABASE_URL": database.url,
         "PYTHONUNBUFFERED": "1",
+        "NESTGUARD_IMPORT_DIR": str(tmp / "imports"),  # uploads for import jobs (0088)
     }
     port = _free_port()
     server = Server(

@@ -390,6 +390,15 @@ def _pick(values: dict[str, Any]) -> dict[str, Any]:
     return {f: values[f] for f in _FIELDS}
 
 
+def _counted(
+    rows: Iterator[tuple[int, dict[str, str]]], checked: Callable[[int], None] | None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    for count, item in enumerate(rows, start=1):
+        yield item
+        if checked is not None:
+            checked(count)
+
+
 def address_register_import(
     *,
     actor: Any,
@@ -397,12 +406,14 @@ def address_register_import(
     source_name: str = "",
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
+    checked: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a register file. Raises RegisterImportError (with every bad row) and writes
     nothing when any row is bad; otherwise creates and updates in batches, one transaction,
-    one audit event with the counts. `progress(written, total)` is called after each batch
-    (inside the transaction: nothing is committed until the last)."""
-    good, errors = validate_register(read_register(stream))
+    one audit event with the counts. `checked(n)` is told each row counted (a job's progress);
+    `progress(written, total)` is called after each batch (inside the transaction: nothing is
+    committed until the last)."""
+    good, errors = validate_register(_counted(read_register(stream), checked))
     if errors:
         raise RegisterImportError(errors)
     _fill_coordinates(good)
