@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import Personas, sign_in
-from nestguard.access.selectors import partner_agency_ids, partners_read_once
+from nestguard.access.selectors import partner_agency_ids, reads_once
 from nestguard.accounts.models import SharingAgreement
 from nestguard.accounts.services import sharing_agreement_end
 
@@ -30,7 +30,7 @@ def test_a_page_reads_partner_agencies_once(personas: Personas) -> None:
 
 def test_remembered_only_within_the_scope(personas: Personas) -> None:
     agreement = SharingAgreement.objects.get(parties=personas.police, revoked_at__isnull=True)
-    with partners_read_once():
+    with reads_once():
         assert personas.police.id in partner_agency_ids(personas.hub)
         sharing_agreement_end(actor=None, agreement=agreement, reason="Withdrawn")
         assert personas.police.id in partner_agency_ids(personas.hub)  # remembered

@@ -1,5 +1,5 @@
 """Deny by default: a view without a declared access rule is never served. A request that
-writes nothing reads the user's partner agencies once (`selectors.partners_read_once`)."""
+writes nothing reads the user's partner agencies once (`selectors.reads_once`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from nestguard.access.rules import rule_of
-from nestguard.access.selectors import partners_read_once
+from nestguard.access.selectors import reads_once
 
 
 class AccessRuleMiddleware:
@@ -19,7 +19,7 @@ class AccessRuleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
-            with partners_read_once():
+            with reads_once():
                 return self.get_response(request)
         return self.get_response(request)
 

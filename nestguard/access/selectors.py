@@ -6,17 +6,19 @@ through the door (`nestguard.access.door`): `visible(user, Model)` and `load(...
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access.rules import CASE_ROLES
 from nestguard.accounts.models import Agency, SharingAgreement
+
+T = TypeVar("T")
 
 
 def _active_agreements(on: date) -> QuerySet[SharingAgreement]:
@@ -25,22 +27,30 @@ def _active_agreements(on: date) -> QuerySet[SharingAgreement]:
     )
 
 
-# Partner agencies read once per request (decision 0081, "perf2"): every visibility selector
-# asks, and a page that lists several kinds of record asked up to fifteen times. Only within a
-# request that writes nothing (GET, HEAD), so a request that ends an agreement never reads a
-# partnership it has just ended; outside a request nothing is remembered.
-_partners_seen: ContextVar[dict[tuple[Any, date], frozenset[Any]] | None] = ContextVar(
-    "nestguard_partners_seen", default=None
-)
+# Reads kept for one request that writes nothing (GET, HEAD: AccessRuleMiddleware opens the
+# scope; decision 0081, "perf2"): the partner agencies every visibility selector asks for, and
+# what one page and its timeline both read. A request that writes (and so may end an
+# agreement) never reads an answer it has made stale; outside a scope nothing is remembered.
+_read_once: ContextVar[dict[Any, Any] | None] = ContextVar("nestguard_read_once", default=None)
 
 
 @contextmanager
-def partners_read_once() -> Iterator[None]:
-    token = _partners_seen.set({})
+def reads_once() -> Iterator[None]:
+    token = _read_once.set({})
     try:
         yield
     finally:
-        _partners_seen.reset(token)
+        _read_once.reset(token)
+
+
+def remembered(key: Any, read: Callable[[], T]) -> T:
+    """`read()`, or within a `reads_once` scope the answer it gave for `key` already."""
+    seen = _read_once.get()
+    if seen is None:
+        return read()
+    if key not in seen:
+        seen[key] = read()
+    return cast(T, seen[key])
 
 
 def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any]:
@@ -48,15 +58,13 @@ def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any
     if agency is None:
         return set()
     day = on or timezone.localdate()
-    seen = _partners_seen.get()
-    if seen is not None and (agency.id, day) in seen:
-        return set(seen[agency.id, day])
-    agreements = _active_agreements(day).filter(parties=agency)
-    ids = set(Agency.objects.filter(sharing_agreements__in=agreements).values_list("id", flat=True))
-    ids.discard(agency.id)
-    if seen is not None:
-        seen[agency.id, day] = frozenset(ids)
-    return ids
+
+    def read() -> frozenset[Any]:
+        agreements = _active_agreements(day).filter(parties=agency)
+        ids = Agency.objects.filter(sharing_agreements__in=agreements).values_list("id", flat=True)
+        return frozenset(ids) - {agency.id}
+
+    return set(remembered(("partner_agency_ids", agency.id, day), read))
 
 
 def can_work_cases(user: Any) -> bool:
