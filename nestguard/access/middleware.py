@@ -1,4 +1,5 @@
-"""Deny by default: a view without a declared access rule is never served."""
+"""Deny by default: a view without a declared access rule is never served. A request that
+writes nothing reads the user's partner agencies once (`selectors.reads_once`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from nestguard.access.rules import rule_of
+from nestguard.access.selectors import reads_once
 
 
 class AccessRuleMiddleware:
@@ -16,6 +18,9 @@ class AccessRuleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            with reads_once():
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_view(

@@ -6,14 +6,19 @@ through the door (`nestguard.access.door`): `visible(user, Model)` and `load(...
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access.rules import CASE_ROLES
 from nestguard.accounts.models import Agency, SharingAgreement
+
+T = TypeVar("T")
 
 
 def _active_agreements(on: date) -> QuerySet[SharingAgreement]:
@@ -22,14 +27,44 @@ def _active_agreements(on: date) -> QuerySet[SharingAgreement]:
     )
 
 
+# Reads kept for one request that writes nothing (GET, HEAD: AccessRuleMiddleware opens the
+# scope; decision 0081, "perf2"): the partner agencies every visibility selector asks for, and
+# what one page and its timeline both read. A request that writes (and so may end an
+# agreement) never reads an answer it has made stale; outside a scope nothing is remembered.
+_read_once: ContextVar[dict[Any, Any] | None] = ContextVar("nestguard_read_once", default=None)
+
+
+@contextmanager
+def reads_once() -> Iterator[None]:
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def remembered(key: Any, read: Callable[[], T]) -> T:
+    """`read()`, or within a `reads_once` scope the answer it gave for `key` already."""
+    seen = _read_once.get()
+    if seen is None:
+        return read()
+    if key not in seen:
+        seen[key] = read()
+    return cast(T, seen[key])
+
+
 def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any]:
     """Agencies that share an active sharing agreement with `agency`."""
     if agency is None:
         return set()
-    agreements = _active_agreements(on or timezone.localdate()).filter(parties=agency)
-    ids = set(Agency.objects.filter(sharing_agreements__in=agreements).values_list("id", flat=True))
-    ids.discard(agency.id)
-    return ids
+    day = on or timezone.localdate()
+
+    def read() -> frozenset[Any]:
+        agreements = _active_agreements(day).filter(parties=agency)
+        ids = Agency.objects.filter(sharing_agreements__in=agreements).values_list("id", flat=True)
+        return frozenset(ids) - {agency.id}
+
+    return set(remembered(("partner_agency_ids", agency.id, day), read))
 
 
 def can_work_cases(user: Any) -> bool:

@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access.rules import roles
+from nestguard.access.selectors import remembered
 from nestguard.accounts.models import Role
 from nestguard.panels.models import Action, Attendance, Meeting, Panel, PanelMember
 
@@ -45,9 +46,13 @@ def may_use_panels(user: Any) -> bool:
 
 
 def is_chair(user: Any, panel: Panel) -> bool:
+    """Asked by the agenda page up to four times: answered once per request that writes
+    nothing (`access.selectors.remembered`)."""
     if not _active(user) or not user.has_role(Role.PANEL_CHAIR):
         return False
-    return panel.chairs.filter(pk=user.pk).exists()
+    return remembered(
+        ("panels.is_chair", user.pk, panel.pk), lambda: panel.chairs.filter(pk=user.pk).exists()
+    )
 
 
 def readable_meetings(user: Any) -> QuerySet[Meeting]:

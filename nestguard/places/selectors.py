@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nestguard.access import door
+from nestguard.access.selectors import remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress, CaseSubject
 from nestguard.core.queries import one_of
@@ -78,22 +79,39 @@ class AddressProfile:
     people: list[Link]
 
 
+def case_links_at(user: Any, address: Address) -> list[CaseAddress]:
+    """The visible cases at an address, newest first (read once per request: the page and its
+    timeline both show them)."""
+    return remembered(
+        ("places.case_links_at", user.pk, address.pk),
+        lambda: list(
+            CaseAddress.objects.filter(case_visible(user), address=address)
+            .select_related("case", "case__lead_agency")
+            .order_by("-case__opened_at")
+        ),
+    ).copy()
+
+
+def referrals_at(user: Any, address: Address) -> list[Referral]:
+    """The visible referrals at an address, newest first (read once per request)."""
+    return remembered(
+        ("places.referrals_at", user.pk, address.pk),
+        lambda: list(
+            visible_referrals(user)
+            .filter(address=address)
+            .select_related("referrer_agency", "case")
+            .order_by("-submitted_at")
+        ),
+    ).copy()
+
+
 def address_profile(user: Any, address: Address) -> AddressProfile:
     """Everything an address page shows this user (the address loaded through the door).
 
     A fixed number of queries whatever the number of cases, referrals and people.
     """
-    cases = list(
-        CaseAddress.objects.filter(case_visible(user), address=address)
-        .select_related("case", "case__lead_agency")
-        .order_by("-case__opened_at")
-    )
-    referrals = list(
-        visible_referrals(user)
-        .filter(address=address)
-        .select_related("referrer_agency", "case")
-        .order_by("-submitted_at")
-    )
+    cases = case_links_at(user, address)
+    referrals = referrals_at(user, address)
     case_ids = [link.case_id for link in cases]
     referral_ids = [referral.pk for referral in referrals]
     people = one_of(visible_people(user), "person")
@@ -206,34 +224,49 @@ def door_answer(addresses: list[Address]) -> DoorAnswer:
 
 def markers_at(user: Any, address: Address) -> list[WarningMarker]:
     """The markers at an address the user may read in full, lapsed ones too (the door's
-    WarningMarker policy: their case, their agency, their handling restriction)."""
-    return list(
-        door.visible(user, WarningMarker)
-        .filter(address=address)
-        .select_related("owner_agency", "case")
-        .order_by("-created_at")
-    )
+    WarningMarker policy: their case, their agency, their handling restriction). Read once
+    per request: the page and its timeline both show them."""
+    return remembered(
+        ("places.markers_at", user.pk, address.pk),
+        lambda: list(
+            door.visible(user, WarningMarker)
+            .filter(address=address)
+            .select_related("owner_agency", "case")
+            .order_by("-created_at")
+        ),
+    ).copy()
 
 
 def links_at(user: Any, address: Address) -> list[PersonAddressLink]:
-    """Person links at the address, only for people the user may see."""
-    return list(
-        PersonAddressLink.objects.filter(one_of(visible_people(user), "person"), address=address)
-        .select_related("person")
-        .order_by("-from_date")
-    )
+    """Person links at the address, only for people the user may see (read once per request:
+    the page and its timeline both show them)."""
+    return remembered(
+        ("places.links_at", user.pk, address.pk),
+        lambda: list(
+            PersonAddressLink.objects.filter(
+                one_of(visible_people(user), "person"), address=address
+            )
+            .select_related("person")
+            .order_by("-from_date")
+        ),
+    ).copy()
 
 
 def displacement_alerts_for(user: Any, *, address: Address | None = None, case: Any = None):  # type: ignore[no-untyped-def]
-    """Displacement alerts on cases the user may see, at an address (either end) or on a case."""
-    alerts = DisplacementAlert.objects.filter(case_visible(user))
-    if address is not None:
-        alerts = alerts.filter(Q(from_address=address) | Q(to_address=address))
-    if case is not None:
-        alerts = alerts.filter(case=case)
-    return list(
-        alerts.select_related("person", "from_address", "to_address", "case").order_by("-raised_at")
-    )
+    """Displacement alerts on cases the user may see, at an address (either end) or on a case
+    (read once per request: the address page and its timeline both show them)."""
+
+    def read() -> list[DisplacementAlert]:
+        alerts = DisplacementAlert.objects.filter(case_visible(user))
+        if address is not None:
+            alerts = alerts.filter(Q(from_address=address) | Q(to_address=address))
+        if case is not None:
+            alerts = alerts.filter(case=case)
+        related = alerts.select_related("person", "from_address", "to_address", "case")
+        return list(related.order_by("-raised_at"))
+
+    key = (getattr(address, "pk", None), getattr(case, "pk", None))
+    return remembered(("places.displacement_alerts_for", user.pk, key), read).copy()
 
 
 @dataclass(frozen=True)
@@ -265,15 +298,23 @@ def _funded_codes() -> list[str]:
 
 
 def hardening_at(address: Address) -> tuple[list[HardeningMeasure], FundingSummary]:
-    items = list(
-        HardeningMeasure.objects.filter(address=address)
-        .select_related("agency")
-        .order_by("-created_at")
-    )
+    items = hardening_measures_at(address)
     funded = set(_funded_codes())
     total = sum(i.cost_pence for i in items)
     paid = sum(i.cost_pence for i in items if i.funding in funded)
     return items, FundingSummary(total, paid, total - paid, len(items))
+
+
+def hardening_measures_at(address: Address) -> list[HardeningMeasure]:
+    """Read once per request: the address page and its timeline both show them."""
+    return remembered(
+        ("places.hardening_measures_at", address.pk),
+        lambda: list(
+            HardeningMeasure.objects.filter(address=address)
+            .select_related("agency")
+            .order_by("-created_at")
+        ),
+    ).copy()
 
 
 @dataclass(frozen=True)

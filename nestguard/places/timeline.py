@@ -16,18 +16,14 @@ from typing import Any
 from django.urls import reverse
 
 from nestguard.access import door
-from nestguard.cases.access_policy import case_visible
-from nestguard.cases.models import CaseAddress
 from nestguard.core.calendar import UK
 from nestguard.places import selectors
 from nestguard.places.models import (
     Address,
     AddressReport,
-    HardeningMeasure,
     RepeatAddressAlert,
 )
 from nestguard.places.registry import TimelineEntry, register_timeline_source
-from nestguard.referrals.access_policy import visible_referrals
 
 
 def _at(day: Any) -> datetime:
@@ -47,13 +43,7 @@ def may_see_property(user: Any, address: Any) -> bool:
 
 
 def _referrals(user: Any, address: Any) -> Iterator[TimelineEntry]:
-    rows = (
-        visible_referrals(user)
-        .filter(address=address)
-        .select_related("referrer_agency")
-        .order_by("-submitted_at")
-    )
-    for referral in rows:
+    for referral in selectors.referrals_at(user, address):
         if referral.submitted_at is None:
             continue
         yield TimelineEntry(
@@ -66,10 +56,7 @@ def _referrals(user: Any, address: Any) -> Iterator[TimelineEntry]:
 
 
 def _cases(user: Any, address: Any) -> Iterator[TimelineEntry]:
-    links = CaseAddress.objects.filter(case_visible(user), address=address).select_related(
-        "case", "case__lead_agency"
-    )
-    for link in links:
+    for link in selectors.case_links_at(user, address):
         case = link.case
         url = reverse("cases:detail", args=[case.pk])
         yield TimelineEntry(
@@ -164,7 +151,7 @@ def _repeat_alerts(user: Any, address: Any) -> Iterator[TimelineEntry]:
 def _hardening(user: Any, address: Any) -> Iterator[TimelineEntry]:
     if not may_see_property(user, address):
         return
-    for item in HardeningMeasure.objects.filter(address=address):
+    for item in selectors.hardening_measures_at(address):
         yield TimelineEntry(
             source="hardening",
             when=_at(item.fitted_on) if item.fitted_on else item.created_at,

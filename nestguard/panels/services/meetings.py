@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from nestguard.accounts.models import User
+from nestguard.accounts.models import Agency, User
 from nestguard.audit.disclosure import DisclosureBasis, disclosure_basis
 from nestguard.audit.services import audit_record
 from nestguard.core.agenda import AgendaCandidate, agenda_source
@@ -294,9 +294,10 @@ def meeting_basis(actor: Any, meeting: Meeting) -> DisclosureBasis:
     """The sharing agreement under which a meeting's agenda and minutes show the lead
     agencies' information about its cases to the reader (decision 0077). The door's meeting
     policy records it on the read event (`meeting.view`)."""
-    items = meeting.items.filter(case__isnull=False).select_related("case__lead_agency")
+    # The distinct lead agencies, not every item with its case: one row per agency.
+    leads = meeting.items.filter(case__isnull=False).values("case__lead_agency_id")
     return disclosure_basis(
-        holders=[item.case.lead_agency for item in items if item.case],
+        holders=list(Agency.objects.filter(pk__in=leads)),
         recipient=getattr(actor, "agency", None),
         fallback="no_records_shown",
     )
