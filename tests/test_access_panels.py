@@ -36,7 +36,7 @@ from conftest import Personas, sign_in
 from nestguard.accounts.models import RoleGrant, User
 from nestguard.accounts.services import sharing_agreement_create
 from nestguard.panels import rules
-from nestguard.panels.models import Meeting, Panel
+from nestguard.panels.models import Action, Meeting, Panel
 from nestguard.panels.services.actions import action_record
 from nestguard.panels.services.meetings import (
     attendance_record,
@@ -190,7 +190,12 @@ TABLE: list[Row] = [
         ACTION_UPDATE,
         action,
         method="POST",
-        body=lambda ids, user: {"status": "in_progress", "note": "Visit booked"},
+        body=lambda ids, user: {
+            "status": "in_progress",
+            "note": "Visit booked",
+            # An update carries the version it was made from (decision 84).
+            "version": Action.objects.get(pk=ids["action"]).version,
+        },
     ),
 ]
 
