@@ -50,7 +50,9 @@ def test_an_administrator_starts_a_job_and_sees_it_run(
     assert "Queued" in page.inner_text("main")
     assert_accessible(page, "a queued job run")
 
-    assert "1 job attempt(s) run" in e2e_server.nestguard("worker", "--once", "--no-schedules")
+    # Other journeys may have left jobs queued on the shared server: the page says whether
+    # this one ran.
+    assert "job attempt(s) run" in e2e_server.nestguard("worker", "--once", "--no-schedules")
     page.reload()
     main = page.inner_text("main")
     assert "Succeeded" in main and "open repeat-address alert(s)" in main

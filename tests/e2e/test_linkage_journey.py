@@ -141,6 +141,8 @@ def test_a_referrer_typing_a_known_person_is_told_whom_to_ask(
     officer.get_by_role("button", name="Start the run").click()
     officer.wait_for_url(re.compile(r"/person-index/runs/[0-9a-f-]{36}/$"))
     assert_accessible(officer, "a linkage run in progress")
+    # The run is a job on the queue (decision 80): the worker carries it out.
+    assert "job attempt(s) run" in e2e_server.nestguard("worker", "--once", "--no-schedules")
     officer.get_by_text("Finished", exact=True).first.wait_for(timeout=240_000)
     assert "Links" in officer.content()
     assert_accessible(officer, "a finished linkage run")

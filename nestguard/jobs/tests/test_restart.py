@@ -61,7 +61,8 @@ class QueueDatabase:
     def worker(self, name: str, log: Path) -> subprocess.Popen[bytes]:
         out = log.open("wb")
         return subprocess.Popen(  # noqa: S603 (our own command)
-            [_nestguard(), "worker", "--interval", "0.2", "--worker-id", name],
+            # No schedules: the nightly and notification jobs are not what these tests watch.
+            [_nestguard(), "worker", "--interval", "0.2", "--worker-id", name, "--no-schedules"],
             env=self.env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
