@@ -11,6 +11,7 @@ only through:
     record_search(user, "...", purpose=..., terms={...}, found=n)  # a lookup (audited)
     may(user, "edit", case)                        # an action predicate of the policy
     for_panel(scope, Case)                         # what a panel's agenda may draw on
+    counted(user, Case)                            # what an aggregate may count (reporting)
 
 A record the user may not see raises Http404 exactly like one that does not exist (and a pk
 that is not even well formed), so nobody learns that it exists. `access` itself knows no
@@ -163,6 +164,17 @@ def for_panel(scope: PanelScope, model: type[M]) -> QuerySet[M]:
     if policy.for_panel is None:
         raise LookupError(f"{model.__name__} is not open to panel agendas")
     return policy.for_panel(scope)
+
+
+def counted(user: User | Any, model: type[M]) -> QuerySet[M]:
+    """The records of `model` an aggregate for `user` may count (the `reporting` purpose):
+    the model's reporting scope, or LookupError when it has none, so that nothing is counted
+    that nobody agreed to count. It writes no audit event: the report that counts writes one,
+    naming the report, its period and its filters (decision 0089)."""
+    policy = policy_for(model)
+    if "reporting" not in policy.scopes:
+        raise LookupError(f"{model.__name__} has no reporting scope")
+    return policy.queryset(user, "reporting")
 
 
 def load(

@@ -95,11 +95,20 @@ TRIAGE = roles(*TRIAGE_ROLES)
 AUDITING = roles(Role.AUDITOR)
 # The audit chain's daily verification results: no personal data, for auditors and admins.
 CHAIN_CHECKING = roles(Role.AUDITOR, Role.ADMIN)
-# Aggregate reports (counts, no names), e.g. the missing episodes report.
-REPORTING = roles(Role.ANALYST, Role.SUPERVISOR)
+# Aggregate reports (counts, no names): the missing episodes report, the partnership
+# dashboard and the scrutiny reports (decision 0089).
+REPORTING_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.PARTNERSHIP_MANAGER})
+REPORTING = roles(*REPORTING_ROLES)
+# Entering what the partnership's project cost (the cost-benefit of the evaluation report).
+MANAGING_PARTNERSHIP = roles(Role.PARTNERSHIP_MANAGER)
 # Offered the "due and overdue" view in the navigation (anyone signed in may open it).
 DUE_VIEWING = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR)
 ADMINISTERING = roles(Role.ADMIN)
+
+
+def may_report(user: Any) -> bool:
+    """Whether the user may see the partnership's aggregate picture (counts, never names)."""
+    return REPORTING.allows(user)
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -32,6 +32,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     ADMIN = "admin", "Administrator"
     LINKAGE_REVIEWER = "linkage_reviewer", "Linkage reviewer"
+    # Sees the partnership picture (dashboard, scrutiny reports) and enters project costs.
+    PARTNERSHIP_MANAGER = "partnership_manager", "Partnership manager"
 
 
 class Agency(BaseModel):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "nestguard.pathways",
     "nestguard.api",
     "nestguard.notifications",
+    "nestguard.reporting",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
@@ -237,6 +238,11 @@ NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS = env_int(
 # Past it, pages say when to try again and the API answers 429 with Retry-After
 # (docs/decisions/0072-already-known-need-to-know.md).
 NESTGUARD_KNOWN_LOOKUPS_PER_HOUR = env_int("NESTGUARD_KNOWN_LOOKUPS_PER_HOUR", 60, minimum=1)
+
+# Aggregates (decision 0089): counts from 1 to NESTGUARD_SUPPRESS_BELOW - 1 are shown as [c],
+# and no report or dashboard covers fewer than NESTGUARD_REPORT_MIN_DAYS days.
+NESTGUARD_SUPPRESS_BELOW = env_int("NESTGUARD_SUPPRESS_BELOW", 5, minimum=2)
+NESTGUARD_REPORT_MIN_DAYS = env_int("NESTGUARD_REPORT_MIN_DAYS", 28, minimum=1)
 
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production

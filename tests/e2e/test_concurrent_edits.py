@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
 from tests.e2e.test_places_journey import api
@@ -55,7 +57,7 @@ def test_two_people_save_the_same_case_at_once_and_nothing_is_lost(
     )
     hub.locator("select[name=user]").select_option(label=officer_option)
     hub.get_by_role("button", name="Add to team").click()
-    assert hub.get_by_text("Team member added").is_visible()
+    expect(hub.get_by_text("Team member added")).to_be_visible()
 
     officer = new_context().new_page()
     sign_in_by_keyboard(officer, e2e_server.accounts["officer"], codes)
@@ -74,7 +76,7 @@ def test_two_people_save_the_same_case_at_once_and_nothing_is_lost(
     refused = [page for page in typed if page.url.endswith(f"{case_url}status/")]
     assert len(saved) == 1 and len(refused) == 1, [page.url for page in typed]
     winner, loser = saved[0], refused[0]
-    assert winner.get_by_text("Status changed", exact=True).is_visible()
+    expect(winner.get_by_text("Status changed", exact=True)).to_be_visible()
     winner_name = "Hubworker Tester" if winner is hub else "Officer Tester"
 
     summary = loser.locator(".govuk-error-summary").inner_text()

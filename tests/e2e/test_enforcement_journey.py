@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nestguard.core.calendar import UK
 from tests.e2e.conftest import Server
@@ -108,7 +109,7 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     assert ADDRESS in h1(page)
     page.get_by_role("link", name="Enforcement record").click()
     assert h1(page).startswith(ADDRESS)
-    assert page.get_by_text("No enforcement step you can see").is_visible()
+    expect(page.get_by_text("No enforcement step you can see")).to_be_visible()
     assert_accessible(page, "the enforcement record, empty")
 
     # A CPW, 40 days ago, giving 20 days to deal with the matter; first sent empty.
@@ -116,7 +117,7 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     assert h1(page) == "Record a Community Protection Warning"
     assert_accessible(page, "the CPW form")
     submit(page, "Record the CPW")
-    assert error_summary(page).is_visible()
+    expect(error_summary(page)).to_be_visible()
     assert_accessible(page, "the CPW form with its errors")
     fill_date(page, "Date issued or served", (now - dt.timedelta(days=40)).date())
     page.get_by_label("Time", exact=True).fill("10:00")
@@ -127,9 +128,9 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     )
     fill_date(page, "Date by which to deal with the matter", (now - dt.timedelta(days=20)).date())
     submit(page, "Record the CPW")
-    assert page.get_by_text(
-        re.compile(r"Community Protection Warning ENF-\d+ recorded")
-    ).is_visible()
+    expect(
+        page.get_by_text(re.compile(r"Community Protection Warning ENF-\d+ recorded"))
+    ).to_be_visible()
 
     # The CPN follows the warning, 16 days ago: its appeal window closes within the week.
     page.get_by_role("link", name=re.compile(r"^Record a Community Protection Notice")).click()
@@ -138,10 +139,10 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     page.get_by_label("Time", exact=True).fill("11:00")
     page.get_by_label("Police officer (constable or above)").check()
     submit(page, "Record the CPN")
-    assert page.get_by_text(
-        re.compile(r"Community Protection Notice ENF-\d+ recorded")
-    ).is_visible()
-    assert page.get_by_text("Appeal window closes").first.is_visible()
+    expect(
+        page.get_by_text(re.compile(r"Community Protection Notice ENF-\d+ recorded"))
+    ).to_be_visible()
+    expect(page.get_by_text("Appeal window closes").first).to_be_visible()
 
     # A closure notice by an inspector two hours ago, then a partial closure order an hour ago.
     served, made = now - dt.timedelta(hours=2), now - dt.timedelta(hours=1)
@@ -150,7 +151,7 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     page.get_by_label("Time", exact=True).fill(f"{served:%H:%M}")
     page.get_by_label("Police officer of at least the rank of inspector").check()
     submit(page, "Record the Closure notice")
-    assert page.get_by_text("Closure order application must be heard").is_visible()
+    expect(page.get_by_text("Closure order application must be heard")).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"^Record a Closure order \(after")).click()
     assert_accessible(page, "the closure order form")
@@ -163,24 +164,24 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
     )
     fill_date(page, "Date it ends", (now + dt.timedelta(days=60)).date())
     submit(page, "Record the Closure order")
-    assert page.get_by_text(re.compile(r"Closure order ENF-\d+ recorded")).is_visible()
-    assert page.get_by_text("The flat's rear bedroom and stairwell").is_visible()
-    assert page.get_by_text("Met", exact=False).first.is_visible()  # the hearing deadline
+    expect(page.get_by_text(re.compile(r"Closure order ENF-\d+ recorded"))).to_be_visible()
+    expect(page.get_by_text("The flat's rear bedroom and stairwell")).to_be_visible()
+    expect(page.get_by_text("Met", exact=False).first).to_be_visible()  # the hearing deadline
     assert_accessible(page, "the enforcement record with its ladder")
 
     # The deadlines view: the CPN's appeal window closes this week.
     menu(page).get_by_role("link", name="Enforcement deadlines").click()
     assert h1(page) == "Enforcement deadlines"
     due = page.locator("table").last
-    assert due.get_by_text("Appeal window closes").first.is_visible()
-    assert due.get_by_text(ADDRESS).first.is_visible()
+    expect(due.get_by_text("Appeal window closes").first).to_be_visible()
+    expect(due.get_by_text(ADDRESS).first).to_be_visible()
     assert_accessible(page, "the enforcement deadlines")
 
     # The court chronology, printable.
     page.get_by_role("link", name=re.compile(ADDRESS)).first.click()
     page.get_by_role("link", name="Court chronology (printable)").click()
     order_row = page.get_by_role("row").filter(has_text="Closure order (ASBCPA 2014 s.80)")
-    assert order_row.is_visible()
+    expect(order_row).to_be_visible()
     assert "rear bedroom" in order_row.inner_text()
     assert page.locator("link[href*='enforcement/print.css']").count() == 1
     assert_accessible(page, "the court chronology")

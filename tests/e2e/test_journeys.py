@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import REPO, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
@@ -109,10 +110,10 @@ def make_referral(page: Any) -> tuple[str, str]:
     page.get_by_label("Asking would put the person's protection at risk").check()
     click_button(page, "Save and continue")
 
-    assert page.get_by_text("You have completed 6 of 6 sections").is_visible()
+    expect(page.get_by_text("You have completed 6 of 6 sections")).to_be_visible()
     open_task(page, "Check your answers and send")
     assert h1(page) == "Check your answers before sending your referral"
-    assert page.get_by_text("Examplechild").first.is_visible()
+    expect(page.get_by_text("Examplechild").first).to_be_visible()
     assert_accessible(page, "the check your answers page")
     click_button(page, "Accept and send")
     assert h1(page) == "Referral sent"
@@ -128,7 +129,7 @@ def triage_and_accept(page: Any, reference: str) -> str:
     assert_accessible(page, "the triage queue")
     page.get_by_role("link", name=reference).click()
     assert h1(page) == f"Referral {reference}"
-    assert page.get_by_text("Examplechild").first.is_visible()
+    expect(page.get_by_text("Examplechild").first).to_be_visible()
     assert_accessible(page, "the referral as triage reads it")
     page.get_by_role("button", name="Make a triage decision").click()
     assert h1(page) == "Make a triage decision"
@@ -153,7 +154,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
     assert reference.startswith("CASE-"), h1(page)
     assert_accessible(page, "the case page")
     people = page.get_by_role("heading", name="People", exact=True)
-    assert people.is_visible()
+    expect(people).to_be_visible()
     person_url = link_href(page, "Examplechild")
     address_url = link_href(page, "14 Testing Street")
     assert person_url and address_url, "the case page should link its person and address"
@@ -171,7 +172,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
         group.get_by_role("radio").nth(2).check()  # "significant" on every item
     click_button(page, "Record assessment")
     page.wait_for_url(re.compile(rf"/risk/assessments/{UUID}/"))
-    assert page.get_by_text(re.compile("High|Medium|Low")).first.is_visible()
+    expect(page.get_by_text(re.compile("High|Medium|Low")).first).to_be_visible()
     assert_accessible(page, "a recorded risk assessment")
 
     # An intervention, owned by the caseworker.
@@ -190,7 +191,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
     page.get_by_label("Notes").fill("Safety plan agreed with the family and the school.")
     click_button(page, "Record intervention")
     page.wait_for_url(case_url)
-    assert page.get_by_role("cell", name="Safety plan").first.is_visible()
+    expect(page.get_by_role("cell", name="Safety plan").first).to_be_visible()
 
     # Close with an outcome, cancelling the open intervention as it closes.
     page.get_by_role("link", name="Close the case").click()
@@ -242,8 +243,8 @@ def test_referral_to_closed_case(e2e_server: Server, new_context: Any, codes: Co
     # The teacher sees the outcome of the referral, and nothing of the case.
     teacher.goto(f"/referrals/{referral_id}/status/")
     outcome = teacher.get_by_role("definition").filter(has_text="Accepted")
-    assert outcome.first.is_visible()
-    assert teacher.get_by_text("Clear CCE indicators and repeat missing episodes").is_visible()
+    expect(outcome.first).to_be_visible()
+    expect(teacher.get_by_text("Clear CCE indicators and repeat missing episodes")).to_be_visible()
     assert found["reference"] not in teacher.content()
     assert "back in school full time" not in teacher.content()
     assert_accessible(teacher, "the referrer's status page with the outcome")

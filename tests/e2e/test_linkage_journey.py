@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nestguard.linkage.tests.people import base_people, vary
 from tests.e2e.conftest import HUB, PASSWORD, POLICE, Server
@@ -122,9 +123,9 @@ def test_a_referrer_typing_a_known_person_is_told_whom_to_ask(
     officer.get_by_label("CSV file").set_input_files(str(bad))
     officer.get_by_role("button", name="Check and import").click()
     officer.wait_for_load_state("load")
-    assert officer.get_by_text(
-        "In row 2, date_of_birth: Date of birth must be a real date"
-    ).is_visible()
+    expect(
+        officer.get_by_text("In row 2, date_of_birth: Date of birth must be a real date")
+    ).to_be_visible()
     assert_accessible(officer, "the import page with problems")
     officer.get_by_label("Which system are these records from?").fill("Hub case system")
     officer.get_by_label("CSV file").set_input_files(str(good))
@@ -169,7 +170,7 @@ def test_a_referrer_typing_a_known_person_is_told_whom_to_ask(
     officer.get_by_label("Why are you undoing this link?").fill("Twins: two people")
     officer.get_by_role("button", name="Undo the link").click()
     officer.wait_for_load_state("load")
-    assert officer.get_by_text("Undone").first.is_visible()
+    expect(officer.get_by_text("Undone").first).to_be_visible()
     officer.goto("/person-index/addresses/")
     assert_accessible(officer, "the address review queue")
 
@@ -211,6 +212,6 @@ def test_a_referrer_typing_a_known_person_is_told_whom_to_ask(
     teacher.get_by_role("button", name="Save person").click()
     teacher.wait_for_load_state("load")
     assert h1(teacher) == "You have added 1 person"
-    assert teacher.get_by_text("may already be known to the partnership").first.is_visible()
+    expect(teacher.get_by_text("may already be known to the partnership").first).to_be_visible()
     assert "DC Amy Lord" not in teacher.content()
     assert_accessible(teacher, "the people page with the answer")

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nestguard.core.calendar import UK
 from tests.e2e.conftest import HUB, PASSWORD, POLICE, Server
@@ -130,7 +131,7 @@ def test_third_missing_episode_to_a_completed_action(
     page.get_by_role("link", name="Create a panel").click()
     assert_accessible(page, "the create a panel page")
     click_button(page, "Create panel")  # empty: the error summary, nothing made
-    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
     assert_accessible(page, "the create a panel page with errors")
     page.get_by_label("Name").fill("Northbrook MACEMM")
     page.get_by_label(re.compile("^Multi-agency child exploitation and missing")).check()
@@ -144,7 +145,7 @@ def test_third_missing_episode_to_a_completed_action(
     agency.select_option(label=POLICE)
     click_button(page, "Add agency")
     page.wait_for_url(panel_url)
-    assert page.get_by_role("cell", name=POLICE).is_visible()
+    expect(page.get_by_role("cell", name=POLICE)).to_be_visible()
     assert_accessible(page, "the panel page")
 
     first_url = schedule(page, panel_url, today)
@@ -188,7 +189,7 @@ def test_third_missing_episode_to_a_completed_action(
     assert h1(page) == "Record an action"
     assert_accessible(page, "the record an action page")
     click_button(page, "Record action")
-    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
     assert_accessible(page, "the record an action page with errors")
     page.get_by_label("Action").fill("Complete the return home interview and share the themes")
     page.get_by_label("Owner agency").select_option(label=HUB)
@@ -197,7 +198,7 @@ def test_third_missing_episode_to_a_completed_action(
     fill_date(page, "Due date", today + dt.timedelta(days=7))
     click_button(page, "Record action")
     page.wait_for_url(re.compile(rf"/panels/meetings/{UUID}/"))
-    assert page.get_by_text("Complete the return home interview").first.is_visible()
+    expect(page.get_by_text("Complete the return home interview").first).to_be_visible()
     assert_accessible(page, "the meeting with its action")
 
     # The attendee must sign the confidentiality agreement before reading the minutes.
@@ -209,7 +210,7 @@ def test_third_missing_episode_to_a_completed_action(
     officer.get_by_label(re.compile("^I agree")).check()
     click_button(officer, "Sign and continue")
     officer.wait_for_url(first_url)
-    assert officer.get_by_text(f"{CHILD_GIVEN} {CHILD_FAMILY}").first.is_visible()
+    expect(officer.get_by_text(f"{CHILD_GIVEN} {CHILD_FAMILY}").first).to_be_visible()
 
     # The next meeting, by the cadence: the action is carried over with the reason.
     second_url = schedule(page, panel_url, today + dt.timedelta(days=28))
@@ -236,7 +237,7 @@ def test_third_missing_episode_to_a_completed_action(
 
     # The meeting after that carries nothing.
     schedule(page, panel_url, today + dt.timedelta(days=56))
-    assert page.get_by_text("No actions carried over.").is_visible()
+    expect(page.get_by_text("No actions carried over.")).to_be_visible()
     page.goto(second_url)
     assert "Completed" in page.locator("#carried + table").inner_text()
 

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import HUB, PASSWORD, Server
 from tests.e2e.helpers import Account, CodeClock, assert_accessible, error_summary
@@ -100,7 +101,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     assert h1(page) == "Record a missing episode"
     assert_accessible(page, "the missing episode form")
     click_button(page, "Record episode")
-    assert error_summary(page).is_visible()
+    expect(error_summary(page)).to_be_visible()
     assert_accessible(page, "the missing episode form with errors")
     now = datetime.now(UK)
     started = now - timedelta(hours=6)
@@ -127,7 +128,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     page.get_by_label("Where they were found").fill("Northbrook bus station")
     choose(page, "Did they come to harm during the episode?", "No")
     click_button(page, "Record return")
-    assert page.get_by_text("Due by").is_visible()
+    expect(page.get_by_text("Due by")).to_be_visible()
     page.get_by_role("link", name="Record the return home interview").click()
     assert_accessible(page, "the return interview form")
     offered = now - timedelta(hours=2)
@@ -135,7 +136,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     fill_date(page, "Date it was offered", offered)
     page.get_by_label("Time it was offered").fill(offered.strftime("%H:%M"))
     click_button(page, "Save interview")
-    assert page.get_by_text("Offered, not yet held").is_visible()
+    expect(page.get_by_text("Offered, not yet held")).to_be_visible()
     assert_accessible(page, "the missing episode page with its interview")
 
     # An NRM referral for the child: no consent needed
@@ -148,7 +149,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     click_button(page, "Record referral")
     page.wait_for_url(re.compile(rf"/nrm/{UUID}/$"))
     nrm = re.search(r"NRM-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
-    assert page.get_by_text("Child (consent not required)").is_visible()
+    expect(page.get_by_text("Child (consent not required)")).to_be_visible()
     assert_accessible(page, "the NRM referral page")
     page.get_by_role("link", name="Record the reasonable grounds decision").click()
     assert_accessible(page, "the reasonable grounds form")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
@@ -92,13 +93,13 @@ def test_the_property_journey(
     hub.get_by_role("link", name="5 Lantern Row, Northbrook, NB6 6AB", exact=True).click()
     assert "5 Lantern Row" in hub.locator("h1").inner_text()
     hub.wait_for_selector(".leaflet-container")  # the map, drawn with no tiles
-    assert hub.get_by_text("Easting 403000, northing 398000").is_visible()
+    expect(hub.get_by_text("Easting 403000, northing 398000")).to_be_visible()
     assert_accessible(hub, "the address page with its map and timeline")
     address_url = hub.url
 
     hub.get_by_role("link", name="Place a warning marker").click()
     hub.get_by_role("button", name="Place warning").click()
-    assert hub.locator(".govuk-error-summary").is_visible()
+    expect(hub.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(hub, "the warning marker form with errors")
     hub.get_by_label("Violence or threats towards visitors").check()
     hub.get_by_label("High").check()
@@ -108,7 +109,7 @@ def test_the_property_journey(
     fill_date(hub, "expires_on", timezone.localdate() + timedelta(days=120))
     hub.get_by_role("button", name="Place warning").click()
     assert hub.url == address_url
-    assert hub.get_by_text("Warning marker placed").is_visible()
+    expect(hub.get_by_text("Warning marker placed")).to_be_visible()
     assert_accessible(hub, "the address page with a warning marker")
 
     teacher = new_context().new_page()
@@ -146,14 +147,14 @@ def test_the_property_journey(
     assert_accessible(officer, "a repeat-address alert with the timeline")
     officer.get_by_label("No action").check()
     officer.get_by_role("button", name="Record decision").click()
-    assert officer.get_by_text("Give the reason for taking no action").first.is_visible()
+    expect(officer.get_by_text("Give the reason for taking no action").first).to_be_visible()
     assert_accessible(officer, "a repeat-address decision with an error")
     officer.get_by_label("Partnership visit arranged").check()
     officer.get_by_role("button", name="Record decision").click()
-    assert officer.get_by_text("Decision recorded").is_visible()
+    expect(officer.get_by_text("Decision recorded")).to_be_visible()
 
     hub.goto(address_url + "nearby/")
-    assert hub.get_by_text("2 addresses within 150 m").is_visible()
+    expect(hub.get_by_text("2 addresses within 150 m")).to_be_visible()
     assert_accessible(hub, "the leaflet drop list")
     hub.goto(address_url + "hardening/new/")
     assert_accessible(hub, "the target hardening form")
@@ -161,6 +162,6 @@ def test_the_property_journey(
     hub.get_by_label("Cost in pounds").fill("180.50")
     hub.get_by_label("Unfunded").check()
     hub.get_by_role("button", name="Record measure").click()
-    assert hub.get_by_text("£180.50 unfunded", exact=True).is_visible()
+    expect(hub.get_by_text("£180.50 unfunded", exact=True)).to_be_visible()
     hub.goto("/addresses/target-hardening/")
     assert_accessible(hub, "the target hardening funding figure")

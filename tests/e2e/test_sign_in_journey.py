@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import (
@@ -66,7 +67,7 @@ def test_first_sign_in_enrols_totp_and_every_sign_in_asks_for_a_code(
     assert re.fullmatch(r"[A-Z2-7]+=*", secret), secret
     enter_code(page, codes.code(account.username, secret))
     page.wait_for_url(lambda url: "/sign-in/" not in url)
-    assert page.get_by_text("Signed in as").is_visible()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
 
     sign_out(page)
 
@@ -87,7 +88,7 @@ def test_first_sign_in_enrols_totp_and_every_sign_in_asks_for_a_code(
 
     enter_code(page, codes.code(account.username, secret))
     page.wait_for_url(lambda url: "/sign-in/" not in url)
-    assert page.get_by_text("Signed in as").is_visible()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 def _window(secret: str, step: int) -> set[str]:

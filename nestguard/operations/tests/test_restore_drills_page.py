@@ -81,7 +81,7 @@ def test_the_page_is_accessible(client_for) -> None:  # type: ignore[no-untyped-
         if os.environ.get("NESTGUARD_REQUIRE_BROWSER", "").strip() in {"1", "true", "yes"}:
             pytest.fail(f"NESTGUARD_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.e2e.conftest import CHROMIUM_ARGS
     from tests.e2e.helpers import assert_accessible
@@ -107,7 +107,7 @@ def test_the_page_is_accessible(client_for) -> None:  # type: ignore[no-untyped-
             page = browser.new_page(bypass_csp=True)
             page.route("**/*", serve)
             page.goto("http://nestguard.test/operations/restore-drills/")
-            assert page.get_by_role("heading", name="Restore drills").is_visible()
+            expect(page.get_by_role("heading", name="Restore drills")).to_be_visible()
             assert_accessible(page, "the restore drills page")
         finally:
             browser.close()

@@ -1,0 +1,90 @@
+"""The named reports (`partnership`, `project_evaluation`, `county_lines_review`, ...): each
+registers a builder that turns a request (who, which period, which filters) into a `Report`
+of true counts; pages, exports and the API suppress it the same way (decision 0089)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from nestguard.reporting.suppression import figure, suppress
+from nestguard.reporting.tables import Cell, Table
+
+if TYPE_CHECKING:
+    from nestguard.accounts.models import User
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    user: User
+    start: date  # the first day counted
+    end: date  # the last day counted (inclusive)
+    ward: str = ""
+    agency_id: Any = None
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    start: date
+    end: date
+    tables: tuple[Table, ...]
+    # Headline counts ("cases": 161) are suppressed like cells; money and other figures
+    # (named in `not_counts`) are not.
+    figures: dict[str, Cell] = field(default_factory=dict)
+    not_counts: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+
+    def suppressed(self) -> Report:
+        """The report as it may leave the system."""
+        figures = {
+            key: value if key in self.not_counts or not isinstance(value, int) else figure(value)
+            for key, value in self.figures.items()
+        }
+        return replace(self, tables=tuple(suppress(t) for t in self.tables), figures=figures)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": self.name,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "tables": [table.to_json() for table in self.tables],
+            "figures": {k: str(v) if not isinstance(v, int | str | None) else v
+                        for k, v in self.figures.items()},
+        }  # fmt: skip
+
+
+Builder = Callable[[ReportRequest], Report]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    title: str
+    build: Builder
+    description: str = ""
+
+
+_REPORTS: dict[str, ReportSpec] = {}
+
+
+def register_report(spec: ReportSpec) -> ReportSpec:
+    if spec.name in _REPORTS and _REPORTS[spec.name] != spec:
+        raise ValueError(f"a report named {spec.name!r} is already registered")
+    _REPORTS[spec.name] = spec
+    return spec
+
+
+def report_spec(name: str) -> ReportSpec:
+    """The named report, or LookupError."""
+    try:
+        return _REPORTS[name]
+    except KeyError:
+        raise LookupError(f"no report named {name!r}") from None
+
+
+def report_specs() -> list[ReportSpec]:
+    return sorted(_REPORTS.values(), key=lambda spec: spec.title)
