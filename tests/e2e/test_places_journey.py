@@ -91,7 +91,7 @@ def test_the_property_journey(
     sign_in_by_keyboard(hub, e2e_server.accounts["hubworker"], codes)
     hub.goto("/addresses/?postcode=NB6+6AB")
     hub.get_by_role("link", name="5 Lantern Row, Northbrook, NB6 6AB", exact=True).click()
-    assert "5 Lantern Row" in hub.locator("h1").inner_text()
+    expect(hub.locator("h1")).to_contain_text("5 Lantern Row")
     hub.wait_for_selector(".leaflet-container")  # the map, drawn with no tiles
     expect(hub.get_by_text("Easting 403000, northing 398000")).to_be_visible()
     assert_accessible(hub, "the address page with its map and timeline")
@@ -108,7 +108,7 @@ def test_the_property_journey(
     fill_date(hub, "review_on", timezone.localdate() + timedelta(days=30))
     fill_date(hub, "expires_on", timezone.localdate() + timedelta(days=120))
     hub.get_by_role("button", name="Place warning").click()
-    assert hub.url == address_url
+    hub.wait_for_url(address_url)
     expect(hub.get_by_text("Warning marker placed")).to_be_visible()
     assert_accessible(hub, "the address page with a warning marker")
 
@@ -137,7 +137,8 @@ def test_the_property_journey(
         today = timezone.localdate()
         fill_date(officer, "occurred_on", today)
         officer.get_by_label("What was reported").fill(summary)
-        officer.get_by_role("button", name="Record report").click()
+        with officer.expect_navigation():  # the report is saved before the next page is asked for
+            officer.get_by_role("button", name="Record report").click()
         officer.goto("/addresses/?postcode=NB6+6AB")
     officer.goto("/addresses/repeat-alerts/")
     assert_accessible(officer, "the repeat-address queue")
