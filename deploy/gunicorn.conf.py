@@ -9,6 +9,8 @@ an environment variable of the same meaning, so the file itself need not be edit
 import multiprocessing
 import os
 
+from nestguard.core.logs import json_logging_config
+
 # Only the reverse proxy on this machine talks to gunicorn: never bind to a public address.
 bind = os.environ.get("NESTGUARD_BIND") or "127.0.0.1:8000"
 
@@ -41,22 +43,11 @@ proxy_allow_ips = forwarded_allow_ips
 accesslog = None
 errorlog = "-"
 loglevel = (os.environ.get("NESTGUARD_LOG_LEVEL") or "INFO").lower()
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "nestguard.core.logs.JsonLinesFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": [], "propagate": False},
-    },
-}
+logconfig_dict = json_logging_config(
+    level=loglevel.upper(),
+    loggers={"gunicorn.error": loglevel.upper(), "gunicorn.access": None},
+    root=False,
+)
 
 # Request limits, below the proxy's (client_max_body_size): headers and lines of sane size.
 limit_request_line = 8190

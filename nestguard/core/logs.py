@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -24,6 +25,37 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # What a request id from outside may look like (the proxy's $request_id is 32 hex digits);
 # anything else is replaced, so a client cannot write into the logs through it.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def json_logging_config(
+    *, level: str, loggers: dict[str, str | None], root: bool = True
+) -> dict[str, Any]:
+    """The `logging.config.dictConfig` of every Nestguard process (the web application and
+    gunicorn itself): JSON lines on stdout at `level`. `loggers` names loggers kept to their
+    own level on stdout, or silenced (None), without passing their records on, so each record
+    is one line."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "nestguard.core.logs.JsonLinesFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+            }
+        },
+        **({"root": {"handlers": ["stdout"], "level": level}} if root else {}),
+        "loggers": {
+            name: (
+                {"handlers": ["stdout"], "level": own_level, "propagate": False}
+                if own_level
+                else {"handlers": [], "propagate": False}
+            )
+            for name, own_level in loggers.items()
+        },
+    }
+
 
 _request_id: ContextVar[str | None] = ContextVar("nestguard_request_id", default=None)
 

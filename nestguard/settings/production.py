@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from nestguard.core.logs import json_logging_config
 from nestguard.settings.base import *  # noqa: F403
 from nestguard.settings.base import NESTGUARD_AUDIT_DEVELOPMENT_KEY
 from nestguard.settings.env import (
@@ -50,24 +51,8 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
 # council's domain is not to be submitted to the preload list (check --deploy then warns).
 SECURE_HSTS_PRELOAD = env_bool("NESTGUARD_HSTS_PRELOAD", True)
 # Logs as JSON lines on stdout, one a record (nestguard/core/logs.py); the level by setting.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "nestguard.core.logs.JsonLinesFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {
-        "handlers": ["stdout"],
-        "level": env_choice("NESTGUARD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-    },
-    "loggers": {
-        # Django logs each 4xx and 5xx; keep its own handlers out so each record is one line.
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "django.server": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
-    },
-}
+LOGGING = json_logging_config(
+    level=env_choice("NESTGUARD_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    # Django logs each 4xx and 5xx; its own loggers go to stdout once, as one line each.
+    loggers={"django": "INFO", "django.server": "WARNING"},
+)
