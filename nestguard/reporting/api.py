@@ -27,12 +27,18 @@ class ReportQuerySerializer(serializers.Serializer):
 
     def get_fields(self):  # type: ignore[no-untyped-def]
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            input_formats=["iso-8601"], help_text="The first day counted (YYYY-MM-DD)"
-        )
-        fields["to"] = serializers.DateField(
-            input_formats=["iso-8601"], help_text="The last day counted, inclusive"
-        )
+        for name, label, help_text in (
+            ("from", "The first day", "The first day counted (YYYY-MM-DD)"),
+            ("to", "The last day", "The last day counted, inclusive (YYYY-MM-DD)"),
+        ):
+            fields[name] = serializers.DateField(
+                input_formats=["iso-8601"],
+                help_text=help_text,
+                error_messages={
+                    "invalid": f"{label} must be a real date, as YYYY-MM-DD",
+                    "required": f"Give {label.lower()} of the period, as YYYY-MM-DD",
+                },
+            )
         return fields
 
 

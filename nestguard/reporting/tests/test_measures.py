@@ -163,7 +163,7 @@ def test_the_triage_clock_and_its_median(world: World) -> None:
 
 def test_the_case_tables_reconcile_with_the_cases(world: World) -> None:
     request = _request(world)
-    start, end = measures.period_bounds(request)
+    _, end = measures.period_bounds(request)
     cases = list(Case.objects.all())
     open_at_end = [
         c for c in cases if c.opened_at < end and (c.closed_at is None or c.closed_at >= end)
