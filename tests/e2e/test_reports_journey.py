@@ -28,19 +28,11 @@ LEGEND = "[c] confidential: a count from 1 to 4, or a count withheld so that it 
 REFERRALS = ((SCHOOL, "teacher", 3), (POLICE, "officer", 7))
 
 
-def provision(server: Server, tmp_path: Path) -> None:
+def provision(server: Server) -> None:
     """An analyst, and ten referrals submitted over the last few weeks."""
     if ANALYST.username in server.accounts:
         return
-    password_file = tmp_path / "password.txt"
-    password_file.write_text(PASSWORD + "\n", encoding="utf-8")
-    server.nestguard(
-        "createuser", "--username", ANALYST.username, "--agency", HUB,
-        "--role", "analyst", "--password-file", str(password_file),
-        "--first-name", "Report", "--last-name", "Analyst",
-        "--totp-secret", str(ANALYST.totp_secret),
-    )  # fmt: skip
-    server.accounts[ANALYST.username] = ANALYST
+    server.add_account(ANALYST, "Report", "Analyst")
     # Submitted referrals as triage finds them; the services' validation is not what this
     # journey is about, so they are written directly.
     lines = [
@@ -72,9 +64,9 @@ def fill_date(page: Any, group: str, day: Any) -> None:
 
 
 def test_an_analyst_reads_the_partnership_report_and_downloads_it(
-    e2e_server: Server, new_context: Any, codes: CodeClock, tmp_path: Path
+    e2e_server: Server, new_context: Any, codes: CodeClock
 ) -> None:
-    provision(e2e_server, tmp_path)
+    provision(e2e_server)
     page = new_context().new_page()
     sign_in(page, ANALYST, codes)
 
