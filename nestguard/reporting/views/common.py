@@ -1,0 +1,71 @@
+"""What the report views share: the named report (or 404) and the period asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from nestguard.access.rules import signed_in_user
+from nestguard.accounts.models import User
+from nestguard.reporting.forms import ReportPeriodForm, report_form
+from nestguard.reporting.period import Asked
+from nestguard.reporting.registry import Report, ReportSpec, report_spec
+
+
+def spec_or_404(name: str) -> ReportSpec:
+    try:
+        return report_spec(name)
+    except LookupError:
+        raise Http404 from None
+
+
+def asked_for(
+    request: HttpRequest, name: str
+) -> tuple[User, ReportSpec, ReportPeriodForm, Asked | None]:
+    """The user, the report, its period form and what may be run (None when the form has
+    errors)."""
+    user = signed_in_user(request)
+    spec = spec_or_404(name)
+    form, asked = report_form(request.GET, user)
+    return user, spec, form, asked
+
+
+def figure_label(key: str) -> str:
+    """`cases_open_at_end` as "Cases open at end"."""
+    return key.replace("_", " ").capitalize()
+
+
+def _row_html(cells: Sequence[Any], numeric: Sequence[bool]) -> SafeString:
+    """One body row: its label as the row's header, numbers right-aligned (GOV.UK table).
+    Built here rather than cell by cell in the template: a report has hundreds of cells."""
+    label = format_html('<th scope="row" class="govuk-table__header">{}</th>', cells[0])
+    rest = format_html_join(
+        "",
+        '<td class="govuk-table__cell{}">{}</td>',
+        (
+            (" govuk-table__cell--numeric" if numeric[i] else "", "" if cell is None else cell)
+            for i, cell in enumerate(cells)
+            if i > 0
+        ),
+    )
+    return format_html('<tr class="govuk-table__row">{}{}</tr>', label, rest)
+
+
+def display(report: Report) -> dict[str, object]:
+    """The report laid out for the templates: each table's headings (and whether each column
+    holds numbers) and its rows as HTML, and the figures with their labels."""
+    tables = []
+    for table in report.tables:
+        numeric = [column.kind != "label" for column in table.columns]
+        headings = [
+            {"text": column.heading, "numeric": numeric[i]}
+            for i, column in enumerate(table.columns)
+        ]
+        rows = [_row_html(row, numeric) for row in table.rows]
+        tables.append({"table": table, "headings": headings, "rows": rows})
+    figures = [(figure_label(key), value) for key, value in report.figures.items()]
+    return {"tables": tables, "figures": figures}
