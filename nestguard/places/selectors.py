@@ -30,6 +30,7 @@ from nestguard.places.models import (
     HardeningMeasure,
     PersonAddressLink,
     RepeatAddressAlert,
+    WardBoundary,
     WarningMarker,
     funding_sources,
     tenures,
@@ -405,3 +406,25 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
         .select_related("address")
         .order_by("-raised_at", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Wards: names, sizes and outlines (the dashboard's filter and ward map, decision 0093). These
+# are geography, not personal data: the register's wards and how many addresses each holds.
+
+
+def ward_sizes() -> dict[str, int]:
+    """Each ward named in the address register, with its number of register addresses."""
+    rows = (
+        Address.objects.filter(in_register=True)
+        .exclude(ward="")
+        .values("ward")
+        .annotate(n=Count("pk"))
+        .order_by("ward")
+    )
+    return {row["ward"]: row["n"] for row in rows}
+
+
+def ward_outlines() -> dict[str, dict[str, Any]]:
+    """Each imported ward's outline (WGS84 GeoJSON geometry) by name."""
+    return dict(WardBoundary.objects.order_by("name").values_list("name", "geometry"))
