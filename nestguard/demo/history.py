@@ -141,9 +141,13 @@ class HistoryBuilder:
         self.people = PeopleMaker(rng, profile, self.today)
         self.rows = Rows()
         self.ward_weights = list(profile["ward_weights"])
-        # Where cuckooing happens may differ from where referrals come from (demo/story.py).
-        self.cuckooing_ward_weights = list(
-            profile.get("cuckooing_ward_weights", profile["ward_weights"])
+        # A ward where cuckooing concentrates (demo/story.py): a share of cuckooing addresses
+        # is moved there with a generator of its own, so every other draw stays as it was.
+        hotspot = profile.get("cuckooing_hotspot")
+        self.hotspot: tuple[int, float, random.Random] | None = (
+            (int(hotspot["ward"]), float(hotspot["share"]), random.Random(hotspot["seed"]))
+            if hotspot
+            else None
         )
         self.concern_labels = code_list("referrals", "concern_types")
         self.indicator_codes = self._indicators_by_concern()
@@ -176,8 +180,15 @@ class HistoryBuilder:
 
     def address(self, *, social: bool, cuckooing: bool = False) -> AddressRef:
         rng = self.rng
-        weights = self.cuckooing_ward_weights if cuckooing else self.ward_weights
-        ward = rng.choices(range(len(weights)), weights=weights)[0]
+        ward = rng.choices(range(len(self.ward_weights)), weights=self.ward_weights)[0]
+        chosen = self._pick(rng, ward, social)
+        if cuckooing and self.hotspot is not None:
+            hot, share, hot_rng = self.hotspot
+            if hot_rng.random() < share:
+                return self._pick(hot_rng, hot, social)
+        return chosen
+
+    def _pick(self, rng: random.Random, ward: int, social: bool) -> AddressRef:
         pool = self.borough.social_by_ward[ward] if social else self.borough.by_ward[ward]
         if not pool:
             pool = self.borough.by_ward[ward]

@@ -30,8 +30,8 @@ from nestguard.demo.names import WARDS
 from nestguard.demo.plans import CasePlan, ReferralPlan, Timeline
 
 HOTSPOT_WARD = "Gorsemoor"
-# How many times its usual share of cuckooing referrals the hotspot ward receives.
-HOTSPOT_FACTOR = 4.0
+# The share of cuckooing addresses moved to the hotspot ward (it would have about 6%).
+HOTSPOT_SHARE = 0.25
 # (month, first day, share moved, weeks back): late December to the summer holidays, January
 # and February to the autumn.
 SEASONAL_MOVES = ((12, 10, 0.55, 19), (1, 1, 0.3, 17), (2, 1, 0.3, 17))
@@ -59,9 +59,11 @@ def shape_history(
                 _shift(referral, weeks)
     cases.sort(key=lambda p: p.opened_at)
     others.sort(key=lambda p: p.submitted_at)
-    weights = [float(w) for w in profile["ward_weights"]]
-    weights[WARDS.index(HOTSPOT_WARD)] *= HOTSPOT_FACTOR
-    profile["cuckooing_ward_weights"] = weights  # read by demo/history.py
+    profile["cuckooing_hotspot"] = {  # read by demo/history.py
+        "ward": WARDS.index(HOTSPOT_WARD),
+        "share": HOTSPOT_SHARE,
+        "seed": seed + 95,
+    }
 
 
 def _weeks_back(rng: random.Random, moment: datetime) -> int:
@@ -108,15 +110,17 @@ def tell_displacement(*, seed: int, today: date) -> dict[str, int]:
         .order_by("taken_at")
         .first()
     )
+    if order is None or order.case_id is None:
+        return counts
     person_id = (
-        CaseSubject.objects.filter(case_id=order.case_id, role__in=("victim", "suspected_exploiter"))
+        CaseSubject.objects.filter(
+            case_id=order.case_id, role__in=("victim", "suspected_exploiter")
+        )
         .order_by("role", "person_id")
         .values_list("person_id", flat=True)
         .first()
-        if order is not None
-        else None
     )
-    if order is None or person_id is None:
+    if person_id is None:
         return counts
     closed_on = order.taken_at.astimezone(UK).date()
     nearby = _nearest(order.address)

@@ -409,20 +409,7 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Wards: names, sizes and outlines (the dashboard's filter and ward map, decision 0093). These
-# are geography, not personal data: the register's wards and how many addresses each holds.
-
-
-def ward_sizes() -> dict[str, int]:
-    """Each ward named in the address register, with its number of register addresses."""
-    rows = (
-        Address.objects.filter(in_register=True)
-        .exclude(ward="")
-        .values("ward")
-        .annotate(n=Count("pk"))
-        .order_by("ward")
-    )
-    return {row["ward"]: row["n"] for row in rows}
+# Wards: the outlines of the dashboard's ward map (decision 0093). Geography, not personal data.
 
 
 def ward_outlines() -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
-        from nestguard.reporting import reports, scopes
+        from nestguard.reporting import events, reports, scopes  # noqa: F401 (events registers)
 
         scopes.register()
         # Every report module registers its report as it is imported.

@@ -26,12 +26,6 @@ def min_days() -> int:
     return int(getattr(settings, "NESTGUARD_REPORT_MIN_DAYS", 28))
 
 
-def min_ward_addresses() -> int:
-    """A ward may be chosen only when it holds at least this many register addresses, so that
-    a filtered count cannot point at a street (NESTGUARD_REPORT_MIN_WARD_ADDRESSES)."""
-    return int(getattr(settings, "NESTGUARD_REPORT_MIN_WARD_ADDRESSES", 1000))
-
-
 class DashboardForm(GovukForm):
     start = GovukDateField(
         label="From",
@@ -44,6 +38,8 @@ class DashboardForm(GovukForm):
         help_text="For example, 30 11 2026",
         error_messages={"required": "Enter the last day of the period"},
     )
+    # Only the wards large enough to report on alone (NESTGUARD_REPORT_MIN_WARD_ADDRESSES):
+    # any other is "not in the list", so a filtered count cannot point at a street.
     ward = forms.ChoiceField(
         label="Ward (optional)",
         required=False,
@@ -59,12 +55,11 @@ class DashboardForm(GovukForm):
         self,
         data: Any = None,
         *,
-        wards: dict[str, int],
+        wards: list[str],
         agencies: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
-        self.ward_sizes = wards
         ward_field: Any = self.fields["ward"]
         agency_field: Any = self.fields["agency"]
         ward_field.choices = [("", "All wards"), *((w, w) for w in wards)]
@@ -78,11 +73,4 @@ class DashboardForm(GovukForm):
                 self.add_error("end", "The last day must be on or after the first day")
             elif (end - start).days + 1 < min_days():
                 self.add_error("end", f"The period must be at least {min_days()} days long")
-        ward = data.get("ward")
-        if ward and self.ward_sizes.get(ward, 0) < min_ward_addresses():
-            self.add_error(
-                "ward",
-                f"{ward} has fewer than {min_ward_addresses():,} addresses: choose all wards "
-                "or a larger ward",
-            )
         return data

@@ -22,7 +22,7 @@ from django.utils import timezone
 from nestguard.access.door import record_search
 from nestguard.access.rules import REPORTING, access_rule, signed_in_user
 from nestguard.accounts.models import Agency
-from nestguard.places.selectors import ward_outlines, ward_sizes
+from nestguard.places.selectors import ward_outlines
 from nestguard.places.views.pages import _map_policy
 from nestguard.reporting import measures
 from nestguard.reporting.charts import Chart, ChartKind, chart
@@ -42,9 +42,24 @@ class Panel:
     chart: bool = True  # False: the table alone (a chart would add nothing)
 
 
-# The panels in the order of issue 11, point 1. The ward panel is drawn as a map.
-PANELS: tuple[Panel, ...] = ()
-WARD_MEASURE: Measure | None = None
+# The panels in the order of issue 11, point 1; the ward panel is drawn as a map.
+PANELS: tuple[Panel, ...] = (
+    Panel(measures.referrals_by_source),
+    Panel(measures.referrals_by_agency_type),
+    Panel(measures.referrals_by_concern),
+    Panel(measures.referrals_by_month, "line"),
+    Panel(measures.referrals_by_weekday, "columns"),
+    Panel(measures.referrals_by_hour, "columns"),
+    Panel(measures.referral_conversion),
+    Panel(measures.triage_timeliness),
+    Panel(measures.open_cases_by_risk),
+    Panel(measures.closed_case_outcomes),
+    Panel(measures.repeat_victims),
+    Panel(measures.repeat_addresses),
+)
+WARD_MEASURE: Measure = measures.referrals_by_ward
+# Where the ward panel goes among the others: after the concern types.
+WARD_AFTER = "referrals_by_concern"
 
 
 @dataclass(frozen=True)
@@ -57,8 +72,10 @@ class ShownPanel:
 @access_rule(REPORTING)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    wards = ward_sizes()
-    agencies = [(str(pk), name) for pk, name in Agency.objects.order_by("name").values_list("pk", "name")]
+    wards = measures.reportable_wards(user)
+    agencies = [
+        (str(pk), name) for pk, name in Agency.objects.order_by("name").values_list("pk", "name")
+    ]
     start, end = last_complete_months(timezone.localdate())
     bound = any(key in request.GET for key in ("start-day", "end-day", "ward", "agency"))
     form = DashboardForm(
@@ -78,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user, data.get("start", start), data.get("end", end), ward, agency_id or None
     )
     panels = [_shown(panel, suppress(panel.measure(report))) for panel in PANELS]
-    ward_panel = _ward_panel(report) if WARD_MEASURE is not None else None
+    ward_panel = _ward_panel(report)
     record_search(
         user,
         "dashboard.read",
@@ -90,15 +107,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ward": ward,
             "agency": dict(agencies).get(agency_id, ""),
         },
-        found=len(panels) + (ward_panel is not None),
+        found=len(panels) + 1,  # the tables shown, the ward table among them
     )
     context.update(
         panels=panels,
         ward_panel=ward_panel,
         report=report,
+        ward_after=WARD_AFTER,
         agency_name=dict(agencies).get(agency_id, ""),
         tile_url=settings.NESTGUARD_MAP_TILE_URL,
-        tile_attribution=settings.NESTGUARD_MAP_TILE_ATTRIBUTION,
+        tile_attribution=settings.NESTGUARD_MAP_ATTRIBUTION,
     )
     response = render(request, "reporting/dashboard.html", context)
     response["Content-Security-Policy"] = _map_policy()
@@ -136,7 +154,6 @@ class WardPanel:
 
 
 def _ward_panel(report: ReportRequest) -> WardPanel:
-    assert WARD_MEASURE is not None
     table = suppress(WARD_MEASURE(report))
     counts = _ward_cells(table)
     shown = sorted({v for v in counts.values() if isinstance(v, int) and v > 0})
@@ -204,7 +221,9 @@ def _legend(breaks: list[int]) -> list[LegendEntry]:
     entries = [LegendEntry("zero", "No referrals", NO_REFERRALS)]
     for i, low in enumerate(breaks):
         high = breaks[i + 1] - 1 if i + 1 < len(breaks) else None
-        label = f"{low} or more" if high is None else (f"{low}" if high == low else f"{low} to {high}")
+        label = (
+            f"{low} or more" if high is None else (f"{low}" if high == low else f"{low} to {high}")
+        )
         entries.append(LegendEntry(str(i), label, BANDS[i]))
     entries.append(LegendEntry("withheld", "[c]: a small number, withheld", WITHHELD))
     return entries
@@ -245,7 +264,7 @@ def table_view(table: Table) -> TableView:
 
 def _text(cell: Cell, kind: str) -> str:
     if cell is None:
-        return "–" if kind != "label" else ""
+        return "Not applicable" if kind != "label" else ""
     if kind == "percent" and not is_suppressed(cell):
         return f"{cell}%"
     if kind == "money" and not is_suppressed(cell):
