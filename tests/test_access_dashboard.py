@@ -30,7 +30,7 @@ TABLE: list[Row] = [Row("reporting:dashboard", REPORTERS)]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
-def test_access(row: Row, world: World) -> None:
+def test_access(row: Row, world: World) -> None:  # noqa: F811 (the fixture)
     got = {persona: _request_and_undo(row, world, persona) for persona in PERSONAS}
     wrong = {p: (row.expected[p], got[p]) for p in PERSONAS if got[p] != row.expected[p]}
     assert not wrong, f"{row.id}: " + ", ".join(

@@ -77,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (str(pk), name) for pk, name in Agency.objects.order_by("name").values_list("pk", "name")
     ]
     start, end = last_complete_months(timezone.localdate())
-    bound = any(key in request.GET for key in ("start-day", "end-day", "ward", "agency"))
+    bound = bool(request.GET)
     form = DashboardForm(
         request.GET if bound else None,
         wards=wards,
