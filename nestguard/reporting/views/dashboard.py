@@ -87,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "panels": [], "ward_panel": None}
     if bound and not form.is_valid():
         # Bad filters read nothing: the error summary, and no figures from another period.
-        return render(request, "reporting/dashboard.html", context, status=400)
+        return render(request, "reporting/dashboard.html", context)
     data = form.cleaned_data if bound else {}
     ward: str = data.get("ward") or ""
     agency_id: str = data.get("agency") or ""
