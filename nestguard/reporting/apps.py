@@ -9,7 +9,11 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
-        from nestguard.reporting import events, reports, scopes  # noqa: F401 (events registers)
+        from nestguard.reporting import (
+            events,  # noqa: F401  (registers audit event types)
+            reports,
+            scopes,
+        )
 
         scopes.register()
         # Every report module registers its report as it is imported.

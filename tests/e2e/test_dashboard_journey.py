@@ -81,10 +81,10 @@ def test_the_dashboard_journey(
     assert_accessible(page, "the dashboard")
 
     # A different period, typed and submitted with the keyboard.
-    type_date(page, "From", 1, 1, 2026)
-    type_date(page, "To", 30, 6, 2026)
+    type_date(page, "First day", 1, 1, 2026)
+    type_date(page, "Last day", 30, 6, 2026)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"start_day=1&start_month=1&start_year=2026"))
+    page.wait_for_url(re.compile(r"from_day=1&from_month=1&from_year=2026"))
     expect(page.get_by_text("from 1 January 2026 to 30 June 2026")).to_be_visible()
 
     # The ward map: the outlines drawn, and no tile asked for.
@@ -108,11 +108,11 @@ def test_the_dashboard_journey(
     assert_accessible(page, "the dashboard with a colour of the key chosen")
 
     # A period that ends before it starts: the error summary, and no figures.
-    type_date(page, "From", 1, 6, 2026)
-    type_date(page, "To", 1, 5, 2026)
+    type_date(page, "First day", 1, 6, 2026)
+    type_date(page, "Last day", 1, 5, 2026)
     page.keyboard.press("Enter")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("The last day must be on or after the first day")
+    expect(summary).to_contain_text("The end date must be on or after the start date")
     expect(page.get_by_role("img")).to_have_count(0)
     assert_accessible(page, "the dashboard's error summary")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from nestguard.places.models import WardBoundary
 from nestguard.places.services.wards import WardBoundaryImportError, validate_wards
 from nestguard.referrals.models import Referral, ReferralStatus
 from nestguard.reporting.charts import chart
-from nestguard.reporting.dashboard_form import last_complete_months
+from nestguard.reporting.period import last_complete_months
 from nestguard.reporting.suppression import suppress
 from nestguard.reporting.tables import counts_table
 from tests.factories import AddressFactory, UserFactory
@@ -91,11 +92,8 @@ _TMP: list[Path] = []
 
 
 def _write_tmp(document: Any) -> str:
-    import tempfile
-
-    handle = tempfile.NamedTemporaryFile("w", suffix=".geojson", delete=False)
-    json.dump(document, handle)
-    handle.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".geojson", delete=False) as handle:
+        json.dump(document, handle)
     _TMP.append(Path(handle.name))
     return handle.name
 
@@ -151,7 +149,7 @@ def test_one_audit_event_per_view_naming_the_period_and_filters(
     client = sign_in(Client(), dashboard_world["analyst"])
     before = AuditEvent.objects.filter(action="dashboard.read").count()
     query = (
-        "?start_day=1&start_month=9&start_year=2026&end_day=31&end_month=10&end_year=2026"
+        "?from_day=1&from_month=9&from_year=2026&to_day=31&to_month=10&to_year=2026"
         f"&ward=Big+Ward&agency={personas.police.pk}"
     )
     assert client.get(reverse("reporting:dashboard") + query).status_code == 200
@@ -161,7 +159,7 @@ def test_one_audit_event_per_view_naming_the_period_and_filters(
     assert event is not None and event.purpose == "reporting"
     terms = event.details["terms"]
     assert terms["from"] == "2026-09-01" and terms["to"] == "2026-10-31"
-    assert terms["ward"] == "Big Ward" and terms["agency"] == personas.police.name
+    assert terms["ward"] == "Big Ward" and terms["agency"] == str(personas.police.pk)
 
 
 @pytest.mark.django_db
@@ -169,26 +167,26 @@ def test_one_audit_event_per_view_naming_the_period_and_filters(
     ("query", "message"),
     [
         (
-            "start_day=1&start_month=10&start_year=2026&end_day=1&end_month=9&end_year=2026",
-            "The last day must be on or after the first day",
+            "from_day=1&from_month=10&from_year=2026&to_day=1&to_month=9&to_year=2026",
+            "The end date must be on or after the start date",
         ),
         (
-            "start_day=1&start_month=10&start_year=2026&end_day=14&end_month=10&end_year=2026",
-            "The period must be at least 28 days long",
+            "from_day=1&from_month=10&from_year=2026&to_day=14&to_month=10&to_year=2026",
+            "The period must be at least 28 days",
         ),
         (
-            "start_day=1&start_month=9&start_year=2026&end_day=31&end_month=10&end_year=2026"
+            "from_day=1&from_month=9&from_year=2026&to_day=31&to_month=10&to_year=2026"
             "&ward=Atlantis",
-            "Select a ward from the list",
+            "Choose a ward from the list",
         ),
         (
-            "start_day=1&start_month=9&start_year=2026&end_day=31&end_month=10&end_year=2026"
+            "from_day=1&from_month=9&from_year=2026&to_day=31&to_month=10&to_year=2026"
             "&agency=00000000-0000-0000-0000-000000000e2e",
-            "Select an agency from the list",
+            "Choose an agency from the list",
         ),
         (
-            "start_day=31&start_month=2&start_year=2026&end_day=31&end_month=10&end_year=2026",
-            "From must be a real date",
+            "from_day=31&from_month=2&from_year=2026&to_day=31&to_month=10&to_year=2026",
+            "First day must be a real date",
         ),
     ],
 )
@@ -205,9 +203,10 @@ def test_bad_filters_show_the_error_summary_and_read_nothing(
     assert AuditEvent.objects.filter(action="dashboard.read").count() == before
 
 
-def test_the_default_period_is_the_last_twelve_complete_months() -> None:
-    assert last_complete_months(date(2026, 11, 20)) == (date(2025, 11, 1), date(2026, 10, 31))
-    assert last_complete_months(date(2026, 1, 1)) == (date(2025, 1, 1), date(2025, 12, 31))
+def test_the_default_period_is_the_last_twelve_complete_months(time_machine: Any) -> None:
+    assert last_complete_months() == (date(2025, 11, 1), date(2026, 10, 31))
+    time_machine.move_to(datetime(2026, 1, 1, 12, 0, tzinfo=UTC))
+    assert last_complete_months() == (date(2025, 1, 1), date(2025, 12, 31))
 
 
 def test_a_withheld_bar_has_one_size_whatever_the_count() -> None:
@@ -233,10 +232,11 @@ def test_the_import_writes_nothing_when_any_feature_is_bad() -> None:
     bad = _grid_file([
         _ward("Good Ward", _square(402000, 397000)),
         _ward("", _square(403000, 397000)),
-        _ward("Open Ring", [[[402000, 397000], [403000, 397000], [403000, 398000], [402500, 398500]]]),
+        _ward("Open Ring", [[[402000, 397000], [403000, 397000], [403000, 398000], [402, 398]]]),
         _ward("Far Away", _square(9_000_000, 397000)),
         _ward("Good Ward", _square(404000, 397000)),
-        {"type": "Feature", "properties": {"name": "Point"}, "geometry": {"type": "Point", "coordinates": [1, 2]}},
+        {"type": "Feature", "properties": {"name": "Point"},
+         "geometry": {"type": "Point", "coordinates": [1, 2]}},
     ])  # fmt: skip
     with pytest.raises(CommandError, match="5 problem"):
         call_command_quiet("import_ward_boundaries", _write_tmp(bad))

@@ -3,9 +3,11 @@ a ward or an agency, the partnership's picture as charts, each with its table be
 the referrals by ward on a map of the wards that needs no tile server.
 
 Counts only, never names. Every panel is a measure of `reporting.measures` (true counts, read
-through the door's reporting scope), suppressed here exactly once; the chart, the table and
-the map are all drawn from that one suppressed table, so none can show what another hides.
-One audit event per view names the period and the filters.
+through the door's reporting scope); the panels are built together like a report (cached
+while nothing counted changes, `reporting.reading.build_true`) and suppressed exactly once;
+the chart, the table and the map are all drawn from that one suppressed table, so none can
+show what another hides. The period and filters are checked as the reports check them
+(`reporting.period.problems`). One audit event per view names the period and the filters.
 """
 
 from __future__ import annotations
@@ -17,19 +19,21 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from nestguard.access.door import record_search
 from nestguard.access.rules import REPORTING, access_rule, signed_in_user
-from nestguard.accounts.models import Agency
 from nestguard.places.selectors import ward_outlines
-from nestguard.places.views.pages import _map_policy
+from nestguard.places.views.pages import map_policy
 from nestguard.reporting import measures
 from nestguard.reporting.charts import Chart, ChartKind, chart
-from nestguard.reporting.dashboard_form import DashboardForm, last_complete_months
-from nestguard.reporting.registry import ReportRequest
-from nestguard.reporting.suppression import is_suppressed, suppress
+from nestguard.reporting.exports import LEGEND
+from nestguard.reporting.forms import report_form
+from nestguard.reporting.period import last_complete_months
+from nestguard.reporting.reading import build_true
+from nestguard.reporting.registry import Report, ReportRequest, ReportSpec
+from nestguard.reporting.suppression import is_suppressed
 from nestguard.reporting.tables import Cell, Table
+from nestguard.reporting.views.common import display
 
 Measure = Callable[[ReportRequest], Table]
 
@@ -62,70 +66,63 @@ WARD_MEASURE: Measure = measures.referrals_by_ward
 WARD_AFTER = "referrals_by_concern"
 
 
+# Built like a report (true counts, cached while nothing counted changes, suppressed once) but
+# not registered as one: the dashboard has no export of its own; the reports have theirs.
+def _build(request: ReportRequest) -> Report:
+    tables = (*(panel.measure(request) for panel in PANELS), WARD_MEASURE(request))
+    return Report("dashboard", TITLE, request.start, request.end, tables)
+
+
+TITLE = "Partnership dashboard"
+DASHBOARD = ReportSpec("dashboard", TITLE, _build)
+
+
 @dataclass(frozen=True)
 class ShownPanel:
     table: Table
     chart: Chart | None
-    view: TableView
+    view: dict[str, Any]  # the table laid out for the template (views.common.display)
 
 
 @access_rule(REPORTING)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    wards = measures.reportable_wards(user)
-    agencies = [
-        (str(pk), name) for pk, name in Agency.objects.order_by("name").values_list("pk", "name")
-    ]
-    start, end = last_complete_months(timezone.localdate())
-    bound = bool(request.GET)
-    form = DashboardForm(
-        request.GET if bound else None,
-        wards=wards,
-        agencies=agencies,
-        initial={"start": start, "end": end},
-    )
-    context: dict[str, Any] = {"form": form, "panels": [], "ward_panel": None}
-    if bound and not form.is_valid():
+    form, asked = report_form(request.GET, user, default=last_complete_months)
+    context: dict[str, Any] = {"form": form, "title": TITLE}
+    if asked is None:
         # Bad filters read nothing: the error summary, and no figures from another period.
         return render(request, "reporting/dashboard.html", context)
-    data = form.cleaned_data if bound else {}
-    ward: str = data.get("ward") or ""
-    agency_id: str = data.get("agency") or ""
-    report = ReportRequest(
-        user, data.get("start", start), data.get("end", end), ward, agency_id or None
-    )
-    panels = [_shown(panel, suppress(panel.measure(report))) for panel in PANELS]
-    ward_panel = _ward_panel(report)
+    true, as_of = build_true(user, DASHBOARD, asked)
+    shown = true.suppressed()
+    *tables, ward_table = shown.tables
+    views: list[dict[str, Any]] = display(shown)["tables"]  # type: ignore[assignment]
+    panels = [
+        ShownPanel(table, chart(table, p.kind, column=p.column) if p.chart else None, view)
+        for p, table, view in zip(PANELS, tables, views[:-1], strict=True)
+    ]
     record_search(
         user,
         "dashboard.read",
         purpose="reporting",
-        terms={
-            "report": "dashboard",
-            "from": report.start.isoformat(),
-            "to": report.end.isoformat(),
-            "ward": ward,
-            "agency": dict(agencies).get(agency_id, ""),
-        },
-        found=len(panels) + 1,  # the tables shown, the ward table among them
+        terms={"report": "dashboard", **asked.terms()},
+        found=len(shown.tables),
     )
+    agencies: dict[str, str] = dict(form.fields["agency"].choices)  # type: ignore[attr-defined]
     context.update(
         panels=panels,
-        ward_panel=ward_panel,
-        report=report,
+        ward_panel=_ward_panel(ward_table, views[-1]),
         ward_after=WARD_AFTER,
-        agency_name=dict(agencies).get(agency_id, ""),
+        report=shown,
+        as_of=as_of,
+        ward=asked.ward,
+        agency_name=agencies.get(str(asked.agency_id or ""), ""),
+        legend=LEGEND,
         tile_url=settings.NESTGUARD_MAP_TILE_URL,
         tile_attribution=settings.NESTGUARD_MAP_ATTRIBUTION,
     )
     response = render(request, "reporting/dashboard.html", context)
-    response["Content-Security-Policy"] = _map_policy()
+    response["Content-Security-Policy"] = map_policy()
     return response
-
-
-def _shown(panel: Panel, table: Table) -> ShownPanel:
-    drawn = chart(table, panel.kind, column=panel.column) if panel.chart else None
-    return ShownPanel(table, drawn, table_view(table))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,14 +144,13 @@ class LegendEntry:
 @dataclass(frozen=True)
 class WardPanel:
     table: Table
-    view: TableView
+    view: dict[str, Any]
     features: list[dict[str, Any]]
     legend: list[LegendEntry]
     unmapped: list[str]  # wards in the table with no imported outline
 
 
-def _ward_panel(report: ReportRequest) -> WardPanel:
-    table = suppress(WARD_MEASURE(report))
+def _ward_panel(table: Table, view: dict[str, Any]) -> WardPanel:
     counts = _ward_cells(table)
     shown = sorted({v for v in counts.values() if isinstance(v, int) and v > 0})
     breaks = _breaks(shown)
@@ -177,7 +173,7 @@ def _ward_panel(report: ReportRequest) -> WardPanel:
         )
     return WardPanel(
         table=table,
-        view=table_view(table),
+        view=view,
         features=features,
         legend=_legend(breaks),
         unmapped=sorted(name for name in counts if name not in outlines),
@@ -227,48 +223,3 @@ def _legend(breaks: list[int]) -> list[LegendEntry]:
         entries.append(LegendEntry(str(i), label, BANDS[i]))
     entries.append(LegendEntry("withheld", "[c]: a small number, withheld", WITHHELD))
     return entries
-
-
-# ---------------------------------------------------------------------------------------------
-# Tables as the page prints them.
-
-
-@dataclass(frozen=True)
-class TableCell:
-    text: str
-    numeric: bool
-    header: bool = False
-
-
-@dataclass(frozen=True)
-class TableView:
-    name: str
-    title: str
-    headings: list[TableCell]
-    rows: list[list[TableCell]]
-    notes: tuple[str, ...]
-
-
-def table_view(table: Table) -> TableView:
-    numeric = [column.kind != "label" for column in table.columns]
-    headings = [TableCell(c.heading, n) for c, n in zip(table.columns, numeric, strict=True)]
-    rows = [
-        [
-            TableCell(_text(cell, table.columns[i].kind), numeric[i], header=i == 0)
-            for i, cell in enumerate(row)
-        ]
-        for row in table.rows
-    ]
-    return TableView(table.name, table.title, headings, rows, table.notes)
-
-
-def _text(cell: Cell, kind: str) -> str:
-    if cell is None:
-        return "Not applicable" if kind != "label" else ""
-    if kind == "percent" and not is_suppressed(cell):
-        return f"{cell}%"
-    if kind == "money" and not is_suppressed(cell):
-        return f"£{cell:,}"
-    if isinstance(cell, int):
-        return f"{cell:,}"
-    return str(cell)
