@@ -83,6 +83,7 @@ def dashboard_world(personas: Personas, settings: Any) -> dict[str, Any]:
     call_command_quiet("import_ward_boundaries", _write_tmp(_grid_file([
         _ward("Big Ward", _square(402000, 397000)),
         _ward("Small Ward", _square(403000, 397000)),
+        _ward("Elsewhere", _square(404000, 397000)),  # no register address: "Other wards"
     ])))  # fmt: skip
     analyst = UserFactory(agency=personas.hub, roles=["analyst"])
     return {"analyst": analyst}
@@ -136,6 +137,7 @@ def test_small_counts_never_leave_the_page(dashboard_world: dict[str, Any]) -> N
     )
     bands = {f["properties"]["name"]: f["properties"]["band"] for f in features}
     assert bands["Small Ward"] == "withheld"
+    assert bands["Elsewhere"] == "other"  # too small to show alone, never "no referrals"
     # Each chart is an image with a title and a description, and a table beside it.
     assert html.count('role="img"') == 12
     assert html.count("<title id=") == 12 and html.count("<desc id=") == 12

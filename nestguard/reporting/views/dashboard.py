@@ -132,6 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 BANDS = ("#d2e2f1", "#8eb8dc", "#5694ca", "#1d70b8", "#003078")
 NO_REFERRALS = "#ffffff"
 WITHHELD = "#f3f2f1"
+OTHER = "#b1b4b6"
 
 
 @dataclass(frozen=True)
@@ -152,30 +153,29 @@ class WardPanel:
 
 def _ward_panel(table: Table, view: dict[str, Any]) -> WardPanel:
     counts = _ward_cells(table)
-    shown = sorted({v for v in counts.values() if isinstance(v, int) and v > 0})
-    breaks = _breaks(shown)
+    breaks = _breaks(sorted({v for v in counts.values() if isinstance(v, int) and v > 0}))
     outlines = ward_outlines()
-    features = []
+    features: list[dict[str, Any]] = []
     for name, geometry in outlines.items():
-        cell = counts.get(name, 0)
-        key = _band(cell, breaks)
+        if name in counts:
+            cell = counts[name]
+            key = _band(cell, breaks)
+            label = "[c]" if is_suppressed(cell) else str(cell or 0)
+        else:  # too small to show alone: in the table's "Other wards"
+            key, label = "other", f"counted in “{measures.OTHER_WARDS}”"
         features.append(
             {
                 "type": "Feature",
                 "geometry": geometry,
-                "properties": {
-                    "name": name,
-                    "shown": "[c]" if is_suppressed(cell) else str(cell or 0),
-                    "band": key,
-                    "colour": _colour(key),
-                },
+                "properties": {"name": name, "shown": label, "band": key, "colour": _colour(key)},
             }
         )
+    others = any(f["properties"]["band"] == "other" for f in features)
     return WardPanel(
         table=table,
         view=view,
         features=features,
-        legend=_legend(breaks),
+        legend=_legend(breaks, others=others),
         unmapped=sorted(name for name in counts if name not in outlines),
     )
 
@@ -183,7 +183,8 @@ def _ward_panel(table: Table, view: dict[str, Any]) -> WardPanel:
 def _ward_cells(table: Table) -> dict[str, Cell]:
     counts = table.count_columns()
     rows = table.rows[:-1] if table.total_row else table.rows
-    return {str(row[0]): row[counts[0]] for row in rows} if counts else {}
+    not_wards = {measures.OTHER_WARDS, measures.NO_WARD}
+    return {str(r[0]): r[counts[0]] for r in rows if r[0] not in not_wards} if counts else {}
 
 
 def _breaks(values: list[int]) -> list[int]:
@@ -210,10 +211,12 @@ def _colour(key: str) -> str:
         return WITHHELD
     if key == "zero":
         return NO_REFERRALS
+    if key == "other":
+        return OTHER
     return BANDS[int(key)]
 
 
-def _legend(breaks: list[int]) -> list[LegendEntry]:
+def _legend(breaks: list[int], *, others: bool) -> list[LegendEntry]:
     entries = [LegendEntry("zero", "No referrals", NO_REFERRALS)]
     for i, low in enumerate(breaks):
         high = breaks[i + 1] - 1 if i + 1 < len(breaks) else None
@@ -222,4 +225,8 @@ def _legend(breaks: list[int]) -> list[LegendEntry]:
         )
         entries.append(LegendEntry(str(i), label, BANDS[i]))
     entries.append(LegendEntry("withheld", "[c]: a small number, withheld", WITHHELD))
+    if others:
+        entries.append(
+            LegendEntry("other", f"Too small to show alone ({measures.OTHER_WARDS})", OTHER)
+        )
     return entries
