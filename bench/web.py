@@ -9,7 +9,8 @@
 3. Signs bench users in over HTTP (CSRF token from the sign-in page), then for each endpoint
    in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
    list, a case page (random visible cases), the triage queue, an address page, a person
-   page, a panel agenda (as the panel chair), the due-and-overdue view, referral
+   page, a panel agenda (as the panel chair), the due-and-overdue view, the partnership
+   dashboard (as the analyst; its counts cached while nothing counted changes), referral
    submission through POST /api/v1/referrals/ with a bearer token, and the partnership
    report as the analyst (its page for the last twelve months, which the report cache
    answers after the first request; its page for a random 90-day period, which it mostly
@@ -471,6 +472,11 @@ def main(argv: list[str] | None = None) -> int:
             chair = Client(port)
             chair.sign_in(CHAIR, DEMO_PASSWORD)
             chairs.append(chair)
+        analysts = []
+        for _ in range(args.clients):
+            analyst = Client(port)
+            analyst.sign_in(ANALYST, DEMO_PASSWORD)
+            analysts.append(analyst)
         case_ids: list[str] = targets["case_ids"]
         address_ids: list[str] = targets["address_ids"] or ["00000000-0000-0000-0000-000000000000"]
         person_ids: list[str] = targets["person_ids"] or ["00000000-0000-0000-0000-000000000000"]
@@ -512,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
         def due(c: Client, rng: random.Random) -> tuple[int, bytes]:
             return c.get("/due/")[:2]
 
+        def dashboard(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/dashboard/")[:2]
+
         def submit(c: Client, rng: random.Random) -> tuple[int, bytes]:
             body = json.loads(json.dumps(example))
             if addresses and isinstance(body.get("address"), dict):
@@ -540,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
             ("person page", person_page, (200,), clients),
             ("panel agenda", panel_agenda, (200,), chairs),
             ("due and overdue", due, (200,), clients),
+            ("dashboard", dashboard, (200,), analysts),
             ("POST /api/v1/referrals/", submit, (201,), api_clients),
             ("partnership report", report, (200,), analysts),
             ("partnership report, new period", report_new_period, (200,), analysts),

@@ -14,8 +14,9 @@ urlpatterns = [
     path("panels/", include("nestguard.panels.urls")),
     path("jobs/", include("nestguard.jobs.urls")),
     path("", include("nestguard.pathways.urls")),
+    # The reports at /reports/ and the dashboard at /dashboard/ (decisions 0089 and 0093).
+    path("", include("nestguard.reporting.urls")),
     path("api/v1/", include("nestguard.api.urls")),
     path("operations/", include("nestguard.operations.urls")),
-    path("reports/", include("nestguard.reporting.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

@@ -86,6 +86,8 @@ KEY_PAGES = (
     KeyPage("panel agenda", "panel.chair", _busiest_meeting),
     KeyPage("due and overdue", CASEWORKER, lambda u: "/due/"),
     KeyPage("due and overdue, team", "hub.supervisor", lambda u: "/due/team/"),
+    # The partnership dashboard (decision 0093): twelve months of aggregates in one request.
+    KeyPage("dashboard", "analyst", lambda u: "/dashboard/"),
     KeyPage("API cases", CASEWORKER, lambda u: "/api/v1/cases/", api=True),
     KeyPage("API referrals", "hub.supervisor", lambda u: "/api/v1/referrals/", api=True),
     KeyPage("partnership report", ANALYST, lambda u: "/reports/partnership/" + REPORT_PERIOD),

@@ -44,6 +44,7 @@ _WARD_SIZES = (
 ALLOWED: dict[tuple[str, str], str] = {
     ("partnership report", "places_address"): _WARD_SIZES,
     ("API partnership report", "places_address"): _WARD_SIZES,
+    ("dashboard", "places_address"): _WARD_SIZES,
     ("triage queue", "referrals_referral"): (
         "the overdue count reads the referrals waiting for triage (the `triage_queue_idx` "
         "index on status): bounded by the team's work, not by the borough's history"
@@ -140,6 +141,34 @@ def test_a_list_never_counts_everything(borough: set[str], name: str) -> None:
     counted = [q for q in queries if "COUNT(" in q and f'FROM "{table}"' in q]
     overdue = [q for q in counted if "triage_due_at" in q]  # the queue's overdue count
     assert counted == overdue
+
+
+# The dashboard: a bounded number of queries whatever the period or the borough ------------
+
+DASHBOARD_QUERIES = 40
+
+
+@pytest.mark.django_db
+def test_the_dashboard_makes_a_bounded_number_of_queries(borough: set[str]) -> None:
+    """One GROUP BY (or so) per panel: the count does not grow with the period, the filters or
+    the rows counted. The reports' cache is emptied first, so the counts are really taken."""
+    from django.core.cache import cache
+
+    page = next(p for p in KEY_PAGES if p.name == "dashboard")
+    counts = {}
+    for label, query in (
+        ("twelve months", ""),
+        ("three years", "?from=2023-11-01&to=2026-10-31"),
+        ("a ward and an agency", "?from=2026-08-01&to=2026-10-31&ward=Redwater"
+         f"&agency={User.objects.get(username='police.caseworker').agency_id}"),
+    ):  # fmt: skip
+        cache.clear()
+        status, queries = captured(page, "/dashboard/" + query)
+        assert status == 200, label
+        counts[label] = len(queries)
+    assert max(counts.values()) <= DASHBOARD_QUERIES, counts
+    # A longer period counts more rows, never with more queries (filters add their checks).
+    assert counts["twelve months"] == counts["three years"], counts
 
 
 # The guards can fail ---------------------------------------------------------------------

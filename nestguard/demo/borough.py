@@ -235,3 +235,28 @@ def _flush(
         if ref.tenure in SOCIAL:
             borough.social_by_ward[ref.ward].append(ref)
     return rows
+
+
+def ward_outlines(points_per_side: int = 4) -> dict[str, dict[str, Any]]:
+    """Each ward's square as a WGS84 GeoJSON Polygon (for the ward map): the cell's edges on
+    the National Grid, a few points a side so the conversion keeps them straight enough."""
+    transformer = _to_wgs84()
+    outlines: dict[str, dict[str, Any]] = {}
+    for ward, name in enumerate(names.WARDS):
+        column, row = ward % GRID_COLUMNS, ward // GRID_COLUMNS
+        e0 = ORIGIN_EASTING + column * CELL_METRES
+        n0 = ORIGIN_NORTHING + row * CELL_METRES
+        corners = [(e0, n0), (e0 + CELL_METRES, n0), (e0 + CELL_METRES, n0 + CELL_METRES),
+                   (e0, n0 + CELL_METRES)]  # fmt: skip
+        ring: list[tuple[float, float]] = []
+        for (ea, na), (eb, nb) in zip(corners, corners[1:] + corners[:1], strict=True):
+            for step in range(points_per_side):
+                t = step / points_per_side
+                ring.append((ea + (eb - ea) * t, na + (nb - na) * t))
+        ring.append(ring[0])
+        lons, lats = transformer.transform([p[0] for p in ring], [p[1] for p in ring])
+        coordinates = [
+            [round(float(x), 6), round(float(y), 6)] for x, y in zip(lons, lats, strict=True)
+        ]
+        outlines[name] = {"type": "Polygon", "coordinates": [coordinates]}
+    return outlines

@@ -141,6 +141,14 @@ class HistoryBuilder:
         self.people = PeopleMaker(rng, profile, self.today)
         self.rows = Rows()
         self.ward_weights = list(profile["ward_weights"])
+        # A ward where cuckooing concentrates (demo/story.py): a share of cuckooing addresses
+        # is moved there with a generator of its own, so every other draw stays as it was.
+        hotspot = profile.get("cuckooing_hotspot")
+        self.hotspot: tuple[int, float, random.Random] | None = (
+            (int(hotspot["ward"]), float(hotspot["share"]), random.Random(hotspot["seed"]))
+            if hotspot
+            else None
+        )
         self.concern_labels = code_list("referrals", "concern_types")
         self.indicator_codes = self._indicators_by_concern()
         self.indicators_version = code_list("referrals", "indicators").version
@@ -170,9 +178,17 @@ class HistoryBuilder:
     def user(self, username: str) -> User:
         return self.p.users[username]
 
-    def address(self, *, social: bool) -> AddressRef:
+    def address(self, *, social: bool, cuckooing: bool = False) -> AddressRef:
         rng = self.rng
         ward = rng.choices(range(len(self.ward_weights)), weights=self.ward_weights)[0]
+        chosen = self._pick(rng, ward, social)
+        if cuckooing and self.hotspot is not None:
+            hot, share, hot_rng = self.hotspot
+            if hot_rng.random() < share:
+                return self._pick(hot_rng, hot, social)
+        return chosen
+
+    def _pick(self, rng: random.Random, ward: int, social: bool) -> AddressRef:
         pool = self.borough.social_by_ward[ward] if social else self.borough.by_ward[ward]
         if not pool:
             pool = self.borough.by_ward[ward]
@@ -218,7 +234,8 @@ class HistoryBuilder:
                 when=origin.submitted_at,
                 agency_id=source_id,
             )
-        home = self.address(social="cuckooing" in plan.concerns and rng.random() < 0.8)
+        cuckooing = "cuckooing" in plan.concerns
+        home = self.address(social=cuckooing and rng.random() < 0.8, cuckooing=cuckooing)
         count = int(weighted(rng, self.profile["exploiters_per_case"]))
         if plan.child and count == 0:
             count = 1
@@ -557,7 +574,12 @@ class HistoryBuilder:
                     "suspected_exploiter",
                 )
             )
-        address = None if rng.random() < 0.05 else self.address(social=rng.random() < 0.5)
+        cuckooing = "cuckooing" in plan.concerns
+        address = (
+            None
+            if rng.random() < 0.05
+            else self.address(social=rng.random() < 0.5, cuckooing=cuckooing)
+        )
         triager_key = "csc" if CSC_ROUTED & set(plan.concerns) and rng.random() < 0.4 else "hub"
         decider = self.user(weighted(rng, TRIAGERS[triager_key]))
         self.build_referral(plan, subjects=subjects, address=address, case=None, decider=decider)

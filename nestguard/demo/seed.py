@@ -30,6 +30,7 @@ from nestguard.audit.services import audit_record
 from nestguard.core.calendar import UK
 from nestguard.core.models import next_values
 from nestguard.core.statistics import refresh_planner_statistics
+from nestguard.demo import story
 from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.enforcement import seed_enforcement
@@ -192,6 +193,9 @@ def _seed(
         rng, timeline, profile, max(5, round(profile["cases_per_scale"] * scale))
     )
     other_plans = plan_other_referrals(rng, timeline, profile, len(case_plans))
+    story.shape_history(
+        seed=result.seed, timeline=timeline, cases=case_plans, others=other_plans, profile=profile
+    )
     other_plans.sort(key=lambda p: p.submitted_at)
     case_numbers = next_values("case", len(case_plans))
     for plan, number in zip(case_plans, case_numbers, strict=True):
@@ -232,6 +236,7 @@ def _seed(
     with transaction.atomic():
         counts["enforcement_actions"] = seed_enforcement(users=partnership.users, now=now)
     say(f"Enforcement: {counts['enforcement_actions']} steps at 5 addresses")
+    counts.update(story.tell_displacement(seed=result.seed, today=today))
     with transaction.atomic():
         counts.update(seed_panels(partnership, today))
     say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")

@@ -330,3 +330,20 @@ class HardeningMeasure(BaseModel):
     @property
     def audit_label(self) -> str:
         return f"{self.measure_label} at {self.address.one_line}"
+
+
+class WardBoundary(BaseModel):
+    """A ward's outline, for the dashboard's ward map: addresses carry only a ward's name
+    (decision 0093). The geometry is a GeoJSON Polygon or MultiPolygon in WGS84 longitude
+    and latitude (RFC 7946); the import converts a file on the British National Grid."""
+
+    name = models.CharField(max_length=100, unique=True)
+    geometry = models.JSONField()
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "ward boundaries"
+
+    def __str__(self) -> str:
+        return self.name

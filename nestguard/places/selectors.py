@@ -30,6 +30,7 @@ from nestguard.places.models import (
     HardeningMeasure,
     PersonAddressLink,
     RepeatAddressAlert,
+    WardBoundary,
     WarningMarker,
     funding_sources,
     tenures,
@@ -405,3 +406,12 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
         .select_related("address")
         .order_by("-raised_at", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Wards: the outlines of the dashboard's ward map (decision 0093). Geography, not personal data.
+
+
+def ward_outlines() -> dict[str, dict[str, Any]]:
+    """Each imported ward's outline (WGS84 GeoJSON geometry) by name."""
+    return dict(WardBoundary.objects.order_by("name").values_list("name", "geometry"))

@@ -5,3 +5,5 @@ from nestguard.audit.events import register
 # Counts only, but who looked at (or took away) the partnership's picture, for which period,
 # with which filters and in which format, is recorded like any other read (decision 0089).
 register("report.read", "Viewed or exported a report (counts only)")
+# The same for the dashboard: one event per view, naming the period and filters (decision 0093).
+register("dashboard.read", "Viewed the partnership dashboard (counts only)")

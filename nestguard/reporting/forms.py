@@ -4,6 +4,8 @@ optional ward and agency. It checks what the API checks (`period.problems`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -83,11 +85,13 @@ class ReportPeriodForm(GovukForm):
         return Asked(data["from"], data["to"], data.get("ward") or "", data.get("agency") or None)
 
 
-def report_form(query: QueryDict, user: Any) -> tuple[ReportPeriodForm, Asked | None]:
+def report_form(
+    query: QueryDict, user: Any, *, default: Callable[[], tuple[date, date]] = default_period
+) -> tuple[ReportPeriodForm, Asked | None]:
     """The bound (or, with no period asked, default) form and what may be run: the default
     period when nothing was asked, None when what was asked has errors."""
     if not any(key.startswith(("from", "to")) for key in query):
-        start, end = default_period()
+        start, end = default()
         form = ReportPeriodForm(user=user, initial={"from": start, "to": end})
         return form, Asked(start, end)
     form = ReportPeriodForm(with_date_parts(query), user=user)

@@ -5,7 +5,7 @@ it starts, a ward of the register large enough to be shown on its own, an agency
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,17 @@ def default_period() -> tuple[date, date]:
     """The twelve months to today: from the first of this month a year ago."""
     today = timezone.localdate()
     return date(today.year - 1, today.month, 1), today
+
+
+def last_complete_months(months: int = 12) -> tuple[date, date]:
+    """The first and last day of the `months` complete calendar months before today (the
+    dashboard's default period, decision 0093)."""
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    year, month = end.year, end.month - months + 1
+    while month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, 1), end
 
 
 @dataclass(frozen=True)

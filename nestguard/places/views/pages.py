@@ -35,7 +35,7 @@ def _link_to(url_name: str, pk: Any) -> str:
         return ""
 
 
-def _map_policy() -> str:
+def map_policy() -> str:
     """The page's CSP: the tile server's origin may serve images when tiles are configured."""
     tiles = settings.NESTGUARD_MAP_TILE_URL
     if not tiles:
@@ -95,7 +95,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "tile_attribution": settings.NESTGUARD_MAP_ATTRIBUTION,
         },
     )
-    response.headers["Content-Security-Policy"] = _map_policy()
+    response.headers["Content-Security-Policy"] = map_policy()
     return response
 
 
