@@ -1,3 +1,6 @@
+"""The partnership picture: aggregates (counts, never names) read through the access door,
+with small numbers suppressed before they leave the system (decision 0089)."""
+
 from django.apps import AppConfig
 
 
@@ -6,6 +9,7 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
-        from nestguard.reporting import scopes
+        from nestguard.reporting import access_policy, events, scopes  # noqa: F401
 
         scopes.register()
+        access_policy.register()

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nestguard.reporting.suppression import figure, suppress
-from nestguard.reporting.tables import Cell, Table
+from nestguard.reporting.tables import SUPPRESSED, Cell, Column, Table
 
 if TYPE_CHECKING:
     from nestguard.accounts.models import User
@@ -37,6 +37,12 @@ class Report:
     figures: dict[str, Cell] = field(default_factory=dict)
     not_counts: frozenset[str] = frozenset()
     notes: tuple[str, ...] = ()
+    # Headline counts that add up, each (total, part, part, ...): protected like a table's
+    # column, so that no part is worked out from the total and the other parts.
+    sums: tuple[tuple[str, ...], ...] = ()
+    # A figure computed from counts (a saving: tenancies saved times a unit cost) reveals
+    # them: it is shown as [c] whenever any count it is computed from is.
+    derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def suppressed(self) -> Report:
         """The report as it may leave the system."""
@@ -44,6 +50,10 @@ class Report:
             key: value if key in self.not_counts or not isinstance(value, int) else figure(value)
             for key, value in self.figures.items()
         }
+        _protect_sums(self.figures, figures, self.sums)
+        for key, sources in self.derived:
+            if key in figures and any(figures.get(s) == SUPPRESSED for s in sources):
+                figures[key] = SUPPRESSED
         return replace(self, tables=tuple(suppress(t) for t in self.tables), figures=figures)
 
     def to_json(self) -> dict[str, Any]:
@@ -55,6 +65,28 @@ class Report:
             "figures": {k: str(v) if not isinstance(v, int | str | None) else v
                         for k, v in self.figures.items()},
         }  # fmt: skip
+
+
+def _protect_sums(
+    true: dict[str, Cell], shown: dict[str, Cell], sums: tuple[tuple[str, ...], ...]
+) -> None:
+    """Secondary suppression of headline figures: each sum is checked as a one-column table
+    (its parts, then its total), and again while any sum gains a [c]."""
+    changed = True
+    while changed:
+        changed = False
+        for total, *parts in sums:
+            keys = [*parts, total]
+            table = Table("sum", "", (Column("", "label"), Column("")), (), total_row=True)
+            rows = tuple((key, true[key]) for key in keys)
+            hidden = {k for k in keys if shown[k] == SUPPRESSED}
+            # Cells already hidden elsewhere enter as small counts, so the table sees them.
+            rows = tuple((k, 1 if k in hidden else v) for k, v in rows)
+            result = suppress(replace(table, rows=rows))
+            for key, row in zip(keys, result.rows, strict=True):
+                if row[1] == SUPPRESSED and shown[key] != SUPPRESSED:
+                    shown[key] = SUPPRESSED
+                    changed = True
 
 
 Builder = Callable[[ReportRequest], Report]
