@@ -2,8 +2,8 @@
 and the arithmetic "tenancies saved times unit cost, less the project cost for the period".
 
 Money is exact: values are `Decimal` pounds with pence, and a project cost that only partly
-overlaps a report's period is pro-rated by days as an exact fraction and rounded to the penny
-once, at the end (half up), never entry by entry.
+overlaps a report's period is pro-rated by days as an exact fraction, rounded to the penny
+(half up) entry by entry, so that the shares printed add up to the total printed.
 """
 
 from __future__ import annotations
@@ -165,8 +165,10 @@ class CostShare:
         return (self.end - self.start).days + 1
 
     @property
-    def share(self) -> Fraction:
-        return Fraction(self.amount) * self.days_in_period / self.days
+    def share(self) -> Decimal:
+        """amount times days in the period, divided by the days the cost covers, computed as
+        an exact fraction and rounded to the penny (half up)."""
+        return to_pence(Fraction(self.amount) * self.days_in_period / self.days)
 
 
 def overlap_days(start: date, end: date, period_start: date, period_end: date) -> int:
@@ -198,8 +200,9 @@ def to_pence(value: Fraction | Decimal | int) -> Decimal:
 
 
 def project_cost(found: Iterable[CostShare]) -> Decimal:
-    """The period's project cost: the exact sum of the pro-rated shares, to the penny."""
-    return to_pence(sum((s.share for s in found), Fraction(0)))
+    """The period's project cost: the sum of the pro-rated shares as printed (each to the
+    penny), so that the report's cost table adds up to the figure it prints."""
+    return sum((s.share for s in found), Decimal("0.00"))
 
 
 # ---------------------------------------------------------------------------------------------
