@@ -13,9 +13,9 @@ urlpatterns = [
     path("enforcement/", include("nestguard.enforcement.urls")),
     path("panels/", include("nestguard.panels.urls")),
     path("jobs/", include("nestguard.jobs.urls")),
-    path("reports/", include("nestguard.reporting.urls")),
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
     path("operations/", include("nestguard.operations.urls")),
+    path("reports/", include("nestguard.reporting.urls")),
     path("", include("nestguard.notifications.urls")),
 ]
