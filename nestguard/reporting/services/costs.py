@@ -121,16 +121,16 @@ def _text(
     *,
     required: bool = False,
 ) -> str:
-    if not isinstance(value, str):
-        value = "" if value is None else None
+    """Free text as typed, stripped, with no control characters (core.forms.clean_text)."""
+    if not isinstance(value, str | None):
+        errors[field] = f"{label} must be text"
+        return ""
     try:
-        cleaned = clean_text(value, label=label) if value is not None else None
+        cleaned = clean_text(value or "", label=label)
     except ValidationError as exc:
         errors[field] = exc.messages[0]
         return ""
-    if cleaned is None:
-        errors[field] = f"{label} must be text"
-    elif required and not cleaned:
+    if required and not cleaned:
         errors[field] = f"Enter the {label.lower()}"
     elif len(cleaned) > max_length:
         errors[field] = f"{label} must be {max_length:,} characters or fewer"

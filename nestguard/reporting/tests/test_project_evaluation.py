@@ -6,23 +6,19 @@ saving computed from it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import transaction
 
 from nestguard.accounts.models import Agency, User
 from nestguard.cases.models import Case
 from nestguard.core.calendar import UK
-from nestguard.demo.seed import seed_borough
 from nestguard.reporting.costs import unit_costs
 from nestguard.reporting.registry import Report, ReportRequest, report_spec
 from nestguard.reporting.tables import SUPPRESSED
+from nestguard.reporting.tests.conftest import World
 
-NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 HEADLINE = ("positively_resolved", "moved", "other_closed", "ongoing")
 SAVINGS = ("gross_saving", "net_saving", "cost_benefit_formula")
 # Quarters across the seeded history, and a whole year: small and large counts both.
@@ -32,22 +28,9 @@ PERIODS = [
 ] + [(date(2025, 4, 1), date(2026, 3, 31))]
 
 
-class _Rollback(Exception):
-    pass
-
-
-@pytest.fixture(scope="module")
-def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """The demo borough, loaded once for the module and rolled back after it (the tests
-    only read it), as tests/test_query_plans.py does."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                seed_borough(scale=0.3, seed=11, now=NOW)
-                yield
-                raise _Rollback
-        except _Rollback:
-            pass
+@pytest.fixture
+def borough(world: World) -> None:
+    """The package's seeded borough (conftest.py), with the demo's project costs."""
 
 
 def _build(start: date, end: date, **filters: object) -> Report:
@@ -213,3 +196,19 @@ def test_the_api_shape(borough: None) -> None:
     ]
     assert shown["figures"]["unit_cost"] == "4659.00"
     assert shown["figures"]["project_cost"] == "19595.50"
+
+
+@pytest.mark.django_db
+def test_the_page_prints_the_formula_beside_the_figure(world: World) -> None:
+    from django.test import Client
+
+    from conftest import sign_in
+
+    client = sign_in(Client(), world.users["partnership_manager"])
+    response = client.get("/reports/project_evaluation/?from=2025-04-01&to=2026-03-31")
+    page = response.content.decode()
+    assert response.status_code == 200
+    formula = _build(*PERIODS[-1]).figures["cost_benefit_formula"]
+    assert "Cost benefit formula" in page and str(formula) in page
+    assert "Net saving = tenancies saved \u00d7 £4,659.00" in page
+    assert "Cases in the period and how they stood at its end" in page
