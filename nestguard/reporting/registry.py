@@ -43,18 +43,48 @@ class Report:
     # A figure computed from counts (a saving: tenancies saved times a unit cost) reveals
     # them: it is shown as [c] whenever any count it is computed from is.
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A figure that is also a count in a table (the cases that moved: a headline figure and a
+    # row of the outcome table), as (figure, table name, row label; the table's first count
+    # column). Both are [c] when either is, and the suppression of each side runs again with
+    # it hidden, so that neither side gives away what the other hid.
+    links: tuple[tuple[str, str, str], ...] = ()
 
     def suppressed(self) -> Report:
         """The report as it may leave the system."""
+        forced_figures: set[str] = set()
+        forced_cells: set[tuple[str, int]] = set()  # (table name, row index)
+        while True:
+            tables = tuple(
+                suppress(_forced(t, {r for name, r in forced_cells if name == t.name}))
+                for t in self.tables
+            )
+            figures = self._shown_figures(forced_figures)
+            grown = False
+            by_name = {table.name: table for table in tables}
+            for key, name, label in self.links:
+                table = by_name[name]
+                row = [r[0] for r in table.rows].index(label)
+                cell = table.rows[row][table.count_columns()[0]]
+                if SUPPRESSED in (figures[key], cell) and (
+                    key not in forced_figures or (name, row) not in forced_cells
+                ):
+                    forced_figures.add(key)
+                    forced_cells.add((name, row))
+                    grown = True
+            if not grown:
+                return replace(self, tables=tables, figures=figures)
+
+    def _shown_figures(self, forced: set[str]) -> dict[str, Cell]:
         figures = {
             key: value if key in self.not_counts or not isinstance(value, int) else figure(value)
             for key, value in self.figures.items()
         }
+        figures |= dict.fromkeys(forced, SUPPRESSED)
         _protect_sums(self.figures, figures, self.sums)
         for key, sources in self.derived:
             if key in figures and any(figures.get(s) == SUPPRESSED for s in sources):
                 figures[key] = SUPPRESSED
-        return replace(self, tables=tuple(suppress(t) for t in self.tables), figures=figures)
+        return figures
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +117,20 @@ def _protect_sums(
                 if row[1] == SUPPRESSED and shown[key] != SUPPRESSED:
                     shown[key] = SUPPRESSED
                     changed = True
+
+
+def _forced(table: Table, rows: set[int]) -> Table:
+    """The table with the first count cell of each of `rows` made small (1), so that
+    `suppress` hides it and protects it like any small count; the cell itself is never shown
+    (a zero stays a zero: a true zero reveals nothing)."""
+    if not rows:
+        return table
+    column = table.count_columns()[0]
+    cells = [
+        tuple(1 if r in rows and c == column and row[c] else row[c] for c in range(len(row)))
+        for r, row in enumerate(table.rows)
+    ]
+    return replace(table, rows=tuple(cells))
 
 
 Builder = Callable[[ReportRequest], Report]

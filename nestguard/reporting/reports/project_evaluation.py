@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from nestguard.access.door import visible
-from nestguard.cases.models import resolutions
+from nestguard.cases.models import outcomes, resolutions
 from nestguard.reporting import measures
 from nestguard.reporting.costs import (
     FORMULA,
@@ -70,17 +70,29 @@ def headline(request: ReportRequest) -> dict[str, int]:
     }
 
 
+# The rows of the cases table, each the headline figure of the same count.
+CASE_ROWS = (
+    ("positively_resolved", "Positively resolved (not moved)"),
+    ("moved", "Moved to another property or borough"),
+    ("other_closed", "Closed otherwise (declined, not resolved)"),
+    ("ongoing", "Ongoing at the end of the period"),
+    ("cases", "Total"),
+)
+
+
+def links() -> tuple[tuple[str, str, str], ...]:
+    """Figures that are also cells: each headline figure is a row of the cases table, and the
+    cases that moved are also the outcome table's "moved" row (suppressed together)."""
+    rows = tuple((key, "cases_in_period", label) for key, label in CASE_ROWS)
+    return (*rows, ("moved", "closed_case_outcomes", outcomes().label("moved")))
+
+
 def cases_table(figures: dict[str, int]) -> Table:
     return counts_table(
         "cases_in_period",
         "Cases in the period and how they stood at its end",
         "Cases",
-        [
-            ("Positively resolved (not moved)", [figures["positively_resolved"]]),
-            ("Moved to another property or borough", [figures["moved"]]),
-            ("Closed otherwise (declined, not resolved)", [figures["other_closed"]]),
-            ("Ongoing at the end of the period", [figures["ongoing"]]),
-        ],
+        [(label, [figures[key]]) for key, label in CASE_ROWS[:-1]],
         percent=True,
         notes=[
             "Positively resolved + moved + closed otherwise + ongoing = cases in the period: "
@@ -183,6 +195,7 @@ def build(request: ReportRequest) -> Report:
         not_counts=frozenset({"unit_cost", "project_cost", *SAVINGS}),
         notes=tuple(notes),
         sums=(HEADLINE,),
+        links=links(),
         derived=tuple((key, ("tenancies_saved",)) for key in SAVINGS),
     )
 

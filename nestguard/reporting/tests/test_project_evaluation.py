@@ -16,6 +16,7 @@ from nestguard.cases.models import Case
 from nestguard.core.calendar import UK
 from nestguard.reporting.costs import unit_costs
 from nestguard.reporting.registry import Report, ReportRequest, report_spec
+from nestguard.reporting.reports.project_evaluation import CASE_ROWS
 from nestguard.reporting.tables import SUPPRESSED
 from nestguard.reporting.tests.conftest import World
 
@@ -143,7 +144,13 @@ def test_nothing_small_leaves_not_even_through_a_saving(
     borough: None, start: date, end: date
 ) -> None:
     report = _build(start, end)
-    shown = report.suppressed().figures
+    out = report.suppressed()
+    shown = out.figures
+    # A figure that is also a cell shows what the cell shows: neither gives the other away.
+    tables = {t.name: {row[0]: row[1] for row in t.rows} for t in out.tables}
+    for key, label in CASE_ROWS:
+        assert shown[key] == tables["cases_in_period"][label], key
+    assert shown["moved"] == tables["closed_case_outcomes"]["Moved to another property or borough"]
     saved = report.figures["tenancies_saved"]
     assert isinstance(saved, int)
     if 0 < saved < 5:

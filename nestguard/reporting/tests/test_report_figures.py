@@ -4,13 +4,14 @@ protected like a table's column, and a figure computed from a count is hidden wi
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from nestguard.reporting.registry import Report
-from nestguard.reporting.tables import SUPPRESSED
+from nestguard.reporting.tables import SUPPRESSED, Table, counts_table
 
 PARTS = ("resolved", "moved", "other", "ongoing")
 
@@ -58,3 +59,31 @@ def test_no_sum_ever_holds_a_single_suppressed_figure(seed: int) -> None:
     hidden = [k for k in true if shown[k] == SUPPRESSED]
     assert len(hidden) != 1 or true[hidden[0]] == 0
     assert all(shown[k] == SUPPRESSED for k in true if 0 < true[k] < 5)
+
+
+def _outcomes(arrested: int, moved: int, other: int) -> Table:
+    rows = [("Arrested", [arrested]), ("Moved", [moved]), ("Other", [other])]
+    return counts_table("outcomes", "Outcomes", "Outcome", rows)
+
+
+def test_a_figure_hidden_in_its_table_is_hidden_in_the_headline() -> None:
+    # Arrested 3 is [c]; Moved 6, the smallest other, goes with it. A headline "moved: 6"
+    # would give it back (and then Arrested = total - moved - other).
+    true = {"moved": 6}
+    plain = Report("r", "R", date(2025, 1, 1), date(2025, 3, 31), (_outcomes(3, 6, 40),), true)
+    assert plain.suppressed().figures["moved"] == 6  # the leak a link closes
+    linked = replace(plain, links=(("moved", "outcomes", "Moved"),)).suppressed()
+    assert linked.figures["moved"] == SUPPRESSED
+    assert [row[1] for row in linked.tables[0].rows] == [SUPPRESSED, SUPPRESSED, 40, 49]
+
+
+def test_a_figure_hidden_in_the_headline_is_hidden_in_its_table() -> None:
+    # The headline hides moved (6) as the partner of other (3); the table must not show it.
+    true = {"cases": 60, "resolved": 40, "moved": 6, "other": 3, "ongoing": 11}
+    table = _outcomes(10, 6, 40)
+    report = _report(true, sums=(("cases", *PARTS),), links=(("moved", "outcomes", "Moved"),))
+    report = replace(report, tables=(table,))
+    shown = report.suppressed()
+    assert shown.figures["moved"] == SUPPRESSED
+    rows = [row[1] for row in shown.tables[0].rows]
+    assert rows[1] == SUPPRESSED and rows.count(SUPPRESSED) == 2  # and a partner in its column
