@@ -48,6 +48,10 @@ class Report:
     # column). Both are [c] when either is, and the suppression of each side runs again with
     # it hidden, so that neither side gives away what the other hid.
     links: tuple[tuple[str, str, str], ...] = ()
+    # A figure that is at most a count in a table (or their sum), and often equal to it:
+    # tenancies saved and the outcome table's target-hardening row. Hidden when any of its
+    # cells is; one way, since hiding the figure reveals nothing about the cells.
+    bounded_by: tuple[tuple[str, str, str], ...] = ()
 
     def suppressed(self) -> Report:
         """The report as it may leave the system."""
@@ -62,14 +66,16 @@ class Report:
             grown = False
             by_name = {table.name: table for table in tables}
             for key, name, label in self.links:
-                table = by_name[name]
-                row = [r[0] for r in table.rows].index(label)
-                cell = table.rows[row][table.count_columns()[0]]
-                if SUPPRESSED in (figures[key], cell) and (
+                row = _row(by_name[name], label)
+                if SUPPRESSED in (figures[key], _cell(by_name[name], label)) and (
                     key not in forced_figures or (name, row) not in forced_cells
                 ):
                     forced_figures.add(key)
                     forced_cells.add((name, row))
+                    grown = True
+            for key, name, label in self.bounded_by:
+                if key not in forced_figures and _cell(by_name[name], label) == SUPPRESSED:
+                    forced_figures.add(key)
                     grown = True
             if not grown:
                 return replace(self, tables=tables, figures=figures)
@@ -117,6 +123,15 @@ def _protect_sums(
                 if row[1] == SUPPRESSED and shown[key] != SUPPRESSED:
                     shown[key] = SUPPRESSED
                     changed = True
+
+
+def _row(table: Table, label: str) -> int:
+    return [row[0] for row in table.rows].index(label)
+
+
+def _cell(table: Table, label: str) -> Cell:
+    """The first count cell of the row labelled `label`."""
+    return table.rows[_row(table, label)][table.count_columns()[0]]
 
 
 def _forced(table: Table, rows: set[int]) -> Table:

@@ -196,6 +196,11 @@ def build(request: ReportRequest) -> Report:
         notes=tuple(notes),
         sums=(HEADLINE,),
         links=links(),
+        # At most the cases with the outcomes it counts (and often equal): hidden with them.
+        bounded_by=tuple(
+            ("tenancies_saved", "closed_case_outcomes", outcomes().label(code))
+            for code in rule.counting
+        ),
         derived=tuple((key, ("tenancies_saved",)) for key in SAVINGS),
     )
 

@@ -87,3 +87,21 @@ def test_a_figure_hidden_in_the_headline_is_hidden_in_its_table() -> None:
     assert shown.figures["moved"] == SUPPRESSED
     rows = [row[1] for row in shown.tables[0].rows]
     assert rows[1] == SUPPRESSED and rows.count(SUPPRESSED) == 2  # and a partner in its column
+
+
+def test_a_figure_bounded_by_a_hidden_cell_is_hidden_with_what_derives_from_it() -> None:
+    # Target hardening 6 goes with Arrested 3; 6 tenancies saved would say the row is 6.
+    rows = [("Arrested", [3]), ("TH", [6]), ("CPW", [40])]
+    table = counts_table("outcomes", "O", "Outcome", rows)
+    true = {"saved": 6, "saving": Decimal("27954.00")}
+    report = _report(
+        true,
+        not_counts=frozenset({"saving"}),
+        derived=(("saving", ("saved",)),),
+        bounded_by=(("saved", "outcomes", "TH"),),
+    )
+    shown = replace(report, tables=(table,)).suppressed()
+    assert [row[1] for row in shown.tables[0].rows] == [SUPPRESSED, SUPPRESSED, 40, 49]
+    assert shown.figures == {"saved": SUPPRESSED, "saving": SUPPRESSED}
+    shown = replace(report, tables=(counts_table("outcomes", "O", "Outcome", [("TH", [6])]),))
+    assert shown.suppressed().figures == true  # the row is shown: so may the figure be
