@@ -9,8 +9,11 @@
 3. Signs bench users in over HTTP (CSRF token from the sign-in page), then for each endpoint
    in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
    list, a case page (random visible cases), the triage queue, an address page, a person
-   page, a panel agenda (as the panel chair), the due-and-overdue view, and referral
-   submission through POST /api/v1/referrals/ with a bearer token. Before that, each
+   page, a panel agenda (as the panel chair), the due-and-overdue view, referral
+   submission through POST /api/v1/referrals/ with a bearer token, and the partnership
+   report as the analyst (its page for the last twelve months, which the report cache
+   answers after the first request; its page for a random 90-day period, which it mostly
+   cannot; and the API for the twelve months). Before that, each
    endpoint once with no other client (`--quiet`), for the single-request figures.
 4. Prints requests, errors, throughput, p50 and p95 latency, and each as a multiple of the
    baseline measured in the same run.
@@ -21,6 +24,7 @@ It prints figures and never asserts on them: speed depends on the machine.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -45,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the benchmark never talks to anything else
 BENCH_USERS = ("hub.caseworker", "hub.caseworker2", "hub.supervisor", "hub.caseworker3")
 CHAIR = "panel.chair"
+ANALYST = "analyst"
 API_USER = "housing.referrer"
 MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on every loop besides the clock
 
@@ -325,6 +330,8 @@ def sample_targets(count: int = 2000) -> dict[str, Any]:
     )
     token_user = User.objects.get(username=API_USER)
     _, token = api_token_create(actor=None, user=token_user, name="bench/web.py")
+    analyst = User.objects.get(username=ANALYST)
+    _, analyst_token = api_token_create(actor=None, user=analyst, name="bench/web.py reports")
     return {
         "case_ids": case_ids,
         "address_ids": address_ids,
@@ -332,6 +339,7 @@ def sample_targets(count: int = 2000) -> dict[str, Any]:
         "meeting_ids": meeting_ids,
         "addresses": addresses,
         "token": token,
+        "analyst_token": analyst_token,
     }
 
 
@@ -471,6 +479,14 @@ def main(argv: list[str] | None = None) -> int:
         auth = {"Authorization": f"Bearer {targets['token']}", "Content-Type": "application/json"}
         example = referral_example()
         api_clients = [Client(port) for _ in range(args.clients)]
+        analysts = []
+        for _ in range(args.clients):
+            analyst = Client(port)
+            analyst.sign_in(ANALYST, DEMO_PASSWORD)
+            analysts.append(analyst)
+        analyst_auth = {"Authorization": f"Bearer {targets['analyst_token']}"}
+        today = datetime.date.today()
+        year = f"?from={today.replace(day=1) - datetime.timedelta(days=365)}&to={today}"
 
         def health(c: Client, rng: random.Random) -> tuple[int, bytes]:
             return c.get("/health/")[:2]
@@ -503,6 +519,18 @@ def main(argv: list[str] | None = None) -> int:
             body["signs_text"] = f"{body.get('signs_text', '')} (bench {uuid.uuid4().hex[:8]})"
             return c.request("POST", "/api/v1/referrals/", json.dumps(body).encode(), auth)[:2]
 
+        def report(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/reports/partnership/" + year)[:2]
+
+        def report_new_period(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            start = today - datetime.timedelta(days=rng.randint(90, 700))
+            end = start + datetime.timedelta(days=89)
+            return c.get(f"/reports/partnership/?from={start}&to={end}")[:2]
+
+        def report_api(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            path = "/api/v1/reports/partnership/" + year
+            return c.request("GET", path, None, analyst_auth)[:2]
+
         plan: list[tuple[str, Call, tuple[int, ...], list[Client]]] = [
             ("/health/ (baseline)", health, (200,), clients),
             ("case list", case_list, (200,), clients),
@@ -513,6 +541,9 @@ def main(argv: list[str] | None = None) -> int:
             ("panel agenda", panel_agenda, (200,), chairs),
             ("due and overdue", due, (200,), clients),
             ("POST /api/v1/referrals/", submit, (201,), api_clients),
+            ("partnership report", report, (200,), analysts),
+            ("partnership report, new period", report_new_period, (200,), analysts),
+            ("GET /api/v1/reports/partnership/", report_api, (200,), api_clients),
         ]
         if args.quiet:
             print("\nOne request at a time, no other client (ms, median of 5 after one warm-up):")
