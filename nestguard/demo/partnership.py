@@ -82,6 +82,8 @@ PERSONAS: tuple[PersonaSpec, ...] = (
        "Vulnerability panel chair", "Chairs the MACE panel"),
     _P("analyst", "hub", ("analyst",), "Nadia", "Okafor",
        "Community safety analyst", "Sees aggregates, not names"),
+    _P("partnership.manager", "hub", ("partnership_manager",), "Owen", "Bradshaw",
+       "Community safety partnership manager", "Enters project costs; reads the reports"),
     _P("auditor", "hub", ("auditor",), "Martin", "Sagar",
        "Data protection officer", "Reads the audit trail"),
     _P("linkage.reviewer", "hub", ("linkage_reviewer",), "Farah", "Qureshi",

@@ -33,6 +33,7 @@ from nestguard.core.statistics import refresh_planner_statistics
 from nestguard.demo import story
 from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
+from nestguard.demo.costs import seed_project_costs
 from nestguard.demo.enforcement import seed_enforcement
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
@@ -240,6 +241,7 @@ def _seed(
     with transaction.atomic():
         counts.update(seed_panels(partnership, today))
     say(f"Panels: {counts['panels']} panels, {counts['panel_meetings']} meetings")
+    counts["project_costs"] = seed_project_costs(partnership, today)
     with transaction.atomic():
         counts["source_records"] = seed_source_records(
             rng=rng, partnership=partnership, scale=scale, now=now, batch_size=batch_size

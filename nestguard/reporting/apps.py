@@ -1,3 +1,6 @@
+"""The partnership picture: aggregates (counts, never names) read through the access door,
+with small numbers suppressed before they leave the system (decision 0089)."""
+
 import pkgutil
 from importlib import import_module
 
@@ -9,13 +12,15 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
-        from nestguard.reporting import (
-            events,  # noqa: F401  (registers audit event types)
+        from nestguard.reporting import (  # noqa: F401  (registrations)
+            access_policy,
+            events,  # audit event types
             reports,
             scopes,
         )
 
         scopes.register()
+        access_policy.register()
         # Every report module registers its report as it is imported.
         for module in pkgutil.iter_modules(reports.__path__):
             import_module(f"{reports.__name__}.{module.name}")

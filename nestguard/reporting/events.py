@@ -7,3 +7,4 @@ from nestguard.audit.events import register
 register("report.read", "Viewed or exported a report (counts only)")
 # The same for the dashboard: one event per view, naming the period and filters (decision 0093).
 register("dashboard.read", "Viewed the partnership dashboard (counts only)")
+register("project_cost.record", "Entered what a project cost over a period")

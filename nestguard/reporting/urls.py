@@ -1,10 +1,12 @@
 from django.urls import path
 
-from nestguard.reporting.views import dashboard, exports, pages
+from nestguard.reporting.views import costs, dashboard, exports, pages
 
 app_name = "reporting"
 urlpatterns: list = [
     path("reports/", pages.index, name="index"),
+    # Before the reports' names, which it would otherwise be taken for.
+    path("reports/project-costs/", costs.project_costs, name="project_costs"),
     path("reports/<slug:name>/", pages.report, name="report"),
     path("reports/<slug:name>/print/", pages.report_print, name="print"),
     path("reports/<slug:name>.csv", exports.report_csv, name="csv"),
