@@ -20,6 +20,12 @@ class Person(BaseModel):
     # Unknown people (a "young lad called T", an unnamed visitor) are recorded as such.
     identity_unknown = models.BooleanField(default=False)
     description = models.TextField(blank=True)
+    # Equality monitoring only (decision 0091): optional codes of the ONS 2021 census lists in
+    # people/data (sex, gender_identity, ethnicity); "" is "not recorded". Never an input to a
+    # risk score, a prevention rule or a match weight: tests in people/tests/test_equality.py.
+    sex = models.CharField(max_length=20, blank=True)
+    gender_identity = models.CharField(max_length=20, blank=True)
+    ethnicity = models.CharField(max_length=40, blank=True)
     created_by_agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -1,0 +1,62 @@
+"""The person pages' forms. Values are checked by the service (`person_equality_record`),
+the same for the page and the API; the form only offers the code lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from nestguard.core.forms import GovukForm
+from nestguard.people import equality
+
+NOT_RECORDED_CHOICE = ("", equality.NOT_RECORDED)
+
+
+def _choice(label: str, choices: list[tuple[str, str]], *, select: bool = False) -> Any:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=forms.Select if select else forms.RadioSelect,
+        error_messages={"invalid_choice": f"Select {label.lower()} from the list"},
+    )
+
+
+def ethnicity_choices() -> list[tuple[str, str]]:
+    """Each census category under its group's name, so the list reads as the census asks."""
+    return [
+        (c.code, c.label if c.code in ("prefer_not_to_say", "not_known")
+         else f"{c.get('group_label')}: {c.label}")
+        for c in equality.codes("ethnicity").codes
+    ]  # fmt: skip
+
+
+class EqualityForm(GovukForm):
+    sex = _choice("Sex", [])
+    gender_identity = _choice(
+        "Is the gender they identify with the same as their sex registered at birth?", []
+    )
+    ethnicity = _choice("Ethnic group", [], select=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lists = {
+            "sex": equality.codes("sex").choices,
+            "gender_identity": equality.codes("gender_identity").choices,
+            "ethnicity": ethnicity_choices(),
+        }
+        for name, choices in lists.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            # A select opens on its first option: "not recorded" leads there.
+            on_top = isinstance(field.widget, forms.Select) and not isinstance(
+                field.widget, forms.RadioSelect
+            )
+            field.choices = (
+                [NOT_RECORDED_CHOICE, *choices] if on_top else [*choices, NOT_RECORDED_CHOICE]
+            )
+        self.fields["gender_identity"].help_text = (
+            "Ask only people aged 16 or over, and only if they choose to answer"
+        )
+        self.fields["ethnicity"].help_text = "As the person describes it (2021 census groups)"
