@@ -27,10 +27,9 @@ from nestguard.people.models import Person
 from nestguard.people.selectors import KnownTo, person_profile
 from nestguard.people.services import person_equality_record
 
-
 EQUALITY_HELP = (
     "Equality monitoring only, never used to assess risk (decision 0091): a code of the "
-    "people/data code list of this name (ONS 2021 census), or \"\" when not recorded"
+    'people/data code list of this name (ONS 2021 census), or "" when not recorded'
 )
 
 
@@ -51,10 +50,15 @@ class EqualitySerializer(serializers.Serializer):
         unknown = sorted(set(self.initial_data) - set(equality.EQUALITY_FIELDS))
         if unknown:
             raise serializers.ValidationError(
-                {name: ["Only sex, gender_identity and ethnicity may be changed"] for name in unknown}
+                {
+                    name: ["Only sex, gender_identity and ethnicity may be changed"]
+                    for name in unknown
+                }
             )
         if not attrs:
-            raise serializers.ValidationError("Send at least one of sex, gender_identity, ethnicity")
+            raise serializers.ValidationError(
+                "Send at least one of sex, gender_identity, ethnicity"
+            )
         return attrs
 
 
@@ -117,7 +121,9 @@ class PersonSerializer(serializers.Serializer):
     identity_unknown = serializers.BooleanField(source="person.identity_unknown")
     description = serializers.CharField(source="person.description")
     sex = serializers.CharField(source="person.sex", help_text=EQUALITY_HELP)
-    gender_identity = serializers.CharField(source="person.gender_identity", help_text=EQUALITY_HELP)
+    gender_identity = serializers.CharField(
+        source="person.gender_identity", help_text=EQUALITY_HELP
+    )
     ethnicity = serializers.CharField(source="person.ethnicity", help_text=EQUALITY_HELP)
     cases = PersonCaseSerializer(many=True)
     referrals = PersonReferralSerializer(many=True)
@@ -187,7 +193,10 @@ class PersonDetailAPIView(NestguardAPIView):
         body.is_valid(raise_exception=True)
         try:
             person_equality_record(
-                actor=request.user, person=person, purpose="Equality monitoring, from a partner system", **body.validated_data
+                actor=request.user,
+                person=person,
+                purpose="Equality monitoring, from a partner system",
+                **body.validated_data,
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)

@@ -13,13 +13,13 @@ from nestguard.people import equality
 NOT_RECORDED_CHOICE = ("", equality.NOT_RECORDED)
 
 
-def _choice(label: str, choices: list[tuple[str, str]], *, select: bool = False) -> Any:
+def _choice(label: str, message: str, *, select: bool = False) -> Any:
     return forms.ChoiceField(
         label=label,
         required=False,
-        choices=choices,
+        choices=[],
         widget=forms.Select if select else forms.RadioSelect,
-        error_messages={"invalid_choice": f"Select {label.lower()} from the list"},
+        error_messages={"invalid_choice": message},
     )
 
 
@@ -33,11 +33,12 @@ def ethnicity_choices() -> list[tuple[str, str]]:
 
 
 class EqualityForm(GovukForm):
-    sex = _choice("Sex", [])
+    sex = _choice("Sex", "Select sex from the list")
     gender_identity = _choice(
-        "Is the gender they identify with the same as their sex registered at birth?", []
+        "Is the gender they identify with the same as their sex registered at birth?",
+        "Select an answer about gender identity from the list",
     )
-    ethnicity = _choice("Ethnic group", [], select=True)
+    ethnicity = _choice("Ethnic group", "Select ethnic group from the list", select=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +57,7 @@ class EqualityForm(GovukForm):
             field.choices = (
                 [NOT_RECORDED_CHOICE, *choices] if on_top else [*choices, NOT_RECORDED_CHOICE]
             )
-        self.fields["gender_identity"].help_text = (
-            "Ask only people aged 16 or over, and only if they choose to answer"
-        )
+        self.fields[
+            "gender_identity"
+        ].help_text = "Ask only people aged 16 or over, and only if they choose to answer"
         self.fields["ethnicity"].help_text = "As the person describes it (2021 census groups)"

@@ -12,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 
 from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, SIGNED_IN, access_rule, signed_in_user
-from nestguard.core.pages import apply_service_errors
 from nestguard.access.selectors import can_work_cases
+from nestguard.core.pages import apply_service_errors
 from nestguard.people.equality import EQUALITY_FIELDS, MONITORING_ONLY, equality_rows
 from nestguard.people.forms import EqualityForm
 from nestguard.people.models import Person
