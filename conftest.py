@@ -46,6 +46,16 @@ def candidate_index_inline(settings):  # type: ignore[no-untyped-def]
     settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "inline"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Every test starts with an empty cache: the reports' cache is keyed by the latest update
+    of what they count (nestguard/reporting/reading.py), and under the frozen clock two tests'
+    records can share that instant."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Personas:
     hub: Agency

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
     path("operations/", include("nestguard.operations.urls")),
+    path("reports/", include("nestguard.reporting.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

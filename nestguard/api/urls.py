@@ -32,6 +32,7 @@ from nestguard.api.places import (
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
 from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
+from nestguard.reporting.api import ReportView
 
 app_name = "api"
 
@@ -88,4 +89,5 @@ urlpatterns = [
     path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
     path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
     path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
+    path("reports/<slug:name>/", ReportView.as_view(), name="report"),
 ]

@@ -81,6 +81,10 @@ class Case(BaseModel, Versioned):
             models.Index(fields=["lead_agency", "status"], name="case_agency_status_idx"),
             # The case list's keyset order (decision 0081): a page walks it and stops.
             models.Index(fields=["next_review_on", "-opened_at", "id"], name="case_list_order_idx"),
+            # Reports (decision 0089): cases closed in a period, open at its end, and the
+            # latest change, which keys the cached report.
+            models.Index(fields=["closed_at"], name="case_closed_at_idx"),
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
         ]
 
     def __str__(self) -> str:

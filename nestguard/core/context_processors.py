@@ -65,6 +65,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),
     ("Panels", "panels:list", roles(Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR)),
     ("Due and overdue", "pathways:due", DUE_VIEWING),
+    ("Reports", "reporting:index", REPORTING),
     ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),

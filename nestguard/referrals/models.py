@@ -132,6 +132,8 @@ class Referral(BaseModel, Versioned):
                 fields=["status", "urgency_rank", "triage_due_at"], name="triage_queue_idx"
             ),
             models.Index(fields=["referrer", "created_at"], name="referrer_own_idx"),
+            # The latest change, which keys the cached reports (decision 0089).
+            models.Index(fields=["updated_at"], name="referral_updated_idx"),
         ]
 
     def __str__(self) -> str:

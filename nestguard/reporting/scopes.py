@@ -27,7 +27,8 @@ def reporting_scope(model: type[Model]) -> Scope:
 
 def register() -> None:
     from nestguard.cases.models import Case
+    from nestguard.places.models import Address, RepeatAddressAlert
     from nestguard.referrals.models import Referral
 
-    for model in (Case, Referral):
+    for model in (Case, Referral, Address, RepeatAddressAlert):
         add_scope(model, "reporting", reporting_scope(model))

@@ -243,6 +243,11 @@ NESTGUARD_KNOWN_LOOKUPS_PER_HOUR = env_int("NESTGUARD_KNOWN_LOOKUPS_PER_HOUR", 6
 # and no report or dashboard covers fewer than NESTGUARD_REPORT_MIN_DAYS days.
 NESTGUARD_SUPPRESS_BELOW = env_int("NESTGUARD_SUPPRESS_BELOW", 5, minimum=2)
 NESTGUARD_REPORT_MIN_DAYS = env_int("NESTGUARD_REPORT_MIN_DAYS", 28, minimum=1)
+# A ward with fewer register addresses than this is not shown on its own in a ward table (it is
+# counted in "Other wards") and a report may not be filtered by it.
+NESTGUARD_REPORT_MIN_WARD_ADDRESSES = env_int(
+    "NESTGUARD_REPORT_MIN_WARD_ADDRESSES", 100, minimum=1
+)
 
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production

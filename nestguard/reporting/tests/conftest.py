@@ -1,0 +1,54 @@
+"""A small seeded borough for the reporting tests, loaded once for the package and rolled
+back after it (as tests/test_query_plans.py does), with a user for every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from nestguard.accounts.models import Agency, User
+from nestguard.demo.seed import seed_borough
+from tests.factories import UserFactory
+
+# The borough's "now": its history runs up to here (the frozen test clock is a day later).
+SEEDED_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+START, END = date(2025, 12, 1), date(2026, 11, 30)
+SCALE = 0.4
+ALLOWED = ("analyst", "supervisor", "partnership_manager")
+REFUSED = ("caseworker", "referrer", "panel_chair", "auditor", "admin", "linkage_reviewer")
+
+
+@dataclass(frozen=True)
+class World:
+    users: dict[str, User]  # by role
+    # A second analyst at another agency: the picture must not depend on who looks.
+    other_analyst: User
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="package")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                seed_borough(scale=SCALE, now=SEEDED_AT)
+                agencies = list(Agency.objects.order_by("name")[:2])
+                users = {
+                    role: UserFactory(username=f"rep_{role}", agency=agencies[0], roles=[role])
+                    for role in (*ALLOWED, *REFUSED)
+                }
+                other = UserFactory(
+                    username="rep_other_analyst", agency=agencies[1], roles=["analyst"]
+                )
+                yield World(users=users, other_analyst=other)
+                raise _Rollback
+        except _Rollback:
+            pass

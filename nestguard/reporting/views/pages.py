@@ -1,0 +1,64 @@
+"""The reports index, a report's page and its printable page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from nestguard.access.rules import REPORTING, access_rule
+from nestguard.reporting.exports import LEGEND
+from nestguard.reporting.period import Asked, min_days
+from nestguard.reporting.reading import read_report
+from nestguard.reporting.registry import ReportSpec, report_specs
+from nestguard.reporting.views.common import asked_for, display
+
+
+@access_rule(REPORTING)
+def index(request: HttpRequest) -> HttpResponse:
+    """The reports the user may run (every reporting role may run every report)."""
+    return render(
+        request,
+        "reporting/reports.html",
+        {"specs": report_specs(), "missing_report": reverse("pathways:missing_report")},
+    )
+
+
+def _links(spec: ReportSpec, asked: Asked) -> dict[str, str]:
+    query = "?" + urlencode(asked.terms())
+    return {
+        output: reverse(f"reporting:{output}", args=[spec.name]) + query
+        for output in ("report", "print", "csv", "ods")
+    } | {"api": reverse("api:report", args=[spec.name]) + query}
+
+
+def _page(request: HttpRequest, name: str, *, output: str, template: str) -> HttpResponse:
+    user, spec, form, asked = asked_for(request, name)
+    context: dict[str, object] = {
+        "spec": spec,
+        "form": form,
+        "legend": LEGEND,
+        "min_days": min_days(),
+    }
+    if asked is not None:
+        shown = read_report(user, spec, asked, output=output)
+        context |= {
+            "report": shown.report,
+            "as_of": shown.as_of,
+            "links": _links(spec, asked),
+            **display(shown.report),
+        }
+    return render(request, template, context)
+
+
+@access_rule(REPORTING)
+def report(request: HttpRequest, name: str) -> HttpResponse:
+    return _page(request, name, output="page", template="reporting/report.html")
+
+
+@access_rule(REPORTING)
+def report_print(request: HttpRequest, name: str) -> HttpResponse:
+    """The report alone, for printing: no navigation, no form, the print stylesheet."""
+    return _page(request, name, output="print", template="reporting/report_print.html")
