@@ -65,3 +65,8 @@ def validate_equality(values: dict[str, Any]) -> tuple[dict[str, str], dict[str,
 def equality_rows(person: Any) -> list[tuple[str, str]]:
     """(label, value shown) for each equality field of a person, for the person page."""
     return [(LABELS[name], label(name, getattr(person, name))) for name in EQUALITY_FIELDS]
+
+
+def sex_columns() -> list[tuple[str, str]]:
+    """(code, heading) for a table split by sex: the code list, then "Not recorded"."""
+    return [*codes("sex").choices, ("", NOT_RECORDED)]

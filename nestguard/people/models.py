@@ -32,7 +32,11 @@ class Person(BaseModel):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["family_name", "given_name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
+            # The latest change keys the cached reports that count people (decision 0089).
+            models.Index(fields=["updated_at"], name="person_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
