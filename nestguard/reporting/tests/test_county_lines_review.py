@@ -125,7 +125,7 @@ def _child_on(person: Any, day: date) -> bool:
 
 def test_the_triage_list_by_risk_and_sex_reconciles(world: World) -> None:
     table = _tables("county_lines_review", world)["triage_list_by_risk_and_sex"]
-    start, end = measures.period_bounds(_request(world))
+    _start, end = measures.period_bounds(_request(world))
     rank = {code: i for i, (code, _) in enumerate(measures.RISK_BANDS)}
     highest: dict[Any, tuple[str, str]] = {}
     for case in Case.objects.prefetch_related("subjects__person"):
