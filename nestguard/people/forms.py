@@ -11,14 +11,16 @@ from nestguard.core.forms import GovukForm
 from nestguard.people import equality
 
 NOT_RECORDED_CHOICE = ("", equality.NOT_RECORDED)
+ONLY = "Optional. " + equality.MONITORING_ONLY
 
 
-def _choice(label: str, message: str, *, select: bool = False) -> Any:
+def _choice(label: str, message: str, *, select: bool = False, hint: str = "") -> Any:
     return forms.ChoiceField(
         label=label,
         required=False,
         choices=[],
         widget=forms.Select if select else forms.RadioSelect,
+        help_text=" ".join(filter(None, [hint, ONLY])),
         error_messages={"invalid_choice": message},
     )
 
@@ -33,12 +35,21 @@ def ethnicity_choices() -> list[tuple[str, str]]:
 
 
 class EqualityForm(GovukForm):
+    """The three equality monitoring questions; other forms that record a person (a case's
+    "add a person") take them by inheriting this form."""
+
     sex = _choice("Sex", "Select sex from the list")
     gender_identity = _choice(
         "Is the gender they identify with the same as their sex registered at birth?",
         "Select an answer about gender identity from the list",
+        hint="Ask only people aged 16 or over, and only if they choose to answer.",
     )
-    ethnicity = _choice("Ethnic group", "Select ethnic group from the list", select=True)
+    ethnicity = _choice(
+        "Ethnic group",
+        "Select ethnic group from the list",
+        select=True,
+        hint="As the person describes it (2021 census groups).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +68,3 @@ class EqualityForm(GovukForm):
             field.choices = (
                 [NOT_RECORDED_CHOICE, *choices] if on_top else [*choices, NOT_RECORDED_CHOICE]
             )
-        self.fields[
-            "gender_identity"
-        ].help_text = "Ask only people aged 16 or over, and only if they choose to answer"
-        self.fields["ethnicity"].help_text = "As the person describes it (2021 census groups)"

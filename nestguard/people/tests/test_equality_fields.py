@@ -144,3 +144,24 @@ def test_the_api_refuses_those_who_may_not_record(personas, jay, name, status): 
     assert _patch(personas, name, jay, {"sex": "male"}).status_code == status
     jay.refresh_from_db()
     assert jay.sex == ""
+
+
+def test_adding_a_person_to_a_case_may_record_them_too(personas, client_for):  # type: ignore[no-untyped-def]
+    case = make_case(lead_agency=personas.hub, team_users=[personas.owner])
+    client = client_for("owner")
+    form = client.get(f"/cases/{case.pk}/people/add/")
+    assert form.status_code == 200
+    assert equality.MONITORING_ONLY in form.content.decode()
+    bad = client.post(
+        f"/cases/{case.pk}/people/add/",
+        {"role": "victim", "given_name": "Mo", "ethnicity": "martian"},
+    )
+    assert "Select ethnic group from the list" in bad.content.decode()
+    assert not case.subjects.exists()
+    client.post(
+        f"/cases/{case.pk}/people/add/",
+        {"role": "victim", "given_name": "Mo", "sex": "male", "ethnicity": "other_arab"},
+    )
+    person = case.subjects.get().person
+    assert (person.sex, person.gender_identity, person.ethnicity) == ("male", "", "other_arab")
+    assert AuditEvent.objects.filter(action="person.equality_record").count() == 1
