@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from nestguard.people import equality
 from nestguard.reporting import measures
@@ -23,15 +23,17 @@ from nestguard.reporting.tables import Table, counts_table
 SUSPECT_ROLES = ("suspected_exploiter",)
 
 
-def _people(cases: QuerySet[Any], roles: tuple[str, ...]) -> dict[Any, tuple[str, str]]:
-    """person -> (sex, ethnicity) for each distinct person named in `roles` on the cases."""
+def _people(cases: QuerySet[Any], roles: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """(sex, ethnicity, people) for the distinct people named in `roles` on the cases: one
+    GROUP BY (a person has one sex and one ethnicity, so counting them distinctly within each
+    group counts each person once)."""
     rows = (
         cases.order_by()
         .filter(subjects__role__in=roles)
-        .values_list("subjects__person_id", "subjects__person__sex", "subjects__person__ethnicity")
-        .distinct()
+        .values_list("subjects__person__sex", "subjects__person__ethnicity")
+        .annotate(n=Count("subjects__person", distinct=True))
     )
-    return {person: (sex or "", ethnicity or "") for person, sex, ethnicity in rows}
+    return [(sex or "", ethnicity or "", n) for sex, ethnicity, n in rows]
 
 
 def by_ethnic_group_and_sex(
@@ -42,9 +44,9 @@ def by_ethnic_group_and_sex(
     recorded = {code for code, _ in columns if code}
     ethnicity = equality.codes("ethnicity")
     counts: Counter[tuple[str, str]] = Counter()
-    for sex, code in people.values():
+    for sex, code, n in people:
         group = equality.ethnic_group(code) if code in ethnicity else equality.NOT_RECORDED
-        counts[(group, sex if sex in recorded else "")] += 1
+        counts[(group, sex if sex in recorded else "")] += n
     rows = [
         (group, [counts[(group, code)] for code, _ in columns])
         for group in equality.ethnic_groups()
