@@ -1,4 +1,5 @@
-"""GET /api/v1/people/{id}/: one person, as the token's user may see them.
+"""GET /api/v1/people/{id}/: one person, as the token's user may see them; PATCH records
+their equality monitoring details (sex, gender identity, ethnicity; decision 0091).
 
 The same reads as the person page (`nestguard.people.selectors.person_profile`): roles are
 given only with the cases the user may see, and "also known to" names only the agencies holding
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,10 +20,46 @@ from rest_framework.response import Response
 
 from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, api
-from nestguard.api.base import NestguardAPIView
+from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.api.linkage import HubContactSerializer
+from nestguard.people import equality
 from nestguard.people.models import Person
 from nestguard.people.selectors import KnownTo, person_profile
+from nestguard.people.services import person_equality_record
+
+EQUALITY_HELP = (
+    "Equality monitoring only, never used to assess risk (decision 0091): a code of the "
+    'people/data code list of this name (ONS 2021 census), or "" when not recorded'
+)
+
+
+def _equality_field(name: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[*equality.codes(name).values, ""], required=False, help_text=EQUALITY_HELP
+    )
+
+
+class EqualitySerializer(serializers.Serializer):
+    """PATCH body: any of the three fields; "" clears one. Any other key is refused."""
+
+    sex = _equality_field("sex")
+    gender_identity = _equality_field("gender_identity")
+    ethnicity = _equality_field("ethnicity")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(equality.EQUALITY_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: ["Only sex, gender_identity and ethnicity may be changed"]
+                    for name in unknown
+                }
+            )
+        if not attrs:
+            raise serializers.ValidationError(
+                "Send at least one of sex, gender_identity, ethnicity"
+            )
+        return attrs
 
 
 class PersonCaseSerializer(serializers.Serializer):
@@ -82,6 +120,11 @@ class PersonSerializer(serializers.Serializer):
     age_is_estimated = serializers.BooleanField(source="age_now.estimated")
     identity_unknown = serializers.BooleanField(source="person.identity_unknown")
     description = serializers.CharField(source="person.description")
+    sex = serializers.CharField(source="person.sex", help_text=EQUALITY_HELP)
+    gender_identity = serializers.CharField(
+        source="person.gender_identity", help_text=EQUALITY_HELP
+    )
+    ethnicity = serializers.CharField(source="person.ethnicity", help_text=EQUALITY_HELP)
     cases = PersonCaseSerializer(many=True)
     referrals = PersonReferralSerializer(many=True)
     also_known_to = KnownToSerializer(
@@ -127,5 +170,35 @@ class PersonDetailAPIView(NestguardAPIView):
     )
     def get(self, request: Request, pk: Any) -> Response:
         person = load(request.user, Person, pk, purpose="partner_system")
+        profile = person_profile(request.user, person)
+        return Response(PersonSerializer(profile).data)
+
+    @extend_schema(
+        operation_id="people_equality_update",
+        summary="Record a person's equality monitoring details (sex, gender identity, ethnicity)",
+        request=EqualitySerializer,
+        responses={
+            200: PersonSerializer,
+            400: OpenApiResponse(description="An unknown code or field, with field errors"),
+            401: OpenApiResponse(description="No valid token"),
+            403: OpenApiResponse(description="The token's user is not a caseworker or supervisor"),
+            404: OpenApiResponse(description="No such person, or not one you may see"),
+        },
+    )
+    def patch(self, request: Request, pk: Any) -> Response:
+        """Equality monitoring only, never used to assess risk; audited as
+        `person.equality_record` (the fields changed, not their values)."""
+        person = load(request.user, Person, pk, purpose="partner_system")
+        body = EqualitySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            person_equality_record(
+                actor=request.user,
+                person=person,
+                purpose="Equality monitoring, from a partner system",
+                **body.validated_data,
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
         profile = person_profile(request.user, person)
         return Response(PersonSerializer(profile).data)

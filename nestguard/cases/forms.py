@@ -17,6 +17,8 @@ from nestguard.cases.models import (
 )
 from nestguard.cases.services.common import NOTE_MAX, REASON_MAX, SUMMARY_MAX
 from nestguard.core.forms import GovukDateField, GovukForm, VersionField, clean_text
+from nestguard.people.equality import EQUALITY_FIELDS
+from nestguard.people.forms import EqualityForm
 from nestguard.referrals.models import concern_types, subject_roles
 from nestguard.risk.display import band_choices
 
@@ -174,8 +176,15 @@ class SubjectRoleForm(GovukForm):
         return self.people[self.cleaned_data["person"]]
 
 
-class SubjectNewForm(_TextCleaning):
+class SubjectNewForm(_TextCleaning, EqualityForm):
+    """A new person named in the case; the equality questions (optional, monitoring only,
+    decision 0091) come last."""
+
     text_fields = ("given_name", "family_name", "description")
+    field_order = (
+        "role", "given_name", "family_name", "date_of_birth", "age_estimate",
+        "identity_unknown", "description", *EQUALITY_FIELDS,
+    )  # fmt: skip
     role = forms.ChoiceField(
         label="Their role in this case",
         widget=forms.RadioSelect,

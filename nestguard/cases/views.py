@@ -47,6 +47,7 @@ from nestguard.cases.services import closing, interventions, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
 from nestguard.core.keyset import keyset_page
 from nestguard.core.pages import apply_service_errors, link_to
+from nestguard.people.equality import EQUALITY_FIELDS
 from nestguard.referrals.models import concern_types
 from nestguard.risk.loader import get_instrument
 
@@ -403,6 +404,7 @@ def subject_new(request: HttpRequest, pk: Any) -> HttpResponse:
             age_estimate=d["age_estimate"],
             identity_unknown=d["identity_unknown"],
             description=d["description"],
+            equality={name: d[name] for name in EQUALITY_FIELDS},
         ),
         done="Person added to the case",
     )

@@ -35,6 +35,7 @@ from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.costs import seed_project_costs
 from nestguard.demo.enforcement import seed_enforcement
+from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
 from nestguard.demo.linkage import seed_source_records
@@ -247,6 +248,7 @@ def _seed(
             rng=rng, partnership=partnership, scale=scale, now=now, batch_size=batch_size
         )
     say(f"Person index: {counts['source_records']} agencies' records of people")
+    counts.update(seed_equality(seed=result.seed, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -56,7 +56,11 @@ class MissingEpisode(BaseModel):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["person", "started_at"], name="missing_person_start_idx")]
+        indexes = [
+            models.Index(fields=["person", "started_at"], name="missing_person_start_idx"),
+            # The latest change keys the cached county lines review (decision 0089).
+            models.Index(fields=["updated_at"], name="missing_updated_idx"),
+        ]
         constraints = [
             # One open episode per person, even when two reports arrive at once.
             models.UniqueConstraint(

@@ -20,13 +20,23 @@ class Person(BaseModel):
     # Unknown people (a "young lad called T", an unnamed visitor) are recorded as such.
     identity_unknown = models.BooleanField(default=False)
     description = models.TextField(blank=True)
+    # Equality monitoring only (decision 0091): optional codes of the ONS 2021 census lists in
+    # people/data (sex, gender_identity, ethnicity); "" is "not recorded". Never an input to a
+    # risk score, a prevention rule or a match weight: tests in people/tests/test_equality.py.
+    sex = models.CharField(max_length=20, blank=True)
+    gender_identity = models.CharField(max_length=20, blank=True)
+    ethnicity = models.CharField(max_length=40, blank=True)
     created_by_agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["family_name", "given_name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
+            # The latest change keys the cached reports that count people (decision 0089).
+            models.Index(fields=["updated_at"], name="person_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.door import visible
+from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.core.forms import clean_text
+from nestguard.people.equality import EQUALITY_FIELDS, validate_equality
 from nestguard.people.models import Alias, Person
 
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -128,5 +131,41 @@ def person_create(
             obj=person,
             purpose=purpose,
             details={"aliases": len(clean["aliases"])},
+        )
+    return person
+
+
+def person_equality_record(
+    *,
+    actor: Any,
+    person: Person,
+    purpose: str = "Equality monitoring",
+    **values: Any,
+) -> Person:
+    """Record or change a person's equality monitoring fields (`sex`, `gender_identity`,
+    `ethnicity`; "" clears one). Only those given change. A caseworker or supervisor who may
+    see the person may record them; the audit event names the fields changed, not their
+    values (special category data stays on the record, not in the trail)."""
+    if not can_work_cases(actor) or not visible(actor, Person).filter(pk=person.pk).exists():
+        raise PermissionDenied("Only a caseworker who may see this person may record this")
+    unknown = sorted(set(values) - set(EQUALITY_FIELDS))
+    if unknown:
+        raise ValidationError({name: "Not an equality monitoring field" for name in unknown})
+    clean, errors = validate_equality(values)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name, value in clean.items() if getattr(person, name) != value]
+    if not changed:
+        return person
+    with transaction.atomic():
+        for name in changed:
+            setattr(person, name, clean[name])
+        person.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="person.equality_record",
+            obj=person,
+            purpose=purpose,
+            details={"changed": changed},
         )
     return person

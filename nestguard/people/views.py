@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.access.door import load
-from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import CASEWORK, SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.selectors import can_work_cases
+from nestguard.core.pages import apply_service_errors
+from nestguard.people.equality import EQUALITY_FIELDS, MONITORING_ONLY, equality_rows
+from nestguard.people.forms import EqualityForm
 from nestguard.people.models import Person
 from nestguard.people.selectors import person_profile
+from nestguard.people.services import person_equality_record
 
 
 def link_to(url_name: str, pk: Any) -> str:
@@ -38,5 +45,31 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
         {
             "profile": profile,
             "person": profile.person,
+            "equality": equality_rows(profile.person),
+            "may_record_equality": can_work_cases(user),
+            "monitoring_only": MONITORING_ONLY,
         },
+    )
+
+
+@access_rule(CASEWORK)
+def equality(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Record a person's sex, gender identity and ethnic group, for equality monitoring only.
+    The same 404 as the person page for a person this user may not see."""
+    user = signed_in_user(request)
+    person = load(user, Person, pk, purpose="case_work")
+    initial = {name: getattr(person, name) for name in EQUALITY_FIELDS}
+    form = EqualityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_equality_record(actor=user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Equality monitoring details saved")
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "people/equality.html",
+        {"person": person, "form": form, "monitoring_only": MONITORING_ONLY},
     )

@@ -18,6 +18,8 @@ from django.utils import timezone
 from nestguard.access import rules
 from nestguard.access.door import counted, record_search
 from nestguard.cases.models import Case
+from nestguard.pathways.models import MissingEpisode
+from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral
 from nestguard.reporting.period import Asked
@@ -32,6 +34,9 @@ _MARKERS = (
     (Case, "updated_at"),
     (Address, "updated_at"),
     (RepeatAddressAlert, "raised_at"),
+    (MissingEpisode, "updated_at"),
+    # A person's equality monitoring details (the county lines review, equality monitoring).
+    (Person, "updated_at"),
 )
 
 

@@ -27,8 +27,10 @@ def reporting_scope(model: type[Model]) -> Scope:
 
 def register() -> None:
     from nestguard.cases.models import Case
+    from nestguard.pathways.models import MissingEpisode
+    from nestguard.people.models import Person
     from nestguard.places.models import Address, RepeatAddressAlert
     from nestguard.referrals.models import Referral
 
-    for model in (Case, Referral, Address, RepeatAddressAlert):
+    for model in (Case, Referral, Address, RepeatAddressAlert, MissingEpisode, Person):
         add_scope(model, "reporting", reporting_scope(model))

@@ -47,8 +47,13 @@ from nestguard.cases.services.common import (
 from nestguard.core.models import next_reference
 from nestguard.core.versioning import require_version, versioned_save
 from nestguard.people.access_policy import visible_people
+from nestguard.people.equality import validate_equality
 from nestguard.people.models import Person
-from nestguard.people.services import person_create, validate_person_fields
+from nestguard.people.services import (
+    person_create,
+    person_equality_record,
+    validate_person_fields,
+)
 from nestguard.referrals.models import ReferralSubject, concern_types, subject_roles
 
 EDIT_DENIED = "Only the lead agency's caseworkers and the case team can change this case"
@@ -365,8 +370,10 @@ def case_subject_record(
     age_estimate: int | None = None,
     identity_unknown: bool = False,
     description: str = "",
+    equality: dict[str, str] | None = None,
 ) -> CaseSubject:
-    """Record a new person and name them in the case, in one transaction."""
+    """Record a new person and name them in the case, in one transaction; `equality` holds
+    their optional equality monitoring details (`sex`, `gender_identity`, `ethnicity`)."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_open(case, "add people")
     errors: dict[str, str] = {}
@@ -379,6 +386,8 @@ def case_subject_record(
         description=description,
     )
     errors.update(person_errors)
+    recorded, equality_errors = validate_equality(equality or {})
+    errors.update(equality_errors)
     if not identity_unknown and not (_clean["given_name"] or _clean["family_name"]):
         errors.setdefault("given_name", "Enter the person's name, or record them as unknown")
     if errors:
@@ -394,7 +403,12 @@ def case_subject_record(
             description=description,
             purpose=f"Named in case {case.reference}",
         )
-        return case_subject_add(actor=actor, case=case, person=person, role=role)
+        subject = case_subject_add(actor=actor, case=case, person=person, role=role)
+        if any(recorded.values()):
+            person_equality_record(
+                actor=actor, person=person, purpose=f"Named in case {case.reference}", **recorded
+            )
+        return subject
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import DEFAULT_GUARDS, LinkageModel, untrained_model
+from .comparisons import WEIGHT_FLOORS
+from .model import DEFAULT_GUARDS, LinkageModel, floor_weights, untrained_model
 from .normalise import FEATURE_COLUMNS, feature_values, features
 from .records import SourceRecord
 
@@ -294,6 +295,8 @@ def train(
                 for lv in levels
             ]
         )
+    # Some comparisons may cost only so much when they disagree (sex: WEIGHT_FLOORS).
+    m = floor_weights(base.comparisons, m, u, WEIGHT_FLOORS)
     households = household_pair_count(rows)
     guarded = has_households(len(rows), households)
     report("trained", 1.0)

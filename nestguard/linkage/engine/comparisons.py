@@ -306,6 +306,16 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
 )
 
 
+# The least weight (in bits, log2 of m/u) a level of these comparisons may carry. Sex is
+# compared only as the source records give it, and agencies record it differently: a typing
+# slip, a default of "male", a record made under a person's gender rather than their
+# registered sex. Trained on records where it rarely disagrees among true pairs, its
+# "different" level cost about -8.8 bits (as much as a different date of birth), so one
+# agency's entry could keep apart two records of one person. Floored at -1 bit: a
+# disagreement halves the odds, no more (decision 0091). Agreement keeps its small weight.
+WEIGHT_FLOORS: dict[str, float] = {"sex": -1.0}
+
+
 @dataclass(frozen=True)
 class BlockingRule:
     """Pairs that agree exactly on all `columns`; with `swap`, on given/family reversed."""

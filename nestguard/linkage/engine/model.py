@@ -49,6 +49,40 @@ def _is_neutral(comparison: str, level: Level) -> bool:
     return comparison == "family_name" and level.kind == "swap"
 
 
+def floor_weights(
+    comparisons: Sequence[Comparison],
+    m: list[list[float | None]],
+    u: list[list[float | None]],
+    floors: dict[str, float],
+) -> list[list[float | None]]:
+    """m with each level of a floored comparison raised so that log2(m/u) is at least its
+    floor, the comparison's other levels scaled down to keep the m of its non-null levels
+    summing as before. Raising m, not editing weights, keeps the batch (Splink) and the real
+    time search scoring alike from the same stored model."""
+    out = [list(row) for row in m]
+    for index, comparison in enumerate(comparisons):
+        floor = floors.get(comparison.name)
+        if floor is None:
+            continue
+        row, us = out[index], u[index]
+        raised: dict[int, float] = {}
+        for i, level in enumerate(comparison.levels):
+            m_i, u_i = row[i], us[i]
+            if level.kind != "null" and m_i and u_i and math.log2(m_i / u_i) < floor:
+                raised[i] = u_i * 2.0**floor
+        total = sum(v for v in row if v)
+        rest = total - sum(row[i] or 0.0 for i in raised)
+        room = total - sum(raised.values())
+        if not raised or rest <= 0 or room <= 0:
+            continue
+        for i, value in enumerate(row):
+            if i in raised:
+                row[i] = raised[i]
+            elif value:
+                row[i] = value * room / rest
+    return out
+
+
 def probability_from_weight(weight: float) -> float:
     # 2**w / (1 + 2**w), written to avoid overflow at large |w|.
     if weight >= 0:
