@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/", include("nestguard.jobs.urls")),
     path("", include("nestguard.pathways.urls")),
     path("api/v1/", include("nestguard.api.urls")),
+    path("prevention/", include("nestguard.prevention.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]
