@@ -62,7 +62,7 @@ def test_the_weekly_build_reads_the_signals_table_only(housing: Housing) -> None
     sql = queries.captured_queries[0]["sql"].lower()
     assert 'from "prevention_housingsignal"' in sql and " join " not in sql
     selected = sql.split(" from ")[0].removeprefix("select ")
-    columns = {c.strip().split(".")[-1].strip('"') for c in selected.split(",")}
+    columns = {c.split(" as ")[0].split(".")[-1].strip(' "') for c in selected.split(",")}
     assert columns == {"agency_id", "address_id", "signal", "observed_on", "amount"}
 
 
@@ -84,7 +84,7 @@ def _list() -> list[tuple[str, int, list[dict[str, object]]]]:
 
 def test_changing_who_lives_there_leaves_the_list_unchanged(housing: Housing) -> None:
     home, other = housing.homes[0], housing.homes[1]
-    housing.send(qualifying_lines(home.uprn) + [f"{other.uprn},asb_complaint,2026-11-25,,"])
+    housing.send([*qualifying_lines(home.uprn), f"{other.uprn},asb_complaint,2026-11-25,,"])
     tenant = PersonFactory(given_name="Ann", family_name="Tenant", date_of_birth=date(1950, 1, 1))
     PersonAddressLink.objects.create(
         person=tenant, address=home, role="tenant", from_date=date(2020, 1, 1)
