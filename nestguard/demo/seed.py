@@ -40,8 +40,8 @@ from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.demo.places import seed_places
-from nestguard.demo.prevention import seed_prevention
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
+from nestguard.demo.prevention import seed_prevention
 from nestguard.places.models import Address
 from nestguard.referrals.models import TriageRoute
 
