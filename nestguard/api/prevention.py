@@ -21,9 +21,9 @@ from nestguard.access.rules import CASEWORK, api
 from nestguard.api.base import NestguardAPIView
 from nestguard.api.pagination import Pagination, page_of
 from nestguard.prevention import selectors
-from nestguard.prevention.access_policy import works_prevention
 from nestguard.prevention.models import PreventionEntry, SignalBatch
-from nestguard.prevention.rules import signal_codes, week_start_of
+from nestguard.prevention.policy import signal_codes, week_start_of
+from nestguard.prevention.rules import works_prevention
 from nestguard.prevention.services.signals import (
     MAX_API_SIGNALS,
     NOTES_LIMIT,

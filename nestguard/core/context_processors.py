@@ -65,7 +65,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         "Prevention list",
         "prevention:list",
         CASEWORK,
-        "nestguard.prevention.access_policy.works_prevention",
+        "nestguard.prevention.rules.works_prevention",
     ),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),

@@ -15,7 +15,7 @@ from typing import Any
 from nestguard.demo.partnership import Partnership
 from nestguard.places.models import Address
 from nestguard.prevention.models import PreventionAction, PreventionEntry, SignalBatch
-from nestguard.prevention.rules import week_start_of
+from nestguard.prevention.policy import week_start_of
 from nestguard.prevention.services.actions import prevention_action_record
 from nestguard.prevention.services.signals import housing_signals_receive
 from nestguard.prevention.services.weekly import prevention_list_build

@@ -13,17 +13,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nestguard.access import door
-from nestguard.access.rules import CASEWORK
 from nestguard.prevention.models import HousingSignal, PreventionEntry
-from nestguard.prevention.rules import HOUSING_AGENCY_TYPES
-
-
-def works_prevention(user: Any) -> bool:
-    """A caseworker or supervisor of an active housing agency (the navigation's check)."""
-    if not CASEWORK.allows(user):
-        return False
-    agency = getattr(user, "agency", None)
-    return bool(agency is not None and agency.active and agency.type in HOUSING_AGENCY_TYPES)
+from nestguard.prevention.rules import works_prevention
 
 
 def visible_entries(user: Any) -> QuerySet[PreventionEntry]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from nestguard.core.models import BaseModel
-from nestguard.prevention.rules import signal_codes
+from nestguard.prevention.policy import signal_codes
 
 
 class SignalBatch(BaseModel):

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from nestguard.access.door import visible
 from nestguard.prevention.models import HousingSignal, PreventionAction, PreventionEntry
-from nestguard.prevention.rules import prevention_rules, signal_codes
+from nestguard.prevention.policy import prevention_rules, signal_codes
 from nestguard.referrals.models import ReferralStatus
 
 

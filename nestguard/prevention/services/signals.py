@@ -23,9 +23,9 @@ from nestguard.audit.services import audit_record
 from nestguard.core.forms import clean_text
 from nestguard.places.models import Address
 from nestguard.places.services.register import RegisterImportError, RowError, read_register
-from nestguard.prevention.access_policy import works_prevention
 from nestguard.prevention.models import HousingSignal, SignalBatch
-from nestguard.prevention.rules import HOUSING_AGENCY_TYPES, prevention_rules, signal_codes
+from nestguard.prevention.policy import HOUSING_AGENCY_TYPES, prevention_rules, signal_codes
+from nestguard.prevention.rules import works_prevention
 
 SIGNAL_COLUMNS = ("uprn", "signal", "observed_on", "amount", "notes")
 # One API request carries at most this many signals; a file has no limit.

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from nestguard.audit.services import audit_record
 from nestguard.prevention.models import HousingSignal, PreventionAction, PreventionEntry
-from nestguard.prevention.rules import (
+from nestguard.prevention.policy import (
     Rules,
     Score,
     SignalFact,

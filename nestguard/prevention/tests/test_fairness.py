@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from nestguard.people.models import Person
 from nestguard.places.models import PersonAddressLink
 from nestguard.prevention.models import HousingSignal, PreventionEntry
-from nestguard.prevention.rules import (
+from nestguard.prevention.policy import (
     RULES_FILE,
     Rules,
     SignalFact,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from nestguard.prevention.rules import (
+from nestguard.prevention.policy import (
     RULES_FILE,
     SignalFact,
     parse_rules,

@@ -19,10 +19,10 @@ from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.accounts.models import User
 from nestguard.core.pages import apply_service_errors
 from nestguard.prevention import selectors
-from nestguard.prevention.access_policy import works_prevention
 from nestguard.prevention.forms import ActionForm
 from nestguard.prevention.models import PreventionEntry
-from nestguard.prevention.rules import prevention_rules, week_start_of
+from nestguard.prevention.policy import prevention_rules, week_start_of
+from nestguard.prevention.rules import works_prevention
 from nestguard.prevention.services.actions import (
     prevention_action_record,
     prevention_referral_start,
