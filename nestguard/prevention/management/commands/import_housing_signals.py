@@ -13,14 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nestguard.accounts.models import Agency
+from nestguard.core.import_files import problem_report
 from nestguard.prevention.services.signals import (
     SIGNAL_COLUMNS,
     SignalImportError,
     housing_signals_import,
 )
-
-# Report this many problems in full; beyond it, the count (a wrong file has one per row).
-MAX_REPORTED = 500
 
 
 class Command(BaseCommand):
@@ -51,10 +49,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         except SignalImportError as exc:
-            for error in exc.errors[:MAX_REPORTED]:
-                self.stderr.write(str(error))
-            if len(exc.errors) > MAX_REPORTED:
-                self.stderr.write(f"... and {len(exc.errors) - MAX_REPORTED} more")
+            # Row, column and reason for each, as an import job's run reports them.
+            self.stderr.write(problem_report([str(e) for e in exc.errors]))
             raise CommandError(
                 f"{len(exc.errors)} problem(s) in {path.name}; nothing was imported"
             ) from None
