@@ -85,6 +85,10 @@ KEY_PAGES = (
     KeyPage("due and overdue, team", "hub.supervisor", lambda u: "/due/team/"),
     KeyPage("API cases", CASEWORKER, lambda u: "/api/v1/cases/", api=True),
     KeyPage("API referrals", "hub.supervisor", lambda u: "/api/v1/referrals/", api=True),
+    KeyPage("prevention list", "housing.caseworker", lambda u: "/prevention/"),
+    KeyPage(
+        "API prevention list", "housing.caseworker", lambda u: "/api/v1/prevention-list/", api=True
+    ),
 )
 
 

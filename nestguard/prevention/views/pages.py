@@ -65,7 +65,13 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "prevention/list.html",
-        {"page": page, "entries": shown, "summary": summary, "rules": prevention_rules()},
+        {
+            "page": page,
+            "entries": shown,
+            "summary": summary,
+            "summary_weeks": SUMMARY_WEEKS,
+            "rules": prevention_rules(),
+        },
     )
 
 
