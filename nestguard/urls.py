@@ -17,6 +17,7 @@ urlpatterns = [
     # The reports at /reports/ and the dashboard at /dashboard/ (decisions 0089 and 0093).
     path("", include("nestguard.reporting.urls")),
     path("api/v1/", include("nestguard.api.urls")),
+    path("prevention/", include("nestguard.prevention.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

@@ -97,6 +97,10 @@ KEY_PAGES = (
         lambda u: "/api/v1/reports/partnership/" + REPORT_PERIOD,
         api=True,
     ),
+    KeyPage("prevention list", "housing.caseworker", lambda u: "/prevention/"),
+    KeyPage(
+        "API prevention list", "housing.caseworker", lambda u: "/api/v1/prevention-list/", api=True
+    ),
 )
 
 

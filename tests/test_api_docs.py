@@ -64,6 +64,9 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     ("get", "/api/v1/addresses/repeat-alerts/"),
     # Issue 10, point 5: ending a sharing agreement
     ("post", "/api/v1/sharing-agreements/{id}/end/"),
+    # Issue 11, point 5: housing signals and the prevention list
+    ("post", "/api/v1/housing-signals/"),
+    ("get", "/api/v1/prevention-list/"),
 ]
 
 SEED_DEMO_EXISTS = (
@@ -288,6 +291,18 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
 _CHAIR_PATHS = ("/api/v1/meetings/", "/api/v1/actions/")
 # Paths whose examples an administrator sends.
 _ADMIN_PATHS = ("/api/v1/sharing-agreements/",)
+# Paths whose examples a housing agency's caseworker sends (decision 0090).
+_HOUSING_PATHS = ("/api/v1/housing-signals/",)
+
+
+def _housing_caseworker() -> User:
+    worker = (
+        User.objects.filter(is_active=True, role_grants__role="caseworker", agency__type="housing")
+        .order_by("username")
+        .first()
+    )
+    assert worker is not None, "seed_demo made no housing caseworker"
+    return worker
 
 
 def _admin() -> User:
@@ -334,8 +349,9 @@ def test_every_documented_post_example_works_against_a_seeded_demo() -> None:
     assert examples, "docs/api.md documents no POST endpoint"
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
     caseworker, chair, admin = _contract_user(), _panel_chair(), _admin()
+    housing = _housing_caseworker()
     clients = {}
-    for who in (caseworker, chair, admin):
+    for who in (caseworker, chair, admin, housing):
         _, token = api_token_create(actor=None, user=who)
         clients[who.pk] = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     failures: list[str] = []
@@ -345,6 +361,7 @@ def test_every_documented_post_example_works_against_a_seeded_demo() -> None:
             continue
         user = chair if example.path.startswith(_CHAIR_PATHS) else caseworker
         user = admin if example.path.startswith(_ADMIN_PATHS) else user
+        user = housing if example.path.startswith(_HOUSING_PATHS) else user
         with _rolled_back():
             path = _fill(example.path, user)
             response = clients[user.pk].post(

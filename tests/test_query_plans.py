@@ -111,6 +111,8 @@ LISTS: dict[str, tuple[str, Callable[[int], str] | None]] = {
     "triage queue": ("nestguard.referrals.triage_views", None),
     "API cases": ("", lambda n: f"/api/v1/cases/?limit={n}&status=all"),
     "API referrals": ("", lambda n: f"/api/v1/referrals/?limit={n}"),
+    "prevention list": ("nestguard.prevention.views.pages", None),
+    "API prevention list": ("", lambda n: f"/api/v1/prevention-list/?limit={n}"),
 }
 
 

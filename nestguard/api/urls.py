@@ -29,6 +29,7 @@ from nestguard.api.places import (
     RepeatAlerts,
     WarningRestriction,
 )
+from nestguard.api.prevention import HousingSignals, PreventionList
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
 from nestguard.enforcement.api import AddressEnforcementCreate, EnforcementList
@@ -88,6 +89,8 @@ urlpatterns = [
     ),
     path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
     path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
+    path("housing-signals/", HousingSignals.as_view(), name="housing_signals"),
+    path("prevention-list/", PreventionList.as_view(), name="prevention_list"),
     path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
     path("reports/<slug:name>/", ReportView.as_view(), name="report"),
 ]

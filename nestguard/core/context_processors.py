@@ -61,6 +61,12 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         CASEWORK,
         "nestguard.places.services.repeats.can_work_repeat_alerts",
     ),
+    (
+        "Prevention list",
+        "prevention:list",
+        CASEWORK,
+        "nestguard.prevention.rules.works_prevention",
+    ),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),
     ("Panels", "panels:list", roles(Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR)),

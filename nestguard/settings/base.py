@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "nestguard.api",
     "nestguard.notifications",
     "nestguard.reporting",
+    # Housing signals and the weekly prevention list (decision 0090).
+    "nestguard.prevention",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",

@@ -252,16 +252,20 @@ def validate_row(
     return row, errors
 
 
-def read_register(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each row; a header that is not exactly the columns raises."""
+def read_register(
+    stream: IO[str], columns: tuple[str, ...] = REGISTER_COLUMNS
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each row; a header that is not exactly the columns raises.
+    Other imports with the same all-or-nothing rules pass their own `columns` (housing
+    signals, nestguard/prevention/services/signals.py)."""
     reader = csv.DictReader(stream)
     try:
         header = tuple(h.strip().lower() for h in (reader.fieldnames or ()))
     except csv.Error as exc:
         raise RegisterImportError([RowError(1, "header", f"Not readable as CSV ({exc})")]) from None
-    if header != REGISTER_COLUMNS:
-        missing = [c for c in REGISTER_COLUMNS if c not in header]
-        unknown = [c for c in header if c not in REGISTER_COLUMNS]
+    if header != columns:
+        missing = [c for c in columns if c not in header]
+        unknown = [c for c in header if c not in columns]
         parts = []
         if missing:
             parts.append(f"missing {', '.join(missing)}")
@@ -269,11 +273,11 @@ def read_register(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
             parts.append(f"unknown {', '.join(unknown)}")
         if not parts:
             parts.append("the columns are out of order")
-        expected = ", ".join(REGISTER_COLUMNS)
+        expected = ", ".join(columns)
         raise RegisterImportError(
             [RowError(1, "header", f"{'; '.join(parts)} (expected: {expected})")]
         )
-    reader.fieldnames = list(REGISTER_COLUMNS)
+    reader.fieldnames = list(columns)
     line = 1
     try:
         for raw in reader:
