@@ -609,7 +609,8 @@ def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
     today = timezone.localdate(now)
-    items = due_items(user, team=team)
+    per_source = int(policy.rule_value("clock_rules", "max_items_per_source"))
+    items = due_items(user, team=team, per_source=per_source)
     rows = []
     for item in items:
         due = timezone.localtime(item.due_at)

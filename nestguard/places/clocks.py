@@ -32,7 +32,9 @@ def warning_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     )
     markers = markers.filter(owner_agency_id=user.agency_id) if team else markers.filter(owner=user)
     link = reverser("places:warning_review")
-    for marker in markers.select_related("address", "owner").order_by("review_on"):
+    # Most urgent first, read in chunks: the due view keeps only the first of them.
+    ordered = markers.select_related("address", "owner").order_by("review_on", "pk")
+    for marker in ordered.iterator(chunk_size=100):
         yield DueItem(
             source="warning_review",
             title=f"Review the {marker.level_label.lower()} warning at {marker.address.one_line}",
