@@ -50,6 +50,8 @@ from web import (
     fresh_sqlite,
     migrate_and_seed,
     referral_example,
+    reusable_url,
+    reuse_seeded,
     setup_django,
     start_server,
     stop_server,
@@ -415,25 +417,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url",
         default="",
-        help="an EMPTY database (default: a fresh SQLite file under var/bench/)",
+        help="an EMPTY database, or with --reuse a seeded one (default: a fresh SQLite file "
+        "under var/bench/)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="serve a borough seeded before (--database-url, or bench/web.py's file at this "
+        "scale), migrated to now",
     )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.minutes <= 0 or args.scale <= 0:
         parser.error("--clients, --minutes and --scale must be positive")
 
-    database_url = args.database_url or fresh_sqlite(args.scale)
-    setup_django(database_url)
+    reused = reusable_url(args.scale, args.database_url) if args.reuse else ""
+    if reused:
+        database_url = reused
+        reuse_seeded(database_url)
+    else:
+        database_url = args.database_url or fresh_sqlite(args.scale)
+        setup_django(database_url)
+        print(f"Database: {database_url.split('@')[-1]}")
+        print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
+        seeded = migrate_and_seed(args.scale, args.seed)
+        result = seeded["result"]
+        print(
+            f"  seeded {result.rows:,} rows ({result.counts.get('cases', 0):,} cases) "
+            f"in {result.seconds:.1f} s",
+            flush=True,
+        )
     from nestguard.demo.partnership import DEMO_PASSWORD
 
-    print(f"Database: {database_url.split('@')[-1]}")
-    print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
-    seeded = migrate_and_seed(args.scale, args.seed)
-    result = seeded["result"]
-    print(
-        f"  seeded {result.rows:,} rows ({result.counts.get('cases', 0):,} cases) "
-        f"in {result.seconds:.1f} s",
-        flush=True,
-    )
     shared = sample_load_targets()
     ledger = Ledger()
     ledger.triage_pool.extend(shared["triage_pool"])

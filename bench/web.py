@@ -276,6 +276,30 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
+def reusable_url(scale: float, database_url: str) -> str:
+    """The seeded database `--reuse` serves: `--database-url` (a borough seeded before, e.g.
+    by `nestguard seed_demo --scale 160`), or the file of an earlier run at this scale."""
+    if database_url:
+        return database_url
+    path = ROOT / "var" / "bench" / f"web-scale-{scale:g}.sqlite3"
+    return f"sqlite:///{path}" if path.exists() else ""
+
+
+def reuse_seeded(database_url: str) -> None:
+    """Set up on a borough seeded before: migrated to now, planner statistics refreshed."""
+    setup_django(database_url)
+    from django.core.management import call_command
+
+    from nestguard.core.statistics import refresh_planner_statistics
+    from nestguard.demo.seed import borough_exists
+
+    print(f"Database: {database_url.split('@')[-1]} (reused; migrating, refreshing statistics)")
+    call_command("migrate", verbosity=0, interactive=False)
+    if not borough_exists():
+        raise SystemExit("--reuse needs a seeded database")
+    refresh_planner_statistics()
+
+
 def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
     from django.core.management import call_command
 
@@ -404,12 +428,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="use the seeded SQLite file of an earlier run at this scale (migrated to now)",
+        help="serve a borough seeded before (--database-url, or the SQLite file of an earlier "
+        "run at this scale), migrated to now",
     )
     parser.add_argument(
         "--database-url",
         default="",
-        help="an EMPTY database (default: a fresh SQLite file under var/bench/)",
+        help="an EMPTY database, or with --reuse a seeded one (default: a fresh SQLite file "
+        "under var/bench/)",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="first time each endpoint alone, one at a time"
@@ -418,17 +444,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
         parser.error("--clients, --seconds and --scale must be positive")
 
-    reused = ROOT / "var" / "bench" / f"web-scale-{args.scale:g}.sqlite3"
-    if args.reuse and not args.database_url and reused.exists():
-        database_url = f"sqlite:///{reused}"
-        setup_django(database_url)
-        from django.core.management import call_command
-
-        from nestguard.core.statistics import refresh_planner_statistics
-
-        print(f"Database: {database_url} (reused; migrating and refreshing statistics)")
-        call_command("migrate", verbosity=0, interactive=False)
-        refresh_planner_statistics()
+    reused = reusable_url(args.scale, args.database_url) if args.reuse else ""
+    if reused:
+        database_url = reused
+        reuse_seeded(database_url)
     else:
         database_url = args.database_url or fresh_sqlite(args.scale)
         setup_django(database_url)

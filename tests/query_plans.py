@@ -185,3 +185,23 @@ def large_tables(minimum: int) -> set[str]:
             if cursor.fetchone()[0] >= minimum:
                 tables.add(table)
     return tables
+
+
+def vm_steps(work: Any, every: int = 100) -> int:
+    """How much work SQLite's engine does for `work()`: its virtual machine's instructions,
+    counted in hundreds through the progress handler. Deterministic for a database and a
+    SQLite version, unlike a clock, so a test may compare two calls' counts."""
+    connection.ensure_connection()
+    raw = connection.connection
+    counted = [0]
+
+    def tick() -> int:
+        counted[0] += 1
+        return 0  # go on
+
+    raw.set_progress_handler(tick, every)
+    try:
+        work()
+    finally:
+        raw.set_progress_handler(None, every)
+    return counted[0] * every

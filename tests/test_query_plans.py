@@ -29,7 +29,7 @@ from nestguard.cases.models import Case, CaseSubject
 from nestguard.demo.seed import seed_borough
 from nestguard.places.models import DisplacementAlert
 from tests.key_pages import KEY_PAGES, KeyPage
-from tests.query_plans import analyze, explainable, large_tables, no_seqscan, scans
+from tests.query_plans import analyze, explainable, large_tables, no_seqscan, scans, vm_steps
 
 # Big enough that the case, person, address and referral tables hold thousands of rows.
 SCALE = 1
@@ -222,3 +222,26 @@ def test_the_count_guard_finds_a_query_a_row(borough: set[str]) -> None:
 
     assert count(5, related=False) != count(50, related=False)
     assert count(5, related=True) == count(50, related=True)
+
+
+# Work that grows with the product of two lists --------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's VM instructions")
+def test_agenda_names_cost_follows_the_cases_asked(borough: set[str]) -> None:
+    """The names on agenda items read the cases' subjects and then those people through the
+    panel's scope. As one join under the scope's person filter, SQLite probed every person in
+    the scope against every case asked for: ten times the cases, ten times the work (the
+    `--scale 160` seeding stalled there for 25 minutes; decision 0094). Now the scope is read
+    once, and asking for 50 cases costs little more than asking for 5."""
+    from nestguard.panels.agenda import _names
+    from nestguard.panels.models import Panel
+    from nestguard.panels.selectors import agenda_scope
+
+    panel = Panel.objects.get(name="Northbrook MACE")
+    scope = agenda_scope(panel.pk)
+    cases = list(scope.case_ids.order_by("pk").values_list("pk", flat=True))
+    assert len(cases) >= 50
+    steps = {n: vm_steps(lambda n=n: _names(scope, cases[:n])) for n in (5, 50)}
+    assert steps[50] < 2 * steps[5], steps

@@ -4,8 +4,9 @@ The "due and overdue" view asks each registered source for the items a user may 
 orders them by urgency. A source reads through the access selectors of its own app, so the
 view never shows what its viewer could not open; it never writes.
 
-An app registers its source once, at import of its `clocks.py` (imported from its AppConfig
-`ready()`), e.g.::
+A source yields its items most urgent first (the view keeps the first
+`max_items_per_source` of each). An app registers its source once, at import of its
+`clocks.py` (imported from its AppConfig `ready()`), e.g.::
 
     from nestguard.core.clocks import DueItem, register_clock_source
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -67,8 +69,14 @@ def clock_sources() -> list[RegisteredClock]:
     return sorted(_SOURCES.values(), key=lambda s: s.code)
 
 
-def due_items(user: User, *, team: bool = False) -> list[DueItem]:
+def due_items(user: User, *, team: bool = False, per_source: int | None = None) -> list[DueItem]:
     """Everything due for the user (or their team) across the registered sources, most urgent
-    first: the longest overdue at the top, then what falls due soonest."""
-    items = [item for source in clock_sources() for item in source.items(user, team=team)]
+    first: the longest overdue at the top, then what falls due soonest. With `per_source`, at
+    most that many of each source (a source yields its items most urgent first), so that a
+    source which does not limit itself cannot grow the page with the borough."""
+    items = [
+        item
+        for source in clock_sources()
+        for item in islice(source.items(user, team=team), per_source)
+    ]
     return sorted(items, key=lambda item: item.due_at)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.urls import reverse
-
 from nestguard.core.clocks import DueItem, register_clock_source
+from nestguard.core.links import reverser
 from nestguard.enforcement import selectors
 
 
 def _enforcement_items(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     rows = selectors.deadlines_due(user)
+    link = reverser("enforcement:address")
     for deadline in [*rows.overdue, *rows.due]:
         action = deadline.action
         if not team and action.recorded_by_id != getattr(user, "pk", None):
@@ -26,7 +26,7 @@ def _enforcement_items(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             source="enforcement",
             title=f"{deadline.label}: {action.reference} at {action.address.one_line}",
             due_at=deadline.due_at,
-            url=reverse("enforcement:address", args=[action.address_id]),
+            url=link(action.address_id),
             owner_label=str(action.agency),
             rule=f"{deadline.rule} ({deadline.source_citation})",
         )

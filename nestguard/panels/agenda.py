@@ -19,11 +19,11 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.access import door
-from nestguard.cases.models import Case, CaseStatus
+from nestguard.cases.models import Case, CaseStatus, CaseSubject
 from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
 from nestguard.people.models import Person
@@ -58,19 +58,25 @@ def _concern_filter(concerns: list[str]) -> Q:
 
 
 def _names(scope: AgendaScope, case_ids: list[Any]) -> dict[Any, str]:
-    names: dict[Any, list[str]] = {}
-    subjects = (
-        door.for_panel(scope, Person)
-        .filter(case_links__case_id__in=case_ids)
-        .annotate(subject_of=F("case_links__case_id"))
-        .order_by("family_name", "given_name", "pk")
-    )
-    for person in subjects:
-        shown = names.setdefault(person.subject_of, [])
-        label = person.display_name
-        if label not in shown:
-            shown.append(label)
-    return {case_id: ", ".join(people[:3]) for case_id, people in names.items()}
+    """Up to three names for each of the cases (already drawn from the scope).
+
+    Two reads: the cases' subject links, then those people through the door. Not one query
+    joining people to the links under the scope's person filter: without statistics (as when
+    the demo seeds its panels) SQLite drove that join from every person in the scope and probed
+    each against every case asked for, so its cost grew with scope x cases (25 minutes at
+    `--scale 160`; decision 0094)."""
+    links = CaseSubject.objects.filter(case_id__in=case_ids)
+    people = door.for_panel(scope, Person).filter(pk__in=links.values("person_id")).in_bulk()
+    names: dict[Any, list[Person]] = {}
+    for case_id, person_id in links.values_list("case_id", "person_id"):
+        if person_id in people:
+            names.setdefault(case_id, []).append(people[person_id])
+    shown = {}
+    for case_id, subjects in names.items():
+        subjects.sort(key=lambda p: (p.family_name, p.given_name, str(p.pk)))
+        labels = list(dict.fromkeys(p.display_name for p in subjects))
+        shown[case_id] = ", ".join(labels[:3])
+    return shown
 
 
 def _case_title(case: Case, names: dict[Any, str]) -> str:

@@ -117,14 +117,28 @@ def panel_meetings(panel: Panel) -> list[Meeting]:
 
 
 @dataclass
+class ActionRow:
+    """An action in a table, with its links worked out by the view (one `reverse` a table)."""
+
+    action: Action
+    url: str
+    update_url: str = ""  # for those who may update it
+
+
+@dataclass
 class ItemRow:
     item: AgendaItem
     actions: list[Action]
     number: int
-    case_url: str = ""  # the case page, for those who may open it (set by the view)
+    # Set by the view: links for those who may follow them, labels.
+    case_url: str = ""
     person_url: str = ""
     risk_before_label: str = ""
     risk_after_label: str = ""
+    action_rows: list[ActionRow] = field(default_factory=list)
+    minutes_url: str = ""
+    action_add_url: str = ""
+    move_url: str = ""
 
 
 @dataclass

@@ -19,7 +19,8 @@ from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import access_rule, signed_in_user
 from nestguard.accounts.models import Role
 from nestguard.cases.models import Case
-from nestguard.core.pages import apply_service_errors, link_to
+from nestguard.core.links import reverser
+from nestguard.core.pages import apply_service_errors
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_type, meeting_types, panel_rules
@@ -258,17 +259,29 @@ def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         .filter(pk__in=[row.item.person_id for row in detail.items if row.item.person_id])
         .values_list("pk", flat=True)
     )
-    for row in detail.items:
-        if row.item.person_id in people:
-            row.person_url = link_to("people:detail", row.item.person_id)
-        if row.item.case_id in seen_cases:
-            row.case_url = link_to("cases:detail", row.item.case_id)
-        row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
-        row.risk_after_label = bands.get(row.item.risk_after, row.item.risk_after)
     may = rules.action_updater(user, meeting.panel)
     may_update = {a.pk for row in detail.items for a in row.actions if may(a)} | {
         a.pk for a in detail.loose_actions if may(a)
     }
+    # One reverse per kind of link, not one per row (decision 0094).
+    person_page, case_page = reverser("people:detail"), reverser("cases:detail")
+    minutes, move = (
+        reverser("panels:item_minutes", meeting.pk),
+        reverser("panels:item_move", meeting.pk),
+    )
+    action_add = reverse("panels:action_add", args=[meeting.pk])
+    action_rows = _action_rows(may_update)
+    for row in detail.items:
+        item_id = row.item.pk
+        if row.item.person_id in people:
+            row.person_url = person_page(row.item.person_id)
+        if row.item.case_id in seen_cases:
+            row.case_url = case_page(row.item.case_id)
+        row.risk_before_label = bands.get(row.item.risk_before, row.item.risk_before)
+        row.risk_after_label = bands.get(row.item.risk_after, row.item.risk_after)
+        row.action_rows = action_rows(row.actions)
+        row.minutes_url, row.move_url = minutes(item_id), move(item_id)
+        row.action_add_url = f"{action_add}?item={item_id}"
     return render(
         request,
         "panels/meeting.html",
@@ -280,7 +293,8 @@ def meeting_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "open": meeting.status != MeetingStatus.HELD,
             "flags": selectors.cross_panel_flags(meeting) if chair else [],
             "today": today,
-            "may_update": may_update,
+            "loose_actions": action_rows(detail.loose_actions),
+            "action_add": action_add,
             "escalation_note": panel_rules().escalation_note,
             "may_hold": chair
             and meeting.status != MeetingStatus.HELD
@@ -494,18 +508,34 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
+def _action_rows(
+    may_update: set[Any] | frozenset[Any] = frozenset(),
+) -> Callable[[list[Action]], list[selectors.ActionRow]]:
+    """Rows for `_actions_table.html`: each action with its links (two reverses in all)."""
+    page, update = reverser("panels:action"), reverser("panels:action_update")
+
+    def rows(actions: list[Action]) -> list[selectors.ActionRow]:
+        return [
+            selectors.ActionRow(a, page(a.pk), update(a.pk) if a.pk in may_update else "")
+            for a in actions
+        ]
+
+    return rows
+
+
 @access_rule(PANEL_PAGES)
 def action_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     actions = list(selectors.action_list(user)[:500])
     record_list(user, Action, actions, purpose="panel")
     today = timezone.localdate()
+    rows = _action_rows()
     return render(
         request,
         "panels/actions.html",
         {
-            "mine": [a for a in actions if a.owner_id == user.pk],
-            "agency": [a for a in actions if a.owner_id != user.pk],
+            "mine": rows([a for a in actions if a.owner_id == user.pk]),
+            "agency": rows([a for a in actions if a.owner_id != user.pk]),
             "today": today,
         },
     )

@@ -19,7 +19,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.accounts.models import User
@@ -28,6 +27,7 @@ from nestguard.cases.models import CaseStatus, CaseTeamUser
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.codes import code_list
+from nestguard.core.links import reverser
 from nestguard.pathways import policy
 from nestguard.pathways.access_policy import visible_missing_episodes, visible_nrm_referrals
 from nestguard.referrals.access_policy import triage_referrals
@@ -74,6 +74,7 @@ def _triage(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         .order_by("triage_due_at")
         .values_list("pk", "reference", "triage_due_at")[: limit()]
     )
+    link = reverser("referrals:detail")
     for pk, reference, due in waiting:
         if due is None:
             continue
@@ -81,7 +82,7 @@ def _triage(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             source="triage",
             title=f"Triage referral {reference}",
             due_at=due,
-            url=reverse("referrals:detail", args=[pk]),
+            url=link(pk),
             owner_label="Triage team",
             rule=f"{days} working days from submission",
         )
@@ -105,6 +106,7 @@ def _risk_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     rows = cases.order_by("next_review_on").values_list(
         "pk", "reference", "next_review_on", "lead_worker__username"
     )[: limit()]
+    link = reverser("cases:detail")
     for pk, reference, review_on, lead in rows:
         if review_on is None:
             continue
@@ -112,7 +114,7 @@ def _risk_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             source="risk_review",
             title=f"Risk review of case {reference}",
             due_at=end_of_day(review_on),
-            url=reverse("cases:detail", args=[pk]),
+            url=link(pk),
             owner_label=lead or "No lead worker",
             rule="The review date set by the last risk assessment",
         )
@@ -141,6 +143,7 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     rows = episodes.order_by("returned_at").values_list(
         "pk", "reference", "returned_at", "recorded_by__username"
     )[: limit()]
+    link = reverser("pathways:missing_detail")
     for pk, reference, returned, recorder in rows:
         if returned is None:
             continue
@@ -148,7 +151,7 @@ def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             source="return_interview",
             title=f"Return home interview after episode {reference}",
             due_at=returned + timedelta(hours=hours),
-            url=reverse("pathways:missing_detail", args=[pk]),
+            url=link(pk),
             owner_label=recorder,
             rule=f"Within {hours} hours of return",
         )
@@ -174,12 +177,13 @@ def _still_missing(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     rows = episodes.order_by("started_at").values_list(
         "pk", "reference", "started_at", "risk_grade", "recorded_by__username"
     )[: limit()]
+    link = reverser("pathways:missing_detail")
     for pk, reference, started, grade, recorder in rows:
         yield DueItem(
             source="still_missing",
             title=f"Still missing: episode {reference} ({grades.label(grade).lower()})",
             due_at=started,
-            url=reverse("pathways:missing_detail", args=[pk]),
+            url=link(pk),
             owner_label=recorder,
             rule="Record the return and the safe and well check when they are found",
         )
@@ -204,12 +208,13 @@ def _nrm_reasonable_grounds(user: Any, *, team: bool = False) -> Iterator[DueIte
     rows = waiting.order_by("rg_due_on").values_list(
         "pk", "reference", "rg_due_on", "referred_by__username"
     )[: limit()]
+    link = reverser("pathways:nrm_detail")
     for pk, reference, due_on, referrer in rows:
         yield DueItem(
             source="nrm_reasonable_grounds",
             title=f"Reasonable grounds decision on {reference} (chase the decision maker)",
             due_at=end_of_day(due_on),
-            url=reverse("pathways:nrm_detail", args=[pk]),
+            url=link(pk),
             owner_label=referrer,
             rule=f"Target {days} working days from referral",
         )
@@ -223,12 +228,13 @@ def _nrm_recovery(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     rows = ending.order_by("recovery_ends_on").values_list(
         "pk", "reference", "recovery_ends_on", "referred_by__username"
     )[: limit()]
+    link = reverser("pathways:nrm_detail")
     for pk, reference, ends_on, referrer in rows:
         yield DueItem(
             source="nrm_recovery_period",
             title=f"Recovery period of {reference} ends: plan support after it",
             due_at=end_of_day(ends_on),
-            url=reverse("pathways:nrm_detail", args=[pk]),
+            url=link(pk),
             owner_label=referrer,
             rule=f"At least {days} days after a positive reasonable grounds decision",
         )

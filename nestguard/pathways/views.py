@@ -609,16 +609,21 @@ def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
     today = timezone.localdate(now)
-    items = due_items(user, team=team)
-    rows = [
-        {
-            "item": item,
-            "overdue": item.is_overdue(now),
-            # Due on this UK day, not merely within 24 hours (which can be tomorrow).
-            "today": timezone.localdate(item.due_at) == today,
-        }
-        for item in items
-    ]
+    per_source = int(policy.rule_value("clock_rules", "max_items_per_source"))
+    items = due_items(user, team=team, per_source=per_source)
+    rows = []
+    for item in items:
+        due = timezone.localtime(item.due_at)
+        rows.append(
+            {
+                "item": item,
+                # Formatted here, not by the template's date filter: hundreds of rows.
+                "due": f"{due.day} {due:%b %Y, %H:%M}",
+                "overdue": item.is_overdue(now),
+                # Due on this UK day, not merely within 24 hours (which can be tomorrow).
+                "today": due.date() == today,
+            }
+        )
     return render(
         request,
         "pathways/due.html",

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
+from nestguard.core.links import reverser
 from nestguard.places.models import WarningMarker
 from nestguard.places.policy import places_rules
 
@@ -31,12 +31,15 @@ def warning_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         withdrawn_at__isnull=True, expires_on__gte=today, review_on__lte=horizon
     )
     markers = markers.filter(owner_agency_id=user.agency_id) if team else markers.filter(owner=user)
-    for marker in markers.select_related("address", "owner").order_by("review_on"):
+    link = reverser("places:warning_review")
+    # Most urgent first, read in chunks: the due view keeps only the first of them.
+    ordered = markers.select_related("address", "owner").order_by("review_on", "pk")
+    for marker in ordered.iterator(chunk_size=100):
         yield DueItem(
             source="warning_review",
             title=f"Review the {marker.level_label.lower()} warning at {marker.address.one_line}",
             due_at=datetime.combine(marker.review_on, time(17, 0), tzinfo=UK),
-            url=reverse("places:warning_review", args=[marker.pk]),
+            url=link(marker.pk),
             owner_label=str(marker.owner),
             rule=f"Review date set when placed; lapses on {marker.expires_on:%-d %B %Y}",
         )

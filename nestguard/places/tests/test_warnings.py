@@ -130,6 +130,17 @@ def test_reviews_come_due_on_the_clock_and_lapsed_markers_leave_it(personas, hom
     assert not [i for i in due_items(personas.partner, team=True) if i.source == "warning_review"]
 
 
+def test_the_due_view_keeps_the_most_urgent_reviews_of_a_source(personas, home):  # type: ignore[no-untyped-def]
+    """The warning reviews are not limited by their source: the view keeps the first
+    `per_source` of them, most urgent first, so that the page does not grow with the borough
+    (decision 0094)."""
+    soon = places_rules().warning_marker.review_due_soon_days
+    for ahead in (soon, soon - 1, soon - 2):
+        place_marker(personas.owner, home.address, review_on=days(ahead), expires_on=days(200))
+    kept = [i for i in due_items(personas.owner, per_source=2) if i.source == "warning_review"]
+    assert [i.due_at.date() for i in kept] == [days(soon - 2), days(soon - 1)]
+
+
 def test_the_address_page_shows_markers_and_lapsed_ones_as_lapsed(personas, home, client_for):  # type: ignore[no-untyped-def]
     place_marker(personas.owner, home.address, advice="Current advice")
     old = place_marker(personas.owner, home.address, advice="Old advice")
