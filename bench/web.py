@@ -10,8 +10,11 @@
    in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
    list, a case page (random visible cases), the triage queue, an address page, a person
    page, a panel agenda (as the panel chair), the due-and-overdue view, the partnership
-   dashboard (as the analyst; its counts cached while nothing counted changes), and referral
-   submission through POST /api/v1/referrals/ with a bearer token. Before that, each
+   dashboard as the analyst (cached after the first request while nothing counted changes),
+   referral submission through POST /api/v1/referrals/ with a bearer token, and the
+   partnership report as the analyst (its page for the last twelve months, which the report cache
+   answers after the first request; its page for a random 90-day period, which it mostly
+   cannot; and the API for the twelve months). Before that, each
    endpoint once with no other client (`--quiet`), for the single-request figures.
 4. Prints requests, errors, throughput, p50 and p95 latency, and each as a multiple of the
    baseline measured in the same run.
@@ -22,6 +25,7 @@ It prints figures and never asserts on them: speed depends on the machine.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -327,6 +331,8 @@ def sample_targets(count: int = 2000) -> dict[str, Any]:
     )
     token_user = User.objects.get(username=API_USER)
     _, token = api_token_create(actor=None, user=token_user, name="bench/web.py")
+    analyst = User.objects.get(username=ANALYST)
+    _, analyst_token = api_token_create(actor=None, user=analyst, name="bench/web.py reports")
     return {
         "case_ids": case_ids,
         "address_ids": address_ids,
@@ -334,6 +340,7 @@ def sample_targets(count: int = 2000) -> dict[str, Any]:
         "meeting_ids": meeting_ids,
         "addresses": addresses,
         "token": token,
+        "analyst_token": analyst_token,
     }
 
 
@@ -465,11 +472,6 @@ def main(argv: list[str] | None = None) -> int:
             chair = Client(port)
             chair.sign_in(CHAIR, DEMO_PASSWORD)
             chairs.append(chair)
-        analysts = []
-        for _ in range(args.clients):
-            analyst = Client(port)
-            analyst.sign_in(ANALYST, DEMO_PASSWORD)
-            analysts.append(analyst)
         case_ids: list[str] = targets["case_ids"]
         address_ids: list[str] = targets["address_ids"] or ["00000000-0000-0000-0000-000000000000"]
         person_ids: list[str] = targets["person_ids"] or ["00000000-0000-0000-0000-000000000000"]
@@ -478,6 +480,14 @@ def main(argv: list[str] | None = None) -> int:
         auth = {"Authorization": f"Bearer {targets['token']}", "Content-Type": "application/json"}
         example = referral_example()
         api_clients = [Client(port) for _ in range(args.clients)]
+        analysts = []
+        for _ in range(args.clients):
+            analyst = Client(port)
+            analyst.sign_in(ANALYST, DEMO_PASSWORD)
+            analysts.append(analyst)
+        analyst_auth = {"Authorization": f"Bearer {targets['analyst_token']}"}
+        today = datetime.date.today()
+        year = f"?from={today.replace(day=1) - datetime.timedelta(days=365)}&to={today}"
 
         def health(c: Client, rng: random.Random) -> tuple[int, bytes]:
             return c.get("/health/")[:2]
@@ -513,6 +523,18 @@ def main(argv: list[str] | None = None) -> int:
             body["signs_text"] = f"{body.get('signs_text', '')} (bench {uuid.uuid4().hex[:8]})"
             return c.request("POST", "/api/v1/referrals/", json.dumps(body).encode(), auth)[:2]
 
+        def report(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            return c.get("/reports/partnership/" + year)[:2]
+
+        def report_new_period(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            start = today - datetime.timedelta(days=rng.randint(90, 700))
+            end = start + datetime.timedelta(days=89)
+            return c.get(f"/reports/partnership/?from={start}&to={end}")[:2]
+
+        def report_api(c: Client, rng: random.Random) -> tuple[int, bytes]:
+            path = "/api/v1/reports/partnership/" + year
+            return c.request("GET", path, None, analyst_auth)[:2]
+
         plan: list[tuple[str, Call, tuple[int, ...], list[Client]]] = [
             ("/health/ (baseline)", health, (200,), clients),
             ("case list", case_list, (200,), clients),
@@ -524,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
             ("due and overdue", due, (200,), clients),
             ("dashboard", dashboard, (200,), analysts),
             ("POST /api/v1/referrals/", submit, (201,), api_clients),
+            ("partnership report", report, (200,), analysts),
+            ("partnership report, new period", report_new_period, (200,), analysts),
+            ("GET /api/v1/reports/partnership/", report_api, (200,), api_clients),
         ]
         if args.quiet:
             print("\nOne request at a time, no other client (ms, median of 5 after one warm-up):")

@@ -73,6 +73,9 @@ def _busiest_meeting(user: User) -> str:
 
 
 CASEWORKER = "hub.caseworker"
+ANALYST = "analyst"
+# The twelve months before the borough's "now" (tests/test_query_plans.py seeds at 20 Nov 2026).
+REPORT_PERIOD = "?from=2025-11-01&to=2026-10-31"
 
 KEY_PAGES = (
     KeyPage("case list", CASEWORKER, lambda u: "/cases/"),
@@ -87,6 +90,13 @@ KEY_PAGES = (
     KeyPage("dashboard", "analyst", lambda u: "/dashboard/"),
     KeyPage("API cases", CASEWORKER, lambda u: "/api/v1/cases/", api=True),
     KeyPage("API referrals", "hub.supervisor", lambda u: "/api/v1/referrals/", api=True),
+    KeyPage("partnership report", ANALYST, lambda u: "/reports/partnership/" + REPORT_PERIOD),
+    KeyPage(
+        "API partnership report",
+        ANALYST,
+        lambda u: "/api/v1/reports/partnership/" + REPORT_PERIOD,
+        api=True,
+    ),
 )
 
 

@@ -427,6 +427,17 @@ def _by_repeats(per_key: QuerySet[Any]) -> dict[str, int]:
     return {key: int(value or 0) for key, value in found.items()}
 
 
+def _repeats_table(
+    name: str, title: str, label: str, per_key: QuerySet[Any], rows: Sequence[str], note: str = ""
+) -> Table:
+    """Keys (people, addresses) by how many records named them: once, twice, 3 or more."""
+    found = _by_repeats(per_key)
+    counts = zip(rows, ([found["once"]], [found["twice"]], [found["more"]]), strict=True)
+    return counts_table(
+        name, title, label, list(counts), percent=True, notes=[note] if note else []
+    )
+
+
 def repeat_victims(request: ReportRequest) -> Table:
     """People a referral in the period was about (as victim or person at risk), by how many
     such referrals named them."""
@@ -437,19 +448,13 @@ def repeat_victims(request: ReportRequest) -> Table:
         .values(k=F("subjects__person"))
         .annotate(n=Count("pk", distinct=True))
     )
-    found = _by_repeats(per_person)
-    rows = [
-        ("Referred once", [found["once"]]),
-        ("Referred twice", [found["twice"]]),
-        ("Referred 3 or more times", [found["more"]]),
-    ]
-    return counts_table(
+    return _repeats_table(
         "repeat_victims",
         "People at risk by referrals in the period (repeat victims)",
         "Referrals naming them",
-        rows,
-        percent=True,
-        notes=["People named as a victim or person at risk, once matched to a person record."],
+        per_person,
+        ("Referred once", "Referred twice", "Referred 3 or more times"),
+        "People named as a victim or person at risk, once matched to a person record.",
     )
 
 
@@ -462,18 +467,12 @@ def repeat_addresses(request: ReportRequest) -> Table:
         .values(k=F("address"))
         .annotate(n=Count("pk"))
     )
-    found = _by_repeats(per_address)
-    rows = [
-        ("One referral", [found["once"]]),
-        ("Two referrals", [found["twice"]]),
-        ("3 or more referrals", [found["more"]]),
-    ]
-    return counts_table(
+    return _repeats_table(
         "repeat_addresses",
         "Addresses by referrals in the period (repeat addresses)",
         "Referrals at the address",
-        rows,
-        percent=True,
+        per_address,
+        ("One referral", "Two referrals", "3 or more referrals"),
     )
 
 

@@ -27,17 +27,13 @@ TABLES = (
 def build(request: ReportRequest) -> Report:
     tables = tuple(measure(request) for measure in TABLES)
     by_name = {table.name: table for table in tables}
-    conversion = by_name["referral_conversion"].rows
-    victims = by_name["repeat_victims"].rows
-    addresses = by_name["repeat_addresses"].rows
+    # Headline counts are counted on their own, never added up from a table's cells: a sum
+    # of cells beside a table with one of them suppressed would give that cell away.
     figures = {
         "referrals": measures.referrals(request).count(),
-        "referrals_accepted": int(conversion[0][1] or 0) + int(conversion[1][1] or 0),
         "cases_opened": measures.cases_opened(request).count(),
         "cases_closed": measures.cases_closed(request).count(),
         "cases_open_at_end": measures.cases_open_at_end(request).count(),
-        "repeat_victims": int(victims[1][1] or 0) + int(victims[2][1] or 0),
-        "repeat_addresses": int(addresses[1][1] or 0) + int(addresses[2][1] or 0),
         "repeat_address_alerts": measures.repeat_alerts_raised(request),
         "median_hours_to_triage": by_name["triage_timeliness"].rows[-1][-1],
     }
