@@ -491,11 +491,6 @@ def main(argv: list[str] | None = None) -> int:
             chair = Client(port)
             chair.sign_in(CHAIR, DEMO_PASSWORD)
             chairs.append(chair)
-        analysts = []
-        for _ in range(args.clients):
-            analyst = Client(port)
-            analyst.sign_in(ANALYST, DEMO_PASSWORD)
-            analysts.append(analyst)
         case_ids: list[str] = targets["case_ids"]
         address_ids: list[str] = targets["address_ids"] or ["00000000-0000-0000-0000-000000000000"]
         person_ids: list[str] = targets["person_ids"] or ["00000000-0000-0000-0000-000000000000"]
