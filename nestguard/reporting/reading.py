@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from nestguard.access import rules
@@ -20,6 +20,7 @@ from nestguard.access.door import counted, record_search
 from nestguard.cases.models import Case
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral
+from nestguard.reporting.models import ProjectCost
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
 
@@ -49,7 +50,14 @@ def last_change(user: Any) -> str:
     latest = [
         counted(user, model).order_by().aggregate(at=Max(field))["at"] for model, field in _MARKERS
     ]
-    return "|".join(at.isoformat() if at else "-" for at in latest)
+    return "|".join([*(at.isoformat() if at else "-" for at in latest), _costs_marker(user)])
+
+
+def _costs_marker(user: Any) -> str:
+    """The project costs the evaluation subtracts (decision 0092): their number as well as the
+    latest entry, since two entries may share an instant. A small table, counted whole."""
+    costs = counted(user, ProjectCost).order_by().aggregate(at=Max("updated_at"), n=Count("pk"))
+    return f"{costs['n']}@{costs['at'].isoformat() if costs['at'] else '-'}"
 
 
 def _key(spec: ReportSpec, asked: Asked, marker: str) -> str:
