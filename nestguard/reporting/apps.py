@@ -21,6 +21,13 @@ class ReportingConfig(AppConfig):
 
         scopes.register()
         access_policy.register()
+        # A save or delete of what reports count makes their cached copies out of date.
+        from django.db.models.signals import post_delete, post_save
+
+        from nestguard.reporting.reading import changed
+
+        post_save.connect(changed, dispatch_uid="reporting.changed.save")
+        post_delete.connect(changed, dispatch_uid="reporting.changed.delete")
         # Every report module registers its report as it is imported.
         for module in pkgutil.iter_modules(reports.__path__):
             import_module(f"{reports.__name__}.{module.name}")

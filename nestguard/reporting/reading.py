@@ -9,18 +9,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from nestguard.access import rules
-from nestguard.access.door import counted, record_search
-from nestguard.cases.models import Case
+from nestguard.access.door import counted, policy_for, record_search, registered_models
+from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.places.models import Address, RepeatAddressAlert
-from nestguard.referrals.models import Referral
-from nestguard.reporting.models import ProjectCost
+from nestguard.referrals.models import Referral, ReferralSubject
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
 
@@ -44,20 +44,38 @@ class Shown:
     as_of: datetime
 
 
+# The tables reports join to what they count (who a referral names, where a case is).
+_LINKS: tuple[type[Model], ...] = (ReferralSubject, CaseSubject, CaseAddress)
+GENERATION = "reporting:generation"
+
+
+@lru_cache(maxsize=1)
+def counted_models() -> frozenset[type[Model]]:
+    """The models reports count (those with a reporting scope) and the tables they join."""
+    scoped = {m for m in registered_models() if "reporting" in policy_for(m).scopes}
+    return frozenset(scoped | set(_LINKS))
+
+
+def changed(sender: Any, **kwargs: Any) -> None:
+    """A record that reports count was saved or deleted: cached reports are out of date.
+    (Connected to post_save and post_delete in apps.py. The newest `updated_at` below also
+    catches bulk loads, which send no signal; the cache's lifetime bounds anything else.)"""
+    if sender in counted_models():
+        try:
+            cache.incr(GENERATION)
+        except ValueError:
+            cache.set(GENERATION, 1, None)
+
+
 def last_change(user: Any) -> str:
-    """A cheap marker of the latest change to what reports count: the newest update time of
-    each counted table (one index lookup each)."""
+    """A cheap marker of the latest change to what reports count: the count of saves and
+    deletes seen (`changed`) and the newest update time of each counted table (one index
+    lookup each)."""
     latest = [
         counted(user, model).order_by().aggregate(at=Max(field))["at"] for model, field in _MARKERS
     ]
-    return "|".join([*(at.isoformat() if at else "-" for at in latest), _costs_marker(user)])
-
-
-def _costs_marker(user: Any) -> str:
-    """The project costs the evaluation subtracts (decision 0092): their number as well as the
-    latest entry, since two entries may share an instant. A small table, counted whole."""
-    costs = counted(user, ProjectCost).order_by().aggregate(at=Max("updated_at"), n=Count("pk"))
-    return f"{costs['n']}@{costs['at'].isoformat() if costs['at'] else '-'}"
+    stamps = "|".join(at.isoformat() if at else "-" for at in latest)
+    return f"{cache.get(GENERATION, 0)}|{stamps}"
 
 
 def _key(spec: ReportSpec, asked: Asked, marker: str) -> str:

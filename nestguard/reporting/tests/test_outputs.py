@@ -293,3 +293,32 @@ def test_the_index_lists_the_reports_and_the_navigation_links_it(world: World) -
 def test_the_print_page_has_no_navigation(world: World) -> None:
     text = _get(world.users["analyst"], "print").content.decode()
     assert "govuk-service-navigation" not in text and "reporting/print.css" in text
+
+
+def test_the_cached_report_follows_a_change_to_what_it_counts(world: World, clock: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nestguard.referrals.models import ReferralStatus
+    from nestguard.reporting import measures
+
+    analyst, spec = world.users["analyst"], report_spec("partnership")
+    first, first_at = build_true(analyst, spec, Asked(START, END))
+    clock.shift(timedelta(minutes=1))
+    again, again_at = build_true(world.other_analyst, spec, Asked(START, END))
+    assert again_at == first_at and again == first  # one cached copy for every reporter
+
+    request = Asked(START, END).request(analyst)
+    waiting = measures.referrals(request).filter(status=ReferralStatus.SUBMITTED).first()
+    assert waiting is not None
+    waiting.status, waiting.decided_at = ReferralStatus.DECLINED, timezone.now()
+    waiting.save(update_fields=["status", "decided_at", "updated_at"])
+    after, after_at = build_true(analyst, spec, Asked(START, END))
+    assert after_at > first_at
+
+    def declined(report: Report) -> int:
+        rows = {row[0]: row[1] for row in report.tables[7].rows}
+        return int(rows["Declined"] or 0)
+
+    assert declined(after) == declined(first) + 1
