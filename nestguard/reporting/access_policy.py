@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from nestguard.access import door, rules
 from nestguard.reporting.models import ProjectCost
+from nestguard.reporting.scopes import reporting_scope
 
 
 def visible_costs(user: Any) -> QuerySet[ProjectCost]:
@@ -21,5 +22,12 @@ def visible_costs(user: Any) -> QuerySet[ProjectCost]:
 
 def register() -> None:
     door.register(
-        door.Policy(ProjectCost, visible=visible_costs, read_event=None, related=("entered_by",))
+        door.Policy(
+            ProjectCost,
+            visible=visible_costs,
+            read_event=None,
+            related=("entered_by",),
+            # Counted too: a new cost must move the reports' cache marker (reading.py).
+            scopes={"reporting": reporting_scope(ProjectCost)},
+        )
     )

@@ -1,7 +1,7 @@
 """A partnership manager enters a project's cost on /reports/project-costs/ by keyboard, meets
-the error summary for a negative amount and an end before the start, corrects them and sees
-the cost listed; an analyst reads the list without the form (decision 0092). Each page is
-checked with axe."""
+the error summary for a negative amount and an end before the start, corrects them, sees the
+cost listed and subtracted in the project evaluation report; an analyst reads the list
+without the form (decision 0092). Each page is checked with axe."""
 
 from __future__ import annotations
 
@@ -81,6 +81,17 @@ def test_a_manager_enters_a_cost_and_an_analyst_reads_it(
     expect(table).to_contain_text("£27,705.00")
     expect(table).to_contain_text("1 April 2025")
     assert_accessible(page, "the project costs page with a cost")
+
+    # The evaluation report subtracts it, with the formula beside the figure.
+    page.goto("/reports/project_evaluation/?from=2025-04-01&to=2026-03-31")
+    assert h1(page) == "Project evaluation"
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Net saving = tenancies saved \u00d7 £4,659.00")
+    expect(main).to_contain_text("\u2212 £27,705.00 = ")
+    expect(page.get_by_role("table", name="Project costs in the period")).to_contain_text(
+        "27705.00"
+    )
+    assert_accessible(page, "the project evaluation report")
 
     reader = new_context().new_page()
     sign_in_by_keyboard(reader, analyst, codes)

@@ -10,13 +10,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
+from conftest import sign_in
 from nestguard.accounts.models import Agency, User
+from nestguard.accounts.services import api_token_create
 from nestguard.cases.models import Case
 from nestguard.core.calendar import UK
 from nestguard.reporting.costs import unit_costs
 from nestguard.reporting.registry import Report, ReportRequest, report_spec
 from nestguard.reporting.reports.project_evaluation import CASE_ROWS
+from nestguard.reporting.services.costs import project_cost_record
 from nestguard.reporting.tables import SUPPRESSED
 from nestguard.reporting.tests.conftest import World
 
@@ -209,10 +213,6 @@ def test_the_api_shape(borough: None) -> None:
 
 @pytest.mark.django_db
 def test_the_page_prints_the_formula_beside_the_figure(world: World) -> None:
-    from django.test import Client
-
-    from conftest import sign_in
-
     client = sign_in(Client(), world.users["partnership_manager"])
     response = client.get("/reports/project_evaluation/?from=2025-04-01&to=2026-03-31")
     page = response.content.decode()
@@ -221,3 +221,23 @@ def test_the_page_prints_the_formula_beside_the_figure(world: World) -> None:
     assert "Cost benefit formula" in page and str(formula) in page
     assert "Net saving = tenancies saved \u00d7 £4,659.00" in page
     assert "Cases in the period and how they stood at its end" in page
+
+
+@pytest.mark.django_db
+def test_a_cost_entered_shows_at_once_though_the_report_was_read_before(world: World) -> None:
+    """Reports are cached while nothing they count changes (reading.py): a new project cost
+    is such a change, even one entered in the same instant as the last."""
+    manager = world.users["partnership_manager"]
+    _, token = api_token_create(actor=None, user=manager, name="cache")
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    url = "/api/v1/reports/project_evaluation/?from=2025-04-01&to=2026-03-31"
+    before = Decimal(api.get(url).json()["figures"]["project_cost"])
+    project_cost_record(
+        manager,
+        project="Target hardening fund",
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2026, 3, 31),
+        amount="1000.00",
+    )
+    after = Decimal(api.get(url).json()["figures"]["project_cost"])
+    assert after == before + Decimal("1000.00")
