@@ -21,6 +21,7 @@ from conftest import Personas
 from nestguard.prevention.services.signals import housing_signals_import
 from nestguard.prevention.services.weekly import prevention_list_build
 from tests.factories import AddressFactory
+from tests.frozen_clock import DEFAULT_INSTANT
 from tests.test_access_truth_table import (
     PERSONAS,
     Row,
@@ -30,6 +31,11 @@ from tests.test_access_truth_table import (
     expect,
     hidden_rows,
 )
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 UPRN = "550000000901"
 # The owning housing agency's caseworker (the outsider persona) only; other caseworkers 404.

@@ -13,8 +13,14 @@ from nestguard.accounts.administration import agency_deactivate
 from nestguard.accounts.models import User
 from nestguard.audit.models import AuditEvent
 from nestguard.prevention.models import PreventionEntry
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import Housing, client_as, qualifying_lines, token_client
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 # name -> (sees the council's entry, has a list page)
 TABLE = {

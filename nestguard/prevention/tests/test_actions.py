@@ -10,8 +10,14 @@ from nestguard.audit.models import AuditEvent
 from nestguard.prevention import selectors
 from nestguard.prevention.models import PreventionAction, PreventionEntry
 from nestguard.referrals.models import Referral, ReferralStatus
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import MONDAY, Housing, client_as, qualifying_lines
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 
 @pytest.fixture

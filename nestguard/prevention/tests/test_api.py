@@ -10,8 +10,14 @@ from django.urls import reverse
 from conftest import Personas
 from nestguard.accounts.models import User
 from nestguard.prevention.models import HousingSignal, SignalBatch
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import MONDAY, Housing, qualifying_lines, token_client
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 SIGNALS = reverse("api:housing_signals")
 LIST = reverse("api:prevention_list")

@@ -12,6 +12,7 @@ import json
 from datetime import date
 from typing import get_type_hints
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -28,8 +29,14 @@ from nestguard.prevention.policy import (
 )
 from nestguard.prevention.services.weekly import prevention_list_build, week_scores
 from tests.factories import PersonFactory
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import MONDAY, Housing, qualifying_lines
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 PROTECTED = {
     "age", "date_of_birth", "dob", "sex", "gender", "gender_identity", "ethnicity",

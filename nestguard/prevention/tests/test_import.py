@@ -13,8 +13,14 @@ from django.core.management import CommandError, call_command
 from nestguard.audit.models import AuditEvent
 from nestguard.prevention.models import HousingSignal, SignalBatch
 from nestguard.prevention.services.signals import SignalImportError
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import HEADER, Housing, qualifying_lines
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 
 def test_a_good_file_is_received_whole_with_one_audit_event(housing: Housing) -> None:
@@ -115,3 +121,14 @@ def test_the_command_reports_each_bad_row_and_imports_nothing(
 
     with pytest.raises(CommandError, match="No agency"):
         call_command("import_housing_signals", str(good), agency="Nobody")
+
+
+@pytest.mark.time_machine("2026-07-31T23:00:01+00:00")
+def test_today_is_the_uk_date_not_the_utc_one(housing: Housing) -> None:
+    """Saturday 1 August 2026, one second past midnight in the UK (still Friday in UTC): a
+    signal observed on the Saturday is today's, one of the Sunday is in the future."""
+    uprn = housing.homes[0].uprn
+    assert len(housing.send([f"{uprn},asb_complaint,2026-08-01,,"])) == 1
+    with pytest.raises(SignalImportError) as raised:
+        housing.send([f"{uprn},asb_complaint,2026-08-02,,"])
+    assert raised.value.errors[0].reason == "The date cannot be in the future"

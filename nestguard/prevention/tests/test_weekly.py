@@ -14,8 +14,14 @@ from nestguard.prevention.jobs import weekly_list
 from nestguard.prevention.models import HousingSignal, PreventionAction, PreventionEntry
 from nestguard.prevention.services.actions import prevention_action_record
 from nestguard.prevention.services.weekly import prevention_list_build, prevention_purge
+from tests.frozen_clock import DEFAULT_INSTANT
 
 from .conftest import MONDAY, Housing, qualifying_lines
+
+# The dates in these tests are days around the week of Monday 30 November 2026: they run at
+# the default instant under every --clock-at (the UK-date edges are tests of their own, each
+# at its instant).
+pytestmark = pytest.mark.time_machine(DEFAULT_INSTANT)
 
 
 def test_an_entry_holds_the_signals_that_put_it_there(housing: Housing) -> None:
@@ -94,3 +100,19 @@ def test_signals_and_entries_past_retention_are_deleted(housing: Housing) -> Non
     assert prevention_purge(actor=None, today=later) == (3, 1)
     assert not HousingSignal.objects.exists() and not PreventionEntry.objects.exists()
     assert AuditEvent.objects.filter(action="prevention.purge").count() == 1
+
+
+@pytest.mark.time_machine("2026-07-26T23:30:00+00:00")
+def test_this_week_is_the_uk_week(housing: Housing) -> None:
+    """Monday 27 July 2026, 00:30 in the UK (BST; still Sunday in UTC): this week's list is
+    the week of Monday 27 July, counting the signals of Sunday 26 July."""
+    uprn = housing.homes[0].uprn
+    housing.send(
+        [
+            f"{uprn},key_or_fob_request,2026-07-20,,",
+            f"{uprn},key_or_fob_request,2026-07-26,,",
+            f"{uprn},visitor_complaint,2026-07-26,,",
+        ]
+    )
+    result = prevention_list_build(actor=None)
+    assert (str(result.week_start), result.created) == ("2026-07-27", 1)
