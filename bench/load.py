@@ -47,12 +47,8 @@ from web import (
     Client,
     Result,
     free_port,
-    fresh_sqlite,
-    migrate_and_seed,
+    prepare_database,
     referral_example,
-    reusable_url,
-    reuse_seeded,
-    setup_django,
     start_server,
     stop_server,
     wait_until_up,
@@ -430,22 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.minutes <= 0 or args.scale <= 0:
         parser.error("--clients, --minutes and --scale must be positive")
 
-    reused = reusable_url(args.scale, args.database_url) if args.reuse else ""
-    if reused:
-        database_url = reused
-        reuse_seeded(database_url)
-    else:
-        database_url = args.database_url or fresh_sqlite(args.scale)
-        setup_django(database_url)
-        print(f"Database: {database_url.split('@')[-1]}")
-        print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
-        seeded = migrate_and_seed(args.scale, args.seed)
-        result = seeded["result"]
-        print(
-            f"  seeded {result.rows:,} rows ({result.counts.get('cases', 0):,} cases) "
-            f"in {result.seconds:.1f} s",
-            flush=True,
-        )
+    database_url = prepare_database(args.scale, args.seed, args.database_url, args.reuse)
     from nestguard.demo.partnership import DEMO_PASSWORD
 
     shared = sample_load_targets()
