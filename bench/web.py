@@ -228,6 +228,7 @@ def start_server(
         "--log-level", "warning",
         "--timeout", "120",
     ]  # fmt: skip
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "wb")  # noqa: SIM115 (lives with the server)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
