@@ -234,6 +234,7 @@ def start_server(
         "--log-level", "warning",
         "--timeout", "120",
     ]  # fmt: skip
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "wb")  # noqa: SIM115 (lives with the server)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -298,6 +299,29 @@ def reuse_seeded(database_url: str) -> None:
     if not borough_exists():
         raise SystemExit("--reuse needs a seeded database")
     refresh_planner_statistics()
+
+
+def prepare_database(scale: float, seed: int, database_url: str, reuse: bool) -> str:
+    """The database to serve, set up in this process: a borough seeded before (`reuse`), or
+    `database_url` (empty) or a fresh SQLite file, seeded now."""
+    reused = reusable_url(scale, database_url) if reuse else ""
+    if reused:
+        reuse_seeded(reused)
+        return reused
+    database_url = database_url or fresh_sqlite(scale)
+    setup_django(database_url)
+    print(f"Database: {database_url.split('@')[-1]}")
+    print(f"Seeding the demo borough at scale {scale:g} ...", flush=True)
+    seeded = migrate_and_seed(scale, seed)
+    result = seeded["result"]
+    print(
+        f"  migrated in {seeded['migrate_seconds']:.1f} s; seeded {result.rows:,} rows "
+        f"({result.counts.get('cases', 0):,} cases, {result.counts.get('referrals', 0):,} "
+        f"referrals, {result.counts.get('addresses', 0):,} addresses) in "
+        f"{result.seconds:.1f} s: {result.rows / max(result.seconds, 1e-9):,.0f} rows/s",
+        flush=True,
+    )
+    return database_url
 
 
 def migrate_and_seed(scale: float, seed: int) -> dict[str, Any]:
@@ -444,23 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
         parser.error("--clients, --seconds and --scale must be positive")
 
-    reused = reusable_url(args.scale, args.database_url) if args.reuse else ""
-    if reused:
-        database_url = reused
-        reuse_seeded(database_url)
-    else:
-        database_url = args.database_url or fresh_sqlite(args.scale)
-        setup_django(database_url)
-        print(f"Database: {database_url.split('@')[-1]}")
-        print(f"Seeding the demo borough at scale {args.scale:g} ...", flush=True)
-        seeded = migrate_and_seed(args.scale, args.seed)
-        result = seeded["result"]
-        print(
-            f"  migrated in {seeded['migrate_seconds']:.1f} s; seeded {result.rows:,} rows "
-            f"({result.counts.get('cases', 0):,} cases, {result.counts.get('referrals', 0):,} "
-            f"referrals, {result.counts.get('addresses', 0):,} addresses) in "
-            f"{result.seconds:.1f} s: {result.rows / max(result.seconds, 1e-9):,.0f} rows/s"
-        )
+    database_url = prepare_database(args.scale, args.seed, args.database_url, args.reuse)
     from nestguard.demo.partnership import DEMO_PASSWORD
 
     targets = sample_targets()

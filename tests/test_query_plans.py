@@ -245,3 +245,34 @@ def test_agenda_names_cost_follows_the_cases_asked(borough: set[str]) -> None:
     assert len(cases) >= 50
     steps = {n: vm_steps(lambda n=n: _names(scope, cases[:n])) for n in (5, 50)}
     assert steps[50] < 2 * steps[5], steps
+
+
+# Links: one reverse per kind of link, not one per row ------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["panel agenda", "due and overdue", "due and overdue, team"])
+def test_a_long_page_reverses_each_kind_of_link_once(
+    borough: set[str], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reverse` walks the URL resolver each time; a page that reversed a link per row (the
+    agenda's `{% url %}` per item, the due view's per item) spent a good part of its time
+    there (decision 0094). Now each kind of link is reversed once (`core.links.reverser`):
+    the page links far more rows than it reverses URLs."""
+    from django.urls.resolvers import URLResolver
+
+    page = next(p for p in KEY_PAGES if p.name == name)
+    client, user = client_as(page)
+    reversed_urls = []
+    original = URLResolver._reverse_with_prefix
+
+    def counted(self: URLResolver, lookup_view: Any, _prefix: str, *args: Any, **kw: Any) -> str:
+        reversed_urls.append(lookup_view)
+        return original(self, lookup_view, _prefix, *args, **kw)
+
+    monkeypatch.setattr(URLResolver, "_reverse_with_prefix", counted)
+    response = client.get(page.url(user))
+    assert response.status_code == 200
+    links = response.content.decode().count('class="govuk-link" href=')
+    assert links > 40
+    assert len(reversed_urls) < 30, sorted(set(map(str, reversed_urls)))

@@ -54,8 +54,11 @@ def test_every_meeting_type_of_the_issue_is_in_the_data() -> None:
         assert kind.agenda_rules, kind.code
     macemm = [r.source for r in types["macemm"].agenda_rules]
     assert macemm[0] == "repeat_missing"
-    # Repeat missing: the pathways app's own rule (three episodes in 90 days) decides.
-    assert types["macemm"].agenda_rules[0].params == {}
+    # Repeat missing: the pathways app's own rule (three episodes in 90 days) decides who;
+    # the panel's only parameter is how many reach one meeting (most episodes first).
+    assert types["macemm"].agenda_rules[0].params == {"max_items": 25}
+    for kind in types.values():  # no rule puts a borough's worth of items on one agenda
+        assert all(isinstance(r.params.get("max_items"), int) for r in kind.agenda_rules)
 
 
 def test_a_new_high_risk_case_is_on_the_agenda_with_its_reason(panel_world) -> None:
