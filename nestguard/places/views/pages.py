@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from nestguard.access.door import load, record_search
 from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
 from nestguard.access.selectors import can_work_cases
-from nestguard.core.middleware import CONTENT_SECURITY_POLICY
 from nestguard.places import selectors
 from nestguard.places.forms import DoorCheckForm, PostcodeSearchForm
+from nestguard.places.maps import map_policy
 from nestguard.places.models import Address
 from nestguard.places.registry import timeline_for
 from nestguard.places.selectors import (
@@ -33,16 +32,6 @@ def _link_to(url_name: str, pk: Any) -> str:
         return reverse(url_name, args=[pk])
     except NoReverseMatch:
         return ""
-
-
-def map_policy() -> str:
-    """The page's CSP: the tile server's origin may serve images when tiles are configured."""
-    tiles = settings.NESTGUARD_MAP_TILE_URL
-    if not tiles:
-        return CONTENT_SECURITY_POLICY
-    parts = urlsplit(tiles)
-    origin = f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
-    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
 
 
 def _manages(user: Any, marker: Any, my_cases: list[Any]) -> bool:

@@ -22,8 +22,8 @@ from django.shortcuts import render
 
 from nestguard.access.door import record_search
 from nestguard.access.rules import REPORTING, access_rule, signed_in_user
+from nestguard.places.maps import map_policy
 from nestguard.places.selectors import ward_outlines
-from nestguard.places.views.pages import map_policy
 from nestguard.reporting import measures
 from nestguard.reporting.charts import Chart, ChartKind, chart
 from nestguard.reporting.exports import LEGEND
