@@ -434,6 +434,8 @@ TABLE: list[Row] = [
         ON_RECORD,
         lambda ids: {"pk": ids["person"]},
     ),
+    # Equality monitoring details: caseworkers and supervisors who may see the person.
+    Row("people:equality", CASE_READ, lambda ids: {"pk": ids["person"]}),
     Row("places:search", EVERYONE, query="?postcode=NB1+2AB"),
     Row("places:detail", ON_RECORD, lambda ids: {"pk": ids["address"]}),
     # The API, with a token per persona

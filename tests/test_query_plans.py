@@ -147,7 +147,8 @@ def test_a_list_never_counts_everything(borough: set[str], name: str) -> None:
 
 # The dashboard: a bounded number of queries whatever the period or the borough ------------
 
-DASHBOARD_QUERIES = 40
+# 42 since the county lines review's change markers (missing episodes, people) joined.
+DASHBOARD_QUERIES = 42
 
 
 @pytest.mark.django_db

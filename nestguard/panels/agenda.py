@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nestguard.access import door
-from nestguard.cases.models import Case, CaseStatus, CaseSubject
+from nestguard.cases.models import Case, CaseStatus
 from nestguard.core.agenda import AgendaCandidate, AgendaScope, register_agenda_source
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
 from nestguard.people.models import Person
@@ -60,15 +60,19 @@ def _concern_filter(concerns: list[str]) -> Q:
 def _names(scope: AgendaScope, case_ids: list[Any]) -> dict[Any, str]:
     """Up to three names for each of the cases (already drawn from the scope).
 
-    Two reads: the cases' subject links, then those people through the door. Not one query
+    Two reads through the door: the cases' subject links, then those people. Not one query
     joining people to the links under the scope's person filter: without statistics (as when
     the demo seeds its panels) SQLite drove that join from every person in the scope and probed
     each against every case asked for, so its cost grew with scope x cases (25 minutes at
     `--scale 160`; decision 0094)."""
-    links = CaseSubject.objects.filter(case_id__in=case_ids)
-    people = door.for_panel(scope, Person).filter(pk__in=links.values("person_id")).in_bulk()
+    links = list(
+        door.for_panel(scope, Case)
+        .filter(pk__in=case_ids, subjects__isnull=False)
+        .values_list("pk", "subjects__person_id")
+    )
+    people = door.for_panel(scope, Person).filter(pk__in={p for _, p in links}).in_bulk()
     names: dict[Any, list[Person]] = {}
-    for case_id, person_id in links.values_list("case_id", "person_id"):
+    for case_id, person_id in links:
         if person_id in people:
             names.setdefault(case_id, []).append(people[person_id])
     shown = {}

@@ -25,6 +25,7 @@ def test_the_purposes_are_pinned():
         "linkage_review",
         "place_report",
         "enforcement",
+        "prevention",
         "reporting",
         "partner_system",
         "subject_access",
