@@ -73,7 +73,6 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Due and overdue", "pathways:due", DUE_VIEWING),
     ("Dashboard", "reporting:dashboard", REPORTING),
     ("Reports", "reporting:index", REPORTING),
-    ("Missing episodes report", "pathways:missing_report", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),

@@ -265,14 +265,3 @@ class OnwardUpdateForm(GovukForm):
     def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = statuses  # type: ignore[attr-defined]
-
-
-class ReportForm(GovukForm):
-    start = _date("From", help_text="For example, 1 4 2026")
-    end = _date("To", help_text="For example, 31 3 2027")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end date must be on or after the start date")
-        return data

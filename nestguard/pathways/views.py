@@ -4,7 +4,6 @@ pathway services, permissions are `pathways.rules`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -15,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from nestguard.access.door import load, record_search, visible
+from nestguard.access.door import load, visible
 from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.models import Case
@@ -233,26 +232,9 @@ def missing_interview(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @access_rule(REPORTING)
 def missing_report(request: HttpRequest) -> HttpResponse:
-    """Counts only: no names, so analysts see the partnership picture."""
-    today = timezone.localdate()
-    default_start = date(today.year - 1, today.month, 1)
-    form = pforms.ReportForm(request.GET or None)
-    start, end = default_start, today
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    elif not form.is_bound:
-        form = pforms.ReportForm(initial={"start": start, "end": end})
-    report = selectors.missing_report(start, end)
-    # Counts only, but who looked at the partnership's picture, and for which period, is
-    # recorded like any other read.
-    record_search(
-        signed_in_user(request),
-        "missing_episode.report",
-        purpose="reporting",
-        terms={"start": start.isoformat(), "end": end.isoformat()},
-        found=report.episodes,
-    )
-    return render(request, "pathways/missing_report.html", {"form": form, "report": report})
+    """The missing episodes report is a registered report now (suppressed, exported and
+    audited like every other, decision 0089); its old address still leads there."""
+    return redirect("reporting:report", name="missing_episodes")
 
 
 # ---------------------------------------------------------------------------------------------

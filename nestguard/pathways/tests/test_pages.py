@@ -258,21 +258,28 @@ def test_due_today_means_this_uk_day_not_the_next_24_hours(pw, client_for) -> No
     assert "Due today" not in rows[tomorrow.reference]
 
 
-def test_report_counts_without_names(pw, personas) -> None:
-    missing_episode_record(
-        actor=pw.personas.owner, person=pw.child, case=pw.case, report_type="missing",
-        risk_grade="high", category="missing_from_care", care_status="looked_after",
-        started_at=hours_ago(10),
-    )  # fmt: skip
+def test_the_missing_report_is_a_suppressed_report_without_names(pw, personas) -> None:
+    for hours in (30, 10):
+        episode = missing_episode_record(
+            actor=pw.personas.owner, person=pw.child, case=pw.case, report_type="missing",
+            risk_grade="high", category="missing_from_care", care_status="looked_after",
+            started_at=hours_ago(hours),
+        )  # fmt: skip
+        if hours == 30:
+            missing_episode_return(
+                actor=pw.personas.owner, episode=episode, returned_at=hours_ago(20),
+                found_by="police",
+            )  # fmt: skip
     analyst = UserFactory(username="analyst", agency=personas.hub, roles=["analyst"])
+    client = sign_in(Client(), analyst)
 
-    page = sign_in(Client(), analyst).get("/missing/report/").content.decode()
-    assert "Missing episodes report" in page and "Missingtest" not in page
-    assert "100%" in page  # the one episode is of a child in care
-    event = AuditEvent.objects.filter(action="missing_episode.report").latest("id")
+    old = client.get("/missing/report/")  # the old address leads to the reports
+    assert old.status_code == 302 and old["Location"] == "/reports/missing_episodes/"
+    page = client.get(old["Location"]).content.decode()
+    assert "Missing episodes" in page and "Missingtest" not in page
+    # Two episodes by one child: small counts leave the system as [c] (decision 0089).
+    assert "[c]" in page
+    assert ">2<" not in page and ">1<" not in page
+    event = AuditEvent.objects.filter(action="report.read").latest("id")
     assert event.actor == analyst and event.purpose == "reporting"
-    assert event.details["found"] == 1 and set(event.details["terms"]) == {"start", "end"}
-    bad = sign_in(Client(), analyst).get(
-        "/missing/report/?start_day=5&start_month=5&start_year=2026&end_day=1&end_month=1&end_year=2026"
-    )
-    assert "The end date must be on or after the start date" in bad.content.decode()
+    assert event.details["terms"]["report"] == "missing_episodes"

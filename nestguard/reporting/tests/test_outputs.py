@@ -284,7 +284,7 @@ def test_the_page_shows_the_legend_above_each_table_and_links_the_files(world: W
 def test_the_index_lists_the_reports_and_the_navigation_links_it(world: World) -> None:
     page = _client(world.users["partnership_manager"], "page").get("/reports/")
     text = page.content.decode()
-    assert 'href="/reports/partnership/"' in text and "/missing/report/" in text
+    assert 'href="/reports/partnership/"' in text and 'href="/reports/missing_episodes/"' in text
     assert 'href="/reports/"' in text  # the navigation's "Reports"
     caseworker = _client(world.users["caseworker"], "page").get("/")
     assert 'href="/reports/"' not in caseworker.content.decode()

@@ -22,7 +22,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/reports.html",
-        {"specs": report_specs(), "missing_report": reverse("pathways:missing_report")},
+        {"specs": report_specs()},
     )
 
 
