@@ -145,6 +145,28 @@ def test_small_counts_never_leave_the_page(dashboard_world: dict[str, Any]) -> N
 
 
 @pytest.mark.django_db
+def test_every_table_row_has_one_cell_per_heading(dashboard_world: dict[str, Any]) -> None:
+    """The tables beside the charts are laid out like the reports' (rows built in Python):
+    one label and one cell per column, never a cell per character of a row."""
+    html = sign_in(Client(), dashboard_world["analyst"]).get(reverse("reporting:dashboard"))
+    tables = re.findall(
+        r'<table class="govuk-table ng-panel__table".*?</table>', html.content.decode(), re.S
+    )
+    assert len(tables) == 13
+    for table in tables:
+        head, body = table.split("<tbody", 1)
+        columns = head.count('<th scope="col"')
+        rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", body, re.S)
+        assert rows, table[:200]
+        for row in rows:
+            cells = len(re.findall(r"<t[hd][ >]", row))
+            assert cells == columns or "colspan" in row, row[:300]
+    wards = next(t for t in tables if "Big Ward" in t)
+    big = re.search(r"Big Ward</th>(.*?)</tr>", wards, re.S)
+    assert big and re.search(r">\s*(\d+|\[c\])\s*</td>", big.group(1)), wards[:500]
+
+
+@pytest.mark.django_db
 def test_one_audit_event_per_view_naming_the_period_and_filters(
     dashboard_world: dict[str, Any], personas: Personas
 ) -> None:
