@@ -251,6 +251,10 @@ def test_agenda_names_cost_follows_the_cases_asked(borough: set[str]) -> None:
 # Links: one reverse per kind of link, not one per row ------------------------------------
 
 
+# Pinned to the default instant: what is due depends on "now" against the borough seeded at
+# NOW, and at the rotating clock's instants months away the due view holds too few rows for
+# the page to be long (seen in CI's clock pass on 4 December 2026: 32 links).
+@pytest.mark.time_machine(datetime(2026, 12, 2, 10, 30, tzinfo=UTC))
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["panel agenda", "due and overdue", "due and overdue, team"])
 def test_a_long_page_reverses_each_kind_of_link_once(
