@@ -34,6 +34,11 @@ class Role(models.TextChoices):
     LINKAGE_REVIEWER = "linkage_reviewer", "Linkage reviewer"
     # Sees the partnership picture (dashboard, scrutiny reports) and enters project costs.
     PARTNERSHIP_MANAGER = "partnership_manager", "Partnership manager"
+    # Grades partner intelligence, shares sanitised versions (the receiving intelligence
+    # function: police or the hub, as the partnership decides).
+    INTELLIGENCE_OFFICER = "intelligence_officer", "Intelligence officer"
+    # Keeps the records the UK GDPR asks for: retention, subject access, breaches, RoPA.
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 class Agency(BaseModel):
@@ -94,7 +99,7 @@ class User(AbstractUser):
 
 class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=40, choices=Role.choices)
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

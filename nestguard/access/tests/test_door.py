@@ -28,7 +28,10 @@ def test_the_purposes_are_pinned():
         "prevention",
         "reporting",
         "partner_system",
+        "intelligence",
+        "network",
         "subject_access",
+        "data_protection",
         "audit",
         "admin",
     ]
