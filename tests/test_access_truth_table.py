@@ -295,6 +295,10 @@ TABLE: list[Row] = [
         method="POST",
         body=lambda ids, user: {"delivery": "immediate"},
     ),
+    # The partnership's glossary: everyone reads it; its managers and administrators keep it
+    Row("lexicon:glossary", EVERYONE),
+    Row("lexicon:new", ADMIN_ONLY),
+    Row("lexicon:change", ADMIN_ONLY, lambda ids: {"slug": "cuckooing"}),
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),

@@ -71,7 +71,8 @@ def test_referral_templates_use_no_other_apps_tags_or_templates():
     assert foreign == []
 
 
-OWN_LIBRARIES = {"govuk", "static", "humanize", "referral_parts"}
+# The glossary's `explain` is for every page, as GOV.UK's components are (decision 0106).
+OWN_LIBRARIES = {"govuk", "static", "humanize", "referral_parts", "lexicon"}
 
 
 def test_linkage_fills_the_referral_page_slots_through_the_registry():

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "nestguard.reporting",
     # Housing signals and the weekly prevention list (decision 0090).
     "nestguard.prevention",
+    # The partnership's glossary, in the application and on its pages (decision 0106).
+    "nestguard.lexicon",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
+from nestguard.core.validation import code_value, date_value, text_value
 from nestguard.places.models import Address, HardeningMeasure, funding_sources, hardening_measures
-from nestguard.places.services.common import code_value, date_value, text_value
 
 MAX_COST_PENCE = 10_000_000  # £100,000: more is a typing mistake
 NOTES_MAX = 2000

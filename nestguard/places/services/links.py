@@ -20,12 +20,12 @@ from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case, CaseAddress, CaseStatus, CaseSubject
 from nestguard.cases.rules import can_contribute_to_case
+from nestguard.core.validation import code_value, date_value
 from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.models import Address, DisplacementAlert, PersonAddressLink, link_roles
 from nestguard.places.policy import places_rules
 from nestguard.places.registry import addresses_under_enforcement
-from nestguard.places.services.common import code_value, date_value
 
 
 def person_address_link_add(

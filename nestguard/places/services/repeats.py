@@ -19,6 +19,7 @@ from django.utils import timezone
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.core.calendar import UK
+from nestguard.core.validation import code_value, date_value, text_value
 from nestguard.places.models import (
     Address,
     AddressReport,
@@ -28,7 +29,6 @@ from nestguard.places.models import (
     report_kinds,
 )
 from nestguard.places.policy import places_rules
-from nestguard.places.services.common import code_value, date_value, text_value
 from nestguard.referrals.models import Referral, ReferralStatus
 
 SUMMARY_MAX = 5000

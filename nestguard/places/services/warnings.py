@@ -21,10 +21,10 @@ from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.cases.rules import can_contribute_to_case
+from nestguard.core.validation import code_value, date_value, text_value
 from nestguard.core.versioning import require_version, versioned_save
 from nestguard.places.models import Address, WarningMarker, warning_categories, warning_levels
 from nestguard.places.policy import places_rules
-from nestguard.places.services.common import code_value, date_value, text_value
 
 ADVICE_MAX = 1000
 CONTACT_MAX = 300

@@ -1,4 +1,5 @@
-"""Small checks the places services share."""
+"""Small checks of typed values that services share: each adds its message to `errors`
+(field -> message) and returns the cleaned value, so a service reports every problem at once."""
 
 from __future__ import annotations
 
