@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("nestguard.api.urls")),
     path("prevention/", include("nestguard.prevention.urls")),
     path("glossary/", include("nestguard.lexicon.urls")),
+    path("deconfliction/", include("nestguard.deconfliction.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

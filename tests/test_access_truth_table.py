@@ -218,6 +218,8 @@ TRIAGE_TEAM = expect(200, 200, 404, 404, 403, 403, 403)  # routed to the hub onl
 # signed-in rule lets everyone ask, and those who see nothing there get 404.
 ON_RECORD = expect(200, 200, 200, 404, 404, 404, 404)
 ADMIN_ONLY = expect(403, 403, 403, 403, 403, 403, 200)
+# A record that does not exist, behind a caseworkers' rule: 404 for them, 403 for the rest.
+CASEWORKERS_MISSING = expect(404, 404, 404, 404, 403, 403, 403)
 AUDITOR_ONLY = expect(403, 403, 403, 403, 403, 200, 403)
 
 
@@ -299,6 +301,25 @@ TABLE: list[Row] = [
     Row("lexicon:glossary", EVERYONE),
     Row("lexicon:new", ADMIN_ONLY),
     Row("lexicon:change", ADMIN_ONLY, lambda ids: {"slug": "cuckooing"}),
+    # Planned visits, warrants and operations (decision 0107): its own truth table is
+    # nestguard/deconfliction/tests; here, the list and the plan form for the case address
+    Row("deconfliction:list", CASEWORKERS),
+    Row("deconfliction:plan", CASE_READ, lambda ids: {"address_pk": ids["address"]}),
+    Row("deconfliction:detail", CASEWORKERS_MISSING, lambda ids: {"pk": uuid.UUID(int=7)}),
+    Row(
+        "deconfliction:respond",
+        CASEWORKERS_MISSING,
+        lambda ids: {"pk": uuid.UUID(int=7)},
+        method="POST",
+        body=lambda ids, user: {},
+    ),
+    Row(
+        "deconfliction:cancel",
+        CASEWORKERS_MISSING,
+        lambda ids: {"pk": uuid.UUID(int=7)},
+        method="POST",
+        body=lambda ids, user: {},
+    ),
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),

@@ -55,6 +55,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Cases", "cases:list", CASEWORK),
     ("Find an address", "places:search", SIGNED_IN),
     ("Door check", "places:door_check", SIGNED_IN),
+    ("Planned operations", "deconfliction:list", CASEWORK),
     (
         "Repeat addresses",
         "places:repeat_alerts",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, time
 from typing import Any
 
 from django import forms
@@ -19,6 +20,31 @@ def clean_text(value: str, *, label: str) -> str:
     if any(ch in _CONTROL for ch in value):
         raise ValidationError(f"{label} must not contain control characters")
     return value.strip()
+
+
+_TIME_OF_DAY = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def time_of_day_field(label: str, required: bool = True) -> forms.CharField:
+    """A time typed beside a GOV.UK date input ("14:30"); `parse_time_of_day` reads it."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=5,
+        help_text="24-hour clock, UK time, for example 14:30",
+        error_messages={"required": f"Enter the {label.lower()}"},
+    )
+
+
+def parse_time_of_day(value: str) -> time | None:
+    """14:30 or 14.30 on the 24-hour clock, or None for anything else."""
+    match = _TIME_OF_DAY.match(value or "")
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
 def messages_by_field(exc: ValidationError, field: str = NON_FIELD_ERRORS) -> dict[str, list[str]]:

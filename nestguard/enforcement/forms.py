@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 
 from nestguard.core.calendar import UK
-from nestguard.core.forms import GovukDateField, GovukForm
+from nestguard.core.forms import GovukDateField, GovukForm, parse_time_of_day, time_of_day_field
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, Scope
 from nestguard.enforcement.services import CONDUCT_MAX, NOTES_MAX, PART_MAX
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 EARLIEST_DAY = date(2014, 10, 20)
-
-
-def _time_field(label: str, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=5,
-        help_text="24-hour clock, UK time, for example 14:30",
-        error_messages={"required": f"Enter the {label.lower()}"},
-    )
-
-
-def _parse_time(value: str) -> time | None:
-    match = _TIME.match(value or "")
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
 
 
 def _text(label: str, limit: int, required: bool = False) -> forms.CharField:
@@ -75,7 +53,7 @@ class StepForm(GovukForm):
             earliest=EARLIEST_DAY,
             error_messages={"required": "Enter the date"},
         )
-        self.fields["taken_at_time"] = _time_field("Time")
+        self.fields["taken_at_time"] = time_of_day_field("Time")
         self.fields["issuer"] = forms.ChoiceField(
             label="Issued or applied for by",
             widget=forms.RadioSelect,
@@ -147,7 +125,7 @@ class StepForm(GovukForm):
             self.fields["ends_at_date"] = GovukDateField(
                 label="Date it ends", earliest=EARLIEST_DAY, required=step.needs_ends_at
             )
-            self.fields["ends_at_time"] = _time_field("Time it ends", required=False)
+            self.fields["ends_at_time"] = time_of_day_field("Time it ends", required=False)
             self.fields[
                 "ends_at_time"
             ].help_text = "24-hour clock, UK time; empty means the same time it was made"
@@ -178,7 +156,7 @@ class StepForm(GovukForm):
                 return None  # the field's own "Enter the time" message shows
             at = default.astimezone(UK).time() if default else time(23, 59, 59)
             return datetime.combine(day, at, tzinfo=UK)
-        parsed = _parse_time(raw_time)
+        parsed = parse_time_of_day(raw_time)
         if parsed is None:
             self.add_error(time_field, "Enter a real time on the 24-hour clock, for example 14:30")
             return None

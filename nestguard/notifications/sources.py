@@ -28,6 +28,7 @@ from nestguard.access.rules import CASE_ROLES, TRIAGE_ROLES
 from nestguard.accounts.models import Role, User
 from nestguard.cases.models import Case, Intervention, InterventionStatus
 from nestguard.core.calendar import UK
+from nestguard.deconfliction.models import Notice, OperationStatus, PlannedOperation
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
 from nestguard.panels.rules import ACTION_AGENCY_ROLES
 from nestguard.pathways import policy as pathways_policy
@@ -322,6 +323,30 @@ def warning_reviews(now: datetime, since: datetime, staff: Staff) -> Iterator[Ev
         )
 
 
+def deconfliction_notices(now: datetime, since: datetime, staff: Staff) -> Iterator[Event]:
+    """A partner told an agency of a planned visit, warrant or operation at an address where
+    it has work (still planned, its window not yet open): to that agency's caseworkers and
+    supervisors, who may answer until the window opens."""
+    notices = Notice.objects.filter(
+        told_at__gt=since,
+        told_at__lte=now,
+        operation__status=OperationStatus.PLANNED,
+        operation__starts_at__gt=now,
+    ).values_list("operation_id", "operation__reference", "agency_id", "told_at")
+    for operation_id, reference, agency_id, told_at in notices:
+        yield Event(
+            kind="deconfliction_notice",
+            object_type=_label(PlannedOperation),
+            object_id=f"{operation_id}:{agency_id}",
+            reference=reference,
+            path=reverse("deconfliction:detail", args=[operation_id]),
+            at=told_at,
+            door_model=PlannedOperation,
+            door_pk=operation_id,
+            to=staff.of([agency_id], CASE_ROLES),
+        )
+
+
 FINDERS: tuple[Callable[[datetime, datetime, Staff], Iterable[Event]], ...] = (
     triage_overdue,
     actions_due,
@@ -330,6 +355,7 @@ FINDERS: tuple[Callable[[datetime, datetime, Staff], Iterable[Event]], ...] = (
     repeat_address_alerts,
     displacement_alerts,
     warning_reviews,
+    deconfliction_notices,
 )
 
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "nestguard.prevention",
     # The partnership's glossary, in the application and on its pages (decision 0106).
     "nestguard.lexicon",
+    # Planned visits, warrants and operations told to partners first (decision 0107).
+    "nestguard.deconfliction",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",

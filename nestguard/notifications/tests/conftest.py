@@ -18,6 +18,7 @@ from aiosmtpd.smtp import AuthResult
 
 from nestguard.cases.models import CaseTeamUser, Intervention
 from nestguard.core.calendar import UK
+from nestguard.deconfliction.models import Notice, PlannedOperation
 from nestguard.notifications.models import Delivery, NotificationPreference
 from nestguard.panels.models import Action, Meeting, Panel
 from nestguard.pathways.models import MissingEpisode
@@ -297,6 +298,17 @@ def make_world(personas: Any) -> World:
             owner_agency=personas.hub, owner=owner, case=case,
             review_on=review_on, expires_on=days(60),
         )  # fmt: skip
+
+    # The police plan a warrant at the home; the hub, which leads the case there, is told.
+    warrant = PlannedOperation.objects.create(
+        reference="DCF-T1", address=home, kind="warrant", agency=personas.police,
+        planned_by=partner, partner_note="Entry at Larkspur flat may be forced",
+        starts_at=NOW + timedelta(days=2), ends_at=NOW + timedelta(days=2, hours=4),
+    )  # fmt: skip
+    Notice.objects.create(
+        operation=warrant, agency=personas.hub, reasons=["leads a case at the address"],
+        told_at=NOW - timedelta(hours=1),
+    )  # fmt: skip
 
     return World(
         personas=personas,

@@ -65,10 +65,17 @@ def test_each_kind_reaches_its_owner_once_with_a_link_and_nothing_about_anyone(w
     episode = by_subject[subject("return_interview_overdue")]
     assert f"Reference: {world.episode.reference}" in episode
 
-    # The hub's supervisor triages and leads alerts; the police caseworker leads alerts and
-    # sees the case (the police are on its team); neither owns the rest.
+    # The hub's supervisor triages, leads alerts and is told of the police's warrant at the
+    # hub's case address; the police caseworker leads alerts and sees the case (the police
+    # are on its team), and planned the warrant (a planner is not told of its own plan).
     assert mailbox.subjects(SUPERVISOR) == sorted(
-        subject(k) for k in ("triage_overdue", "repeat_address_alert", "displacement_alert")
+        subject(k)
+        for k in (
+            "triage_overdue",
+            "repeat_address_alert",
+            "displacement_alert",
+            "deconfliction_notice",
+        )
     )
     assert mailbox.subjects(PARTNER) == sorted(
         subject(k) for k in ("repeat_address_alert", "displacement_alert")
@@ -80,7 +87,7 @@ def test_each_kind_reaches_its_owner_once_with_a_link_and_nothing_about_anyone(w
     assert send_due_notifications(now=later).startswith("Immediate notifications: 0 emails")
     assert mailbox.messages == []
     assert AuditEvent.objects.filter(action="notification.email").count() == (
-        len(KINDS.values) + 3 + 2
+        len(KINDS.values) + 4 + 2
     )
 
 
@@ -127,6 +134,7 @@ def test_an_inactive_owner_is_not_told_and_the_agency_supervisors_are_instead(wo
             "return_interview_overdue",
             "warning_review_due",
             "warning_review_overdue",
+            "deconfliction_notice",  # the agency was told: its supervisors are too
         )
     }
 
