@@ -19,7 +19,9 @@ TARGETS = [
 
 class RuleForm(GovukForm):
     period_months = forms.IntegerField(
-        label="Period in months", min_value=0, max_value=1200,
+        label="Period in months",
+        min_value=0,
+        max_value=1200,
         help_text="0 when the event itself ends the period (a 25th birthday)",
     )
     runs_from = forms.ChoiceField(label="The period runs from", widget=forms.RadioSelect)
@@ -39,14 +41,10 @@ class RuleForm(GovukForm):
 
 
 class HoldForm(GovukForm):
-    target_type = forms.ChoiceField(
-        label="What is held", choices=TARGETS, widget=forms.RadioSelect
-    )
+    target_type = forms.ChoiceField(label="What is held", choices=TARGETS, widget=forms.RadioSelect)
     target = forms.CharField(label="Reference or identifier", max_length=64)
     reason = forms.ChoiceField(label="Why", widget=forms.RadioSelect)
-    reference = forms.CharField(
-        label="Reference of the claim, review or request", max_length=100
-    )
+    reference = forms.CharField(label="Reference of the claim, review or request", max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,12 +52,15 @@ class HoldForm(GovukForm):
 
 
 class LiftForm(GovukForm):
-    reason = forms.CharField(label="Why the hold is lifted", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why the hold is lifted", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ApproveForm(GovukForm):
     confirm = forms.BooleanField(
-        label="I have reviewed this batch and approve its disposal", required=True,
+        label="I have reviewed this batch and approve its disposal",
+        required=True,
         error_messages={"required": "Confirm that you have reviewed the batch"},
     )
 

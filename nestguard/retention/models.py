@@ -77,7 +77,9 @@ class LegalHold(BaseModel):
     target_label = models.CharField(max_length=200, blank=True)
     reason = models.CharField(max_length=40)
     reference = models.CharField(max_length=100)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

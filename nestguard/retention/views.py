@@ -70,8 +70,10 @@ def rule_edit(request: HttpRequest, pk: Any) -> HttpResponse:
             rule_update(
                 actor=user,
                 rule=rule,
-                values={k: data[k] for k in ("period_months", "runs_from", "action",
-                                             "local_policy", "source")},
+                values={
+                    k: data[k]
+                    for k in ("period_months", "runs_from", "action", "local_policy", "source")
+                },
                 reason=data["reason"],
                 version=data["version"] or rule.version,
             )
@@ -186,7 +188,8 @@ def batch(request: HttpRequest, pk: Any) -> HttpResponse:
             "approve": approve,
             "extend": extend,
             "pending": pending,
-            "may_approve": pending and not (
+            "may_approve": pending
+            and not (
                 record.status == BatchStatus.AWAITING_SECOND and record.approved_by_id == user.pk
             ),
             "certificate": selectors.certificate_of(user, record),

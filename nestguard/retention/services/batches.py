@@ -40,9 +40,11 @@ def second_approver_for_children() -> bool:
 
 def _audit_batch_pending(rule: RetentionRule) -> bool:
     today = timezone.localdate()
-    return DisposalBatch.objects.filter(rule=rule).filter(
-        Q(status__in=PENDING) | Q(status=BatchStatus.EXTENDED, extended_until__gte=today)
-    ).exists()
+    return (
+        DisposalBatch.objects.filter(rule=rule)
+        .filter(Q(status__in=PENDING) | Q(status=BatchStatus.EXTENDED, extended_until__gte=today))
+        .exists()
+    )
 
 
 def batches_build(*, actor: User | None = None) -> list[DisposalBatch]:
@@ -194,8 +196,9 @@ def batch_extend(
 
 def _disposed_before(record_type: str) -> set[str]:
     return set(
-        DisposalItem.objects.filter(record_type=record_type, disposed_at__isnull=False)
-        .values_list("record_id", flat=True)
+        DisposalItem.objects.filter(record_type=record_type, disposed_at__isnull=False).values_list(
+            "record_id", flat=True
+        )
     )
 
 

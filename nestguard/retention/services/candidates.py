@@ -103,10 +103,15 @@ def referral_candidates(rule: RetentionRule) -> list[Candidate]:
         key = str(referral.pk)
         if key in taken or key in held:
             continue
-        child = any(
-            s.person is not None and (s.person.age_on(timezone.localdate(referral.decided_at)) or 99) < 18
-            for s in referral.subjects.all()
-        ) if referral.decided_at else False
+        child = (
+            any(
+                s.person is not None
+                and (s.person.age_on(timezone.localdate(referral.decided_at)) or 99) < 18
+                for s in referral.subjects.all()
+            )
+            if referral.decided_at
+            else False
+        )
         found.append(Candidate(REFERRAL, key, referral.reference, child))
         if len(found) >= MAX_BATCH:
             break

@@ -98,7 +98,9 @@ def _other_links(person: Person, disposing_cases: set[str], disposing_referrals:
             continue
         if model._default_manager.filter(**{relation.field.name: person}).exists():
             return True
-    cases = {str(k) for k in CaseSubject.objects.filter(person=person).values_list("case_id", flat=True)}
+    cases = {
+        str(k) for k in CaseSubject.objects.filter(person=person).values_list("case_id", flat=True)
+    }
     referrals = {
         str(k)
         for k in ReferralSubject.objects.filter(person=person).values_list("referral_id", flat=True)

@@ -55,9 +55,11 @@ def legal_hold_place(*, actor: User, target: Model, reason: str, reference: str)
         errors["reason"] = ["Select why the records are held"]
     if not reference.strip():
         errors["reference"] = ["Enter the reference of the claim, review or request"]
-    if target is None or target.pk is None or not type(target)._default_manager.filter(
-        pk=target.pk
-    ).exists():
+    if (
+        target is None
+        or target.pk is None
+        or not type(target)._default_manager.filter(pk=target.pk).exists()
+    ):
         errors["target"] = ["Choose a record that exists"]
     if errors:
         raise ValidationError(errors)
@@ -124,24 +126,19 @@ def _ids(values: Any) -> list[str]:
 
 
 def _linked(kind: str, key: str) -> set[Key]:
-    linked: set[Key] = set()
     if kind == PERSON:
         cases = CaseSubject.objects.filter(person_id=key).values_list("case_id", flat=True)
-        referrals = ReferralSubject.objects.filter(person_id=key).values_list(
-            "referral_id", flat=True
-        )
-        linked |= {(CASE, k) for k in _ids(cases)} | {(REFERRAL, k) for k in _ids(referrals)}
-    elif kind == CASE:
+        into = ReferralSubject.objects.filter(person_id=key).values_list("referral_id", flat=True)
+        return {(CASE, k) for k in _ids(cases)} | {(REFERRAL, k) for k in _ids(into)}
+    if kind == CASE:
         people = CaseSubject.objects.filter(case_id=key).values_list("person_id", flat=True)
         referrals = Referral.objects.filter(case_id=key).values_list("pk", flat=True)
-        linked |= {(PERSON, k) for k in _ids(people)} | {(REFERRAL, k) for k in _ids(referrals)}
-    elif kind == REFERRAL:
-        people = ReferralSubject.objects.filter(referral_id=key).values_list(
-            "person_id", flat=True
-        )
-        cases = Referral.objects.filter(pk=key).values_list("case_id", flat=True)
-        linked |= {(PERSON, k) for k in _ids(people)} | {(CASE, k) for k in _ids(cases)}
-    return linked
+        return {(PERSON, k) for k in _ids(people)} | {(REFERRAL, k) for k in _ids(referrals)}
+    if kind == REFERRAL:
+        named = ReferralSubject.objects.filter(referral_id=key).values_list("person_id", flat=True)
+        became = Referral.objects.filter(pk=key).values_list("case_id", flat=True)
+        return {(PERSON, k) for k in _ids(named)} | {(CASE, k) for k in _ids(became)}
+    return set()
 
 
 def is_held(record: Case | Referral | Person) -> bool:

@@ -42,17 +42,27 @@ def schedule_load() -> int:
     for rule in schedule_data()["rules"]:
         _, created = RetentionRule.objects.get_or_create(
             code=rule["code"],
-            defaults={k: rule[k] for k in ("label", "runs_from", "period_months", "action",
-                                           "automated", "local_policy", "source")},
+            defaults={
+                k: rule[k]
+                for k in (
+                    "label",
+                    "runs_from",
+                    "period_months",
+                    "action",
+                    "automated",
+                    "local_policy",
+                    "source",
+                )
+            },
         )
         added += int(created)
     return added
 
 
 def may_manage_retention(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(
-        Role.DATA_PROTECTION_OFFICER
-    ))
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_role(Role.DATA_PROTECTION_OFFICER)
+    )
 
 
 def _require_officer(actor: User) -> None:

@@ -33,7 +33,7 @@ def sql(statement: str, params: list[object]) -> None:
 
 
 def test_a_redacted_payload_is_gone_and_the_chain_still_verifies() -> None:
-    first, middle, last = events()
+    _, middle, _ = events()
     done = audit_redact(
         actor=None,
         events=AuditEvent.objects.filter(pk=middle.pk),

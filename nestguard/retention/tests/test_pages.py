@@ -44,11 +44,16 @@ def test_the_schedule_and_a_change_with_its_history(officer: Client) -> None:
     assert "Closed case about adults" in page.text and "Local policy" in page.text
     rule = RetentionRule.objects.get(code="closed_case")
     url = reverse("retention:rule_edit", args=[rule.pk])
-    bad = officer.post(url, {"period_months": "96", "runs_from": "closure", "action": "anonymise",
-                             "source": rule.source, "reason": "", "version": "1"})  # fmt: skip
+    form = {
+        "period_months": "96",
+        "runs_from": "closure",
+        "action": "anonymise",
+        "source": rule.source,
+        "version": "1",
+    }
+    bad = officer.post(url, {**form, "reason": ""})
     assert bad.status_code == 200 and "govuk-error-summary" in bad.text
-    good = officer.post(url, {"period_months": "96", "runs_from": "closure", "action": "anonymise",
-                              "source": rule.source, "reason": "DSA review", "version": "1"})  # fmt: skip
+    good = officer.post(url, {**form, "reason": "DSA review"})
     assert good.status_code == 302
     history = officer.get(url)
     assert "DSA review" in history.text and "72 → 96" in history.text
@@ -100,14 +105,16 @@ def test_extending_from_the_page(officer: Client, world: World) -> None:
     url = reverse("retention:batch", args=[batch.pk])
     bad = officer.post(url, {"decision": "extend", "extend-reason": "x"})
     assert bad.status_code == 200 and "govuk-error-summary" in bad.text
-    ok = officer.post(url, {"decision": "extend", "extend-until_day": "1", "extend-until_month": "1",
-                            "extend-until_year": "2030", "extend-reason": "Inquest"})  # fmt: skip
+    until = {"extend-until_day": "1", "extend-until_month": "1", "extend-until_year": "2030"}
+    ok = officer.post(url, {"decision": "extend", **until, "extend-reason": "Inquest"})
     assert ok.status_code == 302
     batch.refresh_from_db()
     assert batch.status == BatchStatus.EXTENDED and batch.extend_reason == "Inquest"
 
 
-@pytest.mark.parametrize("name", ["retention:batch", "retention:certificate", "retention:hold_lift"])
+@pytest.mark.parametrize(
+    "name", ["retention:batch", "retention:certificate", "retention:hold_lift"]
+)
 def test_what_does_not_exist_answers_404(officer: Client, name: str) -> None:
     assert officer.get(reverse(name, args=[MISSING])).status_code == 404
 

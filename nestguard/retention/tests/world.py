@@ -86,7 +86,5 @@ def build(personas: Personas, clock: Any) -> World:
     young = _closed_case(owner, referrer, _subject("Dara", "Ollerenshaw", young_born))
     clock.move_to(now + timedelta(seconds=1))
     dpo = UserFactory(username="dpo", agency=personas.hub, roles=["data_protection_officer"])
-    second = UserFactory(
-        username="dpo2", agency=personas.hub, roles=["data_protection_officer"]
-    )
+    second = UserFactory(username="dpo2", agency=personas.hub, roles=["data_protection_officer"])
     return World(personas, dpo, second, declined, adult, child, young, timezone.now())
