@@ -18,6 +18,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.audit.redaction import audit_redact
 from nestguard.audit.services import audit_record
 from nestguard.core.models import next_reference
+from nestguard.linkage.live_index import forget_index
 from nestguard.retention.models import (
     BatchStatus,
     DisposalBatch,
@@ -259,6 +260,10 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
     )
     batch.status = BatchStatus.DISPOSED
     batch.save(update_fields=["status", "updated_at"])
+    # This process's "already known?" index holds what the records said; drop it once the
+    # disposal commits, so the next lookup rebuilds it from the anonymised rows. Other web
+    # processes rebuild theirs when restarted (docs/how-to/disposal.md).
+    transaction.on_commit(forget_index)
     audit_record(
         actor=actor,
         action="retention.dispose",

@@ -234,3 +234,19 @@ def test_only_data_protection_officers_review(world: World) -> None:
             reason="litigation",
             reference="x",
         )
+
+
+def test_a_disposed_person_is_no_longer_known_to_the_person_index(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from nestguard.linkage.selectors import candidates_for
+    from nestguard.linkage.tests.people import link_everything
+
+    source_records_sync_people(actor=None)
+    link_everything()
+    typed = {"given_name": "Bertha", "family_name": "Vellacott", "date_of_birth": "1975-06-01"}
+    assert candidates_for(world.personas.owner, typed).known
+    batches_build()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_approve(actor=world.dpo, batch=batch_for("closed_case"))
+    assert not candidates_for(world.personas.owner, typed).known
