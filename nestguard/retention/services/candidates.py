@@ -89,13 +89,21 @@ def _child_subjects(case: Case) -> list[Person]:
     return children
 
 
+def _about_child(referral: Referral) -> bool:
+    if referral.decided_at is None:
+        return False
+    day = timezone.localdate(referral.decided_at)
+    ages = [s.person.age_on(day) for s in referral.subjects.all() if s.person is not None]
+    return any(age is not None and age < 18 for age in ages)
+
+
 def referral_candidates(rule: RetentionRule) -> list[Candidate]:
     taken = _taken(REFERRAL)
     held = {key for kind, key in held_records() if kind == REFERRAL}
     rows = (
         Referral.objects.filter(status__in=NOT_ACCEPTED, decided_at__lte=cutoff_for(rule))
         .order_by("decided_at", "pk")
-        .only("pk", "reference")
+        .only("pk", "reference", "decided_at")
         .prefetch_related("subjects__person")
     )
     found: list[Candidate] = []
@@ -103,15 +111,7 @@ def referral_candidates(rule: RetentionRule) -> list[Candidate]:
         key = str(referral.pk)
         if key in taken or key in held:
             continue
-        child = (
-            any(
-                s.person is not None
-                and (s.person.age_on(timezone.localdate(referral.decided_at)) or 99) < 18
-                for s in referral.subjects.all()
-            )
-            if referral.decided_at
-            else False
-        )
+        child = _about_child(referral)
         found.append(Candidate(REFERRAL, key, referral.reference, child))
         if len(found) >= MAX_BATCH:
             break
