@@ -12,15 +12,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nestguard.audit.models import AuditEvent, HashScheme
-from nestguard.cases.models import Case, CaseStatus
-from nestguard.people.models import Person
-from nestguard.referrals.models import Referral, ReferralStatus
+from nestguard.cases.models import Case, CaseStatus, CaseSubject
+from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 from nestguard.retention.models import BatchStatus, DisposalItem, RetentionRule
 from nestguard.retention.services.holds import CASE, REFERRAL, held_records
 
 # The most records one nightly batch lists per rule; the rest wait for the next night, so a
 # review stays readable and a carry-out stays a bounded transaction.
 MAX_BATCH = 500
+# Records read per query while listing (their subjects are read per chunk, not per record).
+CHUNK = 200
 NOT_ACCEPTED = (ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
 # The audit events whose details record what someone typed: the "already known?" lookups
 # (linkage) have their own rule; every other lookup records `terms` (access.door).
@@ -66,35 +67,60 @@ def _taken(record_type: str) -> set[str]:
     return set(rows.values_list("record_id", flat=True))
 
 
-def age_when(person: Person, day: date) -> int | None:
-    return person.age_on(day)
+def age_on(born: date | None, estimate: int | None, day: date) -> int | None:
+    """A subject's age on `day`: from the date of birth, else the age estimate as recorded
+    (as `Person.age_on` reads it)."""
+    if born:
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return estimate
 
 
-def twenty_fifth_birthday(person: Person, opened: date) -> date | None:
+def twenty_fifth_birthday(born: date | None, age_then: int | None, opened: date) -> date | None:
     """From the date of birth, or (only an age estimate) from the age when the case opened."""
-    if person.date_of_birth:
-        return years_after(person.date_of_birth, 25)
-    if person.age_estimate is not None:
-        return years_after(opened, max(0, 25 - person.age_estimate))
+    if born:
+        return years_after(born, 25)
+    if age_then is not None:
+        return years_after(opened, max(0, 25 - age_then))
     return None
 
 
-def _child_subjects(case: Case) -> list[Person]:
-    opened = timezone.localdate(case.opened_at)
-    children = []
-    for link in case.subjects.all():
-        age = age_when(link.person, opened)
-        if age is not None and age < 18:
-            children.append(link.person)
-    return children
+@dataclass
+class _Subjects:
+    """The subjects' dates of birth and age estimates of a chunk of records, in one query."""
+
+    by_record: dict[str, list[tuple[date | None, int | None]]]
+
+    @classmethod
+    def of_cases(cls, ids: list[Any]) -> _Subjects:
+        rows = CaseSubject.objects.filter(case_id__in=ids).values_list(
+            "case_id", "person__date_of_birth", "person__age_estimate"
+        )
+        return cls._group(rows)
+
+    @classmethod
+    def of_referrals(cls, ids: list[Any]) -> _Subjects:
+        rows = ReferralSubject.objects.filter(referral_id__in=ids, person__isnull=False)
+        return cls._group(
+            rows.values_list("referral_id", "person__date_of_birth", "person__age_estimate")
+        )
+
+    @staticmethod
+    def _group(rows: Any) -> _Subjects:
+        grouped: dict[str, list[tuple[date | None, int | None]]] = {}
+        for key, born, estimate in rows:
+            grouped.setdefault(str(key), []).append((born, estimate))
+        return _Subjects(grouped)
 
 
-def _about_child(referral: Referral) -> bool:
-    if referral.decided_at is None:
-        return False
-    day = timezone.localdate(referral.decided_at)
-    ages = [s.person.age_on(day) for s in referral.subjects.all() if s.person is not None]
-    return any(age is not None and age < 18 for age in ages)
+def _chunks(rows: Any, size: int = CHUNK) -> Any:
+    chunk: list[Any] = []
+    for row in rows.iterator(chunk_size=size):
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def referral_candidates(rule: RetentionRule) -> list[Candidate]:
@@ -103,49 +129,52 @@ def referral_candidates(rule: RetentionRule) -> list[Candidate]:
     rows = (
         Referral.objects.filter(status__in=NOT_ACCEPTED, decided_at__lte=cutoff_for(rule))
         .order_by("decided_at", "pk")
-        .only("pk", "reference", "decided_at")
-        .prefetch_related("subjects__person")
+        .values_list("pk", "reference", "decided_at")
     )
     found: list[Candidate] = []
-    for referral in rows.iterator(chunk_size=500):
-        key = str(referral.pk)
-        if key in taken or key in held:
-            continue
-        child = _about_child(referral)
-        found.append(Candidate(REFERRAL, key, referral.reference, child))
-        if len(found) >= MAX_BATCH:
-            break
+    for chunk in _chunks(rows):
+        fresh = [r for r in chunk if str(r[0]) not in taken and str(r[0]) not in held]
+        subjects = _Subjects.of_referrals([r[0] for r in fresh])
+        for pk, reference, decided in fresh:
+            day = timezone.localdate(decided)
+            ages = [age_on(b, e, day) for b, e in subjects.by_record.get(str(pk), [])]
+            child = any(a is not None and a < 18 for a in ages)
+            found.append(Candidate(REFERRAL, str(pk), reference, child))
+            if len(found) >= MAX_BATCH:
+                return found
     return found
 
 
 def case_candidates(rule: RetentionRule, *, children: bool) -> list[Candidate]:
     """Closed cases past the rule: about adults (`children=False`, from closure) or about a
     child (the later of the rule's period after closure and the youngest child subject's
-    25th birthday)."""
+    25th birthday). Read in chunks: closed cases, then their subjects' birthdays."""
     taken = _taken(CASE)
     held = {key for kind, key in held_records() if kind == CASE}
     today = timezone.localdate()
     rows = (
         Case.objects.filter(status=CaseStatus.CLOSED, closed_at__lte=cutoff_for(rule))
         .order_by("closed_at", "pk")
-        .prefetch_related("subjects__person")
+        .values_list("pk", "reference", "opened_at")
     )
     found: list[Candidate] = []
-    for case in rows.iterator(chunk_size=500):
-        key = str(case.pk)
-        if key in taken or key in held:
-            continue
-        kids = _child_subjects(case)
-        if bool(kids) != children:
-            continue
-        if kids:
-            opened = timezone.localdate(case.opened_at)
-            birthdays = [twenty_fifth_birthday(p, opened) for p in kids]
-            if any(b is None or b > today for b in birthdays):
+    for chunk in _chunks(rows):
+        fresh = [r for r in chunk if str(r[0]) not in taken and str(r[0]) not in held]
+        subjects = _Subjects.of_cases([r[0] for r in fresh])
+        for pk, reference, opened_at in fresh:
+            opened = timezone.localdate(opened_at)
+            kids = []
+            for born, estimate in subjects.by_record.get(str(pk), []):
+                age = age_on(born, estimate, opened)
+                if age is not None and age < 18:
+                    kids.append(twenty_fifth_birthday(born, age, opened))
+            if bool(kids) != children:
                 continue
-        found.append(Candidate(CASE, key, case.reference, bool(kids)))
-        if len(found) >= MAX_BATCH:
-            break
+            if any(b is None or b > today for b in kids):
+                continue
+            found.append(Candidate(CASE, str(pk), reference, bool(kids)))
+            if len(found) >= MAX_BATCH:
+                return found
     return found
 
 
