@@ -35,9 +35,7 @@ def audit_redact(
     why (`reason`, e.g. a retention rule) and the disposal certificate (`reference`)."""
     pending = events.filter(redacted_at__isnull=True)
     with transaction.atomic():
-        not_redactable = pending.exclude(
-            hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST
-        ).count()
+        not_redactable = pending.exclude(hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST).count()
         redacted = pending.filter(hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST).update(
             object_label="",
             details={"redacted": reason, "reference": reference},

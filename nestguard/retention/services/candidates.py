@@ -202,10 +202,3 @@ def candidates(rule: RetentionRule) -> list[Candidate]:
 
 def is_audit_rule(rule: RetentionRule) -> bool:
     return rule.code in ("audit_search_terms", "linkage_lookups")
-
-
-def summary(items: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for item in items:
-        out[item.record_type] = out.get(item.record_type, 0) + 1
-    return out
