@@ -20,6 +20,7 @@ urlpatterns = [
     path("prevention/", include("nestguard.prevention.urls")),
     path("glossary/", include("nestguard.lexicon.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
+    path("retention/", include("nestguard.retention.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

@@ -53,7 +53,7 @@ def anchor_write(at: datetime | None = None) -> Anchor | None:
     if latest is None:
         return None
     keyed_from = (
-        AuditEvent.objects.filter(hash_scheme=HashScheme.HMAC_SHA256)
+        AuditEvent.objects.exclude(hash_scheme=HashScheme.SHA256)
         .order_by("id")
         .values_list("id", flat=True)
         .first()

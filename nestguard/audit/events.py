@@ -66,3 +66,6 @@ register("demo.seed", "Loaded the synthetic demo borough")
 register("audit.view", "Searched the audit trail")
 register("audit.anchor", "Anchored the audit chain outside the database")
 register("audit.chain_check", "Verified the audit chain against its anchors")
+register(
+    "audit.payloads_redacted", "Redacted the payload of audit events past their retention period"
+)

@@ -20,6 +20,10 @@ class HashScheme(models.TextChoices):
     # rule, and refused after the first keyed event.
     SHA256 = "sha256", "SHA-256 (before the chain was keyed)"
     HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256 under NESTGUARD_AUDIT_KEY"
+    # The chain covers a keyed digest of the payload (object label and details) instead of
+    # the payload itself, so that a disposal can redact the payload and the chain still
+    # verifies (decision 0105).
+    HMAC_SHA256_PAYLOAD_DIGEST = "hmac-sha256-pd", "HMAC-SHA256 over a payload digest"
 
 
 class AuditEvent(models.Model):
@@ -45,8 +49,13 @@ class AuditEvent(models.Model):
         "accounts.SharingAgreement", on_delete=models.PROTECT, null=True, related_name="+"
     )
     hash_scheme = models.CharField(
-        max_length=20, choices=HashScheme.choices, default=HashScheme.HMAC_SHA256
+        max_length=20, choices=HashScheme.choices, default=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST
     )
+    # HMAC of the payload (object_label and details) under the chain's key; the chain hash
+    # covers this instead of the payload (scheme hmac-sha256-pd, decision 0105).
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
+    # Set once when retention redacts the payload: the only UPDATE the triggers permit.
+    redacted_at = models.DateTimeField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

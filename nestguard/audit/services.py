@@ -48,13 +48,24 @@ def event_hash(
     message = f"{prev_hash}|{payload}".encode()
     if scheme == HashScheme.SHA256:
         return hashlib.sha256(message).hexdigest()
-    if scheme == HashScheme.HMAC_SHA256:
+    if scheme in (HashScheme.HMAC_SHA256, HashScheme.HMAC_SHA256_PAYLOAD_DIGEST):
         return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
     raise ValueError(f"unknown audit hash scheme {scheme!r}")
 
 
+def payload_digest(event: AuditEvent, key: bytes | None = None) -> str:
+    """The keyed digest of what a redaction may remove: the object's label and the details."""
+    payload = json.dumps(
+        {"object_label": event.object_label, "details": event.details},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hmac.new(key or audit_key(), f"payload|{payload}".encode(), hashlib.sha256).hexdigest()
+
+
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    fields = {
+    fields: dict[str, Any] = {
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "actor": str(event.actor_id) if event.actor_id else "",
         "actor_label": event.actor_label,
@@ -74,6 +85,10 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         fields["sharing_agreement"] = (
             str(event.sharing_agreement_id) if event.sharing_agreement_id else ""
         )
+    if event.hash_scheme == HashScheme.HMAC_SHA256_PAYLOAD_DIGEST:
+        # The chain binds the payload's digest, not the payload (decision 0105).
+        del fields["object_label"], fields["details"]
+        fields["payload_digest"] = event.payload_digest
     return fields
 
 
@@ -161,8 +176,9 @@ def audit_record(
             lawful_basis=lawful_basis,
             details=_storable(details or {}),
             sharing_agreement=sharing_agreement,
-            hash_scheme=HashScheme.HMAC_SHA256,
+            hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST,
         )
+        event.payload_digest = payload_digest(event)
         event.prev_hash = _last_hash()
         event.hash = expected_hash(event)
         event.save(force_insert=True)

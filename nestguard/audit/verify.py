@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from nestguard.audit.anchors import Anchor
 from nestguard.audit.models import AuditEvent, HashScheme
-from nestguard.audit.services import GENESIS_HASH, audit_key, expected_hash
+from nestguard.audit.services import GENESIS_HASH, audit_key, expected_hash, payload_digest
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,16 @@ def _compare_anchors(
     return ChainReport(checked, None, "intact", len(anchors))
 
 
+def _payload_matches(event: AuditEvent, key: bytes) -> bool:
+    """An unredacted payload must match the digest the chain binds; a redacted one is gone
+    on purpose (decision 0105) and only its digest remains, still bound by the chain."""
+    if event.hash_scheme != HashScheme.HMAC_SHA256_PAYLOAD_DIGEST:
+        return event.redacted_at is None
+    if event.redacted_at is not None:
+        return True
+    return payload_digest(event, key) == event.payload_digest
+
+
 def verify_chain(
     batch_size: int = 5000, anchors: Sequence[Anchor] = (), using: str = "default"
 ) -> ChainReport:
@@ -71,7 +81,9 @@ def verify_chain(
             return ChainReport(checked, event.id, f"has an unknown scheme {event.hash_scheme!r}")
         if not matches:
             return ChainReport(checked, event.id, "its contents do not match its hash")
-        keyed_seen = keyed_seen or event.hash_scheme == HashScheme.HMAC_SHA256
+        if not _payload_matches(event, key):
+            return ChainReport(checked, event.id, "its payload does not match its digest")
+        keyed_seen = keyed_seen or event.hash_scheme != HashScheme.SHA256
         if event.id in wanted:
             seen[event.id] = event.hash
         expected_prev = event.hash

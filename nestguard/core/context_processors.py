@@ -77,6 +77,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
+    ("Retention", "retention:schedule", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Partnership", "accounts:partnership", ADMINISTERING),
     ("Restore drills", "operations:restore_drills", ADMINISTERING),
     ("Jobs", "jobs:list", ADMINISTERING),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nestguard.lexicon",
     # Planned visits, warrants and operations told to partners first (decision 0107).
     "nestguard.deconfliction",
+    "nestguard.retention",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",

@@ -75,7 +75,7 @@ def verify_command() -> str:
 
 def test_new_events_are_keyed_and_another_key_does_not_verify_them() -> None:
     events = make_events(3)
-    assert {e.hash_scheme for e in events} == {HashScheme.HMAC_SHA256}
+    assert {e.hash_scheme for e in events} == {HashScheme.HMAC_SHA256_PAYLOAD_DIGEST}
     unkeyed = event_hash(events[0].prev_hash, hashed_fields(events[0]), scheme=HashScheme.SHA256)
     assert events[0].hash != unkeyed
     assert verify_chain().intact

@@ -17,10 +17,15 @@ from nestguard.audit.services import GENESIS_HASH, audit_record, expected_hash
 from nestguard.audit.verify import verify_chain
 
 BEFORE = [("audit", "0002_append_only_triggers")]
-AFTER = [("audit", "0003_keyed_chain_and_disclosure_basis")]
+AFTER = [("audit", "0004_retention_payload_redaction")]
 triggers = importlib.import_module("nestguard.audit.migrations.0002_append_only_triggers")
+# The triggers as they stand after the latest migration (0004 permits only the redaction).
+redaction = importlib.import_module("nestguard.audit.migrations.0004_retention_payload_redaction")
 DROP = {"sqlite": triggers.SQLITE_DROP, "postgresql": triggers.POSTGRES_DROP}
-CREATE = {"sqlite": triggers.SQLITE_CREATE, "postgresql": triggers.POSTGRES_CREATE}
+CREATE = {
+    "sqlite": redaction.SQLITE_CREATE,
+    "postgresql": triggers.POSTGRES_CREATE + redaction.POSTGRES_CREATE,
+}
 
 
 def run(statements: dict[str, list[str]]) -> None:
@@ -85,7 +90,8 @@ def test_events_written_before_the_key_keep_verifying_after_the_migration(
     audit_record(actor=None, action="demo.seed", purpose="the first keyed event")
     report = verify_chain()
     assert report.intact and report.checked == 4
-    assert AuditEvent.objects.order_by("-id").first().hash_scheme == HashScheme.HMAC_SHA256  # type: ignore[union-attr]
+    last = AuditEvent.objects.order_by("-id").first()
+    assert last is not None and last.hash_scheme == HashScheme.HMAC_SHA256_PAYLOAD_DIGEST
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.all().delete()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
