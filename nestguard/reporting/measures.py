@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,11 +29,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case as Switch
 from django.db.models import (
+    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -41,7 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nestguard.access.door import counted
@@ -244,10 +245,39 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     return months
 
 
+class UtcHour(Func):
+    """The UTC hour an instant falls in, as text "YYYY-MM-DD HH", computed by the database
+    itself. (Django's Trunc and Extract with a time zone are Python functions called for every
+    row on SQLite: at a borough's size, seconds per table.) The UK's offset from UTC is always
+    a whole number of hours, so each UTC hour lies wholly inside one UK local hour, day and
+    month: the local figures are read from the (at most 24 a day) hours, in Python."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps an aware datetime as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def local_hours(rows: QuerySet[Any], field: str = "submitted_at") -> dict[datetime, int]:
+    """{UK local start of the hour: count} of `rows` by `field`: one GROUP BY of UTC hours."""
+    found: dict[datetime, int] = {}
+    for hour, n in _grouped(rows, UtcHour(field)).items():
+        if hour is None:
+            continue
+        utc = datetime.strptime(str(hour), "%Y-%m-%d %H").replace(tzinfo=UTC)
+        local = utc.astimezone(UK)
+        found[local] = found.get(local, 0) + n
+    return found
+
+
 def referrals_by_month(request: ReportRequest) -> Table:
     counts: dict[tuple[int, int], int] = {}
-    for when, n in _grouped(referrals(request), TruncMonth("submitted_at", tzinfo=UK)).items():
-        local = timezone.localtime(when, UK) if isinstance(when, datetime) else when
+    for local, n in local_hours(referrals(request)).items():
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + n
     rows = [
         (date(y, m, 1).strftime("%B %Y"), [counts.get((y, m), 0)])
@@ -263,7 +293,9 @@ def referrals_by_month(request: ReportRequest) -> Table:
 
 
 def referrals_by_weekday(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), ExtractIsoWeekDay("submitted_at", tzinfo=UK))
+    counts: dict[int, int] = {}
+    for local, n in local_hours(referrals(request)).items():
+        counts[local.isoweekday()] = counts.get(local.isoweekday(), 0) + n
     rows = [(day, [counts.get(i, 0)]) for i, day in enumerate(WEEKDAYS, start=1)]
     return counts_table(
         "referrals_by_weekday",
@@ -276,7 +308,9 @@ def referrals_by_weekday(request: ReportRequest) -> Table:
 
 
 def referrals_by_hour(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), ExtractHour("submitted_at", tzinfo=UK))
+    counts: dict[int, int] = {}
+    for local, n in local_hours(referrals(request)).items():
+        counts[local.hour] = counts.get(local.hour, 0) + n
     rows = [(f"{h:02d}:00 to {h:02d}:59", [counts.get(h, 0)]) for h in range(24)]
     return counts_table(
         "referrals_by_hour",
@@ -317,7 +351,25 @@ CLOCK_ROWS = (
     ("waiting", "Awaiting triage, not yet due"),
     ("overdue", "Awaiting triage, overdue"),
 )
-_TO_DECISION = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
+
+
+class SecondsToDecision(Func):
+    """Seconds from submission to the triage decision, computed by the database itself (on
+    SQLite, Django's datetime subtraction is a Python function called for every row). Used
+    only to order; the median's value is then taken from the two datetimes in Python."""
+
+    output_field = FloatField()
+
+    def __init__(self) -> None:
+        super().__init__(F("decided_at"), F("submitted_at"))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s)) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ")
 
 
 def _clock(now: datetime) -> Switch:
@@ -330,15 +382,43 @@ def _clock(now: datetime) -> Switch:
     )
 
 
-def median_hours(rows: QuerySet[Referral], n: int) -> Decimal | None:
-    """The median time from submission to decision of `n` decided referrals, in hours: the
-    middle one (or two) in order of that time, read by offset."""
-    if n == 0:
-        return None
-    ordered = rows.order_by().annotate(took=_TO_DECISION).order_by("took")
-    middle = list(ordered.values_list("took", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    seconds = sum(t.total_seconds() for t in middle) / len(middle)
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+def _middle(n: int) -> range:
+    """The positions of the middle one (odd `n`) or two (even `n`) of `n` values in order."""
+    return range((n - 1) // 2, n // 2 + 1)
+
+
+def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
+    """The median hours from submission to decision of the decided referrals among `rows`:
+    of those decided within the triage clock ("within"), after it ("after") and all of them
+    ("decided"). One query puts every decided referral in order of that time (the database
+    computes it); the medians' values are then taken exactly from the middle ones' datetimes."""
+    on_time = Switch(
+        When(decided_at__lte=F("triage_due_at"), then=Value("within")), default=Value("after")
+    )
+    ordered = (
+        rows.filter(decided_at__isnull=False)
+        .order_by()
+        .annotate(took=SecondsToDecision(), clock=on_time)
+        .order_by("took", "pk")
+        .values_list("pk", "clock")
+    )
+    groups: dict[str, list[Any]] = {"within": [], "after": [], "decided": []}
+    for pk, clock in ordered:
+        groups[clock].append(pk)
+        groups["decided"].append(pk)
+    middles = {name: [pks[i] for i in _middle(len(pks))] for name, pks in groups.items() if pks}
+    wanted = {pk for pks in middles.values() for pk in pks}
+    took = {
+        pk: (decided - submitted).total_seconds()
+        for pk, decided, submitted in rows.filter(pk__in=wanted).values_list(
+            "pk", "decided_at", "submitted_at"
+        )
+    }
+    medians: dict[str, Decimal | None] = dict.fromkeys(groups)
+    for name, pks in middles.items():
+        seconds = sum(took[pk] for pk in pks) / len(pks)
+        medians[name] = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+    return medians
 
 
 def triage_timeliness(request: ReportRequest) -> Table:
@@ -353,17 +433,9 @@ def triage_timeliness(request: ReportRequest) -> Table:
         percent=True,
         notes=["Median hours from submission to the triage decision, for decided referrals."],
     )
-    decided = rows.filter(decided_at__isnull=False)
-    within = decided.filter(decided_at__lte=F("triage_due_at"))
-    after = decided.exclude(decided_at__lte=F("triage_due_at"))
-    medians = [
-        median_hours(within, counts.get("within", 0)),
-        median_hours(after, counts.get("after", 0)),
-        None,
-        None,
-        median_hours(decided, counts.get("within", 0) + counts.get("after", 0)),
-    ]
-    return with_figure_column(table, "Median hours to decision", medians)
+    medians = decision_medians(rows)
+    figures = [medians["within"], medians["after"], None, None, medians["decided"]]
+    return with_figure_column(table, "Median hours to decision", figures)
 
 
 def with_figure_column(table: Table, heading: str, values: Sequence[Decimal | None]) -> Table:
