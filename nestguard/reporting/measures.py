@@ -408,12 +408,12 @@ def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
         groups["decided"].append(pk)
     middles = {name: [pks[i] for i in _middle(len(pks))] for name, pks in groups.items() if pks}
     wanted = {pk for pks in middles.values() for pk in pks}
-    took = {
-        pk: (decided - submitted).total_seconds()
-        for pk, decided, submitted in rows.filter(pk__in=wanted).values_list(
-            "pk", "decided_at", "submitted_at"
-        )
-    }
+    middle_rows = rows.filter(pk__in=wanted).values_list("pk", "decided_at", "submitted_at")
+    # Every one is decided (the filter above), so neither datetime is missing.
+    took: dict[Any, float] = {}
+    for pk, decided, submitted in middle_rows:
+        assert decided is not None and submitted is not None
+        took[pk] = (decided - submitted).total_seconds()
     medians: dict[str, Decimal | None] = dict.fromkeys(groups)
     for name, pks in middles.items():
         seconds = sum(took[pk] for pk in pks) / len(pks)
