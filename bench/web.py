@@ -58,12 +58,16 @@ MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on every loop besides the clock
 # ---------------------------------------------------------------------------------------------
 # A small HTTP client: one keep-alive connection and a cookie jar per simulated user.
 
+# Seconds a client waits for an answer: a first uncached report on a loaded machine, while
+# each worker builds its person and address indexes, has taken over a minute.
+TIMEOUT = 300
+
 
 class Client:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
 
     def request(
         self,
@@ -83,7 +87,7 @@ class Client:
                 break
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
                 if attempt:
                     raise
         for raw in response.headers.get_all("Set-Cookie") or []:

@@ -27,13 +27,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case as Switch
 from django.db.models import (
+    BigIntegerField,
     CharField,
     Count,
     Exists,
     F,
-    FloatField,
     Func,
     Max,
     OuterRef,
@@ -42,6 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models import Case as Switch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -275,9 +275,18 @@ def local_hours(rows: QuerySet[Any], field: str = "submitted_at") -> dict[dateti
     return found
 
 
+def referrals_by_local_hour(request: ReportRequest) -> dict[datetime, int]:
+    """The period's referrals by UK local hour, read once per build for the month, weekday
+    and hour tables."""
+    if "referral_hours" not in request.memo:
+        request.memo["referral_hours"] = local_hours(referrals(request))
+    found: dict[datetime, int] = request.memo["referral_hours"]
+    return found
+
+
 def referrals_by_month(request: ReportRequest) -> Table:
     counts: dict[tuple[int, int], int] = {}
-    for local, n in local_hours(referrals(request)).items():
+    for local, n in referrals_by_local_hour(request).items():
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + n
     rows = [
         (date(y, m, 1).strftime("%B %Y"), [counts.get((y, m), 0)])
@@ -294,7 +303,7 @@ def referrals_by_month(request: ReportRequest) -> Table:
 
 def referrals_by_weekday(request: ReportRequest) -> Table:
     counts: dict[int, int] = {}
-    for local, n in local_hours(referrals(request)).items():
+    for local, n in referrals_by_local_hour(request).items():
         counts[local.isoweekday()] = counts.get(local.isoweekday(), 0) + n
     rows = [(day, [counts.get(i, 0)]) for i, day in enumerate(WEEKDAYS, start=1)]
     return counts_table(
@@ -309,7 +318,7 @@ def referrals_by_weekday(request: ReportRequest) -> Table:
 
 def referrals_by_hour(request: ReportRequest) -> Table:
     counts: dict[int, int] = {}
-    for local, n in local_hours(referrals(request)).items():
+    for local, n in referrals_by_local_hour(request).items():
         counts[local.hour] = counts.get(local.hour, 0) + n
     rows = [(f"{h:02d}:00 to {h:02d}:59", [counts.get(h, 0)]) for h in range(24)]
     return counts_table(
@@ -353,22 +362,32 @@ CLOCK_ROWS = (
 )
 
 
-class SecondsToDecision(Func):
-    """Seconds from submission to the triage decision, computed by the database itself (on
-    SQLite, Django's datetime subtraction is a Python function called for every row). Used
-    only to order; the median's value is then taken from the two datetimes in Python."""
+class MicrosecondsToDecision(Func):
+    """Whole microseconds from submission to the triage decision, exact, computed by the
+    database itself (on SQLite, Django's datetime subtraction is a Python function called for
+    every row: most of the triage table's time at a borough's size)."""
 
-    output_field = FloatField()
+    output_field = BigIntegerField()
 
     def __init__(self) -> None:
         super().__init__(F("decided_at"), F("submitted_at"))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "((julianday(%(expressions)s)) * 86400.0)"
-        return self.as_sql(compiler, connection, template=template, arg_joiner=") - julianday(")
+        # SQLite keeps an aware datetime as UTC text, "YYYY-MM-DD HH:MM:SS" and, when there
+        # are any, six digits of microseconds after a point (character 21 on).
+        (decided, decided_params), (submitted, submitted_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = (
+            f"((strftime('%%s', {decided}) - strftime('%%s', {submitted})) * 1000000"
+            f" + CAST(substr({decided}, 21, 6) AS INTEGER)"
+            f" - CAST(substr({submitted}, 21, 6) AS INTEGER))"
+        )
+        params = (*decided_params, *submitted_params, *decided_params, *submitted_params)
+        return sql, params
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+        template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 AS bigint)"
         return self.as_sql(compiler, connection, template=template, arg_joiner=" - ")
 
 
@@ -390,34 +409,28 @@ def _middle(n: int) -> range:
 def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
     """The median hours from submission to decision of the decided referrals among `rows`:
     of those decided within the triage clock ("within"), after it ("after") and all of them
-    ("decided"). One query puts every decided referral in order of that time (the database
-    computes it); the medians' values are then taken exactly from the middle ones' datetimes."""
+    ("decided"), from one read of every decided referral's time to decision in order (exact
+    microseconds, computed and sorted by the database)."""
     on_time = Switch(
         When(decided_at__lte=F("triage_due_at"), then=Value("within")), default=Value("after")
     )
     ordered = (
         rows.filter(decided_at__isnull=False)
         .order_by()
-        .annotate(took=SecondsToDecision(), clock=on_time)
-        .order_by("took", "pk")
-        .values_list("pk", "clock")
+        .annotate(took=MicrosecondsToDecision(), clock=on_time)
+        .order_by("took")
+        .values_list("took", "clock")
     )
-    groups: dict[str, list[Any]] = {"within": [], "after": [], "decided": []}
-    for pk, clock in ordered:
-        groups[clock].append(pk)
-        groups["decided"].append(pk)
-    middles = {name: [pks[i] for i in _middle(len(pks))] for name, pks in groups.items() if pks}
-    wanted = {pk for pks in middles.values() for pk in pks}
-    middle_rows = rows.filter(pk__in=wanted).values_list("pk", "decided_at", "submitted_at")
-    # Every one is decided (the filter above), so neither datetime is missing.
-    took: dict[Any, float] = {}
-    for pk, decided, submitted in middle_rows:
-        assert decided is not None and submitted is not None
-        took[pk] = (decided - submitted).total_seconds()
+    groups: dict[str, list[int]] = {"within": [], "after": [], "decided": []}
+    for took, clock in ordered:
+        groups[clock].append(took)
+        groups["decided"].append(took)
     medians: dict[str, Decimal | None] = dict.fromkeys(groups)
-    for name, pks in middles.items():
-        seconds = sum(took[pk] for pk in pks) / len(pks)
-        medians[name] = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+    for name, values in groups.items():
+        if values:
+            middle = [values[i] for i in _middle(len(values))]
+            seconds = sum(middle) / len(middle) / 1_000_000
+            medians[name] = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
     return medians
 
 
