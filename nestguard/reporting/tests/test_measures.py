@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -293,3 +293,25 @@ def test_the_nights_the_clocks_change_count_in_uk_local_hours(world: World) -> N
     assert _body(measures.referrals_by_hour(october))["01:00 to 01:59"] >= 2
     assert _body(measures.referrals_by_hour(march))["01:00 to 01:59"] == 0
     assert _body(measures.referrals_by_hour(march))["02:00 to 02:59"] >= 1
+
+
+def test_missing_episodes_count_by_the_uk_local_day_they_started(world: World) -> None:
+    """The missing episodes report's period is UK midnight to UK midnight (decision 0096): an
+    episode that started at 23:30 UTC on 31 May 2026 started at 00:30 BST on 1 June."""
+    from nestguard.access.door import counted
+    from nestguard.pathways.models import MissingEpisode
+    from nestguard.pathways.selectors import missing_report
+
+    episode = MissingEpisode.objects.order_by("pk").first()
+    assert episode is not None
+    MissingEpisode.objects.filter(pk=episode.pk).update(
+        started_at=datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    )
+    everyone = counted(world.users["analyst"], MissingEpisode)
+    for start, end in (
+        (date(2026, 6, 1), date(2026, 6, 30)),
+        (date(2026, 5, 1), date(2026, 5, 31)),
+    ):
+        expected = [e for e in everyone if start <= e.started_at.astimezone(UK).date() <= end]
+        assert missing_report(start, end, everyone).episodes == len(expected)
+        assert (episode.pk in {e.pk for e in expected}) == (start.month == 6)
