@@ -6,8 +6,8 @@ Every function reads through `door.counted(user, Model)` (the model's reporting 
 asks the database one GROUP BY (or one conditional aggregate) per table, so that a table costs
 the same at a borough's size as at a street's. Periods are UK local dates, inclusive: a
 referral submitted at 00:30 BST on 1 April counts in April, and the hour of day, the day of
-week and the month are read in UK local time on SQLite and PostgreSQL alike (Django's
-Trunc/Extract with `tzinfo`).
+week and the month are read in UK local time on SQLite and PostgreSQL alike (from the UTC
+hours the database groups by, `UtcHour`: decision 0096).
 
 What each count counts:
 - referrals: submitted in the period (drafts never count), by `submitted_at`; the ward is
