@@ -58,12 +58,16 @@ MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on every loop besides the clock
 # ---------------------------------------------------------------------------------------------
 # A small HTTP client: one keep-alive connection and a cookie jar per simulated user.
 
+# Seconds a client waits for an answer: a first uncached report on a loaded machine, while
+# each worker builds its person and address indexes, has taken over a minute.
+TIMEOUT = 300
+
 
 class Client:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
 
     def request(
         self,
@@ -83,7 +87,7 @@ class Client:
                 break
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
                 if attempt:
                     raise
         for raw in response.headers.get_all("Set-Cookie") or []:
@@ -464,6 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quiet", action="store_true", help="first time each endpoint alone, one at a time"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of endpoint names to drive (the /health/ baseline always "
+        "runs), e.g. 'dashboard,report'",
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
         parser.error("--clients, --seconds and --scale must be positive")
@@ -562,6 +572,26 @@ def main(argv: list[str] | None = None) -> int:
             path = "/api/v1/reports/partnership/" + year
             return c.request("GET", path, None, analyst_auth)[:2]
 
+        def new_period(path: str) -> Call:
+            """`path` for a random 90-day period: mostly one nobody has asked for (uncached)."""
+
+            def call(c: Client, rng: random.Random) -> tuple[int, bytes]:
+                start = today - datetime.timedelta(days=rng.randint(90, 700))
+                end = start + datetime.timedelta(days=89)
+                return c.get(f"{path}?from={start}&to={end}")[:2]
+
+            return call
+
+        other_reports = [
+            (f"{name.replace('_', ' ')} report, new period", new_period(f"/reports/{name}/"))
+            for name in (
+                "project_evaluation",
+                "county_lines_review",
+                "missing_episodes",
+                "equality_monitoring",
+            )
+        ]
+
         plan: list[tuple[str, Call, tuple[int, ...], list[Client]]] = [
             ("/health/ (baseline)", health, (200,), clients),
             ("case list", case_list, (200,), clients),
@@ -576,7 +606,16 @@ def main(argv: list[str] | None = None) -> int:
             ("partnership report", report, (200,), analysts),
             ("partnership report, new period", report_new_period, (200,), analysts),
             ("GET /api/v1/reports/partnership/", report_api, (200,), api_clients),
+            ("dashboard, new period", new_period("/dashboard/"), (200,), analysts),
+            *((name, call, (200,), analysts) for name, call in other_reports),
         ]
+        if args.only:
+            wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+            plan = [
+                step
+                for i, step in enumerate(plan)
+                if i == 0 or any(part in step[0] for part in wanted)
+            ]
         if args.quiet:
             print("\nOne request at a time, no other client (ms, median of 5 after one warm-up):")
             for name, call, _ok, who in plan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, QuerySet
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import Case
+from nestguard.core.calendar import UK
 from nestguard.pathways import policy
 from nestguard.pathways.access_policy import (
     visible_missing_episodes,
@@ -121,7 +122,12 @@ def missing_report(start: date, end: date, episodes: QuerySet[MissingEpisode]) -
     report (nestguard/reporting) suppresses them on the way out.
 
     A fixed number of grouped queries whatever the number of episodes."""
-    rows = episodes.filter(started_at__date__gte=start, started_at__date__lte=end)
+    # UK local dates as instants (UK midnight to UK midnight): the `started_at` index serves
+    # them, where `started_at__date` is a function of every row (in Python, on SQLite).
+    rows = episodes.filter(
+        started_at__gte=datetime.combine(start, time.min, tzinfo=UK),
+        started_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=UK),
+    )
     report = MissingReport(start=start, end=end)
     grouped = list(rows.values("age_at_start", "care_status", "person_id").annotate(n=Count("id")))
     report.episodes = sum(g["n"] for g in grouped)

@@ -6,8 +6,8 @@ Every function reads through `door.counted(user, Model)` (the model's reporting 
 asks the database one GROUP BY (or one conditional aggregate) per table, so that a table costs
 the same at a borough's size as at a street's. Periods are UK local dates, inclusive: a
 referral submitted at 00:30 BST on 1 April counts in April, and the hour of day, the day of
-week and the month are read in UK local time on SQLite and PostgreSQL alike (Django's
-Trunc/Extract with `tzinfo`).
+week and the month are read in UK local time on SQLite and PostgreSQL alike (from the UTC
+hours the database groups by, `UtcHour`: decision 0096).
 
 What each count counts:
 - referrals: submitted in the period (drafts never count), by `submitted_at`; the ward is
@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case as Switch
 from django.db.models import (
+    BigIntegerField,
+    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -41,7 +41,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.db.models import Case as Switch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nestguard.access.door import counted
@@ -244,10 +245,48 @@ def _months(start: date, end: date) -> list[tuple[int, int]]:
     return months
 
 
+class UtcHour(Func):
+    """The UTC hour an instant falls in, as text "YYYY-MM-DD HH", computed by the database
+    itself. (Django's Trunc and Extract with a time zone are Python functions called for every
+    row on SQLite: at a borough's size, seconds per table.) The UK's offset from UTC is always
+    a whole number of hours, so each UTC hour lies wholly inside one UK local hour, day and
+    month: the local figures are read from the (at most 24 a day) hours, in Python."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps an aware datetime as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def local_hours(rows: QuerySet[Any], field: str = "submitted_at") -> dict[datetime, int]:
+    """{UK local start of the hour: count} of `rows` by `field`: one GROUP BY of UTC hours."""
+    found: dict[datetime, int] = {}
+    for hour, n in _grouped(rows, UtcHour(field)).items():
+        if hour is None:
+            continue
+        utc = datetime.strptime(str(hour), "%Y-%m-%d %H").replace(tzinfo=UTC)
+        local = utc.astimezone(UK)
+        found[local] = found.get(local, 0) + n
+    return found
+
+
+def referrals_by_local_hour(request: ReportRequest) -> dict[datetime, int]:
+    """The period's referrals by UK local hour, read once per build for the month, weekday
+    and hour tables."""
+    if "referral_hours" not in request.memo:
+        request.memo["referral_hours"] = local_hours(referrals(request))
+    found: dict[datetime, int] = request.memo["referral_hours"]
+    return found
+
+
 def referrals_by_month(request: ReportRequest) -> Table:
     counts: dict[tuple[int, int], int] = {}
-    for when, n in _grouped(referrals(request), TruncMonth("submitted_at", tzinfo=UK)).items():
-        local = timezone.localtime(when, UK) if isinstance(when, datetime) else when
+    for local, n in referrals_by_local_hour(request).items():
         counts[(local.year, local.month)] = counts.get((local.year, local.month), 0) + n
     rows = [
         (date(y, m, 1).strftime("%B %Y"), [counts.get((y, m), 0)])
@@ -263,7 +302,9 @@ def referrals_by_month(request: ReportRequest) -> Table:
 
 
 def referrals_by_weekday(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), ExtractIsoWeekDay("submitted_at", tzinfo=UK))
+    counts: dict[int, int] = {}
+    for local, n in referrals_by_local_hour(request).items():
+        counts[local.isoweekday()] = counts.get(local.isoweekday(), 0) + n
     rows = [(day, [counts.get(i, 0)]) for i, day in enumerate(WEEKDAYS, start=1)]
     return counts_table(
         "referrals_by_weekday",
@@ -276,7 +317,9 @@ def referrals_by_weekday(request: ReportRequest) -> Table:
 
 
 def referrals_by_hour(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), ExtractHour("submitted_at", tzinfo=UK))
+    counts: dict[int, int] = {}
+    for local, n in referrals_by_local_hour(request).items():
+        counts[local.hour] = counts.get(local.hour, 0) + n
     rows = [(f"{h:02d}:00 to {h:02d}:59", [counts.get(h, 0)]) for h in range(24)]
     return counts_table(
         "referrals_by_hour",
@@ -317,7 +360,35 @@ CLOCK_ROWS = (
     ("waiting", "Awaiting triage, not yet due"),
     ("overdue", "Awaiting triage, overdue"),
 )
-_TO_DECISION = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
+
+
+class MicrosecondsToDecision(Func):
+    """Whole microseconds from submission to the triage decision, exact, computed by the
+    database itself (on SQLite, Django's datetime subtraction is a Python function called for
+    every row: most of the triage table's time at a borough's size)."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self) -> None:
+        super().__init__(F("decided_at"), F("submitted_at"))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps an aware datetime as UTC text, "YYYY-MM-DD HH:MM:SS" and, when there
+        # are any, six digits of microseconds after a point (character 21 on).
+        (decided, decided_params), (submitted, submitted_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = (
+            f"((strftime('%%s', {decided}) - strftime('%%s', {submitted})) * 1000000"
+            f" + CAST(substr({decided}, 21, 6) AS INTEGER)"
+            f" - CAST(substr({submitted}, 21, 6) AS INTEGER))"
+        )
+        params = (*decided_params, *submitted_params, *decided_params, *submitted_params)
+        return sql, params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) * 1000000 AS bigint)"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ")
 
 
 def _clock(now: datetime) -> Switch:
@@ -330,15 +401,37 @@ def _clock(now: datetime) -> Switch:
     )
 
 
-def median_hours(rows: QuerySet[Referral], n: int) -> Decimal | None:
-    """The median time from submission to decision of `n` decided referrals, in hours: the
-    middle one (or two) in order of that time, read by offset."""
-    if n == 0:
-        return None
-    ordered = rows.order_by().annotate(took=_TO_DECISION).order_by("took")
-    middle = list(ordered.values_list("took", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    seconds = sum(t.total_seconds() for t in middle) / len(middle)
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+def _middle(n: int) -> range:
+    """The positions of the middle one (odd `n`) or two (even `n`) of `n` values in order."""
+    return range((n - 1) // 2, n // 2 + 1)
+
+
+def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
+    """The median hours from submission to decision of the decided referrals among `rows`:
+    of those decided within the triage clock ("within"), after it ("after") and all of them
+    ("decided"), from one read of every decided referral's time to decision in order (exact
+    microseconds, computed and sorted by the database)."""
+    on_time = Switch(
+        When(decided_at__lte=F("triage_due_at"), then=Value("within")), default=Value("after")
+    )
+    ordered = (
+        rows.filter(decided_at__isnull=False)
+        .order_by()
+        .annotate(took=MicrosecondsToDecision(), clock=on_time)
+        .order_by("took")
+        .values_list("took", "clock")
+    )
+    groups: dict[str, list[int]] = {"within": [], "after": [], "decided": []}
+    for took, clock in ordered:
+        groups[clock].append(took)
+        groups["decided"].append(took)
+    medians: dict[str, Decimal | None] = dict.fromkeys(groups)
+    for name, values in groups.items():
+        if values:
+            middle = [values[i] for i in _middle(len(values))]
+            seconds = sum(middle) / len(middle) / 1_000_000
+            medians[name] = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+    return medians
 
 
 def triage_timeliness(request: ReportRequest) -> Table:
@@ -353,17 +446,9 @@ def triage_timeliness(request: ReportRequest) -> Table:
         percent=True,
         notes=["Median hours from submission to the triage decision, for decided referrals."],
     )
-    decided = rows.filter(decided_at__isnull=False)
-    within = decided.filter(decided_at__lte=F("triage_due_at"))
-    after = decided.exclude(decided_at__lte=F("triage_due_at"))
-    medians = [
-        median_hours(within, counts.get("within", 0)),
-        median_hours(after, counts.get("after", 0)),
-        None,
-        None,
-        median_hours(decided, counts.get("within", 0) + counts.get("after", 0)),
-    ]
-    return with_figure_column(table, "Median hours to decision", medians)
+    medians = decision_medians(rows)
+    figures = [medians["within"], medians["after"], None, None, medians["decided"]]
+    return with_figure_column(table, "Median hours to decision", figures)
 
 
 def with_figure_column(table: Table, heading: str, values: Sequence[Decimal | None]) -> Table:

@@ -23,6 +23,9 @@ class ReportRequest:
     end: date  # the last day counted (inclusive)
     ward: str = ""
     agency_id: Any = None
+    # What one build reads once for several tables (the referrals by UK local hour for the
+    # month, weekday and hour tables): lives as long as this request, one build.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -147,18 +147,31 @@ def test_the_triage_clock_and_its_median(world: World) -> None:
     now = timezone.now()
     referrals = _referrals()
     found: Counter[str] = Counter()
-    hours = []
+    seconds: dict[str, list[float]] = {"within": [], "after": []}
     for r in referrals:
         if r.decided_at is not None:
-            found["within" if r.decided_at <= r.triage_due_at else "after"] += 1
-            hours.append((r.decided_at - r.submitted_at).total_seconds() / 3600)
+            clock = "within" if r.decided_at <= r.triage_due_at else "after"
+            found[clock] += 1
+            seconds[clock].append((r.decided_at - r.submitted_at).total_seconds())
         else:
             found["overdue" if r.triage_due_at < now else "waiting"] += 1
     table = measures.triage_timeliness(_request(world))
     assert _body(table) == {label: found[code] for code, label in measures.CLOCK_ROWS}
     assert table.columns[-1].kind == "figure"
-    median = Decimal(statistics.median(hours)).quantize(Decimal("0.1"))
-    assert abs(table.rows[-1][-1] - median) <= Decimal("0.1")
+
+    def median(values: list[float]) -> Decimal:
+        return (Decimal(statistics.median(values)) / 3600).quantize(Decimal("0.1"))
+
+    # Exactly the median of the records' own times (decision 0096: ordered by the database,
+    # the middle values taken from the datetimes), for each clock and for all decided.
+    assert seconds["within"] and seconds["after"]
+    assert [row[-1] for row in table.rows] == [
+        median(seconds["within"]),
+        median(seconds["after"]),
+        None,
+        None,
+        median(seconds["within"] + seconds["after"]),
+    ]
 
 
 def test_the_case_tables_reconcile_with_the_cases(world: World) -> None:
@@ -241,9 +254,64 @@ def test_uk_local_time_decides_the_day_hour_and_month(world: World) -> None:
     assert measures.referrals(june).filter(pk=referral.pk).exists()
     assert not measures.referrals(may).filter(pk=referral.pk).exists()
     only = measures.referrals(june).filter(pk=referral.pk)
-    hours = measures._grouped(only, measures.ExtractHour("submitted_at", tzinfo=UK))
-    days = measures._grouped(only, measures.ExtractIsoWeekDay("submitted_at", tzinfo=UK))
-    assert hours == {0: 1} and days == {2: 1}
+    assert measures.local_hours(only) == {datetime(2026, 6, 2, 0, 0, tzinfo=UK): 1}
+    hours = _body(measures.referrals_by_hour(june))
+    days = _body(measures.referrals_by_weekday(june))
+    in_june = measures.referrals(june)
+    midnight = [r for r in in_june if r.submitted_at.astimezone(UK).hour == 0]
+    tuesdays = [r for r in in_june if r.submitted_at.astimezone(UK).isoweekday() == 2]
+    assert hours["00:00 to 00:59"] == len(midnight) and referral in midnight
+    assert days["Tuesday"] == len(tuesdays) and referral in tuesdays
     assert _body(measures.referrals_by_month(june)) == {
         "June 2026": measures.referrals(june).count()
     }
+
+
+def test_the_nights_the_clocks_change_count_in_uk_local_hours(world: World) -> None:
+    """The hours are read from UTC hours (decision 0096): on 25 October 2026 00:30 UTC (01:30
+    BST) and 01:30 UTC (01:30 GMT) are both in the UK's 01:00 hour, and 29 March 2026 01:30
+    UTC is 02:30 BST (the 01:00 hour does not exist that night)."""
+    first, second, spring = _referrals()[:3]
+    instants = {
+        first: datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        second: datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        spring: datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+    }
+    for referral, at in instants.items():
+        referral.submitted_at = at
+        referral.save(update_fields=["submitted_at"])
+    october = _request(
+        world, start=datetime(2026, 10, 25).date(), end=datetime(2026, 10, 25).date()
+    )
+    march = _request(world, start=datetime(2026, 3, 29).date(), end=datetime(2026, 3, 29).date())
+    for request in (october, march):
+        rows = list(measures.referrals(request))
+        local = [r.submitted_at.astimezone(UK) for r in rows]
+        hours = Counter(f"{at.hour:02d}:00 to {at.hour:02d}:59" for at in local)
+        assert {k: v for k, v in _body(measures.referrals_by_hour(request)).items() if v} == hours
+        assert _body(measures.referrals_by_weekday(request))["Sunday"] == len(rows)
+    assert _body(measures.referrals_by_hour(october))["01:00 to 01:59"] >= 2
+    assert _body(measures.referrals_by_hour(march))["01:00 to 01:59"] == 0
+    assert _body(measures.referrals_by_hour(march))["02:00 to 02:59"] >= 1
+
+
+def test_missing_episodes_count_by_the_uk_local_day_they_started(world: World) -> None:
+    """The missing episodes report's period is UK midnight to UK midnight (decision 0096): an
+    episode that started at 23:30 UTC on 31 May 2026 started at 00:30 BST on 1 June."""
+    from nestguard.access.door import counted
+    from nestguard.pathways.models import MissingEpisode
+    from nestguard.pathways.selectors import missing_report
+
+    episode = MissingEpisode.objects.order_by("pk").first()
+    assert episode is not None
+    MissingEpisode.objects.filter(pk=episode.pk).update(
+        started_at=datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    )
+    everyone = counted(world.users["analyst"], MissingEpisode)
+    for start, end in (
+        (date(2026, 6, 1), date(2026, 6, 30)),
+        (date(2026, 5, 1), date(2026, 5, 31)),
+    ):
+        expected = [e for e in everyone if start <= e.started_at.astimezone(UK).date() <= end]
+        assert missing_report(start, end, everyone).episodes == len(expected)
+        assert (episode.pk in {e.pk for e in expected}) == (start.month == 6)
