@@ -598,10 +598,14 @@ def _due_rows_page(request: HttpRequest, total: int) -> tuple[int, int, KeysetPa
         number = min(max(1, int(request.GET.get("page", "1"))), pages)
     except ValueError:
         number = 1
-    return (number - 1) * size, size, KeysetPage(
-        [],
-        next_cursor=str(number + 1) if number < pages else "",
-        previous_cursor=str(number - 1) if number > 1 else "",
+    return (
+        (number - 1) * size,
+        size,
+        KeysetPage(
+            [],
+            next_cursor=str(number + 1) if number < pages else "",
+            previous_cursor=str(number - 1) if number > 1 else "",
+        ),
     )
 
 
