@@ -29,7 +29,15 @@ from nestguard.cases.models import Case, CaseSubject
 from nestguard.demo.seed import seed_borough
 from nestguard.places.models import DisplacementAlert
 from tests.key_pages import KEY_PAGES, KeyPage
-from tests.query_plans import analyze, explainable, large_tables, no_seqscan, scans, vm_steps
+from tests.query_plans import (
+    analyze,
+    explainable,
+    large_tables,
+    no_seqscan,
+    plan_lines,
+    scans,
+    vm_steps,
+)
 
 # Big enough that the case, person, address and referral tables hold thousands of rows.
 SCALE = 1
@@ -281,3 +289,51 @@ def test_a_long_page_reverses_each_kind_of_link_once(
     links = response.content.decode().count('class="govuk-link" href=')
     assert links > 40
     assert len(reversed_urls) < 30, sorted(set(map(str, reversed_urls)))
+
+
+# Planner statistics and the indexes of decision 0095 ---------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ANALYZE")
+def test_planner_statistics_count_every_row_of_an_index(borough: set[str]) -> None:
+    """A sampled `ANALYZE` (`analysis_limit` 1,000, as before) told SQLite that each of the
+    case table's three statuses held 1,001 rows where the open and monitored cases were
+    14,000 of 96,000, so at scale 160 it read them all through the `status` index and sorted
+    them for the case list (200 ms) instead of walking its ordering index for a page (2 ms).
+    A table of 6,000 rows in three statuses, as the case table: the statistics say 2,000 rows
+    a status (a sample of 1,000 says 667)."""
+    from nestguard.core.statistics import refresh_planner_statistics
+
+    with connection.cursor() as cursor:
+        # In the test's transaction, rolled back after it.
+        cursor.execute("CREATE TABLE statuses (id INTEGER PRIMARY KEY, status TEXT)")
+        cursor.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 6000) "
+            "INSERT INTO statuses (status) SELECT CASE WHEN x <= 5000 THEN 'closed' "
+            "WHEN x <= 5500 THEN 'open' ELSE 'monitoring' END FROM n"
+        )
+        cursor.execute("CREATE INDEX statuses_status ON statuses (status)")
+        refresh_planner_statistics()
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'statuses_status'")
+        assert cursor.fetchone()[0] == "6000 2000"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan steps")
+def test_the_triage_clock_reads_the_waiting_referrals_in_due_order(borough: set[str]) -> None:
+    """The due view's triage clock reads the submitted referrals soonest due first and stops
+    after its limit, through `referral_status_due_idx`: without it SQLite walked the due
+    dates of every referral ever made, looking for the few waiting (261 ms at scale 160)."""
+    from nestguard.core.statistics import refresh_planner_statistics
+    from nestguard.pathways.clocks import _triage
+
+    refresh_planner_statistics()
+    user = User.objects.get(username="hub.supervisor")
+    with CaptureQueriesContext(connection) as queries:
+        items = list(_triage(user))
+    assert items
+    [waiting] = [q["sql"] for q in queries.captured_queries if "triage_due_at" in q["sql"]]
+    steps = plan_lines(waiting, None)
+    assert any("referral_status_due_idx" in step for step in steps), steps
+    assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps

@@ -19,6 +19,7 @@ from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, 
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.models import Case
 from nestguard.core.clocks import due_items
+from nestguard.core.keyset import KeysetPage
 from nestguard.core.pages import apply_service_errors
 from nestguard.pathways import forms as pforms
 from nestguard.pathways import policy, rules, selectors
@@ -587,19 +588,41 @@ def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
 # Due and overdue
 
 
+def _due_rows_page(request: HttpRequest, total: int) -> tuple[int, int, KeysetPage[Any]]:
+    """The page of the due list asked for (`?page=N`, from 1): its first row's index, its
+    size, and the previous and next links. The list is already bounded (each source's most urgent
+    `max_items_per_source`); a page bounds what is rendered (decision 0095)."""
+    size = int(policy.rule_value("clock_rules", "rows_per_page"))
+    pages = max(1, -(-total // size))
+    try:
+        number = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        number = 1
+    return (
+        (number - 1) * size,
+        size,
+        KeysetPage(
+            [],
+            next_cursor=str(number + 1) if number < pages else "",
+            previous_cursor=str(number - 1) if number > 1 else "",
+        ),
+    )
+
+
 def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
     today = timezone.localdate(now)
     per_source = int(policy.rule_value("clock_rules", "max_items_per_source"))
     items = due_items(user, team=team, per_source=per_source)
+    first, size, page = _due_rows_page(request, len(items))
     rows = []
-    for item in items:
+    for item in items[first : first + size]:
         due = timezone.localtime(item.due_at)
         rows.append(
             {
                 "item": item,
-                # Formatted here, not by the template's date filter: hundreds of rows.
+                # Formatted here, not by the template's date filter: a page of rows.
                 "due": f"{due.day} {due:%b %Y, %H:%M}",
                 "overdue": item.is_overdue(now),
                 # Due on this UK day, not merely within 24 hours (which can be tomorrow).
@@ -612,7 +635,12 @@ def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
         {
             "rows": rows,
             "team": team,
-            "overdue": sum(1 for r in rows if r["overdue"]),
+            "total": len(items),
+            "first": first + 1,
+            "last": first + len(rows),
+            "page": page,
+            "query": "",
+            "overdue": sum(1 for item in items if item.is_overdue(now)),
             "horizon": policy.rule_value("clock_rules", "horizon_days"),
         },
     )

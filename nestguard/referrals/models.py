@@ -132,6 +132,10 @@ class Referral(BaseModel, Versioned):
                 fields=["status", "urgency_rank", "triage_due_at"], name="triage_queue_idx"
             ),
             models.Index(fields=["referrer", "created_at"], name="referrer_own_idx"),
+            # The due view's triage clock: the submitted referrals, soonest due first, read
+            # for a page and stopped; without it SQLite walked the due dates of every referral
+            # ever made to find the few thousand waiting (decision 0095).
+            models.Index(fields=["status", "triage_due_at"], name="referral_status_due_idx"),
             # The latest change, which keys the cached reports (decision 0089).
             models.Index(fields=["updated_at"], name="referral_updated_idx"),
         ]

@@ -86,3 +86,33 @@ def test_case_page_queries_do_not_grow(pw, client_for):  # type: ignore[no-untyp
     many, page = queries_for(client, f"/cases/{pw.case.pk}/")
     assert page.count("Return interview overdue") == 12
     assert many == few
+
+
+def test_due_view_shows_a_page_at_a_time(pw, client_for, monkeypatch):  # type: ignore[no-untyped-def]
+    """The view renders one page of the list (`rows_per_page`, decision 0095), most urgent
+    first, with the same queries on every page; the overdue count is of the whole list."""
+    from nestguard.pathways import policy
+
+    rule_value = policy.rule_value
+
+    def five_a_page(rules: str, code: str):  # type: ignore[no-untyped-def]
+        return 5 if code == "rows_per_page" else rule_value(rules, code)
+
+    monkeypatch.setattr(policy, "rule_value", five_a_page)
+    client = client_for("owner")
+    children_with_episodes(pw, 6)
+    first_queries, first = queries_for(client, "/due/team/")
+    total = int(first.split("Items 1 to 5 of ")[1].split("<")[0])
+    assert total >= 12  # 6 interviews and 6 reasonable grounds decisions at least
+    assert first.count('<td class="govuk-table__cell"><a class="govuk-link"') == 5
+    assert 'href="?page=2" rel="next"' in first and 'rel="prev"' not in first
+    last_page = -(-total // 5)
+    last_queries, last = queries_for(client, f"/due/team/?page={last_page}")
+    assert f"Items {5 * (last_page - 1) + 1} to {total} of {total}" in last
+    assert f'href="?page={last_page - 1}" rel="prev"' in last and 'rel="next"' not in last
+    assert last_queries == first_queries
+    overdue = first.split(" overdue.")[0].rsplit(". ", 1)[1]
+    assert overdue == last.split(" overdue.")[0].rsplit(". ", 1)[1] and int(overdue) >= 6
+    # Past the end or not a number: the nearest page there is.
+    assert f"Items {5 * (last_page - 1) + 1} to" in queries_for(client, "/due/team/?page=99")[1]
+    assert "Items 1 to 5 of" in queries_for(client, "/due/team/?page=x")[1]
