@@ -1,0 +1,20 @@
+"""Rights pieces other apps' pages show: `{% load rights %}{% rights_notices person %}` on the
+person page shows the upheld corrections of the person's records (the corrected value
+beside a notice; the original stays in the record and in the request, for the audit trail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from nestguard.rights.selectors import corrections_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("rights/_notices.html", takes_context=True)
+def rights_notices(context: dict[str, Any], person: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"corrections": corrections_for(user, person) if user is not None else []}
