@@ -111,9 +111,7 @@ def register() -> None:
     # The items are read with their request (whose read is audited).
     door.register(door.Policy(SarItem, _dpo_only(SarItem), read_event=None))
     door.register(door.Policy(Redaction, _dpo_only(Redaction), read_event=None))
-    door.register(
-        door.Policy(DisclosurePack, _dpo_only(DisclosurePack), read_event="sar.download")
-    )
+    door.register(door.Policy(DisclosurePack, _dpo_only(DisclosurePack), read_event="sar.download"))
     door.register(
         door.Policy(
             RightsRequest,

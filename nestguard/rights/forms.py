@@ -23,7 +23,10 @@ class PersonSearchForm(GovukForm):
 class SarLogForm(GovukForm):
     received_on = GovukDateField(
         label="When was the request received?",
-        help_text="Or the day the person's identity was confirmed, or the request clarified, if later. For example, 27 3 2026",
+        help_text=(
+            "Or the day the person's identity was confirmed, or the request clarified, "
+            "if later. For example, 27 3 2026"
+        ),
         not_in_future=True,
         error_messages={"required": "Enter the date the request was received"},
     )
@@ -38,7 +41,10 @@ class SarLogForm(GovukForm):
 class ExtendForm(GovukForm):
     reason = forms.CharField(
         label="Why does the request need two more months?",
-        help_text="The request is complex or the person made several. Tell the person within the first month.",
+        help_text=(
+            "The request is complex or the person made several. "
+            "Tell the person within the first month."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the request needs more time"},
     )
@@ -91,7 +97,10 @@ class RightsRequestForm(GovukForm):
     )
     record_description = forms.CharField(
         label="Which record?",
-        help_text="For example: person record, date of birth; or case CASE-000123 chronology entry of 3 May.",
+        help_text=(
+            "For example: person record, date of birth; "
+            "or case CASE-000123 chronology entry of 3 May."
+        ),
         max_length=300,
         error_messages={"required": "Enter which record the request is about"},
     )

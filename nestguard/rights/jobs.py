@@ -27,4 +27,6 @@ def disclosure_pack(progress: JobProgress, *, request: str, user: str | None = N
         disclosed=len(items),
         withheld=withheld,
     )
-    return f"{sar.reference}: {pack.items_disclosed} record(s) disclosed, {withheld} withheld in full"
+    return (
+        f"{sar.reference}: {pack.items_disclosed} record(s) disclosed, {withheld} withheld in full"
+    )

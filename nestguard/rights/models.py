@@ -31,7 +31,9 @@ class SubjectAccessRequest(BaseModel):
     extension_reason = models.TextField(blank=True)
     requester_note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=SarStatus.choices, default=SarStatus.OPEN)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     searched_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -55,7 +57,9 @@ class SarItem(BaseModel):
     """One record a search found, as it was when found (a snapshot: the pack shows what was
     held on the day of the search, and later edits do not change a reviewed item)."""
 
-    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="items")
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="items"
+    )
     source = models.CharField(max_length=40)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
@@ -80,7 +84,9 @@ class Redaction(BaseModel):
     field_label = models.CharField(max_length=200, blank=True)
     exemption = models.CharField(max_length=40)
     note = models.TextField(blank=True)
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -89,7 +95,9 @@ class Redaction(BaseModel):
 
 
 class DisclosurePack(BaseModel):
-    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="packs")
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="packs"
+    )
     pdf = models.BinaryField()
     bundle = models.BinaryField()
     items_disclosed = models.PositiveIntegerField()
@@ -127,7 +135,9 @@ class RightsRequest(BaseModel):
     requested_value = models.TextField(blank=True)
     grounds = models.TextField()
     received_on = models.DateField()
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decision = models.CharField(
         max_length=20, choices=RightsDecision.choices, default=RightsDecision.PENDING
     )
@@ -153,7 +163,9 @@ class ProcessingRestriction(BaseModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     grounds = models.CharField(max_length=40)
     reason = models.TextField()
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

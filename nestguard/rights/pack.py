@@ -53,7 +53,9 @@ def _disclosed(item: SarItem, redactions: dict[str, Any], codes: Any, number: in
     return PackItem(number, item.source, item.title, item.held_by, fields, withheld)
 
 
-def bundle_bytes(request: SubjectAccessRequest, items: list[PackItem], withheld_whole: int) -> bytes:
+def bundle_bytes(
+    request: SubjectAccessRequest, items: list[PackItem], withheld_whole: int
+) -> bytes:
     document = {
         "format": BUNDLE_FORMAT,
         "request": request.reference,

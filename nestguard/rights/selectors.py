@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -78,7 +78,7 @@ def corrections_for(user: Any, person: Person) -> list[RightsRequest]:
     )
 
 
-def _refs(person_id: Any) -> list[tuple[str, Sequence[Any]]]:
+def _refs(person_id: Any) -> list[tuple[str, Iterable[Any]]]:
     """The records about the person, as the audit trail names them (type, ids): ids only,
     read to narrow the audit trail, never shown."""
     ids = [person_id]
@@ -89,10 +89,19 @@ def _refs(person_id: Any) -> list[tuple[str, Sequence[Any]]]:
             "referral",
             ReferralSubject.objects.filter(person_id__in=ids).values_list("referral_id", flat=True),
         ),
-        ("missingepisode", MissingEpisode.objects.filter(person_id__in=ids).values_list("pk", flat=True)),
+        (
+            "missingepisode",
+            MissingEpisode.objects.filter(person_id__in=ids).values_list("pk", flat=True),
+        ),
         ("nrmreferral", NrmReferral.objects.filter(person_id__in=ids).values_list("pk", flat=True)),
-        ("onwardreferral", OnwardReferral.objects.filter(person_id__in=ids).values_list("pk", flat=True)),
-        ("riskassessment", RiskAssessment.objects.filter(person_id__in=ids).values_list("pk", flat=True)),
+        (
+            "onwardreferral",
+            OnwardReferral.objects.filter(person_id__in=ids).values_list("pk", flat=True),
+        ),
+        (
+            "riskassessment",
+            RiskAssessment.objects.filter(person_id__in=ids).values_list("pk", flat=True),
+        ),
         (
             "enforcementaction",
             EnforcementAction.objects.filter(person_id__in=ids).values_list("pk", flat=True),

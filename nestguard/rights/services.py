@@ -206,7 +206,11 @@ def sar_redact(
         raise ValidationError(errors)
     with transaction.atomic():
         redaction = Redaction.objects.create(
-            item=item, field_label=field_label, exemption=exemption, note=note.strip(), marked_by=actor
+            item=item,
+            field_label=field_label,
+            exemption=exemption,
+            note=note.strip(),
+            marked_by=actor,
         )
         audit_record(
             actor=actor,
@@ -234,7 +238,9 @@ def sar_unredact(*, actor: User, redaction: Redaction) -> None:
             "exemption": redaction.exemption,
         }
         redaction.delete()
-        audit_record(actor=actor, action="sar.unredact", obj=request, purpose=PURPOSE, details=details)
+        audit_record(
+            actor=actor, action="sar.unredact", obj=request, purpose=PURPOSE, details=details
+        )
 
 
 def sar_pack_request(*, actor: User, request: SubjectAccessRequest) -> Any:
@@ -243,14 +249,22 @@ def sar_pack_request(*, actor: User, request: SubjectAccessRequest) -> Any:
 
     _require_dpo(actor)
     if request.status != SarStatus.REVIEW:
-        raise ValidationError({"request": "Search and review the request before producing its pack"})
+        raise ValidationError(
+            {"request": "Search and review the request before producing its pack"}
+        )
     return enqueue(
         "rights.disclosure_pack", started_by=actor, request=str(request.pk), user=str(actor.pk)
     )
 
 
 def disclosure_pack_store(
-    *, actor: User | None, request: SubjectAccessRequest, pdf: bytes, bundle: bytes, disclosed: int, withheld: int
+    *,
+    actor: User | None,
+    request: SubjectAccessRequest,
+    pdf: bytes,
+    bundle: bytes,
+    disclosed: int,
+    withheld: int,
 ) -> DisclosurePack:
     with transaction.atomic():
         pack = DisclosurePack.objects.create(
@@ -283,7 +297,11 @@ def sar_close(*, actor: User, request: SubjectAccessRequest) -> SubjectAccessReq
         request.save(update_fields=["status", "closed_at", "updated_at"])
         lifted = holds.sar_legal_hold_lift(actor=actor, request=request)
         audit_record(
-            actor=actor, action="sar.close", obj=request, purpose=PURPOSE, details={"hold_lifted": lifted}
+            actor=actor,
+            action="sar.close",
+            obj=request,
+            purpose=PURPOSE,
+            details={"hold_lifted": lifted},
         )
     return request
 

@@ -4,6 +4,7 @@ processing, and the report of access to a person's records."""
 from __future__ import annotations
 
 import csv
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from nestguard.access import door
 from nestguard.access.rules import access_rule, signed_in_user
 from nestguard.audit import events
 from nestguard.core.codes import code_list
+from nestguard.core.forms import GovukForm
 from nestguard.core.pages import apply_service_errors
 from nestguard.people.models import Person
 from nestguard.rights import selectors, services
@@ -71,13 +73,14 @@ def person(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     subject = _person(user, pk)
     restriction = selectors.open_restriction(user, subject)
-    forms = {
+    forms: dict[str, GovukForm] = {
         "sar_form": SarLogForm(),
         "restrict_form": RestrictForm(),
         "lift_form": LiftForm(),
     }
     if request.method == "POST":
         action = request.POST.get("action")
+        form: GovukForm
         try:
             if action == "log_sar":
                 forms["sar_form"] = form = SarLogForm(request.POST)
@@ -109,7 +112,9 @@ def person(request: HttpRequest, pk: Any) -> HttpResponse:
             else:
                 raise Http404
         except ValidationError as exc:
-            apply_service_errors(form, exc, rename={"reason": "lift_reason"} if action == "lift" else None)
+            apply_service_errors(
+                form, exc, rename={"reason": "lift_reason"} if action == "lift" else None
+            )
     return render(
         request,
         "rights/person.html",
@@ -124,9 +129,12 @@ def person(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-def _sar_action(user: Any, sar: SubjectAccessRequest, post: Any, forms: dict[str, Any]) -> bool:
+def _sar_action(
+    user: Any, sar: SubjectAccessRequest, post: Any, forms: dict[str, GovukForm]
+) -> bool:
     """Carry out one POSTed action on the request; True when done (redirect)."""
     action = post.get("action")
+    form: GovukForm
     if action == "extend":
         forms["extend_form"] = form = ExtendForm(post)
         if not form.is_valid():
@@ -138,9 +146,11 @@ def _sar_action(user: Any, sar: SubjectAccessRequest, post: Any, forms: dict[str
         forms["redact_form"] = form = RedactForm(post)
         if not form.is_valid():
             return False
-        item = door.visible(user, SarItem, purpose="subject_access").filter(
-            request=sar, position=form.cleaned_data["item"]
-        ).first()
+        item = (
+            door.visible(user, SarItem, purpose="subject_access")
+            .filter(request=sar, position=form.cleaned_data["item"])
+            .first()
+        )
         if item is None:
             raise Http404
         services.sar_redact(
@@ -153,7 +163,7 @@ def _sar_action(user: Any, sar: SubjectAccessRequest, post: Any, forms: dict[str
     elif action == "unredact":
         redaction = (
             door.visible(user, Redaction, purpose="subject_access")
-            .filter(item__request=sar, pk=post.get("redaction") or None)
+            .filter(item__request=sar, pk=_uuid_or_404(post.get("redaction", "")))
             .select_related("item__request")
             .first()
         )
@@ -169,11 +179,18 @@ def _sar_action(user: Any, sar: SubjectAccessRequest, post: Any, forms: dict[str
     return True
 
 
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
 @access_rule(DATA_PROTECTION)
 def sar_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     sar = door.load(user, SubjectAccessRequest, pk, purpose="subject_access")
-    forms: dict[str, Any] = {"extend_form": ExtendForm(), "redact_form": RedactForm()}
+    forms: dict[str, GovukForm] = {"extend_form": ExtendForm(), "redact_form": RedactForm()}
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -181,7 +198,11 @@ def sar_detail(request: HttpRequest, pk: Any) -> HttpResponse:
                 return redirect("rights:sar_detail", pk=sar.pk)
         except ValidationError as exc:
             errors = [str(m) for m in exc.messages]
-            target = forms["extend_form"] if request.POST.get("action") == "extend" else forms["redact_form"]
+            target = (
+                forms["extend_form"]
+                if request.POST.get("action") == "extend"
+                else forms["redact_form"]
+            )
             apply_service_errors(target, exc)
     items = list(
         door.visible(user, SarItem, purpose="subject_access")
@@ -268,7 +289,7 @@ class _Echo:
 
 
 @access_rule(ACCESS_REPORTING)
-def access_report(request: HttpRequest, pk: Any) -> HttpResponse:
+def access_report(request: HttpRequest, pk: Any) -> HttpResponse | StreamingHttpResponse:
     """Who read or changed the person's records, when and for what purpose (a page of the
     audit trail, newest first; or all of it as CSV). Itself audited."""
     user = signed_in_user(request)
@@ -289,7 +310,9 @@ def access_report(request: HttpRequest, pk: Any) -> HttpResponse:
             )
             for e in rows.iterator(chunk_size=1000)
         )  # fmt: skip
-        header = writer.writerow(["When", "Who", "Agency", "What", "Record type", "Record", "Purpose"])
+        header = writer.writerow(
+            ["When", "Who", "Agency", "What", "Record type", "Record", "Purpose"]
+        )
         response = StreamingHttpResponse(
             (line for part in ([header], lines) for line in part), content_type="text/csv"
         )
@@ -316,4 +339,3 @@ def access_report(request: HttpRequest, pk: Any) -> HttpResponse:
             "csv_url": reverse("rights:access_report", args=[person_id]) + "?format=csv",
         },
     )
-

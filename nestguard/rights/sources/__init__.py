@@ -68,9 +68,7 @@ _SOURCES: dict[str, Source] = {}
 
 
 def is_data_protection_officer(user: Any) -> bool:
-    return bool(
-        user and user.is_authenticated and user.has_role(Role.DATA_PROTECTION_OFFICER)
-    )
+    return bool(user and user.is_authenticated and user.has_role(Role.DATA_PROTECTION_OFFICER))
 
 
 def _every_record_for_dpo(model: type[Model]) -> door.Visibility:

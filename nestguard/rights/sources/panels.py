@@ -13,14 +13,21 @@ from nestguard.rights.sources import PURPOSE, Found, Subject, fields_of, registe
 
 
 def _items(user: Any, subject: Subject) -> Iterator[Found]:
-    about = Q(person_id__in=subject.person_ids) | Q(case__subjects__person_id__in=subject.person_ids)
+    about = Q(person_id__in=subject.person_ids) | Q(
+        case__subjects__person_id__in=subject.person_ids
+    )
     meetings = (
         door.visible(user, Meeting, purpose=PURPOSE)
-        .filter(Q(items__person_id__in=subject.person_ids) | Q(items__case__subjects__person_id__in=subject.person_ids))
+        .filter(
+            Q(items__person_id__in=subject.person_ids)
+            | Q(items__case__subjects__person_id__in=subject.person_ids)
+        )
         .distinct()
         .select_related("panel")
         .prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.filter(about).distinct().order_by("position")),
+            Prefetch(
+                "items", queryset=AgendaItem.objects.filter(about).distinct().order_by("position")
+            ),
             "items__actions",
         )
         .order_by("meets_on", "pk")
@@ -37,7 +44,11 @@ def _items(user: Any, subject: Subject) -> Iterator[Found]:
                     *fields_of(meeting, [("Met on", "meets_on")]),
                     *fields_of(
                         item,
-                        [("Reason on the agenda", "reason"), ("Discussion", "discussion"), ("Decisions", "decisions")],
+                        [
+                            ("Reason on the agenda", "reason"),
+                            ("Discussion", "discussion"),
+                            ("Decisions", "decisions"),
+                        ],
                     ),
                     *actions,
                 ),

@@ -50,7 +50,9 @@ def test_the_dpo_reaches_their_pages_and_missing_records_answer_404(world: Right
 
 @pytest.mark.parametrize("name", ["owner", "supervisor", "partner", "auditor", "admin"])
 def test_others_get_nothing_under_the_dpos_purposes(
-    world: RightsWorld, personas, name: str  # type: ignore[no-untyped-def]
+    world: RightsWorld,
+    personas,
+    name: str,  # type: ignore[no-untyped-def]
 ) -> None:
     user = personas.all()[name]
     assert not door.visible(user, Person, purpose="subject_access").exists()

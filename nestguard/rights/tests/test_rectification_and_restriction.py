@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_upheld_correction_shows_where_the_person_is_read_and_keeps_the_original(
-    world: RightsWorld, personas  # type: ignore[no-untyped-def]
+    world: RightsWorld,
+    personas,  # type: ignore[no-untyped-def]
 ) -> None:
     dpo = sign_in(Client(), world.dpo)
     response = dpo.post(
@@ -56,7 +57,9 @@ def test_an_upheld_correction_shows_where_the_person_is_read_and_keeps_the_origi
     assert str(world.victim.date_of_birth) == "1990-04-02", "the original is kept"
     # Someone who cannot see the person does not see the correction either.
     assert sign_in(Client(), personas.outsider).get(person_page).status_code == 404
-    assert AuditEvent.objects.filter(action="rights_request.decide", object_id=str(made.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="rights_request.decide", object_id=str(made.pk)
+    ).exists()
 
 
 def test_an_objection_is_logged_and_refused_with_reasons(world: RightsWorld) -> None:
@@ -79,7 +82,8 @@ def test_an_objection_is_logged_and_refused_with_reasons(world: RightsWorld) -> 
 
 
 def test_a_restriction_hides_the_person_from_case_work_until_lifted(
-    world: RightsWorld, personas  # type: ignore[no-untyped-def]
+    world: RightsWorld,
+    personas,  # type: ignore[no-untyped-def]
 ) -> None:
     owner = sign_in(Client(), personas.owner)
     person_page = reverse("people:detail", args=[world.victim.pk])
@@ -90,19 +94,25 @@ def test_a_restriction_hides_the_person_from_case_work_until_lifted(
     dpo.post(rights_page, {"action": "restrict", "grounds": "accuracy_contested",
                            "reason": "Date of birth disputed"})  # fmt: skip
     assert owner.get(person_page).status_code == 404
-    assert not door.visible(personas.owner, Person, purpose="case_work").filter(
-        pk=world.victim.pk
-    ).exists()
-    assert door.visible(world.dpo, Person, purpose="subject_access").filter(
-        pk=world.victim.pk
-    ).exists(), "answering the person's own rights goes on"
+    assert (
+        not door.visible(personas.owner, Person, purpose="case_work")
+        .filter(pk=world.victim.pk)
+        .exists()
+    )
+    assert (
+        door.visible(world.dpo, Person, purpose="subject_access")
+        .filter(pk=world.victim.pk)
+        .exists()
+    ), "answering the person's own rights goes on"
     assert "Processing restricted" in dpo.get(rights_page).content.decode()
 
     refused = dpo.post(rights_page, {"action": "lift"})
     assert "Enter why the restriction is lifted" in refused.content.decode()
     dpo.post(rights_page, {"action": "lift", "lift_reason": "Checked and corrected"})
     assert owner.get(person_page).status_code == 200
-    actions = set(AuditEvent.objects.filter(object_id=str(world.victim.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(world.victim.pk)).values_list("action", flat=True)
+    )
     assert {"processing_restriction.place", "processing_restriction.lift"} <= actions
 
 
@@ -112,4 +122,6 @@ def test_only_a_dpo_restricts(world: RightsWorld, personas) -> None:  # type: ig
             actor=personas.owner, person=world.victim, grounds="accuracy_contested", reason="x"
         )
     with pytest.raises(ValidationError):
-        processing_restriction_place(actor=world.dpo, person=world.victim, grounds="nope", reason="")
+        processing_restriction_place(
+            actor=world.dpo, person=world.victim, grounds="nope", reason=""
+        )

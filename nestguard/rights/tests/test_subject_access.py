@@ -134,7 +134,12 @@ def test_nobody_but_the_dpo_searches_or_sees_a_request(world: RightsWorld, perso
     for name in ("owner", "auditor", "admin", "partner"):
         other = sign_in(Client(), personas.all()[name])
         assert other.get(reverse("rights:sar_detail", args=[sar.pk])).status_code == 403
-        assert other.post(reverse("rights:sar_detail", args=[sar.pk]), {"action": "search"}).status_code == 403
+        assert (
+            other.post(
+                reverse("rights:sar_detail", args=[sar.pk]), {"action": "search"}
+            ).status_code
+            == 403
+        )
 
 
 def test_a_search_without_the_dpo_role_finds_nothing(world: RightsWorld, personas) -> None:  # type: ignore[no-untyped-def]
