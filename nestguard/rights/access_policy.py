@@ -61,8 +61,7 @@ def visible_corrections(user: Any) -> QuerySet[RightsRequest]:
     return RightsRequest.objects.filter(
         kind=RightsRequestKind.RECTIFICATION,
         decision=RightsDecision.UPHELD,
-        person__in=visible_people(user),
-    )
+    ).filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
 
 
 @cache
