@@ -16,6 +16,11 @@ register("sar.pack", "Produced a subject access disclosure pack")
 register("sar.download", "Downloaded a subject access disclosure pack", reads_personal_data=True)
 register("sar.close", "Closed a subject access request")
 register("sar.list", "Listed subject access requests")
+register(
+    "rights.person_search",
+    "Searched for a person to act on their data protection rights",
+    reads_personal_data=True,
+)
 register("rights_request.log", "Logged a rectification or objection request")
 register("rights_request.decide", "Decided a rectification or objection request, with reasons")
 register(

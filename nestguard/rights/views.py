@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         door.record_search(
             user,
-            "sar.list",
+            "rights.person_search",
             purpose="data_protection",
             terms={k: v for k, v in form.cleaned_data.items() if v},
             found=len(people),

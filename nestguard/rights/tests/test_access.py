@@ -44,7 +44,7 @@ def test_the_dpo_reaches_their_pages_and_missing_records_answer_404(world: Right
     found = client.get(reverse("rights:index"), {"family_name": "Subjectson"}).content.decode()
     assert "Robin Subjectson" in found
     assert AuditEvent.objects.filter(
-        action="sar.list", actor=world.dpo, details__terms__family_name="Subjectson"
+        action="rights.person_search", actor=world.dpo, details__terms__family_name="Subjectson"
     ).exists(), "the DPO's search for a person is audited with its terms"
 
 
