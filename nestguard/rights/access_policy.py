@@ -21,6 +21,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from nestguard.access import door
 from nestguard.accounts.models import Role
 from nestguard.audit.models import AuditEvent
+from nestguard.cases.access_policy import case_visible
+from nestguard.cases.models import CaseSubject
 from nestguard.core.codes import code_list
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.pathways.models import MissingEpisode, NrmReferral, OnwardReferral
@@ -62,6 +64,13 @@ def visible_corrections(user: Any) -> QuerySet[RightsRequest]:
         kind=RightsRequestKind.RECTIFICATION,
         decision=RightsDecision.UPHELD,
     ).filter(Exists(visible_people(user).filter(pk=OuterRef("person_id"))))
+
+
+def restrictions_on_visible_cases(user: Any) -> QuerySet[ProcessingRestriction]:
+    """Open restrictions on subjects of cases the user may see: the case page says so (the
+    person's name is already on the case; the restriction's reasons are not shown)."""
+    on_case = CaseSubject.objects.filter(case_visible(user), person_id=OuterRef("person_id"))
+    return ProcessingRestriction.objects.filter(lifted_at__isnull=True).filter(Exists(on_case))
 
 
 @cache
@@ -121,7 +130,12 @@ def register() -> None:
         )
     )
     door.register(
-        door.Policy(ProcessingRestriction, _dpo_only(ProcessingRestriction), read_event=None)
+        door.Policy(
+            ProcessingRestriction,
+            _dpo_only(ProcessingRestriction),
+            read_event=None,
+            scopes={"case_work": door.Scope(restrictions_on_visible_cases, read_event=None)},
+        )
     )
     if "data_protection" not in door.policy_for(Person).scopes:
         door.add_scope(

@@ -125,3 +125,13 @@ def access_events(user: Any, person_id: Any) -> QuerySet[AuditEvent]:
 
 def access_page(user: Any, person_id: Any, *, cursor: str | None) -> KeysetPage[AuditEvent]:
     return keyset_page(access_events(user, person_id), EVENT_KEYS, cursor=cursor, size=PAGE_SIZE)
+
+
+def restrictions_on_case(user: Any, case: Any) -> list[ProcessingRestriction]:
+    """Open restrictions on the subjects of a case the user has opened (through the door)."""
+    return list(
+        door.visible(user, ProcessingRestriction, purpose="case_work")
+        .filter(person__case_links__case=case)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    )

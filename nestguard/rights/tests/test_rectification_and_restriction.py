@@ -94,6 +94,9 @@ def test_a_restriction_hides_the_person_from_case_work_until_lifted(
     dpo.post(rights_page, {"action": "restrict", "grounds": "accuracy_contested",
                            "reason": "Date of birth disputed"})  # fmt: skip
     assert owner.get(person_page).status_code == 404
+    case_page = reverse("cases:detail", args=[world.case.pk])
+    warning = "records is restricted at their request"
+    assert warning in owner.get(case_page).content.decode(), "the case team is told"
     assert (
         not door.visible(personas.owner, Person, purpose="case_work")
         .filter(pk=world.victim.pk)
@@ -110,6 +113,7 @@ def test_a_restriction_hides_the_person_from_case_work_until_lifted(
     assert "Enter why the restriction is lifted" in refused.content.decode()
     dpo.post(rights_page, {"action": "lift", "lift_reason": "Checked and corrected"})
     assert owner.get(person_page).status_code == 200
+    assert warning not in owner.get(case_page).content.decode()
     actions = set(
         AuditEvent.objects.filter(object_id=str(world.victim.pk)).values_list("action", flat=True)
     )
