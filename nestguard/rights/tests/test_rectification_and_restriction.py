@@ -129,3 +129,35 @@ def test_only_a_dpo_restricts(world: RightsWorld, personas) -> None:  # type: ig
         processing_restriction_place(
             actor=world.dpo, person=world.victim, grounds="nope", reason=""
         )
+
+
+def test_a_restriction_hides_the_records_about_the_person_alone_and_the_sar_still_finds_them(
+    world: RightsWorld,
+    personas,  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nestguard.pathways.models import MissingEpisode
+    from nestguard.pathways.services.missing import missing_episode_record
+    from nestguard.rights.services import sar_log, sar_search
+
+    episode = missing_episode_record(
+        actor=personas.owner, person=world.victim, case=world.case, report_type="missing",
+        risk_grade="low", category="missing_from_home", care_status="not_looked_after",
+        started_at=timezone.now() - timedelta(hours=5),
+    )  # fmt: skip
+    assert door.visible(personas.owner, MissingEpisode).filter(pk=episode.pk).exists()
+    processing_restriction_place(
+        actor=world.dpo, person=world.victim, grounds="objection_pending", reason="Objection"
+    )
+    for purpose in (None, "case_work", "panel", "reporting"):
+        assert (
+            not door.visible(personas.owner, MissingEpisode, purpose=purpose)
+            .filter(pk=episode.pk)
+            .exists()
+        ), purpose
+    sar = sar_log(actor=world.dpo, person=world.victim, received_on=timezone.localdate())
+    found = {item.object_type for item in sar_search(actor=world.dpo, request=sar)}
+    assert {"person", "missingepisode", "case"} <= found
