@@ -372,7 +372,11 @@ TABLE: list[Row] = [
         DPO_ONLY,
         lambda ids: {"pk": ids["person"]},
         method="POST",
-        body=lambda ids, user: {"action": "restrict", "grounds": "accuracy_contested", "reason": "x"},
+        body=lambda ids, user: {
+            "action": "restrict",
+            "grounds": "accuracy_contested",
+            "reason": "x",
+        },
     ),
     Row("rights:request_new", DPO_ONLY, lambda ids: {"pk": ids["person"]}),
     Row("rights:access_report", AUDITOR_ONLY, lambda ids: {"pk": ids["person"]}),
