@@ -21,6 +21,7 @@ urlpatterns = [
     path("glossary/", include("nestguard.lexicon.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
     path("retention/", include("nestguard.retention.urls")),
+    path("rights/", include("nestguard.rights.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

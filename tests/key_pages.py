@@ -61,6 +61,18 @@ def _busiest_person(user: User) -> str:
     return f"/people/{person}/"
 
 
+def _most_read_person(user: User) -> str:
+    """The report of access (rights) for the person on the most cases: its audit trail is
+    the longest there is to page through."""
+    person = (
+        Person.objects.annotate(n=Count("case_links"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"/rights/people/{person}/access/"
+
+
 def _busiest_meeting(user: User) -> str:
     meeting = (
         visible(user, Meeting)
@@ -98,6 +110,7 @@ KEY_PAGES = (
         api=True,
     ),
     KeyPage("prevention list", "housing.caseworker", lambda u: "/prevention/"),
+    KeyPage("report of access", "auditor", _most_read_person),
     KeyPage(
         "API prevention list", "housing.caseworker", lambda u: "/api/v1/prevention-list/", api=True
     ),

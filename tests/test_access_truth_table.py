@@ -221,6 +221,10 @@ ADMIN_ONLY = expect(403, 403, 403, 403, 403, 403, 200)
 # A record that does not exist, behind a caseworkers' rule: 404 for them, 403 for the rest.
 CASEWORKERS_MISSING = expect(404, 404, 404, 404, 403, 403, 403)
 AUDITOR_ONLY = expect(403, 403, 403, 403, 403, 200, 403)
+# Data subjects' rights (issue 15): the data protection officer, a persona of its own in
+# nestguard/rights/tests/test_access.py; nobody here holds the role.
+DPO_ONLY = expect(403, 403, 403, 403, 403, 403, 403)
+NO_SUCH = uuid.UUID(int=1)  # refused by the role before any record is looked up
 
 
 @dataclass(frozen=True)
@@ -386,6 +390,31 @@ TABLE: list[Row] = [
     ),
     Row("audit:search", AUDITOR_ONLY),
     Row("audit:checks", expect(403, 403, 403, 403, 403, 200, 200)),
+    Row("rights:index", DPO_ONLY),
+    Row("rights:person", DPO_ONLY, lambda ids: {"pk": ids["person"]}),
+    Row(
+        "rights:person",
+        DPO_ONLY,
+        lambda ids: {"pk": ids["person"]},
+        method="POST",
+        body=lambda ids, user: {
+            "action": "restrict",
+            "grounds": "accuracy_contested",
+            "reason": "x",
+        },
+    ),
+    Row("rights:request_new", DPO_ONLY, lambda ids: {"pk": ids["person"]}),
+    Row("rights:access_report", AUDITOR_ONLY, lambda ids: {"pk": ids["person"]}),
+    Row("rights:sar_detail", DPO_ONLY, lambda ids: {"pk": NO_SUCH}),
+    Row(
+        "rights:sar_detail",
+        DPO_ONLY,
+        lambda ids: {"pk": NO_SUCH},
+        method="POST",
+        body=lambda ids, user: {"action": "search"},
+    ),
+    Row("rights:pack_download", DPO_ONLY, lambda ids: {"pk": NO_SUCH, "kind": "pdf"}),
+    Row("rights:request_detail", DPO_ONLY, lambda ids: {"pk": NO_SUCH}),
     Row("operations:restore_drills", ADMIN_ONLY),
     # Making a referral: the referrer's own drafts and status
     Row("referrals:mine", REFERRERS),

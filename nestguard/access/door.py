@@ -102,7 +102,10 @@ class Policy:
         if not user or not user.is_authenticated or not user.is_active:
             return self.model._default_manager.none()
         scope = self.scopes.get(purpose or "")
-        return (scope.visible if scope else self.visible)(user)
+        records = (scope.visible if scope else self.visible)(user)
+        for restraint in _RESTRAINTS.get(self.model, ()):
+            records = restraint(user, purpose, records)
+        return records
 
     def event_for(self, purpose: Purpose) -> str | None:
         scope = self.scopes.get(purpose)
@@ -110,6 +113,20 @@ class Policy:
 
 
 _POLICIES: dict[type[Model], Policy] = {}
+
+# A limit another app puts on what a model's policy lets through, for every purpose and
+# scope: (user, purpose, records) -> records. The rights app's restriction of processing
+# (UK GDPR Art. 18, decision 0102) hides a restricted person's records from every purpose
+# but those Art. 18(2) leaves. A restraint only narrows; it never widens.
+Restraint = Callable[[Any, "Purpose | None", QuerySet[Any]], QuerySet[Any]]
+_RESTRAINTS: dict[type[Model], tuple[Restraint, ...]] = {}
+
+
+def add_restraint(model: type[Model], restraint: Restraint) -> None:
+    """Narrow every read of `model` (idempotent for the same function)."""
+    existing = _RESTRAINTS.get(model, ())
+    if restraint not in existing:
+        _RESTRAINTS[model] = (*existing, restraint)
 
 
 def register(policy: Policy) -> Policy:

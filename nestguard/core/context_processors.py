@@ -76,6 +76,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Reports", "reporting:index", REPORTING),
     ("Services", "pathways:services", CASEWORK),
     ("Audit trail", "audit:search", AUDITING),
+    ("Data subjects' rights", "rights:index", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Retention", "retention:schedule", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Partnership", "accounts:partnership", ADMINISTERING),

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     # Planned visits, warrants and operations told to partners first (decision 0107).
     "nestguard.deconfliction",
     "nestguard.retention",
+    # Data subjects' rights: subject access, rectification, restriction (decision 0102).
+    "nestguard.rights",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
