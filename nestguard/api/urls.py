@@ -29,6 +29,12 @@ from nestguard.api.places import (
     RepeatAlerts,
     WarningRestriction,
 )
+from nestguard.api.intelligence import (
+    IntelligenceReportDetail,
+    IntelligenceReports,
+    SanitisedVersionDetail,
+    SanitisedVersions,
+)
 from nestguard.api.prevention import HousingSignals, PreventionList
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
 from nestguard.api.schema import SchemaView
@@ -91,6 +97,16 @@ urlpatterns = [
     path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
     path("housing-signals/", HousingSignals.as_view(), name="housing_signals"),
     path("prevention-list/", PreventionList.as_view(), name="prevention_list"),
+    path("intelligence/", IntelligenceReports.as_view(), name="intelligence_reports"),
+    path(
+        "intelligence/<uuid:pk>/", IntelligenceReportDetail.as_view(), name="intelligence_report"
+    ),
+    path("sanitised-intelligence/", SanitisedVersions.as_view(), name="sanitised_versions"),
+    path(
+        "sanitised-intelligence/<uuid:pk>/",
+        SanitisedVersionDetail.as_view(),
+        name="sanitised_version",
+    ),
     path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
     path("reports/<slug:name>/", ReportView.as_view(), name="report"),
 ]
