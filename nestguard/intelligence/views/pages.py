@@ -101,7 +101,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("page"), size=PAGE_SIZE,
     )  # fmt: skip
     record_list(user, IntelligenceReport, page.rows, purpose=PURPOSE, details={"list": "agency"})
-    return render(request, "intelligence/mine.html", {"page": page, "query": ""})
+    receives = RECEIVING.allows(user)
+    return render(
+        request, "intelligence/mine.html", {"page": page, "query": "", "receives": receives}
+    )
 
 
 @access_rule(SUBMITTING)
