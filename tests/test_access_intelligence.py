@@ -19,8 +19,7 @@ import pytest
 
 from conftest import Personas
 from nestguard.intelligence.services.sanitise import sanitised_version_share
-from nestguard.intelligence.tests.conftest import Intel
-from tests.factories import UserFactory
+from nestguard.intelligence.tests.conftest import make_intel
 from tests.test_access_truth_table import (
     PERSONAS,
     REFERRER_ONLY,
@@ -44,14 +43,7 @@ RECEIVERS = expect(200, 200, 200, 200, 403, 403, 403, lone_chair=403, lone_refer
 
 @pytest.fixture
 def world(personas: Personas) -> World:
-    intel = Intel(
-        p=personas,
-        grader=UserFactory(username="grader", agency=personas.police, roles=["intelligence_officer"]),
-        checker=UserFactory(username="checker", agency=personas.police, roles=["intelligence_officer"]),
-        hub_intel=UserFactory(username="hub_intel", agency=personas.hub, roles=["intelligence_officer"]),
-        colleague=UserFactory(username="colleague", agency=personas.school, roles=["referrer"]),
-        school_supervisor=UserFactory(username="school_sup", agency=personas.school, roles=["supervisor"]),
-    )  # fmt: skip
+    intel = make_intel(personas)
     report = intel.grade(intel.submit())
     version = intel.release(report)
     sanitised_version_share(actor=intel.grader, version=version, agency=personas.hub)

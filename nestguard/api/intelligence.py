@@ -5,7 +5,7 @@ and the same door as the pages: hidden and missing answer 404 alike. Lists page 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from nestguard.access.door import load, may, record_list, visible
 from nestguard.access.rules import api
+from nestguard.accounts.models import User
 from nestguard.api.base import NestguardAPIView, validation_error_response
 from nestguard.core.keyset import keyset_page
 from nestguard.intelligence.models import IntelligenceReport, SanitisedVersion, SubjectKind
@@ -42,7 +43,9 @@ class AddressIn(serializers.Serializer):
 
 
 class ReportIn(serializers.Serializer):
-    observed_on = serializers.DateField(help_text="When it happened (YYYY-MM-DD), not in the future")
+    observed_on = serializers.DateField(
+        help_text="When it happened (YYYY-MM-DD), not in the future"
+    )
     observed_time = serializers.CharField(required=False, allow_blank=True, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="")
     what = serializers.CharField(help_text="What was seen or told")
@@ -127,7 +130,9 @@ class VersionOut(serializers.Serializer):
 
 
 def _page(view: NestguardAPIView, request: Request, rows: Any, out: type, model: type) -> Response:
-    page = keyset_page(rows, NEWEST_FIRST, cursor=request.query_params.get("cursor"), size=PAGE_SIZE)
+    page = keyset_page(
+        rows, NEWEST_FIRST, cursor=request.query_params.get("cursor"), size=PAGE_SIZE
+    )
     record_list(request.user, model, page.rows, purpose=PURPOSE, details={"via": "API"})
     base = request.build_absolute_uri(request.path)
     return Response(
@@ -161,9 +166,11 @@ class IntelligenceReports(NestguardAPIView):
         responses={200: _keyset_page_of(ReportOut, "IntelligenceReportPage")},
     )
     def get(self, request: Request) -> Response:
-        rows = visible(request.user, IntelligenceReport).select_related(
-            "agency", "submitted_by", "function_agency"
-        ).prefetch_related("subjects")
+        rows = (
+            visible(request.user, IntelligenceReport)
+            .select_related("agency", "submitted_by", "function_agency")
+            .prefetch_related("subjects")
+        )
         return _page(self, request, rows, ReportOut, IntelligenceReport)
 
     @extend_schema(
@@ -179,7 +186,7 @@ class IntelligenceReports(NestguardAPIView):
         data = body.validated_data
         try:
             report = intelligence_report_submit(
-                actor=request.user, observed_on=data["observed_on"], what=data["what"],
+                actor=cast(User, request.user), observed_on=data["observed_on"], what=data["what"],
                 how_known=data["how_known"], how_known_detail=data["how_known_detail"],
                 observed_time=data["observed_time"], location=data["location"],
                 subjects=_subjects_in(data),
@@ -212,9 +219,11 @@ class SanitisedVersions(NestguardAPIView):
         responses={200: _keyset_page_of(VersionOut, "SanitisedVersionPage")},
     )
     def get(self, request: Request) -> Response:
-        rows = visible(request.user, SanitisedVersion).select_related(
-            "function_agency"
-        ).prefetch_related("subjects")
+        rows = (
+            visible(request.user, SanitisedVersion)
+            .select_related("function_agency")
+            .prefetch_related("subjects")
+        )
         return _page(self, request, rows, VersionOut, SanitisedVersion)
 
 

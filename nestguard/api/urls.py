@@ -12,6 +12,12 @@ from nestguard.api.cases import (
     CaseList,
     CaseNotes,
 )
+from nestguard.api.intelligence import (
+    IntelligenceReportDetail,
+    IntelligenceReports,
+    SanitisedVersionDetail,
+    SanitisedVersions,
+)
 from nestguard.api.linkage import PeopleMatches, ReferralMatches, SourceRecordCreate
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
 from nestguard.api.pathways import (
@@ -28,12 +34,6 @@ from nestguard.api.places import (
     DoorCheck,
     RepeatAlerts,
     WarningRestriction,
-)
-from nestguard.api.intelligence import (
-    IntelligenceReportDetail,
-    IntelligenceReports,
-    SanitisedVersionDetail,
-    SanitisedVersions,
 )
 from nestguard.api.prevention import HousingSignals, PreventionList
 from nestguard.api.referrals import ReferralDetail, ReferralListCreate, ReferralTriage
@@ -98,9 +98,7 @@ urlpatterns = [
     path("housing-signals/", HousingSignals.as_view(), name="housing_signals"),
     path("prevention-list/", PreventionList.as_view(), name="prevention_list"),
     path("intelligence/", IntelligenceReports.as_view(), name="intelligence_reports"),
-    path(
-        "intelligence/<uuid:pk>/", IntelligenceReportDetail.as_view(), name="intelligence_report"
-    ),
+    path("intelligence/<uuid:pk>/", IntelligenceReportDetail.as_view(), name="intelligence_report"),
     path("sanitised-intelligence/", SanitisedVersions.as_view(), name="sanitised_versions"),
     path(
         "sanitised-intelligence/<uuid:pk>/",

@@ -72,9 +72,12 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         "Intelligence",
         "intelligence:mine",
         roles(
-            Role.REFERRER, Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR,
+            Role.REFERRER,
+            Role.CASEWORKER,
+            Role.SUPERVISOR,
+            Role.PANEL_CHAIR,
             Role.INTELLIGENCE_OFFICER,
-        ),  # fmt: skip
+        ),
     ),
     ("Intelligence to grade", "intelligence:queue", roles(Role.INTELLIGENCE_OFFICER)),
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),

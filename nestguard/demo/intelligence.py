@@ -136,8 +136,10 @@ def seed_intelligence(*, partnership: Partnership, today: date) -> dict[str, int
             continue  # waits for police.intel2's second check
         version = sanitised_version_check(actor=checker, version=version, passed=True)
         for key in share_with:
-            sanitised_version_share(
-                actor=grader, version=version, agency=partnership.agencies[key]
-            )
+            sanitised_version_share(actor=grader, version=version, agency=partnership.agencies[key])
             shares += 1
-    return {"intelligence_reports": reports, "sanitised_versions": versions, "intelligence_shares": shares}
+    return {
+        "intelligence_reports": reports,
+        "sanitised_versions": versions,
+        "intelligence_shares": shares,
+    }

@@ -38,13 +38,13 @@ from nestguard.demo.enforcement import seed_enforcement
 from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
+from nestguard.demo.intelligence import seed_intelligence
 from nestguard.demo.linkage import seed_source_records
 from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
-from nestguard.demo.intelligence import seed_intelligence
 from nestguard.demo.prevention import seed_prevention
 from nestguard.places.models import Address
 from nestguard.referrals.models import TriageRoute

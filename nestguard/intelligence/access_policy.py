@@ -40,11 +40,7 @@ RECEIVING_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.INTELLIGENCE_OFFICER)
 
 def _signed_in(user: Any) -> bool:
     return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.agency_id
-        and user.agency.active
+        user and user.is_authenticated and user.is_active and user.agency_id and user.agency.active
     )
 
 

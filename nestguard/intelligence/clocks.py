@@ -9,12 +9,14 @@ from typing import Any
 
 from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.links import reverser
+from nestguard.intelligence.policy import grading_working_days
 from nestguard.intelligence.selectors import grading_queue
 
 
 def grading_due(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     # The queue belongs to the function, not to one officer: `team` adds nothing.
     link = reverser("intelligence:grade")
+    days = grading_working_days()
     for report in grading_queue(user).order_by("due_at", "pk").iterator(chunk_size=100):
         yield DueItem(
             source="intelligence_grading",
@@ -22,7 +24,7 @@ def grading_due(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             due_at=report.due_at,
             url=link(report.pk),
             owner_label="Intelligence function",
-            rule="Partner intelligence is graded within the partnership's period (data/function.json)",
+            rule=f"Graded within {days} working days of submission (partnership policy)",
         )
 
 

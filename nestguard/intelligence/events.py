@@ -14,8 +14,6 @@ register("intelligence_function.set", "Named the partnership's intelligence func
 register("sanitised.write", "Wrote a sanitised version of an intelligence report")
 register("sanitised.check", "Checked a sanitised version (second person)")
 register("sanitised.return", "Returned a sanitised version to its writer (not passed)")
-register(
-    "sanitised.view", "Viewed a sanitised intelligence version", reads_personal_data=True
-)
+register("sanitised.view", "Viewed a sanitised intelligence version", reads_personal_data=True)
 register("sanitised.list", "Listed sanitised intelligence versions", reads_personal_data=True)
 register("sanitised.share", "Shared a sanitised intelligence version with an agency")

@@ -86,7 +86,7 @@ class IntelligenceReport(BaseModel):
 
     @property
     def grade(self) -> str:
-        """"1A P" style, or "" before grading."""
+        """ "1A P" style, or "" before grading."""
         if not self.graded_at:
             return ""
         return f"{self.source_evaluation}{self.intelligence_assessment} {self.handling_code}"
@@ -124,7 +124,9 @@ class SubjectFields(models.Model):
 
 
 class ReportSubject(SubjectFields, BaseModel):
-    report = models.ForeignKey(IntelligenceReport, on_delete=models.CASCADE, related_name="subjects")
+    report = models.ForeignKey(
+        IntelligenceReport, on_delete=models.CASCADE, related_name="subjects"
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,7 +163,9 @@ class SanitisedVersion(BaseModel):
     handling_code = models.CharField(max_length=1)
     handling_conditions = models.TextField(blank=True)
     observed_on = models.DateField()
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -201,7 +205,9 @@ class IntelligenceShare(BaseModel):
 
     version = models.ForeignKey(SanitisedVersion, on_delete=models.PROTECT, related_name="shares")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     # None only within the function's own agency (no disclosure to another agency).
     sharing_agreement = models.ForeignKey(
         "accounts.SharingAgreement", on_delete=models.PROTECT, null=True, related_name="+"

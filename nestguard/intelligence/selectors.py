@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from nestguard.access.door import visible
 from nestguard.accounts.models import Agency, User
 from nestguard.core.keyset import Key
-from nestguard.intelligence.access_policy import visible_versions
 from nestguard.intelligence.models import (
     IntelligenceReport,
     IntelligenceShare,
@@ -48,11 +47,16 @@ class SubjectRow:
 def _rows(subjects: Any, graded: Any) -> list[SubjectRow]:
     return [
         SubjectRow(
-            kind=s.kind, label=s.label, person_id=s.person_id, address_id=s.address_id,
-            phone=s.phone, vrm=s.vrm, source_evaluation=graded.source_evaluation,
+            kind=s.kind,
+            label=s.label,
+            person_id=s.person_id,
+            address_id=s.address_id,
+            phone=s.phone,
+            vrm=s.vrm,
+            source_evaluation=graded.source_evaluation,
             intelligence_assessment=graded.intelligence_assessment,
             handling_code=graded.handling_code,
-        )  # fmt: skip
+        )
         for s in subjects
     ]
 
@@ -76,25 +80,33 @@ def shared_versions_of(user: User | Any) -> QuerySet[SanitisedVersion]:
 def agency_reports(user: User) -> QuerySet[IntelligenceReport]:
     """My agency's reports (all of them for its supervisors and intelligence officers; a
     practitioner's own otherwise)."""
-    return visible(user, IntelligenceReport).filter(agency_id=user.agency_id).select_related(
-        "submitted_by"
+    if user.agency_id is None:
+        return IntelligenceReport.objects.none()
+    return (
+        visible(user, IntelligenceReport)
+        .filter(agency_id=user.agency_id)
+        .select_related("submitted_by")
     )
 
 
 def grading_queue(user: User) -> QuerySet[IntelligenceReport]:
     if not is_intelligence_officer(user):
         return IntelligenceReport.objects.none()
-    return visible(user, IntelligenceReport).filter(
-        function_agency_id=user.agency_id, status=ReportStatus.SUBMITTED
-    ).select_related("agency")
+    return (
+        visible(user, IntelligenceReport)
+        .filter(function_agency_id=user.agency_id, status=ReportStatus.SUBMITTED)
+        .select_related("agency")
+    )
 
 
 def graded_reports(user: User) -> QuerySet[IntelligenceReport]:
     if not is_intelligence_officer(user):
         return IntelligenceReport.objects.none()
-    return visible(user, IntelligenceReport).filter(
-        function_agency_id=user.agency_id, status=ReportStatus.GRADED
-    ).select_related("agency")
+    return (
+        visible(user, IntelligenceReport)
+        .filter(function_agency_id=user.agency_id, status=ReportStatus.GRADED)
+        .select_related("agency")
+    )
 
 
 def checks_waiting(user: User) -> QuerySet[SanitisedVersion]:
@@ -110,6 +122,8 @@ def checks_waiting(user: User) -> QuerySet[SanitisedVersion]:
 
 def received_versions(user: User) -> QuerySet[SanitisedVersion]:
     """Released versions shared with the user's agency (and still readable)."""
+    if user.agency_id is None:
+        return SanitisedVersion.objects.none()
     return visible(user, SanitisedVersion).filter(
         status=VersionStatus.RELEASED, shares__agency_id=user.agency_id
     )
@@ -120,7 +134,10 @@ def versions_of(user: User, report: IntelligenceReport) -> list[SanitisedVersion
     if not grades_for(user, report.function_agency_id):
         return []
     return list(
-        visible(user, SanitisedVersion).filter(report=report).select_related("written_by", "checked_by").order_by("created_at")
+        visible(user, SanitisedVersion)
+        .filter(report=report)
+        .select_related("written_by", "checked_by")
+        .order_by("created_at")
     )
 
 
@@ -144,7 +161,3 @@ def share_targets(version: SanitisedVersion) -> list[Agency]:
     return list(
         Agency.objects.filter(active=True, pk__in=allowed - excluded - done).order_by("name")
     )
-
-
-def is_received_by(user: User, version: SanitisedVersion) -> bool:
-    return visible_versions(user).filter(pk=version.pk, shares__agency_id=user.agency_id).exists()

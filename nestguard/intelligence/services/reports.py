@@ -17,17 +17,18 @@ from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference
 from nestguard.intelligence import policy
-from nestguard.intelligence.rules import SUBMITTING
 from nestguard.intelligence.models import (
     IntelligenceFunction,
     IntelligenceReport,
     ReportStatus,
     ReportSubject,
 )
+from nestguard.intelligence.rules import SUBMITTING
 from nestguard.intelligence.services.subjects import SubjectIn, as_fields, clean_subjects
 
 WHAT_LIMIT = 5000
 SHORT_LIMIT = 300
+NO_FUNCTION = "The partnership has not named its intelligence function: ask an administrator"
 
 
 def _text(value: str, field: str, label: str, *, limit: int, required: bool = False) -> str:
@@ -88,16 +89,16 @@ def intelligence_report_submit(
         raise PermissionDenied("Only a partner agency's practitioners submit intelligence")
     function = policy.intelligence_function()
     if function.agency is None:
-        raise ValidationError(
-            {"__all__": "The partnership has not named its intelligence function: ask an administrator"}
-        )
+        raise ValidationError({"__all__": NO_FUNCTION})
+    said = "What you saw or were told"
     values = _collect(
         ("observed_on", lambda: _observed_on(observed_on)),
         ("observed_time", lambda: _text(observed_time, "observed_time", "The time", limit=60)),
         ("location", lambda: _text(location, "location", "Where it happened", limit=SHORT_LIMIT)),
-        ("what", lambda: _text(what, "what", "What you saw or were told", limit=WHAT_LIMIT, required=True)),
+        ("what", lambda: _text(what, "what", said, limit=WHAT_LIMIT, required=True)),
         ("how_known", lambda: _how_known(how_known)),
-        ("how_known_detail", lambda: _text(how_known_detail, "how_known_detail", "How you know it", limit=WHAT_LIMIT)),
+        ("how_known_detail", lambda: _text(how_known_detail, "how_known_detail",
+                                           "How you know it", limit=WHAT_LIMIT)),
         ("subjects", lambda: clean_subjects(actor, subjects)),
     )  # fmt: skip
     if values["how_known"] == "other" and not values["how_known_detail"]:

@@ -51,9 +51,13 @@ def sanitised_version_write(
     if not cleaned:
         raise ValidationError({"text": "Enter the sanitised text"})
     if len(cleaned) > TEXT_LIMIT:
-        raise ValidationError({"text": f"The sanitised text must be {TEXT_LIMIT} characters or fewer"})
+        raise ValidationError(
+            {"text": f"The sanitised text must be {TEXT_LIMIT} characters or fewer"}
+        )
     wanted = {str(pk) for pk in keep_subjects}
-    subjects = [s for s in report.subjects.select_related("person", "address") if str(s.pk) in wanted]
+    subjects = [
+        s for s in report.subjects.select_related("person", "address") if str(s.pk) in wanted
+    ]
     if len(subjects) != len(wanted):
         raise ValidationError({"keep_subjects": "Choose only subjects of this report"})
     second_check = policy.intelligence_function().second_check
@@ -74,8 +78,7 @@ def sanitised_version_write(
             released_at=None if second_check else now,
         )
         SanitisedSubject.objects.bulk_create(
-            SanitisedSubject(version=version, position=s.position, **as_fields(s))
-            for s in subjects
+            SanitisedSubject(version=version, position=s.position, **as_fields(s)) for s in subjects
         )
         audit_record(
             actor=actor,

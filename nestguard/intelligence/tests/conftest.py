@@ -83,21 +83,21 @@ class Intel:
         return version
 
 
-@pytest.fixture
-def intel(personas: Personas) -> Intel:
+def make_intel(personas: Personas) -> Intel:
+    def officer(username: str, agency: Agency) -> User:
+        return UserFactory(username=username, agency=agency, roles=["intelligence_officer"])
+
+    school = personas.school
     return Intel(
         p=personas,
-        grader=UserFactory(
-            username="grader", agency=personas.police, roles=["intelligence_officer"]
-        ),
-        checker=UserFactory(
-            username="checker", agency=personas.police, roles=["intelligence_officer"]
-        ),
-        hub_intel=UserFactory(
-            username="hub_intel", agency=personas.hub, roles=["intelligence_officer"]
-        ),
-        colleague=UserFactory(username="colleague", agency=personas.school, roles=["referrer"]),
-        school_supervisor=UserFactory(
-            username="school_supervisor", agency=personas.school, roles=["supervisor"]
-        ),
+        grader=officer("grader", personas.police),
+        checker=officer("checker", personas.police),
+        hub_intel=officer("hub_intel", personas.hub),
+        colleague=UserFactory(username="colleague", agency=school, roles=["referrer"]),
+        school_supervisor=UserFactory(username="school_sup", agency=school, roles=["supervisor"]),
     )
+
+
+@pytest.fixture
+def intel(personas: Personas) -> Intel:
+    return make_intel(personas)

@@ -51,14 +51,15 @@ def row(*codes: int) -> dict[str, int]:
 
 
 #                            ref  col  ssup grad chk  part own  hint out  end  lone aud  adm
-REPORT = row(                200, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 403, 403)
-GRADING_PAGE = row(          403, 403, 403, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403)
-VERSION = row(               403, 403, 404, 200, 200, 404, 200, 200, 404, 404, 403, 403, 403)
-RECEIVED = row(              403, 403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403)
-SUBMIT = row(                200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403)
+REPORT = row(200, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 403, 403)
+GRADING_PAGE = row(403, 403, 403, 200, 200, 403, 403, 200, 403, 403, 403, 403, 403)
+VERSION = row(403, 403, 404, 200, 200, 404, 200, 200, 404, 404, 403, 403, 403)
+RECEIVED = row(403, 403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403)
+SUBMIT = row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403)
 # A graded report's grade page sends its function on (302); other officers see nothing.
-GRADE = row(                 403, 403, 403, 302, 302, 403, 403, 404, 403, 403, 403, 403, 403)
-CHECK_OR_SHARE = row(        403, 403, 403, 302, 302, 403, 403, 404, 403, 403, 403, 403, 403)
+GRADE = row(403, 403, 403, 302, 302, 403, 403, 404, 403, 403, 403, 403, 403)
+WORK = row(403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403)
+CHECK_OR_SHARE = row(403, 403, 403, 302, 302, 403, 403, 404, 403, 403, 403, 403, 403)
 
 PAGES = [
     ("intelligence:submit", None, SUBMIT),
@@ -66,10 +67,10 @@ PAGES = [
     ("intelligence:report", "report", REPORT),
     ("intelligence:queue", None, GRADING_PAGE),
     ("intelligence:grade", "report", GRADE),
-    ("intelligence:sanitise", "report", row(403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("intelligence:sanitise", "report", WORK),
     ("intelligence:version", "version", VERSION),
     ("intelligence:check", "version", CHECK_OR_SHARE),
-    ("intelligence:share", "version", row(403, 403, 403, 200, 200, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("intelligence:share", "version", WORK),
     ("intelligence:received", None, RECEIVED),
 ]  # fmt: skip
 
@@ -85,7 +86,7 @@ def test_pages(intel, world, name, key, expected):
 
 
 API = [
-    ("api:intelligence_report", "report", row(200, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 403, 403)),
+    ("api:intelligence_report", "report", REPORT),
     ("api:sanitised_version", "version", VERSION),
 ]  # fmt: skip
 
@@ -126,7 +127,13 @@ def test_a_partner_reads_the_sanitised_text_and_never_the_source(intel, world):
     text = page.content.decode()
     assert "Two young people not from the area" in text
     assert "2C P" in text
-    for secret in ("Mrs Example", "flat 4", "neighbour", "The original report", "Northbrook Academy"):
+    for secret in (
+        "Mrs Example",
+        "flat 4",
+        "neighbour",
+        "The original report",
+        "Northbrook Academy",
+    ):
         assert secret not in text
     body = _api(intel.p.owner, reverse("api:sanitised_version", args=[world["version"]])).json()
     assert "report" not in body

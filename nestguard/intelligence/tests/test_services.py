@@ -82,7 +82,8 @@ def test_phones_are_e164(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("ab12 cde", "AB12CDE"), ("A123 BCD", "A123BCD"), ("ABC 123D", "ABC123D"), ("1234 AB", "1234AB")],
+    [("ab12 cde", "AB12CDE"), ("A123 BCD", "A123BCD"), ("ABC 123D", "ABC123D"),
+     ("1234 AB", "1234AB")],
 )  # fmt: skip
 def test_vrms_are_normalised(raw, expected):
     assert normalise_vrm(raw) == expected
