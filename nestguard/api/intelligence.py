@@ -30,19 +30,19 @@ _BAD = OpenApiResponse(description="Field errors; nothing was written")
 _HIDDEN = OpenApiResponse(description="No such record, or not one you may read")
 
 
-class PersonIn(serializers.Serializer):
+class IntelligencePersonIn(serializers.Serializer):
     person = serializers.UUIDField(required=False, allow_null=True, default=None,
                                    help_text="A person you may see (optional)")  # fmt: skip
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AddressIn(serializers.Serializer):
+class IntelligenceAddressIn(serializers.Serializer):
     address = serializers.UUIDField(required=False, allow_null=True, default=None,
                                     help_text="A register address (optional)")  # fmt: skip
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportIn(serializers.Serializer):
+class IntelligenceReportIn(serializers.Serializer):
     observed_on = serializers.DateField(
         help_text="When it happened (YYYY-MM-DD), not in the future"
     )
@@ -51,8 +51,8 @@ class ReportIn(serializers.Serializer):
     what = serializers.CharField(help_text="What was seen or told")
     how_known = serializers.CharField(help_text="A code of intelligence/data/how_known.json")
     how_known_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    people = PersonIn(many=True, required=False, default=list)
-    addresses = AddressIn(many=True, required=False, default=list)
+    people = IntelligencePersonIn(many=True, required=False, default=list)
+    addresses = IntelligenceAddressIn(many=True, required=False, default=list)
     phones = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                    help_text="UK numbers; stored in E.164")  # fmt: skip
     vehicles = serializers.ListField(child=serializers.CharField(), required=False, default=list,
@@ -70,7 +70,7 @@ def _subjects_in(data: dict[str, Any]) -> list[SubjectIn]:
     ]
 
 
-class SubjectOut(serializers.Serializer):
+class IntelligenceSubjectOut(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     phone = serializers.CharField()
@@ -79,7 +79,7 @@ class SubjectOut(serializers.Serializer):
     address = serializers.UUIDField(source="address_id", allow_null=True)
 
 
-class GradeOut(serializers.Serializer):
+class IntelligenceGradeOut(serializers.Serializer):
     source_evaluation = serializers.CharField()
     intelligence_assessment = serializers.CharField()
     handling_code = serializers.CharField()
@@ -87,7 +87,7 @@ class GradeOut(serializers.Serializer):
     graded_at = serializers.DateTimeField()
 
 
-class ReportOut(serializers.Serializer):
+class IntelligenceReportOut(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     agency = serializers.CharField(source="agency.name")
@@ -105,16 +105,16 @@ class ReportOut(serializers.Serializer):
     grade = serializers.SerializerMethodField(
         help_text="The 3x5x2 grade: for the function's own agency only; null otherwise"
     )
-    subjects = SubjectOut(many=True, source="subjects.all")
+    subjects = IntelligenceSubjectOut(many=True, source="subjects.all")
 
     def get_grade(self, report: IntelligenceReport) -> dict[str, Any] | None:
         user = self.context["user"]
         if not report.graded_at or not may(user, "see_grade", report):
             return None
-        return GradeOut(report).data  # type: ignore[return-value]
+        return IntelligenceGradeOut(report).data  # type: ignore[return-value]
 
 
-class VersionOut(serializers.Serializer):
+class SanitisedVersionOut(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     function_agency = serializers.CharField(source="function_agency.name")
@@ -126,7 +126,7 @@ class VersionOut(serializers.Serializer):
     handling_conditions = serializers.CharField()
     status = serializers.CharField()
     released_at = serializers.DateTimeField(allow_null=True)
-    subjects = SubjectOut(many=True, source="subjects.all")
+    subjects = IntelligenceSubjectOut(many=True, source="subjects.all")
 
 
 def _page(view: NestguardAPIView, request: Request, rows: Any, out: type, model: type) -> Response:
@@ -163,7 +163,7 @@ class IntelligenceReports(NestguardAPIView):
         operation_id="intelligence_reports_list",
         summary="Original reports you may read (your own, your agency's, or the function's)",
         parameters=[_CURSOR],
-        responses={200: _keyset_page_of(ReportOut, "IntelligenceReportPage")},
+        responses={200: _keyset_page_of(IntelligenceReportOut, "IntelligenceReportPage")},
     )
     def get(self, request: Request) -> Response:
         rows = (
@@ -171,16 +171,16 @@ class IntelligenceReports(NestguardAPIView):
             .select_related("agency", "submitted_by", "function_agency")
             .prefetch_related("subjects")
         )
-        return _page(self, request, rows, ReportOut, IntelligenceReport)
+        return _page(self, request, rows, IntelligenceReportOut, IntelligenceReport)
 
     @extend_schema(
         operation_id="intelligence_reports_create",
         summary="Submit partner intelligence to the intelligence function",
-        request=ReportIn,
-        responses={201: ReportOut, 400: _BAD},
+        request=IntelligenceReportIn,
+        responses={201: IntelligenceReportOut, 400: _BAD},
     )
     def post(self, request: Request) -> Response:
-        body = ReportIn(data=request.data)
+        body = IntelligenceReportIn(data=request.data)
         if not body.is_valid():
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         data = body.validated_data
@@ -193,7 +193,9 @@ class IntelligenceReports(NestguardAPIView):
             )  # fmt: skip
         except ValidationError as exc:
             return validation_error_response(exc)
-        return Response(ReportOut(report, context={"user": request.user}).data, status=201)
+        return Response(
+            IntelligenceReportOut(report, context={"user": request.user}).data, status=201
+        )
 
 
 class IntelligenceReportDetail(NestguardAPIView):
@@ -202,11 +204,11 @@ class IntelligenceReportDetail(NestguardAPIView):
     @extend_schema(
         operation_id="intelligence_reports_retrieve",
         summary="One original report (its read is audited)",
-        responses={200: ReportOut, 404: _HIDDEN},
+        responses={200: IntelligenceReportOut, 404: _HIDDEN},
     )
     def get(self, request: Request, pk: Any) -> Response:
         report = load(request.user, IntelligenceReport, pk, purpose=PURPOSE)
-        return Response(ReportOut(report, context={"user": request.user}).data)
+        return Response(IntelligenceReportOut(report, context={"user": request.user}).data)
 
 
 class SanitisedVersions(NestguardAPIView):
@@ -216,7 +218,7 @@ class SanitisedVersions(NestguardAPIView):
         operation_id="sanitised_intelligence_list",
         summary="Sanitised versions you may read (shared with your agency, or your function's)",
         parameters=[_CURSOR],
-        responses={200: _keyset_page_of(VersionOut, "SanitisedVersionPage")},
+        responses={200: _keyset_page_of(SanitisedVersionOut, "SanitisedVersionPage")},
     )
     def get(self, request: Request) -> Response:
         rows = (
@@ -224,7 +226,7 @@ class SanitisedVersions(NestguardAPIView):
             .select_related("function_agency")
             .prefetch_related("subjects")
         )
-        return _page(self, request, rows, VersionOut, SanitisedVersion)
+        return _page(self, request, rows, SanitisedVersionOut, SanitisedVersion)
 
 
 class SanitisedVersionDetail(NestguardAPIView):
@@ -233,8 +235,8 @@ class SanitisedVersionDetail(NestguardAPIView):
     @extend_schema(
         operation_id="sanitised_intelligence_retrieve",
         summary="One sanitised version (its read is audited with the agreement relied on)",
-        responses={200: VersionOut, 404: _HIDDEN},
+        responses={200: SanitisedVersionOut, 404: _HIDDEN},
     )
     def get(self, request: Request, pk: Any) -> Response:
         version = load(request.user, SanitisedVersion, pk, purpose=PURPOSE)
-        return Response(VersionOut(version, context={"user": request.user}).data)
+        return Response(SanitisedVersionOut(version, context={"user": request.user}).data)
