@@ -211,3 +211,18 @@ def test_ofcom_drama_mobile_range_is_not_a_valid_number():
     data uses the drama landline ranges (020 7946 0xxx, 0113 496 0xxx), which it accepts."""
     with pytest.raises(ValueError):
         normalise_phone("07700 900123")
+
+
+def test_the_command_names_the_function(intel):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from nestguard.intelligence.policy import intelligence_function
+
+    out = io.StringIO()
+    call_command("set_intelligence_function", "--agency", str(intel.p.hub), stdout=out)
+    assert "with a second check" in out.getvalue()
+    assert intelligence_function().agency == intel.p.hub
+    with pytest.raises(CommandError, match="no agency"):
+        call_command("set_intelligence_function", "--agency", "Nowhere", stdout=io.StringIO())
