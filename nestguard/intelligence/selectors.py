@@ -117,6 +117,7 @@ def checks_waiting(user: User) -> QuerySet[SanitisedVersion]:
         visible(user, SanitisedVersion)
         .filter(function_agency_id=user.agency_id, status=VersionStatus.AWAITING_CHECK)
         .exclude(written_by=user)
+        .select_related("written_by")
     )
 
 
