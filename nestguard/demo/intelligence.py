@@ -1,9 +1,9 @@
 """Partner intelligence in the demo borough (decision 0097), through the services.
 
-The police are the intelligence function, with two intelligence officers (`police.intel`
-grades and sanitises, `police.intel2` checks). Partners' practitioners have sent reports:
-some wait to be graded (the queue and its clock), others are graded at various 3x5x2 grades,
-sanitised, checked and shared with the hub and children's social care; one code C report
+The police are the intelligence function, with two intelligence officers of the demo
+partnership (`police.intel` grades and sanitises, `police.intel2` checks). Partners'
+practitioners have sent reports: some wait to be graded (the queue and its clock), others
+are graded at various 3x5x2 grades, sanitised, checked and shared with the hub and children's social care; one code C report
 excludes the housing association; one sanitised version waits for its second check.
 Synthetic throughout: names are invented, phones are Ofcom's drama landline ranges.
 """
@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from nestguard.accounts.services import user_create
-from nestguard.demo.partnership import DEMO_PASSWORD, Partnership, totp_secret_for
+from nestguard.demo.partnership import Partnership
 from nestguard.intelligence.models import SanitisedVersion
 from nestguard.intelligence.services.reports import (
     intelligence_function_set,
@@ -27,11 +26,6 @@ from nestguard.intelligence.services.sanitise import (
     sanitised_version_write,
 )
 from nestguard.intelligence.services.subjects import SubjectIn
-
-OFFICERS = (
-    ("police.intel", "Priya", "Lathom", "Intelligence officer (partner intelligence)"),
-    ("police.intel2", "Tom", "Ashworth", "Intelligence officer (second checks)"),
-)
 
 # (submitter, days ago it happened, what, how known, detail, subjects, grade or None,
 #  sanitised text, share with)
@@ -91,24 +85,10 @@ REPORTS: tuple[tuple[Any, ...], ...] = (
 )  # fmt: skip
 
 
-def _officers(partnership: Partnership) -> list[Any]:
-    police = partnership.agencies["police"]
-    officers = []
-    for username, first, last, title in OFFICERS:
-        user = user_create(
-            actor=None, username=username, agency=police, roles=["intelligence_officer"],
-            password=DEMO_PASSWORD, first_name=first, last_name=last,
-            email=f"{username}@northbrook.example", job_title=title,
-            totp_secret=totp_secret_for(username),
-        )  # fmt: skip
-        partnership.users[username] = user
-        officers.append(user)
-    return officers
-
-
 def seed_intelligence(*, partnership: Partnership, today: date) -> dict[str, int]:
     intelligence_function_set(actor=None, agency=partnership.agencies["police"], second_check=True)
-    grader, checker = _officers(partnership)
+    grader = partnership.users["police.intel"]
+    checker = partnership.users["police.intel2"]
     excluded = [partnership.agencies["ha"]]
     reports = versions = shares = 0
     for who, days, what, how, detail, subjects, grade, text, share_with in REPORTS:
