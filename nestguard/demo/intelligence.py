@@ -4,8 +4,9 @@ The police are the intelligence function, with two intelligence officers of the 
 partnership (`police.intel` grades and sanitises, `police.intel2` checks). Partners'
 practitioners have sent reports: some wait to be graded (the queue and its clock), others
 are graded at various 3x5x2 grades, sanitised, checked and shared with the hub and
-children's social care; one code C report excludes the housing association; one sanitised version waits for its second check.
-Synthetic throughout: names are invented, phones are Ofcom's drama landline ranges.
+children's social care; one code C report excludes the housing association; one sanitised
+version waits for its second check. Synthetic throughout: names are invented, phones are
+Ofcom's drama landline ranges.
 """
 
 from __future__ import annotations
