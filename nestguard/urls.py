@@ -22,6 +22,7 @@ urlpatterns = [
     path("deconfliction/", include("nestguard.deconfliction.urls")),
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),
+    path("intelligence/", include("nestguard.intelligence.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

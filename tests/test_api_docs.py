@@ -67,6 +67,12 @@ ISSUE_ENDPOINTS: list[tuple[str, str]] = [
     # Issue 11, point 5: housing signals and the prevention list
     ("post", "/api/v1/housing-signals/"),
     ("get", "/api/v1/prevention-list/"),
+    # Issue 12, points 1 and 2: partner intelligence
+    ("post", "/api/v1/intelligence/"),
+    ("get", "/api/v1/intelligence/"),
+    ("get", "/api/v1/intelligence/{id}/"),
+    ("get", "/api/v1/sanitised-intelligence/"),
+    ("get", "/api/v1/sanitised-intelligence/{id}/"),
 ]
 
 SEED_DEMO_EXISTS = (

@@ -12,6 +12,12 @@ from nestguard.api.cases import (
     CaseList,
     CaseNotes,
 )
+from nestguard.api.intelligence import (
+    IntelligenceReportDetail,
+    IntelligenceReports,
+    SanitisedVersionDetail,
+    SanitisedVersions,
+)
 from nestguard.api.linkage import PeopleMatches, ReferralMatches, SourceRecordCreate
 from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgenda, PanelList
 from nestguard.api.pathways import (
@@ -91,6 +97,14 @@ urlpatterns = [
     path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),
     path("housing-signals/", HousingSignals.as_view(), name="housing_signals"),
     path("prevention-list/", PreventionList.as_view(), name="prevention_list"),
+    path("intelligence/", IntelligenceReports.as_view(), name="intelligence_reports"),
+    path("intelligence/<uuid:pk>/", IntelligenceReportDetail.as_view(), name="intelligence_report"),
+    path("sanitised-intelligence/", SanitisedVersions.as_view(), name="sanitised_versions"),
+    path(
+        "sanitised-intelligence/<uuid:pk>/",
+        SanitisedVersionDetail.as_view(),
+        name="sanitised_version",
+    ),
     path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
     path("reports/<slug:name>/", ReportView.as_view(), name="report"),
 ]

@@ -69,6 +69,18 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         "nestguard.prevention.rules.works_prevention",
     ),
     ("Enforcement deadlines", "enforcement:deadlines", CASEWORK),
+    (
+        "Intelligence",
+        "intelligence:mine",
+        roles(
+            Role.REFERRER,
+            Role.CASEWORKER,
+            Role.SUPERVISOR,
+            Role.PANEL_CHAIR,
+            Role.INTELLIGENCE_OFFICER,
+        ),
+    ),
+    ("Intelligence to grade", "intelligence:queue", roles(Role.INTELLIGENCE_OFFICER)),
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),
     ("Panels", "panels:list", roles(Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR)),
     ("Due and overdue", "pathways:due", DUE_VIEWING),

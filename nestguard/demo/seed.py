@@ -38,6 +38,7 @@ from nestguard.demo.enforcement import seed_enforcement
 from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
+from nestguard.demo.intelligence import seed_intelligence
 from nestguard.demo.linkage import seed_source_records
 from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
@@ -253,6 +254,7 @@ def _seed(
     counts.update(seed_equality(seed=result.seed, today=today))
     counts.update(seed_prevention(partnership=partnership, today=today))
     counts.update(seed_retention(partnership=partnership))
+    counts.update(seed_intelligence(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

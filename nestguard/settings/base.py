@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nestguard.reporting",
     # Housing signals and the weekly prevention list (decision 0090).
     "nestguard.prevention",
+    "nestguard.intelligence",  # partner intelligence, 3x5x2, sanitisation (decision 0097)
     # The partnership's glossary, in the application and on its pages (decision 0106).
     "nestguard.lexicon",
     # Planned visits, warrants and operations told to partners first (decision 0107).
