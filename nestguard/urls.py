@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("nestguard.api.urls")),
     path("prevention/", include("nestguard.prevention.urls")),
     path("operations/", include("nestguard.operations.urls")),
+    path("", include("nestguard.public.urls")),
     path("", include("nestguard.notifications.urls")),
 ]
