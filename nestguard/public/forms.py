@@ -52,7 +52,9 @@ class PublicReportForm(ServiceErrors):
         hint="For example, 14 Testing Street, or Flat 3, Example House",
     )
     address_town = _text("Town or city (optional)", 100)
-    postcode = _text("Postcode", 20, hint="If you do not know the exact postcode, give the nearest one")
+    postcode = _text(
+        "Postcode", 20, hint="If you do not know the exact postcode, give the nearest one"
+    )
     location_description = _text(
         "Anything else about where (optional)",
         1000,

@@ -98,7 +98,9 @@ def validate_report(data: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
         try:
             validate_email(email)
         except ValidationError:
-            errors["contact_email"] = "Enter an email address in the correct format, like name@example.com"
+            errors["contact_email"] = (
+                "Enter an email address in the correct format, like name@example.com"
+            )
     clean = {
         "signs": [c.code for c in codes.codes if c.code in signs],
         "details": details,

@@ -42,9 +42,9 @@ def _take(scope: str, value: str, now: datetime) -> bool:
                 scope=scope, key_hash=digest, window_start=start, count=1
             )
     except IntegrityError:  # another request (perhaps in another process) made the row first
-        SubmissionCount.objects.filter(
-            scope=scope, key_hash=digest, window_start=start
-        ).update(count=F("count") + 1)
+        SubmissionCount.objects.filter(scope=scope, key_hash=digest, window_start=start).update(
+            count=F("count") + 1
+        )
     count = (
         SubmissionCount.objects.filter(scope=scope, key_hash=digest, window_start=start)
         .values_list("count", flat=True)
