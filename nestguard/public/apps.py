@@ -10,6 +10,8 @@ class PublicConfig(AppConfig):
         from nestguard.public import (
             access_policy,
             events,  # noqa: F401  (registers audit event types)
+            page_parts,
         )
 
         access_policy.register()
+        page_parts.register()
