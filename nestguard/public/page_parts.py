@@ -18,7 +18,7 @@ def _waiting(context: Context, obj: Any) -> SafeString:
     user = context.get("user")
     count = visible(user, PublicReport).filter(status=PublicReportStatus.AWAITING).count()
     if not count:
-        return mark_safe("")  # noqa: S308 (empty)
+        return mark_safe("")
     with context.push(public_waiting=count):
         return render_template_part(context, "public/_waiting.html")
 
