@@ -8,16 +8,21 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import Personas
 from nestguard.accounts.services import agency_create
+from nestguard.cases.models import Case
+from nestguard.cases.services.closing import case_close
 from nestguard.core.codes import code_list
 from nestguard.panels.services.panels import panel_create
 from nestguard.places.models import Address
 from nestguard.places.policy import places_rules
 from nestguard.places.services.register import address_register_import
 from nestguard.referrals import services as referrals
-from nestguard.referrals.tests.helpers import complete_draft
+from nestguard.referrals.tests.helpers import complete_draft, submitted
+from nestguard.reporting import measures
+from nestguard.reporting.registry import ReportRequest
 from tests.factories import UserFactory
 
 # The shared seeds sit beside the repository (CI) or beside the work trees (here).
@@ -102,3 +107,61 @@ def test_the_displacement_rule_cites_the_york_review() -> None:
     york = SEEDS / "003_0966e6c81c716c5c.txt"
     if york.exists():
         assert quote in york.read_text(encoding="utf-8")
+
+
+def _open_case(personas: Personas) -> Case:
+    referral = submitted(personas.referrer)
+    referral = referrals.referral_triage(
+        actor=personas.owner, referral=referral, decision="accept", reason="Cuckooing"
+    )
+    return Case.objects.get(pk=referral.case_id)
+
+
+@pytest.mark.django_db
+def test_a_drug_related_death_is_recorded_and_counted(personas: Personas) -> None:
+    case = _open_case(personas)
+    case_close(
+        actor=personas.owner,
+        case=case,
+        outcomes=["died_drug_related"],
+        resolution="person_died",
+        summary="Found dead at the address; the coroner's inquest is awaited.",
+        cancel_open_interventions=True,
+    )
+    case.refresh_from_db()
+    assert case.outcomes == ["died_drug_related"] and case.resolution == "person_died"
+    assert (
+        "Operation Sanctuary" in code_list("cases", "outcomes").get("died_drug_related")["source"]
+    )
+    analyst = UserFactory(username="gap_analyst", agency=personas.hub, roles=["analyst"])
+    today = timezone.localdate()
+    table = measures.closed_case_outcomes(ReportRequest(analyst, today, today))
+    counts = {row[0]: row[1] for row in table.rows}
+    assert counts["The person died: a drug-related death"] == 1
+    assert counts["The person died: another cause"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("outcomes", "resolution", "field"),
+    [
+        (["died_drug_related"], "not_resolved", "resolution"),
+        (["moved"], "person_died", "outcomes"),
+    ],
+)
+def test_a_death_is_recorded_consistently(
+    personas: Personas, outcomes: list[str], resolution: str, field: str
+) -> None:
+    case = _open_case(personas)
+    with pytest.raises(ValidationError) as caught:
+        case_close(
+            actor=personas.owner,
+            case=case,
+            outcomes=outcomes,
+            resolution=resolution,
+            summary="Closing",
+            cancel_open_interventions=True,
+        )
+    assert field in caught.value.message_dict
+    case.refresh_from_db()
+    assert case.status != "closed"
