@@ -24,5 +24,6 @@ urlpatterns = [
     path("rights/", include("nestguard.rights.urls")),
     path("intelligence/", include("nestguard.intelligence.urls")),
     path("operations/", include("nestguard.operations.urls")),
+    path("", include("nestguard.public.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

@@ -742,6 +742,8 @@ REFUSED_PUBLIC = {
     ("GET", "core:ready"): 200,
     ("POST", "core:ready"): 200,
     ("GET", "core:accessibility"): 200,
+    ("GET", "public:report"): 200,
+    ("POST", "public:report"): 200,
     ("GET", "accounts:sign_in"): 200,
     ("GET", "accounts:verify"): 302,
     ("GET", "accounts:enrol"): 302,

@@ -82,6 +82,7 @@ def test_linkage_fills_the_referral_page_slots_through_the_registry():
         "subject": ["linkage.candidates"],
         "address": ["linkage.address_match"],
         "detail": ["linkage.known"],
+        "queue": ["public.waiting"],
     }
 
 

@@ -30,6 +30,8 @@ PUBLIC = {
     "core:health",
     "core:ready",
     "core:accessibility",
+    # residents' reports of exploitation, without signing in (decision 0100)
+    "public:report",
     # the sign-in pages themselves (rule AUTHENTICATING): they check the session inside
     "accounts:sign_in",
     "accounts:verify",

@@ -115,7 +115,7 @@ class MissingEpisodeOutSerializer(serializers.Serializer):
     found_by = serializers.CharField()
     found_location = serializers.CharField()
     safe_and_well_at = serializers.DateTimeField(allow_null=True)
-    harm_during = serializers.BooleanField(allow_null=True)
+    harm = serializers.ListField(child=serializers.CharField())
     return_interview_due_at = serializers.SerializerMethodField()
     return_interview_overdue = serializers.SerializerMethodField()
     return_interview = serializers.SerializerMethodField()

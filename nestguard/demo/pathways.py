@@ -208,15 +208,19 @@ class PathwaysBuilder:
             episode.safe_and_well_at = None
         else:
             episode.safe_and_well_by = "Northbrook Police"
-        episode.harm_during = rng.random() < 0.12
-        if episode.harm_during:
-            episode.harm_details = rng.choice(
+        if rng.random() < 0.12:
+            episode.harm, episode.harm_details = rng.choice(
                 [
-                    "Assaulted by older boys and made to hold drugs.",
-                    "Came back with injuries to the hands; would not say how.",
-                    "Had been given alcohol and was very unwell.",
+                    (
+                        ["physical_harm", "committed_crime"],
+                        "Assaulted by older boys and made to hold drugs.",
+                    ),
+                    (["physical_harm"], "Came back with injuries to the hands; would not say how."),
+                    (["other_harm"], "Had been given alcohol and was very unwell."),
                 ]
             )
+        else:
+            episode.harm = ["none"]
         self._interview(episode)
 
     def _interview(self, episode: MissingEpisode) -> None:

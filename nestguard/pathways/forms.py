@@ -16,7 +16,6 @@ from nestguard.referrals.models import concern_types
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 
 
 def _radios(label: str, choices: Any, missing: str, **kwargs: Any) -> forms.ChoiceField:
@@ -119,15 +118,22 @@ class ReturnForm(MomentForm):
     safe_and_well_on = _date("Date of the safe and well check", required=False)
     safe_and_well_time = _time("Time of the safe and well check", required=False)
     safe_and_well_by = _text("Who did the safe and well check", max_length=200)
-    harm_during = _radios(
-        "Did they come to harm during the episode?", YES_NO_UNKNOWN,
-        "Say whether they came to harm during the episode",
-    )  # fmt: skip
+    harm = forms.MultipleChoiceField(
+        label="What happened to them during the episode?",
+        help_text="Select all that apply, or 'No harm known', or 'Not known'.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select what happened during the episode, or 'No harm known' or "
+            "'Not known'",
+            "invalid_choice": "Choose what happened during the episode from the list",
+        },
+    )
     harm_details = _text("What harm", long=True)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["found_by"].choices = policy.codes("found_by").choices  # type: ignore[attr-defined]
+        self.fields["harm"].choices = policy.codes("harm_kinds").choices  # type: ignore[attr-defined]
 
 
 class InterviewForm(MomentForm):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 
+from nestguard.core.codes import code_list
 from nestguard.core.models import BaseModel
 
 
@@ -50,8 +51,9 @@ class MissingEpisode(BaseModel):
     found_by = models.CharField(max_length=30, blank=True)  # found_by
     safe_and_well_at = models.DateTimeField(null=True, blank=True)
     safe_and_well_by = models.CharField(max_length=200, blank=True)
-    # None until the return is recorded: then whether harm was suffered during the episode.
-    harm_during = models.BooleanField(null=True, blank=True)
+    # Empty until the return is recorded: then what happened during the episode, codes of
+    # data/harm_kinds.json ("none" and "not_known" stand alone).
+    harm = models.JSONField(default=list, blank=True)
     harm_details = models.TextField(blank=True)
 
     class Meta:
@@ -69,6 +71,11 @@ class MissingEpisode(BaseModel):
                 name="one_open_missing_episode_per_person",
             )
         ]
+
+    @property
+    def harm_labels(self) -> list[str]:
+        kinds = code_list("pathways", "harm_kinds")
+        return [kinds.label(code) for code in self.harm]
 
     def __str__(self) -> str:
         return self.reference

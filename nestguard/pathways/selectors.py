@@ -106,9 +106,8 @@ class MissingReport:
     by_care: list[tuple[str, int, int]] = field(default_factory=list)
     by_category: list[tuple[str, int]] = field(default_factory=list)
     by_risk: list[tuple[str, int]] = field(default_factory=list)
-    harm_yes: int = 0
-    harm_no: int = 0
-    harm_unknown: int = 0
+    # (label, episodes) for each harm kind, then "Not recorded" (decision in issue 16 point 7).
+    harm: list[tuple[str, int]] = field(default_factory=list)
     in_care_share: int = 0  # per cent of episodes
     rhi_offered: int = 0
     rhi_completed_within: int = 0
@@ -158,9 +157,7 @@ def missing_report(start: date, end: date, episodes: QuerySet[MissingEpisode]) -
     report.by_risk = [
         (c.label, by_risk.get(c.code, 0)) for c in policy.codes("missing_risk_grades").codes
     ]
-    harm = dict(rows.values_list("harm_during").annotate(n=Count("id")))
-    report.harm_yes, report.harm_no = harm.get(True, 0), harm.get(False, 0)
-    report.harm_unknown = harm.get(None, 0)
+    report.harm = harm_counts(rows)
     report.returned = rows.filter(returned_at__isnull=False).count()
     interviews = ReturnInterview.objects.filter(episode__in=rows)
     report.rhi_offered = interviews.count()
@@ -172,6 +169,20 @@ def missing_report(start: date, end: date, episodes: QuerySet[MissingEpisode]) -
         ),
     ).count()
     return report
+
+
+def harm_counts(rows: QuerySet[Any]) -> list[tuple[str, int]]:
+    """Episodes by each harm kind (one episode may count under several) and those with none
+    recorded: one GROUP BY on the stored lists, spread over the kinds here."""
+    by_kind: dict[str, int] = {}
+    unrecorded = 0
+    for kinds, n in rows.order_by().values_list("harm").annotate(n=Count("id")):
+        if not kinds:
+            unrecorded += n
+        for kind in kinds or []:
+            by_kind[kind] = by_kind.get(kind, 0) + n
+    listed = [(c.label, by_kind.get(c.code, 0)) for c in policy.codes("harm_kinds").codes]
+    return [*listed, ("Not recorded (still missing, or not asked)", unrecorded)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,10 +71,6 @@ def _form_page(
     return render(request, "pathways/form.html", context)
 
 
-def _yes_no(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # Missing episodes
 
@@ -182,7 +178,7 @@ def missing_return(request: HttpRequest, pk: Any) -> HttpResponse:
         return missing.missing_episode_return(
             actor=user, episode=episode, returned_at=d["returned_at"], found_by=d["found_by"],
             found_location=d["found_location"], safe_and_well_at=d["safe_and_well_at"],
-            safe_and_well_by=d["safe_and_well_by"], harm_during=_yes_no(d["harm_during"]),
+            safe_and_well_by=d["safe_and_well_by"], harm=d["harm"],
             harm_details=d["harm_details"],
         )  # fmt: skip
 

@@ -160,7 +160,10 @@ class ReportForm(GovukForm):
         super().__init__(*args, **kwargs)
         from nestguard.places.models import report_kinds
 
-        _field(self, "kind").choices = _choices(report_kinds())
+        # A public report arrives through the public form only (decision 0100).
+        _field(self, "kind").choices = [
+            (c.code, c.label) for c in report_kinds().codes if c.get("recorded_by_staff", True)
+        ]
 
 
 class DecisionForm(GovukForm):

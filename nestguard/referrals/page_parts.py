@@ -28,8 +28,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 # Where on the referral pages a part may go: the person form (below the date of birth),
-# each person on the people page, the address of the answers, the foot of a referral's page.
-SLOTS = ("person_form", "subject", "address", "detail")
+# each person on the people page, the address of the answers, the foot of a referral's page,
+# the head of the triage queue (public reports waiting, decision 0100).
+SLOTS = ("person_form", "subject", "address", "detail", "queue")
 
 
 # (the page's template context, the referral or person the slot is about) -> HTML or "".

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "nestguard.retention",
     # Data subjects' rights: subject access, rectification, restriction (decision 0102).
     "nestguard.rights",
+    "nestguard.public",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",

@@ -91,7 +91,7 @@ def record_missing_episode(
     page.get_by_label("Time they returned").fill(returned.strftime("%H:%M"))
     choose(page, "Who found them", "Police")
     page.get_by_label("Where they were found").fill("Northbrook bus station")
-    choose(page, "Did they come to harm during the episode?", "No")
+    choose(page, "What happened to them during the episode?", "No harm known")
     click_button(page, "Record return")
     page.wait_for_url(re.compile(rf"/missing/{UUID}/$"))
 

@@ -126,7 +126,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     page.get_by_label("Time they returned").fill(back.strftime("%H:%M"))
     choose(page, "Who found them", "Police")
     page.get_by_label("Where they were found").fill("Northbrook bus station")
-    choose(page, "Did they come to harm during the episode?", "No")
+    choose(page, "What happened to them during the episode?", "No harm known")
     click_button(page, "Record return")
     expect(page.get_by_text("Due by")).to_be_visible()
     page.get_by_role("link", name="Record the return home interview").click()

@@ -27,6 +27,16 @@ from nestguard.core.versioning import require_version, versioned_save
 CLOSE_DENIED = "Only the lead agency's caseworkers and the case team can close this case"
 
 
+def _check_death(errors: dict[str, str], chosen: list[str], resolution: str) -> None:
+    """A death is recorded twice, consistently: the outcome says whether it was drug-related
+    (Operation Sanctuary counts those), the resolution that the person died."""
+    died = [code for code in chosen if outcome_list().get(code).get("death")]
+    if resolutions().get(resolution).get("death") and not died:
+        errors["outcomes"] = "Choose whether the death was drug-related or had another cause"
+    elif died and not resolutions().get(resolution).get("death"):
+        errors["resolution"] = f"Choose '{resolutions().label('person_died')}'"
+
+
 def case_close(
     *,
     actor: Any,
@@ -67,6 +77,8 @@ def case_close(
                 chosen.append(code)
     if not isinstance(resolution, str) or resolution not in resolutions():
         errors["resolution"] = "Choose how the case was resolved"
+    elif "outcomes" not in errors:
+        _check_death(errors, chosen, resolution)
     cleaned = text_field(
         errors, "summary", summary, label="Closing summary", max_length=SUMMARY_MAX,
         required=True, missing="Enter a closing summary",

@@ -223,6 +223,7 @@ def test_the_stockport_outcome_table_is_in_the_outcome_codes():
         "positively_resolved",
         "declined_passed_to_asb",
         "not_resolved",
+        "person_died",
     }
 
 

@@ -71,6 +71,12 @@ def test_an_intervention_is_recorded_only_when_its_dates_and_type_make_sense(
         assert item.due_on is None or item.due_on >= item.starts_on
 
 
+def _death_consistent(chosen: list[str], resolution: str) -> bool:
+    """A death outcome goes with the resolution "the person died", and only with it."""
+    died = any(outcomes().get(code).get("death") for code in chosen)
+    return died == bool(resolutions().get(resolution).get("death"))
+
+
 @SETTINGS
 @given(
     chosen=st.lists(st.sampled_from([*outcomes().values, "made_up"]), max_size=5),
@@ -90,8 +96,14 @@ def test_closing_needs_known_outcomes_and_a_resolution(personas, chosen, resolut
         assert set(exc.message_dict) <= {"outcomes", "resolution"}
         case.refresh_from_db()
         assert case.status == "open" and case.outcomes == []
-        assert not chosen or "made_up" in chosen or resolution not in resolutions()
+        assert (
+            not chosen
+            or "made_up" in chosen
+            or resolution not in resolutions()
+            or not _death_consistent(chosen, resolution)
+        )
     else:
         case.refresh_from_db()
         assert case.status == "closed"
         assert case.outcomes == list(dict.fromkeys(chosen)) and case.resolution == resolution
+        assert _death_consistent(chosen, resolution)

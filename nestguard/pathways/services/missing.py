@@ -169,6 +169,24 @@ def _write_episode(actor: Any, values: dict[str, Any]) -> MissingEpisode:
     return episode
 
 
+def harm_codes(errors: dict[str, Any], harm: Any) -> list[str]:
+    """The harm codes in the list's order; "none" and "not_known" only on their own."""
+    kinds = policy.codes("harm_kinds")
+    if harm is None:
+        return []
+    if not isinstance(harm, list | tuple) or any(k not in kinds for k in harm):
+        errors["harm"] = "Choose what happened during the episode from the list"
+        return []
+    chosen = [c.code for c in kinds.codes if c.code in harm]
+    alone = [k for k in chosen if kinds.get(k).get("exclusive")]
+    if alone and len(chosen) > 1:
+        errors["harm"] = (
+            f"Choose '{kinds.label(alone[0])}' on its own, or only the harm that happened"
+        )
+        return []
+    return chosen
+
+
 def missing_episode_return(
     *,
     actor: Any,
@@ -178,11 +196,12 @@ def missing_episode_return(
     found_location: str = "",
     safe_and_well_at: datetime | None = None,
     safe_and_well_by: str = "",
-    harm_during: bool | None = None,
+    harm: list[str] | None = None,
     harm_details: str = "",
 ) -> MissingEpisode:
-    """Record the return: when, where found and by whom, the safe and well check, and whether
-    harm came to them. The return starts the return home interview clock."""
+    """Record the return: when, where found and by whom, the safe and well check, and what
+    harm came to them (codes of data/harm_kinds.json; none given is "not recorded"). The
+    return starts the return home interview clock."""
     if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
     errors: dict[str, Any] = {}
@@ -209,11 +228,11 @@ def missing_episode_return(
     )  # fmt: skip
     if check_by and not check_at and "safe_and_well_at" not in errors:
         errors["safe_and_well_at"] = "Enter the time of the safe and well check"
-    if harm_during not in (True, False, None):
-        errors["harm_during"] = "Say whether they came to harm during the episode"
+    kinds = harm_codes(errors, harm)
+    needs_details = any(policy.codes("harm_kinds").get(k).get("details_required") for k in kinds)
     details = text_field(
         errors, "harm_details", harm_details, label="What harm", max_length=TEXT_MAX,
-        required=harm_during is True, missing="Describe the harm they came to",
+        required=needs_details, missing="Describe the other harm they came to",
     )  # fmt: skip
     if errors:
         raise ValidationError(errors)
@@ -224,7 +243,7 @@ def missing_episode_return(
         episode.found_location = location
         episode.safe_and_well_at = check_at
         episode.safe_and_well_by = check_by
-        episode.harm_during = harm_during
+        episode.harm = kinds
         episode.harm_details = details
         episode.save()
         if episode.case_id:
@@ -242,7 +261,7 @@ def missing_episode_return(
             actor=actor,
             action="missing_episode.return",
             obj=episode,
-            details={"found_by": found_by, "harm_during": harm_during},
+            details={"found_by": found_by, "harm": kinds},
         )
     return episode
 

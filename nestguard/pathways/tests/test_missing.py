@@ -115,7 +115,7 @@ def test_return_then_interview_within_72_hours(pw) -> None:
     missing_episode_return(
         actor=pw.personas.owner, episode=episode, returned_at=hours_ago(48), found_by="police",
         found_location="Northbrook bus station", safe_and_well_at=hours_ago(47),
-        safe_and_well_by="PC Ayres", harm_during=False,
+        safe_and_well_by="PC Ayres", harm=["none"],
     )  # fmt: skip
     episode.refresh_from_db()
     clock = rhi_clock(episode, None)
@@ -159,9 +159,16 @@ def test_return_bad_inputs(pw) -> None:
             episode=episode,
             returned_at=hours_ago(5),
             found_by="police",
-            harm_during=True,
+            harm=["physical_harm", "other_harm"],
         )
     assert "harm_details" in exc.value.message_dict
+    for alone in (["none", "self_harm"], ["not_known", "none"], ["made_up"], "physical_harm"):
+        with pytest.raises(ValidationError) as exc:
+            missing_episode_return(
+                actor=owner, episode=episode, returned_at=hours_ago(5), found_by="police",
+                harm=alone,
+            )  # fmt: skip
+        assert "harm" in exc.value.message_dict, alone
     with pytest.raises(ValidationError) as exc:
         missing_episode_return(
             actor=owner, episode=episode, returned_at=hours_ago(5), found_by="aliens"

@@ -97,11 +97,12 @@ def test_return_and_interview_pages(pw, client_for) -> None:
     response = client.post(
         f"/missing/{episode.pk}/return/",
         {**moment_fields("returned", at(10)), "found_by": "police",
-         "found_location": "Bus station", "harm_during": "no"},
+         "found_location": "Bus station", "harm": ["physical_harm", "committed_crime"]},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     episode.refresh_from_db()
-    assert episode.found_by == "police" and episode.harm_during is False
+    assert episode.found_by == "police"
+    assert episode.harm == ["physical_harm", "committed_crime"]
     assert episode.returned_at == at(10)
     page = client.get(f"/missing/{episode.pk}/").content.decode()
     assert "Record the return home interview" in page

@@ -35,7 +35,7 @@ def children_with_episodes(pw, count: int, start: int = 0) -> None:  # type: ign
         )  # fmt: skip
         missing_episode_return(
             actor=owner, episode=episode, returned_at=hours_ago(100), found_by="police",
-            harm_during=n % 2 == 0, harm_details="Hurt" if n % 2 == 0 else "",
+            harm=["physical_harm"] if n % 2 == 0 else ["none"],
         )  # fmt: skip
         if n % 3 == 0:
             episode.refresh_from_db()

@@ -55,6 +55,9 @@ def address_report_record(
         raise PermissionDenied("Only caseworkers and supervisors record reports about an address")
     errors: dict[str, str] = {}
     kind = code_value(errors, "kind", kind, report_kinds(), "Choose what kind of report it is")
+    if kind and not report_kinds().get(kind).get("recorded_by_staff", True):
+        # Public reports come only from the public form (decision 0100).
+        errors["kind"] = "Choose what kind of report it is"
     occurred = date_value(errors, "occurred_on", occurred_on, label="date", required=True)
     if occurred and occurred > timezone.localdate():
         errors["occurred_on"] = "The date must be today or in the past"
@@ -79,6 +82,31 @@ def address_report_record(
             details={"address": str(address.pk), "kind": kind},
         )
         repeat_address_check(actor=actor, address=address)
+    return report
+
+
+def address_report_record_public(
+    *, address: Address, occurred_on: date, summary: str, agency: Any
+) -> AddressReport:
+    """A public report about an address (nestguard.public, decision 0100): it counts towards a
+    repeat address like partner intelligence. No user records it (`recorded_by` is empty); the
+    hub agency that triages it is its agency. The caller validated the report and holds the
+    transaction; then the rule is applied."""
+    report = AddressReport.objects.create(
+        address=address,
+        kind="public_report",
+        occurred_on=occurred_on,
+        summary=summary,
+        agency=agency,
+        recorded_by=None,
+    )
+    audit_record(
+        actor=None,
+        action="address_report.record",
+        obj=report,
+        details={"address": str(address.pk), "kind": "public_report"},
+    )
+    repeat_address_check(actor=None, address=address)
     return report
 
 

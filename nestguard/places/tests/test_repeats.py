@@ -41,7 +41,7 @@ def report(actor, address, on=None, kind="incident"):  # type: ignore[no-untyped
 
 def test_the_default_rule_is_pinned() -> None:
     assert (RULE.threshold, RULE.window_days) == (3, 90)
-    assert set(RULE.counts) == {"referral", "partner_intelligence", "incident"}
+    assert set(RULE.counts) == {"referral", "partner_intelligence", "incident", "public_report"}
     assert set(RULE.queue_agency_types) == {"police", "community_safety"}
     assert "Operation Trespass" in RULE.source
 

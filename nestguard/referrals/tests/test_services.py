@@ -280,7 +280,7 @@ def test_any_valid_sign_is_accepted_and_the_list_version_recorded(personas) -> N
     referral.refresh_from_db()
     assert referral.concern_types == ["cce"]
     assert referral.indicators == ["missing_out_of_area", "unfamiliar_visitors"]
-    assert referral.indicators_version == "2026-11.1"
+    assert referral.indicators_version == "2026-12.1"
     assert referral.sections_completed == ["concerns"]
 
 

@@ -31,6 +31,7 @@ from django.db.models import Count, QuerySet
 from nestguard.access.door import counted
 from nestguard.pathways import policy as pathways_policy
 from nestguard.pathways.models import MissingEpisode
+from nestguard.pathways.selectors import harm_counts
 from nestguard.people import equality
 from nestguard.reporting import measures
 from nestguard.reporting.registry import Report, ReportRequest, ReportSpec, register_report
@@ -153,20 +154,20 @@ def children_in_care(request: ReportRequest) -> int:
 
 
 def harm_during_episodes(request: ReportRequest) -> Table:
-    grouped = dict(episodes(request).order_by().values_list("harm_during").annotate(n=Count("pk")))
-    rows = [
-        ("Came to harm during the episode", [grouped.get(True, 0)]),
-        ("No harm recorded on return", [grouped.get(False, 0)]),
-        ("Not yet recorded (not returned, or not asked)", [grouped.get(None, 0)]),
-    ]
+    """What happened during children's missing episodes, by the coded kinds of harm that the
+    St Helens review counted (physical harm, sexual offence, crime, self-harm)."""
+    rows = [(label, [n]) for label, n in harm_counts(episodes(request))]
     return counts_table(
         "harm_during_episodes",
         "Harm during children's missing episodes",
         "Harm",
         rows,
         counts=("Episodes",),
-        percent=True,
-        notes=["The kind of harm is recorded as text, not coded, so it is not counted here."],
+        total_row=False,
+        notes=[
+            "One episode may count under several kinds of harm, so the rows do not add up "
+            "to the episodes."
+        ],
     )
 
 

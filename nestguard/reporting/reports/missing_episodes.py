@@ -15,6 +15,11 @@ from nestguard.pathways.selectors import MissingReport, missing_report
 from nestguard.reporting.registry import Report, ReportRequest, ReportSpec, register_report
 from nestguard.reporting.tables import Table, counts_table
 
+# One episode may have several kinds of harm (data/harm_kinds.json of pathways).
+HARM_NOTE = (
+    "One episode may count under several kinds of harm, so the rows do not add up to the episodes."
+)
+
 SEVERAL_BANDS = (
     "A person whose episodes fall in more than one band or status is counted once in each, "
     "so the individuals column may add up to more than the individuals in the period."
@@ -57,12 +62,10 @@ def _tables(counts: MissingReport) -> tuple[Table, ...]:
             "missing_harm",
             "Harm during the episode",
             "Harm",
-            [
-                ("Yes", (counts.harm_yes,)),
-                ("No", (counts.harm_no,)),
-                ("Not known or still missing", (counts.harm_unknown,)),
-            ],
+            [(label, (n,)) for label, n in counts.harm],
             ("Episodes",),
+            total_row=False,
+            notes=[HARM_NOTE],
         ),
         counts_table(
             "return_interviews",
