@@ -78,19 +78,21 @@ def rhi_clock(episode: MissingEpisode, interview: ReturnInterview | None) -> Rhi
 # Reports (aggregates only: counts, no names)
 
 
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("Under 11", 0, 10),
-    ("11 to 13", 11, 13),
-    ("14 to 15", 14, 15),
-    ("16 to 17", 16, 17),
-    ("18 or over", 18, 200),
-)
+def age_bands(*, children_only: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """(label, lowest age, highest age) of the missing-episode age bands, as data
+    (`data/missing_age_bands.json`: the St Helens review's five bands for children, and one
+    for adults)."""
+    return tuple(
+        (band.label, int(band["low"]), int(band["high"]))
+        for band in policy.codes("missing_age_bands").codes
+        if band["child"] or not children_only
+    )
 
 
 def age_band(age: int | None) -> str:
     if age is None:
         return "Not known"
-    for label, low, high in AGE_BANDS:
+    for label, low, high in age_bands():
         if low <= age <= high:
             return label
     return "Not known"
@@ -141,7 +143,7 @@ def missing_report(start: date, end: date, episodes: QuerySet[MissingEpisode]) -
         age_people.setdefault(band, set()).add(g["person_id"])
         care[g["care_status"]] += g["n"]
         care_people.setdefault(g["care_status"], set()).add(g["person_id"])
-    bands = [label for label, _, _ in AGE_BANDS] + ["Not known"]
+    bands = [label for label, _, _ in age_bands()] + ["Not known"]
     report.by_age = [(b, ages[b], len(age_people.get(b, ()))) for b in bands if ages[b]]
     statuses = policy.codes("care_statuses")
     report.by_care = [

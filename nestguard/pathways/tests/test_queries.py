@@ -116,3 +116,15 @@ def test_due_view_shows_a_page_at_a_time(pw, client_for, monkeypatch):  # type: 
     # Past the end or not a number: the nearest page there is.
     assert f"Items {5 * (last_page - 1) + 1} to" in queries_for(client, "/due/team/?page=99")[1]
     assert "Items 1 to 5 of" in queries_for(client, "/due/team/?page=x")[1]
+
+
+def test_missing_episode_age_bands_follow_the_st_helens_review():
+    """Issue 16 point 5: under 8, 8-10, 11-13, 14-15, 16-17 for children (not "under 11")."""
+    from nestguard.pathways.selectors import age_band, age_bands
+
+    assert [label for label, _, _ in age_bands(children_only=True)] == [
+        "Under 8", "8 to 10", "11 to 13", "14 to 15", "16 to 17",
+    ]  # fmt: skip
+    assert [age_band(a) for a in (7, 8, 10, 11, 17, 18, None)] == [
+        "Under 8", "8 to 10", "8 to 10", "11 to 13", "16 to 17", "18 or over", "Not known",
+    ]  # fmt: skip

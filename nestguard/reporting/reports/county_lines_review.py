@@ -31,21 +31,12 @@ from django.db.models import Count, QuerySet
 from nestguard.access.door import counted
 from nestguard.pathways import policy as pathways_policy
 from nestguard.pathways.models import MissingEpisode
-from nestguard.pathways.selectors import harm_counts
+from nestguard.pathways.selectors import age_bands, harm_counts
 from nestguard.people import equality
 from nestguard.reporting import measures
 from nestguard.reporting.registry import Report, ReportRequest, ReportSpec, register_report
 from nestguard.reporting.tables import Table, counts_table
 
-# The St Helens review's five bands (under 8, 8-10, 11-13, 14-15, 16-17), by age at the
-# episode's start; the pathways missing report keeps its own coarser bands.
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("Under 8", 0, 7),
-    ("8 to 10", 8, 10),
-    ("11 to 13", 11, 13),
-    ("14 to 15", 14, 15),
-    ("16 to 17", 16, 17),
-)
 AGE_NOT_KNOWN = "Age not known"
 ADULT = 18
 RISK_ORDER = {code: rank for rank, (code, _) in enumerate(measures.RISK_BANDS)}
@@ -58,14 +49,14 @@ EXPLOITATION = (
 def band_of(age: int | None) -> str:
     if age is None:
         return AGE_NOT_KNOWN
-    for label, low, high in AGE_BANDS:
+    for label, low, high in age_bands(children_only=True):
         if low <= age <= high:
             return label
     return AGE_NOT_KNOWN  # not reached for children
 
 
 def band_labels() -> list[str]:
-    return [label for label, _, _ in AGE_BANDS] + [AGE_NOT_KNOWN]
+    return [label for label, _, _ in age_bands(children_only=True)] + [AGE_NOT_KNOWN]
 
 
 # ---------------------------------------------------------------------------------------------

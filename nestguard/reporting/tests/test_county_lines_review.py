@@ -18,6 +18,7 @@ from nestguard.cases.models import Case
 from nestguard.core.calendar import UK
 from nestguard.core.codes import code_list
 from nestguard.pathways.models import MissingEpisode
+from nestguard.pathways.selectors import age_bands
 from nestguard.people import equality
 from nestguard.reporting import measures
 from nestguard.reporting.registry import ReportRequest, report_spec
@@ -55,7 +56,7 @@ def _children_episodes() -> list[MissingEpisode]:
 def _band(age: int | None) -> str:
     if age is None:
         return "Age not known"
-    return next(label for label, low, high in review.AGE_BANDS if low <= age <= high)
+    return next(label for label, low, high in age_bands(children_only=True) if low <= age <= high)
 
 
 def _assert_adds_up(table: Table) -> None:
