@@ -77,6 +77,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Audit trail", "audit:search", AUDITING),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Partnership", "accounts:partnership", ADMINISTERING),
+    ("Data protection", "privacy:index", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Restore drills", "operations:restore_drills", ADMINISTERING),
     ("Jobs", "jobs:list", ADMINISTERING),
 ]
