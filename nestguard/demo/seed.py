@@ -45,6 +45,7 @@ from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.demo.prevention import seed_prevention
+from nestguard.demo.privacy import seed_privacy
 from nestguard.places.models import Address
 from nestguard.referrals.models import TriageRoute
 
@@ -251,6 +252,7 @@ def _seed(
     say(f"Person index: {counts['source_records']} agencies' records of people")
     counts.update(seed_equality(seed=result.seed, today=today))
     counts.update(seed_prevention(partnership=partnership, today=today))
+    counts.update(seed_privacy(partnership=partnership, now=now))
     with transaction.atomic():
         audit_record(
             actor=actor,
