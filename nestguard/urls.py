@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("nestguard.api.urls")),
     path("prevention/", include("nestguard.prevention.urls")),
     path("data-protection/", include("nestguard.privacy.urls")),
+    path("training/", include("nestguard.training.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

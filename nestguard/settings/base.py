@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # Housing signals and the weekly prevention list (decision 0090).
     "nestguard.prevention",
     "nestguard.privacy",
+    "nestguard.training",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
