@@ -29,3 +29,14 @@ def test_the_demo_breach_log_shows_every_stage() -> None:
     assert [i.title for i in due_items(officer) if i.source == "breach_ico"] == [
         f"Report breach {running.reference} to the ICO or decide not to"
     ]
+
+
+@pytest.mark.time_machine(NOW)
+def test_the_demo_has_training_records_near_the_target() -> None:
+    from nestguard.training.models import Completion
+
+    result = seed_borough(scale=0.15, seed=11, now=NOW)
+    assert result.counts["training_completions"] == Completion.objects.count() > 0
+    today = NOW.date()
+    lapsed = Completion.objects.filter(expires_on__lt=today).count()
+    assert 0 < lapsed < Completion.objects.count() / 2
