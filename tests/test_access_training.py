@@ -22,7 +22,7 @@ TABLE: list[Row] = [
         method="POST",
         label="(empty: the form again)",
         body=lambda ids, user: {},
-    ),  # fmt: skip
+    ),
     Row("training:import", KEEPERS),
     Row("training:mine", EVERYONE),
 ]

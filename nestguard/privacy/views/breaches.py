@@ -89,7 +89,6 @@ def _breach_page(
     *,
     assess: AssessForm | None = None,
     notice: NoticeForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     user = officer(request)
     initial = {}
@@ -114,7 +113,6 @@ def _breach_page(
             "overdue": breach.ico_overdue(now),
             "hours": ICO_HOURS,
         },
-        status=status,
     )
 
 
@@ -153,7 +151,7 @@ def breach_assess_view(request: HttpRequest, pk: Any) -> HttpResponse:
             messages.success(request, "The assessment is recorded")
             return redirect(reverse("privacy:breach", args=[breach.pk]))
     breach.refresh_from_db()
-    return _breach_page(request, breach, assess=form, status=400)
+    return _breach_page(request, breach, assess=form)
 
 
 @access_rule(KEEPING_RECORDS)
@@ -180,7 +178,7 @@ def breach_notice_view(request: HttpRequest, pk: Any) -> HttpResponse:
             messages.success(request, "Who was told, and when, is recorded")
             return redirect(reverse("privacy:breach", args=[breach.pk]))
     breach.refresh_from_db()
-    return _breach_page(request, breach, notice=form, status=400)
+    return _breach_page(request, breach, notice=form)
 
 
 @access_rule(KEEPING_RECORDS)
