@@ -87,8 +87,8 @@ class BreachForm(MomentsForm):
     )
     aware_date = _date("Date you became aware", required=True)
     aware_time = _time("Time you became aware", required=True)
-    occurred_date = _date("Date it happened (if known)", required=False)
-    occurred_time = _time("Time it happened (if known)", required=False)
+    occurred_date = _date("Date it happened", required=False)
+    occurred_time = _time("Time it happened", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -136,7 +136,7 @@ class NoticeForm(MomentsForm):
     told_date = _date("Date they were told", required=True)
     told_time = _time("Time they were told", required=True)
     note = _text("Note", required=False, rows=3, help_text="Who exactly, how, and what was said")
-    ico_reference = forms.CharField(label="ICO reference (if given)", required=False, max_length=60)
+    ico_reference = forms.CharField(label="ICO reference", required=False, max_length=60)
     late_reasons = _text(
         "Why the ICO was told after 72 hours",
         required=False,
