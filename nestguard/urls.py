@@ -23,6 +23,8 @@ urlpatterns = [
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),
     path("intelligence/", include("nestguard.intelligence.urls")),
+    path("data-protection/", include("nestguard.privacy.urls")),
+    path("training/", include("nestguard.training.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.public.urls")),
     path("", include("nestguard.notifications.urls")),

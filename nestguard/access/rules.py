@@ -102,6 +102,7 @@ REPORTING = roles(*REPORTING_ROLES)
 # Entering what the partnership's project cost (the cost-benefit of the evaluation report).
 MANAGING_PARTNERSHIP = roles(Role.PARTNERSHIP_MANAGER)
 # Offered the "due and overdue" view in the navigation (anyone signed in may open it).
+# Data protection officers: the breach log's ICO clock (privacy/clocks.py).
 DUE_VIEWING = roles(
     Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR, Role.DATA_PROTECTION_OFFICER
 )

@@ -92,6 +92,8 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Retention", "retention:schedule", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Partnership", "accounts:partnership", ADMINISTERING),
+    ("Data protection", "privacy:index", roles(Role.DATA_PROTECTION_OFFICER)),
+    ("Training", "training:agency", roles(Role.SUPERVISOR, Role.ADMIN)),
     ("Restore drills", "operations:restore_drills", ADMINISTERING),
     ("Jobs", "jobs:list", ADMINISTERING),
 ]

@@ -47,6 +47,8 @@ from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.demo.prevention import seed_prevention
 from nestguard.demo.retention import seed_retention
+from nestguard.demo.privacy import seed_privacy
+from nestguard.demo.training import seed_training
 from nestguard.places.models import Address
 from nestguard.referrals.models import TriageRoute
 
@@ -255,6 +257,8 @@ def _seed(
     counts.update(seed_prevention(partnership=partnership, today=today))
     counts.update(seed_retention(partnership=partnership))
     counts.update(seed_intelligence(partnership=partnership, today=today))
+    counts.update(seed_privacy(partnership=partnership, now=now))
+    counts.update(seed_training(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

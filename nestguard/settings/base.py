@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # Data subjects' rights: subject access, rectification, restriction (decision 0102).
     "nestguard.rights",
     "nestguard.public",
+    "nestguard.privacy",
+    "nestguard.training",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
