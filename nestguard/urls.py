@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("nestguard.reporting.urls")),
     path("api/v1/", include("nestguard.api.urls")),
     path("prevention/", include("nestguard.prevention.urls")),
+    path("network/", include("nestguard.network.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.notifications.urls")),
 ]

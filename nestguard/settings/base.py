@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "nestguard.reporting",
     # Housing signals and the weekly prevention list (decision 0090).
     "nestguard.prevention",
+    # POLE objects, the links between entities and the network view (decision 0098).
+    "nestguard.network",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
