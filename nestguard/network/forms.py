@@ -15,11 +15,11 @@ START_KINDS = ("person", "address", "phone", "vehicle", "line")
 
 def _grades() -> list[tuple[str, str]]:
     # The empty code (a partnership record) needs a value a checkbox can send.
-    return [(c or "none", label) for c, label in code_list("network", "grades").choices()]
+    return [(c or "none", label) for c, label in code_list("network", "grades").choices]
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return code_list("network", "entity_kinds").choices()
+    return code_list("network", "entity_kinds").choices
 
 
 class FilterForm(GovukForm):
@@ -45,7 +45,11 @@ class FilterForm(GovukForm):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [("", "Choose an entity"), *(targets or [])]
+        if targets is None:
+            # Reading the filters before the network is drawn: the path's end is asked after.
+            del self.fields["to"]
+        else:
+            self.fields["to"].choices = [("", "Choose an entity"), *targets]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -80,7 +84,7 @@ class HandLinkForm(GovukForm):
     )  # fmt: skip
     role = forms.ChoiceField(
         label="How they are linked",
-        choices=lambda: code_list("network", "hand_roles").choices(),
+        choices=lambda: code_list("network", "hand_roles").choices,
         error_messages={"required": "Choose how they are linked"},
     )
     grade = forms.ChoiceField(label="Grade (3x5x2)", required=False, choices=_grades)

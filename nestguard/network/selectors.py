@@ -221,7 +221,7 @@ def links_between(links: QuerySet[Link], ids: list[uuid.UUID]) -> QuerySet[Link]
 def code_list_grades() -> dict[str, str]:
     from nestguard.core.codes import code_list
 
-    return dict(code_list("network", "grades").choices())
+    return dict(code_list("network", "grades").choices)
 
 
 SOURCE_LABELS = {

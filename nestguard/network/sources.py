@@ -151,7 +151,7 @@ register_source(
         triggers={PersonAddressLink: lambda link: link},
         # Shown to those who may see the person (places: `PersonAddressLink`).
         visible_ids=lambda user: PersonAddressLink.objects.filter(
-            person_id__in=door.visible(user, Person, purpose="network").values("pk")
+            person_id__in=door.visible(user, Person).values("pk")
         ).values("pk"),
     )
 )

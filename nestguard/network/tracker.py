@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from nestguard.access import door
 from nestguard.cases.models import Case
 from nestguard.network.models import Line, Link, Phone
@@ -67,9 +69,28 @@ def line_profile(user: Any, line: Line) -> LineProfile:
     ]
     numbers.sort(key=lambda n: (not n.deal_line, n.first_seen or date.max))
     people = sorted((n for n in graph.nodes.values() if n.kind == "person"), key=lambda n: n.label)
-    addresses = sorted((n for n in graph.nodes.values() if n.kind == "address"), key=lambda n: n.label)
+    addresses = _addresses(links, graph, people)
     door.record_list(user, Link, graph.links, purpose="network", details={"line": line.name})
     return LineProfile(graph, numbers, people, addresses)
+
+
+def _addresses(links: Any, graph: Graph, people: list[Node]) -> list[Node]:
+    """The addresses in the line's network, and those of its people: tied to them directly, or
+    named on a record (a case, a referral ...) that names them."""
+    found = {n.id: n for n in graph.nodes.values() if n.kind == "address"}
+    ids = [p.id for p in people]
+    if ids:
+        events = links.filter(b_id__in=ids).exclude(a_kind="person").values("a_id")
+        rows = links.filter(b_kind="address").filter(
+            Q(a_id__in=ids) | Q(a_id__in=events)
+        ).values_list("b_id", flat=True)
+        extra = {pk for pk in rows if pk not in found}
+        if extra:
+            step = 1 + max((p.step for p in people), default=0)
+            more = Graph(start=graph.start)
+            more.nodes = {pk: Node("address", pk, step) for pk in extra}
+            found.update(label(more).nodes)
+    return sorted(found.values(), key=lambda n: n.label)
 
 
 @dataclass
