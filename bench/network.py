@@ -9,9 +9,10 @@
    links with bulk inserts (executemany, the link indexes dropped during the load and built
    after, as a bulk load would): each line has about 20 numbers, the rest tie random phones
    and vehicles, with dates over three years and 3x5x2 grades (a random pair drawn twice is
-   stored once, as the unique constraint says; the count stored is printed). Every link's source is one of
-   a few links by hand of the benchmark's agency, so that the viewer's visibility filter (the
-   door's, with every registered source) is in the query as it is on the page.
+   stored once, as the unique constraint says; the count stored is printed). Every link's
+   source is one of a few links by hand of the benchmark's agency, so that the viewer's
+   visibility filter (the door's, with every registered source) is in the query as it is on
+   the page.
 3. Times the two-step neighbourhood (`network.selectors.neighbourhood` over
    `door.visible(user, Link)`) from random entities, p50 and p95, beside a primary-key lookup
    of one phone (the baseline), in the same run.
@@ -111,9 +112,16 @@ def main() -> None:
     )  # fmt: skip
     entries = [
         HandEntry.objects.create(
-            entered_by=viewer, agency=agency, note="bench", on=date(2026, 1, 1), a_kind="phone",
-            a_id=uuid.uuid4(), b_kind="phone", b_id=uuid.uuid4(), role="seen_with",
-        )  # fmt: skip
+            entered_by=viewer,
+            agency=agency,
+            note="bench",
+            on=date(2026, 1, 1),
+            a_kind="phone",
+            a_id=uuid.uuid4(),
+            b_kind="phone",
+            b_id=uuid.uuid4(),
+            role="seen_with",
+        )
         for _ in range(4)
     ]
 
@@ -130,27 +138,37 @@ def main() -> None:
     }
     started = time.perf_counter()
     now = "2026-12-04 12:00:00"
+    # Table names from the models' meta, every value a parameter (S608 below).
     with transaction.atomic(), connection.cursor() as cursor:
         table = Line._meta.db_table
         cursor.executemany(
-            f"INSERT INTO {table} (id, created_at, updated_at, name, kind, origin_area) "
+            f"INSERT INTO {table} (id, created_at, updated_at, name, kind, origin_area) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, %s)",
-            [(key(pk), now, now, f"Line {i:06d}", "line", "Bench") for i, pk in enumerate(ids["line"])],
+            [
+                (key(pk), now, now, f"Line {i:06d}", "line", "Bench")
+                for i, pk in enumerate(ids["line"])
+            ],
         )
         table = Vehicle._meta.db_table
         for start in range(0, n_vehicles, BATCH):
             cursor.executemany(
-                f"INSERT INTO {table} (id, created_at, updated_at, vrm, description) "
+                f"INSERT INTO {table} (id, created_at, updated_at, vrm, description) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, %s)",
-                [(key(pk), now, now, f"BV{start + i:07d}", "") for i, pk in enumerate(ids["vehicle"][start : start + BATCH])],
-            )  # fmt: skip
+                [
+                    (key(pk), now, now, f"BV{start + i:07d}", "")
+                    for i, pk in enumerate(ids["vehicle"][start : start + BATCH])
+                ],
+            )
         table = Phone._meta.db_table
         for start in range(0, n_phones, BATCH):
             cursor.executemany(
-                f"INSERT INTO {table} (id, created_at, updated_at, number, line_id) "
+                f"INSERT INTO {table} (id, created_at, updated_at, number, line_id) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, NULL)",
-                [(key(pk), now, now, f"+44770{start + i:07d}") for i, pk in enumerate(ids["phone"][start : start + BATCH])],
-            )  # fmt: skip
+                [
+                    (key(pk), now, now, f"+44770{start + i:07d}")
+                    for i, pk in enumerate(ids["phone"][start : start + BATCH])
+                ],
+            )
     print(f"entities written in {time.perf_counter() - started:,.1f} s")
 
     # Links: the indexes off during the load, built after (as a bulk load would).
@@ -165,8 +183,8 @@ def main() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         # A random pair drawn twice is one link (the unique constraint): skipped, and counted.
         sql = (
-            f"INSERT {'OR IGNORE ' if sqlite else ''}INTO {Link._meta.db_table} (a_kind, a_id, "
-            "b_kind, b_id, role, source_kind, source_id, \"on\", grade) VALUES "
+            f"INSERT {'OR IGNORE ' if sqlite else ''}INTO {Link._meta.db_table} (a_kind, a_id, "  # noqa: S608
+            'b_kind, b_id, role, source_kind, source_id, "on", grade) VALUES '
             f"(%s, %s, %s, %s, %s, %s, %s, %s, %s){'' if sqlite else ' ON CONFLICT DO NOTHING'}"
         )
         while written < args.links:
@@ -178,14 +196,21 @@ def main() -> None:
                 if written < 120:  # the hub line: a 500-node network two steps out
                     a, b, role = ("line", hub), ("phone", ids["phone"][written]), "deal_line"
                 elif rng.random() < 0.07:
-                    a, b, role = ("line", rng.choice(ids["line"])), ("phone", rng.choice(ids["phone"])), "deal_line"
+                    a, b, role = (
+                        ("line", rng.choice(ids["line"])),
+                        ("phone", rng.choice(ids["phone"])),
+                        "deal_line",
+                    )
                 else:
                     a, b, role = rng.choice(objects), rng.choice(objects), "seen_with"
-                rows.append((a[0], key(a[1]), b[0], key(b[1]), role, "hand", source, on.isoformat(), grade))
+                rows.append(
+                    (a[0], key(a[1]), b[0], key(b[1]), role, "hand", source, on.isoformat(), grade)
+                )
                 written += 1
             cursor.executemany(sql, rows)
     stored = Link.objects.count()
-    print(f"{stored:,} links written ({written - stored:,} repeats skipped) in {time.perf_counter() - started:,.1f} s")
+    took = time.perf_counter() - started
+    print(f"{stored:,} links written ({written - stored:,} repeats skipped) in {took:,.1f} s")
     started = time.perf_counter()
     with connection.schema_editor() as editor:
         for index in Link._meta.indexes:

@@ -39,6 +39,7 @@ from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
 from nestguard.demo.linkage import seed_source_records
+from nestguard.demo.network import seed_network
 from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
@@ -251,6 +252,7 @@ def _seed(
     say(f"Person index: {counts['source_records']} agencies' records of people")
     counts.update(seed_equality(seed=result.seed, today=today))
     counts.update(seed_prevention(partnership=partnership, today=today))
+    counts.update(seed_network(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

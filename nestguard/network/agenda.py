@@ -38,9 +38,7 @@ def new_line_victims(
     for line in door.for_panel(scope, Line).order_by("name"):
         graph = neighbourhood(links, Ref("line", line.pk), steps=3)
         for person_id in victims & set(graph.nodes):
-            touching = [
-                link.on for link in graph.links if person_id in (link.a_id, link.b_id)
-            ]
+            touching = [link.on for link in graph.links if person_id in (link.a_id, link.b_id)]
             first = min(touching, default=None)
             if first and first >= since and person_id not in found:
                 found[person_id] = (line.name, first)
@@ -56,6 +54,4 @@ def new_line_victims(
         )
 
 
-register_agenda_source(
-    "new_line_victims", "New victims linked to a known line", new_line_victims
-)
+register_agenda_source("new_line_victims", "New victims linked to a known line", new_line_victims)

@@ -4,7 +4,11 @@ from nestguard.audit.events import register
 
 register("network.view", "Viewed the network around an entity", reads_personal_data=True)
 register("network.links_list", "Listed the links drawn in a network", reads_personal_data=True)
-register("network.line_view", "Viewed a deal line with its numbers, people and addresses", reads_personal_data=True)
+register(
+    "network.line_view",
+    "Viewed a deal line with its numbers, people and addresses",
+    reads_personal_data=True,
+)
 register("network.victims", "Viewed the county lines victim tracker", reads_personal_data=True)
 register("network.phone_view", "Viewed the network of a phone number", reads_personal_data=True)
 register("network.vehicle_view", "Viewed the network of a vehicle", reads_personal_data=True)

@@ -49,7 +49,8 @@ class FilterForm(GovukForm):
             # Reading the filters before the network is drawn: the path's end is asked after.
             del self.fields["to"]
         else:
-            self.fields["to"].choices = [("", "Choose an entity"), *targets]
+            field: Any = self.fields["to"]
+            field.choices = [("", "Choose an entity"), *targets]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -76,7 +76,9 @@ class HandEntry(BaseModel):
     """A link entered by hand: who entered it, for which agency, why, when and how graded.
     It is the source record of its link, so the link is seen as the entry is seen."""
 
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     note = models.TextField()
     on = models.DateField()

@@ -88,13 +88,19 @@ def enforcement_links(action: EnforcementAction) -> Iterable[LinkSpec]:
 
 
 def person_address_links(link: PersonAddressLink) -> Iterable[LinkSpec]:
-    yield LinkSpec(Ref("person", link.person_id), Ref("address", link.address_id), link.from_date, link.role)
+    yield LinkSpec(
+        Ref("person", link.person_id), Ref("address", link.address_id), link.from_date, link.role
+    )
 
 
 def hand_links(entry: HandEntry) -> Iterable[LinkSpec]:
     """A link by hand carries its own ends."""
     yield LinkSpec(
-        Ref(entry.a_kind, entry.a_id), Ref(entry.b_kind, entry.b_id), entry.on, entry.role, entry.grade
+        Ref(entry.a_kind, entry.a_id),
+        Ref(entry.b_kind, entry.b_id),
+        entry.on,
+        entry.role,
+        entry.grade,
     )
 
 
@@ -155,9 +161,7 @@ register_source(
         ).values("pk"),
     )
 )
-register_source(
-    Source("hand", HandEntry, hand_links, lambda: HandEntry.objects.all())
-)
+register_source(Source("hand", HandEntry, hand_links, lambda: HandEntry.objects.all()))
 
 
 def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:

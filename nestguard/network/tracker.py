@@ -81,9 +81,11 @@ def _addresses(links: Any, graph: Graph, people: list[Node]) -> list[Node]:
     ids = [p.id for p in people]
     if ids:
         events = links.filter(b_id__in=ids).exclude(a_kind="person").values("a_id")
-        rows = links.filter(b_kind="address").filter(
-            Q(a_id__in=ids) | Q(a_id__in=events)
-        ).values_list("b_id", flat=True)
+        rows = (
+            links.filter(b_kind="address")
+            .filter(Q(a_id__in=ids) | Q(a_id__in=events))
+            .values_list("b_id", flat=True)
+        )
         extra = {pk for pk in rows if pk not in found}
         if extra:
             step = 1 + max((p.step for p in people), default=0)
@@ -151,8 +153,8 @@ def victims(user: Any) -> list[Victim]:
     case_ids = {c for pk in by_person for c in victim_cases[pk]}
     cases = {c.pk: c for c in door.visible(user, Case).filter(pk__in=list(case_ids))}
     bands: dict[uuid.UUID, str] = {}
-    for assessment in door.visible(user, RiskAssessment).filter(case_id__in=list(cases)).order_by(
-        "created_at"
+    for assessment in (
+        door.visible(user, RiskAssessment).filter(case_id__in=list(cases)).order_by("created_at")
     ):
         bands[assessment.case_id] = assessment.band
     for pk, victim in by_person.items():
@@ -162,8 +164,10 @@ def victims(user: Any) -> list[Victim]:
         victim = by_person[episode.person_id]
         victim.missing += 1
         victim.missing_open = victim.missing_open or episode.is_open
-    for nrm in door.visible(user, NrmReferral).filter(person_id__in=list(by_person)).order_by(
-        "referred_on"
+    for nrm in (
+        door.visible(user, NrmReferral)
+        .filter(person_id__in=list(by_person))
+        .order_by("referred_on")
     ):
         by_person[nrm.person_id].nrm_stage = nrm.stage
     return sorted(by_person.values(), key=lambda v: (not v.child, v.person.display_name))

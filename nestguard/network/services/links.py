@@ -122,14 +122,15 @@ def link_add_by_hand(
         errors["note"] = "Enter where this link comes from"
     if on is None or on > timezone.localdate():
         errors["on"] = "The date of the link must be today or in the past"
-    if not actor.agency_id:
+    agency_id = actor.agency_id
+    if agency_id is None:
         errors["a"] = "Only a user of an agency may add a link"
-    if errors:
+    if errors or agency_id is None:
         raise ValidationError(errors)
     with transaction.atomic():
         entry = HandEntry.objects.create(
             entered_by=actor,
-            agency_id=actor.agency_id,
+            agency_id=agency_id,
             note=note.strip(),
             on=on,
             grade=grade,
@@ -144,7 +145,12 @@ def link_add_by_hand(
             actor=actor,
             action="network.link_add",
             obj=entry,
-            details={"a": f"{a.kind}:{a.id}", "b": f"{b.kind}:{b.id}", "role": role, "grade": grade},
+            details={
+                "a": f"{a.kind}:{a.id}",
+                "b": f"{b.kind}:{b.id}",
+                "role": role,
+                "grade": grade,
+            },
         )
     return entry
 

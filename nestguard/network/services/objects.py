@@ -42,7 +42,9 @@ def vehicle_record(*, actor: User | None, vrm: str, description: str = "") -> Ve
     return vehicle
 
 
-def line_record(*, actor: User | None, name: str, kind: str = "line", origin_area: str = "") -> Line:
+def line_record(
+    *, actor: User | None, name: str, kind: str = "line", origin_area: str = ""
+) -> Line:
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:

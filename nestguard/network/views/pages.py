@@ -122,12 +122,18 @@ def link_add(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
         try:
             _add(user, Ref(kind, record.pk), record, data)
         except ValidationError as exc:
-            apply_service_errors(form, exc, rename={"b": "number", "a": "number", "name": "line_name"})
+            apply_service_errors(
+                form, exc, rename={"b": "number", "a": "number", "name": "line_name"}
+            )
         else:
             messages.success(request, "Link added")
             return redirect(reverse("network:entity", args=[kind, record.pk]))
     label = kinds()[kind].label(record)
-    return render(request, "network/link_form.html", {"form": form, "record": record, "kind": kind, "label": label})
+    return render(
+        request,
+        "network/link_form.html",
+        {"form": form, "record": record, "kind": kind, "label": label},
+    )
 
 
 def _add(user: Any, start: Ref, record: Any, data: dict[str, Any]) -> None:
@@ -159,7 +165,13 @@ def _add(user: Any, start: Ref, record: Any, data: dict[str, Any]) -> None:
         line = line_record(actor=user, name=data["line_name"], origin_area=data["origin_area"])
         other = Ref("line", line.pk)
     link_add_by_hand(
-        actor=user, a=start, b=other, role=data["role"], note=data["note"], on=data["on"], grade=data["grade"]
+        actor=user,
+        a=start,
+        b=other,
+        role=data["role"],
+        note=data["note"],
+        on=data["on"],
+        grade=data["grade"],
     )
 
 
