@@ -19,19 +19,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.selectors import partner_agency_ids
-from nestguard.accounts.models import Role
 from nestguard.network.models import HandEntry, Line, Link, Phone, Vehicle
 from nestguard.network.registry import sources
+from nestguard.network.rules import may_see_network
 from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
 from nestguard.places.access_policy import visible_addresses
 from nestguard.places.models import Address
-
-NETWORK_ROLES = (Role.INTELLIGENCE_OFFICER, Role.CASEWORKER, Role.SUPERVISOR)
-
-
-def may_see_network(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(*NETWORK_ROLES))
 
 
 def visible_hand_entries(user: Any) -> QuerySet[HandEntry]:

@@ -16,10 +16,10 @@ from nestguard.access import door
 from nestguard.access.rules import access_rule, roles, signed_in_user
 from nestguard.core.pages import apply_service_errors
 from nestguard.network import selectors, tracker
-from nestguard.network.access_policy import NETWORK_ROLES
 from nestguard.network.forms import START_KINDS, FilterForm, HandLinkForm
 from nestguard.network.models import Line, Link
 from nestguard.network.registry import Ref, kinds
+from nestguard.network.rules import NETWORK_ROLES
 from nestguard.network.services.links import link_add_by_hand
 from nestguard.network.services.objects import (
     line_record,
