@@ -82,15 +82,21 @@ def network_addresses(user: Any) -> QuerySet[Address]:
     return Address.objects.filter(Q(pk__in=visible_addresses(user).values("pk")) | revealed(user))
 
 
+NAMES_SOMEONE = ("person", "address")
+
+
 def panel_links(scope: door.PanelScope) -> QuerySet[Link]:
     """What a panel's agenda may draw on: the links of its cases, links by hand that touch
-    the people it may draw on, and the deal-line marks (a number tied to a line), which name
-    no person."""
+    the people it may draw on, and links by hand between objects only (a number tied to a
+    number or to a line: they name no person and no address)."""
+    objects_only = (
+        Q(source_kind="hand") & ~Q(a_kind__in=NAMES_SOMEONE) & ~Q(b_kind__in=NAMES_SOMEONE)
+    )
     return Link.objects.filter(
         Q(source_kind="case", source_id__in=scope.case_ids)
         | Q(source_kind="hand", a_id__in=scope.person_ids)
         | Q(source_kind="hand", b_id__in=scope.person_ids)
-        | Q(source_kind="hand", role="deal_line")
+        | objects_only
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.network.models import Link
@@ -261,10 +261,6 @@ def as_elements(graph: Graph) -> list[dict[str, Any]]:
         for link in graph.links
     )
     return elements
-
-
-def links_between(links: QuerySet[Link], ids: list[uuid.UUID]) -> QuerySet[Link]:
-    return links.filter(Q(a_id__in=ids) | Q(b_id__in=ids))
 
 
 def code_list_grades() -> dict[str, str]:

@@ -60,7 +60,6 @@ def entity(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     nodes = graph.node_list()
     targets = [(str(n.id), f"{n.label} ({selectors.kind_label(n.kind)})") for n in nodes[1:]]
     form = FilterForm(request.GET or None, targets=targets)
-    form.is_valid() if request.GET else None
     path = None
     wanted = request.GET.get("to", "")
     if wanted and form.is_valid() and form.cleaned_data.get("to"):
