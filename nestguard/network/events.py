@@ -12,6 +12,7 @@ register(
 register("network.victims", "Viewed the county lines victim tracker", reads_personal_data=True)
 register("network.phone_view", "Viewed the network of a phone number", reads_personal_data=True)
 register("network.vehicle_view", "Viewed the network of a vehicle", reads_personal_data=True)
+register("network.search", "Looked up a phone number or a vehicle in the network")
 register("network.link_add", "Added a link by hand")
 register("network.phone_record", "Recorded a phone number")
 register("network.phone_mark_line", "Marked a phone number as a line's deal line")

@@ -282,3 +282,27 @@ SOURCE_LABELS = {
 
 def source_label(kind: str) -> str:
     return SOURCE_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def find_object(user: Any, query: str) -> tuple[str, uuid.UUID] | None:
+    """A phone (by any form of its number) or a vehicle (by its VRM) the user may see."""
+    from django.core.exceptions import ValidationError
+
+    from nestguard.access import door
+    from nestguard.network import phones
+    from nestguard.network.models import Phone, Vehicle
+
+    try:
+        number = phones.e164(query)
+    except ValidationError:
+        number = ""
+    if number:
+        phone = door.visible(user, Phone).filter(number=number).first()
+        if phone is not None:
+            return ("phone", phone.pk)
+    try:
+        mark = phones.vrm(query)
+    except ValidationError:
+        return None
+    vehicle = door.visible(user, Vehicle).filter(vrm=mark).first()
+    return ("vehicle", vehicle.pk) if vehicle is not None else None

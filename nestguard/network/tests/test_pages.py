@@ -116,3 +116,11 @@ def test_the_victim_tracker(net) -> None:
     assert "Child" in html and "missing now" in html
     # The police intelligence officer sees the ties, not the case that makes a victim.
     assert net.person.display_name not in _get(net.intel, reverse("network:victims"))
+
+
+def test_find_a_number_or_a_vehicle(net) -> None:
+    client = sign_in(Client(), net.intel)
+    found = client.get(reverse("network:home") + "?q=07700+900123")
+    assert found.status_code == 302 and str(net.phone.pk) in found["Location"]
+    hidden = sign_in(Client(), net.far_intel).get(reverse("network:home") + "?q=07700+900123")
+    assert hidden.status_code == 200 and "Nothing you may see matches" in hidden.content.decode()

@@ -44,7 +44,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where the network starts: the lines the viewer may see, and the victim tracker."""
     user = signed_in_user(request)
     lines = list(door.visible(user, Line).order_by("name")[:200])
-    return render(request, "network/home.html", {"lines": lines})
+    query = request.GET.get("q", "").strip()[:40]
+    if query:
+        found = selectors.find_object(user, query)
+        door.record_search(
+            user, "network.search", purpose="network", terms={"q": query}, found=int(bool(found))
+        )
+        if found is not None:
+            return redirect(reverse("network:entity", args=[found[0], found[1]]))
+    return render(request, "network/home.html", {"lines": lines, "query": query})
 
 
 @access_rule(NETWORK)
