@@ -25,6 +25,7 @@ urlpatterns = [
     path("intelligence/", include("nestguard.intelligence.urls")),
     path("data-protection/", include("nestguard.privacy.urls")),
     path("training/", include("nestguard.training.urls")),
+    path("network/", include("nestguard.network.urls")),
     path("operations/", include("nestguard.operations.urls")),
     path("", include("nestguard.public.urls")),
     path("", include("nestguard.notifications.urls")),

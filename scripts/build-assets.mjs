@@ -17,6 +17,7 @@ const copies = [
   ["node_modules/leaflet/dist/leaflet-src.esm.js", "leaflet/leaflet-src.esm.js"],
   ["node_modules/leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
   ["node_modules/leaflet/dist/images", "leaflet/images"],
+  ["node_modules/cytoscape/dist/cytoscape.esm.min.mjs", "cytoscape/cytoscape.esm.min.mjs"],
 ];
 for (const [from, to] of copies) {
   const src = join(root, from);

@@ -81,6 +81,11 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
         ),
     ),
     ("Intelligence to grade", "intelligence:queue", roles(Role.INTELLIGENCE_OFFICER)),
+    (
+        "Network",
+        "network:home",
+        roles(Role.INTELLIGENCE_OFFICER, Role.CASEWORKER, Role.SUPERVISOR),
+    ),
     ("Person index", "linkage:index", roles(Role.LINKAGE_REVIEWER, Role.ADMIN)),
     ("Panels", "panels:list", roles(Role.PANEL_CHAIR, Role.CASEWORKER, Role.SUPERVISOR)),
     ("Due and overdue", "pathways:due", DUE_VIEWING),

@@ -40,6 +40,7 @@ from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
 from nestguard.demo.instruments import load_instruments
 from nestguard.demo.intelligence import seed_intelligence
 from nestguard.demo.linkage import seed_source_records
+from nestguard.demo.network import seed_network
 from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
@@ -259,6 +260,7 @@ def _seed(
     counts.update(seed_intelligence(partnership=partnership, today=today))
     counts.update(seed_privacy(partnership=partnership, now=now))
     counts.update(seed_training(partnership=partnership, today=today))
+    counts.update(seed_network(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

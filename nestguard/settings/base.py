@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "nestguard.public",
     "nestguard.privacy",
     "nestguard.training",
+    # POLE objects, the links between entities and the network view (decision 0098).
+    "nestguard.network",
     # The job queue: django-tasks' database backend and the runs admins see (decision 80).
     "django_tasks",
     "django_tasks_db",
