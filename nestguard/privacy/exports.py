@@ -308,10 +308,22 @@ def to_pdf(title: str, sections: Sequence[Section]) -> bytes:
         for paragraph in section.paragraphs:
             pdf.multi_cell(0, 5, _plain(paragraph), new_x="LMARGIN", new_y="NEXT")
         if section.headings and section.lines:
-            pdf.set_font("Helvetica", "", 7)
-            with pdf.table(line_height=4, text_align="LEFT", first_row_as_headings=True) as table:
-                for line in [section.headings, *section.lines]:
-                    row = table.row()
-                    for value in line:
-                        row.cell(_plain(value))
+            _records(pdf, section.headings, section.lines)
     return bytes(pdf.output())
+
+
+def _records(pdf: FPDF, headings: Sequence[str], lines: Sequence[Line]) -> None:
+    """Each line of a table as a block, its first value as the block's heading and the others
+    as "Heading: value" paragraphs. A table row of a record of processing can be taller than
+    a page (a purpose served by twenty record classes), which a PDF table cannot split."""
+    for line in lines:
+        pdf.ln(2)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 5, _plain(line[0]), new_x="LMARGIN", new_y="NEXT")
+        for heading, value in zip(headings[1:], line[1:], strict=False):
+            if not str(value):
+                continue
+            pdf.set_font("Helvetica", "B", 8)
+            pdf.multi_cell(0, 4, _plain(f"{heading}:"), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 8)
+            pdf.multi_cell(0, 4, _plain(value), new_x="LMARGIN", new_y="NEXT")

@@ -42,6 +42,7 @@ def test_descriptions_use_known_codes() -> None:
         assert bool(entry["subjects"]) == bool(entry["personal"]), label
 
 
+@pytest.mark.django_db
 def test_a_model_missing_from_the_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data = ropa_data()
     models = dict(data["models"])
@@ -51,6 +52,7 @@ def test_a_model_missing_from_the_file_is_refused(monkeypatch: pytest.MonkeyPatc
         holdings()
 
 
+@pytest.mark.django_db
 def test_scoped_purposes_come_from_the_policies() -> None:
     """The file does not list `reporting` for cases; the policy's reporting scope does."""
     case = next(h for h in holdings() if h.label == "cases.Case")
@@ -93,19 +95,33 @@ def test_an_activity_gathers_its_record_classes(officers: Officers) -> None:
     assert "People at risk of exploitation (adults and children)" in case_work.subjects
     assert case_work.special
     assert not by_code["admin"].special
-    assert by_code["subject_access"].holdings == ()  # nothing serves it yet
+    assert "rights.SubjectAccessRequest" in {h.label for h in by_code["subject_access"].holdings}
 
 
-def test_retention_says_see_the_schedule_until_hooked(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.django_db
+def test_retention_comes_from_the_schedule_as_last_edited() -> None:
+    from nestguard.retention.models import RetentionRule
+
     case = next(h for h in holdings() if h.label == "cases.Case")
-    assert case.retention == "See the retention schedule"
-    monkeypatch.setattr(
-        retention,
-        "retention_period_for",
-        lambda label: "6 years after closure" if label == "cases.Case" else None,
-    )
+    closed = RetentionRule.objects.get(code="closed_case")
+    assert f"{closed.label}: 6 years from" in case.retention
+    RetentionRule.objects.filter(code="closed_case").update(period_months=90)
     case = next(h for h in holdings() if h.label == "cases.Case")
-    assert case.retention == "6 years after closure"
+    assert f"{closed.label}: 90 months from" in case.retention
+    missing = next(h for h in holdings() if h.label == "pathways.MissingEpisode")
+    assert "until the 25th birthday" in missing.retention
+    term = next(h for h in holdings() if h.label == "lexicon.Term")
+    assert term.retention == retention.NOT_KNOWN_HERE
+
+
+def test_every_class_named_for_retention_is_registered_and_every_rule_exists() -> None:
+    from nestguard.retention.services.schedule import schedule_data
+
+    registered = {m._meta.label for m in door.registered_models()}
+    codes = {rule["code"] for rule in schedule_data()["rules"]}
+    for label, rules in retention.rule_codes().items():
+        assert label in registered, label
+        assert set(rules) <= codes, label
 
 
 @pytest.mark.django_db
