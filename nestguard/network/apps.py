@@ -10,6 +10,7 @@ class NetworkConfig(AppConfig):
             access_policy,
             agenda,  # new victims linked to a known line
             events,  # audit event types
+            intelligence,  # links from released sanitised intelligence
             sources,  # the link sources of today's records
         )
 
