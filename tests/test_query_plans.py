@@ -13,6 +13,7 @@ checked, since a planner may rightly read a small code table whole.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -287,8 +288,12 @@ def test_a_long_page_reverses_each_kind_of_link_once(
     response = client.get(page.url(user))
     assert response.status_code == 200
     links = response.content.decode().count('class="govuk-link" href=')
-    assert links > 40
-    assert len(reversed_urls) < 30, sorted(set(map(str, reversed_urls)))
+    assert links > 30
+    # Each kind a few times at most, however many rows: the kinds grow with the apps
+    # (navigation, clock sources), not with the rows. Counted by URL name, which several
+    # apps share ("list", "mine", "detail"), hence 3 rather than 1.
+    per_kind = Counter(map(str, reversed_urls))
+    assert max(per_kind.values()) <= 3, per_kind.most_common(3)
 
 
 # Planner statistics and the indexes of decision 0095 ---------------------------------------
