@@ -107,6 +107,9 @@ DUE_VIEWING = roles(
     Role.CASEWORKER, Role.SUPERVISOR, Role.PANEL_CHAIR, Role.DATA_PROTECTION_OFFICER
 )
 ADMINISTERING = roles(Role.ADMIN)
+# The network of people, objects, places and lines (decision 0099).
+NETWORK_ROLES = (Role.INTELLIGENCE_OFFICER, Role.CASEWORKER, Role.SUPERVISOR)
+NETWORK_VIEWING = roles(*NETWORK_ROLES)
 
 
 def may_report(user: Any) -> bool:

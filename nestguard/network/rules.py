@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nestguard.accounts.models import Role
+from nestguard.access.rules import NETWORK_ROLES
 
-NETWORK_ROLES = (Role.INTELLIGENCE_OFFICER, Role.CASEWORKER, Role.SUPERVISOR)
+__all__ = ["NETWORK_ROLES", "may_see_network"]
 
 
 def may_see_network(user: Any) -> bool:

@@ -11,7 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.access.door import load
-from nestguard.access.rules import CASEWORK, SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import (
+    CASEWORK,
+    NETWORK_VIEWING,
+    SIGNED_IN,
+    access_rule,
+    signed_in_user,
+)
 from nestguard.access.selectors import can_work_cases
 from nestguard.core.pages import apply_service_errors
 from nestguard.people.equality import EQUALITY_FIELDS, MONITORING_ONLY, equality_rows
@@ -47,6 +53,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "person": profile.person,
             "equality": equality_rows(profile.person),
             "may_record_equality": can_work_cases(user),
+            "may_see_network": NETWORK_VIEWING.allows(user),
             "monitoring_only": MONITORING_ONLY,
         },
     )

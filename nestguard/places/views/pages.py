@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.access.door import load, record_search
-from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import NETWORK_VIEWING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.access.selectors import can_work_cases
 from nestguard.places import selectors
 from nestguard.places.forms import DoorCheckForm, PostcodeSearchForm
@@ -79,6 +79,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "can_place_warning": bool(marker_cases),
             "may_restrict": can_work_cases(user),
             "can_record": can_record_report(user),
+            "may_see_network": NETWORK_VIEWING.allows(user),
             "confirmed": bool(profile.cases),
             "tile_url": settings.NESTGUARD_MAP_TILE_URL,
             "tile_attribution": settings.NESTGUARD_MAP_ATTRIBUTION,
