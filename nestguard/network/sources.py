@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 
 from nestguard.access import door
-from nestguard.cases.models import Case, CaseAddress, CaseSubject
+from nestguard.cases.models import Case, CaseAddress, CaseSubject, Intervention
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.network.models import HandEntry, Line, Phone, Vehicle
 from nestguard.network.phones import national
@@ -43,6 +43,7 @@ for _kind in (
     EntityKind("case", Case, lambda c: c.reference, "cases:detail"),
     EntityKind("missing", MissingEpisode, lambda m: m.reference),
     EntityKind("enforcement", EnforcementAction, lambda e: f"{e.reference} ({e.step})"),
+    EntityKind("arrest", Intervention, lambda i: f"Arrest on {i.starts_on:%-d %B %Y}"),
 ):
     register_kind(_kind)
 
@@ -85,6 +86,17 @@ def enforcement_links(action: EnforcementAction) -> Iterable[LinkSpec]:
     yield LinkSpec(here, Ref("address", action.address_id), on, "premises")
     if action.person_id:
         yield LinkSpec(here, Ref("person", action.person_id), on, "subject")
+
+
+ARREST = "arrest"  # the intervention type (cases/data/interventions.json)
+
+
+def arrest_links(intervention: Intervention) -> Iterable[LinkSpec]:
+    """An arrest is recorded as an intervention on a case (who was arrested is in its notes,
+    not a field): the event links to its case, and through it to the case's people."""
+    if intervention.type == ARREST:
+        here = Ref("arrest", intervention.pk)
+        yield LinkSpec(here, Ref("case", intervention.case_id), intervention.starts_on, "case")
 
 
 def person_address_links(link: PersonAddressLink) -> Iterable[LinkSpec]:
@@ -146,6 +158,19 @@ register_source(
         enforcement_links,
         lambda: EnforcementAction.objects.all(),
         triggers={EnforcementAction: lambda e: e},
+    )
+)
+register_source(
+    Source(
+        "arrest",
+        Intervention,
+        arrest_links,
+        lambda: Intervention.objects.filter(type=ARREST),
+        triggers={Intervention: lambda i: i},
+        # Shown to those who may see its case (an intervention is read on its case).
+        visible_ids=lambda user: Intervention.objects.filter(
+            case_id__in=door.visible(user, Case, purpose="network").values("pk")
+        ).values("pk"),
     )
 )
 register_source(
