@@ -152,3 +152,11 @@ def assert_accessible(page: Any, what: str) -> None:
 def error_summary(page: Any) -> Any:
     """The GOV.UK error summary, found by its role and heading."""
     return page.get_by_role("alert").filter(has_text="There is a problem")
+
+
+def expect_h1(page: Any, text: str) -> None:
+    """The page's main heading is `text`, waiting for it: a click or a submit navigates, and
+    reading the heading at once can read the page being left (a race seen in CI)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)

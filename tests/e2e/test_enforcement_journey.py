@@ -20,7 +20,13 @@ from playwright.sync_api import expect
 
 from nestguard.core.calendar import UK
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import CodeClock, assert_accessible, error_summary, sign_in_by_keyboard
+from tests.e2e.helpers import (
+    CodeClock,
+    assert_accessible,
+    error_summary,
+    expect_h1,
+    sign_in_by_keyboard,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +120,7 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
 
     # A CPW, 40 days ago, giving 20 days to deal with the matter; first sent empty.
     page.get_by_role("link", name="Record a Community Protection Warning").click()
-    assert h1(page) == "Record a Community Protection Warning"
+    expect_h1(page, "Record a Community Protection Warning")
     assert_accessible(page, "the CPW form")
     submit(page, "Record the CPW")
     expect(error_summary(page)).to_be_visible()
@@ -171,7 +177,7 @@ def test_from_a_repeat_address_alert_to_a_partial_closure_order(
 
     # The deadlines view: the CPN's appeal window closes this week.
     menu(page).get_by_role("link", name="Enforcement deadlines").click()
-    assert h1(page) == "Enforcement deadlines"
+    expect_h1(page, "Enforcement deadlines")
     due = page.locator("table").last
     expect(due.get_by_text("Appeal window closes").first).to_be_visible()
     expect(due.get_by_text(ADDRESS).first).to_be_visible()

@@ -16,10 +16,11 @@ from tests.e2e.helpers import (
     CodeClock,
     assert_accessible,
     error_summary,
+    expect_h1,
     sign_in_by_keyboard,
 )
 from tests.e2e.test_jobs_journey import admin  # noqa: F401 (the fixture)
-from tests.e2e.test_journeys import click_button, h1
+from tests.e2e.test_journeys import click_button
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def test_an_administrator_imports_the_register_as_a_job(
     page = new_context().new_page()
     sign_in_by_keyboard(page, admin, codes)
     page.goto("/addresses/register/import/")
-    assert h1(page) == "Import the address register"
+    expect_h1(page, "Import the address register")
     click_button(page, "Upload and start the import")
     assert "Choose a CSV file" in error_summary(page).inner_text()
     assert_accessible(page, "the register upload page with an error")
@@ -45,7 +46,7 @@ def test_an_administrator_imports_the_register_as_a_job(
     bad.write_text(HEADER + "\n880000000001,1 Quay Street,,Northbrook,??,402100,397100,,,,,\n")
     page.get_by_label("Address register CSV file").set_input_files(str(bad))
     click_button(page, "Upload and start the import")
-    assert h1(page) == "Import the address register"  # the job's page
+    expect_h1(page, "Import the address register")  # the job's page
     assert "Queued" in page.inner_text("main")
     e2e_server.nestguard("worker", "--once", "--no-schedules")
     page.reload()

@@ -19,7 +19,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import REPO, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
+from tests.e2e.helpers import (
+    REPO,
+    CodeClock,
+    assert_accessible,
+    expect_h1,
+    sign_in_by_keyboard,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +50,7 @@ def h1(page: Any) -> str:
 def make_referral(page: Any) -> tuple[str, str]:
     """The teacher's referral, section by section from the task list. → (id, reference)."""
     page.goto("/referrals/start/")
-    assert h1(page) == "Make a referral"
+    expect_h1(page, "Make a referral")
     assert_accessible(page, "the start page of a referral")
     click_button(page, "Start now")
     page.wait_for_url(re.compile(rf"/referrals/{UUID}/tasks/$"))
@@ -57,7 +64,7 @@ def make_referral(page: Any) -> tuple[str, str]:
     click_button(page, "Save and continue")
 
     open_task(page, "People of concern")
-    assert h1(page) == "Add a person of concern"
+    expect_h1(page, "Add a person of concern")
     assert_accessible(page, "the 'Add a person of concern' page")
     page.get_by_role("group", name="What is their part in this?").get_by_label(
         "Person at risk"
@@ -71,7 +78,7 @@ def make_referral(page: Any) -> tuple[str, str]:
     born.get_by_label("Year").fill("2011")
     page.get_by_label("Description").fill("Year 9 pupil; new phones and clothes since January.")
     click_button(page, "Save person")
-    assert h1(page) == "You have added 1 person"
+    expect_h1(page, "You have added 1 person")
     assert_accessible(page, "the list of people of concern")
     page.get_by_role("group", name="Do you need to add another person?").get_by_label("No").check()
     click_button(page, "Continue")
@@ -88,7 +95,7 @@ def make_referral(page: Any) -> tuple[str, str]:
     page.get_by_label("Child criminal exploitation").check()
     page.get_by_label("County lines").check()
     click_button(page, "Continue")
-    assert h1(page) == "Signs you have seen"
+    expect_h1(page, "Signs you have seen")
     assert_accessible(page, "the signs page")
     signs = page.get_by_role("group", name="Which signs did you see?").get_by_role("checkbox")
     assert signs.count() > 0, "no signs offered for the concerns chosen"
@@ -112,11 +119,11 @@ def make_referral(page: Any) -> tuple[str, str]:
 
     expect(page.get_by_text("You have completed 6 of 6 sections")).to_be_visible()
     open_task(page, "Check your answers and send")
-    assert h1(page) == "Check your answers before sending your referral"
+    expect_h1(page, "Check your answers before sending your referral")
     expect(page.get_by_text("Examplechild").first).to_be_visible()
     assert_accessible(page, "the check your answers page")
     click_button(page, "Accept and send")
-    assert h1(page) == "Referral sent"
+    expect_h1(page, "Referral sent")
     assert_accessible(page, "the confirmation page")
     reference = page.locator(".govuk-panel__body strong").inner_text().strip()
     return referral_id, reference
@@ -125,14 +132,14 @@ def make_referral(page: Any) -> tuple[str, str]:
 def triage_and_accept(page: Any, reference: str) -> str:
     """The hub caseworker finds the referral in the queue and accepts it. → the case URL."""
     page.goto("/referrals/triage/")
-    assert h1(page) == "Triage queue"
+    expect_h1(page, "Triage queue")
     assert_accessible(page, "the triage queue")
     page.get_by_role("link", name=reference).click()
-    assert h1(page) == f"Referral {reference}"
+    expect_h1(page, f"Referral {reference}")
     expect(page.get_by_text("Examplechild").first).to_be_visible()
     assert_accessible(page, "the referral as triage reads it")
     page.get_by_role("button", name="Make a triage decision").click()
-    assert h1(page) == "Make a triage decision"
+    expect_h1(page, "Make a triage decision")
     assert_accessible(page, "the triage decision page")
     # By keyboard alone: Tab to the decision, Space to choose it, type the reason, Enter.
     accept = page.get_by_label("Accept and open a case")
@@ -161,7 +168,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
 
     # Risk, with the child criminal exploitation tool: every item answered, the band shown.
     page.get_by_role("link", name="Assess risk", exact=True).first.click()
-    assert h1(page) == "Assess risk"
+    expect_h1(page, "Assess risk")
     assert_accessible(page, "the choice of risk tool")
     page.get_by_label(re.compile("^Child criminal exploitation")).check()
     click_button(page, "Continue")
@@ -178,7 +185,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
     # An intervention, owned by the caseworker.
     page.goto(case_url)
     page.get_by_role("link", name="Record an intervention").click()
-    assert h1(page) == "Record an intervention"
+    expect_h1(page, "Record an intervention")
     assert_accessible(page, "the intervention form")
     page.get_by_label("Safety plan").check()
     owner = page.get_by_label("Owner")
@@ -195,7 +202,7 @@ def work_the_case(page: Any, case_url: str) -> dict[str, str]:
 
     # Close with an outcome, cancelling the open intervention as it closes.
     page.get_by_role("link", name="Close the case").click()
-    assert h1(page) == "Close the case"
+    expect_h1(page, "Close the case")
     assert_accessible(page, "the close the case page")
     page.get_by_label("Target hardening and wrap-around support").check()
     page.get_by_label(re.compile("^Positively resolved")).check()

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import ACCOUNTS
-from tests.e2e.helpers import CodeClock, assert_accessible, sign_in_by_keyboard
-from tests.e2e.test_journeys import click_button, h1
+from tests.e2e.helpers import CodeClock, assert_accessible, expect_h1, sign_in_by_keyboard
+from tests.e2e.test_journeys import click_button
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_a_user_chooses_an_email_for_each_item(new_context: Any, codes: CodeCloc
     sign_in_by_keyboard(page, OFFICER, codes)
     page.get_by_role("link", name="Email notifications").click()
     page.wait_for_load_state("load")
-    assert h1(page) == "Email notifications"
+    expect_h1(page, "Email notifications")
     assert_accessible(page, "the email notifications page")
     daily = page.get_by_label("Once a day, in a morning summary")
     immediate = page.get_by_label("Immediately, one email for each")

@@ -24,7 +24,14 @@ from playwright.sync_api import expect
 
 from nestguard.core.calendar import UK
 from tests.e2e.conftest import HUB, PASSWORD, POLICE, Server
-from tests.e2e.helpers import Account, CodeClock, assert_accessible, sign_in_by_keyboard, tab_to
+from tests.e2e.helpers import (
+    Account,
+    CodeClock,
+    assert_accessible,
+    expect_h1,
+    sign_in_by_keyboard,
+    tab_to,
+)
 from tests.e2e.test_journeys import UUID, _option, click_button, h1
 
 pytestmark = pytest.mark.browser
@@ -74,7 +81,7 @@ def record_missing_episode(
     page.goto(case_url)
     name = f"{CHILD_GIVEN} {CHILD_FAMILY}"
     page.get_by_role("link", name=re.compile(f"missing episode for {name}", re.I)).click()
-    assert h1(page) == "Record a missing episode"
+    expect_h1(page, "Record a missing episode")
     choose(page, "Reported as", "Missing")
     choose(page, "Police risk grade", "High risk")
     choose(page, "Kind of episode", "Missing from home")
@@ -103,7 +110,7 @@ def choose(page: Any, group: str, option: str) -> None:
 def schedule(page: Any, panel_url: str, day: dt.date) -> str:
     page.goto(panel_url)
     page.get_by_role("link", name="Schedule the next meeting").click()
-    assert h1(page) == "Schedule a meeting"
+    expect_h1(page, "Schedule a meeting")
     fill_date(page, "Meeting date", day)
     click_button(page, "Schedule meeting")
     page.wait_for_url(re.compile(rf"/panels/meetings/{UUID}/$"))
@@ -126,7 +133,7 @@ def test_third_missing_episode_to_a_completed_action(
     page = new_context().new_page()
     sign_in_by_keyboard(page, chair, codes)
     page.get_by_role("link", name="Panels").first.click()
-    assert h1(page) == "Panels"
+    expect_h1(page, "Panels")
     assert_accessible(page, "the panels list")
     page.get_by_role("link", name="Create a panel").click()
     assert_accessible(page, "the create a panel page")
@@ -138,7 +145,7 @@ def test_third_missing_episode_to_a_completed_action(
     click_button(page, "Create panel")
     page.wait_for_url(re.compile(rf"/panels/{UUID}/$"))
     panel_url = page.url
-    assert h1(page) == "Northbrook MACEMM"
+    expect_h1(page, "Northbrook MACEMM")
     page.get_by_role("link", name="Add an agency").click()
     assert_accessible(page, "the add an agency page")
     agency = page.get_by_label("Agency")
@@ -186,7 +193,7 @@ def test_third_missing_episode_to_a_completed_action(
     click_button(page, "Record")
     page.wait_for_url(first_url)
     page.get_by_role("link", name="Record an action for item 2").click()
-    assert h1(page) == "Record an action"
+    expect_h1(page, "Record an action")
     assert_accessible(page, "the record an action page")
     click_button(page, "Record action")
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()

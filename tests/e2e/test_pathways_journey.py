@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import HUB, PASSWORD, Server
-from tests.e2e.helpers import Account, CodeClock, assert_accessible, error_summary
+from tests.e2e.helpers import Account, CodeClock, assert_accessible, error_summary, expect_h1
 from tests.e2e.helpers import sign_in_by_keyboard as sign_in
 
 pytestmark = pytest.mark.browser
@@ -98,7 +98,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
 
     # A missing episode, from the case page
     page.get_by_role("link", name="record a missing episode for Riley Pathwaychild").click()
-    assert h1(page) == "Record a missing episode"
+    expect_h1(page, "Record a missing episode")
     assert_accessible(page, "the missing episode form")
     click_button(page, "Record episode")
     expect(error_summary(page)).to_be_visible()
@@ -115,7 +115,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     click_button(page, "Record episode")
     page.wait_for_url(re.compile(rf"/missing/{UUID}/$"))
     reference = re.search(r"MISS-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
-    assert h1(page) == "Riley Pathwaychild"
+    expect_h1(page, "Riley Pathwaychild")
     assert_accessible(page, "the missing episode page")
 
     # The return, then the return home interview offered
@@ -142,7 +142,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     # An NRM referral for the child: no consent needed
     page.goto(case_url)
     page.get_by_role("link", name="make an NRM referral for Riley Pathwaychild").click()
-    assert h1(page) == "Record an NRM referral"
+    expect_h1(page, "Record an NRM referral")
     assert_accessible(page, "the NRM referral form")
     choose(page, "Consent", "Not required: a child, or may be a child")
     page.get_by_role("group", name="Kinds of exploitation").get_by_label("County lines").check()
@@ -159,7 +159,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     section = page.locator("#pathways")
     assert nrm in section.inner_text() and reference in section.inner_text()
     page.get_by_role("link", name="Due and overdue").click()
-    assert h1(page) == "Due and overdue"
+    expect_h1(page, "Due and overdue")
     table = page.get_by_role("table").inner_text()
     assert f"Return home interview after episode {reference}" in table
     assert f"Reasonable grounds decision on {nrm}" in table
@@ -171,7 +171,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
 
     # Services and onward referrals
     page.get_by_role("link", name="Services", exact=True).click()
-    assert h1(page) == "Services directory"
+    expect_h1(page, "Services directory")
     assert_accessible(page, "the services directory")
     page.goto(case_url)
     page.get_by_role("link", name=re.compile("^Refer to a service")).click()
@@ -202,7 +202,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     assert_accessible(page, "the Duty to Notify form with errors")
     page.get_by_label("Town or area").fill("Fellowfield")
     click_button(page, "Record notification")
-    assert h1(page) == "Duty to Notify records"
+    expect_h1(page, "Duty to Notify records")
     assert_accessible(page, "the Duty to Notify records")
 
     # The supervisor's report: counts, no names

@@ -22,9 +22,10 @@ from tests.e2e.helpers import (
     CodeClock,
     assert_accessible,
     error_summary,
+    expect_h1,
     sign_in_by_keyboard,
 )
-from tests.e2e.test_journeys import click_button, h1
+from tests.e2e.test_journeys import click_button
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +75,11 @@ def test_a_housing_caseworker_records_a_visit(
     page = new_context().new_page()
     sign_in_by_keyboard(page, worker, codes)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Prevention list").click()
-    assert h1(page) == "Prevention list"
+    expect_h1(page, "Prevention list")
     assert_accessible(page, "the prevention list")
 
     page.get_by_role("link", name="12 Weaver Court, Northbrook, NB6 9WC").first.click()
-    assert h1(page) == "12 Weaver Court, Northbrook, NB6 9WC"
+    expect_h1(page, "12 Weaver Court, Northbrook, NB6 9WC")
     expect(page.get_by_role("cell", name="Key or fob request").first).to_be_visible()
     expect(page.get_by_text("Callers through the night")).to_be_visible()
     assert_accessible(page, "a prevention list entry")

@@ -19,9 +19,9 @@ from tests.e2e.helpers import (
     CodeClock,
     assert_accessible,
     error_summary,
+    expect_h1,
     sign_in_by_keyboard,
 )
-from tests.e2e.test_journeys import h1
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +66,11 @@ def test_an_officer_records_and_reports_a_breach(
     page = new_context().new_page()
     sign_in_by_keyboard(page, officer, codes)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Data protection").click()
-    assert h1(page) == "Data protection records"
+    expect_h1(page, "Data protection records")
     assert_accessible(page, "the data protection records page")
 
     page.get_by_role("link", name="Breach log").click()
-    assert h1(page) == "Breach log"
+    expect_h1(page, "Breach log")
     assert_accessible(page, "the breach log")
     page.get_by_role("link", name="Record a breach").click()
     _press(page, "Record the breach")
@@ -84,7 +84,7 @@ def test_an_officer_records_and_reports_a_breach(
     _date(page, "Date you became aware", now)
     _type_into(page, "Time you became aware", "00:00")
     _press(page, "Record the breach")
-    assert h1(page) == "Referral emailed to the wrong school"
+    expect_h1(page, "Referral emailed to the wrong school")
     expect(page.get_by_text("Due", exact=False).first).to_be_visible()
     assert_accessible(page, "a breach's page")
 
@@ -110,9 +110,9 @@ def test_an_officer_records_and_reports_a_breach(
     expect(page.get_by_text("(reference IC-2026-001)")).to_be_visible()
 
     page.goto("/data-protection/record-of-processing/")
-    assert h1(page) == "Record of processing activities"
+    expect_h1(page, "Record of processing activities")
     expect(page.get_by_text("See the retention schedule").first).to_be_visible()
     assert_accessible(page, "the record of processing")
     page.goto("/data-protection/impact-assessment/")
-    assert h1(page) == "Data protection impact assessment"
+    expect_h1(page, "Data protection impact assessment")
     assert_accessible(page, "the DPIA")

@@ -17,9 +17,9 @@ from tests.e2e.helpers import (
     CodeClock,
     assert_accessible,
     error_summary,
+    expect_h1,
     sign_in_by_keyboard,
 )
-from tests.e2e.test_journeys import h1
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_a_manager_enters_a_cost_and_an_analyst_reads_it(
     page = new_context().new_page()
     sign_in_by_keyboard(page, manager, codes)
     page.goto("/reports/project-costs/")
-    assert h1(page) == "Project costs"
+    expect_h1(page, "Project costs")
     assert_accessible(page, "the project costs page")
 
     _period(page, "Start date", "1", "4", "2025")
@@ -84,7 +84,7 @@ def test_a_manager_enters_a_cost_and_an_analyst_reads_it(
 
     # The evaluation report subtracts it, with the formula beside the figure.
     page.goto("/reports/project_evaluation/?from=2025-04-01&to=2026-03-31")
-    assert h1(page) == "Project evaluation"
+    expect_h1(page, "Project evaluation")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Net saving = tenancies saved \u00d7 £4,659.00")
     expect(main).to_contain_text("\u2212 £27,705.00 = ")

@@ -12,7 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ACCOUNTS, Server
-from tests.e2e.helpers import CodeClock, assert_accessible, error_summary, sign_in_by_keyboard
+from tests.e2e.helpers import (
+    CodeClock,
+    assert_accessible,
+    error_summary,
+    expect_h1,
+    sign_in_by_keyboard,
+)
 from tests.e2e.test_journeys import click_button, h1
 
 pytestmark = pytest.mark.browser
@@ -42,7 +48,7 @@ def test_a_resident_reports_and_the_hub_decides(
     context = new_context()
     page = context.new_page()
     page.goto("/report-exploitation/")
-    assert h1(page) == "Tell us about signs of cuckooing or exploitation"
+    expect_h1(page, "Tell us about signs of cuckooing or exploitation")
     expect(page.get_by_text("call 999")).to_be_visible()
     assert_accessible(page, "the public report form")
 
@@ -52,7 +58,7 @@ def test_a_resident_reports_and_the_hub_decides(
 
     _fill(page, "31 Journey Road")
     click_button(page, "Send report")
-    assert h1(page) == "Report sent"
+    expect_h1(page, "Report sent")
     reference = page.locator(".govuk-panel__body strong").inner_text()
     assert re.fullmatch(r"PR-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", reference)
     assert_accessible(page, "the thank-you page")

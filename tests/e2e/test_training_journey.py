@@ -19,9 +19,9 @@ from tests.e2e.helpers import (
     CodeClock,
     assert_accessible,
     error_summary,
+    expect_h1,
     sign_in_by_keyboard,
 )
-from tests.e2e.test_journeys import h1
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_a_supervisor_records_training(
     page = new_context().new_page()
     sign_in_by_keyboard(page, supervisor, codes)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Training").click()
-    assert h1(page) == "Training"
+    expect_h1(page, "Training")
     expect(page.get_by_role("table", name="Coverage at your agency")).to_be_visible()
     assert_accessible(page, "the training page")
 
@@ -63,10 +63,10 @@ def test_a_supervisor_records_training(
     for part, value in (("Day", today.day), ("Month", today.month), ("Year", today.year)):
         group.get_by_label(part).fill(str(value))
     _press(page, "Record")
-    assert h1(page) == "Training"
+    expect_h1(page, "Training")
 
     page.get_by_role("link", name="Your training").click()
-    assert h1(page) == "Your training"
+    expect_h1(page, "Your training")
     row = page.get_by_role("row").filter(has_text="Prevent awareness")
     expect(row).to_contain_text("Done")
     assert_accessible(page, "your training")

@@ -71,6 +71,8 @@ def test_agendas_may_draw_only_on_the_models_whose_policy_opens_them_to_panels()
     assert open_to_panels == {
         "cases.Case", "people.Person", "risk.RiskAssessment", "pathways.MissingEpisode",
         "places.RepeatAddressAlert", "panels.Action",
+        # Lines and the links between objects only (numbers, lines): decision 0099.
+        "network.Line", "network.Link",
     }  # fmt: skip
     with pytest.raises(LookupError, match="not open to panel agendas"):
         door.for_panel(AgendaScope(case_ids=[], person_ids=[]), ChronologyEntry)
