@@ -134,6 +134,11 @@ PERSONAS: tuple[PersonaSpec, ...] = (
        "Outreach worker", "Voluntary sector referrer"),
     _P("outsider.caseworker", "outsider", ("caseworker", "referrer"), "Lisa", "Quayle",
        "Tenancy sustainment officer", "Outsider: an agency with no sharing agreement"),
+    # Two at the hub, so that a disposal batch about children can be approved twice.
+    _P("dpo.hub", "hub", ("data_protection_officer",), "Morwenna", "Achterberg",
+       "Data protection officer", "Retention, subject access, breaches, records of processing"),
+    _P("dpo.deputy", "hub", ("data_protection_officer",), "Ifeoluwa", "Brandreth",
+       "Deputy data protection officer", "Second approver of disposal about children"),
 )
 # fmt: on
 

@@ -34,6 +34,7 @@ from nestguard.demo import story
 from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.costs import seed_project_costs
+from nestguard.demo.deconfliction import seed_deconfliction
 from nestguard.demo.enforcement import seed_enforcement
 from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
@@ -261,6 +262,7 @@ def _seed(
     counts.update(seed_privacy(partnership=partnership, now=now))
     counts.update(seed_training(partnership=partnership, today=today))
     counts.update(seed_network(partnership=partnership, today=today))
+    counts.update(seed_deconfliction(partnership=partnership))
     with transaction.atomic():
         audit_record(
             actor=actor,

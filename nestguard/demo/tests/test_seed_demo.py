@@ -33,7 +33,6 @@ from nestguard.demo.partnership import DEMO_PASSWORD, PERSONAS, totp_secret_for
 from nestguard.demo.pathways import SHOWCASE_CASE_ID
 from nestguard.demo.people import PersonRef
 from nestguard.demo.plans import Timeline, plan_cases, plan_other_referrals
-from nestguard.demo.retention import OFFICERS
 from nestguard.demo.seed import load_profile, seed_borough
 from nestguard.people.models import Person
 from nestguard.places.models import Address
@@ -240,8 +239,7 @@ def test_the_borough_has_its_partnership_and_plausible_history() -> None:
     # One audit event for the bulk history, and the chain is intact.
     seeded = AuditEvent.objects.get(action="demo.seed")
     assert seeded.details["counts"]["cases"] == cases.count()
-    # The personas and the retention officers (nestguard/demo/retention.py).
-    users = len(PERSONAS) + len(OFFICERS)
+    users = len(PERSONAS)
     assert AuditEvent.objects.filter(action="user.create").count() == users
     assert verify_chain().intact
 
