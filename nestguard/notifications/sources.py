@@ -332,12 +332,12 @@ def deconfliction_notices(now: datetime, since: datetime, staff: Staff) -> Itera
         told_at__lte=now,
         operation__status=OperationStatus.PLANNED,
         operation__starts_at__gt=now,
-    ).values_list("operation_id", "operation__reference", "agency_id", "told_at")
-    for operation_id, reference, agency_id, told_at in notices:
+    ).values_list("pk", "operation_id", "operation__reference", "agency_id", "told_at")
+    for pk, operation_id, reference, agency_id, told_at in notices:
         yield Event(
             kind="deconfliction_notice",
-            object_type=_label(PlannedOperation),
-            object_id=f"{operation_id}:{agency_id}",
+            object_type=_label(Notice),  # one notice per agency told: its own key
+            object_id=str(pk),
             reference=reference,
             path=reverse("deconfliction:detail", args=[operation_id]),
             at=told_at,

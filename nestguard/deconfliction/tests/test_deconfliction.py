@@ -212,7 +212,9 @@ def test_the_due_view_and_the_email_tell_the_told_agency(personas, scene):
     events = list(
         deconfliction_notices(timezone.now(), timezone.now() - dt.timedelta(hours=1), Staff())
     )
-    hub_event = next(e for e in events if e.object_id.endswith(str(personas.hub.pk)))
+    hub_notice = operation.notices.get(agency=personas.hub)
+    hub_event = next(e for e in events if e.object_id == str(hub_notice.pk))
+    assert len(hub_event.object_id) <= 64  # Notification.object_id
     assert personas.owner.pk in hub_event.to and personas.partner.pk not in hub_event.to
     notice_respond(
         personas.owner, notice=operation.notices.get(agency=personas.hub), response="no_concern"
