@@ -26,7 +26,10 @@ from nestguard.audit.models import AuditEvent
 from nestguard.intelligence.services.sanitise import sanitised_version_share
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 USERS = (
     "referrer", "colleague", "school_supervisor", "grader", "checker", "partner", "owner",

@@ -12,7 +12,10 @@ from nestguard.intelligence.selectors import (
     version_subjects,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def test_report_subjects_carry_the_grade(intel):

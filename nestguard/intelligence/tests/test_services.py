@@ -24,7 +24,10 @@ from nestguard.intelligence.services.sanitise import (
 )
 from nestguard.intelligence.services.subjects import SubjectIn, normalise_phone, normalise_vrm
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def test_submit_stores_structured_subjects_normalised(intel):

@@ -12,7 +12,10 @@ from nestguard.intelligence.tests.conftest import make_intel
 from nestguard.network.models import Link, Phone, Vehicle
 from nestguard.network.services.links import links_rebuild
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def _intelligence_links(user):  # type: ignore[no-untyped-def]

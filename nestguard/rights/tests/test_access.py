@@ -18,7 +18,10 @@ from nestguard.people.models import Person
 from nestguard.rights.services import sar_log
 from nestguard.rights.tests.conftest import RightsWorld
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def test_the_dpo_reaches_their_pages_and_missing_records_answer_404(world: RightsWorld) -> None:

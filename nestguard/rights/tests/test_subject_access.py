@@ -19,7 +19,10 @@ from nestguard.jobs.worker import drain
 from nestguard.rights.models import DisclosurePack, SarItem, SarStatus, SubjectAccessRequest
 from nestguard.rights.tests.conftest import THIRD_PARTY_NOTE, RightsWorld
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def _log(client: Client, world: RightsWorld, day: date) -> SubjectAccessRequest:

@@ -22,7 +22,10 @@ from nestguard.training.models import Completion, Course
 from nestguard.training.services import add_months, completion_record, completions_import
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.real_clock("fixed dates: make them relative"),
+]
 
 
 def _course(code: str) -> Course:
