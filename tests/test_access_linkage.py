@@ -342,8 +342,3 @@ def test_a_referrer_learns_the_same_words_whoever_knows_the_person(personas: Per
     )
     assert police_only.json()["answer"] == "may_be_known"
     assert police_only.content == two_agencies.content
-
-
-pytestmark = pytest.mark.real_clock(
-    "fixed dates that fail at the clock pass's far instants: make them relative"
-)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import date
 
 
 class JobProgress:
@@ -51,6 +52,21 @@ class JobProgress:
             progress_message=self.message,
             heartbeat_at=timezone.now(),
         )
+
+    def queued_on(self) -> date:
+        """The UK date the run was queued (today for a job called directly). A job about "the
+        day" (a weekly drill, say) uses this, so a run queued late on one day and picked up
+        after midnight still does that day's work."""
+        from django.utils import timezone
+
+        from nestguard.jobs.models import JobRun
+
+        queued_at = None
+        if self.run_id is not None:
+            queued_at = (
+                JobRun.objects.filter(pk=self.run_id).values_list("created_at", flat=True).first()
+            )
+        return timezone.localdate(queued_at) if queued_at else timezone.localdate()
 
     @property
     def percent(self) -> int | None:

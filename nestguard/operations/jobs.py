@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.operations.backup import BackupError
 from nestguard.operations.drill import restore_drill_run
@@ -35,12 +33,13 @@ def restore_drill(progress: JobProgress, *, weekday: str = "", **kwargs: Any) ->
     """Restore the newest backup into a scratch database and check it.
 
     `weekday` (e.g. "Sunday") runs the drill on that day of the week only, so a daily
-    schedule drills weekly. A drill that fails is recorded, then fails the job with what
+    schedule drills weekly; the day is the one the run was queued on, not the day a worker
+    picks it up. A drill that fails is recorded, then fails the job with what
     differed (no retry: the next drill is the next scheduled one).
     """
     if weekday and weekday not in WEEKDAYS:
         raise JobFailed(f"weekday must be one of {', '.join(WEEKDAYS)}, not {weekday!r}")
-    today = WEEKDAYS[timezone.localdate().weekday()]
+    today = WEEKDAYS[progress.queued_on().weekday()]
     if weekday and today != weekday:
         return f"Not run: the drill runs on {weekday}s, and today is {today}"
     progress.update(done=0, total=1, message="Restoring the newest backup into a scratch database")

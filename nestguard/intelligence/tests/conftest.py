@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import Personas
 from nestguard.accounts.models import Agency, User
@@ -40,7 +41,7 @@ class Intel:
 
     def submit(self, actor: User | None = None, **overrides: Any) -> IntelligenceReport:
         values: dict[str, Any] = {
-            "observed_on": dt.date(2026, 11, 28),
+            "observed_on": timezone.localdate() - dt.timedelta(days=4),
             "what": "Two teenagers, not local, stay at flat 3 most nights; a car drops them off.",
             "how_known": "told_by_third_party",
             "how_known_detail": "The neighbour at flat 4 (Mrs Example) told me on a home visit.",

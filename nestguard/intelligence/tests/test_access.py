@@ -28,7 +28,6 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 USERS = (

@@ -14,7 +14,6 @@ from nestguard.intelligence.selectors import (
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 

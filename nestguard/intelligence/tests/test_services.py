@@ -26,7 +26,6 @@ from nestguard.intelligence.services.subjects import SubjectIn, normalise_phone,
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 

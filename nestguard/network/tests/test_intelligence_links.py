@@ -14,7 +14,6 @@ from nestguard.network.services.links import links_rebuild
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 

@@ -5,11 +5,11 @@ what the door's subject_access and data_protection scopes give others (nothing).
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from nestguard.access import door
@@ -20,13 +20,12 @@ from nestguard.rights.tests.conftest import RightsWorld
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 
 def test_the_dpo_reaches_their_pages_and_missing_records_answer_404(world: RightsWorld) -> None:
     client = sign_in(Client(), world.dpo)
-    sar = sar_log(actor=world.dpo, person=world.victim, received_on=date(2026, 12, 1))
+    sar = sar_log(actor=world.dpo, person=world.victim, received_on=timezone.localdate())
     person = world.victim.pk
     for url in (
         reverse("rights:index"),

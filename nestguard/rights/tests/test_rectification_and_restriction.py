@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from nestguard.access import door
@@ -17,6 +18,15 @@ from nestguard.rights.services import processing_restriction_place
 from nestguard.rights.tests.conftest import RightsWorld
 
 pytestmark = pytest.mark.django_db
+
+
+def _received_today() -> dict[str, int]:
+    today = timezone.localdate()
+    return {
+        "received_on_day": today.day,
+        "received_on_month": today.month,
+        "received_on_year": today.year,
+    }
 
 
 def test_an_upheld_correction_shows_where_the_person_is_read_and_keeps_the_original(
@@ -33,7 +43,7 @@ def test_an_upheld_correction_shows_where_the_person_is_read_and_keeps_the_origi
             "original_value": "2 April 1990",
             "requested_value": "20 April 1990",
             "grounds": "Birth certificate shows the 20th",
-            "received_on_day": "1", "received_on_month": "12", "received_on_year": "2026",
+            **_received_today(),
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode().split("<main")[-1][:2000]
@@ -69,7 +79,7 @@ def test_an_objection_is_logged_and_refused_with_reasons(world: RightsWorld) -> 
         {
             "kind": "objection", "record_description": "Case chronology",
             "grounds": "Objects to the partnership holding the note",
-            "received_on_day": "1", "received_on_month": "12", "received_on_year": "2026",
+            **_received_today(),
         },
     )  # fmt: skip
     made = RightsRequest.objects.get(person=world.victim, kind="objection")
@@ -136,8 +146,6 @@ def test_a_restriction_hides_the_records_about_the_person_alone_and_the_sar_stil
     personas,  # type: ignore[no-untyped-def]
 ) -> None:
     from datetime import timedelta
-
-    from django.utils import timezone
 
     from nestguard.pathways.models import MissingEpisode
     from nestguard.pathways.services.missing import missing_episode_record

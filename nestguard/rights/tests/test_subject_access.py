@@ -6,11 +6,12 @@ audit of every step."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import sign_in
 from nestguard.audit.models import AuditEvent
@@ -21,7 +22,6 @@ from nestguard.rights.tests.conftest import THIRD_PARTY_NOTE, RightsWorld
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 
@@ -49,6 +49,13 @@ def _item(sar: SubjectAccessRequest, object_type: str) -> SarItem:
     return SarItem.objects.get(request=sar, object_type=object_type)
 
 
+# The dates are the point here: a month from 25 November 2026 is Friday 25 December, and the
+# next working day after Christmas, Boxing Day (a Saturday, so Monday 28th is the substitute)
+# is Tuesday 29 December. The test runs on a day after the request was received.
+AFTER_RECEIPT = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
+
+
+@pytest.mark.time_machine(AFTER_RECEIPT)
 def test_a_request_runs_from_log_to_pack_and_the_pack_holds_nothing_withheld(
     world: RightsWorld,
 ) -> None:
@@ -109,6 +116,7 @@ def test_a_request_runs_from_log_to_pack_and_the_pack_holds_nothing_withheld(
     assert AuditEvent.objects.filter(action="sar.pack", object_id=str(sar.pk)).exists()
 
 
+@pytest.mark.time_machine(AFTER_RECEIPT)
 def test_the_clock_is_on_the_dpos_due_view_and_extends_by_two_months(
     world: RightsWorld,
 ) -> None:
@@ -131,7 +139,7 @@ def test_the_clock_is_on_the_dpos_due_view_and_extends_by_two_months(
 
 def test_nobody_but_the_dpo_searches_or_sees_a_request(world: RightsWorld, personas) -> None:  # type: ignore[no-untyped-def]
     client = sign_in(Client(), world.dpo)
-    sar = _log(client, world, date(2026, 11, 25))
+    sar = _log(client, world, timezone.localdate() - timedelta(days=7))
     _act(client, sar, action="search")
     assert [i for i in due_items(personas.owner) if i.source == "subject_access"] == []
     for name in ("owner", "auditor", "admin", "partner"):

@@ -24,7 +24,6 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.real_clock("fixed dates: make them relative"),
 ]
 
 
@@ -77,13 +76,14 @@ def test_a_supervisor_records_for_own_staff_only(personas: Personas) -> None:
 
 
 def test_the_import_is_all_or_nothing_with_every_bad_row(personas: Personas) -> None:
+    done = (timezone.localdate() - timedelta(days=30)).isoformat()
     text = (
         "username,course,completed_on\n"
-        "owner,prevent_awareness,2026-11-01\n"
-        "partner,prevent_awareness,2026-11-01\n"  # another agency's
-        "owner,no_such_course,2026-11-01\n"
+        f"owner,prevent_awareness,{done}\n"
+        f"partner,prevent_awareness,{done}\n"  # another agency's
+        f"owner,no_such_course,{done}\n"
         "auditor,data_security_toolkit,01/11/2026\n"
-        "owner,prevent_awareness,2026-11-01\n"  # twice in the file
+        f"owner,prevent_awareness,{done}\n"  # twice in the file
     )
     with pytest.raises(ValidationError) as exc:
         completions_import(actor=personas.admin, text=text)
@@ -95,7 +95,7 @@ def test_the_import_is_all_or_nothing_with_every_bad_row(personas: Personas) -> 
         "Line 6, completed_on: This completion is in the file twice",
     ]
     assert not Completion.objects.exists()
-    good = "username,course,completed_on\nowner,prevent_awareness,2026-11-01\n"
+    good = f"username,course,completed_on\nowner,prevent_awareness,{done}\n"
     good += "auditor,data_security_toolkit,2025-01-10\n"
     assert len(completions_import(actor=personas.admin, text=good, source_name="t.csv")) == 2
     assert AuditEvent.objects.get(action="training.import").details["rows"] == 2
@@ -175,7 +175,7 @@ def test_pages(personas: Personas) -> None:
     assert AuditEvent.objects.filter(action="training.view").exists()
     upload = supervisor.post(
         reverse("training:import"),
-        {"file": _file("username,course,completed_on\npartner,prevent_awareness,2026-11-01\n")},
+        {"file": _file(f"username,course,completed_on\npartner,prevent_awareness,{today}\n")},
     )
     body = upload.content.decode()
     assert "Line 2, user: Choose a member of your agency" in body
