@@ -47,6 +47,20 @@ def candidate_index_inline(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def fresh_candidate_index():  # type: ignore[no-untyped-def]
+    """Each test's database is its own: so is its in-memory candidate index, for every test
+    that asks "already known?", not only the linkage app's. A kept index catches up from the
+    newest record it has seen, so one left by a test at a later instant of the clock pass (2028,
+    say) would never see the records of a test at an earlier one (2026): "no match"."""
+    from nestguard.linkage.live_index import forget_index, wait_for_build
+
+    forget_index()
+    yield
+    wait_for_build(timeout=60)  # a background build must not outlive its test's database
+    forget_index()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Every test starts with an empty cache: the reports' cache is keyed by the latest update
     of what they count (nestguard/reporting/reading.py), and under the frozen clock two tests'

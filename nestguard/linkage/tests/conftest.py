@@ -1,16 +1,6 @@
 import pytest
 
-from nestguard.linkage.live_index import forget_index, wait_for_build
 from tests.factories import AddressFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_candidate_index():  # type: ignore[no-untyped-def]
-    """Each test's database is its own: so is its in-memory candidate index."""
-    forget_index()
-    yield
-    wait_for_build(timeout=60)  # a background build must not outlive its test's database
-    forget_index()
 
 
 @pytest.fixture
