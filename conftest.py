@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -35,6 +36,11 @@ from tests.factories import AgencyFactory, UserFactory
 # Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
 # docs/decisions/0086-frozen-clock-and-parallel-suite.md).
 pytest_plugins = ["tests.frozen_clock", "pytester"]
+
+# Property tests judge what the code does, never how fast: Hypothesis's default 200 ms deadline
+# per example failed a calendar property on a loaded machine (CI shares two cores).
+hypothesis.settings.register_profile("nestguard", deadline=None)
+hypothesis.settings.load_profile("nestguard")
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,19 @@ def text_value(
     return cleaned
 
 
+def text_or_raise(
+    value: Any, *, field: str, label: str, max_length: int, required: bool = False
+) -> str:
+    """`text_value` for services that check one field at a time: raises the field's error."""
+    errors: dict[str, str] = {}
+    cleaned = text_value(
+        errors, field, value, label=label, max_length=max_length, required=required
+    )
+    if errors:
+        raise ValidationError({field: errors[field]})
+    return cleaned
+
+
 def date_value(
     errors: dict[str, str], field: str, value: Any, *, label: str, required: bool
 ) -> date | None:

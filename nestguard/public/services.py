@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
-from nestguard.core.forms import clean_text
+from nestguard.core.validation import text_value
 from nestguard.places.postcodes import normalise_postcode
 from nestguard.places.services import address_resolve
 from nestguard.places.services.repeats import address_report_record_public
@@ -44,19 +44,7 @@ def new_reference() -> str:
 
 
 def _text(errors: Errors, field: str, value: Any, label: str, max_length: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors[field] = f"{label} must be text"
-        return ""
-    try:
-        text = clean_text(value, label=label)
-    except ValidationError as exc:
-        errors[field] = exc.messages[0]
-        return ""
-    if len(text) > max_length:
-        errors[field] = f"{label} must be {max_length} characters or fewer"
-    return text
+    return text_value(errors, field, value, label=label, max_length=max_length, required=False)
 
 
 def validate_report(data: dict[str, Any]) -> tuple[dict[str, Any], Errors]:

@@ -16,6 +16,7 @@ from nestguard.audit.services import audit_record
 from nestguard.core.calendar import end_of_working_day_deadline
 from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference
+from nestguard.core.validation import text_or_raise
 from nestguard.intelligence import policy
 from nestguard.intelligence.models import (
     IntelligenceFunction,
@@ -32,15 +33,7 @@ NO_FUNCTION = "The partnership has not named its intelligence function: ask an a
 
 
 def _text(value: str, field: str, label: str, *, limit: int, required: bool = False) -> str:
-    try:
-        text = clean_text(value or "", label=label)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-    if required and not text:
-        raise ValidationError({field: f"Enter {label.lower()}"})
-    if len(text) > limit:
-        raise ValidationError({field: f"{label} must be {limit} characters or fewer"})
-    return text
+    return text_or_raise(value, field=field, label=label, max_length=limit, required=required)
 
 
 def _collect(*checks: Any) -> dict[str, Any]:

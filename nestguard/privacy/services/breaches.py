@@ -19,8 +19,8 @@ from django.utils import timezone
 from nestguard.access.door import visible
 from nestguard.accounts.models import User
 from nestguard.audit.services import audit_record
-from nestguard.core.forms import clean_text
 from nestguard.core.models import next_reference
+from nestguard.core.validation import text_or_raise
 from nestguard.privacy.models import Breach, BreachNotice, breach_audiences, breach_risks
 from nestguard.privacy.rules import keeps_records
 
@@ -29,15 +29,7 @@ SUMMARY_LIMIT = 200
 
 
 def _text(value: str, *, field: str, label: str, required: bool, limit: int = TEXT_LIMIT) -> str:
-    try:
-        text = clean_text(value or "", label=label)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-    if required and not text:
-        raise ValidationError({field: f"Enter {label[0].lower()}{label[1:]}"})
-    if len(text) > limit:
-        raise ValidationError({field: f"{label} must be {limit:,} characters or fewer"})
-    return text
+    return text_or_raise(value, field=field, label=label, max_length=limit, required=required)
 
 
 def _not_future(moment: datetime | None, *, field: str, label: str) -> None:
