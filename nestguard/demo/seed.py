@@ -48,8 +48,8 @@ from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.demo.prevention import seed_prevention
-from nestguard.demo.record_links import seed_record_links
 from nestguard.demo.privacy import seed_privacy
+from nestguard.demo.record_links import seed_record_links
 from nestguard.demo.retention import seed_retention
 from nestguard.demo.training import seed_training
 from nestguard.places.models import Address

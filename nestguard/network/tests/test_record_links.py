@@ -25,6 +25,8 @@ from nestguard.referrals.tests.helpers import PERSON, submitted
 pytestmark = pytest.mark.django_db
 
 DEAL = "+447700900999"  # the world's deal line of "Dolly" (world.py)
+# The referral's address in the world (world.py), typed again.
+AT_THE_FLAT = {"found_address_line1": "21 Testing Street", "found_address_postcode": "NB1 2AB"}
 
 
 def _phone_links(referral):
@@ -153,7 +155,10 @@ def test_no_found_address_no_link(net) -> None:
 
 def test_changing_or_deleting_the_episode_clears_the_found_at_link(net) -> None:
     episode = _found(
-        net, _episode(net), found_address_line1="21 Testing Street", found_address_postcode="NB1 2AB"
+        net,
+        _episode(net),
+        found_address_line1="21 Testing Street",
+        found_address_postcode="NB1 2AB",
     )
     episode.found_address = None
     episode.save()
@@ -168,7 +173,10 @@ def test_changing_or_deleting_the_episode_clears_the_found_at_link(net) -> None:
 
 def test_the_found_at_link_is_seen_exactly_as_the_episode_is(net) -> None:
     episode = _found(
-        net, _episode(net), found_address_line1="21 Testing Street", found_address_postcode="NB1 2AB"
+        net,
+        _episode(net),
+        found_address_line1="21 Testing Street",
+        found_address_postcode="NB1 2AB",
     )
     link = _found_links(episode).get()
     p = net.personas
@@ -193,7 +201,10 @@ def test_the_found_at_link_is_seen_exactly_as_the_episode_is(net) -> None:
 def test_the_rebuild_reproduces_the_phone_and_found_at_links(net) -> None:
     _referral_with_phones(net, DEAL, "020 7946 0018")
     _found(
-        net, _episode(net), found_address_line1="21 Testing Street", found_address_postcode="NB1 2AB"
+        net,
+        _episode(net),
+        found_address_line1="21 Testing Street",
+        found_address_postcode="NB1 2AB",
     )
     before = _snapshot()
     assert any(row[4] == "found_at" for row in before)

@@ -61,7 +61,9 @@ def _return_form(**extra: str) -> dict[str, Any]:
 def test_the_return_page_records_the_address_and_the_pages_show_it(pw, larch, client_for):
     episode = _episode(pw)
     client = client_for("owner")
-    response = client.post(reverse("pathways:missing_return", args=[episode.pk]), _return_form(**FOUND))
+    response = client.post(
+        reverse("pathways:missing_return", args=[episode.pk]), _return_form(**FOUND)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     episode.refresh_from_db()
     assert episode.found_address == larch and episode.found_location == "Back bedroom"

@@ -11,7 +11,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.referrals import services
 from nestguard.referrals.models import Referral, ReferralSubject
 from nestguard.referrals.tests.helpers import PERSON, submitted
-from nestguard.referrals.tests.test_api import LIST, api_for, body, counts, doc_example  # noqa: F401
+from nestguard.referrals.tests.test_api import LIST, body, counts, doc_example
 from nestguard.referrals.tests.test_pages import PERSON_FORM, url
 
 pytestmark = pytest.mark.django_db
