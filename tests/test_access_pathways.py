@@ -113,6 +113,13 @@ def _missing_body(ids: dict[str, Any], user: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _return_body(ids: dict[str, Any], user: Any) -> dict[str, Any]:
+    return {
+        "returned_at": (timezone.now() - timedelta(hours=1)).isoformat(), "found_by": "police",
+        "found_address_line1": "1 Testing Street", "found_address_postcode": "NB1 2AB",
+    }  # fmt: skip
+
+
 def _nrm_body(ids: dict[str, Any], user: Any) -> dict[str, Any]:
     return {
         "person_id": str(ids["adult"]), "case_id": str(ids["case"]),
@@ -174,6 +181,15 @@ TABLE: list[Row] = [
         body=_missing_body,
     ),
     Row("api:missing_episode_detail", API_CASE_READ, episode),
+    # Recording the return (with where they were found): the world's episode has returned,
+    # so those who may update it are told so (400); the unseen get 404 (decision 0115).
+    Row(
+        "api:missing_episode_return",
+        CASE_READ | {"owner": 400, "supervisor": 400, "partner": 400},
+        episode,
+        method="POST",
+        body=_return_body,
+    ),
     Row("api:nrm_referral_list", CASEWORKERS),
     Row(
         "api:nrm_referral_list",

@@ -283,7 +283,35 @@ def _id_fillers(user: User) -> list[tuple[str, Callable[[], Any]]]:
         assert agreement is not None
         return agreement.pk
 
+    def tylers_episode() -> Any:
+        """The episode the documented POST /api/v1/missing-episodes/ records for the
+        walkthrough family's son (its start as written there), for the return example."""
+        from datetime import datetime
+
+        from nestguard.pathways.models import MissingEpisode
+        from nestguard.pathways.services.missing import missing_episode_record
+        from nestguard.people.models import Person
+
+        example = next(
+            e for e in post_examples(API_DOC.read_text()) if e.path.endswith("missing-episodes/")
+        )
+        body = json.loads(example.body)
+        open_one = MissingEpisode.objects.filter(
+            person_id=body["person_id"], returned_at__isnull=True
+        ).first()
+        if open_one is not None:
+            return open_one.pk
+        episode = missing_episode_record(
+            actor=user, person=Person.objects.get(pk=body["person_id"]),
+            case=visible_cases(user).get(pk=body["case_id"]), report_type=body["report_type"],
+            risk_grade=body["risk_grade"], category=body["category"],
+            care_status=body["care_status"],
+            started_at=datetime.fromisoformat(body["started_at"]),
+        )  # fmt: skip
+        return episode.pk
+
     return [
+        ("/api/v1/missing-episodes/", tylers_episode),
         ("/api/v1/sharing-agreements/", active_agreement),
         ("/api/v1/referrals/", waiting_referral),
         ("/api/v1/cases/", open_case),

@@ -98,6 +98,12 @@ class ReturnInterviewOutSerializer(serializers.Serializer):
     themes = serializers.ListField(child=serializers.CharField())
 
 
+class FoundAddressOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    address = serializers.CharField(source="one_line")
+    in_register = serializers.BooleanField()
+
+
 class MissingEpisodeOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
@@ -114,6 +120,9 @@ class MissingEpisodeOutSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
     found_by = serializers.CharField()
     found_location = serializers.CharField()
+    found_address = FoundAddressOutSerializer(
+        allow_null=True, help_text="The address where they were found, if one was given"
+    )
     safe_and_well_at = serializers.DateTimeField(allow_null=True)
     harm = serializers.ListField(child=serializers.CharField())
     return_interview_due_at = serializers.SerializerMethodField()
@@ -197,6 +206,53 @@ class MissingEpisodeListCreate(NestguardAPIView):
         except DjangoValidationError as exc:
             return validation_error_response(exc)
         return Response(MissingEpisodeOutSerializer(episode).data, status=status.HTTP_201_CREATED)
+
+
+def _optional_text(max_length: int, help_text: str = "") -> TextField:
+    return TextField(
+        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
+    )
+
+
+class MissingReturnInSerializer(serializers.Serializer):
+    returned_at = serializers.DateTimeField(help_text="ISO 8601 with its UTC offset")
+    found_by = serializers.ChoiceField(choices=_codes("found_by"))
+    found_location = _optional_text(200, "Where they were found, in words")
+    found_address_line1 = _optional_text(
+        200, "The address where they were found (optional; with its postcode)"
+    )
+    found_address_line2 = _optional_text(200)
+    found_address_town = _optional_text(100)
+    found_address_postcode = _optional_text(20, "A UK postcode, like NB1 2AB")
+    safe_and_well_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    safe_and_well_by = _optional_text(200)
+    harm = serializers.ListField(
+        child=serializers.ChoiceField(choices=_codes("harm_kinds")), required=False, default=list
+    )
+    harm_details = TextField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class MissingEpisodeReturn(NestguardAPIView):
+    access_rule = api(CASEWORK)
+
+    @extend_schema(
+        operation_id="missing_episodes_return",
+        summary="Record the return of a missing person: when, by whom and where they were found",
+        request=MissingReturnInSerializer,
+        responses={200: MissingEpisodeOutSerializer, 400: _BAD, 403: _DENIED, 404: _NOT_FOUND},
+    )
+    def post(self, request: Request, pk: Any) -> Response:
+        episode = load(request.user, MissingEpisode, pk, purpose=API_PURPOSE)
+        body = MissingReturnInSerializer(data=request.data)
+        if not body.is_valid():
+            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            episode = missing.missing_episode_return(
+                actor=request.user, episode=episode, **body.validated_data
+            )
+        except DjangoValidationError as exc:
+            return validation_error_response(exc)
+        return Response(MissingEpisodeOutSerializer(episode).data)
 
 
 class MissingEpisodeDetail(NestguardAPIView):

@@ -60,6 +60,13 @@ class SubjectInSerializer(serializers.Serializer):
     age_estimate = serializers.IntegerField(required=False, allow_null=True, default=None)
     identity_unknown = serializers.BooleanField(required=False, default=False)
     description = _text()
+    phones = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=list,
+        help_text="UK phone numbers in any common form (07700 900123, +44 7700 900123); "
+        "stored in E.164",
+    )
 
 
 class AddressInSerializer(serializers.Serializer):
@@ -179,6 +186,9 @@ class SubjectOutSerializer(serializers.Serializer):
     age_estimate = serializers.IntegerField(allow_null=True)
     identity_unknown = serializers.BooleanField()
     description = serializers.CharField()
+    phones = serializers.ListField(
+        child=serializers.CharField(), help_text="Their phone numbers, in E.164 (+447700900123)"
+    )
 
     def get_aliases(self, subject: ReferralSubject) -> list[str]:
         return [a.strip() for a in subject.aliases.split(",") if a.strip()]

@@ -23,6 +23,7 @@ from nestguard.api.panels import ActionStatusUpdate, MeetingActions, MeetingAgen
 from nestguard.api.pathways import (
     MissingEpisodeDetail,
     MissingEpisodeListCreate,
+    MissingEpisodeReturn,
     NrmReferralDetail,
     NrmReferralListCreate,
     OnwardReferralListCreate,
@@ -92,6 +93,11 @@ urlpatterns = [
     path("missing-episodes/", MissingEpisodeListCreate.as_view(), name="missing_episode_list"),
     path(
         "missing-episodes/<uuid:pk>/", MissingEpisodeDetail.as_view(), name="missing_episode_detail"
+    ),
+    path(
+        "missing-episodes/<uuid:pk>/return/",
+        MissingEpisodeReturn.as_view(),
+        name="missing_episode_return",
     ),
     path("nrm-referrals/", NrmReferralListCreate.as_view(), name="nrm_referral_list"),
     path("nrm-referrals/<uuid:pk>/", NrmReferralDetail.as_view(), name="nrm_referral_detail"),

@@ -30,7 +30,7 @@ def seed_network(*, partnership: Partnership, today: date, seed: int = 98) -> di
     rng = random.Random(seed)
     counts = links_rebuild(actor=None)
     police = partnership.users["police.caseworker"]
-    victims = _victims(partnership)
+    victims = victims_on_lines(partnership)
     hand = 0
     for index, (name, origin, numbers) in enumerate(LINES):
         for n, number in enumerate(numbers):
@@ -80,7 +80,7 @@ def _tie(actor: Any, a: Ref, b: Ref, role: str, on: date, grade: str) -> int:
     return 1
 
 
-def _victims(partnership: Partnership) -> list[tuple[Case, Any, list[Any]]]:
+def victims_on_lines(partnership: Partnership) -> list[tuple[Case, Any, list[Any]]]:
     """Victims on open cases the hub leads with a suspected exploiter named, oldest first."""
     hub = partnership.agencies["hub"]
     found = []

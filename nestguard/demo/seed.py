@@ -49,6 +49,7 @@ from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.demo.prevention import seed_prevention
 from nestguard.demo.privacy import seed_privacy
+from nestguard.demo.record_links import seed_record_links
 from nestguard.demo.retention import seed_retention
 from nestguard.demo.training import seed_training
 from nestguard.places.models import Address
@@ -262,6 +263,7 @@ def _seed(
     counts.update(seed_privacy(partnership=partnership, now=now))
     counts.update(seed_training(partnership=partnership, today=today))
     counts.update(seed_network(partnership=partnership, today=today))
+    counts.update(seed_record_links(partnership=partnership, today=today))
     counts.update(seed_deconfliction(partnership=partnership))
     with transaction.atomic():
         audit_record(

@@ -1,7 +1,8 @@
 """The link sources of the records Nestguard holds today (decision 0098): referrals (their
-subjects and address), cases (subjects and addresses), missing episodes (the person, and the
-case they are on), enforcement steps (the address and the person), a person's tie to an
-address, and links by hand. The intelligence share registers itself the same way.
+subjects, their phones and the address), cases (subjects and addresses), missing episodes (the
+person, the case they are on, and the address where they were found), enforcement steps (the
+address and the person), a person's tie to an address, and links by hand. The intelligence
+share registers itself the same way.
 
 Saves of the records (and of the rows that hang from them) refresh their links in the same
 transaction, through signals: the records' services need not know of the network.
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.cases.models import Case, CaseAddress, CaseSubject, Intervention
@@ -28,6 +30,7 @@ from nestguard.network.registry import (
     register_source,
     sources,
 )
+from nestguard.network.services.objects import phone_record
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, PersonAddressLink
@@ -49,14 +52,19 @@ for _kind in (
 
 
 def referral_links(referral: Referral) -> Iterable[LinkSpec]:
-    """A submitted referral names its subjects and its address (a draft is its author's)."""
+    """A submitted referral names its subjects and its address (a draft is its author's), and
+    ties each subject to the phone numbers given for them (decision 0115)."""
     if referral.status == ReferralStatus.DRAFT or referral.submitted_at is None:
         return
     here = Ref("referral", referral.pk)
     on = referral.submitted_at.date()
     for subject in referral.subjects.all():
+        who = Ref("person", subject.person_id) if subject.person_id else here
         if subject.person_id:
-            yield LinkSpec(here, Ref("person", subject.person_id), on, subject.role)
+            yield LinkSpec(here, who, on, subject.role)
+        for number in subject.phones:
+            phone = phone_record(actor=None, number=number)
+            yield LinkSpec(who, Ref("phone", phone.pk), on, "phone")
     if referral.address_id:
         yield LinkSpec(here, Ref("address", referral.address_id), on, "address")
     if referral.case_id:
@@ -78,6 +86,15 @@ def missing_links(episode: MissingEpisode) -> Iterable[LinkSpec]:
     yield LinkSpec(here, Ref("person", episode.person_id), on, "missing")
     if episode.case_id:
         yield LinkSpec(here, Ref("case", episode.case_id), on, "case")
+    if episode.found_address_id and episode.returned_at is not None:
+        # Where the child was found (decision 0115): the person and the address, dated when
+        # they were found, seen as the episode is.
+        yield LinkSpec(
+            Ref("person", episode.person_id),
+            Ref("address", episode.found_address_id),
+            timezone.localdate(episode.returned_at),
+            "found_at",
+        )
 
 
 def enforcement_links(action: EnforcementAction) -> Iterable[LinkSpec]:
@@ -210,7 +227,9 @@ def connect() -> None:
     models = {m for src in sources().values() for m in src.triggers}
     for model in models:
         post_save.connect(_on_save, sender=model, dispatch_uid=f"network:{model._meta.label}")
-        if model not in (Referral, Case, MissingEpisode, EnforcementAction):
+        # A referral's, case's or step's rows are deleted with it (and would derive its links
+        # again); a missing episode has none, so its delete clears its links.
+        if model not in (Referral, Case, EnforcementAction):
             post_delete.connect(
                 _on_save, sender=model, dispatch_uid=f"network-del:{model._meta.label}"
             )

@@ -15,8 +15,8 @@ from django.db.models import Q
 from nestguard.access import door
 from nestguard.cases.models import Case
 from nestguard.network.models import Line, Link, Phone
-from nestguard.network.registry import Ref
-from nestguard.network.selectors import Graph, Node, label, neighbourhood
+from nestguard.network.registry import Ref, kinds
+from nestguard.network.selectors import Graph, Node, kind_label, label, neighbourhood
 from nestguard.pathways.models import MissingEpisode, NrmReferral
 from nestguard.people.models import Person
 from nestguard.risk.models import RiskAssessment
@@ -36,12 +36,24 @@ class Number:
     deal_line: bool
 
 
+@dataclass(frozen=True)
+class Sighting:
+    """A record on which one of the line's numbers was seen (a referral naming it for a
+    subject, a released intelligence share ...), as the viewer may see it."""
+
+    number: Phone
+    on: date
+    source: str  # what kind of record ("Referral")
+    record: Node  # the record, labelled, with its page
+
+
 @dataclass
 class LineProfile:
     graph: Graph
     numbers: list[Number]
     people: list[Node]
     addresses: list[Node]
+    sightings: list[Sighting] = field(default_factory=list)
 
 
 def _seen(graph: Graph) -> dict[uuid.UUID, list[date]]:
@@ -70,8 +82,33 @@ def line_profile(user: Any, line: Line) -> LineProfile:
     numbers.sort(key=lambda n: (not n.deal_line, n.first_seen or date.max))
     people = sorted((n for n in graph.nodes.values() if n.kind == "person"), key=lambda n: n.label)
     addresses = _addresses(links, graph, people)
+    sightings = _sightings(graph, [n.phone for n in numbers])
     door.record_list(user, Link, graph.links, purpose="network", details={"line": line.name})
-    return LineProfile(graph, numbers, people, addresses)
+    return LineProfile(graph, numbers, people, addresses, sightings)
+
+
+def _sightings(graph: Graph, phones: list[Phone]) -> list[Sighting]:
+    """The records (events with a page of their own) whose links name one of the numbers,
+    latest first: the links are the viewer's, so each record is one they may see."""
+    by_id = {phone.pk: phone for phone in phones}
+    events = kinds()
+    found: dict[tuple[uuid.UUID, uuid.UUID], Link] = {}
+    for link in graph.links:
+        if link.source_kind not in events:
+            continue  # a tie by hand or a person's address: no record to show
+        for end in (link.a_id, link.b_id):
+            if end in by_id:
+                found.setdefault((end, link.source_id), link)
+    records = Graph(start=graph.start)
+    records.nodes = {
+        source_id: Node(link.source_kind, source_id, 0) for (_, source_id), link in found.items()
+    }
+    label(records)
+    rows = [
+        Sighting(by_id[phone_id], link.on, kind_label(link.source_kind), records.nodes[source_id])
+        for (phone_id, source_id), link in found.items()
+    ]
+    return sorted(rows, key=lambda s: (s.on, s.record.label), reverse=True)
 
 
 def _addresses(links: Any, graph: Graph, people: list[Node]) -> list[Node]:

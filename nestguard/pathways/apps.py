@@ -7,6 +7,7 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering: audit event types, the repeat-missing agenda source, the clock sources.
-        from nestguard.pathways import access_policy, agenda, clocks, events  # noqa: F401
+        from nestguard.pathways import access_policy, agenda, clocks, events, timeline  # noqa: F401
 
         access_policy.register()
+        timeline.register()

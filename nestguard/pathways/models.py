@@ -48,6 +48,16 @@ class MissingEpisode(BaseModel):
     circumstances = models.TextField(blank=True)
     returned_at = models.DateTimeField(null=True, blank=True, db_index=True)
     found_location = models.CharField(max_length=200, blank=True)
+    # Where they were found as an address (typed, matched to the register where it can be):
+    # a child found at an address is a risk signal there, and ties the child to it in the
+    # network (decision 0115). `found_location` keeps the detail in words.
+    found_address = models.ForeignKey(
+        "places.Address",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="found_episodes",
+    )
     found_by = models.CharField(max_length=30, blank=True)  # found_by
     safe_and_well_at = models.DateTimeField(null=True, blank=True)
     safe_and_well_by = models.CharField(max_length=200, blank=True)

@@ -39,7 +39,7 @@ def person_episodes(user: Any, person: Person) -> list[MissingEpisode]:
     return list(
         visible_missing_episodes(user)
         .filter(person=person)
-        .select_related("return_interview")
+        .select_related("return_interview", "found_address")
         .order_by("-started_at")
     )
 

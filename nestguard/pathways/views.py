@@ -26,6 +26,7 @@ from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
 from nestguard.pathways.services import missing, nrm, onward
 from nestguard.people.models import Person
+from nestguard.places.models import Address
 from nestguard.referrals.models import concern_types
 
 
@@ -148,8 +149,16 @@ def missing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
                 )
             },
             "may_update": rules.can_update_episode(user, episode),
+            "found_address_url": _address_url(user, episode.found_address_id),
         },
     )
+
+
+def _address_url(user: Any, address_id: Any) -> str:
+    """The address page, for a viewer who may open it (a case or referral there they see)."""
+    if address_id is None or not visible(user, Address).filter(pk=address_id).exists():
+        return ""
+    return reverse("places:detail", args=[address_id])
 
 
 def _updatable_episode(request: HttpRequest, pk: Any) -> Any:
@@ -177,7 +186,12 @@ def missing_return(request: HttpRequest, pk: Any) -> HttpResponse:
     def act(d: dict[str, Any]) -> Any:
         return missing.missing_episode_return(
             actor=user, episode=episode, returned_at=d["returned_at"], found_by=d["found_by"],
-            found_location=d["found_location"], safe_and_well_at=d["safe_and_well_at"],
+            found_location=d["found_location"],
+            found_address_line1=d["found_address_line1"],
+            found_address_line2=d["found_address_line2"],
+            found_address_town=d["found_address_town"],
+            found_address_postcode=d["found_address_postcode"],
+            safe_and_well_at=d["safe_and_well_at"],
             safe_and_well_by=d["safe_and_well_by"], harm=d["harm"],
             harm_details=d["harm_details"],
         )  # fmt: skip

@@ -116,6 +116,13 @@ class PersonForm(ReferralForm):
         textarea=True,
         help_text="What they look like, where they are seen, anything that helps identify them",
     )
+    phones = text_field(
+        "Their phone numbers",
+        1000,
+        required=False,
+        textarea=True,
+        help_text="One a line, like 07700 900123. Include any number you have seen them use.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -167,6 +167,9 @@ class ReferralSubject(BaseModel):
     age_estimate = models.PositiveSmallIntegerField(null=True, blank=True)
     identity_unknown = models.BooleanField(default=False)
     description = models.TextField(blank=True)
+    # Their phone numbers in E.164 (`nestguard.core.phones`); each one, once the referral is
+    # submitted, ties the person to the number in the network (decision 0115).
+    phones = models.JSONField(default=list, blank=True)
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,

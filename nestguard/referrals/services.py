@@ -122,6 +122,7 @@ def _subject_values(clean: dict[str, Any]) -> dict[str, Any]:
         "age_estimate": clean["age_estimate"],
         "identity_unknown": clean["identity_unknown"],
         "description": clean["description"],
+        "phones": clean["phones"],
     }
 
 
@@ -137,6 +138,7 @@ def referral_subject_add(
     age_estimate: int | None = None,
     identity_unknown: bool = False,
     description: str = "",
+    phones: list[str] | str = (),  # type: ignore[assignment]
 ) -> ReferralSubject:
     """Add a person of concern. The people section is complete once there is one."""
     _check_editable(actor, referral)
@@ -149,6 +151,7 @@ def referral_subject_add(
         age_estimate=age_estimate,
         identity_unknown=identity_unknown,
         description=description,
+        phones=phones,
     )
     if errors:
         raise ValidationError(errors)
@@ -170,6 +173,7 @@ def referral_subject_change(
     age_estimate: int | None = None,
     identity_unknown: bool = False,
     description: str = "",
+    phones: list[str] | str = (),  # type: ignore[assignment]
 ) -> ReferralSubject:
     referral = subject.referral
     _check_editable(actor, referral)
@@ -182,6 +186,7 @@ def referral_subject_change(
         age_estimate=age_estimate,
         identity_unknown=identity_unknown,
         description=description,
+        phones=phones,
     )
     if errors:
         raise ValidationError(errors)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from nestguard.accounts.models import lawful_bases
 from nestguard.core.forms import clean_text
+from nestguard.core.phones import e164
 from nestguard.people.services import validate_person_fields
 from nestguard.places.services import validate_address_fields
 from nestguard.referrals import codes as rc
@@ -20,6 +21,7 @@ from nestguard.referrals.models import ConsentStatus
 Errors = dict[str, str]
 
 _PHONE_CHARS = re.compile(r"^[0-9 +()\-]+$")
+MAX_SUBJECT_PHONES = 10
 
 
 def text(errors: Errors, field: str, value: Any, label: str, max_length: int) -> str:
@@ -84,6 +86,33 @@ def split_aliases(aliases: Any) -> tuple[list[Any], str]:
     return [], "Other names must be a list of names"
 
 
+def subject_phones(phones: Any) -> tuple[list[str], str]:
+    """A subject's phone numbers (a list, or text with one a line or separated by commas),
+    each in E.164 and each once; or the message naming the numbers that are not UK numbers."""
+    if isinstance(phones, str):
+        phones = re.split(r"[\n,;]", phones)
+    if not isinstance(phones, list | tuple) or not all(isinstance(p, str) for p in phones):
+        return [], "Phone numbers must be a list of numbers"
+    given = [p.strip() for p in phones if p.strip()]
+    clean: list[str] = []
+    bad: list[str] = []
+    for raw in given:
+        try:
+            number = e164(raw)
+        except ValidationError:
+            bad.append(raw[:40])
+            continue
+        if number not in clean:
+            clean.append(number)
+    if bad:
+        listed = ", ".join(f"“{b}”" for b in bad)
+        verb = "is not a UK phone number" if len(bad) == 1 else "are not UK phone numbers"
+        return [], f"{listed} {verb}: enter numbers like 07700 900123 or +44 7700 900123"
+    if len(clean) > MAX_SUBJECT_PHONES:
+        return [], f"Enter at most {MAX_SUBJECT_PHONES} phone numbers for one person"
+    return clean, ""
+
+
 def validate_subject(
     *,
     role: Any,
@@ -94,6 +123,7 @@ def validate_subject(
     age_estimate: Any = None,
     identity_unknown: Any = False,
     description: Any = "",
+    phones: Any = (),
 ) -> tuple[dict[str, Any], Errors]:
     names, alias_error = split_aliases(aliases)
     for name in names:
@@ -116,6 +146,9 @@ def validate_subject(
         errors["identity_unknown"] = "Identity unknown must be true or false"
         identity_unknown = False
     clean["identity_unknown"] = identity_unknown
+    clean["phones"], phone_error = subject_phones(phones)
+    if phone_error:
+        errors["phones"] = phone_error
     if not isinstance(role, str) or role not in rc.subject_roles():
         errors["role"] = "Select the person's role"
     clean["role"] = role

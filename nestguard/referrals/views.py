@@ -15,6 +15,7 @@ from django.urls import reverse
 from nestguard.access.door import load, look_up
 from nestguard.access.rules import REFERRING, access_rule, signed_in_user
 from nestguard.accounts.models import User, lawful_bases
+from nestguard.core.phones import national
 from nestguard.referrals import codes as rc
 from nestguard.referrals import forms as f
 from nestguard.referrals import services
@@ -352,6 +353,7 @@ def _person_values(data: dict[str, Any]) -> dict[str, Any]:
         "age_estimate": data.get("age_estimate"),
         "identity_unknown": bool(data.get("identity_unknown")),
         "description": data.get("description", ""),
+        "phones": data.get("phones", ""),
     }
 
 
@@ -397,6 +399,7 @@ def person_change(request: HttpRequest, pk: Any, subject_pk: Any) -> HttpRespons
             "date_of_birth": subject.date_of_birth,
             "age_estimate": subject.age_estimate,
             "description": subject.description,
+            "phones": "\n".join(national(p) for p in subject.phones),
         },
         save=lambda actor, r, data: services.referral_subject_change(
             actor=actor, subject=subject, **_person_values(data)

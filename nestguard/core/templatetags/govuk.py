@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from nestguard.core.forms import GovukDateInput
+from nestguard.core.phones import national
 
 register = template.Library()
 
@@ -99,6 +100,12 @@ def govuk_error_summary(*forms_: forms.Form) -> SafeString:
     if not items:
         return mark_safe("")
     return mark_safe(render_to_string("core/fields/error_summary.html", {"items": items}))  # noqa: S308
+
+
+@register.filter
+def phone_number(number: str) -> str:
+    """`{{ number|phone_number }}`: an E.164 number as people read it (07700 900123)."""
+    return national(number or "")
 
 
 @register.filter

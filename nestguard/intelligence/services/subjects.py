@@ -8,18 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 
 from nestguard.access.door import visible
 from nestguard.accounts.models import User
 from nestguard.core.codes import code_list
 from nestguard.core.forms import clean_text
+from nestguard.core.phones import e164
 from nestguard.intelligence.models import SubjectKind
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 
-PHONE_REGION = "GB"
 LABEL_LIMIT = 300
 MAX_PER_KIND = 20
 
@@ -45,14 +44,12 @@ class Subject:
 
 
 def normalise_phone(raw: str) -> str:
-    """E.164 (+447700900123), or ValueError for what is not a valid number (region GB)."""
+    """E.164 (+447700900123), or ValueError for what is not a UK number (the one
+    normaliser, `nestguard.core.phones`)."""
     try:
-        number = phonenumbers.parse(raw, PHONE_REGION)
-    except phonenumbers.NumberParseException:
+        return e164(raw)
+    except ValidationError:
         raise ValueError(raw) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_vrm(raw: str) -> str:

@@ -208,11 +208,13 @@ def test_an_administrator_names_the_function_and_nobody_else(intel):
     intelligence_function_set(actor=intel.p.admin, agency=intel.p.hub, second_check=True)
 
 
-def test_ofcom_drama_mobile_range_is_not_a_valid_number():
-    """libphonenumber holds 07700 900xxx (Ofcom's range for drama) unassigned, so synthetic
-    data uses the drama landline ranges (020 7946 0xxx, 0113 496 0xxx), which it accepts."""
+def test_ofcom_drama_mobile_range_is_accepted_as_the_network_accepts_it():
+    """libphonenumber holds 07700 900xxx (Ofcom's range for drama) unassigned; the one
+    normaliser asks whether a number is possible, not allocated (decisions 0098 and 0115), so a
+    report can name a deal line the network holds in that range."""
+    assert normalise_phone("07700 900123") == "+447700900123"
     with pytest.raises(ValueError):
-        normalise_phone("07700 900123")
+        normalise_phone("0770 12")
 
 
 def test_the_command_names_the_function(intel):

@@ -26,6 +26,7 @@ from nestguard.pathways.services.common import (
     text_field,
 )
 from nestguard.people.models import Person
+from nestguard.places.services import address_resolve, validate_address_fields
 
 
 def _when(value: datetime) -> str:
@@ -187,6 +188,20 @@ def harm_codes(errors: dict[str, Any], harm: Any) -> list[str]:
     return chosen
 
 
+FOUND_ADDRESS = "found_address_"
+
+
+def _found_address(errors: dict[str, Any], **given: Any) -> dict[str, str] | None:
+    """The address where they were found, checked as the register checks a typed address
+    (optional: nothing typed is no address); its errors go on `found_address_<field>`."""
+    if not any(isinstance(v, str) and v.strip() for v in given.values()):
+        return None
+    clean, found_errors = validate_address_fields(**given)
+    for name, message in found_errors.items():
+        errors[FOUND_ADDRESS + name] = message
+    return None if found_errors else clean
+
+
 def missing_episode_return(
     *,
     actor: Any,
@@ -194,6 +209,10 @@ def missing_episode_return(
     returned_at: datetime,
     found_by: str,
     found_location: str = "",
+    found_address_line1: str = "",
+    found_address_line2: str = "",
+    found_address_town: str = "",
+    found_address_postcode: str = "",
     safe_and_well_at: datetime | None = None,
     safe_and_well_by: str = "",
     harm: list[str] | None = None,
@@ -218,6 +237,13 @@ def missing_episode_return(
         errors, "found_location", found_location, label="Where they were found",
         max_length=SHORT_MAX, required=False,
     )  # fmt: skip
+    found_at = _found_address(
+        errors,
+        line1=found_address_line1,
+        line2=found_address_line2,
+        town=found_address_town,
+        postcode=found_address_postcode,
+    )
     check_at = moment(
         errors, "safe_and_well_at", safe_and_well_at, label="time of the safe and well check",
         required=False, not_before=returned, not_before_label="time they returned",
@@ -241,6 +267,8 @@ def missing_episode_return(
         episode.returned_at = returned
         episode.found_by = found_by
         episode.found_location = location
+        if found_at is not None:
+            episode.found_address = address_resolve(actor=actor, **found_at)
         episode.safe_and_well_at = check_at
         episode.safe_and_well_by = check_by
         episode.harm = kinds
@@ -261,7 +289,11 @@ def missing_episode_return(
             actor=actor,
             action="missing_episode.return",
             obj=episode,
-            details={"found_by": found_by, "harm": kinds},
+            details={
+                "found_by": found_by,
+                "harm": kinds,
+                "found_address": str(episode.found_address_id or ""),
+            },
         )
     return episode
 

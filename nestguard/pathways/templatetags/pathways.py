@@ -38,3 +38,10 @@ def pathways_case_section(context: Any, case: Any, may: Any, subjects: Any) -> d
         "services": policy.services(),
         "statuses": policy.codes("onward_statuses"),
     }
+
+
+@register.inclusion_tag("pathways/_person_section.html", takes_context=True)
+def pathways_person_section(context: Any, person: Any) -> dict[str, Any]:
+    """The person page's missing episodes the signed-in user may see, with where each ended
+    (one query)."""
+    return {"episodes": selectors.person_episodes(context["request"].user, person)}

@@ -57,15 +57,6 @@ class Api:
         )
 
 
-@pytest.fixture
-def api_for(personas):  # type: ignore[no-untyped-def]
-    def make(name: str) -> Api:
-        _, plain = api_token_create(actor=None, user=personas.all()[name])
-        return Api(plain)
-
-    return make
-
-
 def body(**changes: Any) -> dict[str, Any]:
     data = copy.deepcopy(doc_example("POST /api/v1/referrals/"))
     data.update(changes)
