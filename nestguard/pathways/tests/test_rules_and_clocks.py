@@ -24,7 +24,7 @@ def test_the_defaults_and_their_sources() -> None:
     assert policy.rule_value("nrm_rules", "rg_working_days") == 5
     assert policy.rule_value("nrm_rules", "recovery_min_days") == 30
     assert policy.rule_value("nrm_rules", "adult_age") == 18
-    for name in ("missing_rules", "nrm_rules", "nrm_stages", "services", "missing_categories",
+    for name in ("missing_rules", "nrm_rules", "nrm_stages", "missing_categories",
                  "missing_risk_grades", "clock_rules"):  # fmt: skip
         assert len(policy.codes(name).source) > 20
     # what the shared reference marks unverified is marked so in the data
