@@ -6,7 +6,6 @@ read from the row at the time, and a service's follow-up clock reaches the due v
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import pytest
