@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("nestguard.api.urls")),
     path("prevention/", include("nestguard.prevention.urls")),
     path("glossary/", include("nestguard.lexicon.urls")),
+    path("directory/", include("nestguard.directory.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),

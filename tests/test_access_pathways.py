@@ -151,7 +151,6 @@ TABLE: list[Row] = [
     Row("pathways:nrm_withdraw", CASE_EDIT, nrm),
     Row("pathways:dtn_list", CASEWORKERS),
     Row("pathways:dtn_new", FIRST_RESPONDERS),
-    Row("pathways:services", EVERYONE),
     Row("pathways:onward_new", CASE_READ, lambda ids: {"case_pk": ids["case"]}),
     Row("pathways:onward_detail", CASE_READ, onward),
     Row("pathways:onward_update", CASE_READ, onward),

@@ -305,6 +305,13 @@ TABLE: list[Row] = [
     Row("lexicon:glossary", EVERYONE),
     Row("lexicon:new", ADMIN_ONLY),
     Row("lexicon:change", ADMIN_ONLY, lambda ids: {"slug": "cuckooing"}),
+    # The services directory: everyone reads it; directory editors, the partnership's
+    # managers and administrators keep it (decision 0108). No persona here is an editor but
+    # the administrator; the directory's own tests add one.
+    Row("directory:list", EVERYONE),
+    Row("directory:new", ADMIN_ONLY),
+    Row("directory:change", ADMIN_ONLY, lambda ids: {"code": "mash"}),
+    Row("directory:retire", ADMIN_ONLY, lambda ids: {"code": "mash"}),
     # Planned visits, warrants and operations (decision 0107): its own truth table is
     # nestguard/deconfliction/tests; here, the list and the plan form for the case address
     Row("deconfliction:list", CASEWORKERS),
@@ -494,6 +501,7 @@ TABLE: list[Row] = [
     Row("places:detail", ON_RECORD, lambda ids: {"pk": ids["address"]}),
     # The API, with a token per persona
     Row("api:schema", EVERYONE),
+    Row("api:service_list", EVERYONE),
     Row(
         "api:sharing_agreement_end",
         ADMIN_ONLY,

@@ -39,6 +39,8 @@ class Role(models.TextChoices):
     INTELLIGENCE_OFFICER = "intelligence_officer", "Intelligence officer"
     # Keeps the records the UK GDPR asks for: retention, subject access, breaches, RoPA.
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    # Keeps the onward services directory (a partner's worker may hold it alone: decision 0108).
+    DIRECTORY_EDITOR = "directory_editor", "Directory editor"
 
 
 class Agency(BaseModel):

@@ -385,6 +385,8 @@ class OnwardReferralOutSerializer(serializers.Serializer):
     person = PersonRefSerializer()
     service = serializers.CharField()
     status = serializers.CharField()
+    follow_up_due_on = serializers.DateField(allow_null=True)
+    followed_up_on = serializers.DateField(allow_null=True)
     consent_given = serializers.BooleanField()
     reason = serializers.CharField()
     sent_on = serializers.DateField()
@@ -397,7 +399,10 @@ class OnwardReferralOutSerializer(serializers.Serializer):
 class OnwardReferralInSerializer(serializers.Serializer):
     case_id = serializers.UUIDField()
     person_id = serializers.UUIDField()
-    service = TextField(help_text="A service code from the directory (services.json)")
+    service = TextField(
+        help_text="The code of an active service in the directory (GET /api/v1/services/); "
+        "a person the service does not take is refused with the reasons under `service`"
+    )
     reason = TextField(trim_whitespace=False)
     consent_given = serializers.BooleanField(default=False)
 

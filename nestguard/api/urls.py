@@ -12,6 +12,7 @@ from nestguard.api.cases import (
     CaseList,
     CaseNotes,
 )
+from nestguard.api.directory import ServiceList
 from nestguard.api.intelligence import (
     IntelligenceReportDetail,
     IntelligenceReports,
@@ -112,5 +113,6 @@ urlpatterns = [
         name="sanitised_version",
     ),
     path("onward-referrals/", OnwardReferralListCreate.as_view(), name="onward_referral_list"),
+    path("services/", ServiceList.as_view(), name="service_list"),
     path("reports/<slug:name>/", ReportView.as_view(), name="report"),
 ]

@@ -6,6 +6,7 @@ a due date by a day.
 
 from __future__ import annotations
 
+import calendar as _calendar
 import json
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -51,3 +52,10 @@ def end_of_working_day_deadline(moment: datetime, working_days: int) -> datetime
     local_day = moment.astimezone(UK).date()
     due_day = add_working_days(local_day, working_days)
     return datetime.combine(due_day, time(23, 59, 59), tzinfo=UK)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day (31 January + 1 = 28 or 29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))

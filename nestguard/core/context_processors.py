@@ -91,7 +91,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Due and overdue", "pathways:due", DUE_VIEWING),
     ("Dashboard", "reporting:dashboard", REPORTING),
     ("Reports", "reporting:index", REPORTING),
-    ("Services", "pathways:services", CASEWORK),
+    ("Services directory", "directory:list", SIGNED_IN),
     ("Audit trail", "audit:search", AUDITING),
     ("Data subjects' rights", "rights:index", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),

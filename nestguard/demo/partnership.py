@@ -132,6 +132,10 @@ PERSONAS: tuple[PersonaSpec, ...] = (
        "Recovery worker", "Substance misuse referrer"),
     _P("voluntary.referrer", "voluntary", ("referrer",), "Ibrahim", "Chowdhury",
        "Outreach worker", "Voluntary sector referrer"),
+    # Keeps the services directory for the partnership (decision 0108): a partner's worker
+    # with no other power.
+    _P("links.directory", "voluntary", ("directory_editor",), "Tamsin", "Okafor-Lyle",
+       "Partnerships coordinator", "Keeps the services directory"),
     _P("outsider.caseworker", "outsider", ("caseworker", "referrer"), "Lisa", "Quayle",
        "Tenancy sustainment officer", "Outsider: an agency with no sharing agreement"),
     # Two at the hub, so that a disposal batch about children can be approved twice.

@@ -27,6 +27,8 @@ from nestguard.cases.models import (
 from nestguard.core.calendar import UK, add_working_days
 from nestguard.core.models import format_reference, next_values
 from nestguard.demo.partnership import Partnership
+from nestguard.directory.eligibility import Eligibility
+from nestguard.directory.models import Service
 from nestguard.pathways import policy
 from nestguard.pathways.models import (
     DutyToNotify,
@@ -362,7 +364,10 @@ class PathwaysBuilder:
 
     def onward(self, subjects: list[CaseSubject]) -> None:
         rng = self.rng
-        directory = policy.services()
+        directory = [
+            (s.code, Eligibility.of(s))
+            for s in Service.objects.filter(active=True).order_by("code")
+        ]
         for subject in subjects:
             case, person = subject.case, subject.person
             sent_on = max(
@@ -372,10 +377,13 @@ class PathwaysBuilder:
             consent = rng.random() < 0.8
             age = person.age_on(sent_on)
             eligible = [
-                s.code
-                for s in directory.codes
-                if not policy.eligibility(s).reasons_not_eligible(
-                    age=age, consent_given=consent, concern_types=list(case.concern_types)
+                code
+                for code, rule in directory
+                if not rule.reasons_not_eligible(
+                    age=age,
+                    consent_given=consent,
+                    concern_types=list(case.concern_types),
+                    subject_roles=[subject.role],
                 )
             ]
             if not eligible:

@@ -35,6 +35,7 @@ from nestguard.demo.borough import build_addresses
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.costs import seed_project_costs
 from nestguard.demo.deconfliction import seed_deconfliction
+from nestguard.demo.directory import seed_directory
 from nestguard.demo.enforcement import seed_enforcement
 from nestguard.demo.equality import seed_equality
 from nestguard.demo.history import ROW_MODELS, HistoryBuilder, Rows
@@ -265,6 +266,7 @@ def _seed(
     counts.update(seed_network(partnership=partnership, today=today))
     counts.update(seed_record_links(partnership=partnership, today=today))
     counts.update(seed_deconfliction(partnership=partnership))
+    counts.update(seed_directory(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -13,10 +13,9 @@
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import UTC, date, datetime, time, timedelta
 
-from nestguard.core.calendar import UK, end_of_working_day_deadline, is_working_day
+from nestguard.core.calendar import UK, add_months, end_of_working_day_deadline, is_working_day
 
 END_OF_DAY = time(23, 59, 59)
 
@@ -97,11 +96,7 @@ def add_calendar_days(start: datetime, days: int) -> datetime:
     return datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=UK)
 
 
-def add_months_to_date(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = _calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+add_months_to_date = add_months
 
 
 def add_calendar_months(start: datetime, months: int) -> datetime:

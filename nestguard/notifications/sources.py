@@ -32,7 +32,7 @@ from nestguard.deconfliction.models import Notice, OperationStatus, PlannedOpera
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
 from nestguard.panels.rules import ACTION_AGENCY_ROLES
 from nestguard.pathways import policy as pathways_policy
-from nestguard.pathways.models import MissingEpisode
+from nestguard.pathways.models import MissingEpisode, OnwardReferral
 from nestguard.places.models import (
     AlertStatus,
     DisplacementAlert,
@@ -239,6 +239,36 @@ def return_interviews_overdue(now: datetime, since: datetime, staff: Staff) -> I
         )
 
 
+def onward_follow_ups_due(now: datetime, since: datetime, staff: Staff) -> Iterator[Event]:
+    """An onward referral's follow-up (a service's aftercare ending, decision 0108) on its due
+    date and after it, until recorded: to whoever sent it and the lead worker of its case (the
+    due view shows it to them as their own), or, when neither can be told, the supervisors of
+    the agency that sent it."""
+    first, last = _due_dates(now, since)
+    referrals = OnwardReferral.objects.filter(
+        followed_up_on__isnull=True, follow_up_due_on__gte=first, follow_up_due_on__lte=last
+    ).values_list(
+        "pk", "reference", "follow_up_due_on", "sent_by_id", "case__lead_worker_id",
+        "sent_by_agency_id",
+    )  # fmt: skip
+    for pk, reference, due_on, sender, lead, agency_id in referrals:
+        if due_on is None:  # the filter on follow_up_due_on excludes these
+            continue
+        for stage, at in _due_and_overdue(due_on, now, since):
+            yield Event(
+                kind=f"onward_follow_up_{stage}",
+                object_type=_label(OnwardReferral),
+                object_id=str(pk),
+                reference=reference,
+                path=reverse("pathways:onward_detail", args=[pk]),
+                at=at,
+                door_model=OnwardReferral,
+                door_pk=pk,
+                to=frozenset(u for u in (sender, lead) if u),
+                fallback=staff.of([agency_id], [Role.SUPERVISOR]),
+            )
+
+
 def _alert_leads(staff: Staff) -> frozenset[Any]:
     """The police and ASB leads: caseworkers and supervisors of the agency types the
     repeat-address rule names (`places.services.repeats.can_work_repeat_alerts`)."""
@@ -352,6 +382,7 @@ FINDERS: tuple[Callable[[datetime, datetime, Staff], Iterable[Event]], ...] = (
     actions_due,
     interventions_due,
     return_interviews_overdue,
+    onward_follow_ups_due,
     repeat_address_alerts,
     displacement_alerts,
     warning_reviews,

@@ -2,7 +2,8 @@
 
 Registered here: referrals awaiting triage and case risk reviews (for the cases and referrals
 apps, which keep their deadlines but register no source), return home interviews, and the NRM's
-reasonable grounds decision and recovery period. Each reads through the access selectors; the
+reasonable grounds decision and recovery period, and onward referrals' follow-ups (a service's
+aftercare). Each reads through the access selectors; the
 view shows references, not names, so it reads no personal data.
 
 `team=False` is what the user themselves must do (cases they lead or are named on, episodes
@@ -30,7 +31,11 @@ from nestguard.core.clocks import DueItem, register_clock_source
 from nestguard.core.codes import code_list
 from nestguard.core.links import reverser
 from nestguard.pathways import policy
-from nestguard.pathways.access_policy import visible_missing_episodes, visible_nrm_referrals
+from nestguard.pathways.access_policy import (
+    visible_missing_episodes,
+    visible_nrm_referrals,
+    visible_onward_referrals,
+)
 from nestguard.pathways.models import MissingEpisode
 from nestguard.referrals.access_policy import triage_referrals
 from nestguard.referrals.models import ReferralStatus
@@ -264,6 +269,42 @@ def _nrm_recovery(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         )
 
 
+def _onward_follow_ups(user: Any, *, team: bool = False) -> Iterator[DueItem]:
+    """An onward referral's follow-up (a service's aftercare ending, decision 0108): due on the
+    date set when the service accepted or completed it, until the follow-up is recorded. For
+    whoever sent it and the case's lead worker, or their team."""
+    referrals = visible_onward_referrals(user).filter(
+        follow_up_due_on__isnull=False,
+        followed_up_on__isnull=True,
+        follow_up_due_on__lte=horizon().astimezone(UK).date(),
+    )
+    if team:
+        people = colleagues(user)
+        if people is None:
+            referrals = referrals.filter(
+                Q(sent_by_agency_id=user.agency_id) | Q(case__lead_agency_id=user.agency_id)
+            )
+        else:
+            referrals = referrals.filter(_by("sent_by", people) | _by("case__lead_worker", people))
+    else:
+        referrals = referrals.filter(Q(sent_by=user) | Q(case__lead_worker=user))
+    rows = referrals.order_by("follow_up_due_on", "reference").values_list(
+        "pk", "reference", "follow_up_due_on", "follow_up_label", "sent_by__username"
+    )[: limit()]
+    link = reverser("pathways:onward_detail")
+    for pk, reference, due_on, label, sender in rows:
+        if due_on is None:  # the filter on follow_up_due_on excludes these
+            continue
+        yield DueItem(
+            source="onward_follow_up",
+            title=f"Follow up onward referral {reference}: {label or 'follow-up due'}",
+            due_at=end_of_day(due_on),
+            url=link(pk),
+            owner_label=sender,
+            rule="The service's follow-up clock in the services directory",
+        )
+
+
 register_clock_source("triage", "Referrals awaiting triage", _triage)
 register_clock_source("risk_review", "Case risk reviews", _risk_reviews)
 register_clock_source("return_interview", "Return home interviews", _return_interviews)
@@ -272,3 +313,4 @@ register_clock_source(
     "nrm_reasonable_grounds", "NRM reasonable grounds decisions", _nrm_reasonable_grounds
 )
 register_clock_source("nrm_recovery_period", "NRM recovery periods ending", _nrm_recovery)
+register_clock_source("onward_follow_up", "Onward referral follow-ups", _onward_follow_ups)

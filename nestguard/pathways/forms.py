@@ -261,11 +261,13 @@ class OnwardReferralForm(GovukForm):
     )
     reason = _text("Why you are referring them", long=True)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any):
+    def __init__(
+        self, *args: Any, people: Any, services: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
         self.fields["person"].choices = [(k, p.display_name) for k, p in self.people.items()]  # type: ignore[attr-defined]
-        self.fields["service"].choices = [("", "Choose a service"), *policy.services().choices]  # type: ignore[attr-defined]
+        self.fields["service"].choices = [("", "Choose a service"), *services]  # type: ignore[attr-defined]
 
     def clean_person(self) -> Any:
         return self.people[self.cleaned_data["person"]]
@@ -274,7 +276,11 @@ class OnwardReferralForm(GovukForm):
 class OnwardUpdateForm(GovukForm):
     status = _radios("New status", [], "Choose the new status")
     on = _date("Date")
-    note = _text("The service's note", long=True, help_text="Required if they declined")
+    note = _text(
+        "The service's note, or how the follow-up went",
+        long=True,
+        help_text="Required if they declined, and for a follow-up",
+    )
     outcome = _text("Outcome", long=True, help_text="Required when completed")
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any):

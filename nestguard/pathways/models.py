@@ -235,7 +235,7 @@ class OnwardReferral(BaseModel):
         "cases.Case", on_delete=models.PROTECT, related_name="onward_referrals"
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    service = models.CharField(max_length=60)  # services
+    service = models.CharField(max_length=60)  # directory.Service.code (fixed, never deleted)
     status = models.CharField(max_length=20, db_index=True)  # onward_statuses
     consent_given = models.BooleanField(default=False)
     reason = models.TextField()
@@ -250,6 +250,12 @@ class OnwardReferral(BaseModel):
     response_note = models.TextField(blank=True)
     completed_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    # The service's follow-up clock (its aftercare), worked out from its row when the referral
+    # was accepted or completed; later edits of the service move no date already set.
+    follow_up_due_on = models.DateField(null=True, blank=True, db_index=True)
+    follow_up_label = models.CharField(max_length=200, blank=True)
+    followed_up_on = models.DateField(null=True, blank=True)
+    follow_up_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-sent_on", "-reference"]

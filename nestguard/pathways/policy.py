@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nestguard.core.codes import Code, CodeList, code_list
+from nestguard.core.codes import CodeList, code_list
 
 DATA = Path(__file__).parent / "data"
 
@@ -85,51 +85,3 @@ def nrm_transitions() -> NrmTransitions:
     if set(allowed) != expected:
         raise ValueError(f"nrm_stages transitions must name exactly {sorted(expected)}")
     return NrmTransitions(allowed)
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    min_age: int | None = None
-    max_age: int | None = None
-    consent_required: bool = False
-    concern_types_any: tuple[str, ...] = ()
-
-    def reasons_not_eligible(
-        self, *, age: int | None, consent_given: bool, concern_types: list[str]
-    ) -> list[str]:
-        """Why a person cannot be referred, in words; empty when they can."""
-        reasons = []
-        if (self.min_age is not None or self.max_age is not None) and age is None:
-            reasons.append("The service has an age range and the person's age is not recorded")
-        if age is not None and self.min_age is not None and age < self.min_age:
-            reasons.append(f"The service is for people aged {self.min_age} or over; they are {age}")
-        if age is not None and self.max_age is not None and age > self.max_age:
-            reasons.append(
-                f"The service is for people aged {self.max_age} or under; they are {age}"
-            )
-        if self.consent_required and not consent_given:
-            reasons.append("The service takes referrals only with the person's consent")
-        if self.concern_types_any and not set(self.concern_types_any) & set(concern_types):
-            wanted = ", ".join(self.concern_types_any)
-            reasons.append(f"The service needs a case with one of these concerns: {wanted}")
-        return reasons
-
-
-_ELIGIBILITY_KEYS = {"min_age", "max_age", "consent_required", "concern_types_any"}
-
-
-def eligibility(service: Code) -> Eligibility:
-    raw = service.get("eligibility") or {}
-    unknown = set(raw) - _ELIGIBILITY_KEYS
-    if unknown:
-        raise ValueError(f"service {service.code}: unknown eligibility rules {sorted(unknown)}")
-    return Eligibility(
-        min_age=raw.get("min_age"),
-        max_age=raw.get("max_age"),
-        consent_required=bool(raw.get("consent_required", False)),
-        concern_types_any=tuple(raw.get("concern_types_any", ())),
-    )
-
-
-def services() -> CodeList:
-    return codes("services")

@@ -8,12 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import Case
 from nestguard.core.calendar import UK
+from nestguard.directory.models import Service
 from nestguard.pathways import policy
 from nestguard.pathways.access_policy import (
     visible_missing_episodes,
@@ -256,6 +265,11 @@ def case_section(case: Case) -> CaseSection:
         onward=list(
             OnwardReferral.objects.filter(case=case)
             .select_related("person")
+            .annotate(
+                service_name=Subquery(
+                    Service.objects.filter(code=OuterRef("service")).values("name")[:1]
+                )
+            )
             .order_by("-sent_on")[:CASE_SECTION_ROWS]
         ),
     )

@@ -27,7 +27,6 @@ urlpatterns: list = [
     ),
     path("nrm/<uuid:pk>/reconsideration/", views.nrm_reconsideration, name="nrm_reconsideration"),
     path("nrm/<uuid:pk>/withdraw/", views.nrm_withdraw, name="nrm_withdraw"),
-    path("services/", views.service_directory, name="services"),
     path("services/refer/<uuid:case_pk>/", views.onward_new, name="onward_new"),
     path("services/referrals/<uuid:pk>/", views.onward_detail, name="onward_detail"),
     path("services/referrals/<uuid:pk>/update/", views.onward_update, name="onward_update"),

@@ -21,6 +21,7 @@ from nestguard.cases.models import Case
 from nestguard.core.clocks import due_items
 from nestguard.core.keyset import KeysetPage
 from nestguard.core.pages import apply_service_errors
+from nestguard.directory.selectors import directory
 from nestguard.pathways import forms as pforms
 from nestguard.pathways import policy, rules, selectors
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
@@ -505,15 +506,6 @@ def dtn_list(request: HttpRequest) -> HttpResponse:
 # Onward referrals and the directory
 
 
-@access_rule(SIGNED_IN)
-def service_directory(request: HttpRequest) -> HttpResponse:
-    rows = []
-    for service in policy.services().codes:
-        rule = policy.eligibility(service)
-        rows.append({"service": service, "rule": rule})
-    return render(request, "pathways/services.html", {"rows": rows, "concerns": concern_types()})
-
-
 @access_rule(CASEWORK)
 def onward_new(request: HttpRequest, case_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
@@ -524,12 +516,15 @@ def onward_new(request: HttpRequest, case_pk: Any) -> HttpResponse:
     initial = {"service": request.GET.get("service", "")}
     return _form_page(
         request,
-        form=pforms.OnwardReferralForm(_posted(request), people=people, initial=initial),
+        form=pforms.OnwardReferralForm(
+            _posted(request), people=people, services=directory(user).choices, initial=initial
+        ),
         title="Refer to a service",
         caption=f"Case {case.reference}",
         back=(reverse("cases:detail", args=[case.pk]), f"Back to case {case.reference}"),
         button="Send referral",
-        intro="Each service's eligibility is checked when you send; the directory lists them.",
+        intro="Each service's eligibility is checked when you send; the services directory "
+        "lists who each takes.",
         act=lambda d: onward.onward_referral_send(
             actor=user,
             case=case,
@@ -554,9 +549,9 @@ def onward_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "pathways/onward_detail.html",
         {
             "referral": referral,
-            "service": policy.services().get(referral.service),
+            "service": directory(user).find(referral.service),
             "statuses": statuses,
-            "may_update": bool(statuses.get(referral.status)["next"])
+            "may_update": bool(onward.next_statuses(referral))
             and rules.can_send_onward(user, referral.case),
         },
     )
@@ -569,7 +564,7 @@ def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
     if not rules.can_send_onward(user, referral.case):
         raise PermissionDenied
     statuses = policy.codes("onward_statuses")
-    choices = [(s, statuses.label(s)) for s in statuses.get(referral.status)["next"]]
+    choices = [(s, statuses.label(s)) for s in onward.next_statuses(referral)]
     page = reverse("pathways:onward_detail", args=[referral.pk])
     return _form_page(
         request,
@@ -577,7 +572,7 @@ def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
             _posted(request), statuses=choices, initial={"on": timezone.localdate()}
         ),
         title="Record the service's response",
-        caption=f"{referral.reference}: {policy.services().label(referral.service)}",
+        caption=f"{referral.reference}: {directory(user).label(referral.service)}",
         back=(page, f"Back to {referral.reference}"),
         button="Save",
         act=lambda d: onward.onward_referral_update(

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nestguard.intelligence",  # partner intelligence, 3x5x2, sanitisation (decision 0097)
     # The partnership's glossary, in the application and on its pages (decision 0106).
     "nestguard.lexicon",
+    "nestguard.directory",
     # Planned visits, warrants and operations told to partners first (decision 0107).
     "nestguard.deconfliction",
     "nestguard.retention",

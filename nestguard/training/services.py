@@ -3,7 +3,6 @@ or nothing, every bad row reported)."""
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 from collections.abc import Iterable
@@ -15,19 +14,13 @@ from django.utils import timezone
 
 from nestguard.accounts.models import User
 from nestguard.audit.services import audit_record
+from nestguard.core.calendar import add_months
 from nestguard.training.models import Completion, Course
 from nestguard.training.rules import keeps_training, may_record_for
 
 COLUMNS = ("username", "course", "completed_on")
 MAX_ROWS = 5000
 EARLIEST = date(2000, 1, 1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day (31 January + 1 = 28 or 29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def expiry(course: Course, completed_on: date) -> date | None:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nestguard.audit.services import audit_record
+from nestguard.core.seeding import load_missing
 from nestguard.core.validation import text_value
 from nestguard.core.versioning import require_version, versioned_save
 from nestguard.lexicon.models import Term
@@ -37,14 +38,7 @@ def data_file_terms() -> tuple[dict[str, str], ...]:
 def load_missing_terms(*, using: str = "default") -> int:
     """Add the data file's terms that the database lacks; never touch one that exists, so
     that the partnership's wording survives a release. Returns how many were added."""
-    have = set(Term.objects.using(using).values_list("slug", flat=True))
-    missing = [Term(**row) for row in data_file_terms() if row["slug"] not in have]
-    if not missing:
-        return 0
-    # Not audited: the release's own wording, loaded as migrations load their data (the
-    # file's history is in the repository); the partnership's edits are audited.
-    Term.objects.using(using).bulk_create(missing)
-    return len(missing)
+    return load_missing(Term, data_file_terms(), key="slug", using=using)
 
 
 def _wording(errors: dict[str, str], *, term: Any, definition: Any, source: Any) -> dict[str, str]:

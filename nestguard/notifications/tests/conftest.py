@@ -21,7 +21,7 @@ from nestguard.core.calendar import UK
 from nestguard.deconfliction.models import Notice, PlannedOperation
 from nestguard.notifications.models import Delivery, NotificationPreference
 from nestguard.panels.models import Action, Meeting, Panel
-from nestguard.pathways.models import MissingEpisode
+from nestguard.pathways.models import MissingEpisode, OnwardReferral
 from nestguard.people.tests.builders import make_case, make_referral
 from nestguard.places.models import (
     DisplacementAlert,
@@ -178,6 +178,8 @@ class World:
     displacement: DisplacementAlert
     marker_due: WarningMarker
     marker_overdue: WarningMarker
+    follow_up_due: OnwardReferral
+    follow_up_overdue: OnwardReferral
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -310,6 +312,16 @@ def make_world(personas: Any) -> World:
         told_at=NOW - timedelta(hours=1),
     )  # fmt: skip
 
+    def follow_up(reference: str, due_on: date) -> OnwardReferral:
+        """Sent by the owner; the service completed its work and its aftercare ends on `due_on`."""
+        return OnwardReferral.objects.create(
+            reference=reference, case=case, person=person, service="young_adult_employment",
+            status="completed", consent_given=True, reason="Honeysuckle plan",
+            sent_on=days(-120), sent_by=owner, sent_by_agency=personas.hub,
+            responded_on=days(-110), completed_on=days(-95), outcome="Finished the course",
+            follow_up_due_on=due_on, follow_up_label="Aftercare ends",
+        )  # fmt: skip
+
     return World(
         personas=personas,
         case=case,
@@ -323,6 +335,8 @@ def make_world(personas: Any) -> World:
         displacement=displacement,
         marker_due=marker(days(10)),
         marker_overdue=marker(days(-1)),
+        follow_up_due=follow_up("ONW-T1", TODAY),
+        follow_up_overdue=follow_up("ONW-T2", days(-2)),
     )
 
 

@@ -123,8 +123,9 @@ def test_an_inactive_owner_is_not_told_and_the_agency_supervisors_are_instead(wo
     p.owner.save(update_fields=["is_active"])
     send_due_notifications(now=NOW)
     assert mailbox.to(OWNER) == []
-    # The return interview and the marker reviews fall to the hub's supervisors when no one
-    # responsible can be told; actions and interventions have no such fallback.
+    # The return interview, the onward follow-ups and the marker reviews fall to the hub's
+    # supervisors when no one responsible can be told; actions and interventions have no such
+    # fallback.
     assert set(mailbox.subjects(SUPERVISOR)) == {
         subject(k)
         for k in (
@@ -132,6 +133,8 @@ def test_an_inactive_owner_is_not_told_and_the_agency_supervisors_are_instead(wo
             "repeat_address_alert",
             "displacement_alert",
             "return_interview_overdue",
+            "onward_follow_up_due",
+            "onward_follow_up_overdue",
             "warning_review_due",
             "warning_review_overdue",
             "deconfliction_notice",  # the agency was told: its supervisors are too

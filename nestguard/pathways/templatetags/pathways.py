@@ -35,7 +35,6 @@ def pathways_case_section(context: Any, case: Any, may: Any, subjects: Any) -> d
         "people": people,
         "may_refer_nrm": bool(people) and rules.can_refer_to_nrm(user),
         "may_refer_onward": is_open and may.contribute,
-        "services": policy.services(),
         "statuses": policy.codes("onward_statuses"),
     }
 

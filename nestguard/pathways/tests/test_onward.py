@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from nestguard.cases.models import Case
-from nestguard.pathways import policy
+from nestguard.directory.eligibility import Eligibility
+from nestguard.directory.models import Service
 from nestguard.pathways.models import OnwardReferral
 from nestguard.pathways.services.onward import onward_referral_send, onward_referral_update
 
@@ -26,16 +27,14 @@ def send(pw, **overrides):
 
 
 def test_the_directory_names_every_kind_of_service_with_a_source() -> None:
-    directory = policy.services()
-    categories = {s["category"] for s in directory.codes}
-    assert categories >= {
+    services = list(Service.objects.all())
+    assert {s.category for s in services} >= {
         "substance_misuse", "child_exploitation", "mentoring", "employment",
         "adult_safeguarding", "mash", "early_help", "prevent",
     }  # fmt: skip
-    for service in directory.codes:
-        policy.eligibility(service)  # validates the rules
-        assert service["eligibility_source"]
-    employment = policy.eligibility(directory.get("young_adult_employment"))
+    for service in services:
+        assert service.eligibility_source
+    employment = Eligibility.of(Service.objects.get(code="young_adult_employment"))
     assert (employment.min_age, employment.max_age) == (18, 30)
 
 
@@ -43,7 +42,7 @@ def test_the_directory_names_every_kind_of_service_with_a_source() -> None:
     ("age", "eligible"), [(17, False), (18, True), (30, True), (31, False), (None, False)]
 )
 def test_employment_programme_age_edges(age, eligible) -> None:
-    rule = policy.eligibility(policy.services().get("young_adult_employment"))
+    rule = Eligibility.of(Service.objects.get(code="young_adult_employment"))
     reasons = rule.reasons_not_eligible(age=age, consent_given=True, concern_types=[])
     assert (reasons == []) == eligible
 

@@ -207,7 +207,7 @@ def test_onward_referral_pages(pw, client_for) -> None:
         {"status": "accepted", **date_fields("on", timezone.localdate())},
     )
     assert response.status_code == 302
-    assert "Services directory" in client.get("/services/").content.decode()
+    assert "Services directory" in client.get("/directory/").content.decode()
 
 
 def test_due_view_orders_by_urgency_for_me_and_my_team(pw, client_for) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from nestguard.accounts.models import User
 from nestguard.accounts.services import team_create
 from nestguard.core.clocks import clock_sources, due_items
+from nestguard.directory.eligibility import Eligibility
 from nestguard.pathways import policy
 from nestguard.pathways.services.missing import missing_episode_record, missing_episode_return
 from nestguard.pathways.services.nrm import nrm_reasonable_grounds_record, nrm_referral_record
@@ -24,7 +25,7 @@ def test_the_defaults_and_their_sources() -> None:
     assert policy.rule_value("nrm_rules", "rg_working_days") == 5
     assert policy.rule_value("nrm_rules", "recovery_min_days") == 30
     assert policy.rule_value("nrm_rules", "adult_age") == 18
-    for name in ("missing_rules", "nrm_rules", "nrm_stages", "services", "missing_categories",
+    for name in ("missing_rules", "nrm_rules", "nrm_stages", "missing_categories",
                  "missing_risk_grades", "clock_rules"):  # fmt: skip
         assert len(policy.codes(name).source) > 20
     # what the shared reference marks unverified is marked so in the data
@@ -56,7 +57,7 @@ def test_pathways_register_their_clocks() -> None:
 )
 def test_eligibility_is_exactly_its_rules(age, low, span, consent, needs_consent) -> None:
     high = None if low is None else low + span
-    rule = policy.Eligibility(min_age=low, max_age=high, consent_required=needs_consent)
+    rule = Eligibility(min_age=low, max_age=high, consent_required=needs_consent)
     reasons = rule.reasons_not_eligible(age=age, consent_given=consent, concern_types=[])
     in_range = low is None or (age is not None and low <= age <= high)  # type: ignore[operator]
     assert (reasons == []) == (in_range and (consent or not needs_consent))
