@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pathways', '0004_harm_kinds'),
+        ('pathways', '0005_episode_found_address'),
     ]
 
     operations = [
