@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import SourceRecord, check_date_of_birth
+from .records import SourceRecord, read_date_of_birth
 
 
 def _dob(value: Any) -> str:
     text = "" if value is None else str(value).strip()
     if len(text) != 8 or not text.isdigit():
         return ""
-    iso = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    try:
-        return check_date_of_birth(iso)
-    except ValueError:
-        return ""
+    return read_date_of_birth(text).iso
 
 
 def _text(value: Any) -> str:
