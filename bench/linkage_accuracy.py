@@ -110,7 +110,7 @@ def _febrl_link_file(name: str, frames: list[tuple[str, Any]], links: Any) -> No
         out = Path(tmp) / "out"
         command = Path(sys.executable).with_name("nestguard")
         started = time.perf_counter()
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [str(command), "link_file", *inputs, "--output-dir", str(out)],
             capture_output=True,
             text=True,

@@ -98,4 +98,12 @@ def import_source_records(
     progress.update(done=rows, total=rows, message="Written")
     return (
         f"{rows} rows: {result.created} new record(s) written; {result.already_held} already held"
+        + (
+            f"; {len(result.doubtful)} doubtful value(s) kept as sent ("
+            + "; ".join(str(d) for d in result.doubtful[:5])
+            + (" ..." if len(result.doubtful) > 5 else "")
+            + ")"
+            if result.doubtful
+            else ""
+        )
     )

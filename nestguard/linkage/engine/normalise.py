@@ -33,6 +33,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "dob_d",
     "dob_key",
     "dob_sorted",
+    "dob_real",
     "sex",
     "pc",
     "pc_sector",
@@ -210,7 +211,8 @@ def _family_features(raw: str) -> tuple[Any, ...]:
 @lru_cache(maxsize=100_000)
 def _dob_features(raw: str) -> tuple[Any, ...]:
     parts = _dob_parts(raw)
-    return _none(*parts, sorted_characters(parts[0]) if parts[3] else "")
+    real = "1" if read_date_of_birth(raw).iso else ""
+    return _none(*parts, sorted_characters(parts[0]) if parts[3] else "", real)
 
 
 @lru_cache(maxsize=500_000)
@@ -235,7 +237,9 @@ def feature_values(record: SourceRecord) -> tuple[Any, ...]:
     gn_groups a tuple)."""
     gn, gn_meta, gn_groups, gn_canon = _given_features(record.given_name)
     fn, fn_meta, fn_first, fn_last = _family_features(record.family_name)
-    dob, dob_y, dob_m, dob_d, dob_key, dob_sorted = _dob_features(record.date_of_birth)
+    dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real = _dob_features(
+        record.date_of_birth
+    )
     pc, pc_sector, pc_district = _none(*normalise_postcode(record.postcode))
     pc_sorted = sorted_characters(pc) if pc else None
     addr, house, street, town = _address_features(
@@ -247,7 +251,7 @@ def feature_values(record: SourceRecord) -> tuple[Any, ...]:
     sex = _sex_feature(record.sex)
     return (
         gn, fn, gn_meta, fn_meta, gn_groups, gn_canon, fn_first, fn_last,
-        dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, sex,
+        dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real, sex,
         pc, pc_sector, pc_district, pc_sorted, addr, house, street, town,
         phone, mobile, ident, ident_sorted,
     )  # fmt: skip

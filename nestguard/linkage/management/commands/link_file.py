@@ -79,7 +79,8 @@ class Command(BaseCommand):
             out_dir / "doubtful.csv", Doubt.HEADER, (doubt.as_row() for doubt in doubts)
         )
         for doubt in doubts[:MAX_ERRORS_SHOWN]:
-            self.stderr.write(f"doubtful: {doubt.file} row {doubt.row}, {doubt.column}: {doubt.message}")
+            where = f"{doubt.file} row {doubt.row}, {doubt.column}"
+            self.stderr.write(f"doubtful: {where}: {doubt.message}")
         clusters = len(set(result.clusters.values()))
         self.stdout.write(
             f"{len(records)} records, {len(result)} pairs, {clusters} clusters "
