@@ -237,9 +237,7 @@ def feature_values(record: SourceRecord) -> tuple[Any, ...]:
     gn_groups a tuple)."""
     gn, gn_meta, gn_groups, gn_canon = _given_features(record.given_name)
     fn, fn_meta, fn_first, fn_last = _family_features(record.family_name)
-    dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real = _dob_features(
-        record.date_of_birth
-    )
+    dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real = _dob_features(record.date_of_birth)
     pc, pc_sector, pc_district = _none(*normalise_postcode(record.postcode))
     pc_sorted = sorted_characters(pc) if pc else None
     addr, house, street, town = _address_features(
