@@ -35,7 +35,7 @@ from linkage_common import plain_splink
 from nestguard.linkage.engine import link_records, train_model
 from nestguard.linkage.engine.clustering import cluster
 from nestguard.linkage.engine.evaluate import score_clusters
-from nestguard.linkage.engine.febrl import febrl3, febrl4
+from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
 from nestguard.linkage.engine.model import DEFAULT_GUARDS
 from nestguard.linkage.engine.records import FIELDS
 from nestguard.linkage.engine.synthetic import generate
@@ -61,32 +61,12 @@ def _febrl(name: str, loader) -> None:  # type: ignore[no-untyped-def]
     print(f"  pairs left for review (forced on): {len(forced.review_pairs):,}")
 
 
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
 def _integrator_csv(frame: Any, source: str, path: Path) -> None:
     """A FEBRL frame mapped the obvious way into link_file's columns, values as given."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        for rec_id, row in frame.iterrows():
-            line1 = f"{_cell(row['street_number'])} {_cell(row['address_1'])}".strip()
-            values = {
-                "record_id": rec_id,
-                "source": source,
-                "given_name": _cell(row["given_name"]),
-                "family_name": _cell(row["surname"]),
-                "date_of_birth": _cell(row["date_of_birth"]),
-                "address_line1": line1,
-                "address_line2": _cell(row["address_2"]),
-                "town": _cell(row["suburb"]),
-                "postcode": _cell(row["postcode"]),
-                "identifier": _cell(row["soc_sec_id"]),
-            }
-            writer.writerow([values.get(name, "") for name in FIELDS])
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, restval="")
+        writer.writeheader()
+        writer.writerows(integrator_rows(frame, source))
 
 
 def _precision_recall(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> str:
