@@ -36,7 +36,11 @@ PEOPLE = (
     "record_id,given_name,family_name,date_of_birth\n"
     "S-1,Jayden,Smith-Okoro,2010-07-03\nS-2,Chloe,Barker,2009-11-20\n"
 )
-BAD_PEOPLE = "record_id,given_name,family_name,date_of_birth\nS-1,Zebedee,Quill,yesterday\n"
+BAD_PEOPLE = (
+    "record_id,given_name,family_name,date_of_birth\nS-1,Zebedee,Quill,2010-01-01\n"
+    "S-1,Zara,Quill,2011-01-01\n"
+)
+DOUBTFUL_PEOPLE = "record_id,given_name,family_name,date_of_birth\nS-1,Zebedee,Quill,1950-43-06\n"
 
 
 @pytest.fixture(autouse=True)
@@ -117,9 +121,24 @@ def test_bad_people_fail_with_problems_that_quote_no_one(client_for: Any) -> Non
     run.refresh_from_db()
     assert run.status == JobStatus.FAILED
     assert run.failure_reason == "1 problem(s) in the input; nothing was written"
-    assert "In row 2, date_of_birth: Date of birth must be YYYY-MM-DD" in run.summary
+    assert "In row 3, record_id: the same record id as row 2" in run.summary
     assert "Zebedee" not in run.summary + run.failure_reason
     assert not SourceRecord.objects.filter(system="School MIS").exists()
+
+
+def test_a_doubtful_date_is_imported_and_named_by_row_without_its_value(client_for: Any) -> None:
+    admin = client_for("admin")
+    form = {"system": "School MIS", "encoding": "utf-8-sig", "file": upload(DOUBTFUL_PEOPLE)}
+    run = _run_of(admin.post(reverse("linkage:import_queue"), form))
+    drain()
+    run.refresh_from_db()
+    assert run.status == JobStatus.SUCCEEDED
+    assert "1 doubtful value(s) kept as sent and compared as text (row 2 date_of_birth)" in (
+        run.summary
+    )
+    assert "1950-43-06" not in run.summary and "Zebedee" not in run.summary
+    record = SourceRecord.objects.get(system="School MIS")
+    assert (record.date_of_birth, record.date_of_birth_given) == ("", "1950-43-06")
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ from nestguard.linkage.selectors import (
     subject_values,
 )
 from nestguard.linkage.services.lookups import LookupsExhausted
-from nestguard.linkage.services.records import source_record_create
+from nestguard.linkage.services.records import source_record_receive
 from nestguard.referrals.models import Referral
 
 
@@ -80,7 +80,12 @@ class SourceRecordOutSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     given_name = serializers.CharField()
     family_name = serializers.CharField()
-    date_of_birth = serializers.CharField()
+    date_of_birth = serializers.CharField(
+        help_text="The date as parsed; blank when what was sent is not a real date"
+    )
+    date_of_birth_given = serializers.CharField(
+        help_text="The date of birth exactly as sent (kept and compared as text when not real)"
+    )
     sex = serializers.CharField()
     address_line1 = serializers.CharField()
     address_line2 = serializers.CharField()
@@ -93,6 +98,18 @@ class SourceRecordOutSerializer(serializers.Serializer):
     contact_phone = serializers.CharField()
 
 
+class SourceRecordWarningSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SourceRecordReceivedSerializer(SourceRecordOutSerializer):
+    warnings = SourceRecordWarningSerializer(
+        many=True,
+        help_text="Values kept as sent but not understood (a date of birth that is not real)",
+    )
+
+
 class SourceRecordCreate(NestguardAPIView):
     """Send one person record of your agency to the person index."""
 
@@ -103,8 +120,8 @@ class SourceRecordCreate(NestguardAPIView):
         summary="Send a person record of your agency to the person index",
         request=SourceRecordInSerializer,
         responses={
-            201: SourceRecordOutSerializer,
-            200: OpenApiResponse(SourceRecordOutSerializer, description="Already held"),
+            201: SourceRecordReceivedSerializer,
+            200: OpenApiResponse(SourceRecordReceivedSerializer, description="Already held"),
             400: OpenApiResponse(description="Field errors"),
             401: OpenApiResponse(description="No valid token"),
             403: OpenApiResponse(description="The token's user may not send records"),
@@ -116,16 +133,15 @@ class SourceRecordCreate(NestguardAPIView):
             return Response({"non_field_errors": ["Send a JSON object"]}, status=400)
         values = {k: v for k, v in data.items() if k != "system"}
         try:
-            record, created = source_record_create(
+            record, created, doubts = source_record_receive(
                 actor=request.user, system=data.get("system"), values=values, purpose="API"
             )
         except DjangoValidationError as exc:
             return validation_error_response(exc)
         record = source_record_reloaded(record)
-        return Response(
-            SourceRecordOutSerializer(record).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        body = dict(SourceRecordOutSerializer(record).data)
+        body["warnings"] = [{"field": name, "message": text} for name, text in doubts.items()]
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class ContactSerializer(serializers.Serializer):

@@ -17,10 +17,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from nestguard.demo.bulk import bulk_insert
 from nestguard.demo.partnership import Partnership
 from nestguard.linkage.models import Cluster, SourceRecord
-from nestguard.linkage.services.records import RECORD_FIELDS
+from nestguard.linkage.services.records import RECORD_FIELDS, parse_partial_date
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 
@@ -51,6 +53,8 @@ FEATURED: tuple[tuple[str, dict[str, str]], ...] = (
     ("police", {"given_name": "Jayden", "family_name": "Smith-Okoro",
                 "date_of_birth": "2010-03-07", "identifier": "NB/24/0613"}),
     ("yjs", {"given_name": "Jaden", "family_name": "Smith Okoro", "date_of_birth": "2010-07-03"}),
+    # A month typed as 70: not a real date, kept as sent and compared as text (decision 0113).
+    ("ed", {"given_name": "Jayden", "family_name": "Smith-Okoro", "date_of_birth": "2010-70-03"}),
 )  # fmt: skip
 
 
@@ -88,6 +92,12 @@ def _row(
     full = {name: values.get(name, "") for name in RECORD_FIELDS}
     full["record_id"] = record_id
     content = {name: full[name] for name in RECORD_FIELDS}
+    # Kept as sent; the parsed date only when it is real (as the import stores it).
+    full["date_of_birth_given"] = full["date_of_birth"]
+    try:
+        full["date_of_birth"] = parse_partial_date(full["date_of_birth"], today=when.date())
+    except ValidationError:
+        full["date_of_birth"] = ""
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
     return {
         **full,

@@ -98,4 +98,13 @@ def import_source_records(
     progress.update(done=rows, total=rows, message="Written")
     return (
         f"{rows} rows: {result.created} new record(s) written; {result.already_held} already held"
+        # Where, not what: a job's summary quotes no one's details.
+        + (
+            f"; {len(result.doubtful)} doubtful value(s) kept as sent and compared as text ("
+            + ", ".join(f"row {d.row} {d.field}" for d in result.doubtful[:10])
+            + (", ..." if len(result.doubtful) > 10 else "")
+            + ")"
+            if result.doubtful
+            else ""
+        )
     )

@@ -148,7 +148,7 @@ def _add_missing(built: BuiltIndex, ids: Iterable[Any]) -> None:
     missing = sorted({str(pk) for pk in ids} - built.ids)
     for start in range(0, len(missing), CATCH_UP_BATCH):
         batch = SourceRecord.objects.filter(pk__in=missing[start : start + CATCH_UP_BATCH])
-        for record in batch.only("pk", "agency_id", "system", *matching.ENGINE_FIELDS):
+        for record in batch.only("pk", "agency_id", "system", *matching.ENGINE_COLUMNS):
             built.index.add(matching.to_engine(record))
             built.ids.add(str(record.pk))
 

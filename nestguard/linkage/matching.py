@@ -33,13 +33,18 @@ ENGINE_FIELDS = (
 )
 
 
+# What a stored record gives the engine: its fields, and the date of birth as sent when it
+# was not a real date (the engine compares that as text).
+ENGINE_COLUMNS = (*ENGINE_FIELDS, "date_of_birth_given")
+
+
 def to_engine(record: SourceRecord) -> engine.SourceRecord:
     from nestguard.linkage.engine import SourceRecord as EngineRecord
 
+    values = {name: getattr(record, name) or "" for name in ENGINE_FIELDS}
+    values["date_of_birth"] = values["date_of_birth"] or record.date_of_birth_given or ""
     return EngineRecord(
-        record_id=str(record.pk),
-        source=f"{record.agency_id}:{record.system}",
-        **{name: getattr(record, name) or "" for name in ENGINE_FIELDS},
+        record_id=str(record.pk), source=f"{record.agency_id}:{record.system}", **values
     )
 
 
@@ -55,7 +60,7 @@ def query_record(values: dict[str, str]) -> engine.SourceRecord:
 
 
 def all_engine_records() -> list[engine.SourceRecord]:
-    rows = SourceRecord.objects.only("pk", "agency_id", "system", *ENGINE_FIELDS).order_by("pk")
+    rows = SourceRecord.objects.only("pk", "agency_id", "system", *ENGINE_COLUMNS).order_by("pk")
     return [to_engine(r) for r in rows.iterator(chunk_size=5000)]
 
 

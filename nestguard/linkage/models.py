@@ -76,8 +76,12 @@ class SourceRecord(BaseModel):
     received_at = models.DateTimeField(default=timezone.now)
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
-    # "", "YYYY", "YYYY-MM" or "YYYY-MM-DD": agencies often know only part of it.
+    # "", "YYYY", "YYYY-MM" or "YYYY-MM-DD": agencies often know only part of it. Blank
+    # when what was sent is not a real date; `date_of_birth_given` keeps what was sent.
     date_of_birth = models.CharField(max_length=10, blank=True)
+    # The date of birth exactly as sent ("31/02/1980", "1950-43-06", "06/04/1950"): nothing
+    # is lost, and a date that is not real is compared as text (docs/decisions/0113).
+    date_of_birth_given = models.CharField(max_length=40, blank=True)
     sex = models.CharField(max_length=20, blank=True)
     address_line1 = models.CharField(max_length=200, blank=True)
     address_line2 = models.CharField(max_length=200, blank=True)

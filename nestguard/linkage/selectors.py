@@ -423,6 +423,21 @@ def batch_record_count(batch: ImportBatch) -> int:
     return SourceRecord.objects.filter(batch=batch).count()
 
 
+DOUBTFUL_SHOWN = 200
+
+
+def batch_doubtful_dates(batch: ImportBatch) -> list[tuple[str, str]]:
+    """(record id, date of birth as sent) of an import's records whose date of birth was
+    not a real date: kept as sent and compared as text (decision 0113). The first 200."""
+    rows = (
+        SourceRecord.objects.filter(batch=batch, date_of_birth="")
+        .exclude(date_of_birth_given="")
+        .order_by("record_id")
+        .values_list("record_id", "date_of_birth_given")
+    )
+    return list(rows[:DOUBTFUL_SHOWN])
+
+
 def merge_moved_records(user: Any, merge: Merge) -> QuerySet[SourceRecord]:
     """The records a merge moved, of the agencies the reviewer may see."""
     agencies = reviewer_agency_ids(user)

@@ -210,7 +210,12 @@ def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(
         request,
         "linkage/import_detail.html",
-        {"batch": batch, "created": created, "already": batch.rows - created},
+        {
+            "batch": batch,
+            "created": created,
+            "already": batch.rows - created,
+            "doubtful": selectors.batch_doubtful_dates(batch),
+        },
     )
 
 

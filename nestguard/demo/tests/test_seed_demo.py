@@ -34,6 +34,7 @@ from nestguard.demo.pathways import SHOWCASE_CASE_ID
 from nestguard.demo.people import PersonRef
 from nestguard.demo.plans import Timeline, plan_cases, plan_other_referrals
 from nestguard.demo.seed import load_profile, seed_borough
+from nestguard.linkage.models import SourceRecord
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.places.postcodes import normalise_postcode
@@ -235,6 +236,10 @@ def test_the_borough_has_its_partnership_and_plausible_history() -> None:
             assert instrument.band_for(a.overall_score).code == a.band
             assert bool(a.judgement_reason) == bool(a.judgement_adjustment)
         assert not cases.exclude(status="closed").filter(risk_band="").exists()
+
+    # The person index holds a date of birth that is not real, kept as sent (decision 0113).
+    kept = SourceRecord.objects.get(date_of_birth="", date_of_birth_given="2010-70-03")
+    assert kept.family_name == "Smith-Okoro"
 
     # One audit event for the bulk history, and the chain is intact.
     seeded = AuditEvent.objects.get(action="demo.seed")

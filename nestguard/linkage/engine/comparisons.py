@@ -31,7 +31,7 @@ class Level:
     """One level: `kind` names the predicate, `args` its parameters."""
 
     label: str
-    kind: str  # null | exact | jw | lev | swap | groups | tokens | dob_prefix | dob_swap | else
+    kind: str  # a key of _PREDICATES (null, exact, jw, lev, swap, swap_near, ...) or "all"
     args: tuple[Any, ...] = ()
     # Exact levels only: weigh agreement by how common the value is (term frequency), so
     # "Chukwuemeka" agreeing counts for more than "Oliver" (see model.term_frequency_weight).
@@ -141,6 +141,14 @@ def _dob_prefix(left: Row, right: Row, col: str) -> bool:
     return long.startswith(short)
 
 
+def _dob_close(left: Row, right: Row, col: str) -> bool:
+    a, b = left[col], right[col]
+    if a is None or b is None:
+        return False
+    doubtful = left["dob_real"] is None or right["dob_real"] is None
+    return Levenshtein.distance(a, b) <= (2 if doubtful else 1)
+
+
 def _dob_swap(left: Row, right: Row) -> bool:
     return (
         left["dob_d"] is not None
@@ -155,6 +163,14 @@ def _cross(left: Row, right: Row, a: str, b: str) -> bool:
     return (left[a] is not None and left[a] == right[b]) or (
         left[b] is not None and left[b] == right[a]
     )
+
+
+def _swap_near(left: Row, right: Row, a: str, b: str) -> bool:
+    # Each name shares its first three letters with the other record's other name.
+    def near(x: str | None, y: str | None) -> bool:
+        return x is not None and y is not None and x[:3] == y[:3]
+
+    return near(left[a], right[b]) and near(left[b], right[a])
 
 
 def _initial(left: Row, right: Row, col: str) -> bool:
@@ -176,8 +192,10 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "tokens": _tokens,
     "dob_prefix": _dob_prefix,
     "dob_swap": _dob_swap,
+    "dob_close": _dob_close,
     "initial": _initial,
     "cross": _cross,
+    "swap_near": _swap_near,
     "else": _else,
 }
 
@@ -186,6 +204,10 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
 _SQL: dict[str, Callable[..., str]] = {
     "cross": lambda a, b: f'("{a}_l" = "{b}_r" OR "{b}_l" = "{a}_r")',
     "initial": lambda col: f'substr("{col}_l", 1, 1) = substr("{col}_r", 1, 1)',
+    "swap_near": lambda a, b: (
+        f'(substr("{a}_l", 1, 3) = substr("{b}_r", 1, 3) '
+        f'AND substr("{b}_l", 1, 3) = substr("{a}_r", 1, 3))'
+    ),
     "swap": lambda a, b: f'("{a}_l" = "{b}_r" AND "{b}_l" = "{a}_r")',
     "tokens": lambda first, last: (
         f'("{first}_l" = "{first}_r" OR "{first}_l" = "{last}_r" '
@@ -195,6 +217,10 @@ _SQL: dict[str, Callable[..., str]] = {
         f'(length("{col}_l") <> length("{col}_r") AND ('
         f'substr("{col}_l", 1, length("{col}_r")) = "{col}_r" '
         f'OR substr("{col}_r", 1, length("{col}_l")) = "{col}_l"))'
+    ),
+    "dob_close": lambda col: (
+        f'(levenshtein("{col}_l", "{col}_r") <= 1 OR (("dob_real_l" IS NULL '
+        f'OR "dob_real_r" IS NULL) AND levenshtein("{col}_l", "{col}_r") <= 2))'
     ),
     "dob_swap": lambda: (
         '("dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r")'
@@ -223,6 +249,8 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("missing", "null", "gn"),
             Level("exact", "exact", ("gn",), term_frequency=True),
             ("swapped with family name", "swap", "gn", "fn"),
+            # Swapped and mistyped: each name begins as the other record's other name.
+            ("swapped with family name, mistyped", "swap_near", "gn", "fn"),
             ("known variant or nickname", "groups", "gn_groups"),
             ("same as the other's family name", "cross", "gn", "fn"),
             ("close spelling", "jw", "gn", 0.92),
@@ -240,6 +268,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             Level("exact", "exact", ("fn",), term_frequency=True),
             # Counted once, under given name: the swap is one fact, not two.
             ("swapped with given name (weighed under given name)", "swap", "gn", "fn"),
+            (
+                "swapped with given name, mistyped (weighed under given name)",
+                "swap_near",
+                "gn",
+                "fn",
+            ),
             ("close spelling", "jw", "fn", 0.92),
             ("shares a surname", "tokens", "fn_first", "fn_last"),
             ("sounds alike", "exact", "fn_meta"),
@@ -253,7 +287,11 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("missing", "null", "dob"),
             ("exact", "exact", "dob"),
             ("day and month swapped", "dob_swap"),
-            ("one digit different", "lev", "dob", 1),
+            # A date that is not real (1950-43-06) is compared as text: two digits off
+            # it still agrees as closely as one digit off between real dates.
+            ("one digit different", "dob_close", "dob"),
+            # 1962-11-21 and 1962-12-11: the same digits, two of them transposed.
+            ("digits transposed", "exact", "dob_sorted"),
             ("partial date agrees", "dob_prefix", "dob"),
             ("two digits different", "lev", "dob", 2),
             ("different", "else"),
@@ -277,9 +315,14 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
                 ("lev", ("pc", 1)),
             ),
             ("same address, different postcode", "exact", "addr"),
+            # A mistyped address and a mistyped or transposed postcode (2216 and 2261).
+            ("similar address, different postcode", "jw", "addr", 0.92),
             ("same postcode, different address", "exact", "pc"),
             ("same street", "all", ("jw", ("street", 0.9)), ("exact", ("pc_district",))),
+            # Where postcodes are not UK ones (no district) or are mistyped: the town.
+            ("same street and town", "all", ("jw", ("street", 0.9)), ("jw", ("town", 0.92))),
             ("same postcode district", "exact", "pc_district"),
+            ("same town", "jw", "town", 0.92),
             ("different", "else"),
         ),
     ),
@@ -300,6 +343,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("missing", "null", "ident"),
             ("exact", "exact", "ident"),
             ("one character different", "lev", "ident", 1),
+            ("characters transposed", "exact", "ident_sorted"),
             ("different", "else"),
         ),
     ),
@@ -334,7 +378,7 @@ PERSON_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(("gn_meta", "fn_meta")),
     BlockingRule(("gn", "fn"), swap=True),
     BlockingRule(("gn_meta", "fn_meta"), swap=True),
-    BlockingRule(("dob_key", "pc")),
+    BlockingRule(("dob_key", "pc_sorted")),
     BlockingRule(("dob_key", "fn_meta")),
     BlockingRule(("dob_key", "gn_canon")),
     BlockingRule(("dob_key", "pc_district")),
@@ -343,4 +387,8 @@ PERSON_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(("pc", "fn_meta")),
     BlockingRule(("pc", "gn_canon")),
     BlockingRule(("dob_y", "gn_canon", "fn_meta")),
+    # Where names are mistyped or swapped as well: the house and a date, postcode or
+    # identifier whose characters may be transposed (issue 14: FEBRL as an integrator maps it).
+    BlockingRule(("dob_sorted", "house")),
+    BlockingRule(("ident_sorted", "pc_sorted")),
 )

@@ -2,6 +2,10 @@
 
 Reading checks every row and returns every problem (file, row, column, what is wrong), so
 a data officer can fix a file in one pass; nothing is linked or written while any remain.
+Problems are what truly breaks a file: a missing or unknown column, a duplicate record id,
+a row of the wrong length, text that is not UTF-8. A value that is only doubtful (a date of
+birth that is not a real date, such as 1950-43-06) is kept as given, compared as text, and
+listed among the doubts, which never stop a file.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import FIELDS, SourceRecord, check_date_of_birth
+from .records import FIELDS, SourceRecord, read_date_of_birth
 
 MAX_FIELD_LENGTH = 500
 
@@ -29,6 +33,23 @@ class RowError:
     def __str__(self) -> str:
         where = f"{self.file} row {self.row}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A value kept as given but not understood: linking compares it as text."""
+
+    file: str
+    row: int
+    record_id: str
+    column: str
+    value: str
+    message: str
+
+    HEADER = ("file", "row", "record_id", "column", "value", "problem")
+
+    def as_row(self) -> tuple[str, int, str, str, str, str]:
+        return (self.file, self.row, self.record_id, self.column, self.value, self.message)
 
 
 def _decode(path: Path, errors: list[RowError]) -> str | None:
@@ -52,10 +73,14 @@ def _decode(path: Path, errors: list[RowError]) -> str | None:
         return None
 
 
-def read_records(paths: Sequence[str | Path]) -> tuple[list[SourceRecord], list[RowError]]:
-    """All records of all files, or the problems found (then the records are not usable)."""
+def read_records(
+    paths: Sequence[str | Path],
+) -> tuple[list[SourceRecord], list[RowError], list[Doubt]]:
+    """All records of all files, the problems found (then the records are not usable) and
+    the doubtful values (kept as given; the records are usable)."""
     records: list[SourceRecord] = []
     errors: list[RowError] = []
+    doubts: list[Doubt] = []
     first_seen: dict[str, str] = {}
     for raw_path in paths:
         path = Path(raw_path)
@@ -117,8 +142,20 @@ def read_records(paths: Sequence[str | Path]) -> tuple[list[SourceRecord], list[
                 )
                 continue
             first_seen[record_id] = f"{path.name} row {number}"
+            born = read_date_of_birth(values["date_of_birth"])
+            if born.doubtful:
+                doubts.append(
+                    Doubt(
+                        path.name,
+                        number,
+                        record_id,
+                        "date_of_birth",
+                        born.text,
+                        f"{born.problem}; kept as given and compared as text",
+                    )
+                )
             records.append(SourceRecord(**values))
-    return records, errors
+    return records, errors, doubts
 
 
 def _check_row(file: str, number: int, values: dict[str, str]) -> list[RowError]:
@@ -130,10 +167,6 @@ def _check_row(file: str, number: int, values: dict[str, str]) -> list[RowError]
             errors.append(
                 RowError(file, number, name, f"is longer than {MAX_FIELD_LENGTH} characters")
             )
-    try:
-        check_date_of_birth(values["date_of_birth"])
-    except ValueError as exc:
-        errors.append(RowError(file, number, "date_of_birth", str(exc)))
     return errors
 
 

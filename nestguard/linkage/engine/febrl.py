@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import SourceRecord, check_date_of_birth
+from .records import SourceRecord, read_date_of_birth
 
 
 def _dob(value: Any) -> str:
     text = "" if value is None else str(value).strip()
     if len(text) != 8 or not text.isdigit():
         return ""
-    iso = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    try:
-        return check_date_of_birth(iso)
-    except ValueError:
-        return ""
+    return read_date_of_birth(text).iso
 
 
 def _text(value: Any) -> str:
@@ -49,6 +45,31 @@ def _records(frame: Any, source: str) -> list[SourceRecord]:
             )
         )
     return out
+
+
+def integrator_rows(frame: Any, source: str) -> list[dict[str, str]]:
+    """A FEBRL frame mapped the obvious way into `link_file`'s columns, values as given
+    (issue 14 point 2): given name, surname, date of birth as it stands (YYYYMMDD,
+    impossible dates included), street number and address_1 as line 1, address_2 as line
+    2, suburb as town, postcode, soc_sec_id as identifier, sex blank."""
+    rows = []
+    for rec_id, row in frame.iterrows():
+        line1 = f"{_text(row['street_number'])} {_text(row['address_1'])}".strip()
+        rows.append(
+            {
+                "record_id": str(rec_id),
+                "source": source,
+                "given_name": _text(row["given_name"]),
+                "family_name": _text(row["surname"]),
+                "date_of_birth": _text(row["date_of_birth"]),
+                "address_line1": line1,
+                "address_line2": _text(row["address_2"]),
+                "town": _text(row["suburb"]),
+                "postcode": _text(row["postcode"]),
+                "identifier": _text(row["soc_sec_id"]),
+            }
+        )
+    return rows
 
 
 def febrl3() -> tuple[list[SourceRecord], set[tuple[str, str]]]:

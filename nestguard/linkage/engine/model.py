@@ -46,7 +46,7 @@ def _round(value: float | None) -> float | None:
 
 def _is_neutral(comparison: str, level: Level) -> bool:
     # The family-name side of a swap: the given-name comparison already weighs it.
-    return comparison == "family_name" and level.kind == "swap"
+    return comparison == "family_name" and level.kind in ("swap", "swap_near")
 
 
 def floor_weights(

@@ -15,7 +15,7 @@ from typing import Any
 
 import jellyfish
 
-from .records import SourceRecord
+from .records import SourceRecord, read_date_of_birth
 
 # Feature columns, in a fixed order. Lists (gn_groups) are the only non-string feature.
 FEATURE_COLUMNS: tuple[str, ...] = (
@@ -32,10 +32,13 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "dob_m",
     "dob_d",
     "dob_key",
+    "dob_sorted",
+    "dob_real",
     "sex",
     "pc",
     "pc_sector",
     "pc_district",
+    "pc_sorted",
     "addr",
     "house",
     "street",
@@ -43,6 +46,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "phone",
     "mobile",
     "ident",
+    "ident_sorted",
 )
 
 Features = dict[str, Any]
@@ -160,14 +164,23 @@ def split_address(line1: str, line2: str) -> tuple[str, str, str]:
     return " ".join(tokens), house, street
 
 
-def _dob_parts(value: str) -> tuple[str, str, str, str]:
-    parts = value.split("-") if value else []
-    year = parts[0] if parts else ""
-    month = parts[1] if len(parts) > 1 else ""
-    day = parts[2] if len(parts) > 2 else ""
+def _dob_parts(value: str) -> tuple[str, str, str, str, str]:
+    """(date, year, month, day, key) as normalised text. A date that is not real
+    ("1950-43-06", "31/02/1980") keeps its digits, so every level compares it as text: it
+    still agrees closely with "1950-04-06" (two digits different), and with its own copy."""
+    year, month, day = read_date_of_birth(value).parts
+    text = "-".join(p for p in (year, month, day) if p)
     # A key shared by a date and its day/month swap: year, then the two numbers sorted.
     key = f"{year}-{min(month, day)}-{max(month, day)}" if day else ""
-    return year, month, day, key
+    return text, year, month, day, key
+
+
+def sorted_characters(value: str) -> str:
+    """The characters of a value in order, so that two values that differ only by
+    transposed characters (19621121 and 19621211; a slip typing an identifier or a postcode)
+    share it: a blocking key and a comparison level that plain equality cannot give, with
+    the same meaning in Python, DuckDB and Spark SQL."""
+    return "".join(sorted(value.replace("-", "").replace(" ", "")))
 
 
 def _none(*values: Any) -> tuple[Any, ...]:
@@ -197,7 +210,9 @@ def _family_features(raw: str) -> tuple[Any, ...]:
 
 @lru_cache(maxsize=100_000)
 def _dob_features(raw: str) -> tuple[Any, ...]:
-    return _none(raw, *_dob_parts(raw))
+    parts = _dob_parts(raw)
+    real = "1" if read_date_of_birth(raw).iso else ""
+    return _none(*parts, sorted_characters(parts[0]) if parts[3] else "", real)
 
 
 @lru_cache(maxsize=500_000)
@@ -222,19 +237,21 @@ def feature_values(record: SourceRecord) -> tuple[Any, ...]:
     gn_groups a tuple)."""
     gn, gn_meta, gn_groups, gn_canon = _given_features(record.given_name)
     fn, fn_meta, fn_first, fn_last = _family_features(record.family_name)
-    dob, dob_y, dob_m, dob_d, dob_key = _dob_features(record.date_of_birth)
+    dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real = _dob_features(record.date_of_birth)
     pc, pc_sector, pc_district = _none(*normalise_postcode(record.postcode))
+    pc_sorted = sorted_characters(pc) if pc else None
     addr, house, street, town = _address_features(
         record.address_line1, record.address_line2, record.town
     )
     phone, mobile = _phone_features(record.phone)
     ident = normalise_identifier(record.identifier) or None
+    ident_sorted = sorted_characters(ident) if ident else None
     sex = _sex_feature(record.sex)
     return (
         gn, fn, gn_meta, fn_meta, gn_groups, gn_canon, fn_first, fn_last,
-        dob, dob_y, dob_m, dob_d, dob_key, sex,
-        pc, pc_sector, pc_district, addr, house, street, town,
-        phone, mobile, ident,
+        dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real, sex,
+        pc, pc_sector, pc_district, pc_sorted, addr, house, street, town,
+        phone, mobile, ident, ident_sorted,
     )  # fmt: skip
 
 

@@ -23,6 +23,12 @@ FIELDS: tuple[str, ...] = (
 )
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Forms a date of birth arrives in: year first (1950-04-06, 1950/4/6, 1950-04, 1950), day
+# first as the UK writes it (6/4/1950, 06-04-1950, 06.04.1950) and eight digits (19500406).
+_YEAR_FIRST = re.compile(r"^(\d{4})(?:[-/. ](\d{1,2})(?:[-/. ](\d{1,2}))?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
+_EIGHT_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+EARLIEST_YEAR, LATEST_YEAR = 1850, 2200
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +39,9 @@ class SourceRecord:
     source: str = ""
     given_name: str = ""
     family_name: str = ""
-    date_of_birth: str = ""  # "", YYYY-MM-DD, or partial YYYY-MM / YYYY
+    # As given: "", YYYY-MM-DD, partial YYYY-MM / YYYY, DD/MM/YYYY, YYYYMMDD, or a date
+    # that is not real ("1950-43-06"), which is kept and compared as text (read_date_of_birth).
+    date_of_birth: str = ""
     sex: str = ""
     address_line1: str = ""
     address_line2: str = ""
@@ -57,7 +65,7 @@ def check_date_of_birth(value: str) -> str:
     if match is None:
         raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD (or YYYY-MM, YYYY)")
     year, month, day = match.groups()
-    if not 1850 <= int(year) <= 2200:
+    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
         raise ValueError(f"{value!r} has an impossible year")
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"{value!r} has an impossible month")
@@ -67,3 +75,48 @@ def check_date_of_birth(value: str) -> str:
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a real date") from exc
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """A date of birth as given, read: `parts` are its year, month and day as two-digit
+    text ("" where not given) whether or not they make a real date, so that a transposed
+    or mistyped month still compares closely as text; `iso` is the date in YYYY-MM-DD (or
+    YYYY-MM, YYYY) when it is real, and `problem` says why not when it is not."""
+
+    text: str
+    parts: tuple[str, str, str]
+    iso: str
+    problem: str
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.problem)
+
+
+def read_date_of_birth(value: str) -> DateReading:
+    """Read a date of birth in any of the usual forms; never raises."""
+    text = value.strip()
+    if not text:
+        return DateReading("", ("", "", ""), "", "")
+    groups: tuple[str | None, ...] | None = None
+    if match := _YEAR_FIRST.match(text):
+        groups = match.groups()
+    elif match := _DAY_FIRST.match(text):
+        day, month, year = match.groups()
+        groups = (year, month, day)
+    elif match := _EIGHT_DIGITS.match(text):
+        groups = match.groups()
+    if groups is None:
+        return DateReading(text, ("", "", ""), "", f"{text!r} is not a date in a form read here")
+    year, month, day = (g.zfill(2) if g else "" for g in groups)
+    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+        # "0000-00-00", "9999-12-31": a placeholder, not a slip; compared as missing.
+        return DateReading(text, ("", "", ""), "", f"{text!r} has an impossible year")
+    parts = (year, month, day)
+    iso = "-".join(p for p in parts if p)
+    try:
+        check_date_of_birth(iso)
+    except ValueError as exc:
+        return DateReading(text, parts, "", str(exc).replace(repr(iso), repr(text)))
+    return DateReading(text, parts, iso, "")

@@ -2,7 +2,9 @@
 
 A file is checked whole before anything is written: its encoding, the columns named in the
 mapping, and every row. Every problem is reported with its row number (the header is row 1,
-as a spreadsheet shows it), and a file with any problem writes nothing.
+as a spreadsheet shows it), and a file with any problem writes nothing. A doubtful value (a
+date of birth that is not a real date) is not a problem: it is kept as given, compared as
+text, and listed among the import's doubts (docs/decisions/0113).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from nestguard.linkage.services.addresses import source_record_addresses_match
 from nestguard.linkage.services.records import (
     FIELD_LIMITS,
     RECORD_FIELDS,
+    check_record,
     store_records,
-    validate_record,
     validate_system,
 )
 
@@ -68,6 +70,8 @@ class ImportResult:
     created: int
     already_held: int
     warnings: list[str] = field(default_factory=list)
+    # Values kept as given but not understood, row by row (the header is row 1).
+    doubtful: list[RowError] = field(default_factory=list)
     # The new records' addresses matched to the register, by status ("addresses_matched"...).
     addresses: dict[str, int] = field(default_factory=dict)
 
@@ -114,8 +118,9 @@ def _check_mapping(mapping: Mapping[str, str], headers: list[str]) -> list[RowEr
 
 def parse_rows(
     data: bytes, mapping: Mapping[str, str] | None, encoding: str = "utf-8-sig"
-) -> list[dict[str, str]]:
-    """The file's rows as clean record fields, or ImportRejected listing every problem."""
+) -> tuple[list[dict[str, str]], list[RowError]]:
+    """The file's rows as clean record fields and the doubtful values, or ImportRejected
+    listing every problem."""
     if len(data) > MAX_BYTES:
         raise ImportRejected([RowError(0, "", "the file is larger than 50 MB: split it")])
     text = _decode(data, encoding)
@@ -139,6 +144,7 @@ def parse_rows(
     column = {name: headers.index(header) for name, header in chosen.items()}
     rows: list[dict[str, str]] = []
     errors: list[RowError] = []
+    doubtful: list[RowError] = []
     first_seen: dict[str, int] = {}
     for number, cells in enumerate(body, start=2):
         if not any(cell.strip() for cell in cells):
@@ -149,21 +155,24 @@ def parse_rows(
             )
             continue
         values = {name: cells[index] for name, index in column.items()}
-        clean, row_errors = validate_record(values)
-        for name, message in row_errors.items():
+        checked = check_record(values)
+        for name, message in checked.errors.items():
             errors.append(RowError(number, name, message))
-        if row_errors:
+        if checked.errors:
             continue
+        clean = checked.clean
         earlier = first_seen.setdefault(clean["record_id"], number)
         if earlier != number:
             errors.append(RowError(number, "record_id", f"the same record id as row {earlier}"))
             continue
         rows.append(clean)
+        for name, message in checked.doubts.items():
+            doubtful.append(RowError(number, name, f"record {clean['record_id']}: {message}"))
     if errors:
         raise ImportRejected(errors)
     if not rows:
         raise ImportRejected([RowError(2, "", "the file has a header but no rows")])
-    return rows
+    return rows, doubtful
 
 
 def source_records_import(
@@ -187,7 +196,7 @@ def source_records_import(
         raise ValidationError({"system": f'"{NESTGUARD_SYSTEM}" is reserved'})
     if len(filename) > 255:
         filename = filename[:255]
-    rows = parse_rows(data, mapping, encoding)
+    rows, doubtful = parse_rows(data, mapping, encoding)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             agency=agency,
@@ -216,6 +225,7 @@ def source_records_import(
                 "rows": len(rows),
                 "created": len(received.created),
                 "already_held": len(received.already_held),
+                "doubtful": len(doubtful),
             },
         )
         # Every new record's address is matched in this transaction: one index, one write,
@@ -228,4 +238,5 @@ def source_records_import(
         created=len(received.created),
         already_held=len(received.already_held),
         addresses=addresses,
+        doubtful=doubtful,
     )

@@ -90,10 +90,41 @@ def parse_partial_date(value: str, *, today: date | None = None) -> str:
     return text
 
 
-def validate_record(values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """(clean values, errors) for one record. Unknown keys are the caller's to refuse."""
+# The longest date of birth kept as sent (a date that is not real is kept, not refused).
+DATE_GIVEN_LIMIT = 40
+
+
+@dataclass
+class CheckedRecord:
+    """One record checked: its clean values, the errors that refuse it (field -> message),
+    and the doubts (field -> message): values kept as given but not understood, such as
+    a date of birth that is not a real date. Doubts never refuse a record."""
+
+    clean: dict[str, str]
+    errors: dict[str, str]
+    doubts: dict[str, str]
+
+
+def _date_of_birth(text: str, clean: dict[str, str], doubts: dict[str, str]) -> str | None:
+    """The parsed date, or "" with a doubt when it is not a real date (the text is kept in
+    `date_of_birth_given` either way); None when even the text is too long to keep."""
+    if len(text) > DATE_GIVEN_LIMIT:
+        return None
+    clean["date_of_birth_given"] = text
+    try:
+        return parse_partial_date(text)
+    except ValidationError as exc:
+        doubts["date_of_birth"] = (
+            f"{exc.messages[0]} ({text!r}): kept as given and compared as text"
+        )
+        return ""
+
+
+def check_record(values: Mapping[str, Any]) -> CheckedRecord:
+    """Check one record. Unknown keys are the caller's to refuse."""
     clean: dict[str, str] = {}
     errors: dict[str, str] = {}
+    doubts: dict[str, str] = {}
     for name, (label, limit) in FIELD_LIMITS.items():
         raw = values.get(name, "")
         if raw is None:
@@ -107,11 +138,11 @@ def validate_record(values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
             errors[name] = exc.messages[0]
             continue
         if name == "date_of_birth":
-            try:
-                text = parse_partial_date(text)
-            except ValidationError as exc:
-                errors[name] = exc.messages[0]
+            parsed = _date_of_birth(text, clean, doubts)
+            if parsed is None:
+                errors[name] = f"{label} must be {DATE_GIVEN_LIMIT} characters or fewer"
                 continue
+            text = parsed
         if len(text) > limit:
             errors[name] = f"{label} must be {limit} characters or fewer"
             continue
@@ -125,7 +156,7 @@ def validate_record(values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
             errors["contact_email"] = "Contact email must be an email address"
     if not errors and not any(clean.get(f) for f in ("given_name", "family_name", "identifier")):
         errors["given_name"] = "A record needs a name or an identifier"
-    return clean, errors
+    return CheckedRecord(clean, errors, doubts)
 
 
 def validate_system(value: Any) -> str:
@@ -138,7 +169,11 @@ def validate_system(value: Any) -> str:
 
 
 def fingerprint(clean: Mapping[str, str]) -> str:
-    payload = json.dumps({k: clean.get(k, "") for k in RECORD_FIELDS}, sort_keys=True)
+    content = {k: clean.get(k, "") for k in RECORD_FIELDS}
+    # A date that is not real counts as sent; a real one as parsed (so 06/04/1950 and
+    # 1950-04-06 are the same record, as they were before dates were kept as sent).
+    content["date_of_birth"] = content["date_of_birth"] or clean.get("date_of_birth_given", "")
+    payload = json.dumps(content, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -189,6 +224,7 @@ def store_records(
                 fingerprint=print_,
                 batch=batch,
                 person=(people or {}).get(index),
+                date_of_birth_given=row.get("date_of_birth_given", ""),
                 **{name: row.get(name, "") for name in RECORD_FIELDS},
             )
         )
@@ -208,6 +244,21 @@ def source_record_create(
 ) -> tuple[SourceRecord, bool]:
     """Receive one record from the actor's agency. (record, True) when stored anew;
     (the record already held, False) when the same record arrives again unchanged."""
+    record, created, _doubts = source_record_receive(
+        actor=actor, system=system, values=values, purpose=purpose
+    )
+    return record, created
+
+
+def source_record_receive(
+    *,
+    actor: Any,
+    system: Any,
+    values: Mapping[str, Any],
+    purpose: str = "API",
+) -> tuple[SourceRecord, bool, dict[str, str]]:
+    """As `source_record_create`, with the doubts (field -> message): values kept as given
+    but not understood, such as a date of birth that is not a real date."""
     agency = getattr(actor, "agency", None)
     if agency is None:
         raise ValidationError({"agency": "Only a user of an agency can send its records"})
@@ -222,27 +273,30 @@ def source_record_create(
     unknown = sorted(set(values) - set(RECORD_FIELDS))
     if unknown:
         errors["non_field_errors"] = "Unknown fields: " + ", ".join(unknown)
-    clean, field_errors = validate_record(values)
-    errors.update(field_errors)
+    checked = check_record(values)
+    errors.update(checked.errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         received = store_records(
-            agency=agency, system=system_name, rows=[clean], received_at=timezone.now()
+            agency=agency, system=system_name, rows=[checked.clean], received_at=timezone.now()
         )
         if received.already_held:
-            return received.already_held[0], False
+            return received.already_held[0], False, checked.doubts
         record = received.created[0]
         audit_record(
             actor=actor,
             action="source_record.create",
             obj=record,
             purpose=purpose,
-            details={"system": system_name},
+            details={
+                "system": system_name,
+                **({"doubtful": sorted(checked.doubts)} if checked.doubts else {}),
+            },
         )
         # Its address is matched to the register now, not at the next linkage run.
         source_record_addresses_match(actor=actor, records=[record], about=record)
-    return record, True
+    return record, True, checked.doubts
 
 
 def person_values(person: Person) -> dict[str, str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from conftest import Personas, sign_in
 from nestguard.audit.models import AuditEvent
@@ -95,22 +97,66 @@ def test_wrong_columns_are_named(officer) -> None:  # type: ignore[no-untyped-de
     assert any("shoe_size" in p for p in problems)
 
 
-def test_bad_dates_are_reported_row_by_row_and_nothing_is_imported(officer) -> None:  # type: ignore[no-untyped-def]
+def test_doubtful_dates_are_kept_as_sent_listed_row_by_row_and_never_stop_the_file(officer) -> None:  # type: ignore[no-untyped-def]
+    next_year = timezone.localdate().year + 1
     data = (
         "record_id,given_name,date_of_birth\n"
         "1,Ann,2010-02-30\n"  # no such day
-        "2,Bob,2099-01-01\n"  # the future
+        f"2,Bob,{next_year}-01-01\n"  # the future
         "3,Cat,yesterday\n"  # not a date
         "4,Dan,1850\n"  # too early
         "5,Eve,2010-07\n"  # a partial date is fine
+        "6,Fay,1950-43-06\n"  # a transposed month
     )
-    problems = _problems(officer, data.encode())
-    assert problems == [
-        "In row 2, date_of_birth: Date of birth must be a real date",
-        "In row 3, date_of_birth: Date of birth must be in the past",
-        "In row 4, date_of_birth: Date of birth must be YYYY-MM-DD "
-        "(or YYYY-MM, YYYY, or DD/MM/YYYY)",
-        "In row 5, date_of_birth: Date of birth must be after 1900",
+    result = source_records_import(actor=officer, system="MIS", data=data.encode())
+    assert result.created == 6
+    assert [str(d) for d in result.doubtful] == [
+        "In row 2, date_of_birth: record 1: Date of birth must be a real date ('2010-02-30'): "
+        "kept as given and compared as text",
+        f"In row 3, date_of_birth: record 2: Date of birth must be in the past "
+        f"('{next_year}-01-01'): kept as given and compared as text",
+        "In row 4, date_of_birth: record 3: Date of birth must be YYYY-MM-DD "
+        "(or YYYY-MM, YYYY, or DD/MM/YYYY) ('yesterday'): kept as given and compared as text",
+        "In row 5, date_of_birth: record 4: Date of birth must be after 1900 ('1850'): "
+        "kept as given and compared as text",
+        "In row 7, date_of_birth: record 6: Date of birth must be a real date ('1950-43-06'): "
+        "kept as given and compared as text",
+    ]
+    stored = {
+        r.record_id: (r.date_of_birth, r.date_of_birth_given) for r in SourceRecord.objects.all()
+    }
+    # Nothing lost: the text as sent, and the parsed date only when it is real.
+    assert stored["1"] == ("", "2010-02-30")
+    assert stored["5"] == ("2010-07", "2010-07")
+    assert stored["6"] == ("", "1950-43-06")
+    audit = AuditEvent.objects.get(action="source_record.import")
+    assert audit.details["doubtful"] == 5
+
+
+def test_the_import_page_lists_the_dates_kept_as_sent(officer) -> None:  # type: ignore[no-untyped-def]
+    data = "record_id,given_name,date_of_birth\nA-1,Ann,1950-43-06\nA-2,Bob,1950-04-06\n"
+    result = source_records_import(actor=officer, system="MIS", data=data.encode())
+    client = Client()
+    sign_in(client, officer)
+    page = client.get(reverse("linkage:import_detail", args=[result.batch.pk]))
+    text = page.content.decode()
+    assert "Dates of birth kept as sent" in text
+    assert "1950-43-06" in text and "A-1" in text and "A-2" not in text
+
+
+def test_a_file_with_no_doubtful_date_lists_none(officer) -> None:  # type: ignore[no-untyped-def]
+    result = source_records_import(actor=officer, system="MIS", data=GOOD.encode())
+    assert result.doubtful == []
+    client = Client()
+    sign_in(client, officer)
+    page = client.get(reverse("linkage:import_detail", args=[result.batch.pk]))
+    assert "Dates of birth kept as sent" not in page.content.decode()
+
+
+def test_an_overlong_date_of_birth_still_refuses_the_file(officer) -> None:  # type: ignore[no-untyped-def]
+    data = f"record_id,given_name,date_of_birth\n1,Ann,{'1' * 41}\n"
+    assert _problems(officer, data.encode()) == [
+        "In row 2, date_of_birth: Date of birth must be 40 characters or fewer"
     ]
 
 
@@ -172,14 +218,14 @@ def test_the_import_page_lists_problems_and_imports_nothing(officer) -> None:  #
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = sign_in(Client(), officer)
-    bad = SimpleUploadedFile("bad.csv", b"record_id,given_name,date_of_birth\n1,Ann,2010-13-01\n")
+    bad = SimpleUploadedFile("bad.csv", b"record_id,given_name\n1,Ann\n1,Bob\n")
     response = client.post(
         "/person-index/imports/new/", {"system": "MIS", "file": bad, "encoding": "utf-8-sig"}
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "nothing was imported" in body
-    assert "In row 2, date_of_birth: Date of birth must be a real date" in body
+    assert "In row 3, record_id: the same record id as row 2" in body
     assert SourceRecord.objects.count() == 0
     good = SimpleUploadedFile("good.csv", GOOD.encode())
     response = client.post(

@@ -34,6 +34,7 @@ def _records(user: Any, subject: Subject) -> Iterator[Found]:
                         ("Given name", "given_name"),
                         ("Family name", "family_name"),
                         ("Date of birth", "date_of_birth"),
+                        ("Date of birth as sent", "date_of_birth_given"),
                         ("Sex", "sex"),
                         ("Address", "address_line1"),
                         ("Address line 2", "address_line2"),

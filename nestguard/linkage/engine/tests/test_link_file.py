@@ -93,15 +93,49 @@ def test_wrong_columns_reported(tmp_path, good_rows):
     assert "bad.csv row 1: wrong columns (missing identifier)" in _fails(tmp_path, bad)
 
 
-def test_bad_dates_reported_row_by_row(tmp_path, good_rows):
-    rows = [list(r) for r in good_rows[:5]]
-    rows[1][4] = "03/07/2010"
+def test_doubtful_dates_are_kept_compared_as_text_and_listed(tmp_path, good_rows):
+    rows = [list(r) for r in good_rows[:200]]
+    rows[1][4] = "03/07/2010"  # a real date, day first: read, not doubtful
     rows[3][4] = "2010-02-30"
-    bad = _write(tmp_path / "dates.csv", rows)
-    errors = _fails(tmp_path, bad)
-    assert "dates.csv row 3, column date_of_birth" in errors
-    assert "dates.csv row 5, column date_of_birth" in errors
-    assert "row 2," not in errors and "row 4," not in errors
+    rows[4][4] = "31/02/1980"
+    # One person twice, the second time with the month mistyped into an impossible one.
+    person = ["", "x", "Zaneta", "Quarrington", "", "F", "7 Larkspur Way", "", "Northbrook",
+              "NB7 3QX", "", ""]  # fmt: skip
+    rows.append(["zq-1", *person[1:4], "1950-04-06", *person[5:]])
+    rows.append(["zq-2", *person[1:4], "1950-43-06", *person[5:]])
+    path = _write(tmp_path / "dates.csv", rows)
+    out = tmp_path / "out"
+    stdout = StringIO()
+    call_command(
+        "link_file", "--input", str(path), "--output-dir", str(out),
+        stdout=stdout, stderr=StringIO(),
+    )  # fmt: skip
+    with (out / "doubtful.csv").open() as f:
+        doubtful = list(csv.DictReader(f))
+    assert [(d["row"], d["record_id"], d["column"], d["value"]) for d in doubtful] == [
+        ("5", rows[3][0], "date_of_birth", "2010-02-30"),
+        ("6", rows[4][0], "date_of_birth", "31/02/1980"),
+        ("203", "zq-2", "date_of_birth", "1950-43-06"),
+    ]
+    assert all("kept as given and compared as text" in d["problem"] for d in doubtful)
+    assert "3 doubtful value(s)" in stdout.getvalue()
+    with (out / "clusters.csv").open() as f:
+        clusters = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(f)}
+    assert len(clusters) == 202  # every record linked, none dropped
+    # The copy with the impossible month still joins its original.
+    assert clusters["zq-1"] == clusters["zq-2"]
+
+
+def test_a_clean_file_writes_an_empty_doubtful_list(tmp_path, good_rows):
+    path = _write(tmp_path / "clean.csv", [list(r) for r in good_rows[:5]])
+    out = tmp_path / "out"
+    call_command(
+        "link_file", "--input", str(path), "--output-dir", str(out),
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+    assert (out / "doubtful.csv").read_text().splitlines() == [
+        "file,row,record_id,column,value,problem"
+    ]
 
 
 def test_bad_encoding_reported_by_row(tmp_path, good_rows):

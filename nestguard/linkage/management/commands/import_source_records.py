@@ -63,8 +63,11 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.total} problem(s): nothing was imported") from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        for doubt in result.doubtful:
+            self.stderr.write(f"doubtful: {doubt}")
         self.stdout.write(
-            f"Imported {result.created} new record(s); {result.already_held} already held."
+            f"Imported {result.created} new record(s); {result.already_held} already held; "
+            f"{len(result.doubtful)} doubtful value(s) kept as sent."
         )
 
     def _progress(self, message: str) -> None:

@@ -4,8 +4,11 @@
         [--engine duckdb|spark] [--model model.json] [--save-model model.json] [--seed 42]
 
 Writes D/pairs.csv (left_id, right_id, match_probability: every scored pair at or above
-0.01) and D/clusters.csv (record_id, cluster_id). Bad input is reported row by row and
-nothing is written.
+0.01), D/clusters.csv (record_id, cluster_id) and D/doubtful.csv (file, row, record_id,
+column, value, problem: values kept as given but not understood, such as a date of birth
+that is not a real date; they are compared as text and never stop the file). Input that
+truly breaks a file (missing columns, duplicate record ids, text that is not UTF-8) is
+reported row by row and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nestguard.linkage.engine import LinkageModel, link_records, train_model
 from nestguard.linkage.engine.backend import ENGINES
-from nestguard.linkage.engine.csvio import read_records, write_csv_atomically
+from nestguard.linkage.engine.csvio import Doubt, read_records, write_csv_atomically
 
 MAX_ERRORS_SHOWN = 200
 
@@ -38,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         out_dir = Path(options["output_dir"])
-        records, errors = read_records(options["input"])
+        records, errors, doubts = read_records(options["input"])
         if errors:
             for error in errors[:MAX_ERRORS_SHOWN]:
                 self.stderr.write(str(error))
@@ -72,8 +75,16 @@ class Command(BaseCommand):
             ("record_id", "cluster_id"),
             ((r.record_id, result.clusters[r.record_id]) for r in records),
         )
+        write_csv_atomically(
+            out_dir / "doubtful.csv", Doubt.HEADER, (doubt.as_row() for doubt in doubts)
+        )
+        for doubt in doubts[:MAX_ERRORS_SHOWN]:
+            where = f"{doubt.file} row {doubt.row}, {doubt.column}"
+            self.stderr.write(f"doubtful: {where}: {doubt.message}")
         clusters = len(set(result.clusters.values()))
         self.stdout.write(
             f"{len(records)} records, {len(result)} pairs, {clusters} clusters "
-            f"(model {model.version}); wrote {out_dir / 'pairs.csv'} and {out_dir / 'clusters.csv'}"
+            f"(model {model.version}); {len(doubts)} doubtful value(s) kept as given; "
+            f"wrote {out_dir / 'pairs.csv'}, {out_dir / 'clusters.csv'} "
+            f"and {out_dir / 'doubtful.csv'}"
         )
