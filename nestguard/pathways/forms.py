@@ -116,14 +116,14 @@ class ReturnForm(MomentForm):
     found_by = _radios("Who found them", [], "Choose who found them")
     found_location = _text("Where they were found", max_length=200)
     found_address_line1 = _text(
-        "Address where they were found: address line 1 (optional)",
+        "Found at an address: address line 1 (optional)",
         max_length=200,
         help_text="If they were found at an address, give it: it shows on the address's page "
         "and ties them to it in the network",
     )
-    found_address_line2 = _text("Address where they were found: line 2", max_length=200)
-    found_address_town = _text("Address where they were found: town or city", max_length=100)
-    found_address_postcode = _text("Address where they were found: postcode", max_length=20)
+    found_address_line2 = _text("Found at an address: address line 2", max_length=200)
+    found_address_town = _text("Found at an address: town or city", max_length=100)
+    found_address_postcode = _text("Found at an address: postcode", max_length=20)
     safe_and_well_on = _date("Date of the safe and well check", required=False)
     safe_and_well_time = _time("Time of the safe and well check", required=False)
     safe_and_well_by = _text("Who did the safe and well check", max_length=200)
