@@ -199,8 +199,10 @@ def test_who_sees_a_prevent_referral(pworld: PreventWorld) -> None:
 
 def test_the_referrer_s_agency_sees_the_stage_and_outcome_only(pworld: PreventWorld) -> None:
     record = _adopted(pworld, pworld.refer())
-    consent_record(pworld.officer, record=record, state="sought", given_by="parent_guardian",
-                   giver_name="Sam Pike", on=_today(), note="Mother will think about it")  # fmt: skip
+    consent_record(
+        pworld.officer, record=record, state="sought", given_by="parent_guardian",
+        giver_name="Sam Pike", on=_today(), note="Mother will think about it",
+    )  # fmt: skip
     url = reverse("channel:detail", args=[record.pk])
     police = sign_in(Client(), pworld.police_colleague).get(url).content.decode()
     assert "Adopted as a Channel case" in police
