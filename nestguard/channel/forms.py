@@ -85,7 +85,7 @@ class ConsentForm(GovukForm):
     giver_name = forms.CharField(
         label="Name of the parent or guardian (if they answered)", required=False, max_length=200
     )
-    on = GovukDateField(label="Date")
+    on = GovukDateField(label="Date of the answer")
     note = _note()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -94,8 +94,12 @@ class ConsentForm(GovukForm):
         self.fields["given_by"].choices = consent_givers().choices  # type: ignore[attr-defined]
 
 
-class DayForm(GovukForm):
-    on = GovukDateField(label="Date")
+class StartForm(GovukForm):
+    on = GovukDateField(label="Date support started")
+
+
+class EndForm(GovukForm):
+    on = GovukDateField(label="Date support ended")
 
 
 class LeadForm(GovukForm):

@@ -20,11 +20,12 @@ from nestguard.accounts.models import Agency, Role, Team
 from nestguard.cases.models import Case
 from nestguard.channel.forms import (
     ConsentForm,
-    DayForm,
+    EndForm,
     GatewayForm,
     LeadForm,
     PanelForm,
     ReferForm,
+    StartForm,
 )
 from nestguard.channel.models import ConsentRecord, PreventReferral, Stage
 from nestguard.channel.selectors import current_lead
@@ -127,8 +128,8 @@ FORMS: dict[str, type[GovukForm]] = {
     "gateway": GatewayForm,
     "panel": PanelForm,
     "consent": ConsentForm,
-    "start": DayForm,
-    "end": DayForm,
+    "start": StartForm,
+    "end": EndForm,
 }
 # Which step the lead records next, at each stage.
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
@@ -169,7 +170,6 @@ def _page(
             "consent": consent_in_force(record) if lead else None,
             "signs": signs,
         },
-        status=400 if bound else 200,
     )
 
 
