@@ -153,6 +153,9 @@ class ConsentRecord(BaseModel):
     prevent_referral = models.ForeignKey(
         PreventReferral, on_delete=models.CASCADE, related_name="consents"
     )
+    # The order answers were recorded in (1, 2, ...): two on one day, or at one instant, are
+    # still in order.
+    number = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=12)
     given_by = models.CharField(max_length=20)
     giver_name = models.CharField(max_length=200, blank=True)
@@ -163,7 +166,12 @@ class ConsentRecord(BaseModel):
     )
 
     class Meta:
-        ordering = ["on", "created_at"]
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prevent_referral", "number"], name="prevent_consent_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prevent_referral_id}: {self.state}"

@@ -258,6 +258,9 @@ def consent_record(
     _not_future(errors, "on", day, "date")
     if day is not None and day < timezone.localtime(record.referred_at).date():
         errors["on"] = "The date cannot be before the referral"
+    last = consent_in_force(record)
+    if day is not None and last is not None and day < last.on and "on" not in errors:
+        errors["on"] = "The date cannot be before the last answer recorded"
     name = text_value(
         errors, "giver_name", giver_name, label="Name of the parent or guardian", max_length=200,
         required=giver == "parent_guardian",
@@ -267,9 +270,12 @@ def consent_record(
         raise ValidationError(errors)
     assert day is not None
     with transaction.atomic():
+        # The referral row locked: two answers at once still get one number each.
+        PreventReferral.objects.select_for_update().filter(pk=record.pk).first()
+        number = record.consents.count() + 1
         consent = ConsentRecord.objects.create(
-            prevent_referral=record, state=code, given_by=giver, giver_name=name, on=day,
-            note=text, recorded_by=actor,
+            prevent_referral=record, number=number, state=code, given_by=giver,
+            giver_name=name, on=day, note=text, recorded_by=actor,
         )  # fmt: skip
         audit_record(
             actor=actor, action="prevent.consent", obj=record, purpose="prevent",
@@ -279,7 +285,8 @@ def consent_record(
 
 
 def consent_in_force(record: PreventReferral) -> ConsentRecord | None:
-    return record.consents.order_by("-on", "-created_at").first()
+    """The answer in force: the last recorded (answers are recorded in the order given)."""
+    return record.consents.order_by("-number").first()
 
 
 def support_start(actor: User, *, record: PreventReferral, on: Any) -> PreventReferral:
