@@ -21,6 +21,7 @@ urlpatterns = [
     path("glossary/", include("nestguard.lexicon.urls")),
     path("directory/", include("nestguard.directory.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
+    path("prevent/", include("nestguard.channel.urls")),
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),
     path("intelligence/", include("nestguard.intelligence.urls")),

@@ -221,6 +221,8 @@ ADMIN_ONLY = expect(403, 403, 403, 403, 403, 403, 200)
 # A record that does not exist, behind a caseworkers' rule: 404 for them, 403 for the rest.
 CASEWORKERS_MISSING = expect(404, 404, 404, 404, 403, 403, 403)
 AUDITOR_ONLY = expect(403, 403, 403, 403, 403, 200, 403)
+# A Prevent referral that does not exist, behind the referrers' and caseworkers' rule.
+PREVENT_MISSING = expect(404, 404, 404, 404, 404, 403, 403, lone_chair=403)
 # Data subjects' rights (issue 15): the data protection officer, a persona of its own in
 # nestguard/rights/tests/test_access.py; nobody here holds the role.
 DPO_ONLY = expect(403, 403, 403, 403, 403, 403, 403)
@@ -328,6 +330,31 @@ TABLE: list[Row] = [
         "deconfliction:cancel",
         CASEWORKERS_MISSING,
         lambda ids: {"pk": uuid.UUID(int=7)},
+        method="POST",
+        body=lambda ids, user: {},
+    ),
+    # Prevent and Channel (decision 0109): its own access tests are in
+    # nestguard/channel/tests; here, the list, the lead setting, the referral form from the
+    # case and from the pending referral, and a Prevent referral that does not exist
+    Row("channel:list", REFERRERS | {"lone_chair": 403}),
+    Row("channel:lead", ADMIN_ONLY),
+    Row(
+        "channel:new",
+        expect(200, 200, 200, 404, 404, 403, 403, lone_chair=403),
+        lambda ids: {"source": "case", "pk": ids["case"]},
+        label="(from the case)",
+    ),
+    Row(
+        "channel:new",
+        expect(200, 200, 404, 404, 200, 403, 403, lone_chair=403, lone_referrer=404),
+        lambda ids: {"source": "referral", "pk": ids["pending"]},
+        label="(from the pending referral)",
+    ),
+    Row("channel:detail", PREVENT_MISSING, lambda ids: {"pk": uuid.UUID(int=9)}),
+    Row(
+        "channel:step",
+        PREVENT_MISSING,
+        lambda ids: {"pk": uuid.UUID(int=9), "step": "gateway"},
         method="POST",
         body=lambda ids, user: {},
     ),

@@ -56,6 +56,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Find an address", "places:search", SIGNED_IN),
     ("Door check", "places:door_check", SIGNED_IN),
     ("Planned operations", "deconfliction:list", CASEWORK),
+    ("Prevent", "channel:list", CASEWORK),
     (
         "Repeat addresses",
         "places:repeat_alerts",
@@ -97,6 +98,7 @@ NAVIGATION: list[tuple[str, str, AccessRule] | tuple[str, str, AccessRule, str]]
     ("Audit chain checks", "audit:checks", CHAIN_CHECKING),
     ("Retention", "retention:schedule", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Partnership", "accounts:partnership", ADMINISTERING),
+    ("Prevent lead", "channel:lead", ADMINISTERING),
     ("Data protection", "privacy:index", roles(Role.DATA_PROTECTION_OFFICER)),
     ("Training", "training:agency", roles(Role.SUPERVISOR, Role.ADMIN)),
     ("Restore drills", "operations:restore_drills", ADMINISTERING),

@@ -78,6 +78,8 @@ PERSONAS: tuple[PersonaSpec, ...] = (
        "Complex safeguarding officer", "A third hub caseworker"),
     _P("hub.supervisor", "hub", ("supervisor",), "Helen", "Marsden",
        "Exploitation team manager", "Supervisor of the hub"),
+    _P("prevent.lead", "hub", ("caseworker",), "Bethan", "Ashcroft",
+       "Prevent coordinator", "The council's Prevent lead: gateway, Channel panel, consent"),
     _P("panel.chair", "hub", ("panel_chair",), "Graham", "Ormerod",
        "Vulnerability panel chair", "Chairs the MACE panel"),
     _P("analyst", "hub", ("analyst",), "Nadia", "Okafor",

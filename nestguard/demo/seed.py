@@ -48,6 +48,7 @@ from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
 from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
+from nestguard.demo.prevent import seed_prevent
 from nestguard.demo.prevention import seed_prevention
 from nestguard.demo.privacy import seed_privacy
 from nestguard.demo.record_links import seed_record_links
@@ -267,6 +268,7 @@ def _seed(
     counts.update(seed_record_links(partnership=partnership, today=today))
     counts.update(seed_deconfliction(partnership=partnership))
     counts.update(seed_directory(partnership=partnership, today=today))
+    counts.update(seed_prevent(partnership=partnership))
     with transaction.atomic():
         audit_record(
             actor=actor,

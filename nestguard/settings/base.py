@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "nestguard.directory",
     # Planned visits, warrants and operations told to partners first (decision 0107).
     "nestguard.deconfliction",
+    "nestguard.channel",
     "nestguard.retention",
     # Data subjects' rights: subject access, rectification, restriction (decision 0102).
     "nestguard.rights",

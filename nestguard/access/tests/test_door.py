@@ -34,6 +34,7 @@ def test_the_purposes_are_pinned():
         "data_protection",
         "audit",
         "admin",
+        "prevent",
     ]
 
 
