@@ -20,6 +20,7 @@ urlpatterns = [
     path("prevention/", include("nestguard.prevention.urls")),
     path("glossary/", include("nestguard.lexicon.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
+    path("childhood/", include("nestguard.childhood.urls")),
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),
     path("intelligence/", include("nestguard.intelligence.urls")),
