@@ -6,6 +6,7 @@ turning 17 and a half within weeks (the MACEMM agenda's transitions). Dates from
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -76,10 +77,8 @@ def _transition_children(partnership: Partnership, today: date) -> int:
         family_name="Ormsworth",
         date_of_birth=past,
     )
-    try:
+    with contextlib.suppress(ValidationError):  # already on the team
         case_team_add_agency(actor=worker, case=cases[0], agency=partnership.agencies["asc"])
-    except ValidationError:
-        pass  # already on the team
     case_subject_record(
         actor=worker,
         case=cases[1],

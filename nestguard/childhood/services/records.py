@@ -25,18 +25,22 @@ from nestguard.core.validation import code_value, date_value, text_value
 from nestguard.places.models import Address
 
 if TYPE_CHECKING:
-    from nestguard.accounts.models import User
+    from nestguard.accounts.models import Agency, User
     from nestguard.people.models import Person
 
 NAME_MAX = 200
 NOT_ON_CASE = "Only caseworkers and supervisors who may see a case about the child record this"
 
 
-def require_on_case(actor: User, person: Person) -> None:
-    if not can_work_cases(actor) or not (
-        CaseSubject.objects.filter(case_visible(actor), person=person).exists()
+def require_on_case(actor: User, person: Person) -> Agency:
+    """The actor's agency, when they work cases and may see a case naming the person."""
+    if (
+        not can_work_cases(actor)
+        or actor.agency is None
+        or not CaseSubject.objects.filter(case_visible(actor), person=person).exists()
     ):
         raise PermissionDenied(NOT_ON_CASE)
+    return actor.agency
 
 
 def _dates(
@@ -86,7 +90,7 @@ def placement_record(
     starts_on: Any,
     ends_on: Any = None,
 ) -> Placement:
-    require_on_case(actor, person)
+    agency = require_on_case(actor, person)
     errors: dict[str, str] = {}
     code = code_value(
         errors, "placement_type", placement_type, placement_types(), "Choose the placement type"
@@ -126,7 +130,7 @@ def placement_record(
             address=address,
             starts_on=start,
             ends_on=end,
-            recording_agency=actor.agency,
+            recording_agency=agency,
             recorded_by=actor,
         )
         audit_record(
@@ -168,7 +172,7 @@ def education_record(
     starts_on: Any,
     ends_on: Any = None,
 ) -> EducationStatus:
-    require_on_case(actor, person)
+    agency = require_on_case(actor, person)
     errors: dict[str, str] = {}
     code = code_value(errors, "status", status, education_statuses(), "Choose the education status")
     name = text_value(
@@ -190,7 +194,7 @@ def education_record(
             provider=name,
             starts_on=start,
             ends_on=end,
-            recording_agency=actor.agency,
+            recording_agency=agency,
             recorded_by=actor,
         )
         audit_record(

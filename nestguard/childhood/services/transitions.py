@@ -54,7 +54,7 @@ def transition_record(
     actor: User, *, case: Case, person: Person, adult_agency: Any = None, plan: Any
 ) -> TransitionPlan:
     due = transition_due(actor, case, person)
-    if due is None or not may_record(actor, due):
+    if due is None or not may_record(actor, due) or actor.agency is None:
         raise PermissionDenied(NOT_TOLD)
     errors: dict[str, str] = {}
     text = text_value(
