@@ -11,8 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from nestguard.access.door import visible
+from nestguard.access.selectors import can_work_cases
 from nestguard.accounts.models import Agency
+from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import Case, CaseStatus, CaseSubject, CaseTeamAgency
 from nestguard.childhood import policy
 from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
@@ -120,4 +124,86 @@ def person_records(
     return (
         list(placements.filter(person=person).select_related("address", "recording_agency")),
         list(education.filter(person=person).select_related("recording_agency")),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The person and case pages' sections (`templatetags/childhood.py`)
+
+
+def person_section(user: Any, person: Any) -> dict[str, Any]:
+    """Shown only to those who see a case naming the person (the door's rule for these
+    records): anyone else, who sees the person through a referral in triage, sees nothing,
+    not even that there is nothing."""
+    if user is None or not CaseSubject.objects.filter(case_visible(user), person=person).exists():
+        return {"shown": False}
+    today = timezone.localdate()
+    return {
+        "shown": True,
+        "person": person,
+        "placements": list(
+            visible(user, Placement).filter(person=person).select_related("address")
+        ),
+        "education": list(visible(user, EducationStatus).filter(person=person)),
+        "transitions": transitions(visible(user, Case), today, people=[person.pk]),
+        "plans": list(
+            visible(user, TransitionPlan)
+            .filter(person=person)
+            .select_related("case", "adult_agency")
+        ),
+        "may_record": can_work_cases(user),
+    }
+
+
+def case_section(user: Any, case: Case) -> dict[str, Any]:
+    """For a case the page already loaded through the door: its children's current placement
+    and education, its open transition alerts and its plans."""
+    if user is None:
+        return {}
+    today = timezone.localdate()
+    people = CaseSubject.objects.filter(case=case).values("person_id")
+    placements = {
+        p.person_id: p
+        for p in current(visible(user, Placement).filter(person_id__in=people), today)
+        .select_related("person")
+        .order_by("starts_on")
+    }
+    education = {
+        e.person_id: e
+        for e in current(visible(user, EducationStatus).filter(person_id__in=people), today)
+        .select_related("person")
+        .order_by("starts_on")
+    }
+    children = [
+        {
+            "person": (placements.get(pk) or education[pk]).person,
+            "placement": placements.get(pk),
+            "education": education.get(pk),
+        }
+        for pk in {**placements, **education}
+    ]
+    due = transitions(visible(user, Case).filter(pk=case.pk), today)
+    return {
+        "case": case,
+        "children": sorted(children, key=lambda c: c["person"].display_name),
+        "transitions": [
+            {
+                "person": d.person,
+                "adult_on": d.adult_on,
+                "adult_agencies": [a.name for a in d.adult_agencies],
+                "may_record": may_record_plan(user, d),
+            }
+            for d in due
+        ],
+        "plans": list(
+            visible(user, TransitionPlan).filter(case=case).select_related("person", "adult_agency")
+        ),
+    }
+
+
+def may_record_plan(user: Any, due: Transition) -> bool:
+    """The lead agency's caseworkers and supervisors, or an adult service's on the case."""
+    return can_work_cases(user) and (
+        user.agency_id == due.case.lead_agency_id
+        or user.agency_id in {a.pk for a in due.adult_agencies}
     )

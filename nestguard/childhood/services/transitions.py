@@ -10,14 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nestguard.access.selectors import can_work_cases
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
 from nestguard.childhood import policy
 from nestguard.childhood.models import TransitionPlan
-from nestguard.childhood.selectors import Transition, transitions
+from nestguard.childhood.selectors import Transition, may_record_plan, transitions
 from nestguard.core.validation import text_value
 
 if TYPE_CHECKING:
@@ -43,18 +42,11 @@ def transition_due(actor: User, case: Case, person: Person) -> Transition | None
     return found[0] if found else None
 
 
-def may_record(actor: User, due: Transition) -> bool:
-    return can_work_cases(actor) and (
-        actor.agency_id == due.case.lead_agency_id
-        or actor.agency_id in {a.pk for a in due.adult_agencies}
-    )
-
-
 def transition_record(
     actor: User, *, case: Case, person: Person, adult_agency: Any = None, plan: Any
 ) -> TransitionPlan:
     due = transition_due(actor, case, person)
-    if due is None or not may_record(actor, due) or actor.agency is None:
+    if due is None or not may_record_plan(actor, due) or actor.agency is None:
         raise PermissionDenied(NOT_TOLD)
     errors: dict[str, str] = {}
     text = text_value(

@@ -225,13 +225,12 @@ def test_the_person_page_shows_them_only_to_those_who_see_a_case_about_the_child
 def test_a_caseworker_who_sees_the_child_only_in_triage_learns_nothing(personas, scene):
     """The hub triages referrals: a child named only on a referral in its queue is on the
     person page, without the placements section (whose records follow cases)."""
-    from nestguard.childhood.templatetags.childhood import childhood_person_section
+    from nestguard.childhood.selectors import person_section
 
     other = _child(given_name="Sam")
     _placement(personas.owner, scene["child"])
     Placement.objects.update(person=other)  # the placement now belongs to a child on no case
-    shown = childhood_person_section({"request": type("R", (), {"user": personas.owner})}, other)
-    assert shown == {"shown": False}
+    assert person_section(personas.owner, other) == {"shown": False}
 
 
 # -------------------------------------------------------------------------------------------

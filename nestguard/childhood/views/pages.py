@@ -16,6 +16,7 @@ from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.cases.models import Case
 from nestguard.childhood.forms import EducationForm, EndForm, PlacementForm, TransitionForm
 from nestguard.childhood.models import EducationStatus, Placement
+from nestguard.childhood.selectors import may_record_plan
 from nestguard.childhood.services.records import (
     education_end,
     education_record,
@@ -23,11 +24,7 @@ from nestguard.childhood.services.records import (
     placement_record,
     require_on_case,
 )
-from nestguard.childhood.services.transitions import (
-    may_record,
-    transition_due,
-    transition_record,
-)
+from nestguard.childhood.services.transitions import transition_due, transition_record
 from nestguard.core.forms import GovukForm
 from nestguard.core.pages import apply_service_errors
 from nestguard.people.models import Person
@@ -185,7 +182,7 @@ def transition_view(request: HttpRequest, case_pk: Any, person_pk: Any) -> HttpR
     due = transition_due(user, case, person)
     if due is None:
         raise Http404
-    if not may_record(user, due):
+    if not may_record_plan(user, due):
         raise PermissionDenied
     form = TransitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
