@@ -131,6 +131,32 @@ def person_records(
 # The person and case pages' sections (`templatetags/childhood.py`)
 
 
+def _past_the_alert(person: Any, today: date) -> bool:
+    """Whether a transition alert or plan may exist for the person (asked in memory, so that
+    the pages ask the database only about those it may concern)."""
+    born = person.date_of_birth
+    return born is not None and policy.alert_opens_on(born) <= today
+
+
+def _transitions_and_plans(
+    user: Any, people: list[Any], today: date, case: Case | None = None
+) -> tuple[list[Transition], list[TransitionPlan]]:
+    older = [p for p in people if _past_the_alert(p, today)]
+    if not older:
+        return [], []
+    ids = [p.pk for p in older]
+    cases = visible(user, Case) if case is None else visible(user, Case).filter(pk=case.pk)
+    due = (
+        transitions(cases, today, people=ids)
+        if any(policy.alert_open(p.date_of_birth, today) for p in older)
+        else []
+    )
+    plans = visible(user, TransitionPlan).filter(person_id__in=ids)
+    if case is not None:
+        plans = plans.filter(case=case)
+    return due, list(plans.select_related("case", "person", "adult_agency"))
+
+
 def person_section(user: Any, person: Any) -> dict[str, Any]:
     """Shown only to those who see a case naming the person (the door's rule for these
     records): anyone else, who sees the person through a referral in triage, sees nothing,
@@ -138,6 +164,7 @@ def person_section(user: Any, person: Any) -> dict[str, Any]:
     if user is None or not CaseSubject.objects.filter(case_visible(user), person=person).exists():
         return {"shown": False}
     today = timezone.localdate()
+    due, plans = _transitions_and_plans(user, [person], today)
     return {
         "shown": True,
         "person": person,
@@ -145,47 +172,45 @@ def person_section(user: Any, person: Any) -> dict[str, Any]:
             visible(user, Placement).filter(person=person).select_related("address")
         ),
         "education": list(visible(user, EducationStatus).filter(person=person)),
-        "transitions": transitions(visible(user, Case), today, people=[person.pk]),
-        "plans": list(
-            visible(user, TransitionPlan)
-            .filter(person=person)
-            .select_related("case", "adult_agency")
-        ),
+        "transitions": due,
+        "plans": plans,
         "may_record": can_work_cases(user),
     }
 
 
-def case_section(user: Any, case: Case) -> dict[str, Any]:
-    """For a case the page already loaded through the door: its children's current placement
-    and education, its open transition alerts and its plans."""
+def case_section(user: Any, case: Case, people: list[Any]) -> dict[str, Any]:
+    """For a case the page already loaded through the door, with its people: the current
+    placement and education of those who are children (or of unknown age), its open
+    transition alerts and its plans."""
     if user is None:
         return {}
     today = timezone.localdate()
-    people = CaseSubject.objects.filter(case=case).values("person_id")
-    placements = {
-        p.person_id: p
-        for p in current(visible(user, Placement).filter(person_id__in=people), today)
-        .select_related("person")
-        .order_by("starts_on")
-    }
-    education = {
-        e.person_id: e
-        for e in current(visible(user, EducationStatus).filter(person_id__in=people), today)
-        .select_related("person")
-        .order_by("starts_on")
-    }
-    children = [
-        {
-            "person": (placements.get(pk) or education[pk]).person,
-            "placement": placements.get(pk),
-            "education": education.get(pk),
+    children = [p for p in people if (p.age_on(today) is None or (p.age_on(today) or 0) < 18)]
+    placements: dict[Any, Placement] = {}
+    education: dict[Any, EducationStatus] = {}
+    if children:
+        ids = [p.pk for p in children]
+        placements = {
+            p.person_id: p
+            for p in current(visible(user, Placement).filter(person_id__in=ids), today).order_by(
+                "starts_on"
+            )
         }
-        for pk in {**placements, **education}
+        education = {
+            e.person_id: e
+            for e in current(
+                visible(user, EducationStatus).filter(person_id__in=ids), today
+            ).order_by("starts_on")
+        }
+    rows = [
+        {"person": p, "placement": placements.get(p.pk), "education": education.get(p.pk)}
+        for p in children
+        if p.pk in placements or p.pk in education
     ]
-    due = transitions(visible(user, Case).filter(pk=case.pk), today)
+    due, plans = _transitions_and_plans(user, people, today, case)
     return {
         "case": case,
-        "children": sorted(children, key=lambda c: c["person"].display_name),
+        "children": sorted(rows, key=lambda c: c["person"].display_name),
         "transitions": [
             {
                 "person": d.person,
@@ -195,9 +220,7 @@ def case_section(user: Any, case: Case) -> dict[str, Any]:
             }
             for d in due
         ],
-        "plans": list(
-            visible(user, TransitionPlan).filter(case=case).select_related("person", "adult_agency")
-        ),
+        "plans": plans,
     }
 
 

@@ -1,7 +1,7 @@
 """The person and case pages' sections on placements, education and transitions:
 `{% load childhood %}{% childhood_person_section person %}` and
-`{% childhood_case_section case %}`, read through the door for the signed-in user
-(`selectors.person_section`, `selectors.case_section`)."""
+`{% childhood_case_section case subjects %}` (the case page's subject rows), read through the
+door for the signed-in user (`selectors.person_section`, `selectors.case_section`)."""
 
 from __future__ import annotations
 
@@ -25,5 +25,6 @@ def childhood_person_section(context: Any, person: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("childhood/_case_section.html", takes_context=True)
-def childhood_case_section(context: Any, case: Any) -> dict[str, Any]:
-    return selectors.case_section(_user(context), case)
+def childhood_case_section(context: Any, case: Any, subjects: Any) -> dict[str, Any]:
+    people = [subject["row"].person for subject in subjects]
+    return selectors.case_section(_user(context), case, people)
