@@ -157,11 +157,16 @@ def _transitions_and_plans(
     return due, list(plans.select_related("case", "person", "adult_agency"))
 
 
-def person_section(user: Any, person: Any) -> dict[str, Any]:
+def person_section(user: Any, person: Any, on_case: bool | None = None) -> dict[str, Any]:
     """Shown only to those who see a case naming the person (the door's rule for these
     records): anyone else, who sees the person through a referral in triage, sees nothing,
-    not even that there is nothing."""
-    if user is None or not CaseSubject.objects.filter(case_visible(user), person=person).exists():
+    not even that there is nothing. `on_case`: whether the page already found such a case
+    (the person page lists them); asked here when not given."""
+    if on_case is None:
+        on_case = user is not None and (
+            CaseSubject.objects.filter(case_visible(user), person=person).exists()
+        )
+    if user is None or not on_case:
         return {"shown": False}
     today = timezone.localdate()
     due, plans = _transitions_and_plans(user, [person], today)

@@ -237,9 +237,19 @@ def test_a_caseworker_who_sees_the_child_only_in_triage_learns_nothing(personas,
 # Transitions
 
 
-def _turning(scene: dict[str, Any], months: int, days: int = 0) -> Person:
-    """A person on the scene's case who is `months` months old `days` days from today."""
-    born = policy.add_months(_today() - dt.timedelta(days=days), -months)
+def _born(months: int, on: dt.date) -> dt.date:
+    """The latest date of birth of someone `months` months old on `on` (on the 31st, nobody
+    becomes 210 months old: those born on the 31st of a shorter month do so on the 1st)."""
+    born = policy.add_months(on, -months)
+    while policy.add_months(born, months) > on:
+        born -= dt.timedelta(days=1)
+    return born
+
+
+def _turning(scene: dict[str, Any], months: int, *, later: bool = False) -> Person:
+    """A person on the scene's case who is `months` months old today at the latest (or, with
+    `later`, the next to become so, after today)."""
+    born = _born(months, _today()) + dt.timedelta(days=1 if later else 0)
     person = PersonFactory(given_name="Alex", family_name="Turner", date_of_birth=born)
     CaseSubject.objects.create(case=scene["case"], person=person, role="person_at_risk")
     return person
@@ -249,11 +259,12 @@ def _titles(user: Any) -> list[str]:
     return [item.title for item in due_items(user) if item.source == "transition"]
 
 
+@pytest.mark.every_instant
 def test_the_alert_opens_at_seventeen_and_a_half_for_the_lead_when_no_adult_service(
     personas, scene
 ):
-    today_half = _turning(scene, 210)  # 17 years and 6 months today
-    tomorrow_half = _turning(scene, 210, days=-1)  # tomorrow
+    today_half = _turning(scene, 210)  # 17 years and 6 months today (or just before)
+    tomorrow_half = _turning(scene, 210, later=True)  # the next day it can be
     titles = _titles(personas.owner)
     assert len(titles) == 1
     assert "name the adult service" in titles[0]
@@ -270,6 +281,7 @@ def _due(scene: dict[str, Any]) -> list[Any]:
     return transitions(Case.objects.filter(pk=scene["case"].pk), _today())
 
 
+@pytest.mark.every_instant
 def test_the_adult_service_on_the_case_is_told_and_answers_with_a_plan(personas, scene):
     from nestguard.cases.services.work import case_team_add_agency
 
@@ -299,6 +311,7 @@ def test_the_adult_service_on_the_case_is_told_and_answers_with_a_plan(personas,
         transition_record(worker, case=scene["case"], person=person, plan="Again")
 
 
+@pytest.mark.every_instant
 def test_an_adult_when_the_case_opened_never_has_a_transition(personas, scene):
     person = _turning(scene, 215)
     Case.objects.filter(pk=scene["case"].pk).update(
@@ -311,12 +324,16 @@ def test_an_adult_when_the_case_opened_never_has_a_transition(personas, scene):
     assert person.pk not in {t.person.pk for t in _due(scene)}
 
 
+@pytest.mark.every_instant
 def test_the_notification_goes_out_on_the_day_it_opens(personas, scene):
     person = _turning(scene, 210)
+    assert person.date_of_birth is not None
     now = timezone.now()
-    start = dt.datetime.combine(_today(), dt.time.min, tzinfo=UK)
+    start = dt.datetime.combine(policy.alert_opens_on(person.date_of_birth), dt.time.min, tzinfo=UK)
+    assert start <= now
     found = list(transitions_due(now, start - dt.timedelta(seconds=1), Staff()))
     assert [e.object_id for e in found] == [f"{scene['case'].reference}:{person.pk}"]
+    assert found[0].at == start
     assert personas.owner.pk in found[0].to and personas.partner.pk not in found[0].to
     assert len(found[0].object_id) <= 64
     assert list(transitions_due(now, start, Staff())) == []  # told already
@@ -333,6 +350,7 @@ def _scope(*cases: Case) -> AgendaScope:
     )
 
 
+@pytest.mark.every_instant
 def test_agenda_sources_propose_children_within_the_panels_scope(personas, scene):
     elsewhere = _child(given_name="Other")
     other_case = make_case(lead_agency=personas.outsider_agency, subjects=[(elsewhere, "victim")])
