@@ -16,6 +16,7 @@ from nestguard.cases.services.work import case_subject_record, case_team_add_age
 from nestguard.childhood.policy import add_months
 from nestguard.childhood.services.records import education_record, placement_record
 from nestguard.demo.partnership import Partnership
+from nestguard.people.models import Person
 
 HOME = "Northbrook Council"
 # (type, placing authority, located authority, recorded out of borough, days ago)
@@ -37,23 +38,47 @@ EDUCATION = (
 )
 
 
-def _children(partnership: Partnership, today: date, count: int) -> list[CaseSubject]:
+# Made-up children named on the hub's open cases when the history holds too few.
+EXTRA_CHILDREN = (
+    ("Tyler", "Marchbank"), ("Skye", "Holloway"), ("Reece", "Ambleforth"),
+    ("Jade", "Penhallow"), ("Kian", "Worsley"), ("Leah", "Brantwood"),
+    ("Corey", "Fennimore"), ("Mia", "Ottershaw"), ("Dion", "Calloway"),
+    ("Ella", "Strathmore"), ("Jayden", "Moorcroft"),
+)  # fmt: skip
+
+
+def _children(partnership: Partnership, today: date, count: int) -> list[Person]:
+    """Children (10 to 16) on the hub's open cases, each once; made up when too few."""
     hub = partnership.agencies["hub"]
+    worker = partnership.users["hub.caseworker"]
+    open_cases = Case.objects.filter(lead_agency=hub).exclude(status=CaseStatus.CLOSED)
     subjects = (
         CaseSubject.objects.filter(
-            case__lead_agency=hub,
-            person__date_of_birth__gt=add_months(today, -12 * 16),
-            person__date_of_birth__lte=add_months(today, -12 * 11),
+            case__in=open_cases,
+            person__date_of_birth__gt=add_months(today, -12 * 17),
+            person__date_of_birth__lte=add_months(today, -12 * 10),
         )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .select_related("person", "case")
+        .select_related("person")
         .order_by("case__reference", "person__family_name")
     )
-    found: dict[object, CaseSubject] = {}
+    found: dict[object, Person] = {}
     for subject in subjects:
-        found.setdefault(subject.person_id, subject)
+        found.setdefault(subject.person_id, subject.person)
         if len(found) == count:
+            return list(found.values())
+    cases = list(open_cases.filter(status=CaseStatus.OPEN).order_by("-reference")[:count])
+    for index, (given, family) in enumerate(EXTRA_CHILDREN[: count - len(found)]):
+        if not cases:
             break
+        subject = case_subject_record(
+            actor=worker,
+            case=cases[index % len(cases)],
+            role="person_at_risk",
+            given_name=given,
+            family_name=family,
+            date_of_birth=add_months(today, -(12 * 12 + 7 * index + 3)),
+        )
+        found[subject.person_id] = subject.person
     return list(found.values())
 
 
@@ -94,10 +119,10 @@ def seed_placements(*, partnership: Partnership, today: date) -> dict[str, int]:
     worker = partnership.users["hub.caseworker"]
     children = _children(partnership, today, len(PLACEMENTS) + len(EDUCATION))
     placed = 0
-    for subject, (kind, placing, located, away, ago) in zip(children, PLACEMENTS, strict=False):
+    for child, (kind, placing, located, away, ago) in zip(children, PLACEMENTS, strict=False):
         placement_record(
             worker,
-            person=subject.person,
+            person=child,
             placement_type=kind,
             placing_authority=placing,
             located_authority=located,
@@ -106,10 +131,10 @@ def seed_placements(*, partnership: Partnership, today: date) -> dict[str, int]:
         )
         placed += 1
     schooled = 0
-    for subject, (status, provider, ago) in zip(children[1:], EDUCATION, strict=False):
+    for child, (status, provider, ago) in zip(children[1:], EDUCATION, strict=False):
         education_record(
             worker,
-            person=subject.person,
+            person=child,
             status=status,
             provider=provider,
             starts_on=today - timedelta(days=ago),
