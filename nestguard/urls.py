@@ -22,6 +22,7 @@ urlpatterns = [
     path("directory/", include("nestguard.directory.urls")),
     path("deconfliction/", include("nestguard.deconfliction.urls")),
     path("prevent/", include("nestguard.channel.urls")),
+    path("childhood/", include("nestguard.childhood.urls")),
     path("retention/", include("nestguard.retention.urls")),
     path("rights/", include("nestguard.rights.urls")),
     path("intelligence/", include("nestguard.intelligence.urls")),

@@ -358,6 +358,18 @@ TABLE: list[Row] = [
         method="POST",
         body=lambda ids, user: {},
     ),
+    # Placements, education and transitions (decision 0110): the forms for the case's person
+    # (whoever sees a case naming them); its own tests cover children and alerts. The case's
+    # person is an adult with no transition alert: 404 to every caseworker.
+    Row("childhood:placement_new", CASE_READ, lambda ids: {"person_pk": ids["person"]}),
+    Row("childhood:education_new", CASE_READ, lambda ids: {"person_pk": ids["person"]}),
+    Row("childhood:placement_end", CASEWORKERS_MISSING, lambda ids: {"pk": uuid.UUID(int=7)}),
+    Row("childhood:education_end", CASEWORKERS_MISSING, lambda ids: {"pk": uuid.UUID(int=7)}),
+    Row(
+        "childhood:transition",
+        CASEWORKERS_MISSING,
+        lambda ids: {"case_pk": ids["case"], "person_pk": ids["person"]},
+    ),
     # Administration and audit
     Row("accounts:partnership", ADMIN_ONLY),
     Row("accounts:agreement_new", ADMIN_ONLY),

@@ -46,6 +46,7 @@ from nestguard.demo.network import seed_network
 from nestguard.demo.panels import seed_panels
 from nestguard.demo.partnership import create_partnership
 from nestguard.demo.pathways import SHOWCASE_ROWS, seed_pathways
+from nestguard.demo.placements import seed_placements
 from nestguard.demo.places import seed_places
 from nestguard.demo.plans import Timeline, number_referrals, plan_cases, plan_other_referrals
 from nestguard.demo.prevent import seed_prevent
@@ -269,6 +270,7 @@ def _seed(
     counts.update(seed_deconfliction(partnership=partnership))
     counts.update(seed_directory(partnership=partnership, today=today))
     counts.update(seed_prevent(partnership=partnership))
+    counts.update(seed_placements(partnership=partnership, today=today))
     with transaction.atomic():
         audit_record(
             actor=actor,

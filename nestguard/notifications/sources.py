@@ -27,6 +27,7 @@ from django.urls import reverse
 from nestguard.access.rules import CASE_ROLES, TRIAGE_ROLES
 from nestguard.accounts.models import Role, User
 from nestguard.cases.models import Case, Intervention, InterventionStatus
+from nestguard.childhood.selectors import transitions
 from nestguard.core.calendar import UK
 from nestguard.deconfliction.models import Notice, OperationStatus, PlannedOperation
 from nestguard.panels.models import OPEN_ACTION_STATUSES, Action
@@ -377,6 +378,28 @@ def deconfliction_notices(now: datetime, since: datetime, staff: Staff) -> Itera
         )
 
 
+def transitions_due(now: datetime, since: datetime, staff: Staff) -> Iterator[Event]:
+    """A child on a case not closed reached 17 years and 6 months (the start of that UK day)
+    and no transition plan is recorded: to the caseworkers and supervisors of the adult
+    services named on the case, or of its lead agency when none is named (decision 0110)."""
+    for due in transitions(Case.objects.all(), now.astimezone(UK).date()):
+        at = _start_of(due.alert_on)
+        if not since < at <= now:
+            continue
+        yield Event(
+            kind="transition_due",
+            object_type=_label(Case),
+            # The case's reference and the person: within Notification.object_id's 64.
+            object_id=f"{due.case.reference}:{due.person.pk}",
+            reference=due.case.reference,
+            path=reverse("childhood:transition", args=[due.case.pk, due.person.pk]),
+            at=at,
+            door_model=Case,
+            door_pk=due.case.pk,
+            to=staff.of(due.recipients, CASE_ROLES),
+        )
+
+
 FINDERS: tuple[Callable[[datetime, datetime, Staff], Iterable[Event]], ...] = (
     triage_overdue,
     actions_due,
@@ -387,6 +410,7 @@ FINDERS: tuple[Callable[[datetime, datetime, Staff], Iterable[Event]], ...] = (
     displacement_alerts,
     warning_reviews,
     deconfliction_notices,
+    transitions_due,
 )
 
 

@@ -27,10 +27,20 @@ def reporting_scope(model: type[Model]) -> Scope:
 
 def register() -> None:
     from nestguard.cases.models import Case
+    from nestguard.childhood.models import EducationStatus, Placement
     from nestguard.pathways.models import MissingEpisode
     from nestguard.people.models import Person
     from nestguard.places.models import Address, RepeatAddressAlert
     from nestguard.referrals.models import Referral
 
-    for model in (Case, Referral, Address, RepeatAddressAlert, MissingEpisode, Person):
+    for model in (
+        Case,
+        Referral,
+        Address,
+        RepeatAddressAlert,
+        MissingEpisode,
+        Person,
+        Placement,
+        EducationStatus,
+    ):
         add_scope(model, "reporting", reporting_scope(model))

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "nestguard.linkage",
     "nestguard.panels",
     "nestguard.pathways",
+    # A child's placements, education and transition to adult services (decision 0110):
+    # before reporting, which adds its reporting scope to the door's policies.
+    "nestguard.childhood",
     "nestguard.api",
     "nestguard.notifications",
     "nestguard.reporting",

@@ -74,6 +74,8 @@ def test_agendas_may_draw_only_on_the_models_whose_policy_opens_them_to_panels()
         "places.RepeatAddressAlert", "panels.Action",
         # Lines and the links between objects only (numbers, lines): decision 0099.
         "network.Line", "network.Link",
+        # A child's placements, education and transition plans: decision 0110.
+        "childhood.Placement", "childhood.EducationStatus", "childhood.TransitionPlan",
     }  # fmt: skip
     with pytest.raises(LookupError, match="not open to panel agendas"):
         door.for_panel(AgendaScope(case_ids=[], person_ids=[]), ChronologyEntry)

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 17
 # 22 for the case itself; +1 the displacement alerts (places); +3 the pathways section
 # (missing episodes, NRM referrals, onward referrals of the case); +1 the viewer's agency
-# (its type decides which handling restrictions it reads, decision 0078); +1 on PostgreSQL,
-# where the audit chain takes its advisory lock as a query of its own.
-DETAIL_QUERIES = 27 + (1 if connection.vendor == "postgresql" else 0)
+# (its type decides which handling restrictions it reads, decision 0078); +2 the current
+# placements and education of the case's children (decision 0110; its transitions and plans
+# only for those past 17 and a half); 28 measured; +1 on PostgreSQL, where the audit chain
+# takes its advisory lock as a query of its own.
+DETAIL_QUERIES = 28 + (1 if connection.vendor == "postgresql" else 0)
 API_LIST_QUERIES = 12
 
 

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from nestguard.cases.models import CaseTeamUser, Intervention
+from nestguard.childhood.policy import add_months
 from nestguard.core.calendar import UK
 from nestguard.deconfliction.models import Notice, PlannedOperation
 from nestguard.notifications.models import Delivery, NotificationPreference
@@ -149,6 +150,7 @@ SECRETS = {
     "person given name": "Zebedee",
     "person family name": "Quillfeather",
     "second person": "Marigold",
+    "young person": "Ashcombe",
     "address line": "Marrowbone Lane",
     "second address": "Thistledown Court",
     "postcode": "NB9 9ZZ",
@@ -229,6 +231,17 @@ def make_world(personas: Any) -> World:
     case.summary = "Cuckooing by the Larkspur crew at the flat"
     case.lead_worker = owner
     case.save(update_fields=["summary", "lead_worker"])
+
+    # A young person 17 years and 6 months old today, on a second hub case with no adult
+    # service named: the hub is told to plan the transition (decision 0110).
+    teenager = PersonFactory(
+        given_name="Peregrine", family_name="Ashcombe", date_of_birth=add_months(TODAY, -210)
+    )
+    make_case(
+        lead_agency=personas.hub,
+        subjects=[(teenager, "victim")],
+        opened_at=NOW - timedelta(days=30),
+    )
 
     referral = make_referral(
         referrer=personas.referrer,

@@ -75,6 +75,7 @@ def test_each_kind_reaches_its_owner_once_with_a_link_and_nothing_about_anyone(w
             "repeat_address_alert",
             "displacement_alert",
             "deconfliction_notice",
+            "transition_due",
         )
     )
     assert mailbox.subjects(PARTNER) == sorted(
@@ -87,7 +88,7 @@ def test_each_kind_reaches_its_owner_once_with_a_link_and_nothing_about_anyone(w
     assert send_due_notifications(now=later).startswith("Immediate notifications: 0 emails")
     assert mailbox.messages == []
     assert AuditEvent.objects.filter(action="notification.email").count() == (
-        len(KINDS.values) + 4 + 2
+        len(KINDS.values) + 5 + 2
     )
 
 
@@ -138,6 +139,7 @@ def test_an_inactive_owner_is_not_told_and_the_agency_supervisors_are_instead(wo
             "warning_review_due",
             "warning_review_overdue",
             "deconfliction_notice",  # the agency was told: its supervisors are too
+            "transition_due",  # so was the lead agency of the young person's case
         )
     }
 

@@ -16,7 +16,12 @@ What each table counts:
   at risk on a case open at the end of the period, each once, with the highest risk band of
   their open cases, by their recorded sex (equality monitoring, decision 0091);
 - CSE and CCE: cases opened in the period with that concern, and the distinct children at
-  risk they name.
+  risk they name;
+- placements: children in a placement in force on any day of the period, by its type, and
+  those of them placed out of borough; education: children with an education status in force
+  on any day of the period, by status (exclusions, part-time timetables, NEET). Each child
+  once in a row, perhaps in several rows; recorded by the agency asked for; the ward filter
+  does not apply (decision 0110).
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from nestguard.access.door import counted
+from nestguard.childhood.models import (
+    EducationStatus,
+    Placement,
+    education_statuses,
+    placement_types,
+)
+from nestguard.childhood.selectors import in_period
 from nestguard.pathways import policy as pathways_policy
 from nestguard.pathways.models import MissingEpisode
 from nestguard.pathways.selectors import age_bands, harm_counts
@@ -243,6 +255,64 @@ def exploitation_victims(request: ReportRequest) -> Table:
 
 
 # ---------------------------------------------------------------------------------------------
+# Placements and education (issue 16 point 5)
+
+
+def _in_period(request: ReportRequest, model: Any) -> QuerySet[Any]:
+    rows = in_period(counted(request.user, model), request.start, request.end)
+    if request.agency_id:
+        rows = rows.filter(recording_agency_id=request.agency_id)
+    return rows
+
+
+def placements_by_type(request: ReportRequest) -> Table:
+    children: dict[str, set[Any]] = {}
+    away: dict[str, set[Any]] = {}
+    for placement in _in_period(request, Placement).order_by().iterator(chunk_size=2000):
+        children.setdefault(placement.placement_type, set()).add(placement.person_id)
+        if placement.out_of_borough:
+            away.setdefault(placement.placement_type, set()).add(placement.person_id)
+    rows = [
+        (c.label, [len(children.get(c.code, ())), len(away.get(c.code, ()))])
+        for c in placement_types().codes
+    ]
+    return counts_table(
+        "children_placed_by_type",
+        "Children in placements, by type of placement, and those placed out of borough",
+        "Type of placement",
+        rows,
+        counts=("Children", "Placed out of borough"),
+        total_row=False,
+        notes=[
+            "Children in a placement on any day of the period; each child once in a row, in "
+            "several rows if they moved between types.",
+            "Out of borough: placed outside the placing authority's area (worked out from the "
+            "two authorities where both are known, as recorded otherwise).",
+        ],
+    )
+
+
+def education_by_status(request: ReportRequest) -> Table:
+    grouped: dict[str, set[Any]] = {}
+    rows_in = _in_period(request, EducationStatus).order_by().values_list("status", "person_id")
+    for status, person in rows_in.iterator(chunk_size=2000):
+        grouped.setdefault(status, set()).add(person)
+    rows = [(c.label, [len(grouped.get(c.code, ()))]) for c in education_statuses().codes]
+    return counts_table(
+        "children_by_education_status",
+        "Children by education status: exclusions, part-time timetables, NEET",
+        "Education status",
+        rows,
+        counts=("Children",),
+        total_row=False,
+        notes=[
+            "Children with the status on any day of the period; each child once in a row, in "
+            "several rows if their education changed."
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def build(request: ReportRequest) -> Report:
@@ -253,6 +323,8 @@ def build(request: ReportRequest) -> Report:
         harm_during_episodes(request),
         triage_list_by_risk_and_sex(request),
         exploitation_victims(request),
+        placements_by_type(request),
+        education_by_status(request),
     )
     by_name = {table.name: table for table in tables}
     figures: dict[str, Any] = {
@@ -268,7 +340,10 @@ def build(request: ReportRequest) -> Report:
         end=request.end,
         tables=tables,
         figures=figures,
-        notes=("Missing episodes are not filtered by ward: an episode carries no address.",),
+        notes=(
+            "Missing episodes are not filtered by ward: an episode carries no address.",
+            "Placements and education are not filtered by ward.",
+        ),
     )
 
 
@@ -279,7 +354,9 @@ SPEC = register_report(
         build=build,
         description=(
             "Children's missing episodes and individuals by age band, in care and harmed; the "
-            "triage list by risk band and sex; CSE and CCE (the St Helens review's shape)."
+            "triage list by risk band and sex; CSE and CCE; children placed out of borough and "
+            "in unregulated homes; exclusions, part-time timetables and NEET (the St Helens "
+            "review's shape)."
         ),
     )
 )

@@ -229,6 +229,7 @@ def test_the_api_serves_the_review_suppressed(world: World) -> None:
     assert names == [
         "missing_episodes_by_age", "missing_individuals_by_age", "missing_episodes_by_care",
         "harm_during_episodes", "triage_list_by_risk_and_sex", "cse_cce_victims",
+        "children_placed_by_type", "children_by_education_status",
     ]  # fmt: skip
     _no_small_count(body)
 
