@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -124,10 +125,18 @@ def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
     return Built(report, as_of, current)
 
 
-def build(user: Any, spec: ReportSpec, asked: Asked) -> Built:
-    """Build the report now and keep the copy for every process: the marker is read BEFORE
-    the counts, so a change made while they are counted leaves the copy out of date."""
-    marker = last_change(user)
+def build(
+    user: Any,
+    spec: ReportSpec,
+    asked: Asked,
+    *,
+    marker: str | None = None,
+    stored: PreparedReport | None = None,
+) -> Built:
+    """Build the report now and keep the copy for every process (replacing `stored`, the old
+    copy, when the caller has it): the marker is read BEFORE the counts, so a change made
+    while they are counted leaves the copy out of date."""
+    marker = last_change(user) if marker is None else marker
     started = time.perf_counter()
     report, as_of = spec.build(asked.request(user)), timezone.now()
     fields = {
@@ -140,24 +149,26 @@ def build(user: Any, spec: ReportSpec, asked: Asked) -> Built:
         "build_seconds": time.perf_counter() - started,
     }
     key = slot(spec, asked)
-    try:
-        with transaction.atomic():
-            PreparedReport.objects.update_or_create(slot=key, defaults=fields)
-    except IntegrityError:  # another process stored the same report at the same moment
-        PreparedReport.objects.filter(slot=key).update(**fields)
+    if stored is None or not PreparedReport.objects.filter(slot=key).update(**fields):
+        try:
+            with transaction.atomic():
+                PreparedReport.objects.create(slot=key, **fields)
+        except IntegrityError:  # another process stored the same report at the same moment
+            PreparedReport.objects.filter(slot=key).update(**fields)
     return Built(report, as_of)
 
 
-def _current(user: Any, spec: ReportSpec, asked: Asked) -> tuple[PreparedReport | None, bool]:
-    """The prepared copy of the report (if any) and whether it is current: nothing counted
-    has changed since it was built, and it is younger than CACHE_SECONDS."""
+def _current(user: Any, spec: ReportSpec, asked: Asked) -> tuple[PreparedReport | None, bool, str]:
+    """The prepared copy of the report (if any), whether it is current (nothing counted has
+    changed since it was built, and it is younger than CACHE_SECONDS), and the marker now."""
     stored = _stored(slot(spec, asked))
+    marker = last_change(user)
     current = (
         stored is not None
-        and stored.marker == last_change(user)
+        and stored.marker == marker
         and (timezone.now() - stored.built_at).total_seconds() < CACHE_SECONDS
     )
-    return stored, current
+    return stored, current, marker
 
 
 def is_current(user: Any, spec: ReportSpec, asked: Asked) -> bool:
@@ -171,10 +182,10 @@ def build_true(user: Any, spec: ReportSpec, asked: Asked) -> Built:
     who asks), else built now. Anyone else gets a fresh, empty build."""
     if not rules.may_report(user):
         return Built(spec.build(asked.request(user)), timezone.now())
-    stored, current = _current(user, spec, asked)
+    stored, current, marker = _current(user, spec, asked)
     if stored is not None and current:
         return _unpacked(stored, current=True)
-    return build(user, spec, asked)
+    return build(user, spec, asked, marker=marker, stored=stored)
 
 
 def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
@@ -184,27 +195,35 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
     (NESTGUARD_REPORTS_SHOW_OLDER_SECONDS), else None: "being prepared"."""
     if not rules.may_report(user) or not prepare_later():
         return build_true(user, spec, asked)
-    stored, current = _current(user, spec, asked)
+    stored, current, marker = _current(user, spec, asked)
     if stored is not None and current:
         return _unpacked(stored, current=True)
-    queue_build(user, spec, asked)
+    queue_build(user, spec, asked, marker)
     age = (timezone.now() - stored.built_at).total_seconds() if stored is not None else None
     if stored is not None and age is not None and age < older_copy_seconds():
         return _unpacked(stored, current=False)
     return None
 
 
-def queue_build(user: Any, spec: ReportSpec, asked: Asked) -> None:
+def queue_build(user: Any, spec: ReportSpec, asked: Asked, marker: str) -> None:
     """Ask the job queue to build the report, as `user` (once: a waiting run of the same is
     reused; the job does nothing when another run made the copy current meanwhile)."""
     from nestguard.jobs import enqueue_once
 
+    # This process asked for it moments ago, with nothing changed since: the run is waiting
+    # or running (each refresh of the page would otherwise read the queue).
+    asked_for = f"{slot(spec, asked)}|{marker}"
+    recently = "reporting:queued:" + hashlib.sha256(asked_for.encode()).hexdigest()
+    if not cache.add(recently, True, QUEUED_SECONDS):
+        return
     enqueue_once(
         PREPARE_JOB, started_by=user, report=spec.name, terms=asked.terms(), by=str(user.pk)
     )
 
 
 PREPARE_JOB = "reporting.prepare_report"
+# A process asks the queue for the same report at most this often.
+QUEUED_SECONDS = 30
 
 
 def read_report(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> Shown:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.db.models import Max
+from django.test import Client
 from django.utils import timezone
 
 from conftest import sign_in
