@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
@@ -131,11 +130,10 @@ def build(
     asked: Asked,
     *,
     marker: str | None = None,
-    stored: PreparedReport | None = None,
 ) -> Built:
-    """Build the report now and keep the copy for every process (replacing `stored`, the old
-    copy, when the caller has it): the marker is read BEFORE the counts, so a change made
-    while they are counted leaves the copy out of date."""
+    """Build the report now and keep the copy for every process (replacing any older one):
+    the marker is read BEFORE the counts (or given, just read), so a change made while they
+    are counted leaves the copy out of date."""
     marker = last_change(user) if marker is None else marker
     started = time.perf_counter()
     report, as_of = spec.build(asked.request(user)), timezone.now()
@@ -148,13 +146,13 @@ def build(
         "payload": pickle.dumps((report, as_of), protocol=pickle.HIGHEST_PROTOCOL),
         "build_seconds": time.perf_counter() - started,
     }
-    key = slot(spec, asked)
-    if stored is None or not PreparedReport.objects.filter(slot=key).update(**fields):
-        try:
-            with transaction.atomic():
-                PreparedReport.objects.create(slot=key, **fields)
-        except IntegrityError:  # another process stored the same report at the same moment
-            PreparedReport.objects.filter(slot=key).update(**fields)
+    # One statement, whether or not a copy is stored (or another process stores one now).
+    PreparedReport.objects.bulk_create(
+        [PreparedReport(slot=slot(spec, asked), **fields)],
+        update_conflicts=True,
+        unique_fields=["slot"],
+        update_fields=list(fields),
+    )
     return Built(report, as_of)
 
 
@@ -185,7 +183,7 @@ def build_true(user: Any, spec: ReportSpec, asked: Asked) -> Built:
     stored, current, marker = _current(user, spec, asked)
     if stored is not None and current:
         return _unpacked(stored, current=True)
-    return build(user, spec, asked, marker=marker, stored=stored)
+    return build(user, spec, asked, marker=marker)
 
 
 def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
