@@ -6,6 +6,8 @@
    the given scale (printing how long seeding took and rows per second).
 2. Starts gunicorn on a free port of 127.0.0.1 with `nestguard.settings.bench` (DEBUG off,
    the second factor skipped so that clients can sign in over HTTP).
+   Beside it, the job queue's worker (`nestguard worker --no-schedules`), which counts the
+   reports that pages queue (decision 0112; `--no-job-worker` leaves it off).
 3. Signs bench users in over HTTP (CSRF token from the sign-in page), then for each endpoint
    in turn runs N client threads for a fixed time: /health/ (the trivial baseline), the case
    list, a case page (random visible cases), the triage queue, an address page, a person
@@ -140,6 +142,10 @@ class Result:
     seconds: float = 0.0
     skipped: str = ""
     first_error: str = ""
+    # Report pages and the dashboard that answered "being prepared" (no figures yet), or with
+    # the older copy while a newer one is counted (decision 0112).
+    preparing: int = 0
+    older: int = 0
 
     @property
     def requests(self) -> int:
@@ -158,6 +164,9 @@ class Result:
 
 
 Call = Callable[[Client, random.Random], tuple[int, bytes]]
+# What a report page or the dashboard says while its figures are counted (decision 0112).
+PREPARING = b'data-testid="report-preparing"'
+OLDER = b'data-testid="report-older"'
 
 
 def drive(
@@ -171,7 +180,7 @@ def drive(
     def run(client: Client, seed: int) -> None:
         rng = random.Random(seed)
         latencies: list[float] = []
-        errors = 0
+        errors = preparing = older = 0
         first = ""
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.monotonic() >= deadline:
@@ -184,12 +193,16 @@ def drive(
             elapsed = time.perf_counter() - started
             if status in ok:
                 latencies.append(elapsed)
+                preparing += PREPARING in body
+                older += OLDER in body
             else:
                 errors += 1
                 first = first or f"{status}: {body[:300].decode(errors='replace')}"
         with lock:
             result.latencies.extend(latencies)
             result.errors += errors
+            result.preparing += preparing
+            result.older += older
             result.first_error = result.first_error or first
 
     started = time.monotonic()
@@ -241,6 +254,44 @@ def start_server(
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "wb")  # noqa: SIM115 (lives with the server)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_job_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The job queue's worker, as a deployment runs it beside the web server: it counts the
+    reports the pages queue (decision 0112). Schedules are left off, so that no nightly job
+    over the whole borough runs during the measurement."""
+    nestguard = shutil.which("nestguard", path=str(Path(sys.executable).parent)) or "nestguard"
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    log = open(ROOT / "var" / "bench" / "worker.log", "wb")  # noqa: SIM115 (lives with the worker)
+    command = [nestguard, "worker", "--no-schedules", "--interval", "0.5", "--verbosity", "1"]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        # As deploy/systemd/nestguard-worker.service: background work yields to requests.
+        preexec_fn=lambda: os.nice(WORKER_NICE),
+    )
+
+
+# The job worker's niceness (deploy/systemd/nestguard-worker.service's Nice=).
+WORKER_NICE = 10
+# How long the bench waits for a default view to be prepared before driving it: a deployment
+# keeps them prepared (`reporting.prepare_defaults`, every 5 minutes).
+WARM_SECONDS = 180
+
+
+def wait_until_prepared(name: str, call: Call, client: Client) -> None:
+    """A default view (not a "new period" one) is driven once prepared, as a deployment's
+    periodic job keeps it; how long that took is printed."""
+    started = time.monotonic()
+    while time.monotonic() - started < WARM_SECONDS:
+        _status, body = call(client, random.Random(0))
+        if PREPARING not in body:
+            break
+        time.sleep(1)
+    print(f"  ({name}: prepared after {time.monotonic() - started:.0f} s)", flush=True)
 
 
 def wait_until_up(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -428,7 +479,7 @@ def table(results: list[Result]) -> str:
     base_p50, base_p95, base_rps = base.percentile(50), base.percentile(95), base.throughput
     header = (
         f"{'endpoint':<26}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p50 x':>8}{'p95 x':>8}{'req/s x':>9}"
+        f"{'p50 x':>8}{'p95 x':>8}{'req/s x':>9}{'preparing':>10}{'older':>7}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -439,6 +490,7 @@ def table(results: list[Result]) -> str:
         lines.append(
             f"{r.name:<26}{r.requests:>9}{r.errors:>8}{r.throughput:>9.1f}{p50:>9.1f}{p95:>9.1f}"
             f"{p50 / base_p50:>8.1f}{p95 / base_p95:>8.1f}{r.throughput / base_rps:>9.2f}"
+            f"{r.preparing:>10}{r.older:>7}"
         )
     return "\n".join(lines)
 
@@ -474,6 +526,12 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated parts of endpoint names to drive (the /health/ baseline always "
         "runs), e.g. 'dashboard,report'",
     )
+    parser.add_argument(
+        "--no-job-worker",
+        action="store_true",
+        help="do not run the job queue's worker beside gunicorn (report pages then stay "
+        "'being prepared' for any period not counted before)",
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
         parser.error("--clients, --seconds and --scale must be positive")
@@ -491,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ, DJANGO_SETTINGS_MODULE="nestguard.settings.bench", DATABASE_URL=database_url
     )
     server = start_server(port, args.workers, args.threads, env)
+    worker = None if args.no_job_worker else start_job_worker(env)
     try:
         wait_until_up(port, server)
         print(
@@ -638,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == "case page" and not case_ids:
                 results.append(Result(name, skipped="no visible cases"))
                 continue
+            if PREPARING in _probe_body and "new period" not in name:
+                wait_until_prepared(name, call, who[0])
             print(f"  {name} ...", flush=True)
             results.append(drive(name, who, args.seconds, call, ok))
         print()
@@ -647,10 +708,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nfirst error on {r.name}: {r.first_error}")
         print(
             "\nThroughput is requests a second across all clients; p50/p95 are per request. "
-            "'x' columns compare with /health/ in this run."
+            "'x' columns compare with /health/ in this run. 'preparing': answers that said "
+            "the figures are being counted; 'older': answers with the copy counted before the "
+            "latest change (decision 0112)."
         )
     finally:
         stop_server(server)
+        if worker is not None:
+            stop_server(worker)
     return 0
 
 

@@ -46,3 +46,48 @@ class ProjectCost(BaseModel):
     @property
     def audit_label(self) -> str:
         return str(self)
+
+
+class CountedChange(models.Model):
+    """One row per save or delete of what reports count (decision 0112): the newest id is the
+    part of a report's marker that every process sees alike, and that moves when a change
+    leaves no newer `updated_at` (a delete, a link between records, two changes in one
+    instant). Inserted inside the change's own transaction, so a change rolled back leaves no
+    mark; never updated, so writers never wait for each other on it. Old rows are pruned by
+    `reporting.prepare_reports`; only the newest id matters."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"change {self.pk}"
+
+
+class PreparedReport(models.Model):
+    """A report's (or the dashboard's) TRUE counts for one period and set of filters, built
+    once for every process to read (decision 0112): a cache in the database, not a record.
+    Only ever read on the reporting path for a user who may report (`reading.build_true`),
+    and suppressed on the way out like a fresh build.
+
+    `marker` is what had changed when the build started (`reading.last_change`): a copy whose
+    marker is the current one is exact now; an older copy is exact as of `built_at`, and a
+    page may show it as such while a newer one is prepared."""
+
+    slot = models.CharField(max_length=64, unique=True)  # sha256 of the report and its terms
+    report = models.CharField(max_length=60)
+    terms = models.JSONField(default=dict)
+    marker = models.TextField()
+    built_at = models.DateTimeField()
+    # A user who may report, for whom the periodic refresh builds again (the counts are the
+    # same for every such user: the reporting scope is all or nothing).
+    built_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The pickled (Report, built_at): written and read only by `reading`.
+    payload = models.BinaryField()
+    build_seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["report", "built_at"], name="prepared_report_built_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.terms}"

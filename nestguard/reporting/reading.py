@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -23,10 +26,11 @@ from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralSubject
+from nestguard.reporting.models import CountedChange, PreparedReport
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
 
-# A built report is kept this long at most, even when nothing it counts has changed: the
+# A built report is exact now at most this long, even when nothing it counts has changed: the
 # triage clock ("overdue") moves with time alone.
 CACHE_SECONDS = 600
 # What a change to any of these moves (each read by its index on the column).
@@ -47,11 +51,22 @@ class Shown:
 
     report: Report
     as_of: datetime
+    # False: exact as of `as_of`, but something counted has changed since, and a newer copy
+    # is being prepared (decision 0112).
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class Built:
+    """A report's true counts, when they were taken, and whether they are still current."""
+
+    report: Report
+    as_of: datetime
+    current: bool = True
 
 
 # The tables reports join to what they count (who a referral names, where a case is).
 _LINKS: tuple[type[Model], ...] = (ReferralSubject, CaseSubject, CaseAddress)
-GENERATION = "reporting:generation"
 
 
 @lru_cache(maxsize=1)
@@ -62,53 +77,169 @@ def counted_models() -> frozenset[type[Model]]:
 
 
 def changed(sender: Any, **kwargs: Any) -> None:
-    """A record that reports count was saved or deleted: cached reports are out of date.
-    (Connected to post_save and post_delete in apps.py. The newest `updated_at` below also
-    catches bulk loads, which send no signal; the cache's lifetime bounds anything else.)"""
+    """A record that reports count was saved or deleted: prepared reports are out of date.
+    (Connected to post_save and post_delete in apps.py.) One row in the change's own
+    transaction (decision 0112): every process sees it once committed, none if rolled back.
+    The newest `updated_at` below also catches bulk loads and `QuerySet.update`s that set it,
+    which send no signal; the lifetime of a current copy bounds anything else."""
     if sender in counted_models():
-        try:
-            cache.incr(GENERATION)
-        except ValueError:
-            cache.set(GENERATION, 1, None)
+        CountedChange.objects.create()
 
 
 def last_change(user: Any) -> str:
-    """A cheap marker of the latest change to what reports count: the count of saves and
-    deletes seen (`changed`) and the newest update time of each counted table (one index
-    lookup each)."""
+    """A cheap marker of the latest change to what reports count, the same in every process:
+    the newest change row (`changed`) and the newest update time of each counted table (one
+    index lookup each)."""
     latest = [
         counted(user, model).order_by().aggregate(at=Max(field))["at"] for model, field in _MARKERS
     ]
     stamps = "|".join(at.isoformat() if at else "-" for at in latest)
-    return f"{cache.get(GENERATION, 0)}|{stamps}"
+    newest = CountedChange.objects.aggregate(n=Max("id"))["n"] or 0
+    return f"{newest}|{stamps}"
 
 
-def _key(spec: ReportSpec, asked: Asked, marker: str) -> str:
-    raw = json.dumps([spec.name, asked.terms(), marker], sort_keys=True)
-    return "reporting:report:" + hashlib.sha256(raw.encode()).hexdigest()
+def slot(spec: ReportSpec, asked: Asked) -> str:
+    """The report and its period and filters, as the key of its prepared copy."""
+    raw = json.dumps([spec.name, asked.terms()], sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def build_true(user: Any, spec: ReportSpec, asked: Asked) -> tuple[Report, datetime]:
-    """The report's true counts and when they were taken: from the cache while nothing counted
-    has changed. The counts are the partnership's, the same for every user who may report
-    (the reporting scope does not depend on who asks), so one cached copy serves them all;
-    anyone else gets a fresh, empty build."""
+def prepare_later() -> bool:
+    """Whether a page that finds no current copy has it built by the job queue (and answers
+    at once) rather than building it in the request ("inline": the tests)."""
+    return str(getattr(settings, "NESTGUARD_REPORTS_PREPARE", "queue")) == "queue"
+
+
+def older_copy_seconds() -> int:
+    """How old a copy that is no longer current may be and still be shown (with its time)."""
+    return int(getattr(settings, "NESTGUARD_REPORTS_SHOW_OLDER_SECONDS", 3600))
+
+
+def _stored(key: str) -> PreparedReport | None:
+    return PreparedReport.objects.filter(slot=key).first()
+
+
+def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
+    report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
+    return Built(report, as_of, current)
+
+
+def build(
+    user: Any,
+    spec: ReportSpec,
+    asked: Asked,
+    *,
+    marker: str | None = None,
+) -> Built:
+    """Build the report now and keep the copy for every process (replacing any older one):
+    the marker is read BEFORE the counts (or given, just read), so a change made while they
+    are counted leaves the copy out of date."""
+    marker = last_change(user) if marker is None else marker
+    started = time.perf_counter()
+    report, as_of = spec.build(asked.request(user)), timezone.now()
+    fields = {
+        "report": spec.name,
+        "terms": asked.terms(),
+        "marker": marker,
+        "built_at": as_of,
+        "built_for": user,
+        "payload": pickle.dumps((report, as_of), protocol=pickle.HIGHEST_PROTOCOL),
+        "build_seconds": time.perf_counter() - started,
+    }
+    # One statement, whether or not a copy is stored (or another process stores one now).
+    PreparedReport.objects.bulk_create(
+        [PreparedReport(slot=slot(spec, asked), **fields)],
+        update_conflicts=True,
+        unique_fields=["slot"],
+        update_fields=list(fields),
+    )
+    return Built(report, as_of)
+
+
+def _current(user: Any, spec: ReportSpec, asked: Asked) -> tuple[PreparedReport | None, bool, str]:
+    """The prepared copy of the report (if any), whether it is current (nothing counted has
+    changed since it was built, and it is younger than CACHE_SECONDS), and the marker now."""
+    stored = _stored(slot(spec, asked))
+    marker = last_change(user)
+    current = (
+        stored is not None
+        and stored.marker == marker
+        and (timezone.now() - stored.built_at).total_seconds() < CACHE_SECONDS
+    )
+    return stored, current, marker
+
+
+def is_current(user: Any, spec: ReportSpec, asked: Asked) -> bool:
+    """Whether the report's prepared copy is current (nothing counted changed since)."""
+    return _current(user, spec, asked)[1]
+
+
+def build_true(user: Any, spec: ReportSpec, asked: Asked) -> Built:
+    """The report's true counts: the prepared copy while nothing counted has changed (one copy
+    for every process and every user who may report: the reporting scope does not depend on
+    who asks), else built now. Anyone else gets a fresh, empty build."""
     if not rules.may_report(user):
-        return spec.build(asked.request(user)), timezone.now()
-    key = _key(spec, asked, last_change(user))
-    cached = cache.get(key)
-    if cached is None:
-        cached = (spec.build(asked.request(user)), timezone.now())
-        cache.set(key, cached, CACHE_SECONDS)
-    report, as_of = cached
-    return report, as_of
+        return Built(spec.build(asked.request(user)), timezone.now())
+    stored, current, marker = _current(user, spec, asked)
+    if stored is not None and current:
+        return _unpacked(stored, current=True)
+    return build(user, spec, asked, marker=marker)
+
+
+def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
+    """As `build_true`, for a page that answers at once (decision 0112): when the queue
+    prepares reports, a missing or out-of-date copy is not built in the request; its build is
+    queued (once), and the answer is the older copy (current=False) while it is young enough
+    (NESTGUARD_REPORTS_SHOW_OLDER_SECONDS), else None: "being prepared"."""
+    if not rules.may_report(user) or not prepare_later():
+        return build_true(user, spec, asked)
+    stored, current, marker = _current(user, spec, asked)
+    if stored is not None and current:
+        return _unpacked(stored, current=True)
+    queue_build(user, spec, asked, marker)
+    age = (timezone.now() - stored.built_at).total_seconds() if stored is not None else None
+    if stored is not None and age is not None and age < older_copy_seconds():
+        return _unpacked(stored, current=False)
+    return None
+
+
+def queue_build(user: Any, spec: ReportSpec, asked: Asked, marker: str) -> None:
+    """Ask the job queue to build the report, as `user` (once: a waiting run of the same is
+    reused; the job does nothing when another run made the copy current meanwhile)."""
+    from nestguard.jobs import enqueue_once
+
+    # This process asked for it moments ago, with nothing changed since: the run is waiting
+    # or running (each refresh of the page would otherwise read the queue).
+    asked_for = f"{slot(spec, asked)}|{marker}"
+    recently = "reporting:queued:" + hashlib.sha256(asked_for.encode()).hexdigest()
+    if not cache.add(recently, True, QUEUED_SECONDS):
+        return
+    enqueue_once(
+        PREPARE_JOB, started_by=user, report=spec.name, terms=asked.terms(), by=str(user.pk)
+    )
+
+
+PREPARE_JOB = "reporting.prepare_report"
+# A process asks the queue for the same report at most this often.
+QUEUED_SECONDS = 30
 
 
 def read_report(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> Shown:
-    """The report as it may leave the system, for `output` ("page", "print", "csv", "ods",
-    "api"); one `report.read` event records who took it, in what form."""
-    report, as_of = build_true(user, spec, asked)
-    shown = report.suppressed()
+    """The report as it may leave the system, for `output` ("print", "csv", "ods", "api"),
+    built now if it is not prepared; one `report.read` event records who took it, in what
+    form."""
+    return _shown(user, spec, asked, build_true(user, spec, asked), output)
+
+
+def read_prepared(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> Shown | None:
+    """As `read_report`, for a page that answers at once: None (nothing read, nothing
+    recorded) while the report is being prepared (`prepared`)."""
+    built = prepared(user, spec, asked)
+    return None if built is None else _shown(user, spec, asked, built, output)
+
+
+def _shown(user: Any, spec: ReportSpec, asked: Asked, built: Built, output: str) -> Shown:
+    shown = built.report.suppressed()
     record_search(
         user,
         "report.read",
@@ -116,4 +247,4 @@ def read_report(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> Sh
         terms={"report": spec.name, **asked.terms(), "format": output},
         found=len(shown.tables),
     )
-    return Shown(shown, as_of)
+    return Shown(shown, built.as_of, built.current)

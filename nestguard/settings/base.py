@@ -266,6 +266,17 @@ NESTGUARD_REPORT_MIN_DAYS = env_int("NESTGUARD_REPORT_MIN_DAYS", 28, minimum=1)
 # A ward with fewer register addresses than this is not shown on its own in a ward table (it is
 # counted in "Other wards") and a report may not be filtered by it.
 NESTGUARD_REPORT_MIN_WARD_ADDRESSES = env_int("NESTGUARD_REPORT_MIN_WARD_ADDRESSES", 100, minimum=1)
+# How the report pages and the dashboard get a period's counts nobody has prepared since the
+# last change (decision 0112). "queue": the page answers at once ("being prepared", or the
+# older copy with its time) and the job queue's worker counts them; the printable page, the
+# files and the API wait for them. "inline": counted inside the request (the tests, and a
+# development server run without the worker).
+NESTGUARD_REPORTS_PREPARE = env_choice("NESTGUARD_REPORTS_PREPARE", "queue", ("queue", "inline"))
+# How long a prepared copy that is no longer current (something counted changed since) may
+# still be shown, with the time it was counted, while a newer one is prepared.
+NESTGUARD_REPORTS_SHOW_OLDER_SECONDS = env_int(
+    "NESTGUARD_REPORTS_SHOW_OLDER_SECONDS", 3600, minimum=0
+)
 
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production

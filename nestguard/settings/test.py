@@ -28,3 +28,7 @@ NESTGUARD_BACKUP_TEST_PACE_SECONDS = float(
 
 # The job queue's own tests declare jobs of their own (nestguard/jobs/tests/sample_jobs.py).
 NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]
+
+# Report pages count what is not prepared inside the request, so a test sees its figures at
+# once; the tests of the queued path switch to "queue" themselves (decision 0112).
+NESTGUARD_REPORTS_PREPARE = "inline"

@@ -12,7 +12,6 @@ show what another hides. The period and filters are checked as the reports check
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,56 +24,15 @@ from nestguard.access.rules import REPORTING, access_rule, signed_in_user
 from nestguard.places.maps import map_policy
 from nestguard.places.selectors import ward_outlines
 from nestguard.reporting import measures
-from nestguard.reporting.charts import Chart, ChartKind, chart
+from nestguard.reporting.charts import Chart, chart
+from nestguard.reporting.dashboard import DASHBOARD, PANELS, TITLE, WARD_AFTER
 from nestguard.reporting.exports import LEGEND
 from nestguard.reporting.forms import report_form
 from nestguard.reporting.period import last_complete_months
-from nestguard.reporting.reading import build_true
-from nestguard.reporting.registry import Report, ReportRequest, ReportSpec
+from nestguard.reporting.reading import prepared
 from nestguard.reporting.suppression import is_suppressed
 from nestguard.reporting.tables import Cell, Table
 from nestguard.reporting.views.common import display
-
-Measure = Callable[[ReportRequest], Table]
-
-
-@dataclass(frozen=True)
-class Panel:
-    measure: Measure
-    kind: ChartKind = "bars"
-    column: int | None = None  # the count column drawn (default: the first)
-    chart: bool = True  # False: the table alone (a chart would add nothing)
-
-
-# The panels in the order of issue 11, point 1; the ward panel is drawn as a map.
-PANELS: tuple[Panel, ...] = (
-    Panel(measures.referrals_by_source),
-    Panel(measures.referrals_by_agency_type),
-    Panel(measures.referrals_by_concern),
-    Panel(measures.referrals_by_month, "line"),
-    Panel(measures.referrals_by_weekday, "columns"),
-    Panel(measures.referrals_by_hour, "columns"),
-    Panel(measures.referral_conversion),
-    Panel(measures.triage_timeliness),
-    Panel(measures.open_cases_by_risk),
-    Panel(measures.closed_case_outcomes),
-    Panel(measures.repeat_victims),
-    Panel(measures.repeat_addresses),
-)
-WARD_MEASURE: Measure = measures.referrals_by_ward
-# Where the ward panel goes among the others: after the concern types.
-WARD_AFTER = "referrals_by_concern"
-
-
-# Built like a report (true counts, cached while nothing counted changes, suppressed once) but
-# not registered as one: the dashboard has no export of its own; the reports have theirs.
-def _build(request: ReportRequest) -> Report:
-    tables = (*(panel.measure(request) for panel in PANELS), WARD_MEASURE(request))
-    return Report("dashboard", TITLE, request.start, request.end, tables)
-
-
-TITLE = "Partnership dashboard"
-DASHBOARD = ReportSpec("dashboard", TITLE, _build)
 
 
 @dataclass(frozen=True)
@@ -92,8 +50,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if asked is None:
         # Bad filters read nothing: the error summary, and no figures from another period.
         return render(request, "reporting/dashboard.html", context)
-    true, as_of = build_true(user, DASHBOARD, asked)
-    shown = true.suppressed()
+    built = prepared(user, DASHBOARD, asked)
+    context.update(refresh_url=request.get_full_path(), current=True)
+    if built is None:
+        # Being prepared by the job queue (decision 0112): nothing counted is shown yet, so
+        # nothing is read and nothing recorded.
+        context.update(preparing=True)
+        return render(request, "reporting/dashboard.html", context)
+    shown = built.report.suppressed()
     *tables, ward_table = shown.tables
     views: list[dict[str, Any]] = display(shown)["tables"]  # type: ignore[assignment]
     panels = [
@@ -113,7 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ward_panel=_ward_panel(ward_table, views[-1]),
         ward_after=WARD_AFTER,
         report=shown,
-        as_of=as_of,
+        as_of=built.as_of,
+        current=built.current,
         ward=asked.ward,
         agency_name=agencies.get(str(asked.agency_id or ""), ""),
         legend=LEGEND,

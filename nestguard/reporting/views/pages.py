@@ -11,7 +11,7 @@ from django.urls import reverse
 from nestguard.access.rules import REPORTING, access_rule
 from nestguard.reporting.exports import LEGEND
 from nestguard.reporting.period import Asked, min_days
-from nestguard.reporting.reading import read_report
+from nestguard.reporting.reading import read_prepared, read_report
 from nestguard.reporting.registry import ReportSpec, report_specs
 from nestguard.reporting.views.common import asked_for, display
 
@@ -43,8 +43,16 @@ def _page(request: HttpRequest, name: str, *, output: str, template: str) -> Htt
         "min_days": min_days(),
     }
     if asked is not None:
-        shown = read_report(user, spec, asked, output=output)
+        # The page answers at once: a report not yet prepared for this period is queued and
+        # the page says so; the printable page (and every file) waits for it (decision 0112).
+        read = read_prepared if output == "page" else read_report
+        shown = read(user, spec, asked, output=output)
+        context |= {"refresh_url": request.get_full_path(), "current": True}
+        if shown is None:
+            context["preparing"] = True
+            return render(request, template, context)
         context |= {
+            "current": shown.current,
             "report": shown.report,
             "as_of": shown.as_of,
             "links": _links(spec, asked),

@@ -1,0 +1,217 @@
+"""Reports prepared off the request (decision 0112): one copy in the database for every web
+process, exact as of when it was counted; a change of any kind to what reports count (saved,
+deleted, bulk-created, updated by a queryset) makes it out of date; with the queue, a page
+answers at once ("being prepared", or the older copy with its time) while the job counts; and
+a prepared copy is the same report, to the cell, as one counted in the request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db.models import Max
+from django.test import Client
+from django.utils import timezone
+
+from conftest import sign_in
+from nestguard.audit.models import AuditEvent
+from nestguard.jobs import JobProgress
+from nestguard.jobs.models import JobRun, JobStatus
+from nestguard.jobs.worker import drain
+from nestguard.referrals.models import Referral, ReferralStatus
+from nestguard.reporting import reading
+from nestguard.reporting.dashboard import DASHBOARD
+from nestguard.reporting.jobs import default_views, prepare_defaults
+from nestguard.reporting.models import CountedChange, PreparedReport
+from nestguard.reporting.period import Asked
+from nestguard.reporting.registry import report_spec, report_specs
+
+from .conftest import END, START, World
+
+pytestmark = pytest.mark.django_db
+
+ASKED = Asked(START, END)
+PAGE = f"/reports/partnership/?from={START.isoformat()}&to={END.isoformat()}"
+
+
+def _current(world: World, spec: Any = None) -> bool:
+    return reading.is_current(world.users["analyst"], spec or report_spec("partnership"), ASKED)
+
+
+def _decline_one(world: World) -> Referral:
+    waiting = (
+        reading.counted(world.users["analyst"], Referral)
+        .filter(status=ReferralStatus.SUBMITTED, submitted_at__date__gte=START)
+        .first()
+    )
+    assert waiting is not None
+    return waiting
+
+
+def test_one_prepared_copy_serves_every_process_and_every_reporter(world: World) -> None:
+    spec = report_spec("partnership")
+    first = reading.build_true(world.users["analyst"], spec, ASKED)
+    assert PreparedReport.objects.filter(slot=reading.slot(spec, ASKED)).count() == 1
+    cache.clear()  # another process: nothing of this one's memory
+    again = reading.build_true(world.other_analyst, spec, ASKED)
+    assert (again.as_of, again.report, again.current) == (first.as_of, first.report, True)
+
+
+def test_a_prepared_copy_is_the_report_counted_in_the_request(world: World) -> None:
+    """The reconciliation of every table with the records (test_measures, test_outputs) holds
+    for the prepared path: its copy is, cell for cell, a fresh count's."""
+    analyst = world.users["analyst"]
+    for spec in (DASHBOARD, *report_specs()):
+        reading.build(analyst, spec, ASKED)
+        prepared = reading.build_true(analyst, spec, ASKED)
+        assert prepared.current
+        assert prepared.report == spec.build(ASKED.request(analyst)), spec.name
+
+
+def test_a_save_and_a_delete_in_the_same_instant_make_the_copy_out_of_date(world: World) -> None:
+    reading.build_true(world.users["analyst"], report_spec("partnership"), ASKED)
+    assert _current(world)
+    referral = _decline_one(world)
+    referral.status, referral.decided_at = ReferralStatus.DECLINED, timezone.now()
+    referral.save(update_fields=["status", "decided_at"])  # not even updated_at moves
+    assert not _current(world)
+
+    reading.build_true(world.users["analyst"], report_spec("partnership"), ASKED)
+    assert _current(world)
+    link = referral.subjects.first()
+    assert link is not None
+    link.delete()  # a link table, with no updated_at at all
+    assert not _current(world)
+
+
+def test_writes_that_send_no_signal_are_noticed(world: World, clock: Any) -> None:
+    analyst = world.users["analyst"]
+    spec = report_spec("partnership")
+    # The package's borough is seeded at the real clock, which may be later than the frozen
+    # one: the writes below come after everything already stored, as they would in life.
+    newest = Referral.objects.aggregate(at=Max("updated_at"))["at"]
+    clock.shift(max(newest - timezone.now(), timedelta(0)) + timedelta(seconds=1))
+    reading.build_true(analyst, spec, ASKED)
+    clock.shift(timedelta(seconds=1))
+    # bulk_create: no signal; its updated_at is newer than the copy's marker.
+    template = _decline_one(world)
+    copy = Referral.objects.filter(pk=template.pk).values().get()
+    copy.pop("id")
+    copy.update(reference=f"{template.reference}-B", version=1)
+    Referral.objects.bulk_create([Referral(**copy)])
+    assert not _current(world)
+
+    reading.build_true(analyst, spec, ASKED)
+    clock.shift(timedelta(seconds=1))
+    # QuerySet.update that stamps the row, as the services' bulk changes do.
+    Referral.objects.filter(pk=template.pk).update(
+        status=ReferralStatus.DECLINED, updated_at=timezone.now()
+    )
+    assert not _current(world)
+
+    before = reading.build_true(analyst, spec, ASKED)
+    # QuerySet.update that stamps nothing: not seen by the marker, so a copy is current for
+    # CACHE_SECONDS at most (decision 0112 says so), then counted again.
+    Referral.objects.filter(pk=template.pk).update(status=ReferralStatus.ACCEPTED)
+    assert _current(world)
+    clock.shift(timedelta(seconds=reading.CACHE_SECONDS))
+    assert not _current(world)
+    after = reading.build_true(analyst, spec, ASKED)
+    assert after.report != before.report
+
+
+def test_with_the_queue_a_page_answers_at_once_and_the_job_counts(
+    world: World, settings: Any, clock: Any
+) -> None:
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    analyst = world.users["analyst"]
+    client = sign_in(Client(), analyst)
+    reads = AuditEvent.objects.filter(action="report.read").count()
+
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert b'data-testid="report-preparing"' in page.content
+    assert b"Referrals by source agency" not in page.content  # nothing counted is shown
+    assert AuditEvent.objects.filter(action="report.read").count() == reads  # nothing read
+    run = JobRun.objects.get(name=reading.PREPARE_JOB)
+    assert run.kwargs == {
+        "report": "partnership",
+        "terms": ASKED.terms(),
+        "by": str(analyst.pk),
+    }
+    client.get(PAGE)  # asked again while waiting: the same run
+    assert JobRun.objects.filter(name=reading.PREPARE_JOB).count() == 1
+
+    assert drain() == 1
+    run.refresh_from_db()
+    assert run.status == JobStatus.SUCCEEDED, run.failure_reason
+    page = client.get(PAGE)
+    assert b"Referrals by source agency" in page.content
+    assert b"report-preparing" not in page.content and b"report-older" not in page.content
+    assert AuditEvent.objects.filter(action="report.read").count() == reads + 1
+
+    # Something counted changes: the older copy is shown, with its time, while a new one is
+    # counted; then the new one.
+    clock.shift(timedelta(minutes=1))
+    referral = _decline_one(world)
+    referral.status, referral.decided_at = ReferralStatus.DECLINED, timezone.now()
+    referral.save(update_fields=["status", "decided_at", "updated_at"])
+    page = client.get(PAGE)
+    assert b'data-testid="report-older"' in page.content
+    assert b"Referrals by source agency" in page.content
+    assert drain() == 1
+    assert _current(world)
+    assert b"report-older" not in client.get(PAGE).content
+
+    # The printable page, the files and the API do not wait on the queue: they count now.
+    clock.shift(timedelta(seconds=reading.CACHE_SECONDS))
+    printable = client.get(PAGE.replace("/partnership/", "/partnership/print/"))
+    assert b"Referrals by source agency" in printable.content
+    assert JobRun.objects.filter(status=JobStatus.QUEUED).count() == 0
+
+
+def test_the_dashboard_is_prepared_on_the_queue_too(world: World, settings: Any) -> None:
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    client = sign_in(Client(), world.users["analyst"])
+    url = f"/dashboard/?from={START.isoformat()}&to={END.isoformat()}"
+    page = client.get(url)
+    assert page.status_code == 200 and b'data-testid="report-preparing"' in page.content
+    assert not AuditEvent.objects.filter(action="dashboard.read").exists()
+    assert drain() == 1
+    page = client.get(url)
+    assert b"report-preparing" not in page.content
+    assert AuditEvent.objects.filter(action="dashboard.read").count() == 1
+
+
+def test_the_job_counts_nothing_for_someone_who_may_no_longer_report(
+    world: World, settings: Any
+) -> None:
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    analyst = world.users["analyst"]
+    sign_in(Client(), analyst).get(PAGE)
+    analyst.role_grants.all().delete()  # rolled back with the test
+    assert drain() == 1
+    run = JobRun.objects.get(name=reading.PREPARE_JOB)
+    assert run.status == JobStatus.FAILED
+    assert "may no longer see it" in run.failure_reason
+    assert not PreparedReport.objects.exists()
+
+
+def test_the_periodic_refresh_counts_again_only_the_defaults_someone_asked_for(
+    world: World,
+) -> None:
+    analyst = world.users["analyst"]
+    (dashboard, asked), (report, report_asked), *_ = default_views()
+    reading.build(analyst, dashboard, asked)
+    stale = reading.slot(dashboard, asked)
+    PreparedReport.objects.filter(slot=stale).update(marker="older")
+    CountedChange.objects.create()
+    CountedChange.objects.create()
+    summary = prepare_defaults(JobProgress())
+    assert summary.startswith("1 default view(s) counted again")
+    assert reading.is_current(analyst, dashboard, asked)
+    # A default view nobody asked for is not counted; only the newest change row is kept.
+    assert not PreparedReport.objects.filter(slot=reading.slot(report, report_asked)).exists()
+    assert CountedChange.objects.count() == 1
