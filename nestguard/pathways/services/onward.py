@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.disclosure import onward_basis
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case
@@ -56,6 +57,7 @@ def onward_referral_send(
              not_before_label="the case was opened")  # fmt: skip
     if not isinstance(service, str) or service not in policy.services():
         errors["service"] = "Choose a service from the directory"
+    refuse_if_restricted(actor=actor, record=case, people=[person.pk] if person else ())
     if person is None or not person_on_case(case, person):
         errors["person"] = f"Choose someone named on case {case.reference}"
     if not isinstance(consent_given, bool):
@@ -113,6 +115,7 @@ def onward_referral_update(
     its completion with the outcome."""
     if not rules.can_send_onward(actor, referral.case):
         raise PermissionDenied("You cannot update this referral")
+    refuse_if_restricted(actor=actor, record=referral)
     statuses = policy.codes("onward_statuses")
     allowed = statuses.get(referral.status)["next"]
     if status not in allowed:
