@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.core.calendar import UK
@@ -246,6 +247,11 @@ def enforcement_action_record(
             "Only caseworkers and supervisors of the police, the local authority and housing "
             "providers record enforcement"
         )
+    refuse_if_restricted(
+        actor=actor,
+        people=[person.pk] if person else (),
+        records=[r for r in (case, parent) if r is not None],
+    )
     rules = ladder()
     now = now or timezone.now()
     errors: dict[str, str] = {}

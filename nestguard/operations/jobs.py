@@ -8,7 +8,7 @@ from typing import Any
 from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.operations.backup import BackupError
 from nestguard.operations.drill import restore_drill_run
-from nestguard.operations.services import backup_make
+from nestguard.operations.services import backup_make, backups_rotate
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -21,10 +21,12 @@ def backup(progress: JobProgress, **kwargs: Any) -> str:
         path, manifest = backup_make()
     except BackupError as exc:
         raise JobFailed(str(exc)) from exc
+    expired = backups_rotate()
     progress.update(done=1, total=1, message="Backed up")
     return (
         f"Backed up {len(manifest.tables)} tables ({sum(manifest.tables.values())} rows) "
         f"to {path.name}, {manifest.size} bytes"
+        + (f"; {len(expired)} backups past their period deleted" if expired else "")
     )
 
 

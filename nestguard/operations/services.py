@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from nestguard.audit.services import audit_record
-from nestguard.operations.backup import Manifest, backup_create, backup_restore
+from nestguard.core import backup_expiry
+from nestguard.operations.backup import (
+    Manifest,
+    backup_create,
+    backup_dir,
+    backup_restore,
+    backups_complete,
+    manifest_path,
+)
 
 
 def backup_make(*, actor: Any = None, output: Path | None = None) -> tuple[Path, Manifest]:
@@ -37,3 +45,24 @@ def backup_restore_recorded(*, backup: Path, actor: Any = None) -> tuple[Manifes
         details={"file": backup.name, "sha256": manifest.sha256, "made": manifest.created_at},
     )
     return manifest, restored
+
+
+def backups_rotate(*, actor: Any = None, folder: Path | None = None) -> list[str]:
+    """Delete the backups past the retention schedule's period (decision 0111), never the
+    newest complete one, and have the schedule certify them. Returns the names deleted."""
+    rule = backup_expiry.policy()
+    cutoff = rule.cutoff() if rule is not None else None
+    if rule is None or cutoff is None:
+        return []
+    complete = backups_complete(folder or backup_dir())
+    expired: list[tuple[str, Any]] = []
+    # The newest complete backup stays whatever its age: a restore needs one.
+    for path, manifest in complete[1:]:
+        if manifest is None or manifest.created >= cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        manifest_path(path).unlink(missing_ok=True)
+        expired.append((path.name, manifest.created))
+    if expired:
+        rule.certify(actor=actor, expired=expired)
+    return [name for name, _ in expired]

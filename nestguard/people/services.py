@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nestguard.access.door import visible
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.core.forms import clean_text
@@ -148,6 +149,7 @@ def person_equality_record(
     values (special category data stays on the record, not in the trail)."""
     if not can_work_cases(actor) or not visible(actor, Person).filter(pk=person.pk).exists():
         raise PermissionDenied("Only a caseworker who may see this person may record this")
+    refuse_if_restricted(actor=actor, record=person)
     unknown = sorted(set(values) - set(EQUALITY_FIELDS))
     if unknown:
         raise ValidationError({name: "Not an equality monitoring field" for name in unknown})

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.rules import REFERRING
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
@@ -68,6 +69,7 @@ def _check_editable(actor: Any, referral: Referral) -> None:
         raise ValidationError(
             {"__all__": f"Referral {referral.reference} has been submitted and cannot be changed"}
         )
+    refuse_if_restricted(actor=actor, record=referral)
 
 
 def _with_section(referral: Referral, section: str, done: bool = True) -> list[str]:
@@ -454,6 +456,7 @@ def referral_triage(
     require_version(referral, expected_version)
     if referral.status != ReferralStatus.SUBMITTED:
         raise ValidationError({"decision": f"Referral {referral.reference} was already triaged"})
+    refuse_if_restricted(actor=actor, record=referral, records=[case] if case else ())
     errors: v.Errors = {}
     if not isinstance(decision, str) or decision not in TriageDecision.values:
         errors["decision"] = "Select a decision"

@@ -9,3 +9,7 @@ class RetentionConfig(AppConfig):
         from nestguard.retention import access_policy, events  # noqa: F401  (registrations)
 
         access_policy.register()
+        from nestguard.core import backup_expiry
+        from nestguard.retention.services.backups import SchedulePolicy
+
+        backup_expiry.set_policy(SchedulePolicy())

@@ -188,8 +188,9 @@ class DisposalCertificate(BaseModel):
     approved_by_label = models.CharField(max_length=200)
     second_approved_by_label = models.CharField(max_length=200, blank=True)
     carried_out_at = models.DateTimeField()
+    # None: carried out by the system itself (the backups' expiry, decision 0111).
     carried_out_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

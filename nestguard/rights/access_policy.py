@@ -18,16 +18,19 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from nestguard.access import door
+from nestguard.access import door, restricted_writes
 from nestguard.accounts.models import Role
 from nestguard.audit.models import AuditEvent
 from nestguard.cases.access_policy import case_visible
-from nestguard.cases.models import CaseSubject
+from nestguard.cases.models import Case, CaseSubject, ChronologyEntry, Intervention
 from nestguard.core.codes import code_list
 from nestguard.enforcement.models import EnforcementAction
-from nestguard.pathways.models import MissingEpisode, NrmReferral, OnwardReferral
+from nestguard.intelligence.models import IntelligenceReport
+from nestguard.linkage.models import Cluster, SourceRecord
+from nestguard.pathways.models import MissingEpisode, NrmReferral, OnwardReferral, ReturnInterview
 from nestguard.people.access_policy import visible_people
 from nestguard.people.models import Person
+from nestguard.referrals.models import Referral, ReferralSubject
 from nestguard.rights.models import (
     DisclosurePack,
     ProcessingRestriction,
@@ -105,6 +108,34 @@ RESTRAINED = (
 )
 _RESTRAINTS = {model: _restraint(field) for model, field in RESTRAINED}
 
+# The write side (decision 0111): each record type a service changes, and the ORM paths
+# from it to the people it is about. A service calls
+# `restricted_writes.refuse_if_restricted(actor=..., record=...)` with one of these; a new
+# record type about a person is one line here (a placement: `(Placement, "person_id")`).
+RESTRICTED_WRITES: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
+    (Person, ("pk",)),
+    (Case, ("subjects__person_id",)),
+    (ChronologyEntry, ("case__subjects__person_id",)),
+    (Intervention, ("case__subjects__person_id",)),
+    (Referral, ("subjects__person_id", "case__subjects__person_id")),
+    (ReferralSubject, ("person_id",)),
+    (MissingEpisode, ("person_id",)),
+    (ReturnInterview, ("episode__person_id",)),
+    (NrmReferral, ("person_id",)),
+    (OnwardReferral, ("person_id",)),
+    (RiskAssessment, ("person_id",)),
+    (EnforcementAction, ("person_id",)),
+    (IntelligenceReport, ("subjects__person_id",)),
+    (SourceRecord, ("person_id", "cluster__records__person_id")),
+    (Cluster, ("records__person_id",)),
+)
+
+
+def restricted_people(keys: set[str]) -> set[str]:
+    """Which of these person keys have an open restriction (one indexed query)."""
+    rows = ProcessingRestriction.objects.filter(person_id__in=keys, lifted_at__isnull=True)
+    return {str(k) for k in rows.values_list("person_id", flat=True)}
+
 
 def register() -> None:
     door.register(
@@ -151,3 +182,6 @@ def register() -> None:
         door.add_scope(AuditEvent, "data_protection", door.Scope(_dpo_only(AuditEvent), None))
     for model, restraint in _RESTRAINTS.items():
         door.add_restraint(model, restraint)
+    restricted_writes.add_restriction_check(restricted_people)
+    for model, paths in RESTRICTED_WRITES:
+        restricted_writes.add_guarded(model, *paths)

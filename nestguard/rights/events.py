@@ -29,6 +29,10 @@ register(
 register("processing_restriction.place", "Restricted the processing of a person's records")
 register("processing_restriction.lift", "Lifted a restriction of processing")
 register(
+    "processing_restriction.write_allowed",
+    "Changed a restricted person's records on an Article 18(2) ground",
+)
+register(
     "access_report.view",
     "Read the report of who accessed a person's records",
     reads_personal_data=True,

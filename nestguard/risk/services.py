@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases import rules
 from nestguard.cases.models import Case, CaseStatus, CaseSubject
@@ -66,6 +67,7 @@ def assessment_record(
         raise PermissionDenied("Only the lead agency and the case team can assess this case")
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"case": f"Case {case.reference} is closed: reopen it to assess it"})
+    refuse_if_restricted(actor=actor, record=case, people=[person.pk] if person else ())
     tool = _instrument(instrument)
     if tool is None:
         raise ValidationError({"instrument": "Choose an assessment tool"})

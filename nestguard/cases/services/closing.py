@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases import rules
 from nestguard.cases.models import (
@@ -55,6 +56,7 @@ def case_close(
     (each cancellation is recorded in the chronology and the audit trail).
     `expected_version`: the case's version the editor started from (core.versioning)."""
     require(rules.can_close_case, actor, case, CLOSE_DENIED)
+    refuse_if_restricted(actor=actor, record=case)
     require_version(case, expected_version)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(
@@ -162,6 +164,7 @@ def case_reopen(
 ) -> Case:
     """Reopen a closed case, saying why. The earlier outcome stays in the chronology."""
     require(rules.can_edit_case, actor, case, "Only the lead agency and the case team can reopen")
+    refuse_if_restricted(actor=actor, record=case)
     require_version(case, expected_version)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError({"case": f"Case {case.reference} is not closed"})

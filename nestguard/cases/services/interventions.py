@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases import rules
 from nestguard.cases.models import (
@@ -83,6 +84,7 @@ def intervention_add(
     the team). Partner caseworkers record interventions they own themselves."""
     require(rules.can_contribute_to_case, actor, case, "You cannot add to this case")
     require_open(case, "add interventions")
+    refuse_if_restricted(actor=actor, record=case)
     errors: dict[str, str] = {}
     if not isinstance(type, str) or type not in intervention_types():
         errors["type"] = "Choose the type of intervention"
@@ -152,6 +154,7 @@ def intervention_update(
         raise PermissionDenied("Only the case team or the intervention's owner can update it")
     require_version(intervention, expected_version)
     require_open(case, "update interventions")
+    refuse_if_restricted(actor=actor, record=case)
     errors: dict[str, str] = {}
     if status not in InterventionStatus.values:
         errors["status"] = "Choose the intervention's status"

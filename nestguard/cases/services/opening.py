@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
@@ -107,6 +108,7 @@ def case_add_referral(*, actor: Any, case: Case, referral: Referral) -> Case:
         raise PermissionDenied("You cannot add to this case")
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"case": f"Case {case.reference} is closed; choose an open case"})
+    refuse_if_restricted(actor=actor, records=[case, referral])
     links = _subject_links(referral)
     with transaction.atomic():
         existing = set(CaseSubject.objects.filter(case=case).values_list("person_id", "role"))

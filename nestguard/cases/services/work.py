@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.restrictions import (
     clean_restriction,
     may_change_restriction,
@@ -136,6 +137,7 @@ def case_note_add(
     notes may be added to a closed case (what is learned later still belongs with it).
     `restriction` is a handling restriction code (the default: open to the case team)."""
     require(rules.can_contribute_to_case, actor, case, "You cannot add notes to this case")
+    refuse_if_restricted(actor=actor, record=case)
     errors: dict[str, str] = {}
     cleaned = text_field(
         errors, "text", text, label="Note", max_length=NOTE_MAX, required=True,
@@ -194,6 +196,7 @@ def _may_share_with(case: Case, agency_id: Any) -> bool:
 def case_team_add_user(*, actor: Any, case: Case, user: Any) -> CaseTeamUser:
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_open(case, "change its team")
+    refuse_if_restricted(actor=actor, record=case)
     if user is None or not getattr(user, "is_active", False):
         raise ValidationError({"user": "Choose a person with an active account"})
     if not can_work_cases(user):
@@ -256,6 +259,7 @@ def case_team_add_agency(*, actor: Any, case: Case, agency: Agency) -> CaseTeamA
     active information sharing agreement with the lead agency can join."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_open(case, "change its team")
+    refuse_if_restricted(actor=actor, record=case)
     if agency is None:
         raise ValidationError({"agency": "Choose an agency"})
     if agency.pk == case.lead_agency_id:
@@ -332,6 +336,7 @@ def case_subject_add(*, actor: Any, case: Case, person: Person, role: str) -> Ca
     and suspected exploiter at once); each person and role is recorded once."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_open(case, "add people")
+    refuse_if_restricted(actor=actor, record=case, people=[person.pk])
     errors: dict[str, str] = {}
     role = _role(errors, role)
     if person is None or not isinstance(person, Person) or not person.pk:
@@ -376,6 +381,7 @@ def case_subject_record(
     their optional equality monitoring details (`sex`, `gender_identity`, `ethnicity`)."""
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_open(case, "add people")
+    refuse_if_restricted(actor=actor, record=case)
     errors: dict[str, str] = {}
     _role(errors, role)
     _clean, person_errors = validate_person_fields(
@@ -429,6 +435,7 @@ def case_lead_change(
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_version(case, expected_version)
     require_open(case, "change its lead")
+    refuse_if_restricted(actor=actor, record=case)
     old_agency = case.lead_agency
     new_agency = lead_agency or old_agency
     errors: dict[str, str] = {}
@@ -489,6 +496,7 @@ def case_status_change(
     require(rules.can_edit_case, actor, case, EDIT_DENIED)
     require_version(case, expected_version)
     require_open(case, "change its status")
+    refuse_if_restricted(actor=actor, record=case)
     errors: dict[str, str] = {}
     if status not in CHANGEABLE_STATUSES:
         errors["status"] = "Choose open or monitoring (close a case from its closing page)"

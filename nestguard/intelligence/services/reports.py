@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.accounts.models import Agency, Role, User
 from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
@@ -98,6 +99,7 @@ def intelligence_report_submit(
         raise ValidationError({"how_known_detail": "Say how you know it"})
     now = timezone.now()
     cleaned = values.pop("subjects")
+    refuse_if_restricted(actor=actor, people=[s.person.pk for s in cleaned if s.person])
     with transaction.atomic():
         report = IntelligenceReport.objects.create(
             reference=next_reference("intelligence", "INT"),
@@ -195,6 +197,7 @@ def intelligence_report_grade(
         source_evaluation, intelligence_assessment, handling_code, handling_conditions
     )
     excluded = list(excluded_agencies) if handling_code == "C" else []
+    refuse_if_restricted(actor=actor, record=report)
     with transaction.atomic():
         locked = IntelligenceReport.objects.select_for_update().get(pk=report.pk)
         if locked.status != ReportStatus.SUBMITTED:

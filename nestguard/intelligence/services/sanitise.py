@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.accounts.models import Agency, User
 from nestguard.audit.disclosure import disclosure_basis
 from nestguard.audit.services import audit_record
@@ -54,6 +55,7 @@ def sanitised_version_write(
         raise ValidationError(
             {"text": f"The sanitised text must be {TEXT_LIMIT} characters or fewer"}
         )
+    refuse_if_restricted(actor=actor, record=report)
     wanted = {str(pk) for pk in keep_subjects}
     subjects = [
         s for s in report.subjects.select_related("person", "address") if str(s.pk) in wanted

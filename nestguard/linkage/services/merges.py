@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.core.forms import clean_text
 from nestguard.linkage.models import Cluster, LinkageRun, Merge, ReviewPair, SourceRecord
@@ -41,6 +42,7 @@ def cluster_merge(
         raise ValidationError({"reason": "Unknown reason for a link"})
     if into.pk == from_cluster.pk:
         raise ValidationError({"from_cluster": "These records are already linked"})
+    refuse_if_restricted(actor=actor, records=[into, from_cluster])
     with transaction.atomic():
         Cluster.objects.select_for_update().filter(pk__in=[into.pk, from_cluster.pk]).exists()
         moved = _ids(from_cluster)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
@@ -72,6 +73,7 @@ def missing_episode_record(
         raise PermissionDenied("You cannot record a missing episode for this person")
     if case is not None and not visible_cases(actor).filter(pk=case.pk).exists():
         raise PermissionDenied("You cannot see this case")
+    refuse_if_restricted(actor=actor, people=[person.pk], records=[case] if case else ())
     errors: dict[str, Any] = {}
     report_type = code(
         errors, "report_type", report_type, policy.codes("report_types"),
@@ -223,6 +225,7 @@ def missing_episode_return(
     return starts the return home interview clock."""
     if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
+    refuse_if_restricted(actor=actor, record=episode)
     errors: dict[str, Any] = {}
     if episode.returned_at is not None:
         raise ValidationError(
@@ -317,6 +320,7 @@ def return_interview_record(
     by the child, or not held for a recorded reason (each of which stops the clock)."""
     if not rules.can_update_episode(actor, episode):
         raise PermissionDenied("You cannot update this episode")
+    refuse_if_restricted(actor=actor, record=episode)
     if episode.returned_at is None:
         raise ValidationError({"outcome": "Record their return before the return interview"})
     existing = ReturnInterview.objects.filter(episode=episode).first()

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
 from nestguard.cases.models import Case
@@ -97,6 +98,7 @@ def _refuse_transition(referral: NrmReferral, action: str, doing: str) -> None:
 def _require_updater(actor: Any, referral: NrmReferral) -> None:
     if not rules.can_update_nrm(actor, referral):
         raise PermissionDenied("Only the first responder that made the referral records its stages")
+    refuse_if_restricted(actor=actor, record=referral)
 
 
 def _move(
@@ -154,6 +156,7 @@ def nrm_referral_record(
         raise PermissionDenied("You cannot see this person")
     if case is not None and not visible_cases(actor).filter(pk=case.pk).exists():
         raise PermissionDenied("You cannot see this case")
+    refuse_if_restricted(actor=actor, people=[person.pk], records=[case] if case else ())
     errors: dict[str, Any] = {}
     on = day(errors, "referred_on", referred_on, label="date of the referral")
     consent = code(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nestguard.access.door import visible
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.audit.disclosure import onward_basis
 from nestguard.audit.services import audit_record
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
@@ -84,6 +85,7 @@ def onward_referral_send(
     chosen = _service(actor, service)
     if chosen is None:
         errors["service"] = "Choose a service from the directory"
+    refuse_if_restricted(actor=actor, record=case, people=[person.pk] if person else ())
     if person is None or not person_on_case(case, person):
         errors["person"] = f"Choose someone named on case {case.reference}"
     if not isinstance(consent_given, bool):
@@ -139,6 +141,7 @@ def onward_referral_update(
     its completion with the outcome."""
     if not rules.can_send_onward(actor, referral.case):
         raise PermissionDenied("You cannot update this referral")
+    refuse_if_restricted(actor=actor, record=referral)
     statuses = policy.codes("onward_statuses")
     allowed = next_statuses(referral)
     if status not in allowed:

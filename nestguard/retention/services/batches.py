@@ -19,6 +19,7 @@ from nestguard.audit.redaction import audit_redact
 from nestguard.audit.services import audit_record
 from nestguard.core.models import next_reference
 from nestguard.linkage.live_index import forget_index
+from nestguard.retention import record_types as rt
 from nestguard.retention.models import (
     BatchStatus,
     DisposalBatch,
@@ -39,6 +40,16 @@ def second_approver_for_children() -> bool:
     return bool(getattr(settings, "NESTGUARD_RETENTION_CHILD_SECOND_APPROVER", True))
 
 
+def _not_reviewable() -> list[str]:
+    """Rules whose `review` action cannot be carried out: all but the registered types (a
+    reviewed intelligence batch is anonymised on approval, MoPI)."""
+    return list(
+        RetentionRule.objects.exclude(code__in=[t.rule for t in rt.all_types()]).values_list(
+            "code", flat=True
+        )
+    )
+
+
 def _audit_batch_pending(rule: RetentionRule) -> bool:
     today = timezone.localdate()
     return (
@@ -52,7 +63,9 @@ def batches_build(*, actor: User | None = None) -> list[DisposalBatch]:
     """The nightly listing: one batch per automated rule with anything past its period.
     Idempotent: records already listed, retained or disposed of are not listed again."""
     made: list[DisposalBatch] = []
-    for rule in RetentionRule.objects.filter(automated=True).exclude(action="review"):
+    for rule in RetentionRule.objects.filter(automated=True).exclude(
+        action="review", code__in=_not_reviewable()
+    ):
         if found.is_audit_rule(rule):
             batch = _audit_batch(rule, actor)
         else:
@@ -227,6 +240,13 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
         referrals = {i.record_id for i in go if i.record_type == REFERRAL}
         dispose.case_anonymise(cases, done)
         dispose.referral_anonymise(referrals, done)
+        named: set[str] = set()
+        disposed = {kind.model: _disposed_before(kind.key) for kind in rt.all_types()}
+        for kind in rt.all_types():
+            ids = {i.record_id for i in go if i.record_type == kind.key}
+            if ids:
+                named |= dispose.registered_dispose(kind, ids, done)
+                disposed[kind.model] |= ids
         held_people = {key for kind, key in held if kind == PERSON}
         dispose.people_anonymise(
             cases,
@@ -235,6 +255,8 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
             all_cases=cases | _disposed_before(CASE),
             all_referrals=referrals | _disposed_before(REFERRAL),
             held_people=held_people,
+            disposed=disposed,
+            named=named,
         )
         DisposalItem.objects.filter(pk__in=[i.pk for i in go]).update(disposed_at=now)
         redaction = _redact_about(actor, batch, done)

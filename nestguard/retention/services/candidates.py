@@ -14,6 +14,7 @@ from django.utils import timezone
 from nestguard.audit.models import AuditEvent, HashScheme
 from nestguard.cases.models import Case, CaseStatus, CaseSubject
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
+from nestguard.retention import record_types as rt
 from nestguard.retention.models import BatchStatus, DisposalItem, RetentionRule
 from nestguard.retention.services.holds import CASE, REFERRAL, held_records
 
@@ -187,6 +188,9 @@ def audit_events_for(rule: RetentionRule, cutoff: datetime) -> QuerySet[AuditEve
     )
     if rule.code == "linkage_lookups":
         return events.filter(action__in=LOOKUP_ACTIONS)
+    if rule.code == "audit_events":
+        # Every event past the whole trail's period: its payload goes, the chain stays.
+        return events
     return events.filter(details__has_key="terms").exclude(action__in=LOOKUP_ACTIONS)
 
 
@@ -197,8 +201,45 @@ def candidates(rule: RetentionRule) -> list[Candidate]:
         return case_candidates(rule, children=False)
     if rule.code == "case_about_child":
         return case_candidates(rule, children=True)
+    kind = rt.for_rule(rule.code)
+    if kind is not None:
+        return registered_candidates(rule, kind)
     return []
 
 
+AUDIT_RULES = ("audit_search_terms", "linkage_lookups", "audit_events")
+
+
 def is_audit_rule(rule: RetentionRule) -> bool:
-    return rule.code in ("audit_search_terms", "linkage_lookups")
+    return rule.code in AUDIT_RULES
+
+
+def registered_candidates(rule: RetentionRule, kind: rt.RecordType) -> list[Candidate]:
+    """A registered record type's records past the rule (and, `until_25`, past the subject's
+    25th birthday too), not held, listed, retained or disposed of."""
+    taken = _taken(kind.key)
+    held = {key for k, key in held_records() if k == kind.key}
+    today = timezone.localdate()
+    manager = kind.model._default_manager
+    rows = manager.filter(kind.eligible).filter(kind.past(cutoff_for(rule)))
+    children = set()
+    if kind.child is not None:
+        children = {str(k) for k in rows.filter(kind.child).values_list("pk", flat=True)}
+    fields = ["pk", kind.reference]
+    if kind.until_25:
+        fields += [f"{kind.person}__date_of_birth", f"{kind.person}__age_estimate", "created_at"]
+    found: list[Candidate] = []
+    for chunk in _chunks(rows.order_by("pk").values_list(*fields)):
+        for row in chunk:
+            key = str(row[0])
+            if key in taken or key in held:
+                continue
+            if kind.until_25:
+                born, estimate, made = row[2], row[3], timezone.localdate(row[4])
+                birthday = twenty_fifth_birthday(born, age_on(born, estimate, made), made)
+                if birthday is None or birthday > today:
+                    continue
+            found.append(Candidate(kind.key, key, str(row[1])[:40], key in children))
+            if len(found) >= MAX_BATCH:
+                return found
+    return found

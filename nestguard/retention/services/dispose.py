@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone
@@ -28,9 +29,12 @@ from nestguard.cases.models import (
     Intervention,
 )
 from nestguard.linkage.models import SourceRecord
+from nestguard.pathways.models import OnwardReferral
 from nestguard.people.models import Alias, Person
 from nestguard.places.models import PersonAddressLink
 from nestguard.referrals.models import Referral, ReferralSubject
+from nestguard.retention import record_types as rt
+from nestguard.retention.record_types import SOURCE_RECORD_FIELDS
 from nestguard.risk.models import RiskAssessment
 
 # The links to a person that go with the case or referral being disposed of, or that name
@@ -43,6 +47,7 @@ DISPOSED_WITH = {
     Alias,
     PersonAddressLink,
     RiskAssessment,
+    OnwardReferral,
 }
 REFERRAL_TEXT = {
     "referrer_phone": "",
@@ -55,20 +60,6 @@ REFERRAL_TEXT = {
     "signs_text": "",
     "consent_notes": "",
     "decision_reason": "",
-}
-SOURCE_RECORD_FIELDS = {
-    "given_name": "",
-    "family_name": "",
-    "date_of_birth": "",
-    "address_line1": "",
-    "address_line2": "",
-    "town": "",
-    "postcode": "",
-    "phone": "",
-    "identifier": "",
-    "contact_name": "",
-    "contact_email": "",
-    "contact_phone": "",
 }
 
 
@@ -89,14 +80,32 @@ class Disposed:
         }
 
 
-def _other_links(person: Person, disposing_cases: set[str], disposing_referrals: set[str]) -> bool:
-    """Whether anything but the records being disposed of (or already disposed of) keeps
-    this person."""
-    for relation in Person._meta.related_objects:
+def _person_links() -> list[Any]:
+    """Every relation to a person, hidden ones (`related_name="+"`) included."""
+    return [
+        f
+        for f in Person._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and f.related_model is not Person
+    ]
+
+
+def _other_links(
+    person: Person,
+    disposing_cases: set[str],
+    disposing_referrals: set[str],
+    disposed: dict[type[Model], set[str]] | None = None,
+) -> bool:
+    """Whether anything but the records being disposed of (or already disposed of: cases,
+    referrals, and registered record types in `disposed`) keeps this person."""
+    disposed = disposed or {}
+    for relation in _person_links():
         model = relation.related_model
         if model in DISPOSED_WITH:
             continue
-        if model._default_manager.filter(**{relation.field.name: person}).exists():
+        rows = model._default_manager.filter(**{relation.field.name: person})
+        if model in disposed:
+            rows = rows.exclude(pk__in=disposed[model])
+        if rows.exists():
             return True
     cases = {
         str(k) for k in CaseSubject.objects.filter(person=person).values_list("case_id", flat=True)
@@ -125,7 +134,7 @@ def person_anonymise(person: Person, done: Disposed) -> None:
         SourceRecord.objects.filter(pk=record.pk).update(
             **SOURCE_RECORD_FIELDS,
             # The fingerprint hashed the content: brute-forceable from a name and a birthday.
-            fingerprint=hashlib.sha256(f"disposed:{record.pk}".encode()).hexdigest(),
+            fingerprint=_disposed_fingerprint(record.pk),
         )
         done.add(SourceRecord, str(record.pk))
     done.add(Person, str(person.pk))
@@ -161,6 +170,7 @@ def case_anonymise(case_ids: Iterable[str], done: Disposed) -> None:
     ChronologyEntry.objects.filter(case_id__in=ids).update(text="")
     Intervention.objects.filter(case_id__in=ids).update(notes="")
     CaseAddress.objects.filter(case_id__in=ids).update(description="")
+    OnwardReferral.objects.filter(case_id__in=ids).update(reason="", response_note="", outcome="")
     RiskAssessment.objects.filter(case_id__in=ids).update(judgement_reason="")
     # The referrals that became these cases are part of the case record.
     into = [str(k) for k in Referral.objects.filter(case_id__in=ids).values_list("pk", flat=True)]
@@ -177,24 +187,65 @@ def people_anonymise(
     all_cases: set[str],
     all_referrals: set[str],
     held_people: set[str],
+    disposed: dict[type[Model], set[str]] | None = None,
+    named: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """The subjects of this batch's `cases` and `referrals`, when no hold keeps them and
-    nothing but records disposed of (in this batch or before: `all_cases`,
-    `all_referrals`) links to them."""
+    """The subjects of this batch's `cases` and `referrals`, and the people `named` by its
+    registered records, when no hold keeps them and nothing but records disposed of (in
+    this batch or before: `all_cases`, `all_referrals`, `disposed`) links to them."""
     into = {str(k) for k in Referral.objects.filter(case_id__in=cases).values_list("pk", flat=True)}
-    person_ids = set(
-        CaseSubject.objects.filter(case_id__in=cases).values_list("person_id", flat=True)
-    ) | set(
-        ReferralSubject.objects.filter(
-            referral_id__in=referrals | into, person__isnull=False
-        ).values_list("person_id", flat=True)
+    person_ids = (
+        set(CaseSubject.objects.filter(case_id__in=cases).values_list("person_id", flat=True))
+        | set(
+            ReferralSubject.objects.filter(
+                referral_id__in=referrals | into, person__isnull=False
+            ).values_list("person_id", flat=True)
+        )
+        | set(named)
     )
     # Referrals that became a disposed case went with it.
     gone = {
         str(k) for k in Referral.objects.filter(case_id__in=all_cases).values_list("pk", flat=True)
     }
     for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
-        if str(person.pk) in held_people or _other_links(person, all_cases, all_referrals | gone):
+        if str(person.pk) in held_people or _other_links(
+            person, all_cases, all_referrals | gone, disposed
+        ):
             done.people_kept += 1
             continue
         person_anonymise(person, done)
+
+
+def registered_dispose(kind: rt.RecordType, record_ids: Iterable[str], done: Disposed) -> set[str]:
+    """Anonymise (or delete) records of a registered type; returns the keys of the people
+    they named, for `people_release`."""
+    ids = list(record_ids)
+    rows = kind.model._default_manager.filter(pk__in=ids)
+    people: set[str] = set()
+    if kind.person:
+        people = {str(k) for k in rows.values_list(f"{kind.person}_id", flat=True) if k is not None}
+    if kind.delete:
+        rows.delete()
+    else:
+        stamp = {"updated_at": timezone.now()} if _has_field(kind.model, "updated_at") else {}
+        if kind.model is SourceRecord:
+            for key in ids:
+                # The fingerprint hashed the content: brute-forceable from a name and a birthday.
+                SourceRecord.objects.filter(pk=key).update(
+                    **kind.clear, **stamp, fingerprint=_disposed_fingerprint(key)
+                )
+        else:
+            rows.update(**kind.clear, **stamp)
+        for model, path, fields in kind.also:
+            model._default_manager.filter(**{f"{path}__in": ids}).update(**fields)
+    for key in ids:
+        done.add(kind.model, key)
+    return people
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def _disposed_fingerprint(key: Any) -> str:
+    return hashlib.sha256(f"disposed:{key}".encode()).hexdigest()

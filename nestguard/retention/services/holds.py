@@ -7,6 +7,9 @@ up a record about someone:
   referral they are a subject of;
 - a hold on a **case** holds the case, its subjects (people) and the referrals into it;
 - a hold on a **referral** holds the referral, its subjects and the case it became;
+- a hold on a record of a registered type (`record_types.py`: a missing episode, an NRM
+  record, a warning marker, intelligence...) holds it, its person and its case;
+- a hold on a person or a case also holds every registered record naming them;
 - a hold on any other record holds that record.
 
 One step is enough: a person is anonymised only when every case and referral about them is
@@ -29,6 +32,7 @@ from nestguard.cases.models import Case, CaseSubject
 from nestguard.core.codes import code_list
 from nestguard.people.models import Person
 from nestguard.referrals.models import Referral, ReferralSubject
+from nestguard.retention import record_types as rt
 from nestguard.retention.models import LegalHold
 from nestguard.retention.services.schedule import may_manage_retention
 
@@ -125,19 +129,52 @@ def _ids(values: Any) -> list[str]:
     return [str(v) for v in values if v is not None]
 
 
+def _registered_naming(kind: str, key: str) -> set[Key]:
+    """The registered records whose person or case is the held person or case."""
+    held: set[Key] = set()
+    for each in rt.all_types():
+        name = each.person if kind == PERSON else each.case
+        if name:
+            rows = each.model._default_manager.filter(**{f"{name}_id": key})
+            held.update((each.key, k) for k in _ids(rows.values_list("pk", flat=True)))
+    return held
+
+
+def _registered_links(each: rt.RecordType, key: str) -> set[Key]:
+    """A held registered record holds its person and its case."""
+    rows = each.model._default_manager.filter(pk=key)
+    held: set[Key] = set()
+    if each.person:
+        held.update((PERSON, k) for k in _ids(rows.values_list(f"{each.person}_id", flat=True)))
+    if each.case:
+        held.update((CASE, k) for k in _ids(rows.values_list(f"{each.case}_id", flat=True)))
+    return held
+
+
 def _linked(kind: str, key: str) -> set[Key]:
     if kind == PERSON:
         cases = CaseSubject.objects.filter(person_id=key).values_list("case_id", flat=True)
         into = ReferralSubject.objects.filter(person_id=key).values_list("referral_id", flat=True)
-        return {(CASE, k) for k in _ids(cases)} | {(REFERRAL, k) for k in _ids(into)}
+        return (
+            {(CASE, k) for k in _ids(cases)}
+            | {(REFERRAL, k) for k in _ids(into)}
+            | _registered_naming(kind, key)
+        )
     if kind == CASE:
         people = CaseSubject.objects.filter(case_id=key).values_list("person_id", flat=True)
         referrals = Referral.objects.filter(case_id=key).values_list("pk", flat=True)
-        return {(PERSON, k) for k in _ids(people)} | {(REFERRAL, k) for k in _ids(referrals)}
+        return (
+            {(PERSON, k) for k in _ids(people)}
+            | {(REFERRAL, k) for k in _ids(referrals)}
+            | _registered_naming(kind, key)
+        )
     if kind == REFERRAL:
         named = ReferralSubject.objects.filter(referral_id=key).values_list("person_id", flat=True)
         became = Referral.objects.filter(pk=key).values_list("case_id", flat=True)
         return {(PERSON, k) for k in _ids(named)} | {(CASE, k) for k in _ids(became)}
+    each = rt.by_key(kind)
+    if each is not None:
+        return _registered_links(each, key)
     return set()
 
 

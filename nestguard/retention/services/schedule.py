@@ -25,6 +25,16 @@ ACTIONS_FOR = {
     "case_about_child": {"anonymise", "review"},
     "audit_search_terms": {"redact", "review"},
     "linkage_lookups": {"redact", "review"},
+    "audit_events": {"redact", "review"},
+    "warning_marker": {"delete", "review"},
+    "missing_episode": {"anonymise", "review"},
+    "nrm_record": {"anonymise", "review"},
+    "intelligence": {"review"},
+    "source_records": {"anonymise", "review"},
+    "public_report": {"anonymise", "review"},
+    "deconfliction_notice": {"anonymise", "review"},
+    "housing_signal": {"anonymise", "review"},
+    "backups": {"expire"},
 }
 MAX_PERIOD_MONTHS = 1200  # 100 years: the longest period in the reference material (adoption)
 
