@@ -4,7 +4,8 @@ name one), due on their 18th birthday, until a transition plan is recorded (deci
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from typing import Any
 
@@ -33,6 +34,7 @@ def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
         )
     )
     cases = visible(user, Case).filter(Q(lead_agency_id=user.agency_id) | Q(adult_team))
+    link = _transition_link()
     for due in transitions(cases, timezone.localdate()):
         if user.agency_id not in due.recipients:
             continue
@@ -44,10 +46,24 @@ def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
                 + (f"transition to {named}" if named else "name the adult service on the case")
             ),
             due_at=datetime.combine(due.adult_on, time.min, tzinfo=UK),
-            url=reverse("childhood:transition", args=[due.case.pk, due.person.pk]),
+            url=link(due.case.pk, due.person.pk),
             owner_label=due.case.reference,
             rule="From 17 years and 6 months; a transition plan before 18",
         )
+
+
+def _transition_link() -> Callable[[Any, Any], str]:
+    """The transition page's address for a case and a person, reversing the URL once for a
+    whole list (a long due view reverses each kind of link once: decision 0094)."""
+    case_mark, person_mark = uuid.UUID(int=1), uuid.UUID(int=2)
+    template = reverse("childhood:transition", args=[case_mark, person_mark])
+
+    def link(case_pk: Any, person_pk: Any) -> str:
+        return template.replace(str(case_mark), str(case_pk)).replace(
+            str(person_mark), str(person_pk)
+        )
+
+    return link
 
 
 register_clock_source("transition", "Children becoming adults: transition plans", _transitions)

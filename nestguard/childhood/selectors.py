@@ -77,17 +77,21 @@ def transitions(
     """The transitions due on `today` (or opening within `ahead_months`) on `cases`, with no
     plan recorded, soonest adulthood first. `people` narrows to those person ids."""
     earliest, latest = policy.born_bounds(today, ahead_months=ahead_months)
+    # The few people born in the window first (an index), then which of their cases the
+    # caller may see: never a list of every visible case, which at a borough's size is most
+    # of them.
+    born_in_window = CaseSubject.objects.filter(
+        person__date_of_birth__gt=earliest, person__date_of_birth__lte=latest
+    ).exclude(case__status=CaseStatus.CLOSED)
+    if people is not None:
+        born_in_window = born_in_window.filter(person_id__in=people)
+    candidate_cases = set(born_in_window.values_list("case_id", flat=True))
+    seen = list(cases.filter(pk__in=candidate_cases).values_list("pk", flat=True))
     subjects = (
-        CaseSubject.objects.filter(
-            case__in=cases.exclude(status=CaseStatus.CLOSED).values("pk"),
-            person__date_of_birth__gt=earliest,
-            person__date_of_birth__lte=latest,
-        )
+        born_in_window.filter(case_id__in=seen)
         .select_related("case", "case__lead_agency", "person")
         .order_by("person__date_of_birth", "case__reference")
     )
-    if people is not None:
-        subjects = subjects.filter(person_id__in=people)
     pairs: dict[tuple[Any, Any], CaseSubject] = {}
     for subject in subjects:
         born = subject.person.date_of_birth

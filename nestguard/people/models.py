@@ -36,6 +36,8 @@ class Person(BaseModel):
             models.Index(fields=["family_name", "given_name"], name="person_name_idx"),
             # The latest change keys the cached reports that count people (decision 0089).
             models.Index(fields=["updated_at"], name="person_updated_idx"),
+            # Who turns 17 and a half, or 18, in a window: the transition alerts (decision 0110).
+            models.Index(fields=["date_of_birth"], name="person_born_idx"),
         ]
 
     def __str__(self) -> str:
