@@ -53,6 +53,7 @@ SOURCE_RECORD_FIELDS = {
     "given_name": "",
     "family_name": "",
     "date_of_birth": "",
+    "date_of_birth_given": "",
     "address_line1": "",
     "address_line2": "",
     "town": "",
@@ -126,7 +127,7 @@ register(RecordType(
     eligible=Q(returned_at__isnull=False), person="person", case="case", until_25=True,
     child=Q(age_at_start__lt=18),
     clear={"police_reference": "", "circumstances": "", "found_location": "",
-           "safe_and_well_by": "", "harm_details": ""},
+           "found_address": None, "safe_and_well_by": "", "harm_details": ""},
     also=((ReturnInterview, "episode", {"interviewer": "", "where_they_were": "", "who_with": "",
                                          "exploitation_signs": "", "reason_not_held": ""}),),
 ))  # fmt: skip

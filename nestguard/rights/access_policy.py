@@ -23,6 +23,8 @@ from nestguard.accounts.models import Role
 from nestguard.audit.models import AuditEvent
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import Case, CaseSubject, ChronologyEntry, Intervention
+from nestguard.channel.models import ConsentRecord, PreventReferral
+from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
 from nestguard.core.codes import code_list
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.intelligence.models import IntelligenceReport
@@ -128,6 +130,11 @@ RESTRICTED_WRITES: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
     (IntelligenceReport, ("subjects__person_id",)),
     (SourceRecord, ("person_id", "cluster__records__person_id")),
     (Cluster, ("records__person_id",)),
+    (PreventReferral, ("person_id",)),
+    (ConsentRecord, ("prevent_referral__person_id",)),
+    (Placement, ("person_id",)),
+    (EducationStatus, ("person_id",)),
+    (TransitionPlan, ("person_id",)),
 )
 
 

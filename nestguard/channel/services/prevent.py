@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.rules import CASE_ROLES
 from nestguard.audit.services import audit_record
 from nestguard.channel.models import (
@@ -96,6 +97,7 @@ def prevent_referral_make(
     through the door; this checks that the person is its subject and the concern is there."""
     if actor.agency is None:
         raise PermissionDenied("Only staff of a partner agency make Prevent referrals")
+    refuse_if_restricted(actor=actor, people=[person.pk])
     source: Any = referral if referral is not None else case
     errors: dict[str, str] = {}
     if source is None or (referral is not None and case is not None):
@@ -157,6 +159,7 @@ def prevent_referral_make(
 def _require_lead(actor: User, record: PreventReferral) -> None:
     if not actor.has_role(*CASE_ROLES) or not leads_referral(actor, record):
         raise PermissionDenied(NOT_LEAD)
+    refuse_if_restricted(actor=actor, record=record)
 
 
 def _save(

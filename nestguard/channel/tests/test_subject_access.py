@@ -36,3 +36,21 @@ def test_a_subject_access_search_finds_the_prevent_referral_and_its_consent(
     assert labels["Concern"] == record.concern
     assert labels["Consent"] == "sought" and labels["Answered by"] == "parent_guardian"
     assert door.visible(pworld.officer, PreventReferral, purpose="subject_access").count() == 0
+
+
+def test_a_restriction_of_processing_refuses_a_prevent_referral_and_the_leads_steps(
+    pworld: PreventWorld,
+) -> None:
+    from nestguard.access.restricted_writes import ProcessingRestricted
+    from nestguard.rights.services import processing_restriction_place
+
+    record = pworld.refer()
+    dpo = UserFactory(username="dpo", agency=pworld.personas.hub, roles=["data_protection_officer"])
+    processing_restriction_place(
+        actor=dpo, person=pworld.child, grounds="accuracy_contested", reason="Disputed"
+    )
+    with pytest.raises(ProcessingRestricted):
+        pworld.refer()
+    with pytest.raises(ProcessingRestricted):
+        gateway_record(pworld.officer, record=record, outcome="to_panel", on=timezone.localdate())
+    assert PreventReferral.objects.filter(person=pworld.child).count() == 1

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.access.selectors import can_work_cases
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import case_visible
@@ -41,6 +42,14 @@ def require_on_case(actor: User, person: Person) -> Agency:
     ):
         raise PermissionDenied(NOT_ON_CASE)
     return actor.agency
+
+
+def _writable(actor: User, person: Person) -> Agency:
+    """`require_on_case`, and the person's records are not under a restriction of processing
+    (a write the door refuses: decision 0111)."""
+    agency = require_on_case(actor, person)
+    refuse_if_restricted(actor=actor, people=[person.pk])
+    return agency
 
 
 def _dates(
@@ -90,7 +99,7 @@ def placement_record(
     starts_on: Any,
     ends_on: Any = None,
 ) -> Placement:
-    agency = require_on_case(actor, person)
+    agency = _writable(actor, person)
     errors: dict[str, str] = {}
     code = code_value(
         errors, "placement_type", placement_type, placement_types(), "Choose the placement type"
@@ -148,7 +157,7 @@ def placement_record(
 
 
 def placement_end(actor: User, *, placement: Placement, ends_on: Any) -> Placement:
-    require_on_case(actor, placement.person)
+    _writable(actor, placement.person)
     end = _end_date({}, placement, ends_on)
     with transaction.atomic():
         placement.ends_on = end
@@ -172,7 +181,7 @@ def education_record(
     starts_on: Any,
     ends_on: Any = None,
 ) -> EducationStatus:
-    agency = require_on_case(actor, person)
+    agency = _writable(actor, person)
     errors: dict[str, str] = {}
     code = code_value(errors, "status", status, education_statuses(), "Choose the education status")
     name = text_value(
@@ -208,7 +217,7 @@ def education_record(
 
 
 def education_end(actor: User, *, record: EducationStatus, ends_on: Any) -> EducationStatus:
-    require_on_case(actor, record.person)
+    _writable(actor, record.person)
     end = _end_date({}, record, ends_on)
     with transaction.atomic():
         record.ends_on = end

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nestguard.access.restricted_writes import refuse_if_restricted
 from nestguard.accounts.models import Agency
 from nestguard.audit.services import audit_record
 from nestguard.cases.access_policy import visible_cases
@@ -48,6 +49,7 @@ def transition_record(
     due = transition_due(actor, case, person)
     if due is None or not may_record_plan(actor, due) or actor.agency is None:
         raise PermissionDenied(NOT_TOLD)
+    refuse_if_restricted(actor=actor, people=[person.pk])
     errors: dict[str, str] = {}
     text = text_value(
         errors, "plan", plan, label="The transition plan", max_length=PLAN_MAX, required=True

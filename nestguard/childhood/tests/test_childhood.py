@@ -379,3 +379,22 @@ def test_agenda_sources_propose_children_within_the_panels_scope(personas, scene
     assert list(agenda.children_placed_away(as_of=today, params={}, scope=_scope(other_case)))
     with pytest.raises(ValueError):
         list(agenda.transitions_due(as_of=today, params={"within_months": "6"}, scope=scope))
+
+
+def test_a_restriction_of_processing_refuses_new_placements_and_their_end(personas, scene):
+    from nestguard.access.restricted_writes import ProcessingRestricted
+    from nestguard.rights.services import processing_restriction_lift, processing_restriction_place
+
+    owner, child = personas.owner, scene["child"]
+    away = _placement(owner, child)
+    dpo = UserFactory(username="dpo", agency=personas.hub, roles=["data_protection_officer"])
+    restriction = processing_restriction_place(
+        actor=dpo, person=child, grounds="accuracy_contested", reason="Disputed"
+    )
+    with pytest.raises(ProcessingRestricted):
+        _placement(owner, child)
+    with pytest.raises(ProcessingRestricted):
+        placement_end(owner, placement=away, ends_on=_today())
+    assert Placement.objects.filter(person=child).count() == 1
+    processing_restriction_lift(actor=dpo, restriction=restriction, reason="Resolved")
+    assert _placement(owner, child).person == child

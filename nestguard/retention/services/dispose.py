@@ -157,6 +157,7 @@ def referral_anonymise(referral_ids: Iterable[str], done: Disposed) -> None:
             age_estimate=age,
             identity_unknown=True,
             description="",
+            phones=[],
         )
     for key in ids:
         done.add(Referral, key)

@@ -91,7 +91,8 @@ class Old:
         nrm_withdraw(actor=owner, referral=self.nrm, withdrawn_on=then.date(), reason="Moved")
         self.source, _ = source_record_create(
             actor=personas.partner, system="police_niche",
-            values={"record_id": "PN-7001", "given_name": "Ebbie", "family_name": NAME},
+            values={"record_id": "PN-7001", "given_name": "Ebbie", "family_name": NAME,
+                    "date_of_birth": "2009-14-02"},
         )  # fmt: skip
         intel = make_intel(personas)
         self.report = intel.submit(
@@ -172,6 +173,7 @@ def test_every_record_type_is_listed_disposed_certified_and_the_person_goes_last
     person = Person.objects.get(pk=old.person.pk)
     assert person.family_name == "" and person.identity_unknown
     assert not SourceRecord.objects.filter(family_name=NAME).exists()
+    assert not SourceRecord.objects.filter(date_of_birth_given="2009-14-02").exists()
     assert not any(r.family_name == NAME for r in all_engine_records())
     # The audit trail no longer says what the disposed records said, and still verifies.
     for kind, key in (("missingepisode", episode.pk), ("nrmreferral", nrm.pk)):
