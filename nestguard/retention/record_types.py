@@ -34,6 +34,8 @@ from typing import Any
 
 from django.db.models import Model, Q
 
+from nestguard.channel.models import ConsentRecord, PreventReferral, Stage
+from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
 from nestguard.deconfliction.models import Notice
 from nestguard.intelligence.models import (
     IntelligenceReport,
@@ -165,4 +167,27 @@ register(RecordType(
 register(RecordType(
     rule="housing_signal", model=HousingSignal, past=_days("observed_on"), clear={"notes": ""},
     reference="pk",
+))  # fmt: skip
+# Prevent (decision 0109): from the end of Channel support or the referral's closure.
+register(RecordType(
+    rule="prevent_referral", model=PreventReferral, person="person", case="case", until_25=True,
+    eligible=Q(stage__in=[Stage.EXITED, Stage.CLOSED]), past=_moment("updated_at"),
+    clear={"concern": "", "gateway_note": "", "panel_note": "", "referred_to": ""},
+    also=((ConsentRecord, "prevent_referral", {"giver_name": "", "note": ""}),),
+))  # fmt: skip
+# Placements, education and transitions (decision 0110).
+register(RecordType(
+    rule="placement", model=Placement, person="person", reference="pk",
+    eligible=Q(ends_on__isnull=False),
+    past=lambda cutoff: Q(person__date_of_birth__lte=cutoff.date()),
+    clear={"address": None},
+))  # fmt: skip
+register(RecordType(
+    rule="education_status", model=EducationStatus, person="person", reference="pk",
+    eligible=Q(ends_on__isnull=False), past=_days("ends_on"), until_25=True,
+    clear={"provider": ""},
+))  # fmt: skip
+register(RecordType(
+    rule="transition_plan", model=TransitionPlan, person="person", case="case", reference="pk",
+    past=_moment("recorded_at"), until_25=True, clear={"plan": ""},
 ))  # fmt: skip

@@ -34,6 +34,10 @@ ACTIONS_FOR = {
     "public_report": {"anonymise", "review"},
     "deconfliction_notice": {"anonymise", "review"},
     "housing_signal": {"anonymise", "review"},
+    "prevent_referral": {"anonymise", "review"},
+    "placement": {"anonymise", "review"},
+    "education_status": {"anonymise", "review"},
+    "transition_plan": {"anonymise", "review"},
     "backups": {"expire"},
 }
 MAX_PERIOD_MONTHS = 1200  # 100 years: the longest period in the reference material (adoption)
