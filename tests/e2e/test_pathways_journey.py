@@ -170,7 +170,7 @@ def test_missing_episode_interview_nrm_and_the_due_view(
     assert_accessible(page, "the team's due and overdue view")
 
     # Services and onward referrals
-    page.get_by_role("link", name="Services", exact=True).click()
+    page.get_by_role("link", name="Services directory", exact=True).click()
     expect_h1(page, "Services directory")
     assert_accessible(page, "the services directory")
     page.goto(case_url)
