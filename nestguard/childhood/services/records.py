@@ -156,19 +156,26 @@ def placement_record(
     return placement
 
 
-def placement_end(actor: User, *, placement: Placement, ends_on: Any) -> Placement:
-    _writable(actor, placement.person)
-    end = _end_date({}, placement, ends_on)
+def _record_end(
+    actor: User, record: Placement | EducationStatus, ends_on: Any, action: str
+) -> None:
+    """The end date of a placement or an education status, checked and audited."""
+    _writable(actor, record.person)
+    end = _end_date({}, record, ends_on)
     with transaction.atomic():
-        placement.ends_on = end
-        placement.save(update_fields=["ends_on", "updated_at"])
+        record.ends_on = end
+        record.save(update_fields=["ends_on", "updated_at"])
         audit_record(
             actor=actor,
-            action="childhood.placement_end",
-            obj=placement,
+            action=action,
+            obj=record,
             purpose="case_work",
             details={"ends_on": end.isoformat()},
         )
+
+
+def placement_end(actor: User, *, placement: Placement, ends_on: Any) -> Placement:
+    _record_end(actor, placement, ends_on, "childhood.placement_end")
     return placement
 
 
@@ -217,16 +224,5 @@ def education_record(
 
 
 def education_end(actor: User, *, record: EducationStatus, ends_on: Any) -> EducationStatus:
-    _writable(actor, record.person)
-    end = _end_date({}, record, ends_on)
-    with transaction.atomic():
-        record.ends_on = end
-        record.save(update_fields=["ends_on", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="childhood.education_end",
-            obj=record,
-            purpose="case_work",
-            details={"ends_on": end.isoformat()},
-        )
+    _record_end(actor, record, ends_on, "childhood.education_end")
     return record

@@ -3,6 +3,7 @@ transition plan that answers a transition alert (decision 0110). HTTP only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -62,69 +63,75 @@ def _address(user: Any, uprn: str) -> Address | None:
         raise ValidationError({"uprn": "No address in the register has that UPRN"}) from None
 
 
-@access_rule(CASEWORK)
-def placement_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
+def _record_page(
+    request: HttpRequest,
+    person_pk: Any,
+    form_class: type[GovukForm],
+    save: Callable[[Any, Person, Any], object],
+    *,
+    title: str,
+    button: str,
+    done: str,
+) -> HttpResponse:
+    """A form that records something about a child, then back to their person page."""
     user = signed_in_user(request)
     person = _child(request, person_pk)
-    form = PlacementForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            placement_record(
-                user,
-                person=person,
-                placement_type=data["placement_type"],
-                placing_authority=data["placing_authority"],
-                located_authority=data["located_authority"],
-                out_of_borough=form.out_of_borough_value(),
-                address=_address(user, data["uprn"]),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
+            save(user, person, form)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, "Placement recorded")
+            messages.success(request, done)
             return redirect(_person_url(person.pk))
     return _form_page(
-        request,
-        form,
-        title="Record a placement",
-        caption=person.display_name,
-        back=_person_url(person.pk),
-        button="Record the placement",
+        request, form, title=title, caption=person.display_name,
+        back=_person_url(person.pk), button=button,
+    )  # fmt: skip
+
+
+def _save_placement(user: Any, person: Person, form: Any) -> None:
+    data = form.cleaned_data
+    placement_record(
+        user,
+        person=person,
+        placement_type=data["placement_type"],
+        placing_authority=data["placing_authority"],
+        located_authority=data["located_authority"],
+        out_of_borough=form.out_of_borough_value(),
+        address=_address(user, data["uprn"]),
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
     )
+
+
+def _save_education(user: Any, person: Person, form: Any) -> None:
+    data = form.cleaned_data
+    education_record(
+        user,
+        person=person,
+        status=data["status"],
+        provider=data["provider"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+    )
+
+
+@access_rule(CASEWORK)
+def placement_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
+    return _record_page(
+        request, person_pk, PlacementForm, _save_placement, title="Record a placement",
+        button="Record the placement", done="Placement recorded",
+    )  # fmt: skip
 
 
 @access_rule(CASEWORK)
 def education_new(request: HttpRequest, person_pk: Any) -> HttpResponse:
-    user = signed_in_user(request)
-    person = _child(request, person_pk)
-    form = EducationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            education_record(
-                user,
-                person=person,
-                status=data["status"],
-                provider=data["provider"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Education status recorded")
-            return redirect(_person_url(person.pk))
-    return _form_page(
-        request,
-        form,
-        title="Record an education status",
-        caption=person.display_name,
-        back=_person_url(person.pk),
-        button="Record the education status",
-    )
+    return _record_page(
+        request, person_pk, EducationForm, _save_education, title="Record an education status",
+        button="Record the education status", done="Education status recorded",
+    )  # fmt: skip
 
 
 def _end(request: HttpRequest, record: Placement | EducationStatus, end: Any, title: str):
