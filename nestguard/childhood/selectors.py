@@ -21,6 +21,7 @@ from nestguard.cases.models import Case, CaseStatus, CaseSubject, CaseTeamAgency
 from nestguard.childhood import policy
 from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
 from nestguard.core.calendar import UK
+from nestguard.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -77,31 +78,36 @@ def transitions(
     """The transitions due on `today` (or opening within `ahead_months`) on `cases`, with no
     plan recorded, soonest adulthood first. `people` narrows to those person ids."""
     earliest, latest = policy.born_bounds(today, ahead_months=ahead_months)
-    # The few people born in the window first (an index), then which of their cases the
-    # caller may see: never a list of every visible case, which at a borough's size is most
-    # of them.
-    born_in_window = CaseSubject.objects.filter(
-        person__date_of_birth__gt=earliest, person__date_of_birth__lte=latest
-    ).exclude(case__status=CaseStatus.CLOSED)
+    # The few people born in the window first (an index), as plain values: the exact test of
+    # the alert runs on those before any record is loaded, and which of them the caller may
+    # see is asked with short lists of keys. One query joining the window to the caller's
+    # scope (a subquery of every person a panel may see) left the plan to SQLite's guess,
+    # which at a borough's size took minutes (decision 0122).
+    window = (
+        CaseSubject.objects.filter(
+            person__date_of_birth__gt=earliest, person__date_of_birth__lte=latest
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("pk", "case_id", "person_id", "person__date_of_birth", "case__opened_at")
+    )
+    due: dict[tuple[Any, Any], Any] = {}
+    for pk, case_id, person_id, born, opened_at in window:
+        if born is None or not policy.alert_open(born, today, ahead_months=ahead_months):
+            continue
+        # A child when the case opened: an adult named on a case never turns 18 on it.
+        if policy.adult_on(born) <= opened_at.astimezone(UK).date():
+            continue
+        due.setdefault((case_id, person_id), pk)
     if people is not None:
-        born_in_window = born_in_window.filter(person_id__in=people)
-    candidate_cases = set(born_in_window.values_list("case_id", flat=True))
-    seen = list(cases.filter(pk__in=candidate_cases).values_list("pk", flat=True))
+        allowed = _among(Person.objects.filter(pk__in=people), {p for _, p in due})
+        due = {key: pk for key, pk in due.items() if key[1] in allowed}
+    seen = _among(cases, {c for c, _ in due})
     subjects = (
-        born_in_window.filter(case_id__in=seen)
+        CaseSubject.objects.filter(pk__in=[pk for (c, _), pk in due.items() if c in seen])
         .select_related("case", "case__lead_agency", "person")
         .order_by("person__date_of_birth", "case__reference")
     )
-    pairs: dict[tuple[Any, Any], CaseSubject] = {}
-    for subject in subjects:
-        born = subject.person.date_of_birth
-        assert born is not None
-        if not policy.alert_open(born, today, ahead_months=ahead_months):
-            continue
-        # A child when the case opened: an adult named on a case never turns 18 on it.
-        if policy.adult_on(born) <= subject.case.opened_at.astimezone(UK).date():
-            continue
-        pairs.setdefault((subject.case_id, subject.person_id), subject)
+    pairs: dict[tuple[Any, Any], CaseSubject] = {(s.case_id, s.person_id): s for s in subjects}
     planned = set(
         TransitionPlan.objects.filter(case_id__in={c for c, _ in pairs}).values_list(
             "case_id", "person_id"
@@ -120,6 +126,16 @@ def transitions(
         for s in open_pairs
     ]
     return sorted(found, key=lambda t: (t.adult_on, t.case.reference))
+
+
+def _among(records: QuerySet[Any], keys: set[Any]) -> set[Any]:
+    """Which of `keys` are primary keys of `records`, asked a chunk of keys at a time."""
+    found: set[Any] = set()
+    ordered = list(keys)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(records.filter(pk__in=chunk).values_list("pk", flat=True))
+    return found
 
 
 def person_records(
