@@ -52,6 +52,7 @@ from web import (
     referral_example,
     start_server,
     stop_server,
+    wait_until_idle,
     wait_until_up,
 )
 
@@ -462,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         operations = build_operations(shared, ledger, referral_example(), shared["referrer_token"])
         wait_for_person_index(workers[0], operations)
+        waited = wait_until_idle(server)
+        print(f"start-up builds finished; the server was idle after {waited:.0f} s", flush=True)
         warm_up(workers[0], operations)
         print(
             f"gunicorn on http://{HOST}:{port} ({args.workers} workers x {args.threads} "
