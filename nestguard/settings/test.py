@@ -32,3 +32,10 @@ NESTGUARD_JOB_MODULES = ["nestguard.jobs.tests.sample_jobs"]
 # Report pages count what is not prepared inside the request, so a test sees its figures at
 # once; the tests of the queued path switch to "queue" themselves (decision 0112).
 NESTGUARD_REPORTS_PREPARE = "inline"
+
+# A test database is thrown away: on PostgreSQL a commit need not wait for the disk
+# (synchronous_commit off loses at most the last moments of a crash, never consistency), which
+# takes the fsync waits out of the migrations each worker runs and out of the tests that commit.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+    _OPTIONS["options"] = f"{_OPTIONS.get('options', '')} -c synchronous_commit=off".strip()
