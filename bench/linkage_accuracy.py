@@ -44,7 +44,7 @@ from nestguard.linkage.engine.clustering import cluster
 from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
 from nestguard.linkage.engine.model import DEFAULT_GUARDS
-from nestguard.linkage.engine.records import FIELDS
+from nestguard.linkage.engine.records import FIELDS, SourceRecord, read_date_of_birth
 from nestguard.linkage.engine.synthetic import generate
 from nestguard.linkage.engine.synthetic_extracts import generate_extracts
 
@@ -161,6 +161,11 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
         f"\n{name} through link_file: {len(items):,} records, {len(set(truth.values())):,} "
         f"people, {len(files)} files ({seconds:.1f} s, {doubtful} doubtful values)"
     )
+    names_only = _names_only_pairs(items)
+    print(
+        f"  true pairs with nothing but names to compare (no date of birth to the month, "
+        f"address, phone or identifier on both sides): {len(names_only):,}"
+    )
     for label, scores in (
         ("pairs.csv at 0.5", score_pairs(truth, sorted(pairs), errors)),
         ("clusters.csv", score_clusters(truth, clusters, errors)),
@@ -168,6 +173,35 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
         print(f"  {label}:")
         for line in scores.lines():
             print("    " + line)
+        found = scores.true_positives - sum(
+            1
+            for a, b in names_only
+            if ((a, b) in pairs if label.startswith("pairs") else clusters[a] == clusters[b])
+        )
+        total = scores.true_positives + scores.false_negatives - len(names_only)
+        print(f"    recall without those pairs {found / total:.4f}  ({found}/{total})")
+
+
+def _comparable(record: SourceRecord) -> tuple[bool, bool, bool, bool]:
+    # A date of birth to the month at least, an address, a phone, an identifier.
+    month = bool(read_date_of_birth(record.date_of_birth).parts[1])
+    address = bool(record.address_line1 or record.postcode)
+    return month, address, bool(record.phone), bool(record.identifier)
+
+
+def _names_only_pairs(items: Sequence[Any]) -> list[tuple[str, str]]:
+    """True pairs in which no field but the names is given on both sides: no evidence a
+    careful reviewer could link them on, so a sound model leaves them apart."""
+    people: dict[int, list[SourceRecord]] = {}
+    for item in items:
+        people.setdefault(item.person_id, []).append(item.record)
+    out = []
+    for records in people.values():
+        for a, b in itertools.combinations(records, 2):
+            both = [x and y for x, y in zip(_comparable(a), _comparable(b), strict=True)]
+            if not any(both):
+                out.append((min(a.record_id, b.record_id), max(a.record_id, b.record_id)))
+    return out
 
 
 def main() -> None:

@@ -150,12 +150,13 @@ class AutoLinkGuard:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AutoLinkGuard:
+        # Conditions in name order: stored JSON has its keys sorted.
         return cls(
             data["comparison"],
             tuple(data["levels"]),
             tuple((name, tuple(levels)) for name, levels in data["unless"].items()),
             tuple(
-                tuple((name, tuple(levels)) for name, levels in conditions.items())
+                tuple((name, tuple(levels)) for name, levels in sorted(conditions.items()))
                 for conditions in data.get("unless_all", [])
             ),
             data.get("ceiling"),
