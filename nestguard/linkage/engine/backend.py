@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .comparisons import WEIGHT_FLOORS
-from .model import DEFAULT_GUARDS, LinkageModel, floor_weights, untrained_model
+from .model import DEFAULT_GUARDS, EVIDENCE_RULES, LinkageModel, floor_weights, untrained_model
 from .normalise import FEATURE_COLUMNS, feature_values, features
 from .records import SourceRecord
 
@@ -308,7 +308,7 @@ def train(
         probability_two_random_records_match=base.probability_two_random_records_match,
         seed=seed,
         trained_on_records=len(records),
-        guards=DEFAULT_GUARDS if guarded else (),
+        guards=(DEFAULT_GUARDS if guarded else ()) + EVIDENCE_RULES,
         training={
             "household_pairs": households,
             "household_guards": guarded,

@@ -84,15 +84,34 @@ def score_clusters(
     return scores
 
 
-def score_pairs(truth: Mapping[str, object], predicted: Sequence[tuple[str, str]]) -> Scores:
-    """Pairwise scores of an explicit list of predicted pairs."""
+def score_pairs(
+    truth: Mapping[str, object],
+    predicted: Sequence[tuple[str, str]],
+    error_types: Mapping[str, str] | None = None,
+) -> Scores:
+    """Pairwise scores of an explicit list of predicted pairs (such as `pairs.csv` at a
+    threshold, which is not transitive as clusters are); with `error_types`, recall by the
+    error of the copy, as `score_clusters` gives it."""
     by_entity: dict[object, int] = Counter(truth.values())
     total = sum(n * (n - 1) // 2 for n in by_entity.values())
     scores = Scores()
+    found: Counter[str] = Counter()
     for a, b in set(predicted):
         if truth[a] == truth[b]:
             scores.true_positives += 1
+            if error_types:
+                found[pair_type(error_types[a], error_types[b])] += 1
         else:
             scores.false_positives += 1
     scores.false_negatives = total - scores.true_positives
+    if error_types:
+        members: dict[object, list[str]] = defaultdict(list)
+        for record_id, entity in truth.items():
+            members[entity].append(record_id)
+        kinds: Counter[str] = Counter(
+            pair_type(error_types[a], error_types[b])
+            for ids in members.values()
+            for a, b in combinations(ids, 2)
+        )
+        scores.recall_by_type = {k: (found[k], kinds[k]) for k in kinds}
     return scores

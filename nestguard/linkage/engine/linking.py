@@ -12,7 +12,7 @@ import numpy as np
 from . import backend
 from .backend import ProgressFn
 from .clustering import cluster
-from .model import LinkageModel
+from .model import AutoLinkGuard, LinkageModel
 from .records import SourceRecord
 
 PAIR_THRESHOLD = 0.01  # every pair at or above this probability is reported
@@ -50,6 +50,7 @@ class LinkageResult:
         self.engine = engine
         self._record_ids = record_ids
         self._predicted = predicted
+        self._model = model
         self._labels = [[level.label for level in c.levels] for c in model.comparisons]
         self._names = [c.name for c in model.comparisons]
 
@@ -64,6 +65,35 @@ class LinkageResult:
         for i in self._order:
             a, b = self._ids(i)
             yield a, b, float(predicted.match_probability[i]), float(predicted.match_weight[i])
+
+    def reported_rows(self) -> Iterator[tuple[str, str, float, str]]:
+        """(left_id, right_id, probability after the guards, why held or ""), as
+        `link_file` writes them: a pair a household guard holds is reported at no more than
+        the guard's ceiling (decision 0116), and every held pair says why."""
+        predicted = self._predicted
+        if predicted is None:
+            return
+        ceilings = self._ceilings
+        for i in self._order:
+            a, b = self._ids(i)
+            probability = min(float(predicted.match_probability[i]), float(ceilings[i]))
+            yield a, b, probability, self._held_reason(i)
+
+    @cached_property
+    def _ceilings(self) -> np.ndarray:
+        assert self._predicted is not None
+        return guard_ceilings(self._predicted.gammas, self._model)
+
+    def _held_reason(self, i: int) -> str:
+        if not self._held[i]:
+            return ""
+        evidence = self._evidence(i)
+        return "; ".join(g.reason for g in self._model.guards if g.holds(evidence))
+
+    @cached_property
+    def _held(self) -> np.ndarray:
+        assert self._predicted is not None
+        return held_by_guards(self._predicted.gammas, self._model)
 
     @cached_property
     def _order(self) -> list[int]:
@@ -132,19 +162,43 @@ def _gamma_values(model: LinkageModel, comparison: str, labels: Collection[str])
 def held_by_guards(gammas: np.ndarray, model: LinkageModel) -> np.ndarray:
     """For each pair (a row of gammas), whether any of the model's guards holds: the same
     test as `AutoLinkGuard.holds` on the pair's evidence, done on whole arrays at once."""
-    names = [c.name for c in model.comparisons]
     held = np.zeros(len(gammas), dtype=bool)
     for guard in model.guards:
-        if guard.comparison not in names:
-            continue
-        column = gammas[:, names.index(guard.comparison)]
-        holds = np.isin(column, _gamma_values(model, guard.comparison, guard.levels))
-        for name, levels in guard.unless:
-            if name in names:
-                other = gammas[:, names.index(name)]
-                holds &= ~np.isin(other, _gamma_values(model, name, levels))
-        held |= holds
+        held |= _guard_holds(gammas, model, guard)
     return held
+
+
+def _guard_holds(gammas: np.ndarray, model: LinkageModel, guard: AutoLinkGuard) -> np.ndarray:
+    names = [c.name for c in model.comparisons]
+    if guard.comparison not in names:
+        return np.zeros(len(gammas), dtype=bool)
+    column = gammas[:, names.index(guard.comparison)]
+    holds = np.isin(column, _gamma_values(model, guard.comparison, guard.levels))
+    for name, levels in guard.unless:
+        if name in names:
+            other = gammas[:, names.index(name)]
+            holds &= ~np.isin(other, _gamma_values(model, name, levels))
+    for conditions in guard.unless_all:
+        every = np.ones(len(gammas), dtype=bool)
+        for name, levels in conditions:
+            if name not in names:
+                every[:] = False
+                break
+            every &= np.isin(gammas[:, names.index(name)], _gamma_values(model, name, levels))
+        holds &= ~every
+    return holds
+
+
+def guard_ceilings(gammas: np.ndarray, model: LinkageModel) -> np.ndarray:
+    """For each pair, the highest probability it may be reported at after the guards with
+    a ceiling (1.0 where none holds): twins and a parent and child of one name score high
+    only because their fields are not independent (see AutoLinkGuard.ceiling)."""
+    ceilings = np.ones(len(gammas), dtype=np.float64)
+    for guard in model.guards:
+        if guard.ceiling is not None:
+            held = _guard_holds(gammas, model, guard)
+            ceilings[held] = np.minimum(ceilings[held], guard.ceiling)
+    return ceilings
 
 
 def _check_unique_ids(records: Sequence[SourceRecord]) -> None:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from typing import Any
 
 from .comparisons import (
@@ -91,43 +92,94 @@ def probability_from_weight(weight: float) -> float:
     return z / (1.0 + z)
 
 
+Condition = tuple[str, tuple[str, ...]]  # comparison name, the levels that meet it
+
+
 @dataclass(frozen=True)
 class AutoLinkGuard:
     """Pairs whose `comparison` falls in `levels` are not linked automatically, however high
-    their score, unless one of `unless` (comparison -> levels) also holds; they go to review.
+    their score, unless one of `unless` (comparison -> levels) also holds, or all the
+    conditions of one of `unless_all`; they go to review.
 
     Why: the model treats fields as independent, but twins and siblings share surname,
     date of birth (twins) and address, so a pair with entirely different given names can
     score high. Merging two children's records is the error a partnership must not make.
+
+    `ceiling`: the highest match probability a held pair is *reported* at (pairs.csv), for
+    guards whose pairs the independent fields overrate (a household explains the agreement:
+    twins, a parent and child of one name). The model's own score is kept for review.
+    `reason` is the short text an integrator sees beside a held pair.
     """
 
     comparison: str
     levels: tuple[str, ...]
-    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unless: tuple[Condition, ...] = ()
+    unless_all: tuple[tuple[Condition, ...], ...] = ()
+    ceiling: float | None = None
+    reason: str = ""
 
     def holds(self, evidence: dict[str, str]) -> bool:
         if evidence.get(self.comparison) not in self.levels:
             return False
-        return not any(evidence.get(name) in levels for name, levels in self.unless)
+        if any(evidence.get(name) in levels for name, levels in self.unless):
+            return False
+        return not any(
+            all(evidence.get(name) in levels for name, levels in conditions)
+            for conditions in self.unless_all
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        # Only the keys that are set, so that models stored before keep their versions.
+        return {
+            "comparison": self.comparison,
+            "levels": list(self.levels),
+            "unless": {name: list(levels) for name, levels in self.unless},
+            **(
+                {
+                    "unless_all": [
+                        {name: list(levels) for name, levels in conditions}
+                        for conditions in self.unless_all
+                    ]
+                }
+                if self.unless_all
+                else {}
+            ),
+            **({"ceiling": self.ceiling} if self.ceiling is not None else {}),
+            **({"reason": self.reason} if self.reason else {}),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AutoLinkGuard:
+        # Conditions in name order: stored JSON has its keys sorted.
+        return cls(
+            data["comparison"],
+            tuple(data["levels"]),
+            tuple((name, tuple(levels)) for name, levels in data["unless"].items()),
+            tuple(
+                tuple((name, tuple(levels)) for name, levels in sorted(conditions.items()))
+                for conditions in data.get("unless_all", [])
+            ),
+            data.get("ceiling"),
+            data.get("reason", ""),
+        )
 
 
-# Unless an agency identifier or a mobile number agrees as well.
-_PERSONAL_NUMBER_AGREES = (
-    ("identifier", ("exact", "one character different")),
-    ("phone", ("same mobile", "one digit different")),
-)
-DEFAULT_GUARDS = (
-    # Twins and siblings: given names entirely different, or one record's given name the
-    # other's family name (a twin beside a copy with swapped names).
-    AutoLinkGuard(
-        "given_name",
-        ("different, same initial", "different", "same as the other's family name"),
-        _PERSONAL_NUMBER_AGREES,
-    ),
-    # A parent and child of the same name at one address ("senior" and "junior"): slips
-    # in a date of birth are other levels (a digit or two, day and month swapped).
-    AutoLinkGuard("date_of_birth", ("different",), _PERSONAL_NUMBER_AGREES),
-)
+def _guards_from_data() -> tuple[tuple[AutoLinkGuard, ...], tuple[AutoLinkGuard, ...]]:
+    """The guards as data (data/auto_link_guards.json): the household guards (decisions
+    0030, 0031) and the evidence rules that hold everywhere (decision 0116)."""
+    raw = json.loads(
+        resources.files("nestguard.linkage.engine")
+        .joinpath("data/auto_link_guards.json")
+        .read_text(encoding="utf-8")
+    )
+    household = tuple(AutoLinkGuard.from_json(g) for g in raw["household_guards"])
+    everywhere = tuple(AutoLinkGuard.from_json(g) for g in raw["evidence_rules"])
+    return household, everywhere
+
+
+# Household guards: only where training sees households (decision 0031 point 6). Evidence
+# rules (a date of birth missing, decision 0116): in every model.
+DEFAULT_GUARDS, EVIDENCE_RULES = _guards_from_data()
 
 
 @dataclass
@@ -261,14 +313,7 @@ class LinkageModel:
                 }
                 for c, ms, us in zip(self.comparisons, self.m, self.u, strict=True)
             ],
-            "auto_link_guards": [
-                {
-                    "comparison": g.comparison,
-                    "levels": list(g.levels),
-                    "unless": {name: list(levels) for name, levels in g.unless},
-                }
-                for g in self.guards
-            ],
+            "auto_link_guards": [g.as_json() for g in self.guards],
             "blocking_rules": [
                 {"columns": list(rule.columns), "swap": rule.swap} for rule in self.blocking_rules
             ],
@@ -315,14 +360,7 @@ class LinkageModel:
             seed=data.get("seed", 42),
             trained_on_records=data.get("trained_on_records", 0),
             training=data.get("training", {}),
-            guards=tuple(
-                AutoLinkGuard(
-                    g["comparison"],
-                    tuple(g["levels"]),
-                    tuple((name, tuple(levels)) for name, levels in g["unless"].items()),
-                )
-                for g in data.get("auto_link_guards", [])
-            ),
+            guards=tuple(AutoLinkGuard.from_json(g) for g in data.get("auto_link_guards", [])),
             tf_minimum_u=data.get("tf_minimum_u", TF_MINIMUM_U),
             tf_prior_records=data.get("tf_prior_records", TF_PRIOR_RECORDS),
         )

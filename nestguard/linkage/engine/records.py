@@ -28,6 +28,8 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _YEAR_FIRST = re.compile(r"^(\d{4})(?:[-/. ](\d{1,2})(?:[-/. ](\d{1,2}))?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
 _EIGHT_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Month and year as UK systems write a partial date (11/1963, 11-1963).
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/. ](\d{4})$")
 EARLIEST_YEAR, LATEST_YEAR = 1850, 2200
 
 
@@ -95,7 +97,7 @@ class DateReading:
 
 
 def read_date_of_birth(value: str) -> DateReading:
-    """Read a date of birth in any of the usual forms; never raises."""
+    """Read a date of birth in any of the usual forms (also MM/YYYY); never raises."""
     text = value.strip()
     if not text:
         return DateReading("", ("", "", ""), "", "")
@@ -107,6 +109,9 @@ def read_date_of_birth(value: str) -> DateReading:
         groups = (year, month, day)
     elif match := _EIGHT_DIGITS.match(text):
         groups = match.groups()
+    elif match := _MONTH_YEAR.match(text):
+        month, year = match.groups()
+        groups = (year, month, None)
     if groups is None:
         return DateReading(text, ("", "", ""), "", f"{text!r} is not a date in a form read here")
     year, month, day = (g.zfill(2) if g else "" for g in groups)

@@ -23,7 +23,7 @@ from nestguard.linkage.engine import (
 )
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.linking import _evidence, held_by_guards
-from nestguard.linkage.engine.model import DEFAULT_GUARDS
+from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
 from nestguard.linkage.engine.normalise import features, normalise_phone, normalise_postcode
 from nestguard.linkage.engine.synthetic import generate
 
@@ -273,7 +273,8 @@ def _at_mill_lane(record_id: str, given: str, family: str, born: str, sex: str) 
 
 
 def test_training_sees_households_in_agency_records(model):
-    assert model.training["household_guards"] is True and model.guards == DEFAULT_GUARDS
+    assert model.training["household_guards"] is True
+    assert model.guards == DEFAULT_GUARDS + EVIDENCE_RULES
     assert model.training["household_pairs"] > 100
 
 

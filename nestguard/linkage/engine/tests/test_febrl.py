@@ -17,7 +17,7 @@ from nestguard.linkage.engine import link_records, train_model
 from nestguard.linkage.engine.clustering import cluster
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
-from nestguard.linkage.engine.model import DEFAULT_GUARDS
+from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
 from nestguard.linkage.engine.records import FIELDS
 
 
@@ -28,14 +28,18 @@ def test_febrl_precision_and_recall(loader):
     position = {rid: i for i, rid in enumerate(ids)}
     entity = cluster(ids, [(position[a], position[b], 1.0) for a, b in true_pairs])
     model = train_model(records, seed=42)
-    # FEBRL has no households or twins, and training sees it: no household guards.
-    assert model.guards == () and model.training["household_guards"] is False
+    # FEBRL has no households or twins, and training sees it: no household guards (the
+    # evidence rules, such as the missing date of birth rule, hold everywhere).
+    assert model.guards == EVIDENCE_RULES and model.training["household_guards"] is False
     linked = score_clusters(entity, link_records(records, model).clusters)
     assert linked.precision >= 0.99, linked.lines()
     assert linked.recall >= 0.99, linked.lines()
     # Forced on, the guards hold back pairs whose given names differ entirely (for review).
     guarded = score_clusters(
-        entity, link_records(records, dataclasses.replace(model, guards=DEFAULT_GUARDS)).clusters
+        entity,
+        link_records(
+            records, dataclasses.replace(model, guards=DEFAULT_GUARDS + EVIDENCE_RULES)
+        ).clusters,
     )
     assert guarded.precision >= 0.99, guarded.lines()
     assert guarded.recall >= 0.98, guarded.lines()

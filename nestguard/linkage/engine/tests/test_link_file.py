@@ -48,11 +48,11 @@ def test_links_two_files_without_a_database(tmp_path, good_rows):
         pairs = list(csv.reader(f))
     with (out / "clusters.csv").open() as f:
         clusters = list(csv.reader(f))
-    assert pairs[0] == ["left_id", "right_id", "match_probability"]
+    assert pairs[0] == ["left_id", "right_id", "match_probability", "held"]
     assert clusters[0] == ["record_id", "cluster_id"]
     assert len(clusters) == 401
-    assert all(float(p) >= 0.01 for _, _, p in pairs[1:])
-    assert all(left < right for left, right, _ in pairs[1:])
+    assert all(float(p) >= 0.01 for _, _, p, _held in pairs[1:])
+    assert all(left < right for left, right, _, _held in pairs[1:])
     # The stored model gives the same output again.
     again = tmp_path / "again"
     call_command(

@@ -3,10 +3,12 @@
     nestguard link_file --input A.csv [--input B.csv ...] --output-dir D
         [--engine duckdb|spark] [--model model.json] [--save-model model.json] [--seed 42]
 
-Writes D/pairs.csv (left_id, right_id, match_probability: every scored pair at or above
-0.01), D/clusters.csv (record_id, cluster_id) and D/doubtful.csv (file, row, record_id,
-column, value, problem: values kept as given but not understood, such as a date of birth
-that is not a real date; they are compared as text and never stop the file). Input that
+Writes D/pairs.csv (left_id, right_id, match_probability, held: every scored pair at or
+above 0.01; `held` says why a guard keeps a pair from linking automatically, and a pair a
+household guard holds is written at no more than the guard's ceiling, decision 0116),
+D/clusters.csv (record_id, cluster_id) and D/doubtful.csv (file, row, record_id, column,
+value, problem: values kept as given but not understood, such as a date of birth that is
+not a real date; they are compared as text and never stop the file). Input that
 truly breaks a file (missing columns, duplicate record ids, text that is not UTF-8) is
 reported row by row and nothing is written.
 """
@@ -67,8 +69,8 @@ class Command(BaseCommand):
         result = link_records(records, model, engine=options["engine"], progress=progress)
         write_csv_atomically(
             out_dir / "pairs.csv",
-            ("left_id", "right_id", "match_probability"),
-            ((a, b, f"{p:.6f}") for a, b, p, _w in result.pair_rows()),
+            ("left_id", "right_id", "match_probability", "held"),
+            ((a, b, f"{p:.6f}", held) for a, b, p, held in result.reported_rows()),
         )
         write_csv_atomically(
             out_dir / "clusters.csv",

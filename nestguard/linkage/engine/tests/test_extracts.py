@@ -1,0 +1,182 @@
+"""The second generator (agency extracts) and the missing date of birth rule (issue 14
+point 1, decision 0116). Full-size figures: bench/linkage_accuracy.py."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import pytest
+
+from nestguard.linkage.engine import LinkageModel, SourceRecord, link_records, train_model
+from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
+from nestguard.linkage.engine.model import AutoLinkGuard
+from nestguard.linkage.engine.records import read_date_of_birth
+from nestguard.linkage.engine.synthetic_extracts import (
+    AGENCIES,
+    EXTRACT_ERRORS,
+    generate_extracts,
+)
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return generate_extracts(3000, seed=31)
+
+
+@pytest.fixture(scope="module")
+def records(labelled):
+    return [item.record for item in labelled]
+
+
+@pytest.fixture(scope="module")
+def model(records):
+    return train_model(records, seed=42)
+
+
+@pytest.fixture(scope="module")
+def result(records, model):
+    return link_records(records, model)
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_extracts_and_another_seed_others():
+    assert generate_extracts(600, seed=3) == generate_extracts(600, seed=3)
+    assert generate_extracts(600, seed=3) != generate_extracts(600, seed=4)
+
+
+def test_every_error_type_and_every_agency_is_present(labelled):
+    assert len(labelled) == 3000
+    kinds = Counter(item.error_type for item in labelled)
+    assert set(kinds) == {"first", *EXTRACT_ERRORS}
+    assert {item.record.source for item in labelled} == {a.name for a in AGENCIES}
+    assert len({item.record.record_id for item in labelled}) == 3000
+
+
+def test_extracts_have_their_agencies_shapes(records):
+    dates = [r.date_of_birth for r in records]
+    parts = [read_date_of_birth(d).parts for d in dates]
+    assert any(d == "" for d in dates)
+    assert any(p[0] and not p[1] for p in parts)  # the year only
+    assert any(p[1] and not p[2] for p in parts)  # the month and year only
+    assert any("/" in d and len(d) == 10 for d in dates)  # DD/MM/YYYY
+    assert any(d.isdigit() and len(d) == 8 for d in dates)  # YYYYMMDD
+    # Nobody is born after the extracts were taken, and every date is real.
+    assert all(not d or read_date_of_birth(d).iso for d in dates)
+    assert all(read_date_of_birth(d).parts[0] <= "2025" for d in dates if d)
+    assert any(r.phone.startswith("07") for r in records)
+    assert any(r.phone.startswith("01") for r in records)  # a household's landline
+    assert any(r.identifier for r in records)
+    assert any("-" in r.family_name for r in records)  # double-barrelled and hyphenated
+    assert any(not r.address_line1 for r in records)
+
+
+def test_households_hold_twins_and_a_parent_and_child_of_one_name():
+    labelled = generate_extracts(20_000, seed=31)
+    firsts = [i for i in labelled if i.error_type == "first"]
+    by_home: dict[tuple[str, str], list[SourceRecord]] = defaultdict(list)
+    for item in firsts:
+        record = item.record
+        if record.postcode and read_date_of_birth(record.date_of_birth).parts[2]:
+            by_home[(record.address_line1, record.postcode.replace(" ", ""))].append(record)
+    twins = juniors = 0
+    for people in by_home.values():
+        for a, b in combinations(people, 2):
+            same_family = a.family_name.lower() == b.family_name.lower()
+            born = read_date_of_birth(a.date_of_birth).iso, read_date_of_birth(b.date_of_birth).iso
+            given = a.given_name.lower(), b.given_name.lower()
+            twins += same_family and born[0] == born[1] and given[0] != given[1]
+            juniors += same_family and born[0] != born[1] and given[0] == given[1]
+    assert twins > 0 and juniors > 0
+
+
+# --- accuracy at a small size ------------------------------------------------------------------
+
+
+def test_accuracy_on_agency_extracts(labelled, result):
+    """At 3,000 records. Precision holds the issue's bar; recall is below it (0.98), as at
+    full size: most of the pairs missed have nothing but names to compare (decision 0116)."""
+    truth = {i.record.record_id: i.person_id for i in labelled}
+    errors = {i.record.record_id: i.error_type for i in labelled}
+    clusters = score_clusters(truth, result.clusters, errors)
+    reported = [(a, b) for a, b, p, _held in result.reported_rows() if p >= 0.5]
+    pairs = score_pairs(truth, reported, errors)
+    print("\n".join(["clusters", *clusters.lines(), "pairs at 0.5", *pairs.lines()]))
+    assert clusters.precision >= 0.99 and pairs.precision >= 0.99
+    assert clusters.recall >= 0.93 and pairs.recall >= 0.93
+
+
+# --- the missing date of birth rule ------------------------------------------------------------
+
+
+def _record(record_id: str, given: str, family: str, **fields: str) -> SourceRecord:
+    return SourceRecord(record_id, fields.pop("source", "police"), given, family, **fields)
+
+
+def _linked(model: LinkageModel, *records: SourceRecord) -> bool:
+    clusters = link_records(list(records), model).clusters
+    return len({clusters[r.record_id] for r in records}) == 1
+
+
+def test_no_date_of_birth_and_only_a_common_name_is_not_linked(model):
+    with_date = _record("a", "Katherine", "Patterson", date_of_birth="1984-03-02", sex="F")
+    without = _record("b", "KATHERINE", "PATTERSON", sex="F", source="voluntary")
+    result = link_records([with_date, without], model)
+    assert result.clusters["a"] != result.clusters["b"]
+    reasons = [held for _a, _b, _p, held in result.reported_rows()]
+    assert reasons and all("no date of birth" in reason for reason in reasons)
+
+
+def test_a_rare_full_name_and_a_shared_mobile_are_enough_without_a_date(model):
+    known = _record(
+        "a", "Oluwafemi", "Brackthwaite", date_of_birth="1990-07-14", sex="M", phone="07700900417"
+    )
+    again = _record("b", "Femi", "Brackthwaite", sex="M", phone="+44 7700 900417")
+    assert _linked(model, known, again)
+
+
+def test_a_shared_identifier_is_enough_without_a_date(model):
+    known = _record(
+        "a", "Ursula", "Heththwaite", date_of_birth="1961-08-27", identifier="6384702496"
+    )
+    again = _record("b", "Ursula", "Heththwaite", identifier="638 470 2496", source="health")
+    assert _linked(model, known, again)
+
+
+def test_the_full_name_at_the_same_address_is_enough_but_not_a_name_alone(model):
+    home = {"address_line1": "12 Siskin Row", "town": "Cassford", "postcode": "QX4 2BL"}
+    known = _record("a", "Tamsin", "Lofthope", date_of_birth="1979-11-02", sex="F", **home)
+    again = _record("b", "TAMSIN", "LOFTHOPE", sex="F", source="housing", **home)
+    assert _linked(model, known, again)
+    elsewhere = _record("c", "Tamsin", "Lofthope", sex="F", source="housing")
+    assert not _linked(model, known, elsewhere)
+
+
+def test_the_rule_survives_json_and_guards_stored_before_still_load(model):
+    again = LinkageModel.from_json(model.to_json())
+    assert again.guards == model.guards and again.version == model.version
+    rule = next(g for g in model.guards if g.levels == ("missing",))
+    assert rule.unless_all and rule.ceiling is None
+    stored_before = {
+        "comparison": "given_name",
+        "levels": ["different"],
+        "unless": {"identifier": ["exact"]},
+    }
+    old = AutoLinkGuard.from_json(stored_before)
+    assert old.unless_all == () and old.ceiling is None and old.as_json() == stored_before
+    assert json.loads(json.dumps(rule.as_json())) == rule.as_json()
+
+
+def test_twins_are_reported_below_review_in_pairs_but_still_offered_for_review(model):
+    home = {"address_line1": "3 Lapwing Rise", "town": "Quarrenby", "postcode": "ZQ5 4DY"}
+    born = {"date_of_birth": "2012-05-01", "sex": "F"}
+    twin_a = _record("t1", "Gemma", "Pryhope", **born, **home)
+    twin_b = _record("t2", "Kimberley", "Pryhope", **born, **home)
+    result = link_records([twin_a, twin_b], model)
+    assert result.clusters["t1"] != result.clusters["t2"]
+    assert [(p.left_id, p.right_id) for p in result.review_pairs] == [("t1", "t2")]
+    [(_a, _b, probability, held)] = list(result.reported_rows())
+    assert probability <= 0.4 and "given names differ" in held
