@@ -228,8 +228,7 @@ class _Values:
         starts = self._offsets[at].tolist()
         ends = self._offsets[at + 1].tolist()
         return [
-            self._decode(s, e) if c else None
-            for c, s, e in zip(codes, starts, ends, strict=True)
+            self._decode(s, e) if c else None for c, s, e in zip(codes, starts, ends, strict=True)
         ]
 
     def all(self) -> list[Any]:
