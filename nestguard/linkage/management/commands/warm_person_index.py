@@ -48,6 +48,6 @@ class Command(BaseCommand):
             return
         seconds = time.monotonic() - started
         self.stdout.write(
-            f"Candidate index for model {version}: {len(built.ids):,} records in "
+            f"Candidate index for model {version}: {len(built.index):,} records in "
             f"{seconds:.1f} s (peak memory of this process {peak_memory_mb():,.0f} MB)."
         )
