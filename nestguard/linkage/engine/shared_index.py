@@ -60,7 +60,7 @@ _LIST_COLUMNS = frozenset({"gn_groups"})
 
 def stable_key(key: tuple[object, ...]) -> int:
     """A blocking key's 64-bit digest, the same in every process and on every machine."""
-    text = GROUP_SEPARATOR.join(str(part) for part in key)
+    text = GROUP_SEPARATOR.join(map(str, key))
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
