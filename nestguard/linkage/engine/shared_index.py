@@ -109,9 +109,7 @@ def write_index(
 def _write(
     records: Iterable[SourceRecord], model: LinkageModel, path: Path, extra: dict[str, Any]
 ) -> tuple[int, int]:
-    columns = len(FEATURE_COLUMNS)
-    tables: list[dict[str, int]] = [{} for _ in FEATURE_COLUMNS]
-    codes = array("i")
+    rows: list[tuple[Any, ...]] = []
     keys = array("q")
     positions = array("i")
     ids: list[bytes] = []
@@ -123,29 +121,25 @@ def _write(
         seen.add(record.record_id)
         ids.append(record.record_id.encode("utf-8"))
         row = features(record)
-        for column, table in zip(FEATURE_COLUMNS, tables, strict=True):
-            value = row[column]
-            if value is None:
-                codes.append(0)
-            else:
-                text = _encode(column, value)
-                codes.append(table.setdefault(text, len(table) + 1))
+        rows.append(tuple(row.values()))  # FEATURE_COLUMNS order
         hashes = _hashes(rules, row, query_side=False, digest=stable_key)
         keys.extend(hashes)
         positions.extend([position] * len(hashes))
     del seen
     count = len(ids)
-    np.save(path / "codes.npy", np.frombuffer(codes, dtype=np.int32).reshape(count, columns))
+    codes = np.zeros((count, len(FEATURE_COLUMNS)), dtype=np.int32)
+    for j, column in enumerate(FEATURE_COLUMNS):
+        values = _column(rows, j, column)
+        held, distinct = _factorize(values)
+        codes[:, j] = held
+        _write_values(path, column, distinct)
+        if column in model.term_frequency_columns:
+            counts = np.bincount(held, minlength=len(distinct) + 1)
+            counts[0] = 0  # missing is not a value
+            np.save(path / f"tf-{column}.npy", counts.astype(np.int64))
+    del rows
+    np.save(path / "codes.npy", codes)
     del codes
-    for column, table in zip(FEATURE_COLUMNS, tables, strict=True):
-        _write_values(path, column, table)
-    for column in model.term_frequency_columns:
-        j = FEATURE_COLUMNS.index(column)
-        held = np.load(path / "codes.npy", mmap_mode="r")[:, j]
-        counts = np.bincount(held, minlength=len(tables[j]) + 1)
-        counts[0] = 0  # missing is not a value
-        np.save(path / f"tf-{column}.npy", counts.astype(np.int64))
-    del tables
     key_array = np.frombuffer(keys, dtype=np.int64)
     order = np.argsort(key_array, kind="stable")  # stable: a key's records in given order
     sorted_keys = key_array[order]
@@ -170,11 +164,30 @@ def _write(
     return count, len(unique)
 
 
-def _write_values(path: Path, column: str, table: dict[str, int]) -> None:
-    offsets = np.zeros(len(table) + 2, dtype=np.int64)
+def _column(rows: list[tuple[Any, ...]], j: int, column: str) -> list[str | None]:
+    if column in _LIST_COLUMNS:
+        return [None if r[j] is None else _encode(column, r[j]) for r in rows]
+    return [r[j] for r in rows]
+
+
+def _factorize(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    """Codes (1 for the first distinct value, 0 for missing) and the distinct values, in
+    order of first appearance: a dictionary pass, in C through pandas when it is there."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover (pandas comes with Splink)
+        table: dict[str, int] = {}
+        held = [0 if v is None else table.setdefault(v, len(table) + 1) for v in values]
+        return np.asarray(held, dtype=np.int32), list(table)
+    found, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return (found + 1).astype(np.int32), [str(v) for v in distinct]
+
+
+def _write_values(path: Path, column: str, distinct: list[str]) -> None:
+    offsets = np.zeros(len(distinct) + 2, dtype=np.int64)
     with open(path / f"values-{column}.bin", "wb") as blob:
         at = 0
-        for code, text in enumerate(table, start=1):  # dicts keep insertion (code) order
+        for code, text in enumerate(distinct, start=1):
             data = text.encode("utf-8")
             blob.write(data)
             at += len(data)
