@@ -158,7 +158,8 @@ def part_write(data: list[LabelledRecord], work: Path) -> dict[str, object]:
 
 
 def _memory() -> dict[str, float]:
-    """This process's RSS, PSS and USS (private pages) in MB (Linux)."""
+    """This process's RSS, PSS, USS (pages no other process maps, file pages among them
+    while it is the only one) and anonymous memory, in MB (Linux)."""
     fields: dict[str, float] = {}
     with open("/proc/self/smaps_rollup") as handle:
         for line in handle:
@@ -170,6 +171,8 @@ def _memory() -> dict[str, float]:
         "rss": fields.get("Rss", 0.0),
         "pss": fields.get("Pss", 0.0),
         "uss": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0),
+        # The process's own heap: what no other process can share, whoever maps the files.
+        "anon": fields.get("Anonymous", 0.0),
     }
 
 
@@ -367,10 +370,12 @@ def _lookups(size: int, data_path: str, args: argparse.Namespace) -> None:
         rss = after["rss"] - before["rss"]
         pss = after["pss"] - before["pss"]
         uss = after["uss"] - before["uss"]
+        anon = after["anon"] - before["anon"]
         print(
             f"{'':>9}  added by opening and {args.queries} lookups: RSS {rss:,.0f} MB, "
-            f"PSS {pss:,.0f} MB, USS {uss:,.0f} MB; with both processes mapped: PSS "
-            f"{both['pss'] - before['pss']:,.0f} MB (process total RSS {after['rss']:,.0f} MB)"
+            f"PSS {pss:,.0f} MB, USS {uss:,.0f} MB, anonymous {anon:,.0f} MB; with both "
+            f"processes mapped: PSS {both['pss'] - before['pss']:,.0f} MB, USS "
+            f"{both['uss'] - before['uss']:,.0f} MB (process total RSS {after['rss']:,.0f} MB)"
         )
 
 
