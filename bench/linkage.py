@@ -8,13 +8,19 @@ Prints, for synthetic agency records with known errors (nestguard.linkage.engine
    seconds, records per second, peak memory, and precision/recall of the clusters;
 2. the same for a plain Splink model with the library's default comparisons;
 3. real-time lookups (CandidateIndex) against the first N records for each lookup size:
-   build time, p50/p95/max per lookup, and how often the true person is the top candidate.
+   build time, p50/p95/max per lookup, and how often the true person is the top candidate;
+4. beside it, the same lookups on the shared index (decision 0117): the time to write its
+   files, then two NEW processes at once that map them: seconds from process start to the
+   first answer, memory each adds (RSS, and from /proc/self/smaps_rollup the proportional
+   PSS and the private USS: mapped pages are shared page cache), p50/p95/max, and whether
+   every answer equals the in-memory index's.
 Each part runs in its own process so its peak memory is its own. Figures, never asserts.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import random
@@ -27,8 +33,9 @@ from pathlib import Path
 
 from linkage_common import peak_rss_mb, plain_splink
 
-from nestguard.linkage.engine import CandidateIndex, link_records, train_model
+from nestguard.linkage.engine import CandidateIndex, LinkageModel, link_records, train_model
 from nestguard.linkage.engine.evaluate import score_clusters
+from nestguard.linkage.engine.shared_index import MappedCandidateIndex, write_index
 from nestguard.linkage.engine.synthetic import ERROR_TYPES, Generator, LabelledRecord, generate
 
 
@@ -69,40 +76,142 @@ def part_splink(data: list[LabelledRecord]) -> dict[str, object]:
     }
 
 
-def part_lookup(data: list[LabelledRecord], queries: int, seed: int) -> dict[str, object]:
-    records = [d.record for d in data]
-    person = {d.record.record_id: d.person_id for d in data}
-    model = train_model(records[:50_000], seed=42)
-    started = time.perf_counter()
-    index = CandidateIndex.build(records, model)
-    built = time.perf_counter() - started
+def _queries(data: list[LabelledRecord], queries: int, seed: int) -> list[LabelledRecord]:
+    """Fresh copies of known people, each with one kind of error, their record id blank."""
     rng = random.Random(seed)
     firsts = [d for d in data if d.error_type == "first"]
     maker = Generator(seed + 1)
-    latencies = []
-    top1 = 0
+    out = []
     for _ in range(queries):
         first = rng.choice(firsts)
         query = maker.copy_with_error(first.record, rng.choice(ERROR_TYPES))
         query = type(query)(**{**query.as_dict(), "record_id": ""})
+        out.append(LabelledRecord(query, first.person_id, "query"))
+    return out
+
+
+def _time_lookups(
+    index: CandidateIndex, queries: list[LabelledRecord]
+) -> tuple[list[float], list[list[tuple[str, float]]]]:
+    latencies = []
+    answers = []
+    for query in queries:
         t = time.perf_counter()
-        candidates = index.lookup(query, limit=10)
+        candidates = index.lookup(query.record, limit=10)
         latencies.append((time.perf_counter() - t) * 1000)
-        if candidates and person[candidates[0].record_id] == first.person_id:
-            top1 += 1
-    latencies.sort()
+        answers.append([(c.record_id, round(c.match_weight, 9)) for c in candidates])
+    return latencies, answers
+
+
+def _figures(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": ordered[int(0.95 * (len(ordered) - 1))],
+        "max_ms": ordered[-1],
+    }
+
+
+def _digest(answers: list[list[tuple[str, float]]]) -> str:
+    return hashlib.sha256(json.dumps(answers).encode()).hexdigest()[:16]
+
+
+def part_lookup(
+    data: list[LabelledRecord], queries: int, seed: int, work: Path
+) -> dict[str, object]:
+    """The in-memory CandidateIndex (the baseline); leaves the model and the queries in
+    `work` for the shared index's parts, so that they need not load the records."""
+    records = [d.record for d in data]
+    person = {d.record.record_id: d.person_id for d in data}
+    model = train_model(records[:50_000], seed=42)
+    (work / "model.json").write_text(model.to_json())
+    asked = _queries(data, queries, seed)
+    with open(work / "queries.pickle", "wb") as handle:
+        pickle.dump(asked, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    started = time.perf_counter()
+    index = CandidateIndex.build(records, model)
+    built = time.perf_counter() - started
+    latencies, answers = _time_lookups(index, asked)
+    top1 = sum(
+        1 for q, a in zip(asked, answers, strict=True) if a and person[a[0][0]] == q.person_id
+    )
     return {
         "build_seconds": built,
-        "p50_ms": statistics.median(latencies),
-        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
-        "max_ms": latencies[-1],
+        **_figures(latencies),
         "true_person_first": top1 / queries,
+        "answers": _digest(answers),
         "peak_mb": peak_rss_mb(),
     }
 
 
-def _run_part(part: str, data_path: str, size: int, args: argparse.Namespace) -> dict[str, object]:
-    command = [
+def part_write(data: list[LabelledRecord], work: Path) -> dict[str, object]:
+    """Write the shared index's files (what the job `linkage.build_person_index` does)."""
+    model = LinkageModel.from_json((work / "model.json").read_text())
+    started = time.perf_counter()
+    written = write_index((d.record for d in data), model, work, name="index")
+    return {
+        "seconds": time.perf_counter() - started,
+        "file_mb": written.bytes / 2**20,
+        "keys": written.keys,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def _memory() -> dict[str, float]:
+    """This process's RSS, PSS, USS (pages no other process maps, file pages among them
+    while it is the only one) and anonymous memory, in MB (Linux)."""
+    fields: dict[str, float] = {}
+    with open("/proc/self/smaps_rollup") as handle:
+        for line in handle:
+            name, _, rest = line.partition(":")
+            parts = rest.split()
+            if len(parts) == 2 and parts[1] == "kB":
+                fields[name] = int(parts[0]) / 1024
+    return {
+        "rss": fields.get("Rss", 0.0),
+        "pss": fields.get("Pss", 0.0),
+        "uss": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0),
+        # The process's own heap: what no other process can share, whoever maps the files.
+        "anon": fields.get("Anonymous", 0.0),
+    }
+
+
+def part_mapped(work: Path, started_at: float, barrier: Path) -> dict[str, object]:
+    """A new process, as a web process is: map the files, answer, measure what it added."""
+    model = LinkageModel.from_json((work / "model.json").read_text())
+    with open(work / "queries.pickle", "rb") as handle:
+        asked: list[LabelledRecord] = pickle.load(handle)  # noqa: S301 (our own temp file)
+    before = _memory()
+    t = time.perf_counter()
+    index = MappedCandidateIndex.open(work / "index", model)
+    opened = time.perf_counter() - t
+    index.lookup(asked[0].record, limit=10)
+    first = time.perf_counter() - t
+    ready = time.time() - started_at
+    after_open = _memory()
+    latencies, answers = _time_lookups(index, asked)
+    after = _memory()
+    barrier.touch()  # the other process measures while this one still holds its mapping
+    deadline = time.monotonic() + 120
+    while len(list(barrier.parent.glob("done-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    shared = _memory()
+    return {
+        "open_seconds": opened,
+        "first_answer_seconds": first,
+        "process_ready_seconds": ready,
+        **_figures(latencies),
+        "answers": _digest(answers),
+        "before": before,
+        "after_open": after_open,
+        "after": after,
+        "both_mapped": shared,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def _command(part: str, data_path: str, size: int, args: argparse.Namespace) -> list[str]:
+    return [
         sys.executable,
         __file__,
         "--part",
@@ -115,13 +224,47 @@ def _run_part(part: str, data_path: str, size: int, args: argparse.Namespace) ->
         str(args.queries),
         "--seed",
         str(args.seed),
+        "--work",
+        str(args.work or ""),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def _result(done: subprocess.CompletedProcess[str], part: str) -> dict[str, object]:
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"part {part} failed")
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _run_part(part: str, data_path: str, size: int, args: argparse.Namespace) -> dict[str, object]:
+    command = _command(part, data_path, size, args)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return _result(done, part)
+
+
+def _run_mapped(args: argparse.Namespace) -> list[dict[str, object]]:
+    """Two new processes, as two web processes on one machine: the second starts once the
+    first has done its lookups (so that their timings do not compete for the CPU), and each
+    measures its memory again while both hold the mapping."""
+    processes = []
+    for n in range(2):
+        command = [*_command("mapped", "", 0, args), "--started-at", str(time.time())]
+        command += ["--barrier", str(Path(args.work) / f"done-{n}")]
+        processes.append(
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        )
+        deadline = time.monotonic() + 600
+        while not (Path(args.work) / f"done-{n}").exists() and time.monotonic() < deadline:
+            if processes[-1].poll() is not None:
+                break
+            time.sleep(0.1)
+    results = []
+    for process in processes:
+        out, err = process.communicate()
+        done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        results.append(_result(done, "mapped"))
+    return results
 
 
 def main() -> None:
@@ -133,23 +276,34 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
-    parser.add_argument("--part", choices=("nestguard", "splink", "lookup"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip-batch", action="store_true", help="lookups only")
+    parts = ("nestguard", "splink", "lookup", "write", "mapped")
+    parser.add_argument("--part", choices=parts, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--barrier", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.part == "mapped":
+        out = part_mapped(Path(args.work), args.started_at, Path(args.barrier))
+        print(json.dumps(out))
+        return
     if args.part:
         data = _load(args.data, args.records)
         if args.part == "nestguard":
             out = part_nestguard(data)
         elif args.part == "splink":
             out = part_splink(data)
+        elif args.part == "write":
+            out = part_write(data, Path(args.work))
         else:
-            out = part_lookup(data, args.queries, args.seed)
+            out = part_lookup(data, args.queries, args.seed, Path(args.work))
         print(json.dumps(out))
         return
 
     sizes = [int(s) for s in args.lookup_sizes.split(",") if s]
-    total = max([args.records, *sizes])
+    total = max(sizes if args.skip_batch else [args.records, *sizes])
     started = time.perf_counter()
     data = generate(total, seed=args.seed)
     print(
@@ -164,9 +318,10 @@ def main() -> None:
     del data
     try:
         n = args.records
-        print(f"\n== batch linkage of {n:,} records (train + score + cluster at 0.95) ==")
-        parts = [("nestguard", "Nestguard engine (DuckDB)")]
-        if not args.skip_splink:
+        parts = [] if args.skip_batch else [("nestguard", "Nestguard engine (DuckDB)")]
+        if parts:
+            print(f"\n== batch linkage of {n:,} records (train + score + cluster at 0.95) ==")
+        if parts and not args.skip_splink:
             parts.append(("splink", "plain Splink, default comparisons"))
         for part, label in parts:
             r = _run_part(part, data_path, n, args)
@@ -181,14 +336,47 @@ def main() -> None:
             "each a fresh copy with one kind of error) =="
         )
         for size in sizes:
-            r = _run_part("lookup", data_path, size, args)
-            print(
-                f"{size:>9,} records: p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
-                f"max {r['max_ms']:6.2f} ms  true person first {r['true_person_first']:.1%}  "
-                f"(index built in {r['build_seconds']:.1f} s, peak {r['peak_mb']:,.0f} MB)"
-            )
+            with tempfile.TemporaryDirectory(prefix="ng-shared-index-") as work:
+                args.work = work
+                _lookups(size, data_path, args)
     finally:
         Path(data_path).unlink(missing_ok=True)
+
+
+def _lookups(size: int, data_path: str, args: argparse.Namespace) -> None:
+    r = _run_part("lookup", data_path, size, args)
+    print(
+        f"{size:>9,} records, in memory: p50 {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
+        f"max {r['max_ms']:6.2f} ms  true person first {r['true_person_first']:.1%}  "
+        f"(index built in {r['build_seconds']:.1f} s, peak {r['peak_mb']:,.0f} MB)"
+    )
+    w = _run_part("write", data_path, size, args)
+    print(
+        f"{size:>9,} records, shared index written in {w['seconds']:.1f} s: "
+        f"{w['file_mb']:,.0f} MB of files, {w['keys']:,} keys "
+        f"(writer's peak {w['peak_mb']:,.0f} MB)"
+    )
+    for n, m in enumerate(_run_mapped(args), start=1):
+        before, after, both = m["before"], m["after"], m["both_mapped"]
+        assert isinstance(before, dict) and isinstance(after, dict) and isinstance(both, dict)
+        same = "same answers" if m["answers"] == r["answers"] else "ANSWERS DIFFER"
+        print(
+            f"{size:>9,} records, mapped #{n}: p50 {m['p50_ms']:6.2f} ms  "
+            f"p95 {m['p95_ms']:6.2f} ms  max {m['max_ms']:6.2f} ms  {same}; "
+            f"opened in {m['open_seconds']:.2f} s, first answer "
+            f"{m['first_answer_seconds']:.2f} s after, "
+            f"ready {m['process_ready_seconds']:.1f} s after process start"
+        )
+        rss = after["rss"] - before["rss"]
+        pss = after["pss"] - before["pss"]
+        uss = after["uss"] - before["uss"]
+        anon = after["anon"] - before["anon"]
+        print(
+            f"{'':>9}  added by opening and {args.queries} lookups: RSS {rss:,.0f} MB, "
+            f"PSS {pss:,.0f} MB, USS {uss:,.0f} MB, anonymous {anon:,.0f} MB; with both "
+            f"processes mapped: PSS {both['pss'] - before['pss']:,.0f} MB, USS "
+            f"{both['uss'] - before['uss']:,.0f} MB (process total RSS {after['rss']:,.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

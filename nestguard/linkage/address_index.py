@@ -127,7 +127,8 @@ def address_index() -> AddressIndex:
 
 
 def background() -> bool:
-    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD == "background")
+    # "shared" too: the person index's files say nothing of the address register's index.
+    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD != "inline")
 
 
 def ready_address_index() -> AddressIndex | None:

@@ -1,7 +1,8 @@
 """The linkage app's jobs (nestguard.jobs, decision 80): a batch linkage run, queued by the
 person index page (`launch`) and carried out by `nestguard worker`; and the address
 register's matching index, queued by a referral that arrived before its web process had one
-(decision 81); and the import of a stored file of an agency's people (decision 88).
+(decision 81); the import of a stored file of an agency's people (decision 88); and the
+shared person index's files, written once for every web process (decision 117).
 
 A retried linkage attempt first sweeps (decision 87): the run the dead attempt was doing is
 marked failed with the process and the time it was last alive, and a fresh run takes its
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from nestguard.jobs import JobFailed, JobProgress, job
 from nestguard.linkage.address_index import build_address_index
 from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.person_index_files import NoModel, build_index_file
 from nestguard.linkage.services.addresses import addresses_catch_up
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.services.runs import (
@@ -67,6 +69,26 @@ def build_address_index_job(progress: JobProgress, **kwargs: object) -> str:
     progress.update(done=2, total=2, message="Done")
     matched = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
     return f"Address index built; {matched or 'no address was waiting'}"
+
+
+@job(name="linkage.build_person_index", retries=2, title="Person index for lookups", manual=True)
+def build_person_index(progress: JobProgress, **kwargs: object) -> str:
+    """Write the candidate index of "is this person already known?" to files that every web
+    process maps read-only (docs/decisions/0117), unless the same model and records are
+    written already. Queued at the end of a linkage run and by a web process that finds no
+    index of its model; safe to run again."""
+    progress.update(message="Writing the person index for lookups")
+    try:
+        result = build_index_file()
+    except NoModel:
+        return "No linkage model yet (or one this version cannot read): nothing to write"
+    done = result.file
+    if not result.built:
+        return f"Already written for these {done.records:,} records: {done.name}"
+    return (
+        f"{done.records:,} records written in {result.seconds:.1f} s "
+        f"({result.bytes / 2**20:,.0f} MB): {done.name}"
+    )
 
 
 @job(name="linkage.import_source_records", retries=1, title="Import source records")

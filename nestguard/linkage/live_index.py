@@ -1,8 +1,18 @@
 """The candidate index each web process keeps for "is this person already known?"
-(docs/decisions/0043-candidate-index-warm-up.md).
+(docs/decisions/0043-candidate-index-warm-up.md, and 0117 for the shared index).
 
-Building it reads every source record: about a minute and a half at a million of them. So in
-normal running (NESTGUARD_CANDIDATE_INDEX_BUILD = "background") no request ever waits for it:
+With NESTGUARD_CANDIDATE_INDEX_BUILD = "shared" (the default) no web process builds it: the job
+`linkage.build_person_index` (or `nestguard build_person_index`) writes it to files once per
+model and record set (`person_index_files`), and each process maps the newest of its model
+read-only (`open_for_version`) in a thread, as below: a second or so, instead of a build. While
+there is none, lookups say the check is starting, the job is queued, and the process looks
+again every NESTGUARD_PERSON_INDEX_CHECK_SECONDS; it also moves to a newer file when one is
+written, and queues the job when it holds more than NESTGUARD_PERSON_INDEX_REBUILD_AFTER
+records beside its file. What follows holds in every mode.
+
+Building it reads every source record: about a minute at a million of them. So with
+NESTGUARD_CANDIDATE_INDEX_BUILD = "background" (each process builds its own, as before the
+shared index) no request ever waits for it:
 
 - when no index is ready for the latest model, the first request that needs one starts ONE
   build in a thread of its own and is answered at once: the check is starting;
@@ -28,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -35,7 +46,7 @@ from django.core.signals import request_started
 from django.db import connections
 from django.db.models import Max
 
-from nestguard.linkage import matching
+from nestguard.linkage import matching, person_index_files
 from nestguard.linkage.models import LinkageModelVersion, SourceRecord
 
 if TYPE_CHECKING:
@@ -54,6 +65,7 @@ CATCH_UP_BATCH = 1000
 # Anything later still is found by the periodic full count.
 RECENT_WINDOW = timedelta(minutes=15)
 WARM_UP_UID = "nestguard.linkage.live_index.warm_up"
+BUILD_JOB = "linkage.build_person_index"
 
 
 class IndexStatus(enum.StrEnum):
@@ -73,14 +85,15 @@ class IndexAnswer:
 
 @dataclass
 class BuiltIndex:
-    """An engine index, its model's version and the ids of the records in it."""
+    """An engine index and its model's version; `source`, the files it maps, if shared."""
 
     version: str
     index: CandidateIndex
-    ids: set[str]
     # The newest record's stamp when last caught up, and when the ids were last counted.
     newest: datetime | None = None
     counted_at: float = -math.inf  # time.monotonic()
+    source: Path | None = None
+    checked_at: float = field(default_factory=time.monotonic)  # for a newer file
     # Two requests catching up at once would both add the same new records.
     catching_up: threading.Lock = field(default_factory=threading.Lock)
 
@@ -90,27 +103,67 @@ class ModelUnreadable(Exception):
     wait for the next linkage run to store it again, rather than fail."""
 
 
+class IndexNotWritten(Exception):
+    """No shared index of this model has been written yet: the job is queued, and lookups
+    say the check is starting until it has been."""
+
+
+def _model(version: str) -> Any:
+    stored = LinkageModelVersion.objects.get(version=version)
+    try:
+        return matching.load_model(stored)
+    except ValueError as exc:
+        log.warning("stored linkage model %s cannot be read by this engine", version)
+        raise ModelUnreadable(version) from exc
+
+
 def build_for_version(version: str) -> BuiltIndex:
     """Every source record, indexed with the stored model `version`. Slow: never on a
     request in background mode."""
     from nestguard.linkage.engine import CandidateIndex
 
-    stored = LinkageModelVersion.objects.get(version=version)
-    try:
-        model = matching.load_model(stored)
-    except ValueError as exc:
-        log.warning("stored linkage model %s cannot be read by this engine", version)
-        raise ModelUnreadable(version) from exc
+    model = _model(version)
     newest = _newest_stamp()  # before reading: whatever comes after is caught up
     records = matching.all_engine_records()
-    built = BuiltIndex(
-        version,
-        CandidateIndex.build(records, model),
-        {r.record_id for r in records},
-        newest=newest,
-    )
+    built = BuiltIndex(version, CandidateIndex.build(records, model), newest=newest)
     catch_up(built)  # what arrived while the records were being indexed
     return built
+
+
+def open_for_version(version: str) -> BuiltIndex:
+    """Map the newest shared index written for the model `version` (about a second at a
+    million records) and catch up with the records that arrived since it was written. With
+    none written yet, queue the job that writes it and raise IndexNotWritten."""
+    from nestguard.linkage.engine.shared_index import MappedCandidateIndex
+
+    model = _model(version)
+    found = person_index_files.newest_file(version)
+    if found is None:
+        queue_build()
+        raise IndexNotWritten(version)
+    try:
+        index = MappedCandidateIndex.open(found.path, model)
+    except (OSError, ValueError) as exc:
+        # Deleted or replaced between listing and opening: the next check finds the newer.
+        raise IndexNotWritten(version) from exc
+    built = BuiltIndex(version, index, newest=found.newest, source=found.path)
+    catch_up(built)  # what arrived after it was written
+    return built
+
+
+def load_for_version(version: str) -> BuiltIndex:
+    """The index for `version` as the setting says: mapped from the shared files, or built."""
+    return open_for_version(version) if shared() else build_for_version(version)
+
+
+def queue_build() -> None:
+    """Queue the job that writes the shared index (once: a waiting run is reused)."""
+    from nestguard.jobs import enqueue_once
+
+    try:
+        enqueue_once(BUILD_JOB)
+    except Exception:
+        log.exception("Could not queue %s", BUILD_JOB)
 
 
 def _newest_stamp() -> datetime | None:
@@ -140,17 +193,16 @@ def catch_up(built: BuiltIndex) -> None:
         reconcile = float(settings.NESTGUARD_CANDIDATE_INDEX_RECONCILE_SECONDS)
         if time.monotonic() - built.counted_at >= reconcile:
             built.counted_at = time.monotonic()
-            if SourceRecord.objects.count() != len(built.ids):
+            if SourceRecord.objects.count() != len(built.index):
                 _add_missing(built, SourceRecord.objects.values_list("pk", flat=True))
 
 
 def _add_missing(built: BuiltIndex, ids: Iterable[Any]) -> None:
-    missing = sorted({str(pk) for pk in ids} - built.ids)
+    missing = built.index.missing(str(pk) for pk in ids)
     for start in range(0, len(missing), CATCH_UP_BATCH):
         batch = SourceRecord.objects.filter(pk__in=missing[start : start + CATCH_UP_BATCH])
         for record in batch.only("pk", "agency_id", "system", *matching.ENGINE_COLUMNS):
             built.index.add(matching.to_engine(record))
-            built.ids.add(str(record.pk))
 
 
 @dataclass
@@ -166,19 +218,28 @@ class _Failure:
     version: str
     at: float  # time.monotonic()
     unreadable: bool = False
+    not_written: bool = False  # shared: no file yet; looked for again soon, not an error
+
+    def pause(self) -> int:
+        return _check_seconds() if self.not_written else _retry_seconds()
 
 
 def _retry_seconds() -> int:
     return int(settings.NESTGUARD_CANDIDATE_INDEX_RETRY_SECONDS)
 
 
+def _check_seconds() -> int:
+    return int(settings.NESTGUARD_PERSON_INDEX_CHECK_SECONDS)
+
+
 class CandidateIndexKeeper:
     """One process's candidate index, and the build that will replace it.
 
-    `build` makes an index for a model version (`build_for_version`; the tests of the
-    background mode wrap it to hold it at a point of their choosing)."""
+    `build` makes an index for a model version (`load_for_version`: maps the shared files or
+    builds; the tests of the background mode wrap `build_for_version` to hold it at a point
+    of their choosing)."""
 
-    def __init__(self, build: Callable[[str], BuiltIndex] = build_for_version) -> None:
+    def __init__(self, build: Callable[[str], BuiltIndex] = load_for_version) -> None:
         self._build = build
         self.reset()
 
@@ -245,7 +306,23 @@ class CandidateIndexKeeper:
                     return self._waiting(version)
         # The index in hand, even one of an older model while the new one is being built.
         catch_up(current)
+        if current.source is not None and current.version == version:
+            self._check_for_newer(current)
         return IndexAnswer(IndexStatus.READY, current.index, current.version)
+
+    def _check_for_newer(self, current: BuiltIndex) -> None:
+        """Shared mode, now and then: move to a newer file of the same model when one has
+        been written, and ask for one when many records are held beside the file."""
+        now = time.monotonic()
+        if now - current.checked_at < _check_seconds():
+            return
+        current.checked_at = now
+        newest = person_index_files.newest_file(current.version)
+        if newest is not None and newest.path != current.source:
+            with self._lock:
+                self._start_unless_running(current.version)
+        elif getattr(current.index, "added", 0) > settings.NESTGUARD_PERSON_INDEX_REBUILD_AFTER:
+            queue_build()
 
     def _is_running(self) -> bool:
         return self._running is not None and self._running.thread.is_alive()
@@ -259,7 +336,7 @@ class CandidateIndexKeeper:
         if (
             failure is not None
             and failure.version == version
-            and time.monotonic() - failure.at < _retry_seconds()
+            and time.monotonic() - failure.at < failure.pause()
         ):
             return
         build = _Build(version, self._generation)
@@ -272,6 +349,8 @@ class CandidateIndexKeeper:
 
     def _waiting(self, version: str) -> IndexAnswer:
         failure = self._failure
+        if failure is not None and failure.not_written and failure.version == version:
+            return IndexAnswer(IndexStatus.STARTING, retry_after=STARTING_RETRY_AFTER)
         if not self._is_running() and failure is not None and failure.version == version:
             left = _retry_seconds() - (time.monotonic() - failure.at)
             status = IndexStatus.NO_MODEL if failure.unreadable else IndexStatus.UNAVAILABLE
@@ -284,6 +363,10 @@ class CandidateIndexKeeper:
             built = self._build(build.version)
         except ModelUnreadable:
             self._finish(build, failure=_Failure(build.version, time.monotonic(), True))
+        except IndexNotWritten:
+            log.info("No shared person index for model %s yet: the job is queued", build.version)
+            failure = _Failure(build.version, time.monotonic(), not_written=True)
+            self._finish(build, failure=failure)
         except Exception:
             log.exception(
                 "Building the candidate index for model %s failed: lookups say the check is "
@@ -294,10 +377,11 @@ class CandidateIndexKeeper:
             self._finish(build, failure=_Failure(build.version, time.monotonic()))
         else:
             log.info(
-                "Candidate index for model %s ready: %d records in %.1f s",
+                "Candidate index for model %s ready: %d records in %.1f s%s",
                 build.version,
-                len(built.ids),
+                len(built.index),
                 time.monotonic() - started,
+                f" (mapped from {built.source.name})" if built.source else "",
             )
             self._finish(build, built=built)
         finally:
@@ -325,7 +409,12 @@ os.register_at_fork(after_in_child=lambda: keeper.reset())
 
 
 def background() -> bool:
-    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD == "background")
+    """Requests never build (both "shared" and "background"): a thread opens or builds."""
+    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD != "inline")
+
+
+def shared() -> bool:
+    return bool(settings.NESTGUARD_CANDIDATE_INDEX_BUILD == "shared")
 
 
 def candidate_index() -> IndexAnswer:
@@ -342,9 +431,9 @@ def forget_index() -> None:
 
 
 def warm_up() -> None:
-    """In background mode, start building now so that the index is ready by the time
-    someone asks. Never raises: a web process serves its requests whatever the state of
-    the person index (a database not migrated yet, say)."""
+    """In the shared or background mode, start opening (or building) now so that the index
+    is ready by the time someone asks. Never raises: a web process serves its requests
+    whatever the state of the person index (a database not migrated yet, say)."""
     if not background():
         return
     try:

@@ -1,9 +1,10 @@
 """The bridge to the matching engine (`nestguard.linkage.engine`, built on Splink): source
 records in the engine's shape and the stored model.
 
-The real-time candidate index built from them lives in each web process's memory and is
-kept by `live_index` (off the request, decision 0043). (A national deployment would keep it
-in a service of its own.)
+The real-time candidate index built from them is written to files once per model and record
+set and mapped by every web process (`person_index_files`, decision 0117), kept current by
+`live_index` (off the request, decision 0043). (A national deployment would keep it in a
+service of its own.)
 """
 
 from __future__ import annotations

@@ -233,13 +233,31 @@ CSRF_COOKIE_SECURE = NESTGUARD_SECURE_COOKIES
 NESTGUARD_MAP_TILE_URL = os.environ.get("NESTGUARD_MAP_TILE_URL", "").strip()
 NESTGUARD_MAP_ATTRIBUTION = os.environ.get("NESTGUARD_MAP_ATTRIBUTION", "").strip()
 
-# The person index's real-time candidate index, held in each web process's memory
-# (docs/decisions/0043-candidate-index-warm-up.md). "background": built in a thread of its
-# own, lookups answer "not ready yet" until it is, and a new model's index replaces the old
-# one only once built. "inline": built inside the request that first needs it (the tests,
-# where determinism matters more than the wait).
+# The person index's real-time candidate index. "shared" (docs/decisions/0117): written to
+# files once per model and record set by the job `linkage.build_person_index` (queued at the
+# end of each linkage run, and by a web process that finds none) or `nestguard
+# build_person_index`, and mapped read-only by every web process. "background": each web
+# process builds its own in memory, in a thread (decision 0043; about 3 GB a process at a
+# million records). "inline": built inside the request that first needs it (the tests, where
+# determinism matters more than the wait). In the first two, lookups answer "not ready yet"
+# until it is, and a new model's index replaces the old one only once ready.
 NESTGUARD_CANDIDATE_INDEX_BUILD = env_choice(
-    "NESTGUARD_CANDIDATE_INDEX_BUILD", "background", ("background", "inline")
+    "NESTGUARD_CANDIDATE_INDEX_BUILD", "shared", ("shared", "background", "inline")
+)
+# Where the shared index's files are written (one directory per model and record set); on
+# the machine of the web processes and the worker, or a file system they share.
+NESTGUARD_PERSON_INDEX_DIR = os.environ.get("NESTGUARD_PERSON_INDEX_DIR", "").strip() or str(
+    BASE_DIR / "var" / "person-index"
+)
+# How often a web process looks for a newer shared index (and, while none is written, for
+# the first one).
+NESTGUARD_PERSON_INDEX_CHECK_SECONDS = env_int(
+    "NESTGUARD_PERSON_INDEX_CHECK_SECONDS", 10, minimum=1
+)
+# A web process holding more records than this beside its shared index (those that arrived
+# since it was written) queues the job to write a new one.
+NESTGUARD_PERSON_INDEX_REBUILD_AFTER = env_int(
+    "NESTGUARD_PERSON_INDEX_REBUILD_AFTER", 20_000, minimum=0
 )
 # After a background build fails, lookups say "not available" for this many seconds before
 # a request starts the build again.

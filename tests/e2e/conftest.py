@@ -248,6 +248,7 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "DATABASE_URL": database.url,
         "PYTHONUNBUFFERED": "1",
         "NESTGUARD_IMPORT_DIR": str(tmp / "imports"),  # uploads for import jobs (0088)
+        "NESTGUARD_PERSON_INDEX_DIR": str(tmp / "person-index"),  # the shared index (0117)
     }
     port = _free_port()
     server = Server(

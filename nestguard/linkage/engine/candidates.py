@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,11 +58,21 @@ def _key_values(rule: BlockingRule, row: Features, *, query_side: bool) -> list[
     return keys
 
 
-def _hashes(rules: Sequence[BlockingRule], row: Features, *, query_side: bool) -> list[int]:
+def _hashes(
+    rules: Sequence[BlockingRule],
+    row: Features,
+    *,
+    query_side: bool,
+    digest: Callable[[tuple[object, ...]], int] = hash,
+) -> list[int]:
+    """The blocking keys of a record (or query) as integers. Python's `hash` serves an index
+    held in one process; an index shared by processes through a file needs a digest that is
+    the same in all of them (`shared_index.stable_key`: `hash` of a string differs per
+    process)."""
     out = []
     for index, rule in enumerate(rules):
         for values in _key_values(rule, row, query_side=query_side):
-            out.append(hash((index, *values)))
+            out.append(digest((index, *values)))
     return out
 
 
@@ -108,6 +118,10 @@ class CandidateIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def missing(self, record_ids: Iterable[str]) -> list[str]:
+        """Those of `record_ids` not in the index (sorted), for the web process's catch-up."""
+        return sorted({i for i in record_ids if i not in self._positions})
 
     def add(self, record: SourceRecord) -> None:
         """Make a new (or corrected) record findable at once."""
@@ -159,6 +173,11 @@ class CandidateIndex:
                 found.update(self._recent.get(key, ())[:MAX_PER_KEY])
         return found
 
+    def _candidate_rows(self, query: Features) -> Iterator[tuple[str, Features]]:
+        """Each record sharing a blocking key with the query: its id and its features."""
+        for position in self._candidate_positions(query):
+            yield self._ids[position], dict(zip(FEATURE_COLUMNS, self._rows[position], strict=True))
+
     def score(self, left: Features, right: Features) -> tuple[float, dict[str, str]]:
         """Match weight and evidence (comparison -> level label) of one pair."""
         model = self.model
@@ -182,12 +201,9 @@ class CandidateIndex:
         wanted = features(query)
         scored: list[tuple[float, str, dict[str, str]]] = []
         with self._lock:
-            positions = self._candidate_positions(wanted)
-            for position in positions:
-                record_id = self._ids[position]
+            for record_id, row in self._candidate_rows(wanted):
                 if record_id == query.record_id:
                     continue
-                row = dict(zip(FEATURE_COLUMNS, self._rows[position], strict=True))
                 weight, evidence = self.score(wanted, row)
                 scored.append((weight, record_id, evidence))
         scored.sort(key=lambda item: (-item[0], item[1]))

@@ -382,7 +382,23 @@ def linkage_run_execute(run: LinkageRun, *, actor: Any = None) -> LinkageRun:
     )
     run.refresh_from_db()
     with _Heartbeat(run):
-        return _execute(run, actor=actor)
+        done = _execute(run, actor=actor)
+    if done.status == LinkageRun.Status.SUCCEEDED:
+        _queue_person_index()
+    return done
+
+
+def _queue_person_index() -> None:
+    """A run makes a model and links records: the shared index of lookups for them is
+    written next, by the job queue (decision 0117), so web processes never build it."""
+    if getattr(settings, "NESTGUARD_CANDIDATE_INDEX_BUILD", "") != "shared":
+        return
+    from nestguard.jobs import enqueue_once
+
+    try:
+        enqueue_once("linkage.build_person_index")
+    except Exception:
+        log.exception("Could not queue the person index's job after a linkage run")
 
 
 def _execute(run: LinkageRun, *, actor: Any) -> LinkageRun:

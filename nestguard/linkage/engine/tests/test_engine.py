@@ -25,6 +25,7 @@ from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.linking import _evidence, held_by_guards
 from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
 from nestguard.linkage.engine.normalise import features, normalise_phone, normalise_postcode
+from nestguard.linkage.engine.shared_index import MappedCandidateIndex, write_index
 from nestguard.linkage.engine.synthetic import generate
 
 
@@ -352,8 +353,14 @@ def test_progress_is_reported(records, model):
 # --- real time ------------------------------------------------------------------------------
 
 
-def test_lookup_scores_agree_with_the_batch(records, model, result):
-    index = CandidateIndex.build(records, model)
+@pytest.mark.parametrize("kind", ["memory", "mapped"])
+def test_lookup_scores_agree_with_the_batch(records, model, result, kind, tmp_path):
+    # "mapped": the index web processes share, written to files and mapped (decision 0117).
+    if kind == "mapped":
+        written = write_index(records, model, tmp_path, name="index")
+        index = MappedCandidateIndex.open(written.path, model)
+    else:
+        index = CandidateIndex.build(records, model)
     by_id = {r.record_id: r for r in records}
     checked = 0
     for pair in result.pairs[:300]:

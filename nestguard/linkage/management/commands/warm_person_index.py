@@ -1,9 +1,11 @@
 """nestguard warm_person_index: build the candidate index of "is this person already known?"
 now, and say how many records it holds, how long it took and the memory it needed.
 
-Each web process keeps its own index in memory and starts building it when it serves its
-first request (docs/decisions/0043-candidate-index-warm-up.md); this command builds one in
-its own process, and cannot fill theirs. Run at a deployment's start-up, it shows that the
+By default web processes map the shared index that `nestguard build_person_index` and the
+job queue write (docs/decisions/0117); with NESTGUARD_CANDIDATE_INDEX_BUILD=background each
+keeps its own in memory and starts building it when it serves its first request
+(docs/decisions/0043-candidate-index-warm-up.md). This command builds one in memory in its
+own process, and cannot fill theirs. Run at a deployment's start-up, it shows that the
 current model and records build (it fails loudly if they do not), how long the web processes
 will take and how much memory they will need.
 """
@@ -48,6 +50,6 @@ class Command(BaseCommand):
             return
         seconds = time.monotonic() - started
         self.stdout.write(
-            f"Candidate index for model {version}: {len(built.ids):,} records in "
+            f"Candidate index for model {version}: {len(built.index):,} records in "
             f"{seconds:.1f} s (peak memory of this process {peak_memory_mb():,.0f} MB)."
         )
