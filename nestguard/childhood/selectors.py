@@ -85,10 +85,23 @@ def transitions(
     ).exclude(case__status=CaseStatus.CLOSED)
     if people is not None:
         born_in_window = born_in_window.filter(person_id__in=people)
-    candidate_cases = set(born_in_window.values_list("case_id", flat=True))
-    seen = list(cases.filter(pk__in=candidate_cases).values_list("pk", flat=True))
+    # The exact tests (the alert open today; a child when the case opened) on the links'
+    # dates alone, before any record is loaded: most links in the loose window are adults
+    # named on a case (515 of them against 77 children at scale 16), and loading each case
+    # and person only to drop them was most of the due view's time (decision 0121).
+    links = [
+        (pk, case)
+        for pk, case, born, opened in born_in_window.values_list(
+            "pk", "case_id", "person__date_of_birth", "case__opened_at"
+        )
+        if _may_be_due(born, opened, today, ahead_months)
+    ]
+    seen = set(cases.filter(pk__in={case for _, case in links}).values_list("pk", flat=True))
+    # The links kept are read by their keys: filtered again by the window and by `case_id IN
+    # (the cases seen)`, SQLite walked the people born in the window and probed each against
+    # every case seen, a product of the two lists (600 ms of the due view at scale 16).
     subjects = (
-        born_in_window.filter(case_id__in=seen)
+        CaseSubject.objects.filter(pk__in=[pk for pk, case in links if case in seen])
         .select_related("case", "case__lead_agency", "person")
         .order_by("person__date_of_birth", "case__reference")
     )
@@ -120,6 +133,16 @@ def transitions(
         for s in open_pairs
     ]
     return sorted(found, key=lambda t: (t.adult_on, t.case.reference))
+
+
+def _may_be_due(born: date | None, opened: Any, today: date, ahead_months: int) -> bool:
+    """The alert is open for someone born on `born` and they were a child when the case
+    opened at `opened` (an adult named on a case never turns 18 on it)."""
+    return (
+        born is not None
+        and policy.alert_open(born, today, ahead_months=ahead_months)
+        and policy.adult_on(born) > opened.astimezone(UK).date()
+    )
 
 
 def person_records(
