@@ -361,7 +361,8 @@ def test_the_triage_clock_reads_the_waiting_referrals_in_due_order(borough: set[
 
 
 def _plan_of(source: Callable[..., Any], user: User, marker: str, *, team: bool) -> list[str]:
-    """SQLite's plan steps of the one query of `source` whose SQL names `marker`."""
+    """SQLite's plan steps of the first query of `source` whose SQL names `marker` (the
+    return-interview clock reads its candidates a chunk at a time, the same query each)."""
     from itertools import islice
 
     from nestguard.core.statistics import refresh_planner_statistics
@@ -369,7 +370,7 @@ def _plan_of(source: Callable[..., Any], user: User, marker: str, *, team: bool)
     refresh_planner_statistics()
     with CaptureQueriesContext(connection) as queries:
         list(islice(source(user, team=team), 200))
-    [sql] = [q["sql"] for q in queries.captured_queries if marker in q["sql"]]
+    sql = next(q["sql"] for q in queries.captured_queries if marker in q["sql"])
     return plan_lines(sql, None)
 
 
