@@ -355,3 +355,73 @@ def test_the_triage_clock_reads_the_waiting_referrals_in_due_order(borough: set[
     steps = plan_lines(waiting, None)
     assert any("referral_status_due_idx" in step for step in steps), steps
     assert not any("TEMP B-TREE FOR ORDER BY" in step for step in steps), steps
+
+
+# The due view's return-interview and warning-review clocks (decision 0121) -----------------
+
+
+def _plan_of(source: Callable[..., Any], user: User, marker: str, *, team: bool) -> list[str]:
+    """SQLite's plan steps of the first query of `source` whose SQL names `marker` (the
+    return-interview clock reads its candidates a chunk at a time, the same query each)."""
+    from itertools import islice
+
+    from nestguard.core.statistics import refresh_planner_statistics
+
+    refresh_planner_statistics()
+    with CaptureQueriesContext(connection) as queries:
+        list(islice(source(user, team=team), 200))
+    sql = next(q["sql"] for q in queries.captured_queries if marker in q["sql"])
+    return plan_lines(sql, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan steps")
+@pytest.mark.parametrize("team", [False, True], ids=["mine", "team"])
+def test_the_return_interview_clock_reads_the_open_clocks_alone(
+    borough: set[str], team: bool
+) -> None:
+    """The open clocks through `missing_rhi_open_idx`, which holds only the episodes whose
+    interview is still to be done: before, every returned episode of the borough was read in
+    date order and tested for a closing interview."""
+    from nestguard.pathways.clocks import _return_interviews
+
+    user = User.objects.get(username="hub.supervisor" if team else "hub.caseworker")
+    steps = _plan_of(_return_interviews, user, "rhi_clock_closed", team=team)
+    assert any("missing_rhi_open_idx" in step for step in steps), steps
+    assert not any("pathways_returninterview" in step for step in steps), steps
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan steps")
+@pytest.mark.parametrize("team", [False, True], ids=["mine", "team"])
+def test_the_warning_review_clock_reads_the_owners_markers_in_review_order(
+    borough: set[str], team: bool
+) -> None:
+    """A user's (or their agency's) markers in force, soonest review first, through
+    `marker_owner_review_idx` (`marker_agency_review_idx`), sorting nothing: before, SQLite
+    walked the review dates of every marker of the borough, every owner's."""
+    from nestguard.places.clocks import warning_reviews
+
+    user = User.objects.get(username="hub.supervisor" if team else "hub.caseworker")
+    index = "marker_agency_review_idx" if team else "marker_owner_review_idx"
+    steps = _plan_of(warning_reviews, user, "places_warningmarker", team=team)
+    assert any(index in step for step in steps), steps
+    assert not any("TEMP B-TREE FOR" in step for step in steps), steps
+
+
+@pytest.mark.django_db
+def test_the_seeded_episodes_say_whether_their_interview_clock_is_closed(
+    borough: set[str],
+) -> None:
+    """The demo seeding sets `rhi_clock_closed` as `return_interview_record` does: closed
+    exactly where the interview's outcome closes the clock."""
+    from nestguard.pathways import policy
+    from nestguard.pathways.models import MissingEpisode
+
+    closing = [c.code for c in policy.codes("rhi_outcomes").codes if c.get("closes_clock")]
+    held = MissingEpisode.objects.filter(return_interview__outcome__in=closing)
+    assert held.exists()
+    assert set(held.values_list("pk", flat=True)) == set(
+        MissingEpisode.objects.filter(rhi_clock_closed=True).values_list("pk", flat=True)
+    )
+    assert MissingEpisode.objects.filter(returned_at__isnull=False, rhi_clock_closed=False)

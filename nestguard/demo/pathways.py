@@ -264,6 +264,9 @@ class PathwaysBuilder:
                 )  # fmt: skip
         elif outcome == "not_conducted":
             interview.reason_not_held = "Moved to an out-of-area placement the same day."
+        # As `return_interview_record` keeps it (decision 0121).
+        outcomes = policy.codes("rhi_outcomes")
+        episode.rhi_clock_closed = bool(outcomes.get(interview.outcome).get("closes_clock"))
         self.built.interviews.append(interview)
 
     # --- NRM, Duty to Notify ----------------------------------------------------------------

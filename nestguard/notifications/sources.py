@@ -207,14 +207,14 @@ def return_interviews_overdue(now: datetime, since: datetime, staff: Staff) -> I
     the lead worker of its case (those the due view shows it to as their own), or, when
     neither can be told, the supervisors of the agency that recorded it."""
     hours = pathways_policy.rhi_hours()
-    closing = [c.code for c in pathways_policy.codes("rhi_outcomes").codes if c.get("closes_clock")]
     episodes = (
+        # The open clocks, as the due view reads them (`missing_rhi_open_idx`, decision 0121).
         MissingEpisode.objects.filter(
+            returned_at__isnull=False,
+            rhi_clock_closed=False,
             returned_at__gt=since - timedelta(hours=hours),
             returned_at__lte=now - timedelta(hours=hours),
-        )
-        .exclude(return_interview__outcome__in=closing)
-        .values_list(
+        ).values_list(
             "pk",
             "reference",
             "returned_at",

@@ -129,16 +129,18 @@ def _risk_reviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
 
 def _return_interviews(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     hours = policy.rhi_hours()
-    closing = [c.code for c in policy.codes("rhi_outcomes").codes if c.get("closes_clock")]
     if not can_work_cases(user):
         return
-    # The open clocks first, without the door's test of each row (most episodes' interviews
-    # are done); then, a chunk at a time in the same order, those of them the user may see
-    # (decision 0095). The door's visibility, tested on every one of the borough's returned
-    # episodes in date order, was most of the due view's time at scale 160.
+    # The open clocks first, without the door's test of each row; then, a chunk at a time in
+    # the same order, those of them the user may see (decision 0095). The open clocks are read
+    # through `missing_rhi_open_idx`, which holds them alone (the episode says whether its
+    # clock is closed, decision 0121): the walk is over the interviews still to be done, not
+    # over every returned episode of the borough's history.
     episodes = MissingEpisode.objects.filter(
-        returned_at__isnull=False, returned_at__lte=horizon() - timedelta(hours=hours)
-    ).exclude(return_interview__outcome__in=closing)
+        returned_at__isnull=False,
+        rhi_clock_closed=False,
+        returned_at__lte=horizon() - timedelta(hours=hours),
+    )
     if team:
         people = colleagues(user)
         if people is None:

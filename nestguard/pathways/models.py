@@ -65,6 +65,12 @@ class MissingEpisode(BaseModel):
     # data/harm_kinds.json ("none" and "not_known" stand alone).
     harm = models.JSONField(default=list, blank=True)
     harm_details = models.TextField(blank=True)
+    # Whether the return interview's clock is closed (held, declined or decided against:
+    # `rhi_outcomes` `closes_clock`). Kept by `return_interview_record`, the one write path of
+    # interviews, so that the due view reads the open clocks through an index of them alone
+    # rather than testing every returned episode of the borough for its interview
+    # (decision 0121).
+    rhi_clock_closed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -72,6 +78,14 @@ class MissingEpisode(BaseModel):
             models.Index(fields=["person", "started_at"], name="missing_person_start_idx"),
             # The latest change keys the cached county lines review (decision 0089).
             models.Index(fields=["updated_at"], name="missing_updated_idx"),
+            # The open return-interview clocks in the order they fall due: the due view and
+            # the overdue notices read these and no others (decision 0121). An open clock is
+            # work someone must do, so the index grows with the work, not with the history.
+            models.Index(
+                fields=["returned_at", "id"],
+                condition=models.Q(returned_at__isnull=False, rhi_clock_closed=False),
+                name="missing_rhi_open_idx",
+            ),
         ]
         constraints = [
             # One open episode per person, even when two reports arrive at once.

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nestguard.access import door
+from nestguard.access.selectors import remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseSubject
 from nestguard.core.queries import one_of
@@ -21,6 +22,11 @@ from nestguard.referrals.models import ReferralSubject
 def visible_people(user: Any) -> QuerySet[Person]:
     if not user or not user.is_authenticated:
         return Person.objects.none()
+    # Built once a request and cloned for each caller, as `visible_cases` (decision 0121).
+    return remembered(("people.visible_people", user.pk), lambda: _visible_people(user)).all()
+
+
+def _visible_people(user: Any) -> QuerySet[Person]:
     on_case = Exists(CaseSubject.objects.filter(case_visible(user), person=OuterRef("pk")))
     on_referral = Exists(
         ReferralSubject.objects.filter(

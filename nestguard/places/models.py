@@ -176,6 +176,21 @@ class WarningMarker(BaseModel, Versioned):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The review clock of the due view (`places.clocks`): a user's (or an agency's)
+            # markers in force, soonest review first, read until the view has enough. Without
+            # them SQLite walked the borough's review dates, every owner's (decision 0121).
+            models.Index(
+                fields=["owner", "review_on", "id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="marker_owner_review_idx",
+            ),
+            models.Index(
+                fields=["owner_agency", "review_on", "id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="marker_agency_review_idx",
+            ),
+        ]
 
     @property
     def audit_label(self) -> str:

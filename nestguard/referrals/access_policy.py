@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from nestguard.access import door
 from nestguard.access.rules import TRIAGE_ROLES
+from nestguard.access.selectors import remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.core.queries import one_of
 from nestguard.referrals.models import Referral, ReferralStatus
@@ -39,6 +40,13 @@ def visible_referrals(user: Any) -> QuerySet[Referral]:
     """Referrals whose full content the user may see (not the referrer's status-only view)."""
     if not user or not user.is_authenticated:
         return Referral.objects.none()
+    # Built once a request and cloned for each caller, as `visible_cases` (decision 0121).
+    return remembered(
+        ("referrals.visible_referrals", user.pk), lambda: _visible_referrals(user)
+    ).all()
+
+
+def _visible_referrals(user: Any) -> QuerySet[Referral]:
     routed = Q(one_of(triage_referrals(user)))
     via_case = Q(case_visible(user))
     return Referral.objects.exclude(status=ReferralStatus.DRAFT).filter(routed | via_case)

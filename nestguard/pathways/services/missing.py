@@ -382,6 +382,10 @@ def return_interview_record(
             **texts,
         }
         interview, _ = ReturnInterview.objects.update_or_create(episode=episode, defaults=values)
+        # The episode says whether its clock is closed, for the index the due view and the
+        # overdue notices read (decision 0121); written here and by nothing else.
+        episode.rhi_clock_closed = bool(outcomes.get(outcome).get("closes_clock"))
+        episode.save(update_fields=["rhi_clock_closed"])
         if episode.case_id:
             due = episode.rhi_due_at(policy.rhi_hours())
             late = " (later than the 72-hour rule)" if completed and due and completed > due else ""

@@ -239,3 +239,39 @@ def test_the_database_refuses_a_second_open_episode(pw) -> None:
         actor=pw.personas.owner, episode=first, returned_at=hours_ago(5), found_by="police"
     )
     assert _write_episode(pw.personas.owner, values).is_open
+
+
+def test_the_episode_says_whether_its_interview_clock_is_closed(pw) -> None:
+    """`return_interview_record` keeps `rhi_clock_closed` (decision 0121): an interview only
+    offered leaves the clock open, and the due view still shows the episode; one declined
+    closes it, and the due view and the overdue notices' filter drop it."""
+    from itertools import islice
+
+    from nestguard.pathways.clocks import _return_interviews
+
+    owner = pw.personas.owner
+    episode = record(pw, started_at=hours_ago(100))
+    missing_episode_return(
+        actor=owner, episode=episode, returned_at=hours_ago(90), found_by="police"
+    )
+    episode.refresh_from_db()
+    assert episode.rhi_clock_closed is False
+
+    def due() -> list[str]:
+        return [item.url for item in islice(_return_interviews(owner), 200)]
+
+    assert any(str(episode.pk) in url for url in due())
+    return_interview_record(
+        actor=owner, episode=episode, outcome="offered", offered_at=hours_ago(80)
+    )
+    episode.refresh_from_db()
+    assert episode.rhi_clock_closed is False
+    assert any(str(episode.pk) in url for url in due())
+    return_interview_record(
+        actor=owner, episode=episode, outcome="declined", offered_at=hours_ago(80)
+    )
+    episode.refresh_from_db()
+    assert episode.rhi_clock_closed is True
+    assert not any(str(episode.pk) in url for url in due())
+    open_clocks = MissingEpisode.objects.filter(returned_at__isnull=False, rhi_clock_closed=False)
+    assert not open_clocks.filter(pk=episode.pk).exists()
