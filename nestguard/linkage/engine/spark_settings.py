@@ -114,7 +114,7 @@ def spark_settings(environ: Mapping[str, str], similarity_jar: str) -> SparkSett
             f"{CONF_VARIABLE}: set the master with {MASTER_VARIABLE}, not spark.master"
         )
     jars = [j for j in conf.get("spark.jars", "").split(",") if j.strip()]
-    if similarity_jar not in jars:
+    if similarity_jar and similarity_jar not in jars:
         jars.append(similarity_jar)
     conf["spark.jars"] = ",".join(jars)
     return SparkSettings(master=master, conf=conf)
