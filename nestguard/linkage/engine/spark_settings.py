@@ -4,7 +4,8 @@
 `local[*]`, `spark://host:port` (a standalone cluster), `yarn` (EMR, Dataproc) or
 `k8s://https://host:port`. `NESTGUARD_SPARK_CONF` is the path of a file in the form of
 Spark's own `spark-defaults.conf` (one `key value` or `key=value` a line, `#` comments),
-whose settings override ours. Splink's similarity jar is always added to `spark.jars`.
+whose settings override ours (its `spark.master` is used when the variable is unset).
+Splink's similarity jar is always added to `spark.jars`.
 A bad value is refused with the variable's name before any JVM starts (decision 0119).
 """
 
@@ -53,8 +54,9 @@ class SparkSettings:
         return self.master.startswith("local")
 
 
-def check_master(master: str) -> str:
-    """`master` if Spark would accept it as a master URL, else SparkSettingsError."""
+def check_master(master: str, source: str = MASTER_VARIABLE) -> str:
+    """`master` if Spark would accept it as a master URL, else SparkSettingsError naming
+    `source`, where the value came from."""
     value = master.strip()
     if _LOCAL.fullmatch(value) or value == "yarn":
         return value
@@ -65,7 +67,7 @@ def check_master(master: str) -> str:
     if value.startswith("k8s://") and len(value) > len("k8s://"):
         return value
     raise SparkSettingsError(
-        f"{MASTER_VARIABLE}={master!r} is not a Spark master URL: use local[N], local[*], "
+        f"{source}={master!r} is not a Spark master URL: use local[N], local[*], "
         "spark://host:port (a standalone cluster), yarn or k8s://https://host:port"
     )
 
@@ -101,23 +103,34 @@ def _split_conf_line(line: str) -> tuple[str, str]:
 def spark_settings(environ: Mapping[str, str], similarity_jar: str) -> SparkSettings:
     """The master and the full configuration: our defaults (more of them on one machine),
     then the file's settings, then the similarity jar appended to whatever `spark.jars`
-    the file gave (Splink's Jaro-Winkler and the like are Java functions in that jar)."""
-    master = check_master(environ.get(MASTER_VARIABLE) or DEFAULT_MASTER)
+    the file gave (Splink's Jaro-Winkler and the like are Java functions in that jar).
+
+    The master is NESTGUARD_SPARK_MASTER, else the file's `spark.master` (so a service's
+    own /etc/spark/conf/spark-defaults.conf can be named as it is), else local[2]."""
+    path = environ.get(CONF_VARIABLE)
+    from_file = read_conf_file(path) if path else {}
+    if environ.get(MASTER_VARIABLE):
+        master = check_master(environ[MASTER_VARIABLE])
+    elif "spark.master" in from_file:
+        master = check_master(from_file["spark.master"], f"{CONF_VARIABLE}={path!r}: spark.master")
+    else:
+        master = DEFAULT_MASTER
+    from_file.pop("spark.master", None)
     conf = dict(_DEFAULTS)
     if master.startswith("local"):
         conf.update(_LOCAL_DEFAULTS)
-    path = environ.get(CONF_VARIABLE)
-    if path:
-        conf.update(read_conf_file(path))
-    if "spark.master" in conf:
-        raise SparkSettingsError(
-            f"{CONF_VARIABLE}: set the master with {MASTER_VARIABLE}, not spark.master"
-        )
+    conf.update(from_file)
     jars = [j for j in conf.get("spark.jars", "").split(",") if j.strip()]
     if similarity_jar and similarity_jar not in jars:
         jars.append(similarity_jar)
     conf["spark.jars"] = ",".join(jars)
     return SparkSettings(master=master, conf=conf)
+
+
+def check_environment(environ: Mapping[str, str]) -> None:
+    """SparkSettingsError for a bad NESTGUARD_SPARK_MASTER or NESTGUARD_SPARK_CONF, checked
+    by the commands before any work (the jar's path does not matter to the check)."""
+    spark_settings(environ, similarity_jar="")
 
 
 def check_reachable(master: str, timeout: float = 5.0) -> None:

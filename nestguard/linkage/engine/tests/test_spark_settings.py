@@ -102,7 +102,7 @@ def test_a_conf_file_overrides_and_keeps_the_similarity_jar(tmp_path):
     [
         ("executor.memory 8g\n", "line 1"),
         ("spark.executor.memory\n", "line 1"),
-        ("spark.master spark://h:7077\n", "NESTGUARD_SPARK_MASTER"),
+        ("spark.master cluster\n", "spark.master='cluster' is not a Spark master URL"),
     ],
 )
 def test_a_bad_conf_file_is_refused(tmp_path, text, message):
@@ -110,6 +110,21 @@ def test_a_bad_conf_file_is_refused(tmp_path, text, message):
     conf.write_text(text, encoding="utf-8")
     with pytest.raises(SparkSettingsError, match=message):
         spark_settings({"NESTGUARD_SPARK_CONF": str(conf)}, JAR)
+
+
+def test_the_files_master_is_used_unless_the_variable_says_otherwise(tmp_path):
+    # As an EMR or Dataproc node's own /etc/spark/conf/spark-defaults.conf has it.
+    conf = tmp_path / "spark-defaults.conf"
+    conf.write_text("spark.master yarn\nspark.executor.memory 8g\n", encoding="utf-8")
+    named = spark_settings({"NESTGUARD_SPARK_CONF": str(conf)}, JAR)
+    assert named.master == "yarn"
+    assert "spark.master" not in named.conf
+    assert "spark.sql.shuffle.partitions" not in named.conf
+    both = spark_settings(
+        {"NESTGUARD_SPARK_CONF": str(conf), "NESTGUARD_SPARK_MASTER": "local[2]"}, JAR
+    )
+    assert both.master == "local[2]"
+    assert both.conf["spark.executor.memory"] == "8g"
 
 
 def test_a_missing_conf_file_is_refused(tmp_path):

@@ -21,11 +21,10 @@ def _check_spark_settings() -> None:
     recorded: the run would only fail with the same message a moment later."""
     import os
 
-    from nestguard.linkage.engine.spark_settings import SparkSettingsError, spark_settings
+    from nestguard.linkage.engine.spark_settings import SparkSettingsError, check_environment
 
     try:
-        # The jar's path does not matter to the check.
-        spark_settings(os.environ, similarity_jar="")
+        check_environment(os.environ)
     except SparkSettingsError as exc:
         raise CommandError(str(exc)) from exc
 
