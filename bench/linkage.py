@@ -210,7 +210,11 @@ def main() -> None:
         if not args.skip_splink:
             parts.append(("splink", "plain Splink, default comparisons"))
         for part, label in parts:
-            environ = _spark_environment(tempfile.mkdtemp(prefix="nestguard-spark-")) if "spark" in part else None
+            environ = (
+                _spark_environment(tempfile.mkdtemp(prefix="nestguard-spark-"))
+                if "spark" in part
+                else None
+            )
             r = _run_part(part, data_path, n, args, environ)
             seconds = float(r["seconds"])  # type: ignore[arg-type]
             print(
