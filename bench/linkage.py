@@ -1,11 +1,14 @@
 """Record linkage at scale: batch linkage beside plain Splink, and real-time lookups.
 
     .venv/bin/python bench/linkage.py [--records 1000000] [--lookup-sizes 200000,1000000]
-        [--queries 200] [--seed 2026] [--skip-splink]
+        [--queries 200] [--seed 2026] [--skip-splink] [--engine duckdb|spark]
 
 Prints, for synthetic agency records with known errors (nestguard.linkage.engine.synthetic):
 1. batch linkage end to end (train + score + cluster) by Nestguard's engine (DuckDB):
    seconds, records per second, peak memory, and precision/recall of the clusters;
+   with `--engine spark`, also trained and scored on Spark (NESTGUARD_SPARK_MASTER, default
+   local[2]; driver memory 6g unless NESTGUARD_SPARK_CONF says otherwise), its peak memory
+   the Python process and the driver's JVM together;
 2. the same for a plain Splink model with the library's default comparisons;
 3. real-time lookups (CandidateIndex) against the first N records for each lookup size:
    build time, p50/p95/max per lookup, and how often the true person is the top candidate;
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import pickle
 import random
 import statistics
@@ -31,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from linkage_common import peak_rss_mb, plain_splink
+from linkage_common import TreePeak, peak_rss_mb, plain_splink
 
 from nestguard.linkage.engine import CandidateIndex, LinkageModel, link_records, train_model
 from nestguard.linkage.engine.evaluate import score_clusters
@@ -45,13 +49,19 @@ def _load(path: str, size: int) -> list[LabelledRecord]:
     return data[:size]
 
 
-def part_nestguard(data: list[LabelledRecord]) -> dict[str, object]:
+# The bench's Spark settings on this machine, unless NESTGUARD_SPARK_CONF names others: the
+# scored pairs (some millions at a million records) come back to the driver.
+SPARK_BENCH_CONF = "spark.driver.memory 6g\nspark.driver.maxResultSize 4g\n"
+
+
+def part_nestguard(data: list[LabelledRecord], engine: str = "duckdb") -> dict[str, object]:
     records = [d.record for d in data]
-    started = time.perf_counter()
-    model = train_model(records, seed=42)
-    trained = time.perf_counter() - started
-    result = link_records(records, model)
-    total = time.perf_counter() - started
+    with TreePeak() as peak:
+        started = time.perf_counter()
+        model = train_model(records, seed=42, engine=engine)
+        trained = time.perf_counter() - started
+        result = link_records(records, model, engine=engine)
+        total = time.perf_counter() - started
     scores = score_clusters({d.record.record_id: d.person_id for d in data}, result.clusters)
     return {
         "seconds": total,
@@ -59,8 +69,18 @@ def part_nestguard(data: list[LabelledRecord]) -> dict[str, object]:
         "pairs": len(result),
         "precision": scores.precision,
         "recall": scores.recall,
-        "peak_mb": peak_rss_mb(),
+        "peak_mb": peak.peak_mb,
+        "model": model.version,
     }
+
+
+def _spark_environment(directory: str) -> dict[str, str]:
+    environ = dict(os.environ)
+    if not environ.get("NESTGUARD_SPARK_CONF"):
+        conf = Path(directory) / "spark-defaults.conf"
+        conf.write_text(SPARK_BENCH_CONF, encoding="utf-8")
+        environ["NESTGUARD_SPARK_CONF"] = str(conf)
+    return environ
 
 
 def part_splink(data: list[LabelledRecord]) -> dict[str, object]:
@@ -237,9 +257,15 @@ def _result(done: subprocess.CompletedProcess[str], part: str) -> dict[str, obje
     return result
 
 
-def _run_part(part: str, data_path: str, size: int, args: argparse.Namespace) -> dict[str, object]:
+def _run_part(
+    part: str,
+    data_path: str,
+    size: int,
+    args: argparse.Namespace,
+    environ: dict[str, str] | None = None,
+) -> dict[str, object]:
     command = _command(part, data_path, size, args)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=environ)
     return _result(done, part)
 
 
@@ -277,7 +303,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-batch", action="store_true", help="lookups only")
-    parts = ("nestguard", "splink", "lookup", "write", "mapped")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: the batch on Spark as well, beside DuckDB",
+    )
+    parts = ("nestguard", "nestguard-spark", "splink", "lookup", "write", "mapped")
     parser.add_argument("--part", choices=parts, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -293,6 +325,8 @@ def main() -> None:
         data = _load(args.data, args.records)
         if args.part == "nestguard":
             out = part_nestguard(data)
+        elif args.part == "nestguard-spark":
+            out = part_nestguard(data, engine="spark")
         elif args.part == "splink":
             out = part_splink(data)
         elif args.part == "write":
@@ -321,20 +355,31 @@ def main() -> None:
         parts = [] if args.skip_batch else [("nestguard", "Nestguard engine (DuckDB)")]
         if parts:
             print(f"\n== batch linkage of {n:,} records (train + score + cluster at 0.95) ==")
+        if parts and args.engine == "spark":
+            master = os.environ.get("NESTGUARD_SPARK_MASTER") or "local[2]"
+            parts.append(("nestguard-spark", f"Nestguard engine (Spark {master})"))
         if parts and not args.skip_splink:
             parts.append(("splink", "plain Splink, default comparisons"))
         for part, label in parts:
-            r = _run_part(part, data_path, n, args)
+            environ = (
+                _spark_environment(tempfile.mkdtemp(prefix="nestguard-spark-"))
+                if "spark" in part
+                else None
+            )
+            r = _run_part(part, data_path, n, args, environ)
             seconds = float(r["seconds"])  # type: ignore[arg-type]
             print(
                 f"{label:36} {seconds:8.1f} s  {n / seconds:9,.0f} rec/s  "
                 f"peak {r['peak_mb']:7,.0f} MB  (train {r['train_seconds']:.1f} s)  "
                 f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
+                + (f"  pairs {r['pairs']:,}  model {r['model']}" if "model" in r else ""),
+                flush=True,
             )
-        print(
-            f"\n== real-time lookup ({args.queries} queries, "
-            "each a fresh copy with one kind of error) =="
-        )
+        if sizes:
+            print(
+                f"\n== real-time lookup ({args.queries} queries, "
+                "each a fresh copy with one kind of error) =="
+            )
         for size in sizes:
             with tempfile.TemporaryDirectory(prefix="ng-shared-index-") as work:
                 args.work = work

@@ -6,7 +6,7 @@ import logging
 import os
 import random
 import shutil
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from .comparisons import WEIGHT_FLOORS
 from .model import DEFAULT_GUARDS, EVIDENCE_RULES, LinkageModel, floor_weights, untrained_model
 from .normalise import FEATURE_COLUMNS, feature_values, features
 from .records import SourceRecord
+from .spark_settings import check_reachable, spark_settings
 
 ProgressFn = Callable[[str, float], None]
 ENGINES = ("duckdb", "spark")
@@ -87,8 +88,9 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def spark_session() -> Any:
-    """A local Spark session, made once per process."""
+def spark_session(environ: Mapping[str, str] | None = None) -> Any:
+    """The Spark session, made once per process, where `NESTGUARD_SPARK_MASTER` and
+    `NESTGUARD_SPARK_CONF` say (see `spark_settings`; local[2] when unset)."""
     global _SPARK
     if _SPARK is None:
         if not java_available():
@@ -96,21 +98,16 @@ def spark_session() -> Any:
         from pyspark.sql import SparkSession
         from splink.internals.spark.jar_location import similarity_jar_location
 
-        _SPARK = (
-            SparkSession.builder.master("local[2]")
-            # Splink's Jaro-Winkler and other similarity functions for Spark SQL.
-            .config("spark.jars", similarity_jar_location())
-            .appName("nestguard-linkage")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.default.parallelism", "4")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.driver.memory", "2g")
-            .getOrCreate()
-        )
+        environ = os.environ if environ is None else environ
+        settings = spark_settings(environ, similarity_jar_location())
+        check_reachable(settings.master)
+        builder = SparkSession.builder.master(settings.master)
+        for key, value in settings.conf.items():
+            builder = builder.config(key, value)
+        _SPARK = builder.getOrCreate()
         _SPARK.sparkContext.setLogLevel("ERROR")
-        _SPARK.sparkContext.setCheckpointDir(os.path.join(_tmp_dir(), "spark-checkpoints"))
+        if settings.is_local:
+            _SPARK.sparkContext.setCheckpointDir(os.path.join(_tmp_dir(), "spark-checkpoints"))
     return _SPARK
 
 
@@ -255,10 +252,14 @@ def has_households(records: int, household_pairs: int) -> bool:
 
 
 def train(
-    records: Sequence[SourceRecord], *, seed: int, progress: ProgressFn | None
+    records: Sequence[SourceRecord],
+    *,
+    seed: int,
+    progress: ProgressFn | None,
+    engine: str = "duckdb",
 ) -> LinkageModel:
-    """Estimate λ (deterministic rules), u (random sampling with `seed`) and m (EM, on
-    Splink with DuckDB)."""
+    """Estimate λ (deterministic rules), u (Splink's random sampling with `seed`, on
+    `engine`) and m (anchor pairs), on a seeded sample above MAX_TRAINING_RECORDS."""
 
     report = progress or (lambda stage, fraction: None)
     report("preparing records", 0.0)
@@ -272,12 +273,16 @@ def train(
     base = untrained_model()
     base.m = [_starting_m(len(c.levels)) for c in base.comparisons]
     base.probability_two_random_records_match = estimate_match_rate(rows)
-    linker = _linker(table, base, "duckdb", trained=True)
-    report("estimating u by random sampling", 0.2)
+    linker = _linker(table, base, engine, trained=True)
+    report(f"estimating u by random sampling ({engine})", 0.2)
     total_pairs = len(records) * (len(records) - 1) / 2
     # Enough random pairs for stable u; fewer for small inputs, where it is the slow step.
     max_u_pairs = min(1e6, max(1e5, 100.0 * len(records)))
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed)
+    # Spark: the sampled pairs (a million at most, from some 1,400 records) in one pass.
+    # Splink's chunks and probe keep DuckDB's memory down but cost Spark a few hundred
+    # small jobs (minutes, not seconds); one pass counts every sampled pair (decision 0119).
+    chunks = {"num_chunks": 1} if engine == "spark" else {}
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed, **chunks)
     report("estimating m from anchor pairs", 0.6)
     anchored_m = estimate_m_from_anchors(rows, base)
     trained = linker.misc.save_model_to_json()
@@ -312,7 +317,7 @@ def train(
         training={
             "household_pairs": households,
             "household_guards": guarded,
-            "engine": "duckdb",
+            "engine": engine,
             "u_max_pairs": max_u_pairs,
             "m_from": "anchor pairs (see estimate_m_from_anchors)",
             "match_rate_rules": [["gn", "fn", "dob"], ["ident", "dob"], ["phone", "dob"]],

@@ -212,16 +212,24 @@ def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
 
 
 def train_model(
-    records: Sequence[SourceRecord], *, seed: int = 42, progress: ProgressFn | None = None
+    records: Sequence[SourceRecord],
+    *,
+    seed: int = 42,
+    progress: ProgressFn | None = None,
+    engine: str = "duckdb",
 ) -> LinkageModel:
-    """Train the person model on `records` (unsupervised: λ, u by sampling, m by EM).
+    """Train the person model on `records` (unsupervised: λ from near-certain rules, u by
+    Splink's random sampling on `engine`, m from anchor pairs; decisions 0030 and 0119).
 
-    The same records (in the same order) and seed give the same model.
+    The same records (in the same order) and seed give the same model on one engine; the
+    engines sample different pairs for u on large inputs (their hash functions differ).
     """
+    if engine not in backend.ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(backend.ENGINES)}")
     _check_unique_ids(records)
     if len(records) < 2:
         raise ValueError("training needs at least two records")
-    return backend.train(records, seed=seed, progress=progress)
+    return backend.train(records, seed=seed, progress=progress, engine=engine)
 
 
 def link_records(

@@ -224,7 +224,7 @@ def _model(run: LinkageRun, records: list[Any]) -> LinkageModelVersion:
         return stored
     from nestguard.linkage.engine import train_model
 
-    model = train_model(records, seed=SEED)
+    model = train_model(records, seed=SEED, engine=run.engine)
     existing = LinkageModelVersion.objects.filter(version=model.version).first()
     if existing is not None:
         if not matching.readable(existing):

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from conftest import Personas
 from nestguard.audit.models import AuditEvent
@@ -185,3 +186,12 @@ def test_a_model_this_engine_cannot_read_is_replaced_not_fatal(senders, personas
     again = _run(senders[0])
     assert again.status == LinkageRun.Status.SUCCEEDED, again.error
     assert again.model_id != first.model_id or again.model.model_json == first.model.model_json
+
+
+def test_the_link_command_refuses_a_bad_spark_master_before_a_run(  # type: ignore[no-untyped-def]
+    senders, monkeypatch
+) -> None:
+    monkeypatch.setenv("NESTGUARD_SPARK_MASTER", "spark://nowhere")
+    with pytest.raises(CommandError, match="NESTGUARD_SPARK_MASTER='spark://nowhere'"):
+        call_command("link", "--engine", "spark", stdout=StringIO())
+    assert not LinkageRun.objects.exists()

@@ -16,11 +16,31 @@ from nestguard.linkage.services.runs import (
 )
 
 
+def _check_spark_settings() -> None:
+    """Refuse a bad NESTGUARD_SPARK_MASTER or NESTGUARD_SPARK_CONF before a run is
+    recorded: the run would only fail with the same message a moment later."""
+    import os
+
+    from nestguard.linkage.engine.spark_settings import SparkSettingsError, check_environment
+
+    try:
+        check_environment(os.environ)
+    except SparkSettingsError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 class Command(BaseCommand):
     help = "Link all source records into people: auto-link, queue uncertain pairs for review."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="duckdb",
+            help="spark: on NESTGUARD_SPARK_MASTER (default local[2]) with the settings in "
+            "the file NESTGUARD_SPARK_CONF (spark-defaults.conf form); see "
+            "docs/how-to/linkage-on-spark.md",
+        )
         parser.add_argument("--retrain", action="store_true", help="Train a new model first")
         parser.add_argument("--run", help="Carry out this queued run (the page starts these)")
         parser.add_argument("--queued", action="store_true", help="Carry out every queued run")
@@ -38,6 +58,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for stopped in linkage_runs_sweep():
             self.stderr.write(f"Run {stopped.pk} marked failed: {stopped.error}")
+        if options["engine"] == "spark" and not (options["run"] or options["queued"]):
+            _check_spark_settings()
         if options["if_no_model"] and LinkageModelVersion.objects.exists():
             self.stdout.write("A linkage model exists already: nothing to do.")
             return

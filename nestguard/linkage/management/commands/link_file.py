@@ -15,6 +15,7 @@ reported row by row and nothing is written.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from nestguard.linkage.engine import LinkageModel, link_records, train_model
 from nestguard.linkage.engine.backend import ENGINES
 from nestguard.linkage.engine.csvio import Doubt, read_records, write_csv_atomically
+from nestguard.linkage.engine.spark_settings import SparkSettingsError, check_environment
 
 MAX_ERRORS_SHOWN = 200
 
@@ -42,6 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["engine"] == "spark":
+            try:  # NESTGUARD_SPARK_MASTER and NESTGUARD_SPARK_CONF (decision 0119)
+                check_environment(os.environ)
+            except SparkSettingsError as exc:
+                raise CommandError(str(exc)) from exc
         out_dir = Path(options["output_dir"])
         records, errors, doubts = read_records(options["input"])
         if errors:
@@ -63,7 +70,9 @@ class Command(BaseCommand):
             except (OSError, ValueError, KeyError) as exc:
                 raise CommandError(f"cannot use the model {options['model']}: {exc}") from exc
         else:
-            model = train_model(records, seed=options["seed"], progress=progress)
+            model = train_model(
+                records, seed=options["seed"], progress=progress, engine=options["engine"]
+            )
         if options["save_model"]:
             Path(options["save_model"]).write_text(model.to_json(), "utf-8")
         result = link_records(records, model, engine=options["engine"], progress=progress)
