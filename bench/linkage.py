@@ -1,7 +1,7 @@
 """Record linkage at scale: batch linkage beside plain Splink, and real-time lookups.
 
     .venv/bin/python bench/linkage.py [--records 1000000] [--lookup-sizes 200000,1000000]
-        [--queries 200] [--seed 2026] [--skip-splink]
+        [--queries 200] [--seed 2026] [--skip-splink] [--duckdb-memory 8GB]
 
 Prints, for synthetic agency records with known errors (nestguard.linkage.engine.synthetic):
 1. batch linkage end to end (train + score + cluster) by Nestguard's engine (DuckDB):
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import random
 import statistics
@@ -28,6 +29,7 @@ from pathlib import Path
 from linkage_common import peak_rss_mb, plain_splink
 
 from nestguard.linkage.engine import CandidateIndex, link_records, train_model
+from nestguard.linkage.engine.backend import DUCKDB_MEMORY_ENV
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.synthetic import ERROR_TYPES, Generator, LabelledRecord, generate
 
@@ -133,6 +135,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument(
+        "--duckdb-memory",
+        help="DuckDB memory_limit for Nestguard's engine (e.g. 8GB); it spills beyond it",
+    )
     parser.add_argument("--part", choices=("nestguard", "splink", "lookup"), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -148,7 +154,10 @@ def main() -> None:
         print(json.dumps(out))
         return
 
-    sizes = [int(s) for s in args.lookup_sizes.split(",") if s]
+    if args.duckdb_memory:
+        os.environ[DUCKDB_MEMORY_ENV] = args.duckdb_memory
+    # --lookup-sizes 0 (or "") skips the lookups.
+    sizes = [int(s) for s in args.lookup_sizes.split(",") if s and int(s) > 0]
     total = max([args.records, *sizes])
     started = time.perf_counter()
     data = generate(total, seed=args.seed)
@@ -176,10 +185,11 @@ def main() -> None:
                 f"peak {r['peak_mb']:7,.0f} MB  (train {r['train_seconds']:.1f} s)  "
                 f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
             )
-        print(
-            f"\n== real-time lookup ({args.queries} queries, "
-            "each a fresh copy with one kind of error) =="
-        )
+        if sizes:
+            print(
+                f"\n== real-time lookup ({args.queries} queries, "
+                "each a fresh copy with one kind of error) =="
+            )
         for size in sizes:
             r = _run_part("lookup", data_path, size, args)
             print(
