@@ -1,7 +1,7 @@
 """Record linkage at scale: batch linkage beside plain Splink, and real-time lookups.
 
     .venv/bin/python bench/linkage.py [--records 1000000] [--lookup-sizes 200000,1000000]
-        [--queries 200] [--seed 2026] [--skip-splink] [--engine duckdb|spark]
+        [--queries 200] [--seed 2026] [--skip-splink] [--engine duckdb|spark] [--duckdb-memory 8GB]
 
 Prints, for synthetic agency records with known errors (nestguard.linkage.engine.synthetic):
 1. batch linkage end to end (train + score + cluster) by Nestguard's engine (DuckDB):
@@ -38,6 +38,7 @@ from pathlib import Path
 from linkage_common import TreePeak, peak_rss_mb, plain_splink
 
 from nestguard.linkage.engine import CandidateIndex, LinkageModel, link_records, train_model
+from nestguard.linkage.engine.backend import DUCKDB_MEMORY_ENV
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.shared_index import MappedCandidateIndex, write_index
 from nestguard.linkage.engine.synthetic import ERROR_TYPES, Generator, LabelledRecord, generate
@@ -311,6 +312,10 @@ def main() -> None:
     )
     parts = ("nestguard", "nestguard-spark", "splink", "lookup", "write", "mapped")
     parser.add_argument("--part", choices=parts, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--duckdb-memory",
+        help="DuckDB memory_limit for Nestguard's engine (e.g. 8GB); it spills beyond it",
+    )
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
@@ -336,7 +341,10 @@ def main() -> None:
         print(json.dumps(out))
         return
 
-    sizes = [int(s) for s in args.lookup_sizes.split(",") if s]
+    if args.duckdb_memory:
+        os.environ[DUCKDB_MEMORY_ENV] = args.duckdb_memory
+    # --lookup-sizes 0 (or "") skips the lookups.
+    sizes = [int(s) for s in args.lookup_sizes.split(",") if s and int(s) > 0]
     total = max(sizes if args.skip_batch else [args.records, *sizes])
     started = time.perf_counter()
     data = generate(total, seed=args.seed)

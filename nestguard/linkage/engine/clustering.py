@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 
 class _UnionFind:
     def __init__(self, size: int) -> None:
@@ -78,6 +80,41 @@ def cluster(
         for position in positions:
             result[record_ids[position]] = cluster_id
     return result
+
+
+def new_clusters(record_ids: Sequence[str], left: np.ndarray, right: np.ndarray) -> dict[str, str]:
+    """`cluster(record_ids, links)` with no existing clusters, on whole arrays: the same
+    clusters, each named after the smallest record id in it.
+
+    A batch of a million records has about as many links; the loop of `cluster` over them
+    and over every record took seconds, this takes a fraction of one.
+    """
+    size = len(record_ids)
+    labels = np.arange(size, dtype=np.int64)
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    # Each record's label falls to the smallest position it reaches through the links;
+    # pointer jumping (labels of labels) lets a chain settle in a few rounds.
+    while True:
+        lowest = np.minimum(labels[left], labels[right])
+        before = labels.copy()
+        np.minimum.at(labels, left, lowest)
+        np.minimum.at(labels, right, lowest)
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            break
+    # The name of each component: its smallest record id (ids are unique, so no clashes).
+    ids = np.array(record_ids, dtype=object)
+    order = np.lexsort((np.array(record_ids), labels))
+    first = np.ones(size, dtype=bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    group = np.cumsum(first) - 1
+    names = ids[order][first][group]
+    return dict(zip(ids[order].tolist(), names.tolist(), strict=True))
 
 
 def _neg(text: str) -> tuple[int, ...]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import backend
 from .backend import ProgressFn
-from .clustering import cluster
+from .clustering import cluster, new_clusters
 from .model import AutoLinkGuard, LinkageModel
 from .records import SourceRecord
 
@@ -265,20 +265,26 @@ def link_records(
     )
     report("clustering", 0.8)
     links: list[tuple[int, int, float]] = []
+    keep = np.zeros(0, dtype=bool)
     if predicted is not None:
         # Pairs a guard holds back are left for a reviewer (see AutoLinkGuard).
         keep = (predicted.match_probability >= model.upper_threshold) & ~held_by_guards(
             predicted.gammas, model
         )
-        links = list(
-            zip(
-                predicted.left[keep].tolist(),
-                predicted.right[keep].tolist(),
-                predicted.match_probability[keep].tolist(),
-                strict=True,
+    if predicted is not None and not existing_clusters:
+        # A first run: the same clusters as `cluster`, worked out on whole arrays.
+        clusters = new_clusters(record_ids, predicted.left[keep], predicted.right[keep])
+    else:
+        if predicted is not None:
+            links = list(
+                zip(
+                    predicted.left[keep].tolist(),
+                    predicted.right[keep].tolist(),
+                    predicted.match_probability[keep].tolist(),
+                    strict=True,
+                )
             )
-        )
-    clusters = cluster(record_ids, links, existing_clusters)
+        clusters = cluster(record_ids, links, existing_clusters)
     report("done", 1.0)
     return LinkageResult(
         record_ids=record_ids, predicted=predicted, clusters=clusters, model=model, engine=engine

@@ -232,21 +232,57 @@ def _sex_feature(raw: str) -> str | None:
     return sex if sex in ("m", "f") else None
 
 
+def _sex_features(raw: str) -> tuple[Any, ...]:
+    return (_sex_feature(raw),)
+
+
+def _postcode_features(raw: str) -> tuple[Any, ...]:
+    pc, pc_sector, pc_district = _none(*normalise_postcode(raw))
+    return pc, pc_sector, pc_district, sorted_characters(pc) if pc else None
+
+
+def _identifier_features(raw: str) -> tuple[Any, ...]:
+    ident = normalise_identifier(raw) or None
+    return ident, sorted_characters(ident) if ident else None
+
+
+# Which source fields each group of features comes from, and the function that works
+# them out: feature_values uses them record by record; backend.feature_table once per
+# distinct value of a whole column (a million records hold far fewer distinct names,
+# dates and addresses). Together the groups give every column of FEATURE_COLUMNS.
+FEATURE_GROUPS: tuple[tuple[tuple[str, ...], Any, tuple[str, ...]], ...] = (
+    (("given_name",), _given_features, ("gn", "gn_meta", "gn_groups", "gn_canon")),
+    (("family_name",), _family_features, ("fn", "fn_meta", "fn_first", "fn_last")),
+    (
+        ("date_of_birth",),
+        _dob_features,
+        ("dob", "dob_y", "dob_m", "dob_d", "dob_key", "dob_sorted", "dob_real"),
+    ),
+    (("sex",), _sex_features, ("sex",)),
+    (("postcode",), _postcode_features, ("pc", "pc_sector", "pc_district", "pc_sorted")),
+    (
+        ("address_line1", "address_line2", "town"),
+        _address_features,
+        ("addr", "house", "street", "town"),
+    ),
+    (("phone",), _phone_features, ("phone", "mobile")),
+    (("identifier",), _identifier_features, ("ident", "ident_sorted")),
+)
+
+
 def feature_values(record: SourceRecord) -> tuple[Any, ...]:
     """The comparison features of one record in FEATURE_COLUMNS order (None: missing;
     gn_groups a tuple)."""
     gn, gn_meta, gn_groups, gn_canon = _given_features(record.given_name)
     fn, fn_meta, fn_first, fn_last = _family_features(record.family_name)
     dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real = _dob_features(record.date_of_birth)
-    pc, pc_sector, pc_district = _none(*normalise_postcode(record.postcode))
-    pc_sorted = sorted_characters(pc) if pc else None
+    pc, pc_sector, pc_district, pc_sorted = _postcode_features(record.postcode)
     addr, house, street, town = _address_features(
         record.address_line1, record.address_line2, record.town
     )
     phone, mobile = _phone_features(record.phone)
-    ident = normalise_identifier(record.identifier) or None
-    ident_sorted = sorted_characters(ident) if ident else None
-    sex = _sex_feature(record.sex)
+    ident, ident_sorted = _identifier_features(record.identifier)
+    (sex,) = _sex_features(record.sex)
     return (
         gn, fn, gn_meta, fn_meta, gn_groups, gn_canon, fn_first, fn_last,
         dob, dob_y, dob_m, dob_d, dob_key, dob_sorted, dob_real, sex,

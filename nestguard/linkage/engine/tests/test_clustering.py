@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nestguard.linkage.engine.clustering import cluster
+from nestguard.linkage.engine.clustering import cluster, new_clusters
 
 
 @st.composite
@@ -54,3 +55,14 @@ def test_new_clusters_never_take_an_existing_id_unless_joining(world):
 def test_clustering_is_deterministic_and_order_free(world):
     ids, links, existing = world
     assert cluster(ids, links, existing) == cluster(ids, list(reversed(links)), existing)
+
+
+@given(worlds(), st.randoms(use_true_random=False))
+def test_new_clusters_on_arrays_are_those_of_cluster(world, rng):
+    # The batch's array path gives the same clusters as the loop, ids shuffled so that
+    # the smallest id is not always the smallest position.
+    ids, links, _ = world
+    ids = rng.sample(ids, len(ids))
+    left = np.array([a for a, _, _ in links], dtype=np.int64)
+    right = np.array([b for _, b, _ in links], dtype=np.int64)
+    assert new_clusters(ids, left, right) == cluster(ids, links)

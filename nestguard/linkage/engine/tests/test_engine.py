@@ -21,6 +21,7 @@ from nestguard.linkage.engine import (
     match_address,
     train_model,
 )
+from nestguard.linkage.engine.backend import feature_table
 from nestguard.linkage.engine.evaluate import score_clusters
 from nestguard.linkage.engine.linking import _evidence, held_by_guards
 from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
@@ -123,6 +124,14 @@ def test_features_never_fail_on_any_text(given_name, family, postcode):
         )
     )
     assert all(value is None or value != "" for value in row.values())
+
+
+def test_the_batch_table_holds_each_records_own_features(records):
+    # The batch works features out once per distinct value (backend.feature_table); each
+    # row must be what the real-time path works out for that record alone.
+    table = feature_table(records).to_pylist()
+    assert [row.pop("unique_id") for row in table] == list(range(len(records)))
+    assert table == [features(r) for r in records]
 
 
 # --- the model ------------------------------------------------------------------------------
