@@ -22,11 +22,12 @@ from django.utils import timezone
 from nestguard.access import rules
 from nestguard.access.door import counted, policy_for, record_search, registered_models
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
+from nestguard.core.calendar import UK
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralSubject
-from nestguard.reporting.models import CountedChange, PreparedReport
+from nestguard.reporting.models import CountedChange, PreparedReport, ReferralDay
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
 
@@ -84,6 +85,18 @@ def changed(sender: Any, **kwargs: Any) -> None:
     which send no signal; the lifetime of a current copy bounds anything else."""
     if sender in counted_models():
         CountedChange.objects.create()
+    if sender is Referral:
+        forget_day(kwargs.get("instance"))
+
+
+def forget_day(referral: Referral | None) -> None:
+    """A referral was saved or deleted: its day of the daily pre-aggregate (decision 0120) is
+    counted again before it is next read. The day's fingerprint would notice most changes
+    alone (a save stamps the newest `updated_at`); this also catches one whose stamp is not
+    the newest of its day, and costs one delete by the day's unique index."""
+    submitted = getattr(referral, "submitted_at", None)
+    if submitted is not None:
+        ReferralDay.objects.filter(day=timezone.localtime(submitted, UK).date()).delete()
 
 
 def last_change(user: Any) -> str:

@@ -278,6 +278,10 @@ NESTGUARD_REPORTS_SHOW_OLDER_SECONDS = env_int(
     "NESTGUARD_REPORTS_SHOW_OLDER_SECONDS", 3600, minimum=0
 )
 
+# Whether report builds read the additive referral counts from the daily pre-aggregate (decision
+# 0120; checked against the records' fingerprints before each read). Off: counted live.
+NESTGUARD_REPORTS_DAILY = env_bool("NESTGUARD_REPORTS_DAILY", True)
+
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production
 # a folder on other storage than the database's, copied off the machine.
