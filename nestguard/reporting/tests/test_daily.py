@@ -148,3 +148,31 @@ def test_a_filtered_view_or_a_user_who_may_not_report_counts_live(world: World) 
     ReferralDay.objects.all().delete()
     measures.referrals_by_source(ReportRequest(caseworker, START, END))
     assert not ReferralDay.objects.exists()
+
+
+def test_the_command_and_the_job_report_a_mismatch(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from nestguard.jobs import JobFailed, JobProgress
+    from nestguard.reporting.jobs import check_daily_counts
+    from nestguard.reporting.period import Asked
+    from nestguard.reporting.reading import build
+
+    analyst = world.users["analyst"]
+    out = StringIO()
+    call_command(
+        "report_counts_check", "--user", analyst.username, "--count",
+        "--from", str(START), "--to", str(END), stdout=out,
+    )  # fmt: skip
+    assert "agree with the records" in out.getvalue()
+    build(analyst, report_spec("partnership"), Asked(START, END))  # someone who may report
+    assert "agree" in check_daily_counts(JobProgress())
+    cell = ReferralDayCount.objects.filter(measure="status").first()
+    assert cell is not None
+    ReferralDayCount.objects.filter(pk=cell.pk).update(n=cell.n + 2)
+    with pytest.raises(CommandError, match="1 daily count"):
+        call_command("report_counts_check", "--user", analyst.username)
+    with pytest.raises(JobFailed, match="differ from the records"):
+        check_daily_counts(JobProgress())
