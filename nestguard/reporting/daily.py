@@ -27,12 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case as Switch
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import CharField, Count, F, Func, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from nestguard.access import rules
@@ -66,9 +67,35 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _local(utc_hour: Any) -> datetime:
-    """The UK local time of a UTC hour as `measures.UtcHour` gives it ("YYYY-MM-DD HH")."""
-    return datetime.strptime(str(utc_hour), "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(UK)
+@lru_cache(maxsize=65536)
+def _local(utc_hour: str) -> tuple[date, int]:
+    """The UK local day and hour of a UTC hour as `measures.UtcHour` gives it ("YYYY-MM-DD
+    HH"). Cached: counting days meets each hour once per measure and value."""
+    local = datetime.strptime(utc_hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(UK)
+    return local.date(), local.hour
+
+
+class UtcDay(Func):
+    """The UTC date of an instant ("YYYY-MM-DD"), or its UTC hour ("YYYY-MM-DD 23") when that
+    is 23:00: the UK's offset from UTC is 0 or +1 hour, so only 23:00 UTC can lie in the next
+    UK local day (in summer). Grouping by it gives at most two groups a day where
+    `measures.UtcHour` gives 24, and `_local_day` maps each to its UK local day exactly."""
+
+    output_field = CharField()
+    template = (
+        "CASE WHEN substr(%(expressions)s, 12, 2) = '23' THEN %(expressions)s"
+        " ELSE substr(%(expressions)s, 1, 10) END"
+    )
+
+    def __init__(self, field: str) -> None:
+        from nestguard.reporting.measures import UtcHour
+
+        super().__init__(UtcHour(field))
+
+
+def _local_day(key: str) -> date:
+    """The UK local day of a `UtcDay` key."""
+    return date.fromisoformat(key) if len(key) == 10 else _local(key)[0]
 
 
 def _submitted(user: Any, start: date, end: date) -> QuerySet[Referral]:
@@ -93,19 +120,17 @@ Fingerprint = tuple[int, datetime | None]
 
 def live_fingerprints(user: Any, start: date, end: date) -> dict[date, Fingerprint]:
     """{UK local day: (referrals submitted, newest updated_at)}, for the days that have any:
-    one GROUP BY of UTC hours (each lies wholly in one UK local day)."""
-    from nestguard.reporting.measures import UtcHour
-
+    one GROUP BY of UTC days (`UtcDay`)."""
     found: dict[date, Fingerprint] = {}
     rows = (
         _submitted(user, start, end)
         .order_by()
-        .annotate(h=UtcHour("submitted_at"))
-        .values("h")
+        .annotate(d=UtcDay("submitted_at"))
+        .values("d")
         .annotate(n=Count("pk"), newest=Max("updated_at"))
     )
     for row in rows:
-        day = _local(row["h"]).date()
+        day = _local_day(row["d"])
         n, newest = found.get(day, (0, None))
         found[day] = (n + row["n"], max(x for x in (newest, row["newest"]) if x is not None))
     return found
@@ -165,39 +190,43 @@ def _clock() -> Switch:
 
 def day_counts(user: Any, start: date, end: date) -> dict[date, dict[tuple[str, str], int]]:
     """{UK local day: {(measure, value): count}} of the referrals submitted on the days
-    `start` to `end`, counted from the records (one GROUP BY of UTC hours per measure)."""
+    `start` to `end`, counted from the records: one GROUP BY per measure."""
     from nestguard.reporting.measures import UtcHour
 
-    rows = _submitted(user, start, end).order_by().annotate(h=UtcHour("submitted_at"))
+    period = _submitted(user, start, end).order_by()
     found: dict[date, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
 
-    def add(utc_hour: Any, measure: str, value: Any, n: int) -> None:
+    def add(day: date, measure: str, value: Any, n: int) -> None:
         if n:
-            found[_local(utc_hour).date()][(measure, "" if value is None else str(value))] += n
+            found[day][(measure, "" if value is None else str(value))] += n
 
-    for hour in rows.values("h").annotate(n=Count("pk")):
-        add(hour["h"], "hour", f"{_local(hour['h']).hour:02d}", hour["n"])
+    # The hours by UTC hour (24 groups a day); the rest by UTC day (`UtcDay`: 2 a day).
+    for hour in period.annotate(h=UtcHour("submitted_at")).values("h").annotate(n=Count("pk")):
+        day, local_hour = _local(hour["h"])
+        add(day, "hour", f"{local_hour:02d}", hour["n"])
+    rows = period.annotate(d=UtcDay("submitted_at"))
     for measure, key in (
         ("agency", F("referrer_agency_id")),
         ("ward", F("address__ward")),
         ("status", F("status")),
         ("clock", _clock()),
     ):
-        for row in rows.annotate(k=key).values("h", "k").annotate(n=Count("pk")):
-            add(row["h"], measure, row["k"], row["n"])
+        for row in rows.annotate(k=key).values("d", "k").annotate(n=Count("pk")):
+            add(_local_day(row["d"]), measure, row["k"], row["n"])
     # As `measures._coded`: a referral counts under each code its list holds, or "none".
     codes = [code for code, _ in concern_types().choices]
     by_code = {
         f"c_{i}": Count("pk", filter=Q(concern_types__icontains=f'"{c}"'))
         for i, c in enumerate(codes)
     }
-    coded: Any = rows.values("h").annotate(
+    coded: Any = rows.values("d").annotate(
         **by_code, c_none=Count("pk", filter=Q(concern_types=[]))
     )
     for row in coded:
+        day = _local_day(row["d"])
         for i, code in enumerate(codes):
-            add(row["h"], "concern", code, row[f"c_{i}"])
-        add(row["h"], "concern", "", row["c_none"])
+            add(day, "concern", code, row[f"c_{i}"])
+        add(day, "concern", "", row["c_none"])
     return found
 
 
