@@ -72,7 +72,7 @@ def main() -> None:
         ninety = (twelve[1] - timedelta(days=89), twelve[1])
         for label, (start, end) in (("12 months", twelve), ("90 days", ninety)):
 
-            def build(start: Any = start, end: Any = end) -> None:
+            def build(start: Any = start, end: Any = end, spec: Any = spec) -> None:
                 spec.build(ReportRequest(analyst, start, end))
 
             with override_settings(NESTGUARD_REPORTS_DAILY=False):
