@@ -370,3 +370,11 @@ def reconcile(user: Any, start: date | None = None, end: date | None = None) -> 
         if (row["referrals"], row["newest"]) == live.get(row["day"], (0, None))
     }
     return [m for m in check(user, *span) if m.day in unchanged]
+
+
+def repair(user: Any, found: list[Mismatch]) -> int:
+    """Count again the days of `found` (from `reconcile`); how many."""
+    days = sorted({m.day for m in found})
+    for day in days:
+        count_days(user, day, day)
+    return len(days)

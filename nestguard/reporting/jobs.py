@@ -104,7 +104,8 @@ def prepare_defaults(progress: JobProgress) -> str:
 def check_daily_counts(progress: JobProgress) -> str:
     """Compare the daily pre-aggregate of referral counts with the records (decision 0120),
     as the last user who had a report prepared (if they still may report); a count that
-    differs fails the run, naming it, so that it shows on the jobs page."""
+    differs is counted again and fails the run, naming it, so that it shows on the jobs
+    page."""
     stored = PreparedReport.objects.exclude(built_for=None).order_by("-built_at").first()
     user = stored.built_for if stored is not None else None
     if user is None or not user.is_active or not rules.may_report(user):
@@ -112,11 +113,14 @@ def check_daily_counts(progress: JobProgress) -> str:
     progress.update(message="Comparing the daily counts with the records")
     found = daily.reconcile(user)
     if found:
+        # Counted again so that reports are right from now on, and the run fails, naming
+        # the first: a write changed what is counted without stamping `updated_at`.
+        days = daily.repair(user, found)
         first = found[0]
         raise JobFailed(
             f"{len(found)} daily count(s) differ from the records, the first "
             f"{first.day} {first.measure}={first.value!r}: {first.stored} stored, "
-            f"{first.counted} counted",
+            f"{first.counted} counted; {days} day(s) counted again",
             retry=False,
         )
     return "The daily referral counts agree with the records"

@@ -10,7 +10,7 @@ import json
 import pickle
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -209,11 +209,45 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
     stored, current, marker = _current(user, spec, asked)
     if stored is not None and current:
         return _unpacked(stored, current=True)
-    queue_build(user, spec, asked, marker)
     age = (timezone.now() - stored.built_at).total_seconds() if stored is not None else None
     if stored is not None and age is not None and age < older_copy_seconds():
+        queue_build(user, spec, asked, marker)
         return _unpacked(stored, current=False)
+    # Nothing to show: a build that earlier ones say is cheap is counted now, with figures,
+    # rather than answering "being prepared" (decision 0120).
+    likely = likely_seconds(spec, asked)
+    if likely is not None and inline_seconds() > 0 and likely <= inline_seconds():
+        return build(user, spec, asked, marker=marker)
+    queue_build(user, spec, asked, marker)
     return None
+
+
+def inline_seconds() -> float:
+    """The longest a page may count a report in the request, judged by earlier builds."""
+    return int(getattr(settings, "NESTGUARD_REPORTS_INLINE_MS", 100)) / 1000
+
+
+def _days(terms: dict[str, Any]) -> int:
+    return (date.fromisoformat(terms["to"]) - date.fromisoformat(terms["from"])).days + 1
+
+
+# How many of a report's latest builds judge how long the next one will take.
+LIKELY_FROM = 20
+
+
+def likely_seconds(spec: ReportSpec, asked: Asked) -> float | None:
+    """How long a build of the report for `asked` is likely to take, from the report's latest
+    builds (their `build_seconds`, measured in whichever process built them): the median of
+    those with the same filters over a period at least as long (a build counts more for a
+    longer period, never less), or None when there are none (it is not judged: queued)."""
+    terms = asked.terms()
+    earlier = PreparedReport.objects.filter(report=spec.name).order_by("-built_at")
+    seconds = sorted(
+        row["build_seconds"]
+        for row in earlier.values("terms", "build_seconds")[:LIKELY_FROM]
+        if set(row["terms"]) == set(terms) and _days(row["terms"]) >= _days(terms)
+    )
+    return seconds[len(seconds) // 2] if seconds else None
 
 
 def queue_build(user: Any, spec: ReportSpec, asked: Asked, marker: str) -> None:

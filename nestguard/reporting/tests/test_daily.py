@@ -176,3 +176,19 @@ def test_the_command_and_the_job_report_a_mismatch(world: World) -> None:
         call_command("report_counts_check", "--user", analyst.username)
     with pytest.raises(JobFailed, match="differ from the records"):
         check_daily_counts(JobProgress())
+
+
+def test_the_job_counts_a_mismatched_day_again(world: World) -> None:
+    from nestguard.jobs import JobFailed, JobProgress
+    from nestguard.reporting.jobs import check_daily_counts
+    from nestguard.reporting.period import Asked
+    from nestguard.reporting.reading import build
+
+    analyst = world.users["analyst"]
+    build(analyst, report_spec("partnership"), Asked(START, END))
+    cell = ReferralDayCount.objects.filter(day__range=(START, END), measure="hour").first()
+    assert cell is not None
+    ReferralDayCount.objects.filter(pk=cell.pk).update(n=cell.n + 1)
+    with pytest.raises(JobFailed, match="1 day"):
+        check_daily_counts(JobProgress())
+    assert daily.reconcile(analyst) == []
