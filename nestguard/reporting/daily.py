@@ -127,7 +127,7 @@ def live_fingerprints(user: Any, start: date, end: date) -> dict[date, Fingerpri
         .order_by()
         .annotate(d=UtcDay("submitted_at"))
         .values("d")
-        .annotate(n=Count("pk"), newest=Max("updated_at"))
+        .annotate(n=Count("*"), newest=Max("updated_at"))
     )
     for row in rows:
         day = _local_day(row["d"])
@@ -151,7 +151,7 @@ def current_days(user: Any, start: date, end: date) -> int:
         )
     }
     whole = (
-        _submitted(user, start, end).order_by().aggregate(n=Count("pk"), newest=Max("updated_at"))
+        _submitted(user, start, end).order_by().aggregate(n=Count("*"), newest=Max("updated_at"))
     )
     days = _days(start, end)
     if (
