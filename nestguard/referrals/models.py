@@ -138,6 +138,11 @@ class Referral(BaseModel, Versioned):
             models.Index(fields=["status", "triage_due_at"], name="referral_status_due_idx"),
             # The latest change, which keys the cached reports (decision 0089).
             models.Index(fields=["updated_at"], name="referral_updated_idx"),
+            # The daily referral counts' fingerprints (decision 0120): how many referrals a
+            # period's days hold and their newest stamp, read from the index alone.
+            models.Index(
+                fields=["submitted_at", "updated_at"], name="referral_submitted_stamp_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -46,11 +46,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nestguard.access.door import counted
-from nestguard.accounts.models import agency_types
+from nestguard.accounts.models import Agency, agency_types
 from nestguard.cases.models import Case, CaseAddress, CaseStatus, outcomes
 from nestguard.core.calendar import UK
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralStatus, concern_types
+from nestguard.reporting import daily
 from nestguard.reporting.registry import ReportRequest
 from nestguard.reporting.tables import Column, Table, counts_table
 
@@ -159,8 +160,28 @@ def _coded(
 # Referrals
 
 
+def _agency_counts(request: ReportRequest, field: str) -> dict[Any, int]:
+    """Referrals by a field of the referrer's agency (its name or type): summed from the daily
+    pre-aggregate's agency ids when it may be read, else one GROUP BY over the join."""
+    if not daily.usable(request):
+        return _grouped(referrals(request), F(f"referrer_agency__{field}"))
+    by_id = daily.sums(request).of("agency")
+    names = dict(Agency.objects.filter(pk__in=[k for k in by_id if k]).values_list("pk", field))
+    counts: dict[Any, int] = {}
+    for key, n in by_id.items():
+        # A referral with no agency groups under None, as the join gives it.
+        name = names.get(_agency_key(key)) if key else None
+        counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def _agency_key(stored: str) -> Any:
+    """An agency id as stored in the pre-aggregate (text), as the model's key."""
+    return Agency._meta.pk.to_python(stored) if Agency._meta.pk is not None else stored
+
+
 def referrals_by_source(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), F("referrer_agency__name"))
+    counts = _agency_counts(request, "name")
     rows = [(str(name), [n]) for name, n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
     return counts_table(
         "referrals_by_source", "Referrals by source agency", "Agency", rows, percent=True
@@ -168,7 +189,7 @@ def referrals_by_source(request: ReportRequest) -> Table:
 
 
 def referrals_by_agency_type(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), F("referrer_agency__type"))
+    counts = _agency_counts(request, "type")
     types = agency_types()
     rows = [(c.label, [counts.pop(c.code, 0)]) for c in types.codes]
     rows += [(types.label(code), [n]) for code, n in sorted(counts.items())]
@@ -183,7 +204,14 @@ def referrals_by_agency_type(request: ReportRequest) -> Table:
 
 def referrals_by_concern(request: ReportRequest) -> Table:
     codes = concern_types().choices
-    rows = _coded(request, referrals(request), "concern_types", codes, "No concern type recorded")
+    if daily.usable(request):
+        found = daily.sums(request).of("concern")
+        rows = [(label, [found.get(code, 0)]) for code, label in codes]
+        rows.append(("No concern type recorded", [found.get("", 0)]))
+    else:
+        rows = _coded(
+            request, referrals(request), "concern_types", codes, "No concern type recorded"
+        )
     return counts_table(
         "referrals_by_concern",
         "Referrals by concern type",
@@ -218,7 +246,11 @@ def reportable_wards(user: Any) -> list[str]:
 
 
 def referrals_by_ward(request: ReportRequest) -> Table:
-    counts = _grouped(referrals(request), F("address__ward"))
+    counts: dict[Any, int] = (
+        dict(daily.sums(request).of("ward"))
+        if daily.usable(request)
+        else _grouped(referrals(request), F("address__ward"))
+    )
     shown = set(reportable_wards(request.user))
     rows = [(ward, [counts.pop(ward, 0)]) for ward in sorted(shown)]
     none = counts.pop(None, 0) + counts.pop("", 0)
@@ -279,7 +311,13 @@ def referrals_by_local_hour(request: ReportRequest) -> dict[datetime, int]:
     """The period's referrals by UK local hour, read once per build for the month, weekday
     and hour tables."""
     if "referral_hours" not in request.memo:
-        request.memo["referral_hours"] = local_hours(referrals(request))
+        if daily.usable(request):
+            request.memo["referral_hours"] = {
+                datetime.combine(day, time(hour), tzinfo=UK): n
+                for (day, hour), n in daily.sums(request).hours.items()
+            }
+        else:
+            request.memo["referral_hours"] = local_hours(referrals(request))
     found: dict[datetime, int] = request.memo["referral_hours"]
     return found
 
@@ -342,7 +380,11 @@ CONVERSION_ROWS = (
 
 def referral_conversion(request: ReportRequest) -> Table:
     """Referred, then accepted, then a case: each referral in the period by where it went."""
-    counts = _grouped(referrals(request), F("status"))
+    counts: dict[Any, int] = (
+        dict(daily.sums(request).of("status"))
+        if daily.usable(request)
+        else _grouped(referrals(request), F("status"))
+    )
     rows = [(label, [counts.get(status, 0)]) for status, label in CONVERSION_ROWS]
     return counts_table(
         "referral_conversion",
@@ -434,10 +476,30 @@ def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
     return medians
 
 
+def _clock_counts(
+    request: ReportRequest, rows: QuerySet[Referral], now: datetime
+) -> dict[Any, int]:
+    """The referrals by the triage clock's rows: the decided ones from the daily
+    pre-aggregate when it may be read (they stay where they are), the waiting ones counted now
+    (whether they are overdue moves with the time alone)."""
+    if not daily.usable(request):
+        return _grouped(rows, _clock(now))
+    decided = daily.sums(request).of("clock")
+    waiting = rows.filter(decided_at__isnull=True).aggregate(
+        overdue=Count("pk", filter=Q(triage_due_at__lt=now)), all=Count("pk")
+    )
+    return {
+        "within": decided.get("within", 0),
+        "after": decided.get("after", 0),
+        "overdue": waiting["overdue"],
+        "waiting": waiting["all"] - waiting["overdue"],
+    }
+
+
 def triage_timeliness(request: ReportRequest) -> Table:
     now = timezone.now()
     rows = referrals(request)
-    counts = _grouped(rows, _clock(now))
+    counts = _clock_counts(request, rows, now)
     table = counts_table(
         "triage_timeliness",
         "Time to triage against the clock",

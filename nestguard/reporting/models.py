@@ -91,3 +91,43 @@ class PreparedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.terms}"
+
+
+class ReferralDay(models.Model):
+    """One UK local day of the daily pre-aggregate of referral counts (decision 0120): the
+    fingerprint of the day's referrals when they were counted (how many were submitted that
+    day and the newest `updated_at` among them) and the `basis` the counts depend on beyond
+    the referrals (the address register's newest change, for the wards; the concern code
+    list). A day whose live fingerprint or basis differs is counted again before it is read,
+    so the aggregate can never be read out of date: it is a cache, not a record."""
+
+    day = models.DateField(unique=True)
+    referrals = models.IntegerField()
+    newest = models.DateTimeField(null=True)
+    basis = models.CharField(max_length=64)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"referrals of {self.day}"
+
+
+class ReferralDayCount(models.Model):
+    """How many of a UK local day's submitted referrals have `value` for `measure` (decision
+    0120): "agency" (the referrer's agency id), "ward" (of the register address; "" none),
+    "status", "clock" ("within", "after", "" undecided), "concern" (a code; "" none recorded)
+    and "hour" (the UK local hour, "00" to "23"). Written only by `reporting.daily`."""
+
+    day = models.DateField()
+    measure = models.CharField(max_length=12)
+    value = models.CharField(max_length=100)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "measure", "value"], name="referral_day_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure}={self.value}: {self.n}"

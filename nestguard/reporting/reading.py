@@ -10,7 +10,7 @@ import json
 import pickle
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -22,11 +22,12 @@ from django.utils import timezone
 from nestguard.access import rules
 from nestguard.access.door import counted, policy_for, record_search, registered_models
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
+from nestguard.core.calendar import UK
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralSubject
-from nestguard.reporting.models import CountedChange, PreparedReport
+from nestguard.reporting.models import CountedChange, PreparedReport, ReferralDay
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
 
@@ -84,6 +85,18 @@ def changed(sender: Any, **kwargs: Any) -> None:
     which send no signal; the lifetime of a current copy bounds anything else."""
     if sender in counted_models():
         CountedChange.objects.create()
+    if sender is Referral:
+        forget_day(kwargs.get("instance"))
+
+
+def forget_day(referral: Referral | None) -> None:
+    """A referral was saved or deleted: its day of the daily pre-aggregate (decision 0120) is
+    counted again before it is next read. The day's fingerprint would notice most changes
+    alone (a save stamps the newest `updated_at`); this also catches one whose stamp is not
+    the newest of its day, and costs one delete by the day's unique index."""
+    submitted = getattr(referral, "submitted_at", None)
+    if submitted is not None:
+        ReferralDay.objects.filter(day=timezone.localtime(submitted, UK).date()).delete()
 
 
 def last_change(user: Any) -> str:
@@ -196,11 +209,45 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
     stored, current, marker = _current(user, spec, asked)
     if stored is not None and current:
         return _unpacked(stored, current=True)
-    queue_build(user, spec, asked, marker)
     age = (timezone.now() - stored.built_at).total_seconds() if stored is not None else None
     if stored is not None and age is not None and age < older_copy_seconds():
+        queue_build(user, spec, asked, marker)
         return _unpacked(stored, current=False)
+    # Nothing to show: a build that earlier ones say is cheap is counted now, with figures,
+    # rather than answering "being prepared" (decision 0120).
+    likely = likely_seconds(spec, asked)
+    if likely is not None and inline_seconds() > 0 and likely <= inline_seconds():
+        return build(user, spec, asked, marker=marker)
+    queue_build(user, spec, asked, marker)
     return None
+
+
+def inline_seconds() -> float:
+    """The longest a page may count a report in the request, judged by earlier builds."""
+    return int(getattr(settings, "NESTGUARD_REPORTS_INLINE_MS", 100)) / 1000
+
+
+def _days(terms: dict[str, Any]) -> int:
+    return (date.fromisoformat(terms["to"]) - date.fromisoformat(terms["from"])).days + 1
+
+
+# How many of a report's latest builds judge how long the next one will take.
+LIKELY_FROM = 20
+
+
+def likely_seconds(spec: ReportSpec, asked: Asked) -> float | None:
+    """How long a build of the report for `asked` is likely to take, from the report's latest
+    builds (their `build_seconds`, measured in whichever process built them): the median of
+    those with the same filters over a period at least as long (a build counts more for a
+    longer period, never less), or None when there are none (it is not judged: queued)."""
+    terms = asked.terms()
+    earlier = PreparedReport.objects.filter(report=spec.name).order_by("-built_at")
+    seconds = sorted(
+        row["build_seconds"]
+        for row in earlier.values("terms", "build_seconds")[:LIKELY_FROM]
+        if set(row["terms"]) == set(terms) and _days(row["terms"]) >= _days(terms)
+    )
+    return seconds[len(seconds) // 2] if seconds else None
 
 
 def queue_build(user: Any, spec: ReportSpec, asked: Asked, marker: str) -> None:

@@ -296,6 +296,14 @@ NESTGUARD_REPORTS_SHOW_OLDER_SECONDS = env_int(
     "NESTGUARD_REPORTS_SHOW_OLDER_SECONDS", 3600, minimum=0
 )
 
+# A page that finds nothing prepared counts the report in the request, with figures, when the
+# report's latest builds of periods at least as long took at most this (milliseconds; 0:
+# never), and answers "being prepared" otherwise (decision 0120).
+NESTGUARD_REPORTS_INLINE_MS = env_int("NESTGUARD_REPORTS_INLINE_MS", 100, minimum=0)
+# Whether report builds read the additive referral counts from the daily pre-aggregate (decision
+# 0120; checked against the records' fingerprints before each read). Off: counted live.
+NESTGUARD_REPORTS_DAILY = env_bool("NESTGUARD_REPORTS_DAILY", True)
+
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production
 # a folder on other storage than the database's, copied off the machine.

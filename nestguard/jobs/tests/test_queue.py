@@ -165,6 +165,25 @@ def test_enqueue_once_reuses_a_waiting_run_with_the_same_arguments() -> None:
     assert enqueue_once("selftest.count", to=2) != first, "a finished run is not reused"
 
 
+def test_enqueue_once_finds_the_waiting_run_among_many_without_reading_them_all() -> None:
+    """Hundreds of waiting runs with other arguments (reports asked for new periods, decision
+    0112): the database narrows them by the arguments' values, so one request reads the run
+    it wants, not the queue; arguments that differ only inside an object are told apart."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def terms(n: int) -> dict[str, object]:
+        return {"from": f"2026-01-{n:02d}", "to": "2026-03-31", "ward": "", "agency": None}
+
+    runs = [enqueue("selftest.count", to=2, terms=terms(n), by="a") for n in range(1, 29)]
+    with CaptureQueriesContext(connection) as context:
+        assert enqueue_once("selftest.count", to=2, terms=terms(17), by="a") == runs[16]
+    (read,) = [q for q in context.captured_queries if "jobs_jobrun" in q["sql"]]
+    assert "2026-01-17" in read["sql"] or "2026-01-17" in str(read)
+    assert enqueue_once("selftest.count", to=2, terms=terms(17), by="b") not in runs
+    assert enqueue_once("selftest.count", to=2, terms={**terms(3), "ward": "X"}, by="a") not in runs
+
+
 def test_an_attempt_that_is_not_the_runs_current_one_leaves_the_run_alone() -> None:
     run = enqueue("selftest.count")
     drain()

@@ -21,7 +21,7 @@ from nestguard.jobs import JobProgress
 from nestguard.jobs.models import JobRun, JobStatus
 from nestguard.jobs.worker import drain
 from nestguard.referrals.models import Referral, ReferralStatus
-from nestguard.reporting import reading
+from nestguard.reporting import daily, reading
 from nestguard.reporting.dashboard import DASHBOARD
 from nestguard.reporting.jobs import default_views, prepare_defaults
 from nestguard.reporting.models import CountedChange, PreparedReport
@@ -118,6 +118,11 @@ def test_writes_that_send_no_signal_are_noticed(world: World, clock: Any) -> Non
     assert _current(world)
     clock.shift(timedelta(seconds=reading.CACHE_SECONDS))
     assert not _current(world)
+    # Nor by the daily referral counts' fingerprints (decision 0120; no service writes so):
+    # the daily check finds the day whose counts differ from the records, and counts it again.
+    found = daily.reconcile(analyst)
+    assert {m.measure for m in found} == {"status"}
+    assert daily.repair(analyst, found) == 1
     after = reading.build_true(analyst, spec, ASKED)
     assert after.report != before.report
 
@@ -215,3 +220,41 @@ def test_the_periodic_refresh_counts_again_only_the_defaults_someone_asked_for(
     # A default view nobody asked for is not counted; only the newest change row is kept.
     assert not PreparedReport.objects.filter(slot=reading.slot(report, report_asked)).exists()
     assert CountedChange.objects.count() == 1
+
+
+def test_a_new_period_is_counted_in_the_request_when_earlier_builds_say_it_is_cheap(
+    world: World, settings: Any
+) -> None:
+    """Decision 0120: with nothing prepared to show, a page counts the report now (figures,
+    not "being prepared") when the report's latest builds of periods at least as long took
+    at most NESTGUARD_REPORTS_INLINE_MS; otherwise, or with no such builds, it is queued."""
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    analyst = world.users["analyst"]
+    client = sign_in(Client(), analyst)
+    spec = report_spec("partnership")
+    shorter = f"/reports/partnership/?from={START.isoformat()}&to=2026-03-31"
+
+    assert b"report-preparing" in client.get(PAGE).content  # no earlier build: queued
+    assert drain() == 1
+    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.05)
+    assert reading.likely_seconds(spec, Asked(START, END)) == 0.05
+    page = client.get(shorter)
+    assert b"report-preparing" not in page.content
+    assert b"Referrals by source agency" in page.content  # counted in the request
+    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
+
+    # Earlier builds that took longer than the budget: the next new period is queued.
+    PreparedReport.objects.filter(report=spec.name).update(build_seconds=5.0)
+    later = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
+    assert b"report-preparing" in client.get(later).content
+    # A longer period than any built before is not judged from them: queued.
+    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.01)
+    longer = f"/reports/partnership/?from=2024-12-01&to={END.isoformat()}"
+    assert b"report-preparing" in client.get(longer).content
+    # 0 turns it off.
+    settings.NESTGUARD_REPORTS_INLINE_MS = 0
+    assert (
+        b"report-preparing"
+        in client.get(f"/reports/partnership/?from={START.isoformat()}&to=2026-01-31").content
+    )
