@@ -176,13 +176,16 @@ def test_third_missing_episode_to_a_completed_action(
     page.get_by_label("Title").fill("Locations: the Moss Lane garages")
     click_button(page, "Add item")
     page.wait_for_url(first_url)
-    move_up = page.get_by_role("button", name="Move up item 2")
-    tab_to(page, move_up, limit=80)
+    # The chair's item is last, after the child's. (Other journeys share this server: a child
+    # they placed away or put on a part-time timetable may be on the agenda before them.)
+    last = page.locator("#agenda + ol > li h3").count()
+    move_up = page.get_by_role("button", name=f"Move up item {last}")
+    tab_to(page, move_up, limit=80 + 10 * last)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     headings = page.locator("#agenda + ol > li h3").all_inner_texts()
-    assert headings[0] == "1. Locations: the Moss Lane garages", headings
-    assert CHILD_FAMILY in headings[1]
+    assert headings[last - 2] == f"{last - 1}. Locations: the Moss Lane garages", headings
+    assert CHILD_FAMILY in headings[last - 1]
 
     # Attendance and the chair's action on the child's item.
     page.get_by_role("link", name="Record attendance").click()
@@ -192,7 +195,7 @@ def test_third_missing_episode_to_a_completed_action(
     page.get_by_label("Attending").check()
     click_button(page, "Record")
     page.wait_for_url(first_url)
-    page.get_by_role("link", name="Record an action for item 2").click()
+    page.get_by_role("link", name=f"Record an action for item {last}").click()
     expect_h1(page, "Record an action")
     assert_accessible(page, "the record an action page")
     click_button(page, "Record action")

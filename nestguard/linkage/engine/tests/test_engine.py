@@ -35,21 +35,6 @@ def labelled():
     return generate(2500, seed=11)
 
 
-@pytest.fixture(scope="module")
-def records(labelled):
-    return [item.record for item in labelled]
-
-
-@pytest.fixture(scope="module")
-def model(records):
-    return train_model(records, seed=42)
-
-
-@pytest.fixture(scope="module")
-def result(records, model):
-    return link_records(records, model)
-
-
 # --- records and features -------------------------------------------------------------------
 
 

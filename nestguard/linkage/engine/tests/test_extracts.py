@@ -9,7 +9,7 @@ from itertools import combinations
 
 import pytest
 
-from nestguard.linkage.engine import LinkageModel, SourceRecord, link_records, train_model
+from nestguard.linkage.engine import LinkageModel, SourceRecord, link_records
 from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.model import AutoLinkGuard
 from nestguard.linkage.engine.records import read_date_of_birth
@@ -23,21 +23,6 @@ from nestguard.linkage.engine.synthetic_extracts import (
 @pytest.fixture(scope="module")
 def labelled():
     return generate_extracts(3000, seed=31)
-
-
-@pytest.fixture(scope="module")
-def records(labelled):
-    return [item.record for item in labelled]
-
-
-@pytest.fixture(scope="module")
-def model(records):
-    return train_model(records, seed=42)
-
-
-@pytest.fixture(scope="module")
-def result(records, model):
-    return link_records(records, model)
 
 
 # --- the generator ---------------------------------------------------------------------------

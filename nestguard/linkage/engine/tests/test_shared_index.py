@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nestguard.linkage.engine import CandidateIndex, SourceRecord, train_model
+from nestguard.linkage.engine import CandidateIndex, SourceRecord
 from nestguard.linkage.engine.shared_index import (
     MappedCandidateIndex,
     read_manifest,
@@ -25,16 +25,6 @@ from nestguard.linkage.engine.synthetic import ERROR_TYPES, Generator, generate
 @pytest.fixture(scope="module")
 def labelled():
     return generate(1500, seed=23)
-
-
-@pytest.fixture(scope="module")
-def records(labelled):
-    return [item.record for item in labelled]
-
-
-@pytest.fixture(scope="module")
-def model(records):
-    return train_model(records, seed=42)
 
 
 @pytest.fixture
