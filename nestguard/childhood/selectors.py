@@ -90,6 +90,10 @@ def transitions(
         .exclude(case__status=CaseStatus.CLOSED)
         .values_list("pk", "case_id", "person_id", "person__date_of_birth", "case__opened_at")
     )
+    listed = people is not None and not isinstance(people, QuerySet)
+    if listed:
+        # A few people named by key (a person's page): the database narrows to them first.
+        window = window.filter(person_id__in=list(people))
     due: dict[tuple[Any, Any], Any] = {}
     for pk, case_id, person_id, born, opened_at in window:
         if born is None or not policy.alert_open(born, today, ahead_months=ahead_months):
@@ -98,7 +102,7 @@ def transitions(
         if policy.adult_on(born) <= opened_at.astimezone(UK).date():
             continue
         due.setdefault((case_id, person_id), pk)
-    if people is not None:
+    if people is not None and not listed:
         allowed = _among(Person.objects.filter(pk__in=people), {p for _, p in due})
         due = {key: pk for key, pk in due.items() if key[1] in allowed}
     seen = _among(cases, {c for c, _ in due})
