@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from nestguard.audit.tests.test_migration import (  # noqa: F401  (fixtures)
+    migrate,
     triggers_back_after_flush,
     triggers_off_for_flush,
 )
@@ -21,18 +20,11 @@ BEFORE = [("pathways", "0003_missing_report_index")]
 AFTER = [("pathways", "0004_harm_kinds")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
 @pytest.mark.usefixtures("triggers_back_after_flush", "triggers_off_for_flush")
 def test_yes_no_answers_become_harm_kinds_and_back() -> None:
     person = PersonFactory()
     user = UserFactory(username="harm_migration", roles=["caseworker"])
-    old = _migrate(BEFORE).loader.project_state(BEFORE).apps.get_model("pathways", "MissingEpisode")
+    old = migrate(BEFORE).loader.project_state(BEFORE).apps.get_model("pathways", "MissingEpisode")
     now = timezone.now()
     made = {}
     for n, answer in enumerate((True, False, None)):
@@ -47,14 +39,12 @@ def test_yes_no_answers_become_harm_kinds_and_back() -> None:
             harm_during=answer,
             harm_details="Hurt" if answer else "",
         ).pk
-    new = _migrate(AFTER).loader.project_state(AFTER).apps.get_model("pathways", "MissingEpisode")
+    new = migrate(AFTER).loader.project_state(AFTER).apps.get_model("pathways", "MissingEpisode")
     harm = dict(new.objects.values_list("pk", "harm"))
     assert harm[made[True]] == ["other_harm"]
     assert harm[made[False]] == ["none"]
     assert harm[made[None]] == []
-    back = (
-        _migrate(BEFORE).loader.project_state(BEFORE).apps.get_model("pathways", "MissingEpisode")
-    )
+    back = migrate(BEFORE).loader.project_state(BEFORE).apps.get_model("pathways", "MissingEpisode")
     answers = dict(back.objects.values_list("pk", "harm_during"))
     assert answers == {made[True]: True, made[False]: False, made[None]: None}
-    _migrate(AFTER)
+    migrate(AFTER)

@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from nestguard.audit.tests.test_migration import (  # noqa: F401  (fixtures)
+    migrate,
     triggers_back_after_flush,
     triggers_off_for_flush,
 )
@@ -21,17 +20,10 @@ BEFORE = [("pathways", "0006_onward_follow_up")]
 AFTER = [("pathways", "0007_issue13_rhi_clock_closed")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
 @pytest.mark.usefixtures("triggers_back_after_flush", "triggers_off_for_flush")
 def test_recorded_interviews_close_their_episodes_clocks() -> None:
     user = UserFactory(username="rhi_migration", roles=["caseworker"])
-    state = _migrate(BEFORE).loader.project_state(BEFORE).apps
+    state = migrate(BEFORE).loader.project_state(BEFORE).apps
     episodes = state.get_model("pathways", "MissingEpisode")
     interviews = state.get_model("pathways", "ReturnInterview")
     now = timezone.now()
@@ -54,7 +46,7 @@ def test_recorded_interviews_close_their_episodes_clocks() -> None:
                 recorded_by_id=user.pk,
             )
         made[outcome] = episode.pk
-    after = _migrate(AFTER).loader.project_state(AFTER).apps.get_model("pathways", "MissingEpisode")
+    after = migrate(AFTER).loader.project_state(AFTER).apps.get_model("pathways", "MissingEpisode")
     closed = dict(after.objects.filter(pk__in=made.values()).values_list("pk", "rhi_clock_closed"))
     assert {outcome: closed[pk] for outcome, pk in made.items()} == {
         "completed": True,
