@@ -41,11 +41,13 @@ def index_directory() -> Path:
     return Path(settings.NESTGUARD_PERSON_INDEX_DIR)
 
 
-def fingerprint(record_ids: Iterable[str]) -> str:
-    """Which records an index holds: a digest of their ids, in order. Records are never
-    deleted in place (a disposal rewrites them), so the ids say what the index holds."""
+def fingerprint(records: Iterable[str]) -> str:
+    """Which records an index holds, and as what: a digest of "id:content fingerprint" for
+    each (`record_contents`). A disposal rewrites a record in place under the same id and a
+    new content fingerprint, so an index written before it no longer matches and the next
+    build writes it again without the disposed names and dates of birth."""
     digest = hashlib.sha256()
-    for record_id in sorted(record_ids):
+    for record_id in sorted(records):
         digest.update(record_id.encode())
         digest.update(b"\n")
     return digest.hexdigest()[:16]
@@ -127,8 +129,7 @@ def build_index_file(*, force: bool = False) -> BuildResult:
     # Taken before reading: whatever is stamped later, a web process catches up itself.
     newest = SourceRecord.objects.order_by("-created_at").values_list("created_at", flat=True)
     newest_stamp = newest.first()
-    ids = [str(pk) for pk in SourceRecord.objects.values_list("pk", flat=True)]
-    current = fingerprint(ids)
+    current = fingerprint(record_contents().values())
     existing = next(
         (f for f in index_files() if (f.model_version, f.fingerprint) == (model.version, current)),
         None,
@@ -136,7 +137,9 @@ def build_index_file(*, force: bool = False) -> BuildResult:
     if existing is not None and not force:
         return BuildResult(existing, False, time.monotonic() - started, _size(existing.path))
     records = matching.all_engine_records()
-    held = fingerprint(r.record_id for r in records)  # what is written, if more came since
+    contents = record_contents()
+    # What is written, if more came since.
+    held = fingerprint(contents.get(r.record_id, r.record_id) for r in records)
     written_at = datetime.now(UTC)
     name = f"{model.version}.{written_at:%Y%m%dT%H%M%S%fZ}.{held}"
     written = write_index(
@@ -155,6 +158,22 @@ def build_index_file(*, force: bool = False) -> BuildResult:
     assert file is not None  # just written whole
     log.info("person index %s written: %d records", written.path.name, written.records)
     return BuildResult(file, True, time.monotonic() - started, written.bytes)
+
+
+def record_contents() -> dict[str, str]:
+    """Each source record's "id:content fingerprint", by id: what `fingerprint` digests."""
+    rows = SourceRecord.objects.values_list("pk", "fingerprint")
+    return {str(pk): f"{pk}:{content}" for pk, content in rows}
+
+
+def discard_all() -> list[str]:
+    """Delete every written index (a disposal: the files hold what the records said). A
+    process that maps one keeps its pages until it moves to the next file; new ones wait."""
+    gone = []
+    for file in index_files():
+        shutil.rmtree(file.path, ignore_errors=True)
+        gone.append(file.name)
+    return gone
 
 
 def _size(path: Path) -> int:

@@ -30,7 +30,7 @@ from nestguard.linkage.live_index import (
     build_for_version,
     open_for_version,
 )
-from nestguard.linkage.models import LinkageRun
+from nestguard.linkage.models import LinkageRun, SourceRecord
 from nestguard.linkage.selectors import candidates_for
 from nestguard.linkage.services.runs import linkage_run_execute, linkage_run_start
 from nestguard.linkage.tests.builders import record
@@ -200,3 +200,26 @@ def test_a_finished_linkage_run_queues_the_index_for_its_model(
     done = linkage_run_execute(run, actor=personas.admin)
     assert done.status == LinkageRun.Status.SUCCEEDED
     assert JobRun.objects.filter(name=BUILD_JOB, status=JobStatus.QUEUED).count() == 1
+
+
+def test_a_disposal_deletes_the_written_index_and_the_next_build_leaves_the_names_out(
+    known: str, shared: CandidateIndexKeeper
+) -> None:
+    """A disposal rewrites records in place under their ids; the index written before it
+    still holds what they said, so it is deleted, the build is queued, and the build does not
+    mistake the rewritten records for the ones it wrote."""
+    from nestguard.retention.record_types import SOURCE_RECORD_FIELDS
+    from nestguard.retention.services.batches import _drop_person_index
+
+    first = person_index_files.build_index_file()
+    assert first.built
+    jayden = SourceRecord.objects.get(record_id="POL-77")
+    SourceRecord.objects.filter(pk=jayden.pk).update(
+        **SOURCE_RECORD_FIELDS, fingerprint="disposed"
+    )  # as the disposal rewrites it
+    _drop_person_index()
+    assert person_index_files.index_files() == []
+    assert JobRun.objects.filter(name=BUILD_JOB, status=JobStatus.QUEUED).exists()
+    second = person_index_files.build_index_file()
+    assert second.built
+    assert second.file.fingerprint != first.file.fingerprint

@@ -18,7 +18,8 @@ from nestguard.audit.models import AuditEvent
 from nestguard.audit.redaction import audit_redact
 from nestguard.audit.services import audit_record
 from nestguard.core.models import next_reference
-from nestguard.linkage.live_index import forget_index
+from nestguard.linkage import person_index_files
+from nestguard.linkage.live_index import forget_index, queue_build, shared
 from nestguard.retention import record_types as rt
 from nestguard.retention.models import (
     BatchStatus,
@@ -282,10 +283,11 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
     )
     batch.status = BatchStatus.DISPOSED
     batch.save(update_fields=["status", "updated_at"])
-    # This process's "already known?" index holds what the records said; drop it once the
-    # disposal commits, so the next lookup rebuilds it from the anonymised rows. Other web
-    # processes rebuild theirs when restarted (docs/how-to/disposal.md).
-    transaction.on_commit(forget_index)
+    # The "already known?" index holds what the records said: once the disposal commits, the
+    # shared files are deleted and written again from the anonymised rows, and this process
+    # drops its copy (decision 0117). Other web processes move to the new file when it is
+    # written, or rebuild theirs when restarted (docs/how-to/disposal.md).
+    transaction.on_commit(_drop_person_index)
     audit_record(
         actor=actor,
         action="retention.dispose",
@@ -311,3 +313,10 @@ def _redact_about(actor: User, batch: DisposalBatch, done: dispose.Disposed) -> 
         reason=batch.rule.code,
         reference=batch.reference,
     )
+
+
+def _drop_person_index() -> None:
+    if shared():
+        person_index_files.discard_all()
+        queue_build()
+    forget_index()
