@@ -430,6 +430,16 @@ def forget_index() -> None:
     keeper.forget()
 
 
+def discard_index_after_disposal() -> None:
+    """A disposal rewrote records in place: the shared files (and this process's copy) still
+    hold what they said, so the files are deleted, their writing queued, and this process
+    forgets its copy (decision 0117)."""
+    if shared():
+        person_index_files.discard_all()
+        queue_build()
+    forget_index()
+
+
 def warm_up() -> None:
     """In the shared or background mode, start opening (or building) now so that the index
     is ready by the time someone asks. Never raises: a web process serves its requests

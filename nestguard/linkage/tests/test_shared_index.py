@@ -209,7 +209,6 @@ def test_a_disposal_deletes_the_written_index_and_the_next_build_leaves_the_name
     still holds what they said, so it is deleted, the build is queued, and the build does not
     mistake the rewritten records for the ones it wrote."""
     from nestguard.retention.record_types import SOURCE_RECORD_FIELDS
-    from nestguard.retention.services.batches import _drop_person_index
 
     first = person_index_files.build_index_file()
     assert first.built
@@ -217,7 +216,7 @@ def test_a_disposal_deletes_the_written_index_and_the_next_build_leaves_the_name
     SourceRecord.objects.filter(pk=jayden.pk).update(
         **SOURCE_RECORD_FIELDS, fingerprint="disposed"
     )  # as the disposal rewrites it
-    _drop_person_index()
+    live_index.discard_index_after_disposal()
     assert person_index_files.index_files() == []
     assert JobRun.objects.filter(name=BUILD_JOB, status=JobStatus.QUEUED).exists()
     second = person_index_files.build_index_file()

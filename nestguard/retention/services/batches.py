@@ -18,8 +18,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.audit.redaction import audit_redact
 from nestguard.audit.services import audit_record
 from nestguard.core.models import next_reference
-from nestguard.linkage import person_index_files
-from nestguard.linkage.live_index import forget_index, queue_build, shared
+from nestguard.linkage.live_index import discard_index_after_disposal
 from nestguard.retention import record_types as rt
 from nestguard.retention.models import (
     BatchStatus,
@@ -287,7 +286,7 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
     # shared files are deleted and written again from the anonymised rows, and this process
     # drops its copy (decision 0117). Other web processes move to the new file when it is
     # written, or rebuild theirs when restarted (docs/how-to/disposal.md).
-    transaction.on_commit(_drop_person_index)
+    transaction.on_commit(discard_index_after_disposal)
     audit_record(
         actor=actor,
         action="retention.dispose",
@@ -313,10 +312,3 @@ def _redact_about(actor: User, batch: DisposalBatch, done: dispose.Disposed) -> 
         reason=batch.rule.code,
         reference=batch.reference,
     )
-
-
-def _drop_person_index() -> None:
-    if shared():
-        person_index_files.discard_all()
-        queue_build()
-    forget_index()
