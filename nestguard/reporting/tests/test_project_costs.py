@@ -211,5 +211,5 @@ def test_bad_input_on_the_page_shows_the_error_summary_and_writes_nothing(
     page = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in page and message in page
-    assert "<title>Error: " in page
+    assert page.count("Error: ") == 1 and "<title>Error: Project costs" in page
     assert _written() == before
