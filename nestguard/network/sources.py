@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.cases.models import Case, CaseAddress, CaseSubject, Intervention
+from nestguard.core.signals import records_rewritten
 from nestguard.enforcement.models import EnforcementAction
 from nestguard.network.models import HandEntry, Line, Phone, Vehicle
 from nestguard.network.phones import national
@@ -222,8 +223,33 @@ def _on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
             links_refresh(kind=kind, record=record)
 
 
+def _on_rewritten(sender: Any, keys: list[str], **kwargs: Any) -> None:
+    """Rows rewritten in bulk (a disposal): derive again the links of the records they are or
+    belong to, and clear those of records that are gone."""
+    from nestguard.network.services.links import links_clear, links_refresh
+
+    for kind, src in sources().items():
+        if sender is src.model:
+            current = {str(r.pk): r for r in src.records().filter(pk__in=keys)}
+            for key in keys:
+                if key in current:
+                    links_refresh(kind=kind, record=current[key])
+                else:  # deleted, or no longer a record that gives links (a draft)
+                    links_clear(kind=kind, record_id=key)
+        elif (pick := src.triggers.get(sender)) is not None:
+            owners = {}
+            for row in sender._default_manager.filter(pk__in=keys):
+                record = pick(row)
+                if record is not None:
+                    owners[record.pk] = record
+            for record in owners.values():
+                links_refresh(kind=kind, record=record)
+
+
 def connect() -> None:
-    """Keep links current as records are written (saves and deletes of their rows)."""
+    """Keep links current as records are written (saves and deletes of their rows, and rows
+    rewritten in bulk)."""
+    records_rewritten.connect(_on_rewritten, dispatch_uid="network:records_rewritten")
     models = {m for src in sources().values() for m in src.triggers}
     for model in models:
         post_save.connect(_on_save, sender=model, dispatch_uid=f"network:{model._meta.label}")

@@ -259,6 +259,9 @@ def _carry_out(actor: User, batch: DisposalBatch) -> DisposalCertificate:
             named=named,
         )
         DisposalItem.objects.filter(pk__in=[i.pk for i in go]).update(disposed_at=now)
+        # Links in the network were derived from what the records said (a phone, a found-at
+        # address, an intelligence subject): derived again from what they say now.
+        done.announce()
         redaction = _redact_about(actor, batch, done)
     certificate = DisposalCertificate.objects.create(
         reference=next_reference("retention_certificate", "DC"),

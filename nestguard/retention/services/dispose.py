@@ -28,6 +28,7 @@ from nestguard.cases.models import (
     ChronologyEntry,
     Intervention,
 )
+from nestguard.core.signals import records_rewritten
 from nestguard.linkage.models import SourceRecord
 from nestguard.pathways.models import OnwardReferral
 from nestguard.people.models import Alias, Person
@@ -69,9 +70,21 @@ class Disposed:
 
     records: dict[str, list[str]] = field(default_factory=dict)
     people_kept: int = 0
+    # Every row rewritten or deleted, by model, including the related rows a record type
+    # clears with it (`also`): what other apps derived from them is derived again.
+    rewritten: dict[type[Model], set[str]] = field(default_factory=dict)
 
     def add(self, record: Model | type[Model], key: str) -> None:
         self.records.setdefault(record._meta.model_name or "", []).append(key)
+        self.touch(record if isinstance(record, type) else type(record), [key])
+
+    def touch(self, model: type[Model], keys: Iterable[Any]) -> None:
+        self.rewritten.setdefault(model, set()).update(str(k) for k in keys)
+
+    def announce(self) -> None:
+        """Tell the apps that derive from these rows (inside the disposal's transaction)."""
+        for model, keys in self.rewritten.items():
+            records_rewritten.send(sender=model, keys=sorted(keys))
 
     def counts(self) -> dict[str, int]:
         return {
@@ -159,6 +172,7 @@ def referral_anonymise(referral_ids: Iterable[str], done: Disposed) -> None:
             description="",
             phones=[],
         )
+        done.touch(ReferralSubject, [subject.pk])
     for key in ids:
         done.add(Referral, key)
 
@@ -238,7 +252,9 @@ def registered_dispose(kind: rt.RecordType, record_ids: Iterable[str], done: Dis
         else:
             rows.update(**kind.clear, **stamp)
         for model, path, fields in kind.also:
-            model._default_manager.filter(**{f"{path}__in": ids}).update(**fields)
+            related = model._default_manager.filter(**{f"{path}__in": ids})
+            done.touch(model, related.values_list("pk", flat=True))
+            related.update(**fields)
     for key in ids:
         done.add(kind.model, key)
     return people
