@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.core.forms import messages_by_field
 from nestguard.core.versioning import ConflictError
+
+Result = TypeVar("Result")
 
 
 def link_to(url_name: str, pk: Any) -> str:
@@ -39,3 +45,34 @@ def apply_service_errors(
         target = name if name in form.fields else None
         for message in messages_:
             form.add_error(target, message)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data on a POST (even an empty one, so that it shows its errors), else None
+    (an unbound form on a GET)."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_acted(
+    request: HttpRequest,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Result],
+    *,
+    done: str | Callable[[Result], str],
+    then: str | Callable[[Result], str],
+    rename: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """The one shape of a form page's POST. A valid form is handed to the service (`act`); if
+    the service refuses (a ValidationError), its messages go on the form and None comes back,
+    so the caller renders the page again: the error summary, and nothing written. If it acts,
+    the page says `done` and goes on to `then` (each a text, or made from the service's
+    result). A GET, or a form with errors, also gives None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc, rename)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)

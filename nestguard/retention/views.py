@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from nestguard.access.door import load
 from nestguard.access.rules import access_rule, signed_in_user
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.retention import selectors
 from nestguard.retention.certificates import certificate_ods
 from nestguard.retention.forms import ApproveForm, ExtendForm, HoldForm, LiftForm, RuleForm
@@ -31,10 +29,6 @@ from nestguard.retention.services.holds import hold_reasons, hold_target
 from nestguard.retention.services.schedule import schedule_data
 
 PURPOSE = "data_protection"
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @access_rule(DATA_PROTECTION)
@@ -63,25 +57,29 @@ def rule_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         "source": rule.source,
         "version": rule.version,
     }
-    form = RuleForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule_update(
-                actor=user,
-                rule=rule,
-                values={
-                    k: data[k]
-                    for k in ("period_months", "runs_from", "action", "local_policy", "source")
-                },
-                reason=data["reason"],
-                version=data["version"] or rule.version,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{rule.label}: rule changed")
-            return redirect(reverse("retention:schedule"))
+    form = RuleForm(posted(request), initial=initial)
+
+    def change(data: dict[str, Any]) -> RetentionRule:
+        return rule_update(
+            actor=user,
+            rule=rule,
+            values={
+                k: data[k]
+                for k in ("period_months", "runs_from", "action", "local_policy", "source")
+            },
+            reason=data["reason"],
+            version=data["version"] or rule.version,
+        )
+
+    acted = form_acted(
+        request,
+        form,
+        change,
+        done=f"{rule.label}: rule changed",
+        then=reverse("retention:schedule"),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "retention/rule_edit.html",
@@ -92,19 +90,19 @@ def rule_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 @access_rule(DATA_PROTECTION)
 def holds(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = HoldForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            target = hold_target(data["target_type"], data["target"])
-            legal_hold_place(
-                actor=user, target=target, reason=data["reason"], reference=data["reference"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Legal hold placed")
-            return redirect(reverse("retention:holds"))
+    form = HoldForm(posted(request))
+
+    def place(data: dict[str, Any]) -> Any:
+        target = hold_target(data["target_type"], data["target"])
+        return legal_hold_place(
+            actor=user, target=target, reason=data["reason"], reference=data["reference"]
+        )
+
+    acted = form_acted(
+        request, form, place, done="Legal hold placed", then=reverse("retention:holds")
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "retention/holds.html",
@@ -121,15 +119,16 @@ def holds(request: HttpRequest) -> HttpResponse:
 def hold_lift(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     hold = load(user, LegalHold, pk, purpose=PURPOSE)
-    form = LiftForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            legal_hold_lift(actor=user, hold=hold, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Legal hold lifted")
-            return redirect(reverse("retention:holds"))
+    form = LiftForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: legal_hold_lift(actor=user, hold=hold, reason=data["reason"]),
+        done="Legal hold lifted",
+        then=reverse("retention:holds"),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "retention/hold_lift.html",
@@ -157,27 +156,25 @@ def batch(request: HttpRequest, pk: Any) -> HttpResponse:
     decision = request.POST.get("decision") if request.method == "POST" else None
     approve = ApproveForm(request.POST if decision == "approve" else None)
     extend = ExtendForm(request.POST if decision == "extend" else None, prefix="extend")
-    if decision == "approve" and approve.is_valid():
-        try:
-            batch_approve(actor=user, batch=record)
-        except ValidationError as exc:
-            apply_service_errors(approve, exc)
-        else:
-            messages.success(request, f"{record.reference} approved")
-            return redirect(reverse("retention:batch", args=[record.pk]))
-    if decision == "extend" and extend.is_valid():
-        try:
-            batch_extend(
-                actor=user,
-                batch=record,
-                until=extend.cleaned_data["until"],
-                reason=extend.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(extend, exc)
-        else:
-            messages.success(request, f"{record.reference}: records kept")
-            return redirect(reverse("retention:batch", args=[record.pk]))
+    here = reverse("retention:batch", args=[record.pk])
+    # Only the form the decision names is bound; the other stays unbound and does not act.
+    acted = form_acted(
+        request,
+        approve,
+        lambda _: batch_approve(actor=user, batch=record),
+        done=f"{record.reference} approved",
+        then=here,
+    ) or form_acted(
+        request,
+        extend,
+        lambda data: batch_extend(
+            actor=user, batch=record, until=data["until"], reason=data["reason"]
+        ),
+        done=f"{record.reference}: records kept",
+        then=here,
+    )
+    if acted is not None:
+        return acted
     pending = record.status in (BatchStatus.AWAITING_REVIEW, BatchStatus.AWAITING_SECOND)
     return render(
         request,

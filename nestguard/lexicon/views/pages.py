@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from nestguard.access.door import load, visible
 from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.lexicon.forms import NewTermForm, TermForm
 from nestguard.lexicon.models import Term
 from nestguard.lexicon.rules import EDITING_GLOSSARY
@@ -36,15 +34,16 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @access_rule(EDITING_GLOSSARY)
 def term_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = NewTermForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = term_add(user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Added to the glossary: {added.term}")
-            return redirect(f"{reverse('lexicon:glossary')}#term-{added.slug}")
+    form = NewTermForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: term_add(user, **data),
+        done=lambda added: f"Added to the glossary: {added.term}",
+        then=lambda added: f"{reverse('lexicon:glossary')}#term-{added.slug}",
+    )
+    if acted is not None:
+        return acted
     return render(request, "lexicon/term_form.html", {"title": "Add a term", "form": form})
 
 
@@ -55,7 +54,7 @@ def term_change(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request)
     term = load(user, Term, slug, purpose="admin", field="slug")
     form = TermForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={
             "term": term.term,
             "definition": term.definition,
@@ -63,15 +62,18 @@ def term_change(request: HttpRequest, slug: str) -> HttpResponse:
             "version": term.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            term_edit(user, record=term, expected_version=data.pop("version"), **data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Wording saved: {term.term}")
-            return redirect(f"{reverse('lexicon:glossary')}#term-{term.slug}")
+    acted = form_acted(
+        request,
+        form,
+        lambda data: term_edit(
+            user, record=term, **{k: v for k, v in data.items() if k != "version"},
+            expected_version=data["version"],
+        ),
+        done=f"Wording saved: {term.term}",
+        then=f"{reverse('lexicon:glossary')}#term-{term.slug}",
+    )  # fmt: skip
+    if acted is not None:
+        return acted
     return render(
         request,
         "lexicon/term_form.html",
