@@ -3,6 +3,8 @@ answers 200, for every persona (a link that ends in "forbidden" is a defect)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -33,3 +35,28 @@ def test_repeat_addresses_shown_only_to_the_queue(personas: Personas) -> None:
     }
     assert shown == {"partner": True, "outsider": False}
     assert any(len(item) == 4 for item in NAVIGATION)
+
+
+_HREF = re.compile(r'href="(/[^"#]*)"')
+# Not pages: signing out, files, exports and the API (each tested where it is built).
+_NOT_PAGES = re.compile(r"/sign-out|/static/|format=|/export|\.csv|\.ods|/api/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_link_on_the_navigation_pages_opens(personas: Personas, persona: str) -> None:
+    """One level below the navigation: a link a page shows must open for the user who sees
+    it (the training page showed an admin a link to the reports, which answered 403)."""
+    client = sign_in(Client(), personas.all()[persona])
+    pages = [link["href"] for link in client.get("/").context["navigation"]]
+    followed: set[str] = set()
+    for page in pages:
+        body = client.get(page).content.decode()
+        for href in _HREF.findall(body):
+            href = href.replace("&amp;", "&")
+            if href in followed or _NOT_PAGES.search(href):
+                continue
+            followed.add(href)
+            status = client.get(href, follow=True).status_code
+            assert status == 200, (persona, page, href, status)
+    assert followed

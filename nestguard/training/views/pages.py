@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.access.door import record_list, visible
-from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
+from nestguard.access.rules import SIGNED_IN, access_rule, may_report, signed_in_user
 from nestguard.accounts.models import User
 from nestguard.core.forms import messages_by_field
 from nestguard.core.import_files import check_csv_upload
@@ -61,6 +61,8 @@ def agency_training(request: HttpRequest) -> HttpResponse:
             "by_team": by_team,
             "grid": grid,
             "today": today,
+            # An admin keeps the register but may not read the reports: no link they cannot follow.
+            "may_report": may_report(user),
         },
     )
 
