@@ -46,9 +46,10 @@ def _agree(user: Any, start: date = START, end: date = END) -> dict[str, Any]:
     # And with the case records themselves, counted without the measures' helpers.
     period = (timezone.make_aware(_midnight(start)), timezone.make_aware(_midnight(end, 1)))
     cases = Case.objects.all()
-    assert found["opened"] == cases.filter(opened_at__range=period).exclude(
-        opened_at=period[1]
-    ).count()
+    assert (
+        found["opened"]
+        == cases.filter(opened_at__range=period).exclude(opened_at=period[1]).count()
+    )
     closed = cases.filter(status=CaseStatus.CLOSED, closed_at__gte=period[0])
     assert found["closed"] == closed.filter(closed_at__lt=period[1]).count()
     open_at_end = [
