@@ -152,7 +152,10 @@ def build(
     are counted leaves the copy out of date."""
     marker = last_change(user) if marker is None else marker
     started = time.perf_counter()
-    report, as_of = spec.build(asked.request(user)), timezone.now()
+    request = asked.request(user)
+    # What had changed when the counts started: the daily case counts' trust (decision 0125).
+    request.memo["marker"] = marker
+    report, as_of = spec.build(request), timezone.now()
     fields = {
         "report": spec.name,
         "terms": asked.terms(),
