@@ -130,8 +130,8 @@ def current_days(user: Any, start: date, end: date) -> int:
     differ from the live ones); how many were counted again. Fingerprints are read before the
     counts, so a change made meanwhile leaves its day stale for next time."""
     now_basis = basis()
-    stored = {
-        row["day"]: row
+    stored: dict[date, dict[str, Any]] = {
+        row["day"]: dict(row)
         for row in CaseDay.objects.filter(day__range=(start, end)).values(
             "day", "opened", "opened_newest", "closed", "closed_newest", "basis"
         )
@@ -193,8 +193,8 @@ def day_counts(user: Any, start: date, end: date) -> Cells:
         .values("d", "k")
         .annotate(n=Count("*"))
     )
-    for row in ended:
-        add(_local_day(row["d"]), "ended_band", row["k"], row["n"])
+    for ended_row in ended:
+        add(_local_day(ended_row["d"]), "ended_band", ended_row["k"], ended_row["n"])
     # As `measures._coded`: a case counts under each outcome its list holds, or "" for none.
     codes = outcome_codes()
     flags = closed_flags()
