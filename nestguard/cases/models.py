@@ -85,6 +85,10 @@ class Case(BaseModel, Versioned):
             # latest change, which keys the cached report.
             models.Index(fields=["closed_at"], name="case_closed_at_idx"),
             models.Index(fields=["updated_at"], name="case_updated_idx"),
+            # The daily case counts' fingerprints (decision 0125): count and newest stamp of
+            # the cases opened, and closed, in a span of days, from the index alone.
+            models.Index(fields=["opened_at", "updated_at"], name="case_opened_stamp_idx"),
+            models.Index(fields=["closed_at", "updated_at"], name="case_closed_stamp_idx"),
         ]
 
     def __str__(self) -> str:

@@ -143,6 +143,13 @@ class Referral(BaseModel, Versioned):
             models.Index(
                 fields=["submitted_at", "updated_at"], name="referral_submitted_stamp_idx"
             ),
+            # The reports' tables that are not sums over days (decision 0125): the repeat
+            # victims and addresses and the medians to triage read a period's referrals from
+            # this index alone, never their rows (at scale 160, 40 to 50 % of those tables).
+            models.Index(
+                fields=["submitted_at", "id", "address", "decided_at", "triage_due_at"],
+                name="referral_period_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +192,11 @@ class ReferralSubject(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            # Who a period's referrals name, read from the index alone (the repeat victims
+            # table, decision 0125).
+            models.Index(fields=["referral", "role", "person"], name="referral_subject_role_idx"),
+        ]
 
     def __str__(self) -> str:
         name = " ".join(p for p in [self.given_name, self.family_name] if p)

@@ -378,3 +378,14 @@ def repair(user: Any, found: list[Mismatch]) -> int:
     for day in days:
         count_days(user, day, day)
     return len(days)
+
+
+def fill(user: Any) -> int:
+    """Count every day from the first submitted referral to today (a new or restored
+    database: `seed_demo`, `report_counts_check --count`); how many days."""
+    found = counted(user, Referral).order_by().aggregate(first=Min("submitted_at"))["first"]
+    if found is None:
+        return 0
+    start, end = found.astimezone(UK).date(), timezone.localdate(timezone=UK)
+    count_days(user, start, max(start, end))
+    return (max(start, end) - start).days + 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 from nestguard.access import rules
 from nestguard.accounts.models import User
 from nestguard.jobs import JobFailed, JobProgress, job
-from nestguard.reporting import daily
+from nestguard.reporting import case_daily, daily
 from nestguard.reporting.dashboard import DASHBOARD
 from nestguard.reporting.models import CountedChange, PreparedReport
 from nestguard.reporting.period import Asked, default_period, last_complete_months, problems
@@ -102,20 +102,22 @@ def prepare_defaults(progress: JobProgress) -> str:
 
 @job(name="reporting.check_daily_counts", retries=0, title="Check the daily report counts")
 def check_daily_counts(progress: JobProgress) -> str:
-    """Compare the daily pre-aggregate of referral counts with the records (decision 0120),
-    as the last user who had a report prepared (if they still may report); a count that
-    differs is counted again and fails the run, naming it, so that it shows on the jobs
-    page."""
+    """Compare the daily pre-aggregates of referral and case counts with the records
+    (decisions 0120, 0125), as the last user who had a report prepared (if they still may
+    report); a count that differs is counted again and fails the run, naming it, so that it
+    shows on the jobs page."""
     stored = PreparedReport.objects.exclude(built_for=None).order_by("-built_at").first()
     user = stored.built_for if stored is not None else None
     if user is None or not user.is_active or not rules.may_report(user):
         return "Nobody who may report has asked for a report yet: nothing to check"
     progress.update(message="Comparing the daily counts with the records")
     found = daily.reconcile(user)
-    if found:
+    found_cases = case_daily.reconcile(user)
+    if found or found_cases:
         # Counted again so that reports are right from now on, and the run fails, naming
         # the first: a write changed what is counted without stamping `updated_at`.
-        days = daily.repair(user, found)
+        days = daily.repair(user, found) + case_daily.repair(user, found_cases)
+        found = [*found, *found_cases]
         first = found[0]
         raise JobFailed(
             f"{len(found)} daily count(s) differ from the records, the first "
@@ -123,4 +125,4 @@ def check_daily_counts(progress: JobProgress) -> str:
             f"{first.counted} counted; {days} day(s) counted again",
             retry=False,
         )
-    return "The daily referral counts agree with the records"
+    return "The daily referral and case counts agree with the records"

@@ -51,7 +51,7 @@ from nestguard.cases.models import Case, CaseAddress, CaseStatus, outcomes
 from nestguard.core.calendar import UK
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralStatus, concern_types
-from nestguard.reporting import daily
+from nestguard.reporting import case_daily, daily
 from nestguard.reporting.registry import ReportRequest
 from nestguard.reporting.tables import Column, Table, counts_table
 
@@ -523,10 +523,34 @@ def with_figure_column(table: Table, heading: str, values: Sequence[Decimal | No
 # Cases
 
 
-def open_cases_by_risk(request: ReportRequest) -> Table:
+def cases_opened_count(request: ReportRequest) -> int:
+    if daily.usable(request):
+        return case_daily.sums(request).of("opened").get("", 0)
+    return cases_opened(request).count()
+
+
+def cases_closed_count(request: ReportRequest) -> int:
+    if daily.usable(request):
+        return case_daily.sums(request).of("closed").get("all", 0)
+    return cases_closed(request).count()
+
+
+def open_at_end_by_band(request: ReportRequest) -> dict[str, int]:
+    """Cases open at the end of the period by risk band ("" not assessed): running totals of
+    the daily case counts when they may be read (decision 0125), else one GROUP BY."""
+    if daily.usable(request):
+        return case_daily.sums(request).open_at_end()
     # Grouped by an expression, not the column: SQLite would otherwise walk the whole band
     # index to save a sort, rather than read the period's cases by their dates.
-    counts = _grouped(cases_open_at_end(request), Coalesce("risk_band", Value("")))
+    return _grouped(cases_open_at_end(request), Coalesce("risk_band", Value("")))
+
+
+def cases_open_at_end_count(request: ReportRequest) -> int:
+    return sum(open_at_end_by_band(request).values())
+
+
+def open_cases_by_risk(request: ReportRequest) -> Table:
+    counts = dict(open_at_end_by_band(request))
     rows = [(label, [counts.pop(code, 0)]) for code, label in RISK_BANDS]
     rows[-1][1][0] += sum(counts.values())  # a band no longer in the instruments
     return counts_table(
@@ -547,9 +571,14 @@ def outcome_codes() -> list[tuple[str, str]]:
 
 
 def closed_case_outcomes(request: ReportRequest) -> Table:
-    rows = _coded(
-        request, cases_closed(request), "outcomes", outcome_codes(), "No outcome recorded"
-    )
+    if daily.usable(request):
+        found = case_daily.sums(request).of("outcome")
+        rows = [(label, [found.get(code, 0)]) for code, label in outcome_codes()]
+        rows.append(("No outcome recorded", [found.get("", 0)]))
+    else:
+        rows = _coded(
+            request, cases_closed(request), "outcomes", outcome_codes(), "No outcome recorded"
+        )
     return counts_table(
         "closed_case_outcomes",
         "Outcomes of cases closed in the period",

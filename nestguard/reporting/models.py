@@ -131,3 +131,49 @@ class ReferralDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure}={self.value}: {self.n}"
+
+
+class CaseDay(models.Model):
+    """One UK local day of the daily pre-aggregate of case counts (decision 0125): the
+    fingerprints of the cases opened that day and of those closed that day (`closed_at`) when
+    they were counted (how many, the newest `updated_at` among them), and the `basis` the
+    counts depend on beyond the cases (the outcome and resolution code lists, the tenancy
+    saved rule). A day whose live fingerprints or basis differ is counted again before it is
+    read: a cache, not a record."""
+
+    day = models.DateField(unique=True)
+    opened = models.IntegerField()
+    opened_newest = models.DateTimeField(null=True)
+    closed = models.IntegerField()
+    closed_newest = models.DateTimeField(null=True)
+    basis = models.CharField(max_length=64)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"cases of {self.day}"
+
+
+class CaseDayCount(models.Model):
+    """How many of a UK local day's cases have `value` for `measure` (decision 0125). By the
+    day a case was opened: "opened" ("": every case) and "open_band" (its risk band, "" not
+    assessed, for a case that was open for some time: not closed before it was opened). By
+    the day `closed_at` falls on: "ended_band" (its band, the same cases), "closed" (cases
+    closed with status closed: "all", "positively_resolved", "moved", "tenancies_saved") and
+    "outcome" (each outcome code of those, "" none recorded). Cases open at the end of a
+    period are the "open_band" rows before its end less the "ended_band" rows before it.
+    Written only by `reporting.case_daily`."""
+
+    day = models.DateField()
+    measure = models.CharField(max_length=12)
+    value = models.CharField(max_length=100)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "measure", "value"], name="case_day_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure}={self.value}: {self.n}"

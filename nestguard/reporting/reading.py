@@ -27,6 +27,7 @@ from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
 from nestguard.referrals.models import Referral, ReferralSubject
+from nestguard.reporting import case_daily
 from nestguard.reporting.models import CountedChange, PreparedReport, ReferralDay
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec
@@ -87,6 +88,8 @@ def changed(sender: Any, **kwargs: Any) -> None:
         CountedChange.objects.create()
     if sender is Referral:
         forget_day(kwargs.get("instance"))
+    elif sender is Case:
+        case_daily.forget(kwargs.get("instance"))
 
 
 def forget_day(referral: Referral | None) -> None:
@@ -149,7 +152,10 @@ def build(
     are counted leaves the copy out of date."""
     marker = last_change(user) if marker is None else marker
     started = time.perf_counter()
-    report, as_of = spec.build(asked.request(user)), timezone.now()
+    request = asked.request(user)
+    # What had changed when the counts started: the daily case counts' trust (decision 0125).
+    request.memo["marker"] = marker
+    report, as_of = spec.build(request), timezone.now()
     fields = {
         "report": spec.name,
         "terms": asked.terms(),

@@ -31,9 +31,9 @@ def build(request: ReportRequest) -> Report:
     # of cells beside a table with one of them suppressed would give that cell away.
     figures = {
         "referrals": measures.referrals(request).count(),
-        "cases_opened": measures.cases_opened(request).count(),
-        "cases_closed": measures.cases_closed(request).count(),
-        "cases_open_at_end": measures.cases_open_at_end(request).count(),
+        "cases_opened": measures.cases_opened_count(request),
+        "cases_closed": measures.cases_closed_count(request),
+        "cases_open_at_end": measures.cases_open_at_end_count(request),
         "repeat_address_alerts": measures.repeat_alerts_raised(request),
         "median_hours_to_triage": by_name["triage_timeliness"].rows[-1][-1],
     }

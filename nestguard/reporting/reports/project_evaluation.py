@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from nestguard.access.door import visible
-from nestguard.cases.models import outcomes, resolutions
-from nestguard.reporting import measures
+from nestguard.cases.models import outcomes
+from nestguard.reporting import case_daily, daily, measures
 from nestguard.reporting.costs import (
     FORMULA,
     MINUS,
@@ -39,34 +39,35 @@ from nestguard.reporting.tables import Cell, Column, Table, counts_table
 NOT_APPLICABLE = "[z]"
 HEADLINE = ("cases", "positively_resolved", "moved", "other_closed", "ongoing")
 SAVINGS = ("gross_saving", "net_saving", "cost_benefit_formula")
-MOVED = Q(outcomes__icontains='"moved"')
 
 
 def headline(request: ReportRequest) -> dict[str, int]:
     """Cases in the period (open at some time in it: closed in it, or still open at its end)
     and how they stood at its end. The parts add up to the cases by construction: a closed
     case that moved counts as moved whatever its resolution; one positively resolved and not
-    moved as positively resolved; any other as other closed."""
-    resolved = Q(resolution=resolutions().get("positively_resolved").code)
-    closed = (
-        measures.cases_closed(request)
-        .order_by()
-        .aggregate(
-            closed=Count("pk"),
-            positively_resolved=Count("pk", filter=resolved & ~MOVED),
-            moved=Count("pk", filter=MOVED),
-            tenancies_saved=Count("pk", filter=tenancy_saved_rule().q()),
+    moved as positively resolved; any other as other closed. From the daily case counts when
+    they may be read (decision 0125), else counted live."""
+    if daily.usable(request):
+        closed = dict(case_daily.sums(request).of("closed"))
+        closed["closed"] = closed.get("all", 0)
+    else:
+        closed = (
+            measures.cases_closed(request)
+            .order_by()
+            .aggregate(
+                closed=Count("pk"),
+                **{name: Count("pk", filter=q) for name, q in case_daily.closed_flags().items()},
+            )
         )
-    )
-    ongoing = measures.cases_open_at_end(request).count()
-    other = closed["closed"] - closed["positively_resolved"] - closed["moved"]
+    ongoing = measures.cases_open_at_end_count(request)
+    resolved, moved = closed.get("positively_resolved", 0), closed.get("moved", 0)
     return {
         "cases": closed["closed"] + ongoing,
-        "positively_resolved": closed["positively_resolved"],
-        "moved": closed["moved"],
-        "other_closed": other,
+        "positively_resolved": resolved,
+        "moved": moved,
+        "other_closed": closed["closed"] - resolved - moved,
         "ongoing": ongoing,
-        "tenancies_saved": closed["tenancies_saved"],
+        "tenancies_saved": closed.get("tenancies_saved", 0),
     }
 
 

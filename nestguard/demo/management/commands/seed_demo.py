@@ -70,6 +70,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=(lambda m: self.stdout.write(f"  {m}")) if verbosity > 1 else None,
         )
+        self._fill_report_counts()
         counts = result.counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -102,3 +103,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"  risk instruments: {', '.join(result.instruments)}")
+
+    def _fill_report_counts(self) -> None:
+        """The reports' daily referral and case counts (decisions 0120, 0125), counted once
+        now, so that the first report of any period sums them rather than counting its days."""
+        from nestguard.accounts.models import User
+        from nestguard.reporting import case_daily, daily
+
+        analyst = User.objects.filter(username="analyst", is_active=True).first()
+        if analyst is not None:
+            daily.fill(analyst)
+            case_daily.fill(analyst)
