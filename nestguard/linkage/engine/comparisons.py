@@ -141,6 +141,18 @@ def _dob_prefix(left: Row, right: Row, col: str) -> bool:
     return long.startswith(short)
 
 
+def _dob_prefix_month(left: Row, right: Row, col: str) -> bool:
+    # A partial date to the month (1962-11) inside the other: one month in some nine
+    # hundred of a lifetime, where a year alone is one in about eighty.
+    a, b = left[col], right[col]
+    return (
+        a is not None
+        and b is not None
+        and min(len(a), len(b)) >= 7
+        and _dob_prefix(left, right, col)
+    )
+
+
 def _dob_close(left: Row, right: Row, col: str) -> bool:
     a, b = left[col], right[col]
     if a is None or b is None:
@@ -191,6 +203,7 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "groups": _groups,
     "tokens": _tokens,
     "dob_prefix": _dob_prefix,
+    "dob_prefix_month": _dob_prefix_month,
     "dob_swap": _dob_swap,
     "dob_close": _dob_close,
     "initial": _initial,
@@ -216,6 +229,11 @@ _SQL: dict[str, Callable[..., str]] = {
     "dob_prefix": lambda col: (
         f'(length("{col}_l") <> length("{col}_r") AND ('
         f'substr("{col}_l", 1, length("{col}_r")) = "{col}_r" '
+        f'OR substr("{col}_r", 1, length("{col}_l")) = "{col}_l"))'
+    ),
+    "dob_prefix_month": lambda col: (
+        f'(length("{col}_l") >= 7 AND length("{col}_r") >= 7 AND length("{col}_l") <> '
+        f'length("{col}_r") AND (substr("{col}_l", 1, length("{col}_r")) = "{col}_r" '
         f'OR substr("{col}_r", 1, length("{col}_l")) = "{col}_l"))'
     ),
     "dob_close": lambda col: (
@@ -292,6 +310,9 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("one digit different", "dob_close", "dob"),
             # 1962-11-21 and 1962-12-11: the same digits, two of them transposed.
             ("digits transposed", "exact", "dob_sorted"),
+            # A partial date says as much as it gives: the month and year agreeing is
+            # about twelve times rarer between strangers than the year alone (decision 0127).
+            ("month and year agree", "dob_prefix_month", "dob"),
             ("partial date agrees", "dob_prefix", "dob"),
             ("two digits different", "lev", "dob", 2),
             ("different", "else"),

@@ -9,9 +9,11 @@ from itertools import combinations
 
 import pytest
 
-from nestguard.linkage.engine import LinkageModel, SourceRecord, link_records
+from nestguard.linkage.engine import CandidateIndex, LinkageModel, SourceRecord, link_records
+from nestguard.linkage.engine.comparisons import PERSON_COMPARISONS
 from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.model import AutoLinkGuard
+from nestguard.linkage.engine.normalise import features
 from nestguard.linkage.engine.records import read_date_of_birth
 from nestguard.linkage.engine.synthetic_extracts import (
     AGENCIES,
@@ -165,3 +167,49 @@ def test_twins_are_reported_below_review_in_pairs_but_still_offered_for_review(m
     assert [(p.left_id, p.right_id) for p in result.review_pairs] == [("t1", "t2")]
     [(_a, _b, probability, held)] = list(result.reported_rows())
     assert probability <= 0.4 and "given names differ" in held
+
+
+# --- partial dates of birth (decision 0127) ----------------------------------------------------
+
+
+def _date_level(left: str, right: str) -> str:
+    (comparison,) = [c for c in PERSON_COMPARISONS if c.name == "date_of_birth"]
+    a = features(SourceRecord("a", date_of_birth=left))
+    b = features(SourceRecord("b", date_of_birth=right))
+    return comparison.levels[comparison.level_index(a, b)].label
+
+
+def test_a_month_and_year_agreeing_is_its_own_level_apart_from_a_year():
+    assert _date_level("11/1962", "21/11/1962") == "month and year agree"
+    assert _date_level("1962-11-21", "1962-11") == "month and year agree"
+    assert _date_level("1962", "1962-11-21") == "partial date agrees"
+    assert _date_level("1962", "1962-11") == "partial date agrees"
+    assert _date_level("1962-11", "1962-11") == "exact"
+    assert _date_level("1962-10", "1962-11-21") == "different"
+
+
+def test_a_month_and_year_agreeing_weigh_more_than_a_year_alone(model):
+    (index,) = [i for i, c in enumerate(model.comparisons) if c.name == "date_of_birth"]
+    labels = [level.label for level in model.comparisons[index].levels]
+    weights = model.level_weights[index]
+    month = weights[labels.index("month and year agree")]
+    year = weights[labels.index("partial date agrees")]
+    assert month > year + 1
+
+
+def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
+    people = [
+        _record("a", "Cerys", "Lofthope", date_of_birth="1979-11-02", sex="F"),
+        _record("b", "CERYS", "LOFTHOPE", date_of_birth="11/1979", sex="F", source="youth_justice"),
+        _record("c", "Cerys", "Lofthope", date_of_birth="1979", sex="F", source="housing"),
+    ]
+    result = link_records(people, model)
+    index = CandidateIndex.build(people, model)
+    by_id = {r.record_id: r for r in people}
+    seen = set()
+    for pair in result.pairs:
+        found = {c.record_id: c for c in index.lookup(by_id[pair.left_id], limit=10)}
+        assert found[pair.right_id].evidence == pair.evidence
+        assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
+        seen.add(pair.evidence["date_of_birth"])
+    assert {"month and year agree", "partial date agrees"} <= seen
