@@ -247,7 +247,8 @@ def start_server(
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
-        "--worker-class", "gthread",
+        # One thread: gunicorn's synchronous worker, as deploy/gunicorn.conf.py serves.
+        "--worker-class", "gthread" if threads > 1 else "sync",
         "--log-level", "warning",
         "--timeout", "120",
     ]  # fmt: skip
