@@ -20,7 +20,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nestguard.access.rules import rule_of
 from nestguard.accounts.administration import account_refusal
 
-
 # When a signed-in session's idle clock was last renewed (seconds since the epoch).
 RENEWED_AT = "nestguard_renewed_at"
 

@@ -168,7 +168,7 @@ def audit_record(
     # Everything that does not depend on the chain is prepared before the chain is locked:
     # the lock is the database's write lock on SQLite, which every other writer waits for.
     event = AuditEvent(
-        occurred_at=occurred_at,
+        occurred_at=occurred_at or timezone.now(),  # stamped again below, once locked
         actor=actor if actor is not None and actor.pk else None,
         actor_label=(actor.get_username() if actor is not None else "system")[:200],
         agency=agency,
