@@ -376,8 +376,9 @@ def reusable_url(scale: float, database_url: str) -> str:
     return f"sqlite:///{path}" if path.exists() else ""
 
 
-def reuse_seeded(database_url: str) -> None:
-    """Set up on a borough seeded before: migrated to now, planner statistics refreshed."""
+def reuse_seeded(database_url: str, statistics: bool = True) -> None:
+    """Set up on a borough seeded before: migrated to now, planner statistics refreshed
+    (unless `statistics` is False: a run just before refreshed them)."""
     setup_django(database_url)
     from django.core.management import call_command
 
@@ -388,15 +389,18 @@ def reuse_seeded(database_url: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if not borough_exists():
         raise SystemExit("--reuse needs a seeded database")
-    refresh_planner_statistics()
+    if statistics:
+        refresh_planner_statistics()
 
 
-def prepare_database(scale: float, seed: int, database_url: str, reuse: bool) -> str:
+def prepare_database(
+    scale: float, seed: int, database_url: str, reuse: bool, statistics: bool = True
+) -> str:
     """The database to serve, set up in this process: a borough seeded before (`reuse`), or
     `database_url` (empty) or a fresh SQLite file, seeded now."""
     reused = reusable_url(scale, database_url) if reuse else ""
     if reused:
-        reuse_seeded(reused)
+        reuse_seeded(reused, statistics)
         return reused
     database_url = database_url or fresh_sqlite(scale)
     setup_django(database_url)
@@ -766,6 +770,12 @@ def main(argv: list[str] | None = None) -> int:
         "run at this scale), migrated to now",
     )
     parser.add_argument(
+        "--keep-statistics",
+        action="store_true",
+        help="with --reuse, do not refresh the planner statistics (a run just before did; "
+        "at scale 160 the refresh takes minutes)",
+    )
+    parser.add_argument(
         "--database-url",
         default="",
         help="an EMPTY database, or with --reuse a seeded one (default: a fresh SQLite file "
@@ -801,7 +811,9 @@ def main(argv: list[str] | None = None) -> int:
         layouts = parse_layouts(args.layouts, args.workers, args.threads)
     except ValueError as exc:
         parser.error(str(exc))
-    database_url = prepare_database(args.scale, args.seed, args.database_url, args.reuse)
+    database_url = prepare_database(
+        args.scale, args.seed, args.database_url, args.reuse, not args.keep_statistics
+    )
     targets = sample_targets()
     from django.db import connections
 
