@@ -247,7 +247,8 @@ def start_server(
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
-        "--worker-class", "gthread",
+        # One thread: gunicorn's synchronous worker, as deploy/gunicorn.conf.py serves.
+        "--worker-class", "gthread" if threads > 1 else "sync",
         "--log-level", "warning",
         "--timeout", "120",
     ]  # fmt: skip
@@ -375,8 +376,9 @@ def reusable_url(scale: float, database_url: str) -> str:
     return f"sqlite:///{path}" if path.exists() else ""
 
 
-def reuse_seeded(database_url: str) -> None:
-    """Set up on a borough seeded before: migrated to now, planner statistics refreshed."""
+def reuse_seeded(database_url: str, statistics: bool = True) -> None:
+    """Set up on a borough seeded before: migrated to now, planner statistics refreshed
+    (unless `statistics` is False: a run just before refreshed them)."""
     setup_django(database_url)
     from django.core.management import call_command
 
@@ -387,15 +389,18 @@ def reuse_seeded(database_url: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if not borough_exists():
         raise SystemExit("--reuse needs a seeded database")
-    refresh_planner_statistics()
+    if statistics:
+        refresh_planner_statistics()
 
 
-def prepare_database(scale: float, seed: int, database_url: str, reuse: bool) -> str:
+def prepare_database(
+    scale: float, seed: int, database_url: str, reuse: bool, statistics: bool = True
+) -> str:
     """The database to serve, set up in this process: a borough seeded before (`reuse`), or
     `database_url` (empty) or a fresh SQLite file, seeded now."""
     reused = reusable_url(scale, database_url) if reuse else ""
     if reused:
-        reuse_seeded(reused)
+        reuse_seeded(reused, statistics)
         return reused
     database_url = database_url or fresh_sqlite(scale)
     setup_django(database_url)
@@ -529,55 +534,40 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--scale", type=float, default=160.0, help="seed_demo scale (160: ~100,000 cases)"
-    )
-    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per endpoint")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="serve a borough seeded before (--database-url, or the SQLite file of an earlier "
-        "run at this scale), migrated to now",
-    )
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="an EMPTY database, or with --reuse a seeded one (default: a fresh SQLite file "
-        "under var/bench/)",
-    )
-    parser.add_argument(
-        "--quiet", action="store_true", help="first time each endpoint alone, one at a time"
-    )
-    parser.add_argument(
-        "--only",
-        default="",
-        help="comma-separated parts of endpoint names to drive (the /health/ baseline always "
-        "runs), e.g. 'dashboard,report'",
-    )
-    parser.add_argument(
-        "--no-job-worker",
-        action="store_true",
-        help="do not run the job queue's worker beside gunicorn (report pages then stay "
-        "'being prepared' for any period not counted before)",
-    )
-    args = parser.parse_args(argv)
-    if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
-        parser.error("--clients, --seconds and --scale must be positive")
+Layout = tuple[int, int, dict[str, str]]
 
-    database_url = prepare_database(args.scale, args.seed, args.database_url, args.reuse)
+
+def parse_layouts(spec: str, workers: int, threads: int) -> list[Layout]:
+    """'2x4,4x2:NAME=VALUE;NAME=VALUE' -> [(2, 4, {}), (4, 2, {NAME: VALUE, ...})]."""
+    if not spec.strip():
+        return [(workers, threads, {})]
+    layouts: list[Layout] = []
+    for part in spec.split(","):
+        shape, _, settings = part.strip().partition(":")
+        match = re.fullmatch(r"(\d+)x(\d+)", shape.strip())
+        if not match or min(int(match.group(1)), int(match.group(2))) < 1:
+            raise ValueError(f"--layouts: {part!r} is not WORKERSxTHREADS[:NAME=VALUE;...]")
+        env = {}
+        for pair in filter(None, (p.strip() for p in settings.split(";"))):
+            name, equals, value = pair.partition("=")
+            if not equals or not name.startswith("NESTGUARD_"):
+                raise ValueError(f"--layouts: {pair!r} is not NESTGUARD_NAME=VALUE")
+            env[name] = value
+        layouts.append((int(match.group(1)), int(match.group(2)), env))
+    return layouts
+
+
+def run_layout(
+    args: argparse.Namespace,
+    database_url: str,
+    targets: dict[str, Any],
+    layout: Layout,
+) -> None:
+    """Serve with one gunicorn layout (workers x threads, and settings from the environment),
+    sign the clients in, drive the endpoints and print the table."""
     from nestguard.demo.partnership import DEMO_PASSWORD
 
-    targets = sample_targets()
-    from django.db import connections
-
-    connections.close_all()
-
+    workers, threads, extra_env = layout
     port = free_port()
     env = dict(
         os.environ,
@@ -588,12 +578,14 @@ def main(argv: list[str] | None = None) -> int:
         NESTGUARD_API_RATE="10000000/hour",
         NESTGUARD_KNOWN_LOOKUPS_PER_HOUR="10000000",
     )
-    server = start_server(port, args.workers, args.threads, env)
+    env.update(extra_env)
+    server = start_server(port, workers, threads, env)
     worker = None if args.no_job_worker else start_job_worker(env)
     try:
         wait_until_up(port, server)
         print(
-            f"gunicorn on http://{HOST}:{port} ({args.workers} workers x {args.threads} threads); "
+            f"gunicorn on http://{HOST}:{port} ({workers} workers x {threads} threads"
+            f"{''.join(f', {k}={v}' for k, v in extra_env.items())}); "
             f"{args.clients} clients, {args.seconds:g} s per endpoint",
             flush=True,
         )
@@ -759,6 +751,76 @@ def main(argv: list[str] | None = None) -> int:
         stop_server(server)
         if worker is not None:
             stop_server(worker)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", type=float, default=160.0, help="seed_demo scale (160: ~100,000 cases)"
+    )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="serve a borough seeded before (--database-url, or the SQLite file of an earlier "
+        "run at this scale), migrated to now",
+    )
+    parser.add_argument(
+        "--keep-statistics",
+        action="store_true",
+        help="with --reuse, do not refresh the planner statistics (a run just before did; "
+        "at scale 160 the refresh takes minutes)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an EMPTY database, or with --reuse a seeded one (default: a fresh SQLite file "
+        "under var/bench/)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="first time each endpoint alone, one at a time"
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts of endpoint names to drive (the /health/ baseline always "
+        "runs), e.g. 'dashboard,report'",
+    )
+    parser.add_argument(
+        "--layouts",
+        default="",
+        help="serve with each of these gunicorn layouts in turn, in the same run, e.g. "
+        "'2x4,4x2,4x1:NESTGUARD_SESSION_RENEW_SECONDS=0' (workers x threads, then settings "
+        "for that server's environment); default: --workers x --threads",
+    )
+    parser.add_argument(
+        "--no-job-worker",
+        action="store_true",
+        help="do not run the job queue's worker beside gunicorn (report pages then stay "
+        "'being prepared' for any period not counted before)",
+    )
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0 or args.scale <= 0:
+        parser.error("--clients, --seconds and --scale must be positive")
+
+    try:
+        layouts = parse_layouts(args.layouts, args.workers, args.threads)
+    except ValueError as exc:
+        parser.error(str(exc))
+    database_url = prepare_database(
+        args.scale, args.seed, args.database_url, args.reuse, not args.keep_statistics
+    )
+    targets = sample_targets()
+    from django.db import connections
+
+    connections.close_all()
+
+    for layout in layouts:
+        run_layout(args, database_url, targets, layout)
     return 0
 
 

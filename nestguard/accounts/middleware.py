@@ -7,17 +7,47 @@ is the single way round it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nestguard.access.rules import rule_of
 from nestguard.accounts.administration import account_refusal
+
+# When a signed-in session's idle clock was last renewed (seconds since the epoch).
+RENEWED_AT = "nestguard_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """A signed-in session's idle clock is renewed by its requests, but saved at most once
+    every NESTGUARD_SESSION_RENEW_SECONDS (decision 0124).
+
+    Saving the session on every request (Django's SESSION_SAVE_EVERY_REQUEST) made every page,
+    even /health/, a database write; on SQLite writers take turns, so each page queued behind
+    the others' writes. Renewing less often only ever ends a session sooner: it expires the
+    idle time after its last renewal, which is at most this many seconds before its last
+    request. A session changed by the request (signing in, switching agency) is saved anyway.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a signed-in session: renewing an empty one would save a session for nobody.
+        if session is not None and SESSION_KEY in session:
+            now = int(time.time())
+            every = settings.NESTGUARD_SESSION_RENEW_SECONDS
+            if session.modified or now - int(session.get(RENEWED_AT, 0)) >= every:
+                session[RENEWED_AT] = now
+        return response
 
 
 class ActiveAgencyMiddleware:

@@ -106,8 +106,13 @@ def _lock_chain() -> None:
 
 
 def _last_hash() -> str:
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS_HASH
+    """The newest event's hash. Plain SQL: it runs while the chain is locked, where every
+    bit of Python work is waited on by every other writer (decision 0124)."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return str(row[0]) if row else GENESIS_HASH
 
 
 def _storable(value: Any) -> Any:
@@ -160,27 +165,32 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_label = object_label or _label(obj)
     agency = getattr(actor, "agency", None) if actor is not None else None
+    # Everything that does not depend on the chain is prepared before the chain is locked:
+    # the lock is the database's write lock on SQLite, which every other writer waits for.
+    event = AuditEvent(
+        occurred_at=occurred_at or timezone.now(),  # stamped again below, once locked
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.get_username() if actor is not None else "system")[:200],
+        agency=agency,
+        agency_label=str(agency)[:200] if agency else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=_storable(object_label)[:200],
+        purpose=_storable(purpose)[:500],
+        lawful_basis=lawful_basis,
+        details=_storable(details or {}),
+        sharing_agreement=sharing_agreement,
+        hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST,
+    )
+    event.payload_digest = payload_digest(event)
+    key = audit_key()
     with transaction.atomic():
         _lock_chain()
-        event = AuditEvent(
-            occurred_at=occurred_at or timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=(actor.get_username() if actor is not None else "system")[:200],
-            agency=agency,
-            agency_label=str(agency)[:200] if agency else "",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_label=_storable(object_label)[:200],
-            purpose=_storable(purpose)[:500],
-            lawful_basis=lawful_basis,
-            details=_storable(details or {}),
-            sharing_agreement=sharing_agreement,
-            hash_scheme=HashScheme.HMAC_SHA256_PAYLOAD_DIGEST,
-        )
-        event.payload_digest = payload_digest(event)
+        # Stamped once the chain is ours, so that events' times follow their order.
+        event.occurred_at = occurred_at or timezone.now()
         event.prev_hash = _last_hash()
-        event.hash = expected_hash(event)
+        event.hash = expected_hash(event, key)
         event.save(force_insert=True)
     return event
 

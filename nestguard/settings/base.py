@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nestguard.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session's middleware, so that its renewal is marked before the session is
+    # saved on the way out (decision 0124).
+    "nestguard.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,9 +149,16 @@ STATICFILES_DIRS: list = [BASE_DIR / "nestguard" / "static"]  # vendor assets an
 # the files into STATIC_ROOT first (see production.py).
 WHITENOISE_USE_FINDERS = True
 
-# Sessions: an idle session ends after NESTGUARD_IDLE_MINUTES; every request renews it.
+# Sessions: an idle session ends after NESTGUARD_IDLE_MINUTES. A request renews it, but at
+# most once every NESTGUARD_SESSION_RENEW_SECONDS (SessionRenewalMiddleware): saving it on
+# every request made each page a write, queued behind every other writer (decision 0124).
+# A session so ends between that many seconds before and exactly the idle time after its
+# last request, never later. 0 renews it on every request, as before.
 SESSION_COOKIE_AGE = env_int("NESTGUARD_IDLE_MINUTES", 15, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+NESTGUARD_SESSION_RENEW_SECONDS = min(
+    env_int("NESTGUARD_SESSION_RENEW_SECONDS", 60, minimum=0), SESSION_COOKIE_AGE // 4
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

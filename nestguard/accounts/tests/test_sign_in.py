@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,7 @@ from nestguard.accounts.administration import (
     enrolment_code_issue,
     enrolment_code_use,
 )
+from nestguard.accounts.middleware import RENEWED_AT
 from nestguard.accounts.models import User
 from nestguard.audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory
@@ -204,9 +208,48 @@ def test_demo_setting_skips_the_second_factor_and_shows_a_banner(client: Client,
 
 def test_sessions_expire_when_idle_and_cookies_are_http_only(settings) -> None:  # type: ignore[no-untyped-def]
     assert settings.SESSION_COOKIE_AGE == 15 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # Renewed by requests at most once a minute (decision 0124), so never idle for longer.
+    assert settings.NESTGUARD_SESSION_RENEW_SECONDS == 60
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
     assert settings.PASSWORD_HASHERS  # argon2 in base settings, see test_settings
+
+
+def stored_session(client: Client) -> Session:
+    return Session.objects.get(
+        session_key=client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    )
+
+
+def test_a_request_renews_the_idle_clock_at_most_once_a_minute() -> None:
+    client = sign_in(Client(), UserFactory(username="jo"))
+    assert client.get("/").status_code == 200
+    renewed = stored_session(client)
+    assert renewed.get_decoded()[RENEWED_AT] > 0
+    # Within the minute, pages write nothing to the session.
+    assert client.get("/").status_code == 200
+    assert stored_session(client).expire_date == renewed.expire_date
+    assert stored_session(client).session_data == renewed.session_data
+    # Renewed over a minute ago: the next request moves the idle clock on.
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 61
+    session.save()
+    before = stored_session(client).expire_date
+    assert client.get("/").status_code == 200
+    after = stored_session(client)
+    assert after.expire_date > before
+    assert after.get_decoded()[RENEWED_AT] >= int(time.time()) - 5
+
+
+def test_a_session_idle_past_its_age_is_signed_out_and_none_is_saved_for_nobody() -> None:
+    client = sign_in(Client(), UserFactory(username="jo"))
+    assert client.get("/").status_code == 200
+    Session.objects.filter(pk=stored_session(client).pk).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get("/")["Location"].startswith(reverse("accounts:sign_in"))
+    sessions = Session.objects.count()
+    assert Client().get("/health/").status_code == 200
+    assert Session.objects.count() == sessions
 
 
 def test_responses_carry_a_strict_content_security_policy(client: Client) -> None:
