@@ -436,6 +436,51 @@ def test_the_seeded_episodes_say_whether_their_interview_clock_is_closed(
     assert MissingEpisode.objects.filter(returned_at__isnull=False, rhi_clock_closed=False)
 
 
+# The due view's transition clock (decision 0123) ------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["hub.caseworker", "asc.caseworker"])
+def test_the_transition_clock_reads_the_open_alerts_by_due_day(
+    borough: set[str], username: str
+) -> None:
+    """On SQLite and PostgreSQL: the clock's page of links is read through
+    `subject_transition_idx`, which holds the links of children on cases not closed, by due
+    day, and reads no person (before, every case subject born in the 17½-to-25 window was read
+    with their date of birth, 31,357 at scale 160, and decided on in Python)."""
+    from itertools import islice
+
+    from nestguard.childhood.clocks import _transitions
+    from nestguard.core.statistics import refresh_planner_statistics
+
+    refresh_planner_statistics()
+    analyze()
+    user = User.objects.get(username=username)
+    with CaptureQueriesContext(connection) as queries:
+        items = list(islice(_transitions(user), 200))
+    if username == "hub.caseworker":
+        assert items  # the demo's young people past 17 and a half, and the borough's
+    # The page reads (not the loading of the kept links by key): those that test the lapse.
+    lapse = '"cases_casesubject"."transition_lapses_on" >'
+    pages = [q["sql"] for q in queries.captured_queries if lapse in q["sql"]]
+    assert pages
+    no_seqscan()
+    for sql in pages:
+        steps = plan_lines(sql, None)
+        assert any("subject_transition_idx" in step for step in steps), steps
+        assert not any("people_person" in step for step in steps), steps
+        assert not any(step.startswith(("SCAN ", "Seq Scan")) for step in steps), steps
+
+
+@pytest.mark.django_db
+def test_the_seeded_links_carry_the_transition_days_the_model_writes(borough: set[str]) -> None:
+    """The demo seeding writes the links' transition days as the model does: working them
+    out again changes nothing, and the borough has children's links with them."""
+    assert CaseSubject.objects.filter(transition_opens_on__isnull=False).exists()
+    assert CaseSubject.objects.filter(transition_opens_on__isnull=True).exists()
+    assert CaseSubject.objects.all().keep_transition_dates() == 0
+
+
 @pytest.mark.django_db
 def test_counting_the_daily_referral_counts_is_a_bounded_number_of_queries(
     borough: set[str],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from nestguard.access.restrictions import (
     restriction_label,
     withheld_from_subject,
 )
+from nestguard.childhood.policy import opened_on, transition_dates
 from nestguard.core.codes import CodeList, code_list
 from nestguard.core.models import BaseModel
 from nestguard.core.versioning import Versioned
@@ -135,20 +138,123 @@ class CaseTeamAgency(BaseModel):
         return f"{self.case_id}:{self.agency_id}"
 
 
+class CaseSubjectQuerySet(models.QuerySet["CaseSubject"]):
+    def bulk_create(self, objs: Iterable[CaseSubject], *args: Any, **kwargs: Any) -> Any:
+        """Links written together carry their transition days as one written alone does."""
+        links = list(objs)
+        _set_transition_dates(links)
+        return super().bulk_create(links, *args, **kwargs)  # type: ignore[arg-type]
+
+    def keep_transition_dates(self) -> int:
+        """Work these links' transition days out again from their people's dates of birth and
+        their cases' opening and status, after one changed (or the rules did): how many
+        changed."""
+        rows = self.values_list(
+            "pk",
+            "person__date_of_birth",
+            "case__opened_at",
+            "case__status",
+            *TRANSITION_FIELDS,
+        )
+        changed: dict[tuple[Any, ...], list[Any]] = {}
+        for pk, born, opened_at, status, *stored in rows.iterator(chunk_size=2000):
+            dates = _transition_values(born, opened_at, status)
+            if list(dates) != stored:
+                changed.setdefault(dates, []).append(pk)
+        for dates, pks in changed.items():
+            for start in range(0, len(pks), 500):
+                CaseSubject.objects.filter(pk__in=pks[start : start + 500]).update(
+                    **dict(zip(TRANSITION_FIELDS, dates, strict=True))
+                )
+        return sum(len(pks) for pks in changed.values())
+
+
+# The transition alert of a child named on a case (decision 0123): stored on the link while
+# the case is not closed, derived from the person's date of birth and the day the case opened
+# (`childhood.policy`).
+TRANSITION_FIELDS = ("transition_opens_on", "transition_due_on", "transition_lapses_on")
+
+
 class CaseSubject(BaseModel):
-    """A person's role in this case. One person may hold several roles (victim and suspect)."""
+    """A person's role in this case. One person may hold several roles (victim and suspect).
+
+    A child when the case opened carries the days of their transition alert while the case is
+    not closed (decision 0123): it opens at 17 and a half, falls due at 18, lapses unanswered
+    at 25 (`childhood.policy`). They are written with the link (`save`, `bulk_create`) and
+    worked out again by `keep_transition_dates` when a date of birth changes or the case
+    closes or reopens; null when there is no alert, so that the clock's index holds the
+    alerts that may be open, not the history."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_links")
     role = models.CharField(max_length=30)
+    transition_opens_on = models.DateField(null=True, blank=True, editable=False)
+    transition_due_on = models.DateField(null=True, blank=True, editable=False)
+    transition_lapses_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = CaseSubjectQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "person", "role"], name="unique_case_subject")
         ]
+        indexes = [
+            # The transition clock's links alone (children when their case opened, on a case
+            # not closed), soonest due first, holding all the clock's page reads (covering).
+            models.Index(
+                fields=[
+                    "transition_due_on",
+                    "transition_opens_on",
+                    "transition_lapses_on",
+                    "case",
+                    "person",
+                    "id",
+                ],
+                condition=models.Q(transition_opens_on__isnull=False),
+                name="subject_transition_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.person_id}:{self.role}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or {"case", "person", "case_id", "person_id"} & set(fields):
+            _set_transition_dates([self])
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, *TRANSITION_FIELDS}
+        super().save(*args, **kwargs)
+
+
+def _transition_values(
+    born: date | None, opened_at: datetime, status: str
+) -> tuple[date | None, ...]:
+    dates = None if status == CaseStatus.CLOSED else transition_dates(born, opened_on(opened_at))
+    return (None, None, None) if dates is None else (dates.opens_on, dates.due_on, dates.lapses_on)
+
+
+def _set_transition_dates(links: list[CaseSubject]) -> None:
+    """Each link's transition days from its person's date of birth and its case's opening and
+    status, as the database holds them (two queries for any number of links)."""
+    if not links:
+        return
+    people = CaseSubject._meta.get_field("person").related_model
+    born = dict(
+        people._default_manager.filter(pk__in={link.person_id for link in links}).values_list(
+            "pk", "date_of_birth"
+        )
+    )
+    cases = {
+        pk: (opened_at, status)
+        for pk, opened_at, status in Case.objects.filter(
+            pk__in={link.case_id for link in links}
+        ).values_list("pk", "opened_at", "status")
+    }
+    for link in links:
+        values = _transition_values(born.get(link.person_id), *cases[link.case_id])
+        for name, value in zip(TRANSITION_FIELDS, values, strict=True):
+            setattr(link, name, value)
 
 
 class CaseAddress(BaseModel):

@@ -17,7 +17,7 @@ from nestguard.access.door import visible
 from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import Case, CaseTeamAgency
 from nestguard.childhood import policy
-from nestguard.childhood.selectors import transitions
+from nestguard.childhood.selectors import transitions_in_order
 from nestguard.core.calendar import UK
 from nestguard.core.clocks import DueItem, register_clock_source
 
@@ -26,16 +26,10 @@ def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     """The agency's alerts: the user's own list and their team's are the same."""
     if not can_work_cases(user):
         return
-    adult_team = Exists(
-        CaseTeamAgency.objects.filter(
-            case=OuterRef("pk"),
-            agency_id=user.agency_id,
-            agency__type__in=policy.adult_service_types(),
-        )
-    )
-    cases = visible(user, Case).filter(Q(lead_agency_id=user.agency_id) | Q(adult_team))
+    cases = visible(user, Case)
     link = _transition_link()
-    for due in transitions(cases, timezone.localdate()):
+    # In due order, a page of links at a time: the view keeps the first of them (decision 0123).
+    for due in transitions_in_order(cases, timezone.localdate(), told=_told(user)):
         if user.agency_id not in due.recipients:
             continue
         named = ", ".join(a.name for a in due.adult_agencies)
@@ -50,6 +44,22 @@ def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
             owner_label=due.case.reference,
             rule="From 17 years and 6 months; a transition plan before 18",
         )
+
+
+def _told(user: Any) -> Q:
+    """The links whose alerts go to the user's agency (`Transition.recipients`, as a condition
+    on case links): an adult service is told of the cases it leads or is on the team of; any
+    other agency, of the cases it leads while no adult service is named on them. The clock
+    reads only those (decision 0123); the door is asked of each page, and the recipients are
+    still tested on each."""
+    types = policy.adult_service_types()
+    on_team = CaseTeamAgency.objects.filter(case=OuterRef("case_id"))
+    agency = user.agency
+    if agency is not None and agency.type in types:
+        return Q(case__lead_agency_id=agency.pk) | Q(Exists(on_team.filter(agency_id=agency.pk)))
+    return Q(case__lead_agency_id=user.agency_id) & ~Q(
+        Exists(on_team.filter(agency__type__in=types))
+    )
 
 
 def _transition_link() -> Callable[[Any, Any], str]:

@@ -7,9 +7,11 @@ month, as a birthday on 29 February falls on 1 March in a common year (`Person.a
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from nestguard.core.calendar import UK
 from nestguard.core.calendar import add_months as calendar_add_months
 from nestguard.core.codes import code_list
 
@@ -45,17 +47,56 @@ def alert_lapses_on(born: date) -> date:
     return add_months(born, rule("alert_until_months"))
 
 
-def born_bounds(today: date, *, ahead_months: int = 0) -> tuple[date, date]:
-    """Bounds on the dates of birth whose alert is open on `today` (or opens within
-    `ahead_months`): (born after, born on or before), for a database filter that the exact
-    test (`alert_open`) then narrows. The months counted back on the calendar, with a week's
-    slack each side for the days a month lacks. (Counted as 28 to 31 days a month, the
-    window was some two years wider, a fifth more people to read: decision 0121.)"""
-    opens = rule("alert_from_months") - ahead_months
-    until = rule("alert_until_months")
-    latest = calendar_add_months(today, -opens) + timedelta(days=7)
-    earliest = calendar_add_months(today, -until) - timedelta(days=7)
+@dataclass(frozen=True)
+class TransitionDates:
+    """The transition alert of a child named on a case (decision 0123): the day it opens, the
+    day it falls due (their 18th birthday) and the day it lapses unanswered."""
+
+    opens_on: date
+    due_on: date
+    lapses_on: date
+
+
+def opened_on(opened_at: datetime) -> date:
+    """The UK day a case opened: a case opened at 23:30 UTC in summer opened the next day."""
+    return opened_at.astimezone(UK).date()
+
+
+def transition_dates(born: date | None, opened: date) -> TransitionDates | None:
+    """The alert's dates for a person born on `born` named on a case opened on the UK day
+    `opened`; None when there is no alert: the date of birth is not known, or they were an
+    adult when the case opened (an adult named on a case never turns 18 on it). The case link
+    keeps them (`CaseSubject.transition_*`), so that the clock reads the open alerts alone."""
+    if born is None:
+        return None
+    adult = adult_on(born)
+    if adult <= opened:
+        return None
+    return TransitionDates(alert_opens_on(born), adult, alert_lapses_on(born))
+
+
+def due_bounds(today: date, *, ahead_months: int = 0) -> tuple[date, date]:
+    """Bounds on the due day (the 18th birthday) of the alerts open on `today` (or opening
+    within `ahead_months`): (due after, due on or before), the range of the links' index the
+    clock reads, which the exact tests on the stored days then narrow. The months counted on
+    the calendar, with a week's slack each side for the days a month lacks."""
+    adult, opens, until = (
+        rule("adult_at_months"),
+        rule("alert_from_months") - ahead_months,
+        rule("alert_until_months"),
+    )
+    latest = calendar_add_months(today, adult - opens) + timedelta(days=7)
+    earliest = calendar_add_months(today, adult - until) - timedelta(days=7)
     return earliest, latest
+
+
+def opens_bound(today: date, *, ahead_months: int = 0) -> date:
+    """The latest stored opening day of an alert open on `today` (or opening within
+    `ahead_months`). Exact for today; ahead, a week's slack, and `alert_open` on the date of
+    birth decides (an age in months ahead is not the stored day moved by months)."""
+    if not ahead_months:
+        return today
+    return calendar_add_months(today, ahead_months) + timedelta(days=7)
 
 
 def alert_open(born: date, today: date, *, ahead_months: int = 0) -> bool:

@@ -6,22 +6,45 @@ case opened, until a transition plan is recorded for them on that case (or they 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access.door import visible
 from nestguard.access.selectors import can_work_cases
 from nestguard.accounts.models import Agency
 from nestguard.cases.access_policy import case_visible
-from nestguard.cases.models import Case, CaseStatus, CaseSubject, CaseTeamAgency
+from nestguard.cases.models import (
+    TRANSITION_FIELDS,
+    Case,
+    CaseStatus,
+    CaseSubject,
+    CaseTeamAgency,
+)
 from nestguard.childhood import policy
 from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
-from nestguard.core.calendar import UK
 from nestguard.people.models import Person
+
+# Links read a page at a time by the transition clock.
+PAGE = 200
+# What a transition's callers read of its link, case, lead agency and person (the due view,
+# the agenda, notifications, the person and case pages): a page of whole records took most of
+# the clock's time (decision 0123). Any other field is read from the database when asked.
+LOADED = (
+    *TRANSITION_FIELDS,
+    "case__reference",
+    "case__status",
+    "case__lead_agency__name",
+    "case__lead_agency__type",
+    "person__given_name",
+    "person__family_name",
+    "person__date_of_birth",
+    "person__identity_unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -73,63 +96,146 @@ def adult_agencies_of(cases: list[Case]) -> dict[Any, tuple[Agency, ...]]:
 
 
 def transitions(
-    cases: QuerySet[Case], today: date, *, ahead_months: int = 0, people: Any = None
+    cases: QuerySet[Case],
+    today: date,
+    *,
+    ahead_months: int = 0,
+    people: Any = None,
+    opened_from: date | None = None,
 ) -> list[Transition]:
     """The transitions due on `today` (or opening within `ahead_months`) on `cases`, with no
-    plan recorded, soonest adulthood first. `people` narrows to those person ids."""
-    earliest, latest = policy.born_bounds(today, ahead_months=ahead_months)
-    # The few people born in the window first (an index), as plain values: the exact test of
-    # the alert runs on those before any record is loaded, and which of them the caller may
-    # see is asked with short lists of keys. One query joining the window to the caller's
-    # scope (a subquery of every person a panel may see) left the plan to SQLite's guess,
-    # which at a borough's size took minutes (decision 0122).
-    window = (
-        CaseSubject.objects.filter(
-            person__date_of_birth__gt=earliest, person__date_of_birth__lte=latest
+    plan recorded, soonest adulthood first (then by case reference). `people` narrows to
+    those person ids; `opened_from` to the alerts that opened on or after that day."""
+    return list(
+        transitions_in_order(
+            cases, today, ahead_months=ahead_months, people=people, opened_from=opened_from
         )
-        .exclude(case__status=CaseStatus.CLOSED)
-        .values_list("pk", "case_id", "person_id", "person__date_of_birth", "case__opened_at")
     )
-    listed = people is not None and not isinstance(people, QuerySet)
-    if listed:
+
+
+def transitions_in_order(
+    cases: QuerySet[Case],
+    today: date,
+    *,
+    ahead_months: int = 0,
+    people: Any = None,
+    opened_from: date | None = None,
+    told: Q | None = None,
+    page: int = PAGE,
+) -> Iterator[Transition]:
+    """`transitions`, read a page at a time: a caller that stops early (the due view keeps
+    the first `max_items_per_source`) reads no further. The links carry their alert's days
+    (decision 0123), so the database finds the open alerts through `subject_transition_idx`
+    (the children's links alone, by due day), in order; then, a page at a time, which of
+    them the caller may see is asked with short lists of keys, and those kept are loaded.
+    `told`: a condition on the links that narrows them before any is read (the due view's
+    agency: `clocks._told`); never a door's condition, which is asked of each page."""
+    links = _open_links(today, ahead_months=ahead_months, people=people, opened_from=opened_from)
+    if told is not None:
+        links = links.filter(told)
+    once: set[tuple[Any, Any]] = set()
+    after: date | None = None
+    while True:
+        later = links if after is None else links.filter(transition_due_on__gt=after)
+        rows = list(_rows(later)[:page])
+        last = rows[-1][3] if len(rows) == page else None
+        if last is not None:
+            # The page's last day read whole (a day's alerts are few), so that the next page
+            # starts after it: a keyset on the due day alone, the index's first column, and
+            # each page holds whole days.
+            rows = [r for r in rows if r[3] != last]
+            rows += _rows(links.filter(transition_due_on=last))
+        yield from _page(rows, cases, today, ahead_months=ahead_months, people=people, once=once)
+        if last is None:
+            return
+        after = last
+
+
+def _open_links(
+    today: date, *, ahead_months: int, people: Any, opened_from: date | None
+) -> QuerySet[CaseSubject]:
+    """The links whose alert is open on `today` (opening within `ahead_months`: a week's
+    slack, decided on the date of birth in `_page`), with no plan. A closed case's links carry
+    no days (`CaseSubject.keep_transition_dates`), so the index alone answers, reading no case
+    (`_page` still drops a closed case's)."""
+    after, until = policy.due_bounds(today, ahead_months=ahead_months)
+    links = CaseSubject.objects.filter(
+        transition_opens_on__isnull=False,
+        transition_due_on__gt=after,
+        transition_due_on__lte=until,
+        transition_opens_on__lte=policy.opens_bound(today, ahead_months=ahead_months),
+        transition_lapses_on__gt=today,
+    ).exclude(
+        Exists(
+            TransitionPlan.objects.filter(
+                case_id=OuterRef("case_id"), person_id=OuterRef("person_id")
+            )
+        )
+    )
+    if opened_from is not None:
+        links = links.filter(transition_opens_on__gte=opened_from)
+    if people is not None and not isinstance(people, QuerySet):
         # A few people named by key (a person's page): the database narrows to them first.
-        window = window.filter(person_id__in=list(people))
-    due: dict[tuple[Any, Any], Any] = {}
-    for pk, case_id, person_id, born, opened_at in window:
-        if born is None or not policy.alert_open(born, today, ahead_months=ahead_months):
-            continue
-        # A child when the case opened: an adult named on a case never turns 18 on it.
-        if policy.adult_on(born) <= opened_at.astimezone(UK).date():
-            continue
-        due.setdefault((case_id, person_id), pk)
-    if people is not None and not listed:
-        allowed = _among(Person.objects.filter(pk__in=people), {p for _, p in due})
-        due = {key: pk for key, pk in due.items() if key[1] in allowed}
-    seen = _among(cases, {c for c, _ in due})
-    subjects = (
-        CaseSubject.objects.filter(pk__in=[pk for (c, _), pk in due.items() if c in seen])
-        .select_related("case", "case__lead_agency", "person")
-        .order_by("person__date_of_birth", "case__reference")
+        links = links.filter(person_id__in=list(people))
+    return links
+
+
+def _rows(links: QuerySet[CaseSubject]) -> Any:
+    """In the index's order, due day first: the order within a day is the page's (`_page`)."""
+    return links.order_by("transition_due_on").values_list(
+        "pk", "case_id", "person_id", "transition_due_on"
     )
-    pairs: dict[tuple[Any, Any], CaseSubject] = {(s.case_id, s.person_id): s for s in subjects}
-    planned = set(
-        TransitionPlan.objects.filter(case_id__in={c for c, _ in pairs}).values_list(
-            "case_id", "person_id"
-        )
+
+
+def _page(
+    rows: list[Any],
+    cases: QuerySet[Case],
+    today: date,
+    *,
+    ahead_months: int,
+    people: Any,
+    once: set[tuple[Any, Any]],
+) -> Iterator[Transition]:
+    """The page's transitions the caller may see, each (case, person) once (a person may hold
+    two roles on a case), soonest due first, then by case reference. A page holds whole days,
+    so ordering each page orders the whole list."""
+    first: dict[tuple[Any, Any], Any] = {}
+    for pk, case_id, person_id, _due in rows:
+        if (case_id, person_id) not in once:
+            first.setdefault((case_id, person_id), pk)
+    once.update(first)
+    if people is not None and isinstance(people, QuerySet):
+        allowed = _among(Person.objects.filter(pk__in=people), {p for _, p in first})
+        first = {key: pk for key, pk in first.items() if key[1] in allowed}
+    seen = _among(cases, {c for c, _ in first})
+    kept = [pk for (case_id, _), pk in first.items() if case_id in seen]
+    if not kept:
+        return
+    loaded = (
+        CaseSubject.objects.select_related("case", "case__lead_agency", "person")
+        .only(*LOADED)
+        .in_bulk(kept)
     )
-    open_pairs = [s for key, s in pairs.items() if key not in planned]
-    agencies = adult_agencies_of(list({s.case_id: s.case for s in open_pairs}.values()))
-    found = [
-        Transition(
+    subjects = [loaded[pk] for pk in kept if loaded[pk].case.status != CaseStatus.CLOSED]
+    if ahead_months:
+        # Opening within months ahead is an age in months on the date of birth, which the
+        # stored day narrowed to within a week.
+        subjects = [
+            s
+            for s in subjects
+            if s.person.date_of_birth is not None
+            and policy.alert_open(s.person.date_of_birth, today, ahead_months=ahead_months)
+        ]
+    agencies = adult_agencies_of(list({s.case_id: s.case for s in subjects}.values()))
+    subjects.sort(key=lambda s: (s.transition_due_on, s.case.reference, str(s.pk)))
+    for s in subjects:
+        yield Transition(
             case=s.case,
             person=s.person,
-            alert_on=policy.alert_opens_on(s.person.date_of_birth),  # type: ignore[arg-type]
-            adult_on=policy.adult_on(s.person.date_of_birth),  # type: ignore[arg-type]
+            alert_on=s.transition_opens_on,  # type: ignore[arg-type]
+            adult_on=s.transition_due_on,  # type: ignore[arg-type]
             adult_agencies=agencies.get(s.case_id, ()),
         )
-        for s in open_pairs
-    ]
-    return sorted(found, key=lambda t: (t.adult_on, t.case.reference))
 
 
 def _among(records: QuerySet[Any], keys: set[Any]) -> set[Any]:

@@ -15,12 +15,14 @@ from nestguard.accounts.models import User
 from nestguard.cases.models import (
     Case,
     CaseAddress,
+    CaseStatus,
     CaseSubject,
     CaseTeamAgency,
     CaseTeamUser,
     ChronologyEntry,
     Intervention,
 )
+from nestguard.childhood.policy import opened_on, transition_dates
 from nestguard.core.calendar import UK, end_of_working_day_deadline
 from nestguard.core.codes import code_list
 from nestguard.core.models import format_reference
@@ -194,6 +196,19 @@ class HistoryBuilder:
             pool = self.borough.by_ward[ward]
         return rng.choice(pool)
 
+    def transition_dates(self, person: PersonRef, plan: CasePlan) -> dict[str, Any]:
+        """A link's transition days as the model writes them (decision 0123)."""
+        if plan.status == CaseStatus.CLOSED:
+            return {}
+        dates = transition_dates(person.date_of_birth, opened_on(plan.opened_at))
+        if dates is None:
+            return {}
+        return dict(
+            transition_opens_on=dates.opens_on,
+            transition_due_on=dates.due_on,
+            transition_lapses_on=dates.lapses_on,
+        )
+
     def age_at(self, person: PersonRef, when: datetime) -> int:
         if person.date_of_birth:
             dob = person.date_of_birth
@@ -288,7 +303,14 @@ class HistoryBuilder:
             links.append((victim, "suspected_exploiter"))  # victim and suspect at once
         for person, role in links:
             self.rows.case_subjects.append(
-                dict(case_id=case["id"], person_id=person.id, role=role, created_at=plan.opened_at)
+                dict(
+                    case_id=case["id"],
+                    person_id=person.id,
+                    role=role,
+                    created_at=plan.opened_at,
+                    # The transition alert's days, as the model writes them (decision 0123).
+                    **self.transition_dates(person, plan),
+                )
             )
         addresses = [(home, "Home of the person at risk")]
         if rng.random() < 0.15:

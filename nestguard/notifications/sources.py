@@ -382,7 +382,9 @@ def transitions_due(now: datetime, since: datetime, staff: Staff) -> Iterator[Ev
     """A child on a case not closed reached 17 years and 6 months (the start of that UK day)
     and no transition plan is recorded: to the caseworkers and supervisors of the adult
     services named on the case, or of its lead agency when none is named (decision 0110)."""
-    for due in transitions(Case.objects.all(), now.astimezone(UK).date()):
+    # The alerts that opened since the last run (their UK day's start after `since`).
+    today, since_day = now.astimezone(UK).date(), since.astimezone(UK).date()
+    for due in transitions(Case.objects.all(), today, opened_from=since_day):
         at = _start_of(due.alert_on)
         if not since < at <= now:
             continue

@@ -14,6 +14,7 @@ from nestguard.cases import rules
 from nestguard.cases.models import (
     Case,
     CaseStatus,
+    CaseSubject,
     Intervention,
     InterventionStatus,
     intervention_types,
@@ -115,6 +116,8 @@ def case_close(
                 "updated_at",
             ]
         )
+        # A closed case's children have no transition alert; reopened, they have again (0123).
+        CaseSubject.objects.filter(case=case).keep_transition_dates()
         labels = ", ".join(known.label(c) for c in chosen)
         chronology_event(
             case=case,
@@ -197,6 +200,8 @@ def case_reopen(
                 "updated_at",
             ]
         )
+        # A closed case's children have no transition alert; reopened, they have again (0123).
+        CaseSubject.objects.filter(case=case).keep_transition_dates()
         chronology_event(
             case=case,
             text=(

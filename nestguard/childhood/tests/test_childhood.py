@@ -21,6 +21,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.cases.models import Case, CaseSubject
 from nestguard.childhood import agenda, policy
 from nestguard.childhood.models import EducationStatus, Placement, TransitionPlan
+from nestguard.childhood.selectors import transitions
 from nestguard.childhood.services.records import (
     education_end,
     education_record,
@@ -276,8 +277,6 @@ def test_the_alert_opens_at_seventeen_and_a_half_for_the_lead_when_no_adult_serv
 
 
 def _due(scene: dict[str, Any]) -> list[Any]:
-    from nestguard.childhood.selectors import transitions
-
     return transitions(Case.objects.filter(pk=scene["case"].pk), _today())
 
 
@@ -314,14 +313,19 @@ def test_the_adult_service_on_the_case_is_told_and_answers_with_a_plan(personas,
 @pytest.mark.every_instant
 def test_an_adult_when_the_case_opened_never_has_a_transition(personas, scene):
     person = _turning(scene, 215)
-    Case.objects.filter(pk=scene["case"].pk).update(
-        opened_at=timezone.now() - dt.timedelta(days=70)
-    )
     assert person.pk in {t.person.pk for t in _due(scene)}
+    # Opened on the UK day they turned 18 (the product never moves a case's opening: the
+    # link's days are worked out again as a migration would, decision 0123).
     Case.objects.filter(pk=scene["case"].pk).update(
         opened_at=dt.datetime.combine(policy.adult_on(person.date_of_birth), dt.time(12), tzinfo=UK)
     )
+    CaseSubject.objects.filter(case=scene["case"]).keep_transition_dates()
     assert person.pk not in {t.person.pk for t in _due(scene)}
+    birthday = dt.datetime.combine(policy.adult_on(person.date_of_birth), dt.time(0, 30), tzinfo=UK)
+    adult_case = make_case(
+        lead_agency=scene["case"].lead_agency, subjects=[(person, "victim")], opened_at=birthday
+    )
+    assert not transitions(Case.objects.filter(pk=adult_case.pk), _today())
 
 
 @pytest.mark.every_instant

@@ -36,13 +36,39 @@ def test_the_alert_opens_six_months_before_eighteen(born: date) -> None:
 
 @given(BIRTHS, st.integers(min_value=-12, max_value=12))
 def test_the_database_bounds_hold_every_open_alert(born: date, ahead: int) -> None:
+    """The clock reads the links due within `due_bounds` that opened by `opens_bound`
+    (decision 0123): every alert open on a day is among them, on its first and last days."""
     for today in (
         policy.add_months(born, 210 - ahead),
         policy.alert_lapses_on(born) - timedelta(1),
     ):
         if policy.alert_open(born, today, ahead_months=ahead):
-            earliest, latest = policy.born_bounds(today, ahead_months=ahead)
-            assert earliest < born <= latest
+            earliest, latest = policy.due_bounds(today, ahead_months=ahead)
+            assert earliest < policy.adult_on(born) <= latest
+            assert policy.alert_opens_on(born) <= policy.opens_bound(today, ahead_months=ahead)
+            assert today < policy.alert_lapses_on(born)
+
+
+@given(BIRTHS)
+def test_the_stored_days_are_the_rules_days(born: date) -> None:
+    """A child when the case opened: the alert's three days; an adult (by the UK day the case
+    opened) or no date of birth: none."""
+    adult = policy.adult_on(born)
+    dates = policy.transition_dates(born, adult - timedelta(days=1))
+    lapses = policy.alert_lapses_on(born)
+    assert dates == policy.TransitionDates(policy.alert_opens_on(born), adult, lapses)
+    assert policy.transition_dates(born, adult) is None
+    assert policy.transition_dates(None, adult) is None
+
+
+def test_the_day_a_case_opened_is_the_uk_day() -> None:
+    from datetime import UTC, datetime
+
+    assert policy.opened_on(datetime(2026, 7, 14, 23, 30, tzinfo=UTC)) == date(2026, 7, 15)
+    assert policy.opened_on(datetime(2026, 1, 14, 23, 30, tzinfo=UTC)) == date(2026, 1, 14)
+    # The clocks go forward at 01:00 UTC on 29 March 2026.
+    assert policy.opened_on(datetime(2026, 3, 29, 0, 30, tzinfo=UTC)) == date(2026, 3, 29)
+    assert policy.opened_on(datetime(2026, 3, 28, 23, 30, tzinfo=UTC)) == date(2026, 3, 28)
 
 
 def test_a_day_missing_from_the_month_falls_on_the_first_of_the_next() -> None:

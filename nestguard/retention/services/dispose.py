@@ -143,6 +143,8 @@ def person_anonymise(person: Person, done: Disposed) -> None:
         updated_at=timezone.now(),
     )
     Alias.objects.filter(person=person).delete()
+    # No date of birth, no transition alert: the links of cases kept drop its days (0123).
+    CaseSubject.objects.filter(person=person).keep_transition_dates()
     for record in SourceRecord.objects.filter(person=person):
         SourceRecord.objects.filter(pk=record.pk).update(
             **SOURCE_RECORD_FIELDS,
