@@ -37,7 +37,7 @@ def work_out_the_transition_dates(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_report_indexes'),
+        ('cases', '0006_case_stamp_indexes'),
         ('people', '0003_person_born_idx'),
     ]
 
