@@ -139,6 +139,10 @@ def mode(config: pytest.Config) -> str | datetime | None:
 
 def rotated_instant(nodeid: str) -> datetime:
     """The hostile instant for a test under rotation: the same on every run and every worker."""
+    # Without the `@<group>` a parallel worker adds (tests/parallel.py): the same instant with
+    # and without xdist.
+    if nodeid.rfind("@") > nodeid.rfind("]"):
+        nodeid = nodeid.rsplit("@", 1)[0]
     digest = hashlib.sha256(nodeid.encode("utf-8")).digest()
     names = list(HOSTILE_INSTANTS)
     return HOSTILE_INSTANTS[names[int.from_bytes(digest[:8], "big") % len(names)]]

@@ -14,6 +14,10 @@ early rather than holding the last worker at the end.
 
 The browser journeys are left alone: their conftest puts all of them in the one group
 `browser` (one server for all of them), and a second group name on an item would split it.
+
+It also writes each group into its tests' ids (`<id>@<group>`, which the scheduler reads):
+xdist 3.8 does that through an attribute pytest 9 no longer reads, so under pytest 9 no group,
+the journeys' included, had ever taken effect.
 """
 
 from __future__ import annotations
@@ -22,9 +26,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-JOURNEYS = ROOT / "tests" / "e2e"
-VENV = ROOT / ".venv"
+JOURNEYS = Path(__file__).resolve().parent / "e2e"
 
 
 def _builds_a_shared_fixture(item: pytest.Item) -> bool:
@@ -33,25 +35,48 @@ def _builds_a_shared_fixture(item: pytest.Item) -> bool:
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return False
+    root = item.config.rootpath
     for definitions in info.name2fixturedefs.values():
         for definition in definitions:
             code = getattr(definition.func, "__code__", None)
             if definition.scope in ("module", "package") and code is not None:
                 source = Path(code.co_filename).resolve()
-                if source.is_relative_to(ROOT) and not source.is_relative_to(VENV):
+                if source.is_relative_to(root) and not source.is_relative_to(root / ".venv"):
                     return True
     return False
 
 
-# tryfirst: xdist's own hook turns the marks into group names, and the root conftest (which
-# loads this plugin) is registered before xdist's worker, so a plain hook here would run after.
-@pytest.hookimpl(tryfirst=True)
+def _group_of(item: pytest.Item) -> str | None:
+    names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group") if mark.args})
+    return "_".join(names) or None
+
+
+def _with_group(item: pytest.Item, group: str) -> None:
+    """Put the group in the test's id, as xdist's worker means to (`<id>@<group>`, which the
+    scheduler reads). xdist 3.8 writes `item._nodeid`, an attribute pytest 9 no longer reads
+    (the id lives in `item._id`), so without this every group is silently ignored: the
+    journeys ran on every worker, each starting its own server (decision 0126)."""
+    if "@" in item.nodeid.rsplit("]", 1)[-1]:
+        return  # an xdist that names groups itself already did
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(f"{item.nodeid}@{group}")
+    else:
+        item._nodeid = f"{item.nodeid}@{group}"  # pytest before 9
+
+
+# trylast: after the journeys' conftest has marked them (and after xdist's own attempt).
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not getattr(config.option, "loadgroup", False):  # set on the workers of loadgroup
         return
     for item in items:
-        path = Path(str(item.path)).resolve()
-        if path.is_relative_to(JOURNEYS) or item.get_closest_marker("xdist_group"):
-            continue
-        if _builds_a_shared_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(f"module:{path.relative_to(ROOT)}"))
+        ungrouped = not item.get_closest_marker("xdist_group")
+        journey = Path(str(item.path)).resolve().is_relative_to(JOURNEYS)
+        if ungrouped and not journey and _builds_a_shared_fixture(item):
+            module = item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(f"module:{module}"))
+        group = _group_of(item)
+        if group:
+            _with_group(item, group)

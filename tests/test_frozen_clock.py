@@ -82,7 +82,7 @@ def test_the_rotation_runs_clock_sensitive_tests_at_every_instant(pytester, monk
             assert abs(dt.datetime.now(dt.UTC) - clock_instant) < dt.timedelta(minutes=1)
 
         @pytest.mark.every_instant
-        @pytest.mark.real_clock("runs at the machine's clock: nine runs would be one run nine times")
+        @pytest.mark.real_clock("at the machine's clock: nine runs would be one run nine times")
         def test_real(clock):
             assert clock is None
         """
