@@ -35,7 +35,7 @@ from tests.factories import AgencyFactory, UserFactory
 
 # Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
 # docs/decisions/0086-frozen-clock-and-parallel-suite.md).
-pytest_plugins = ["tests.frozen_clock", "pytester"]
+pytest_plugins = ["tests.frozen_clock", "tests.parallel", "pytester"]
 
 # Property tests judge what the code does, never how fast: Hypothesis's default 200 ms deadline
 # per example failed a calendar property on a loaded machine (CI shares two cores).

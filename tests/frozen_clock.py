@@ -13,7 +13,8 @@ Which instant:
   second of a UK day in summer time, when the UTC date differs; the nights the clocks change;
   New Year; 29 February; Christmas Eve), chosen by a stable hash of its node id, so one pass
   of the suite covers every instant; the clock-sensitive modules (CLOCK_SENSITIVE and tests
-  marked `every_instant`) run at every one of them;
+  marked `every_instant`) run at every one of them, except a test there that sets its own
+  instant or runs at the real clock (nine runs of it would be one run nine times);
 - `--clock-at=<name>` (a key of HOSTILE_INSTANTS) or `--clock-at=<ISO 8601 instant with an
   offset>` starts every test there; `--clock-at=real` leaves the clock alone.
 
@@ -138,6 +139,10 @@ def mode(config: pytest.Config) -> str | datetime | None:
 
 def rotated_instant(nodeid: str) -> datetime:
     """The hostile instant for a test under rotation: the same on every run and every worker."""
+    # Without the `@<group>` a parallel worker adds (tests/parallel.py): the same instant with
+    # and without xdist.
+    if nodeid.rfind("@") > nodeid.rfind("]"):
+        nodeid = nodeid.rsplit("@", 1)[0]
     digest = hashlib.sha256(nodeid.encode("utf-8")).digest()
     names = list(HOSTILE_INSTANTS)
     return HOSTILE_INSTANTS[names[int.from_bytes(digest[:8], "big") % len(names)]]
@@ -153,7 +158,11 @@ def _every_instant(metafunc: pytest.Metafunc) -> bool:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if mode(metafunc.config) != "rotate" or "clock_instant" not in metafunc.fixturenames:
         return
-    if _every_instant(metafunc) and not metafunc.definition.get_closest_marker("time_machine"):
+    # A test that sets its own instant, or runs at the real clock, would run nine times alike.
+    own_clock = any(
+        metafunc.definition.get_closest_marker(name) for name in ("time_machine", "real_clock")
+    )
+    if _every_instant(metafunc) and not own_clock:
         metafunc.parametrize(
             "clock_instant",
             list(HOSTILE_INSTANTS.values()),

@@ -80,12 +80,17 @@ def test_the_rotation_runs_clock_sensitive_tests_at_every_instant(pytester, monk
         def test_once(request, clock_instant):
             assert clock_instant == rotated_instant(request.node.nodeid)
             assert abs(dt.datetime.now(dt.UTC) - clock_instant) < dt.timedelta(minutes=1)
+
+        @pytest.mark.every_instant
+        @pytest.mark.real_clock("at the machine's clock: nine runs would be one run nine times")
+        def test_real(clock):
+            assert clock is None
         """
     )
     rotated = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=rotate", "-v")
-    rotated.assert_outcomes(passed=len(HOSTILE_INSTANTS) + 1)
-    rotated.stdout.fnmatch_lines(["*test_every?at-leap-day? PASSED*"])
+    rotated.assert_outcomes(passed=len(HOSTILE_INSTANTS) + 2)
+    rotated.stdout.fnmatch_lines(["*test_every?at-leap-day? PASSED*", "*test_real PASSED*"])
     plain = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=default")
-    plain.assert_outcomes(failed=2)  # both at the default instant, not a hostile one
+    plain.assert_outcomes(failed=2, passed=1)  # both at the default instant, not a hostile one
     wrong = pytester.runpytest_subprocess("-p", "no:django", "--clock-at=someday")
     assert wrong.ret == pytest.ExitCode.USAGE_ERROR

@@ -61,6 +61,7 @@ def test_bad_input_is_refused_with_a_clear_message(args: list[str], message: str
         call_command("deadline", *args, stdout=StringIO())
 
 
+@pytest.mark.real_clock("the command runs in a process of its own, at the machine's clock")
 def test_the_command_exits_non_zero_on_bad_input() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "nestguard.manage", "deadline", "cpn", "--at", "soon"],
