@@ -143,7 +143,7 @@ def operation_respond(request: HttpRequest, pk: Any) -> HttpResponse:
             lambda data: notice_respond(
                 user, notice=notice, response=data["response"], note=data["response_note"]
             ),
-            done=f"Your answer was sent to {operation.agency.name}",
+            done=lambda _: f"Your answer was sent to {operation.agency.name}",
             then=reverse("deconfliction:detail", args=[operation.pk]),
         )
         if acted is not None:
