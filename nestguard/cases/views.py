@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,17 +45,12 @@ from nestguard.cases.models import (
 from nestguard.cases.services import closing, interventions, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
 from nestguard.core.keyset import keyset_page
-from nestguard.core.pages import apply_service_errors, link_to
+from nestguard.core.pages import form_acted, link_to, posted
 from nestguard.people.equality import EQUALITY_FIELDS
 from nestguard.referrals.models import concern_types
 from nestguard.risk.loader import get_instrument
 
 PAGE_SIZE = 50
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data on a POST (even an empty one, so it shows its errors), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _case_page(case: Case) -> str:
@@ -80,14 +74,11 @@ def _action_page(
 ) -> HttpResponse:
     """The shape of every case action page: a form; on a good POST the service acts, the
     case page says so; on a bad one, the error summary, and nothing written."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc, rename)
-        else:
-            messages.success(request, done)
-            return redirect(success_url or _case_page(case))
+    acted = form_acted(
+        request, form, act, done=done, then=success_url or _case_page(case), rename=rename
+    )
+    if acted is not None:
+        return acted
     context = {
         "case": case,
         "form": form,
@@ -222,20 +213,21 @@ def _item_rows(assessment: Any, instrument: Any) -> list[dict[str, Any]]:
 @access_rule(CASEWORK)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = CaseCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = work.case_create(
-                actor=user,
-                lead_agency=user.agency,  # type: ignore[arg-type]
-                concern_types=form.cleaned_data["concern_types"],
-                summary=form.cleaned_data["summary"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Case {case.reference} opened")
-            return redirect(_case_page(case))
+    form = CaseCreateForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: work.case_create(
+            actor=user,
+            lead_agency=user.agency,  # type: ignore[arg-type]
+            concern_types=data["concern_types"],
+            summary=data["summary"],
+        ),
+        done=lambda case: f"Case {case.reference} opened",
+        then=_case_page,
+    )
+    if acted is not None:
+        return acted
     return render(request, "cases/create.html", {"form": form})
 
 
@@ -258,7 +250,7 @@ def note_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=NoteForm(_posted(request)),
+        form=NoteForm(posted(request)),
         title="Add a note",
         button="Add note",
         intro="Notes are shared with everyone who can see this case, unless you restrict "
@@ -281,7 +273,7 @@ def entry_restrict(request: HttpRequest, pk: Any, entry_pk: Any) -> HttpResponse
     return _action_page(
         request,
         case=case,
-        form=RestrictionForm(_posted(request), initial={"restriction": entry.restriction}),
+        form=RestrictionForm(posted(request), initial={"restriction": entry.restriction}),
         title="Change who may read this entry",
         button="Save",
         intro=f"{entry.occurred_at:%-d %B %Y}: {entry.text[:200]}",
@@ -300,7 +292,7 @@ def team_add_user(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=TeamUserForm(_posted(request), users=choices),
+        form=TeamUserForm(posted(request), users=choices),
         title="Add a team member",
         button="Add to team",
         act=lambda d: work.case_team_add_user(actor=user, case=case, user=d["user"]),
@@ -323,7 +315,7 @@ def team_add_agency(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=TeamAgencyForm(_posted(request), agencies=choices),
+        form=TeamAgencyForm(posted(request), agencies=choices),
         title="Add a partner agency",
         button="Add agency",
         intro=(
@@ -352,7 +344,7 @@ def team_remove_user(request: HttpRequest, pk: Any, user_pk: Any) -> HttpRespons
     return _action_page(
         request,
         case=case,
-        form=ConfirmForm(_posted(request)),
+        form=ConfirmForm(posted(request)),
         title=f"Remove {member.user} from the case team",
         button="Remove from team",
         intro=f"{member.user} will no longer see this case unless their agency leads it or "
@@ -372,7 +364,7 @@ def team_remove_agency(request: HttpRequest, pk: Any, agency_pk: Any) -> HttpRes
     return _action_page(
         request,
         case=case,
-        form=ConfirmForm(_posted(request)),
+        form=ConfirmForm(posted(request)),
         title=f"Remove {agency} from the case team",
         button="Remove agency",
         intro=f"Caseworkers at {agency} will no longer see this case unless they are named "
@@ -390,7 +382,7 @@ def subject_new(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=SubjectNewForm(_posted(request)),
+        form=SubjectNewForm(posted(request)),
         title="Add a person to the case",
         button="Add person",
         intro="Record what is known. A person whose name is not known can still be recorded.",
@@ -418,7 +410,7 @@ def subject_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=SubjectRoleForm(_posted(request), people=people),
+        form=SubjectRoleForm(posted(request), people=people),
         title="Add a role for someone in the case",
         button="Add role",
         intro="A person may hold more than one role: for example, a victim who is also "
@@ -450,7 +442,7 @@ def lead_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=LeadForm(_posted(request), users=choices, initial={"version": case.version}),
+        form=LeadForm(posted(request), users=choices, initial={"version": case.version}),
         title="Change the lead",
         button="Change lead",
         intro=f"The case is led by {case.lead_worker or 'no one'} at {case.lead_agency}.",
@@ -468,7 +460,7 @@ def status_change(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=StatusForm(_posted(request), initial={"status": case.status, "version": case.version}),
+        form=StatusForm(posted(request), initial={"status": case.status, "version": case.version}),
         title="Change the status",
         button="Change status",
         intro=f"The case is {case.get_status_display().lower()}. To close it, use the "
@@ -497,7 +489,7 @@ def intervention_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=InterventionForm(_posted(request), owners=owners, initial=initial),
+        form=InterventionForm(posted(request), owners=owners, initial=initial),
         title="Record an intervention",
         button="Record intervention",
         act=lambda d: interventions.intervention_add(
@@ -529,7 +521,7 @@ def intervention_update(request: HttpRequest, pk: Any, intervention_pk: Any) -> 
     return _action_page(
         request,
         case=case,
-        form=InterventionUpdateForm(_posted(request), initial=initial),
+        form=InterventionUpdateForm(posted(request), initial=initial),
         title=f"Update intervention: {intervention_types().label(intervention.type)}",
         button="Save",
         intro=(
@@ -559,7 +551,7 @@ def close(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         case=case,
         form=CloseForm(
-            _posted(request),
+            posted(request),
             open_interventions=len(still_open),
             initial={"version": case.version},
         ),
@@ -591,7 +583,7 @@ def reopen(request: HttpRequest, pk: Any) -> HttpResponse:
     return _action_page(
         request,
         case=case,
-        form=ReopenForm(_posted(request), initial={"version": case.version}),
+        form=ReopenForm(posted(request), initial={"version": case.version}),
         title="Reopen the case",
         button="Reopen case",
         intro="The earlier outcome stays in the chronology.",

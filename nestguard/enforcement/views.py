@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from nestguard.access.door import load, record_search
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.enforcement import selectors, services
 from nestguard.enforcement.forms import StepForm
 from nestguard.enforcement.ladder import ladder
@@ -127,7 +126,7 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
         if parent.case_id:
             initial["case"] = str(parent.case_id)
     form = StepForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial=initial,
         step=the_step,
         issuers=issuers_for(user, the_step),
@@ -135,33 +134,34 @@ def step_form(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
         parents=parents,
         cases=cases,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data.get("taken_at") is not None:
-            try:
-                action = services.enforcement_action_record(
-                    actor=user,
-                    address=address,
-                    step=step,
-                    taken_at=data["taken_at"],
-                    issuer=data["issuer"],
-                    person=next((p for p in people if str(p.pk) == data.get("person")), None)
-                    if data.get("person")
-                    else None,
-                    case=next((c for c in cases if str(c.pk) == data.get("case")), None),
-                    parent=next((p for p in parents if str(p.pk) == data.get("parent")), None),
-                    conduct=data.get("conduct", ""),
-                    notes=data.get("notes", ""),
-                    scope=data.get("scope", ""),
-                    part_description=data.get("part_description", ""),
-                    comply_by=data.get("comply_by"),
-                    ends_at=data.get("ends_at"),
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc, RENAME)
-            else:
-                messages.success(request, f"{the_step.label} {action.reference} recorded")
-                return redirect(reverse("enforcement:address", args=[address.pk]))
+    # A valid form always has taken_at: its date and time are required fields (StepForm.clean).
+    acted = form_acted(
+        request,
+        form,
+        lambda data: services.enforcement_action_record(
+            actor=user,
+            address=address,
+            step=step,
+            taken_at=data["taken_at"],
+            issuer=data["issuer"],
+            person=next((p for p in people if str(p.pk) == data.get("person")), None)
+            if data.get("person")
+            else None,
+            case=next((c for c in cases if str(c.pk) == data.get("case")), None),
+            parent=next((p for p in parents if str(p.pk) == data.get("parent")), None),
+            conduct=data.get("conduct", ""),
+            notes=data.get("notes", ""),
+            scope=data.get("scope", ""),
+            part_description=data.get("part_description", ""),
+            comply_by=data.get("comply_by"),
+            ends_at=data.get("ends_at"),
+        ),
+        done=lambda action: f"{the_step.label} {action.reference} recorded",
+        then=reverse("enforcement:address", args=[address.pk]),
+        rename=RENAME,
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "enforcement/step_form.html",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from nestguard.access.door import load, look_up, record_list, visible
 from nestguard.access.rules import ADMINISTERING, access_rule, signed_in_user
 from nestguard.core.import_files import store_upload
+from nestguard.core.pages import posted
 from nestguard.jobs import enqueue
 from nestguard.linkage import selectors
 from nestguard.linkage.forms import (
@@ -47,11 +48,6 @@ from nestguard.linkage.thresholds import thresholds
 PAGE_SIZE = 25
 
 
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data of a POST (even an empty one, which must show its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
 @access_rule(RUNNING)
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -75,7 +71,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @access_rule(RUNNING)
 def run_start(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = RunForm(_posted(request))
+    form = RunForm(posted(request))
+    # Not form_acted: no success message, and the run is launched after the service acts.
     if request.method == "POST" and form.is_valid():
         try:
             run = linkage_run_start(
@@ -148,8 +145,9 @@ def _retry_later(message: str, seconds: int, *, status: int) -> JsonResponse:
 @access_rule(REVIEWING)
 def import_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     rejected: ImportRejected | None = None
+    # Not form_acted: a rejected file keeps its problems for the page, and no success message.
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -244,7 +242,8 @@ def _pair_rows(pair: ReviewPair) -> list[tuple[str, str, str]]:
 def review_pair(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     pair = load(user, ReviewPair, pk, purpose="linkage_review")
-    form = DecisionForm(_posted(request))
+    form = DecisionForm(posted(request))
+    # Not form_acted: no success message; the next pair is found after the decision.
     if request.method == "POST" and form.is_valid():
         decide = (
             review_pair_confirm
@@ -283,7 +282,8 @@ def cluster_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def merge_undo_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     merge = load(user, Merge, pk, purpose="linkage_review")
-    form = UndoForm(_posted(request))
+    form = UndoForm(posted(request))
+    # Not form_acted: no success message, and the form's own add_service_errors.
     if request.method == "POST" and form.is_valid():
         try:
             merge_undo(actor=user, merge=merge, reason=form.cleaned_data["reason"])
@@ -327,7 +327,8 @@ def address_match(request: HttpRequest, pk: Any) -> HttpResponse:
         for uprn in uprns
         if uprn in register
     ]
-    form = AddressDecisionForm(_posted(request), choices=choices)
+    form = AddressDecisionForm(posted(request), choices=choices)
+    # Not form_acted: no success message; every refusal goes on the one question.
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["uprn"]
         try:

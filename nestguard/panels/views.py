@@ -20,7 +20,7 @@ from nestguard.access.rules import access_rule, signed_in_user
 from nestguard.accounts.models import Role
 from nestguard.cases.models import Case
 from nestguard.core.links import reverser
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.panels import forms as panel_forms
 from nestguard.panels import rules, selectors
 from nestguard.panels.loader import meeting_type, meeting_types, panel_rules
@@ -33,10 +33,6 @@ from nestguard.people.models import Person
 from nestguard.risk.display import band_choices
 
 PANEL_PAGES = rules.PANEL_PAGES
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _form_page(
@@ -57,16 +53,9 @@ def _form_page(
 ) -> HttpResponse:
     """Every panel form: on a good POST the service acts and the page says so; on a bad one,
     the error summary and nothing written."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = act(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            if callable(success_url):
-                return redirect(success_url(result))
-            return redirect(success_url or back)
+    acted = form_acted(request, form, act, done=done, then=success_url or back)
+    if acted is not None:
+        return acted
     context = {
         "form": form,
         "title": title,
@@ -138,7 +127,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return _form_page(
         request,
-        form=panel_forms.PanelCreateForm(_posted(request)),
+        form=panel_forms.PanelCreateForm(posted(request)),
         title="Create a panel",
         caption="Panels",
         back=reverse("panels:list"),
@@ -191,7 +180,7 @@ def member_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _form_page(
         request,
         form=panel_forms.MemberForm(
-            _posted(request), agencies=selectors.member_agency_choices(panel)
+            posted(request), agencies=selectors.member_agency_choices(panel)
         ),
         title="Add an agency to the panel",
         caption=panel.name,
@@ -212,9 +201,7 @@ def member_add(request: HttpRequest, pk: Any) -> HttpResponse:
 def meeting_schedule(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     panel = _chaired_panel(request, pk)
-    form = panel_forms.ScheduleForm(
-        _posted(request), initial={"meets_on": next_meeting_date(panel)}
-    )
+    form = panel_forms.ScheduleForm(posted(request), initial={"meets_on": next_meeting_date(panel)})
     return _form_page(
         request,
         form=form,
@@ -309,7 +296,7 @@ def agenda_build(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _chaired_meeting(request, pk)
     return _form_page(
         request,
-        form=panel_forms.ConfirmForm(_posted(request)),
+        form=panel_forms.ConfirmForm(posted(request)),
         title="Bring the agenda up to date",
         caption=str(meeting),
         back=_meeting_url(meeting),
@@ -328,7 +315,7 @@ def item_add(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _chaired_meeting(request, pk)
     return _form_page(
         request,
-        form=panel_forms.ItemForm(_posted(request)),
+        form=panel_forms.ItemForm(posted(request)),
         title="Add an agenda item",
         caption=str(meeting),
         back=_meeting_url(meeting),
@@ -376,7 +363,7 @@ def item_minutes(request: HttpRequest, pk: Any, item_pk: Any) -> HttpResponse:
     }
     return _form_page(
         request,
-        form=panel_forms.MinutesForm(_posted(request), initial=initial),
+        form=panel_forms.MinutesForm(posted(request), initial=initial),
         title="Record the minutes of an item",
         caption=item.title,
         back=_meeting_url(meeting),
@@ -401,9 +388,7 @@ def attendance_add(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _chaired_meeting(request, pk)
     return _form_page(
         request,
-        form=panel_forms.AttendanceForm(
-            _posted(request), users=selectors.attendee_choices(meeting)
-        ),
+        form=panel_forms.AttendanceForm(posted(request), users=selectors.attendee_choices(meeting)),
         title="Record attendance",
         caption=str(meeting),
         back=_meeting_url(meeting),
@@ -429,7 +414,7 @@ def agreement(request: HttpRequest, pk: Any) -> HttpResponse:
     text = panel_rules().confidentiality_text
     return _form_page(
         request,
-        form=panel_forms.AgreementForm(_posted(request)),
+        form=panel_forms.AgreementForm(posted(request)),
         title="Confidentiality agreement",
         caption=str(meeting),
         back=_panel_url(meeting.panel),
@@ -452,7 +437,7 @@ def meeting_hold(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _chaired_meeting(request, pk)
     return _form_page(
         request,
-        form=panel_forms.ConfirmForm(_posted(request)),
+        form=panel_forms.ConfirmForm(posted(request)),
         title="Record the meeting as held",
         caption=str(meeting),
         back=_meeting_url(meeting),
@@ -482,7 +467,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
     return _form_page(
         request,
         form=panel_forms.ActionForm(
-            _posted(request),
+            posted(request),
             agencies=selectors.owner_agency_choices(meeting),
             users=selectors.owner_choices(meeting),
         ),
@@ -580,7 +565,7 @@ def action_update(request: HttpRequest, pk: Any) -> HttpResponse:
     }
     return _form_page(
         request,
-        form=panel_forms.ActionUpdateForm(_posted(request), initial=initial),
+        form=panel_forms.ActionUpdateForm(posted(request), initial=initial),
         title=f"Update action {action.reference}",
         caption=action.panel.name,
         back=reverse("panels:action", args=[action.pk]),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from nestguard.access.door import load
@@ -19,7 +17,7 @@ from nestguard.access.rules import (
     signed_in_user,
 )
 from nestguard.access.selectors import can_work_cases
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.people.equality import EQUALITY_FIELDS, MONITORING_ONLY, equality_rows
 from nestguard.people.forms import EqualityForm
 from nestguard.people.models import Person
@@ -66,15 +64,16 @@ def equality(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     person = load(user, Person, pk, purpose="case_work")
     initial = {name: getattr(person, name) for name in EQUALITY_FIELDS}
-    form = EqualityForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person_equality_record(actor=user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Equality monitoring details saved")
-            return redirect("people:detail", pk=person.pk)
+    form = EqualityForm(posted(request), initial=initial)
+    acted = form_acted(
+        request,
+        form,
+        lambda data: person_equality_record(actor=user, person=person, **data),
+        done="Equality monitoring details saved",
+        then=reverse("people:detail", kwargs={"pk": person.pk}),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "people/equality.html",

@@ -78,6 +78,7 @@ def person(request: HttpRequest, pk: Any) -> HttpResponse:
         "restrict_form": RestrictForm(),
         "lift_form": LiftForm(),
     }
+    # Not form_acted: three forms behind one action switch, one except, and no success message.
     if request.method == "POST":
         action = request.POST.get("action")
         form: GovukForm
@@ -253,6 +254,7 @@ def request_new(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     subject = _person(user, pk)
     form = RightsRequestForm(request.POST or None)
+    # Not form_acted: these pages go on without a success message (form_acted always says one).
     if request.method == "POST" and form.is_valid():
         try:
             made = services.rights_request_log(actor=user, person=subject, **form.cleaned_data)
@@ -268,6 +270,7 @@ def request_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     made = door.load(user, RightsRequest, pk, purpose="data_protection")
     form = DecideForm(request.POST or None)
+    # Not form_acted: no success message here either (see request_new).
     if request.method == "POST" and form.is_valid():
         try:
             services.rights_request_decide(

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -40,7 +38,7 @@ from nestguard.channel.services.prevent import (
     support_start,
 )
 from nestguard.core.forms import GovukForm
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.people.models import Person
 from nestguard.referrals.models import Referral, indicators
 
@@ -91,27 +89,26 @@ def prevent_new(request: HttpRequest, source: str, pk: Any) -> HttpResponse:
         if s.person is not None
     }
     people = [(key, person.display_name) for key, person in subjects.items()]
-    form = ReferForm(request.POST if request.method == "POST" else None, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = prevent_referral_make(
-                user,
-                person=subjects[form.cleaned_data["person"]],
-                ideology=form.cleaned_data["ideology"],
-                signs=form.cleaned_data["signs"],
-                concern=form.cleaned_data["concern"],
-                referral=origin if isinstance(origin, Referral) else None,
-                case=origin if isinstance(origin, Case) else None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Prevent referral {record.reference} sent to "
-                f"{record.lead_team or record.lead_agency}",
-            )
-            return redirect(reverse("channel:detail", args=[record.pk]))
+    form = ReferForm(posted(request), people=people)
+    acted = form_acted(
+        request,
+        form,
+        lambda data: prevent_referral_make(
+            user,
+            person=subjects[data["person"]],
+            ideology=data["ideology"],
+            signs=data["signs"],
+            concern=data["concern"],
+            referral=origin if isinstance(origin, Referral) else None,
+            case=origin if isinstance(origin, Case) else None,
+        ),
+        done=lambda record: (
+            f"Prevent referral {record.reference} sent to {record.lead_team or record.lead_agency}"
+        ),
+        then=lambda record: reverse("channel:detail", args=[record.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "channel/new.html",
@@ -204,14 +201,15 @@ def prevent_step(request: HttpRequest, pk: Any, step: str) -> HttpResponse:
     if step not in FORMS or not may(user, "lead", record):
         raise Http404
     form = FORMS[step](request.POST, prefix=step)
-    if form.is_valid():
-        try:
-            message = _apply(user, record, step, dict(form.cleaned_data))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(reverse("channel:detail", args=[record.pk]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: _apply(user, record, step, dict(data)),
+        done=lambda message: message,
+        then=reverse("channel:detail", args=[record.pk]),
+    )
+    if acted is not None:
+        return acted
     record.refresh_from_db()
     return _page(request, record, {step: form})
 
@@ -221,20 +219,24 @@ def lead_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     agencies = list(Agency.objects.filter(active=True).order_by("name"))
     teams = list(Team.objects.select_related("agency").order_by("agency__name", "name"))
-    form = LeadForm(
-        request.POST if request.method == "POST" else None, agencies=agencies, teams=teams
-    )
-    if request.method == "POST" and form.is_valid():
-        kind, _, key = form.cleaned_data["lead"].partition(":")
+    form = LeadForm(posted(request), agencies=agencies, teams=teams)
+
+    def name(data: dict[str, Any]) -> Any:
+        kind, _, key = data["lead"].partition(":")
         team = next((t for t in teams if str(t.pk) == key), None) if kind == "team" else None
         agency = team.agency if team else next(a for a in agencies if str(a.pk) == key)
-        try:
-            lead = prevent_lead_name(user, agency=agency, team=team)
-        except ValidationError as exc:
-            apply_service_errors(form, exc, rename={"team": "lead"})
-        else:
-            messages.success(request, f"{lead} is now the Prevent lead")
-            return redirect(reverse("channel:lead"))
+        return prevent_lead_name(user, agency=agency, team=team)
+
+    acted = form_acted(
+        request,
+        form,
+        name,
+        done=lambda lead: f"{lead} is now the Prevent lead",
+        then=reverse("channel:lead"),
+        rename={"team": "lead"},
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "channel/lead.html",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.deconfliction.forms import PlanForm, RespondForm
 from nestguard.deconfliction.models import Notice, OperationStatus, PlannedOperation
 from nestguard.deconfliction.services.operations import (
@@ -57,27 +57,31 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 def operation_new(request: HttpRequest, address_pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     address = load(user, Address, address_pk, purpose="place_report")
-    form = PlanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            operation = operation_plan(
-                user,
-                address=address,
-                kind=form.cleaned_data["kind"],
-                starts_at=form.moment("starts_on", "starts_time"),
-                ends_at=form.moment("ends_on", "ends_time"),
-                partner_note=form.cleaned_data["partner_note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, rename={"starts_at": "starts_on", "ends_at": "ends_on"})
-        else:
-            told = operation.notices.count()
-            messages.success(
-                request,
-                f"{operation.reference} planned. "
-                + (f"{told} partner agencies were told." if told else "No partner had to be told."),
-            )
-            return redirect(reverse("deconfliction:detail", args=[operation.pk]))
+    form = PlanForm(posted(request))
+
+    def planned(operation: PlannedOperation) -> str:
+        told = operation.notices.count()
+        return f"{operation.reference} planned. " + (
+            f"{told} partner agencies were told." if told else "No partner had to be told."
+        )
+
+    acted = form_acted(
+        request,
+        form,
+        lambda data: operation_plan(
+            user,
+            address=address,
+            kind=data["kind"],
+            starts_at=form.moment("starts_on", "starts_time"),
+            ends_at=form.moment("ends_on", "ends_time"),
+            partner_note=data["partner_note"],
+        ),
+        done=planned,
+        then=lambda operation: reverse("deconfliction:detail", args=[operation.pk]),
+        rename={"starts_at": "starts_on", "ends_at": "ends_on"},
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "deconfliction/plan.html",
@@ -132,19 +136,18 @@ def operation_respond(request: HttpRequest, pk: Any) -> HttpResponse:
         else None
     )
     form = RespondForm(request.POST)
-    if notice is not None and form.is_valid():
-        try:
-            notice_respond(
-                user,
-                notice=notice,
-                response=form.cleaned_data["response"],
-                note=form.cleaned_data["response_note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Your answer was sent to {operation.agency.name}")
-            return redirect(reverse("deconfliction:detail", args=[operation.pk]))
+    if notice is not None:  # an agency that was not told has nothing to answer
+        acted = form_acted(
+            request,
+            form,
+            lambda data: notice_respond(
+                user, notice=notice, response=data["response"], note=data["response_note"]
+            ),
+            done=lambda _: f"Your answer was sent to {operation.agency.name}",
+            then=reverse("deconfliction:detail", args=[operation.pk]),
+        )
+        if acted is not None:
+            return acted
     return _page(request, operation, form)
 
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -214,7 +215,10 @@ def test_the_pages_add_change_and_retire_with_history(editor, aftercare) -> None
 
     change = {**form, "name": "Homeward Line helpline", "version": "1"}
     del change["code"]
-    assert client.post("/directory/homeward_line/change/", change).status_code == 302
+    saved = client.post("/directory/homeward_line/change/", change)
+    assert saved.status_code == 302
+    # The message is read after the save: the new name (the add's message is still unread).
+    assert [str(m) for m in get_messages(saved.wsgi_request)][-1] == "Saved: Homeward Line helpline"
     page = client.get("/directory/homeward_line/change/").content.decode()
     assert "Earlier versions" in page and "Homeward Line helpline" in page
     assert "<strong>Name</strong> was: Homeward Line;" in page
@@ -228,6 +232,9 @@ def test_the_pages_add_change_and_retire_with_history(editor, aftercare) -> None
     retired = client.post("/directory/homeward_line/retire/", {"version": "2"})
     assert retired.status_code == 302
     assert not Service.objects.get(code="homeward_line").active
+    assert [str(m) for m in get_messages(retired.wsgi_request)][-1] == (
+        "Retired: Homeward Line helpline"
+    )
     assert client.get("/directory/no_such_service/change/").status_code == 404
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from nestguard.access.door import load, visible
 from nestguard.access.rules import SIGNED_IN, access_rule, signed_in_user
 from nestguard.core.codes import code_list
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.directory.forms import NewServiceForm, RetireForm, ServiceForm
 from nestguard.directory.models import Service
 from nestguard.directory.rules import EDITING_DIRECTORY
@@ -53,15 +51,16 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @access_rule(EDITING_DIRECTORY)
 def service_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = NewServiceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = service_add(user, **form.service_data())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Added to the directory: {added.name}")
-            return redirect(_anchor(added))
+    form = NewServiceForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda _: service_add(user, **form.service_data()),
+        done=lambda added: f"Added to the directory: {added.name}",
+        then=_anchor,
+    )
+    if acted is not None:
+        return acted
     return render(request, "directory/service_form.html", {"title": "Add a service", "form": form})
 
 
@@ -71,22 +70,19 @@ def service_change(request: HttpRequest, code: str) -> HttpResponse:
     someone else's newer one is refused with what they changed (core.versioning)."""
     user = signed_in_user(request)
     service = load(user, Service, code, purpose="admin", field="code")
-    form = ServiceForm(
-        request.POST if request.method == "POST" else None, initial=ServiceForm.initial_of(service)
+    form = ServiceForm(posted(request), initial=ServiceForm.initial_of(service))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: service_edit(
+            user, record=service, expected_version=data["version"], **form.service_data()
+        ),
+        # Read after the save: the name and code as they now are.
+        done=lambda _: f"Saved: {service.name}",
+        then=lambda _: _anchor(service),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_edit(
-                user,
-                record=service,
-                expected_version=form.cleaned_data["version"],
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Saved: {service.name}")
-            return redirect(_anchor(service))
+    if acted is not None:
+        return acted
     return render(
         request,
         "directory/service_form.html",
@@ -114,23 +110,21 @@ def service_retire(request: HttpRequest, code: str) -> HttpResponse:
     a retired one back: one question, one button."""
     user = signed_in_user(request)
     service = load(user, Service, code, purpose="admin", field="code")
-    form = RetireForm(
-        request.POST if request.method == "POST" else None, initial={"version": service.version}
+    form = RetireForm(posted(request), initial={"version": service.version})
+    acted = form_acted(
+        request,
+        form,
+        lambda data: service_set_active(
+            user, record=service, active=not service.active, expected_version=data["version"]
+        ),
+        # Read after the change: whether the service is now active.
+        done=lambda _: (
+            f"{'Back in the directory' if service.active else 'Retired'}: {service.name}"
+        ),
+        then=lambda _: _anchor(service),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_set_active(
-                user,
-                record=service,
-                active=not service.active,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            done = "Back in the directory" if service.active else "Retired"
-            messages.success(request, f"{done}: {service.name}")
-            return redirect(_anchor(service))
+    if acted is not None:
+        return acted
     title = f"Retire {service.name}?" if service.active else f"Bring {service.name} back?"
     return render(
         request, "directory/retire.html", {"title": title, "form": form, "service": service}

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from nestguard.access.door import load, may, record_list
 from nestguard.access.rules import access_rule, signed_in_user
 from nestguard.accounts.models import User
 from nestguard.core.keyset import keyset_page
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.intelligence import forms as f
 from nestguard.intelligence import policy, selectors
 from nestguard.intelligence.models import (
@@ -48,10 +47,6 @@ _SUBJECT_BOXES = (
 )
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 def _grader(request: HttpRequest) -> User:
     user = signed_in_user(request)
     if not policy.is_intelligence_officer(user):
@@ -72,24 +67,25 @@ def _labels(record: Any) -> dict[str, str]:
 @access_rule(SUBMITTING)
 def submit(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = f.SubmitForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    form = f.SubmitForm(posted(request))
+
+    def send(data: dict[str, Any]) -> IntelligenceReport:
         subjects = [s for name, kind in _SUBJECT_BOXES for s in lines(kind, data[name])]
-        try:
-            report = intelligence_report_submit(
-                actor=user, observed_on=data["observed_on"], observed_time=data["observed_time"],
-                location=data["location"], what=data["what"], how_known=data["how_known"],
-                how_known_detail=data["how_known_detail"], subjects=subjects,
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Intelligence {report.reference} sent to the intelligence function",
-            )
-            return redirect(reverse("intelligence:report", args=[report.pk]))
+        return intelligence_report_submit(
+            actor=user, observed_on=data["observed_on"], observed_time=data["observed_time"],
+            location=data["location"], what=data["what"], how_known=data["how_known"],
+            how_known_detail=data["how_known_detail"], subjects=subjects,
+        )  # fmt: skip
+
+    acted = form_acted(
+        request,
+        form,
+        send,
+        done=lambda report: f"Intelligence {report.reference} sent to the intelligence function",
+        then=lambda report: reverse("intelligence:report", args=[report.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(request, "intelligence/submit.html", {"form": form})
 
 
@@ -162,22 +158,22 @@ def grade(request: HttpRequest, pk: Any) -> HttpResponse:
     report = load(user, IntelligenceReport, pk, purpose=PURPOSE)
     if not may(user, "grade", report):
         return redirect(reverse("intelligence:report", args=[report.pk]))
-    form = f.GradeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            intelligence_report_grade(
-                actor=user, report=report, source_evaluation=data["source_evaluation"],
-                intelligence_assessment=data["intelligence_assessment"],
-                handling_code=data["handling_code"],
-                handling_conditions=data["handling_conditions"],
-                excluded_agencies=list(data["excluded_agencies"]),
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{report.reference} graded")
-            return redirect(reverse("intelligence:sanitise", args=[report.pk]))
+    form = f.GradeForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: intelligence_report_grade(
+            actor=user, report=report, source_evaluation=data["source_evaluation"],
+            intelligence_assessment=data["intelligence_assessment"],
+            handling_code=data["handling_code"],
+            handling_conditions=data["handling_conditions"],
+            excluded_agencies=list(data["excluded_agencies"]),
+        ),
+        done=f"{report.reference} graded",
+        then=reverse("intelligence:sanitise", args=[report.pk]),
+    )  # fmt: skip
+    if acted is not None:
+        return acted
     return render(
         request,
         "intelligence/grade.html",
@@ -192,23 +188,24 @@ def sanitise(request: HttpRequest, pk: Any) -> HttpResponse:
     if not may(user, "sanitise", report):
         return redirect(reverse("intelligence:report", args=[report.pk]))
     subjects = list(report.subjects.all())
-    form = f.SanitiseForm(_posted(request), subjects=subjects, initial={"text": report.what})
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = sanitised_version_write(
-                actor=user, report=report, text=form.cleaned_data["text"],
-                keep_subjects=form.cleaned_data["keep_subjects"],
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if version.status == VersionStatus.AWAITING_CHECK:
-                messages.success(
-                    request, f"{version.reference} written: another officer must check it"
-                )
-            else:
-                messages.success(request, f"{version.reference} written and ready to share")
-            return redirect(reverse("intelligence:version", args=[version.pk]))
+    form = f.SanitiseForm(posted(request), subjects=subjects, initial={"text": report.what})
+
+    def written(version: SanitisedVersion) -> str:
+        if version.status == VersionStatus.AWAITING_CHECK:
+            return f"{version.reference} written: another officer must check it"
+        return f"{version.reference} written and ready to share"
+
+    acted = form_acted(
+        request,
+        form,
+        lambda data: sanitised_version_write(
+            actor=user, report=report, text=data["text"], keep_subjects=data["keep_subjects"]
+        ),
+        done=written,
+        then=lambda version: reverse("intelligence:version", args=[version.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "intelligence/sanitise.html",
@@ -251,20 +248,22 @@ def check(request: HttpRequest, pk: Any) -> HttpResponse:
     user, version = _worked_version(request, pk)
     if version.status != VersionStatus.AWAITING_CHECK or version.written_by_id == user.pk:
         return redirect(reverse("intelligence:version", args=[version.pk]))
-    form = f.CheckForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        passed = form.cleaned_data["outcome"] == "pass"
-        try:
-            sanitised_version_check(
-                actor=user, version=version, passed=passed, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{version.reference} " + ("released" if passed else "returned")
-            )
-            return redirect(reverse("intelligence:version", args=[version.pk]))
+    form = f.CheckForm(posted(request))
+
+    def checked(data: dict[str, Any]) -> bool:
+        passed = data["outcome"] == "pass"
+        sanitised_version_check(actor=user, version=version, passed=passed, note=data["note"])
+        return passed
+
+    acted = form_acted(
+        request,
+        form,
+        checked,
+        done=lambda passed: f"{version.reference} " + ("released" if passed else "returned"),
+        then=reverse("intelligence:version", args=[version.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "intelligence/check.html",
@@ -283,16 +282,21 @@ def share(request: HttpRequest, pk: Any) -> HttpResponse:
     if version.status != VersionStatus.RELEASED:
         return redirect(reverse("intelligence:version", args=[version.pk]))
     targets = selectors.share_targets(version)
-    form = f.ShareForm(_posted(request), targets=targets)
-    if request.method == "POST" and form.is_valid():
-        agency = form.cleaned_data["agency"]
-        try:
-            sanitised_version_share(actor=user, version=version, agency=agency)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{version.reference} shared with {agency}")
-            return redirect(reverse("intelligence:version", args=[version.pk]))
+    form = f.ShareForm(posted(request), targets=targets)
+
+    def shared(data: dict[str, Any]) -> Any:
+        sanitised_version_share(actor=user, version=version, agency=data["agency"])
+        return data["agency"]
+
+    acted = form_acted(
+        request,
+        form,
+        shared,
+        done=lambda agency: f"{version.reference} shared with {agency}",
+        then=reverse("intelligence:version", args=[version.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "intelligence/share.html",

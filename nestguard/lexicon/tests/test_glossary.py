@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -129,6 +130,17 @@ def test_a_bad_edit_on_the_page_shows_the_error_summary_and_changes_nothing(mana
     assert saved.status_code == 302
     assert Term.objects.get(slug="mace").definition == "Ours."
     assert "was:" in client.get(url).content.decode()  # the earlier wording, shown
+
+
+def test_a_saved_edit_says_the_new_wording(manager):
+    term = Term.objects.get(slug="mace")
+    client = sign_in(Client(), manager)
+    saved = client.post(
+        reverse("lexicon:change", args=["mace"]),
+        {"term": "MACE panel", "definition": term.definition, "version": term.version},
+    )
+    assert saved.status_code == 302
+    assert [str(m) for m in get_messages(saved.wsgi_request)] == ["Wording saved: MACE panel"]
 
 
 def test_a_new_term_from_the_page(manager):

@@ -69,7 +69,7 @@ def term_change(request: HttpRequest, slug: str) -> HttpResponse:
             user, record=term, **{k: v for k, v in data.items() if k != "version"},
             expected_version=data["version"],
         ),
-        done=f"Wording saved: {term.term}",
+        done=lambda _: f"Wording saved: {term.term}",  # the new wording, read after the save
         then=f"{reverse('lexicon:glossary')}#term-{term.slug}",
     )  # fmt: skip
     if acted is not None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.utils import timezone
 
 from nestguard.access import door
 from nestguard.access.rules import access_rule, roles, signed_in_user
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.network import selectors, tracker
 from nestguard.network.forms import START_KINDS, FilterForm, HandLinkForm
 from nestguard.network.models import Line, Link
@@ -123,18 +121,17 @@ def link_add(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     line of" marks the number as the line's deal line)."""
     user = signed_in_user(request)
     record = _start(user, kind, pk)
-    form = HandLinkForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _add(user, Ref(kind, record.pk), record, data)
-        except ValidationError as exc:
-            apply_service_errors(
-                form, exc, rename={"b": "number", "a": "number", "name": "line_name"}
-            )
-        else:
-            messages.success(request, "Link added")
-            return redirect(reverse("network:entity", args=[kind, record.pk]))
+    form = HandLinkForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: _add(user, Ref(kind, record.pk), record, data),
+        done="Link added",
+        then=reverse("network:entity", args=[kind, record.pk]),
+        rename={"b": "number", "a": "number", "name": "line_name"},
+    )
+    if acted is not None:
+        return acted
     label = kinds()[kind].label(record)
     return render(
         request,

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from nestguard.core.pages import apply_service_errors, form_acted, posted
+from nestguard.core.pages import form_acted, posted
 
-__all__ = ["apply_service_errors", "form_acted", "posted"]
+__all__ = ["form_acted", "posted"]

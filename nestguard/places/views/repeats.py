@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from nestguard.access.door import load, record_list, visible
@@ -22,7 +21,7 @@ from nestguard.places.services.repeats import (
     can_work_repeat_alerts,
     repeat_alert_decide,
 )
-from nestguard.places.views.common import apply_service_errors, posted
+from nestguard.places.views.common import form_acted, posted
 
 
 @access_rule(CASEWORK)
@@ -33,23 +32,28 @@ def report_add(request: HttpRequest, pk: Any) -> HttpResponse:
     # The register is open to every signed-in user; an address typed on a referral is not.
     address = load(user, Address, pk, purpose="place_report")
     form = ReportForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            address_report_record(
-                actor=user,
-                address=address,
-                kind=data["kind"],
-                occurred_on=data["occurred_on"],
-                summary=data["summary"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Report recorded about {address.one_line}")
-            if visible(user, Address).filter(pk=address.pk).exists():
-                return redirect(reverse("places:detail", args=[address.pk]))
-            return redirect(reverse("places:search") + f"?postcode={address.postcode}")
+
+    def after(_: Any) -> str:
+        # The address page if the reporter may now see the address, else the register search.
+        if visible(user, Address).filter(pk=address.pk).exists():
+            return reverse("places:detail", args=[address.pk])
+        return reverse("places:search") + f"?postcode={address.postcode}"
+
+    acted = form_acted(
+        request,
+        form,
+        lambda data: address_report_record(
+            actor=user,
+            address=address,
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            summary=data["summary"],
+        ),
+        done=f"Report recorded about {address.one_line}",
+        then=after,
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",
@@ -91,19 +95,17 @@ def repeat_alert(request: HttpRequest, pk: Any) -> HttpResponse:
     _require_queue(user)
     alert = load(user, RepeatAddressAlert, pk, purpose="enforcement")
     form = DecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            repeat_alert_decide(
-                actor=user,
-                alert=alert,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Decision recorded")
-            return redirect(reverse("places:repeat_alerts"))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: repeat_alert_decide(
+            actor=user, alert=alert, decision=data["decision"], reason=data["reason"]
+        ),
+        done="Decision recorded",
+        then=reverse("places:repeat_alerts"),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/repeat_alert.html",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from nestguard.access.door import load
@@ -23,7 +22,7 @@ from nestguard.places.services.warnings import (
     warning_review,
     warning_withdraw,
 )
-from nestguard.places.views.common import apply_service_errors, posted
+from nestguard.places.views.common import form_acted, posted
 
 
 @access_rule(CASEWORK)
@@ -34,26 +33,30 @@ def warning_add(request: HttpRequest, pk: Any) -> HttpResponse:
     if not cases:
         raise PermissionDenied
     form = WarningForm(posted(request), cases=cases)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            warning_place(
-                actor=user,
-                address=address,
-                category=data["category"],
-                level=data["level"],
-                advice=data["advice"],
-                contact=data["contact"],
-                review_on=data["review_on"],
-                expires_on=data["expires_on"],
-                case=form.chosen_case(),
-                restriction=data["restriction"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Warning marker placed")
-            return redirect(reverse("places:detail", args=[address.pk]))
+
+    def place(data: dict[str, Any]) -> WarningMarker:
+        return warning_place(
+            actor=user,
+            address=address,
+            category=data["category"],
+            level=data["level"],
+            advice=data["advice"],
+            contact=data["contact"],
+            review_on=data["review_on"],
+            expires_on=data["expires_on"],
+            case=form.chosen_case(),
+            restriction=data["restriction"],
+        )
+
+    acted = form_acted(
+        request,
+        form,
+        place,
+        done="Warning marker placed",
+        then=reverse("places:detail", args=[address.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",
@@ -90,22 +93,26 @@ def warning_review_page(request: HttpRequest, pk: Any) -> HttpResponse:
         "version": marker.version,
     }
     form = WarningReviewForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            warning_review(
-                actor=user,
-                marker=marker,
-                review_on=data["review_on"],
-                expires_on=data["expires_on"],
-                advice=data["advice"],
-                expected_version=data["version"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Review recorded")
-            return redirect(reverse("places:detail", args=[marker.address_id]))
+
+    def review(data: dict[str, Any]) -> Any:
+        return warning_review(
+            actor=user,
+            marker=marker,
+            review_on=data["review_on"],
+            expires_on=data["expires_on"],
+            advice=data["advice"],
+            expected_version=data["version"],
+        )
+
+    acted = form_acted(
+        request,
+        form,
+        review,
+        done="Review recorded",
+        then=reverse("places:detail", args=[marker.address_id]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",
@@ -130,19 +137,17 @@ def warning_withdraw_page(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     marker = _managed_marker(request, pk)
     form = WarningWithdrawForm(posted(request), initial={"version": marker.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            warning_withdraw(
-                actor=user,
-                marker=marker,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Warning marker withdrawn")
-            return redirect(reverse("places:detail", args=[marker.address_id]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: warning_withdraw(
+            actor=user, marker=marker, reason=data["reason"], expected_version=data["version"]
+        ),
+        done="Warning marker withdrawn",
+        then=reverse("places:detail", args=[marker.address_id]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",
@@ -164,16 +169,15 @@ def warning_restrict_page(request: HttpRequest, pk: Any) -> HttpResponse:
     if not may_change_restriction(user, marker.owner_agency_id):
         raise PermissionDenied
     form = RestrictionForm(posted(request), initial={"restriction": marker.restriction})
-    if request.method == "POST" and form.is_valid():
-        try:
-            warning_restrict(
-                actor=user, marker=marker, restriction=form.cleaned_data["restriction"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Restriction changed")
-            return redirect(reverse("places:detail", args=[marker.address_id]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: warning_restrict(actor=user, marker=marker, restriction=data["restriction"]),
+        done="Restriction changed",
+        then=reverse("places:detail", args=[marker.address_id]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",

@@ -22,7 +22,7 @@ from nestguard.places.policy import places_rules
 from nestguard.places.services.hardening import hardening_record
 from nestguard.places.services.leaflets import leaflet_drop_record
 from nestguard.places.services.links import person_address_link_add
-from nestguard.places.views.common import apply_service_errors, posted
+from nestguard.places.views.common import form_acted, posted
 
 FIGURES = roles(Role.CASEWORKER, Role.SUPERVISOR, Role.ANALYST)
 
@@ -33,31 +33,37 @@ def link_add(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     person = load(user, Person, pk, purpose="case_work")
     form = LinkForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+
+    def link(data: dict[str, Any]) -> Address:
         found = selectors.door_addresses(**form.query)
         if len(found) != 1:
-            form.add_error(
-                "uprn" if "uprn" in form.query else "number",
+            # An error on the field that was typed, shown as the service's would be; no link.
+            field = "uprn" if "uprn" in form.query else "number"
+            message = (
                 "No single register address matches: check the postcode and house, or use the UPRN"
                 if found
-                else "No register address matches: check the postcode and house, or the UPRN",
+                else "No register address matches: check the postcode and house, or the UPRN"
             )
-        else:
-            data = form.cleaned_data
-            try:
-                person_address_link_add(
-                    actor=user,
-                    person=person,
-                    address=found[0],
-                    role=data["role"],
-                    from_date=data["from_date"],
-                    to_date=data["to_date"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"{person.display_name} linked to {found[0].one_line}")
-                return redirect(reverse("people:detail", args=[person.pk]))
+            raise ValidationError({field: message})
+        person_address_link_add(
+            actor=user,
+            person=person,
+            address=found[0],
+            role=data["role"],
+            from_date=data["from_date"],
+            to_date=data["to_date"],
+        )
+        return found[0]
+
+    acted = form_acted(
+        request,
+        form,
+        link,
+        done=lambda address: f"{person.display_name} linked to {address.one_line}",
+        then=reverse("people:detail", args=[person.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/link_form.html",
@@ -70,23 +76,15 @@ def hardening_add(request: HttpRequest, pk: Any) -> HttpResponse:
     user = signed_in_user(request)
     address = load(user, Address, pk, purpose="case_work")
     form = HardeningForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            hardening_record(
-                actor=user,
-                address=address,
-                measure=data["measure"],
-                cost=data["cost"],
-                funding=data["funding"],
-                fitted_on=data["fitted_on"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Target hardening recorded")
-            return redirect(reverse("places:detail", args=[address.pk]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: hardening_record(actor=user, address=address, **data),
+        done="Target hardening recorded",
+        then=reverse("places:detail", args=[address.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "places/form.html",
@@ -199,6 +197,7 @@ def leaflet_done(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method != "POST":
         return redirect(reverse("places:nearby", args=[address.pk]))
     form = LeafletDoneForm(request.POST, cases=cases)
+    # Not form_acted: a refusal (or PermissionDenied) is a flash message here, not a form error.
     if radius is not None and form.is_valid():
         case = form.cases[form.cleaned_data["case"]]
         rows = selectors.nearby(address, radius)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from nestguard.access.door import load, record_list
 from nestguard.access.rules import CASEWORK, access_rule, signed_in_user
 from nestguard.accounts.models import User
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.prevention import selectors
 from nestguard.prevention.forms import ActionForm
 from nestguard.prevention.models import PreventionEntry
@@ -41,10 +41,6 @@ def _prevention_worker(request: HttpRequest) -> User:
     if not works_prevention(user):
         raise Http404
     return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @access_rule(CASEWORK)
@@ -79,18 +75,18 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def entry_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     user = _prevention_worker(request)
     entry = load(user, PreventionEntry, pk, purpose=PURPOSE)
-    form = ActionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            prevention_action_record(
-                actor=user, entry=entry, kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "What you did is recorded")
-            return redirect(reverse("prevention:detail", args=[entry.pk]))
+    form = ActionForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: prevention_action_record(
+            actor=user, entry=entry, kind=data["kind"], note=data["note"]
+        ),
+        done="What you did is recorded",
+        then=reverse("prevention:detail", args=[entry.pk]),
+    )
+    if acted is not None:
+        return acted
     return render(
         request,
         "prevention/entry.html",

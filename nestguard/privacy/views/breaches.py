@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from nestguard.access.door import load, record_list
 from nestguard.access.rules import access_rule
 from nestguard.core.keyset import keyset_page
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.privacy import exports, selectors
 from nestguard.privacy.forms import AssessForm, BreachForm, NoticeForm
 from nestguard.privacy.models import ICO_HOURS, Breach
@@ -34,10 +34,6 @@ PURPOSE = "data_protection"
 PAGE_SIZE = 25
 # The export carries the whole log of an agency; a cap keeps one request bounded.
 EXPORT_LIMIT = 5000
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @access_rule(KEEPING_RECORDS)
@@ -60,26 +56,25 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 @access_rule(KEEPING_RECORDS)
 def breach_new(request: HttpRequest) -> HttpResponse:
     user = officer(request)
-    form = BreachForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            breach = breach_record(
-                actor=user,
-                summary=data["summary"],
-                what_happened=data["what_happened"],
-                data_involved=data["data_involved"],
-                aware_at=data["aware_at"],
-                occurred_at=data["occurred_at"],
-                people_affected=data["people_affected"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(
-                form, exc, rename={"aware_at": "aware_date", "occurred_at": "occurred_date"}
-            )
-        else:
-            messages.success(request, f"Breach {breach.reference} recorded: the ICO clock started")
-            return redirect(reverse("privacy:breach", args=[breach.pk]))
+    form = BreachForm(posted(request))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: breach_record(
+            actor=user,
+            summary=data["summary"],
+            what_happened=data["what_happened"],
+            data_involved=data["data_involved"],
+            aware_at=data["aware_at"],
+            occurred_at=data["occurred_at"],
+            people_affected=data["people_affected"],
+        ),
+        done=lambda breach: f"Breach {breach.reference} recorded: the ICO clock started",
+        then=lambda breach: reverse("privacy:breach", args=[breach.pk]),
+        rename={"aware_at": "aware_date", "occurred_at": "occurred_date"},
+    )
+    if acted is not None:
+        return acted
     return render(request, "privacy/breach_new.html", {"form": form})
 
 
@@ -133,23 +128,23 @@ def breach_assess_view(request: HttpRequest, pk: Any) -> HttpResponse:
     user = officer(request)
     breach = load(user, Breach, pk, purpose=PURPOSE)
     form = AssessForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            breach_assess(
-                actor=user,
-                breach=breach,
-                risk=data["risk"],
-                risk_reasons=data["risk_reasons"],
-                notify_ico=_yes(data["notify_ico"]),
-                tell_people=_yes(data["tell_people"]),
-                decision_reasons=data["decision_reasons"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "The assessment is recorded")
-            return redirect(reverse("privacy:breach", args=[breach.pk]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: breach_assess(
+            actor=user,
+            breach=breach,
+            risk=data["risk"],
+            risk_reasons=data["risk_reasons"],
+            notify_ico=_yes(data["notify_ico"]),
+            tell_people=_yes(data["tell_people"]),
+            decision_reasons=data["decision_reasons"],
+        ),
+        done="The assessment is recorded",
+        then=reverse("privacy:breach", args=[breach.pk]),
+    )
+    if acted is not None:
+        return acted
     breach.refresh_from_db()
     return _breach_page(request, breach, assess=form)
 
@@ -160,23 +155,24 @@ def breach_notice_view(request: HttpRequest, pk: Any) -> HttpResponse:
     user = officer(request)
     breach = load(user, Breach, pk, purpose=PURPOSE)
     form = NoticeForm(request.POST, prefix=None)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            breach_notice_record(
-                actor=user,
-                breach=breach,
-                audience=data["audience"],
-                told_at=data["told_at"],
-                note=data["note"],
-                ico_reference=data["ico_reference"],
-                late_reasons=data["late_reasons"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, rename={"told_at": "told_date"})
-        else:
-            messages.success(request, "Who was told, and when, is recorded")
-            return redirect(reverse("privacy:breach", args=[breach.pk]))
+    acted = form_acted(
+        request,
+        form,
+        lambda data: breach_notice_record(
+            actor=user,
+            breach=breach,
+            audience=data["audience"],
+            told_at=data["told_at"],
+            note=data["note"],
+            ico_reference=data["ico_reference"],
+            late_reasons=data["late_reasons"],
+        ),
+        done="Who was told, and when, is recorded",
+        then=reverse("privacy:breach", args=[breach.pk]),
+        rename={"told_at": "told_date"},
+    )
+    if acted is not None:
+        return acted
     breach.refresh_from_db()
     return _breach_page(request, breach, notice=form)
 

@@ -3,8 +3,6 @@ and administrators), recording and importing completions, and everyone's own rec
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +15,7 @@ from nestguard.access.rules import SIGNED_IN, access_rule, may_report, signed_in
 from nestguard.accounts.models import User
 from nestguard.core.forms import messages_by_field
 from nestguard.core.import_files import check_csv_upload
-from nestguard.core.pages import apply_service_errors
+from nestguard.core.pages import form_acted, posted
 from nestguard.training import selectors
 from nestguard.training.coverage import coverage
 from nestguard.training.forms import CompletionForm, ImportForm
@@ -33,10 +31,6 @@ def _keeper(request: HttpRequest) -> User:
     if not keeps_training(user):
         raise Http404
     return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @access_rule(KEEPING)
@@ -72,29 +66,30 @@ def completion_new(request: HttpRequest) -> HttpResponse:
     user = _keeper(request)
     staff = list(selectors.agency_staff(user))
     courses = selectors.courses(user)
-    form = CompletionForm(_posted(request), staff=staff, courses=courses)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            completion_record(
-                actor=user,
-                staff=next((u for u in staff if str(u.pk) == data["user"]), None),
-                course=next((c for c in courses if str(c.pk) == data["course"]), None),
-                completed_on=data["completed_on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "The completion is recorded")
-            return redirect(reverse("training:agency"))
+    form = CompletionForm(posted(request), staff=staff, courses=courses)
+    acted = form_acted(
+        request,
+        form,
+        lambda data: completion_record(
+            actor=user,
+            staff=next((u for u in staff if str(u.pk) == data["user"]), None),
+            course=next((c for c in courses if str(c.pk) == data["course"]), None),
+            completed_on=data["completed_on"],
+        ),
+        done="The completion is recorded",
+        then=reverse("training:agency"),
+    )
+    if acted is not None:
+        return acted
     return render(request, "training/record.html", {"form": form})
 
 
 @access_rule(KEEPING)
 def completion_import(request: HttpRequest) -> HttpResponse:
     user = _keeper(request)
-    form = ImportForm(_posted(request), request.FILES or None)
+    form = ImportForm(posted(request), request.FILES or None)
     problems: list[str] = []
+    # Not form_acted: a refusal is split into the file's summary error and its line problems.
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
