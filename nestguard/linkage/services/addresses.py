@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nestguard.audit.services import audit_record
@@ -118,19 +118,46 @@ def _store(
 ) -> dict[str, int]:
     """Write the matches with ONE audit event for them all (counts by status, no address
     text: the event says what was done, the match rows say to what)."""
-    counts = _counts(made)
-    with transaction.atomic():
-        AddressMatch.objects.bulk_create(made, batch_size=1000)
-        audit_record(
-            actor=actor,
-            action="address_match.record",
-            obj=about,
-            object_type="" if about is not None else "addressmatch",
-            object_label=label,
-            purpose=purpose,
-            details=counts,
-        )
-    return counts
+    for last_try in (False, True):
+        try:
+            with transaction.atomic():
+                fresh = _not_matched_yet(made)
+                if fresh:
+                    AddressMatch.objects.bulk_create(fresh, batch_size=1000)
+                    audit_record(
+                        actor=actor,
+                        action="address_match.record",
+                        obj=about,
+                        object_type="" if about is not None else "addressmatch",
+                        object_label=label,
+                        purpose=purpose,
+                        details=_counts(fresh),
+                    )
+            return _counts(fresh)
+        except IntegrityError:
+            # Another process matched some of these between the check and the insert (two
+            # web processes' catch-ups after their index builds; on PostgreSQL, where the
+            # check does not take the write lock): check again, once it has committed.
+            if last_try:
+                raise
+    return {}
+
+
+def _not_matched_yet(made: list[AddressMatch]) -> list[AddressMatch]:
+    """The matches whose referral or source record has none yet (read inside the writing
+    transaction: what another process stored meanwhile is left as it stored it)."""
+    referrals = {m.referral_id for m in made if m.referral_id is not None}
+    records = {m.source_record_id for m in made if m.source_record_id is not None}
+    taken = AddressMatch.objects.filter(
+        Q(referral_id__in=referrals) | Q(source_record_id__in=records)
+    ).values_list("referral_id", "source_record_id")
+    done_referrals = {r for r, _ in taken if r is not None}
+    done_records = {s for _, s in taken if s is not None}
+    return [
+        m
+        for m in made
+        if m.referral_id not in done_referrals and m.source_record_id not in done_records
+    ]
 
 
 def source_record_addresses_match(
@@ -172,14 +199,14 @@ def referral_address_match(*, actor: Any, referral: Referral) -> AddressMatch | 
         # is warming up, and `addresses_catch_up` matches it when the index is ready.
         return None
     match = _referral_match(referral, index)
-    _store(
+    stored = _store(
         actor=actor,
         made=[match],
         about=referral,
         label=f"Address of referral {referral.reference}",
         purpose="Address matched on arrival",
     )
-    return match
+    return match if stored else None  # a catch-up matched it first
 
 
 CATCH_UP_BATCH = 200

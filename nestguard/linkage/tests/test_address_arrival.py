@@ -25,7 +25,12 @@ from nestguard.linkage.address_index import (
     wait_for_build,
 )
 from nestguard.linkage.models import AddressMatch, ImportBatch, LinkageRun, SourceRecord
-from nestguard.linkage.services.addresses import address_matches_refresh, addresses_catch_up
+from nestguard.linkage.services.addresses import (
+    _store,
+    _waiting_batches,
+    address_matches_refresh,
+    addresses_catch_up,
+)
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.tests.builders import record
 from nestguard.places.services.register import address_register_import
@@ -308,6 +313,19 @@ def test_a_referral_sent_while_the_index_warms_up_is_sent_and_matched_afterwards
     triage = client_for("owner").get(f"/referrals/{referral.pk}/").content.decode()
     assert "warming up" not in triage and "Matched to the register" in triage
     assert addresses_catch_up(index=address_index()) == {}  # never twice
+
+
+def test_two_catch_ups_at_once_store_each_match_once(personas, register) -> None:  # type: ignore[no-untyped-def]
+    """Two web processes that finish their index builds together both match what waited:
+    the one that stores second skips what the first stored (it failed the whole batch on
+    the unique referral before, seen under load at scale 160)."""
+    referral = submitted(personas.referrer, address=REFERRAL_CLEAR)
+    AddressMatch.objects.filter(referral=referral).delete()
+    index = address_index()
+    second = next(_waiting_batches(index, timezone.now() - CATCH_UP_WINDOW))
+    assert addresses_catch_up(index=index) == {"addresses_matched": 1}  # the first process
+    assert _store(actor=None, made=second, about=None, label="catch-up", purpose="test") == {}
+    assert AddressMatch.objects.filter(referral=referral).count() == 1
 
 
 def test_no_request_builds_the_index_in_background_mode(personas, register, settings) -> None:  # type: ignore[no-untyped-def]
