@@ -24,6 +24,15 @@ from nestguard.accounts.administration import account_refusal
 RENEWED_AT = "nestguard_renewed_at"
 
 
+def stamp_renewal(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Signing in starts the idle clock (the `user_logged_in` signal, whichever way the user
+    signed in): the next requests need not save the session again to renew it. Without the
+    stamp the first request after signing in saved it, so two views of one page made
+    different numbers of queries."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())
+
+
 class SessionRenewalMiddleware:
     """A signed-in session's idle clock is renewed by its requests, but saved at most once
     every NESTGUARD_SESSION_RENEW_SECONDS (decision 0124).

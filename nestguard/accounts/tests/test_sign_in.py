@@ -240,6 +240,14 @@ def test_a_request_renews_the_idle_clock_at_most_once_a_minute() -> None:
     assert after.get_decoded()[RENEWED_AT] >= int(time.time()) - 5
 
 
+def test_signing_in_starts_the_idle_clock_so_the_first_page_writes_no_session() -> None:
+    client = sign_in(Client(), UserFactory(username="jo"))
+    signed_in = stored_session(client)
+    assert signed_in.get_decoded()[RENEWED_AT] >= int(time.time()) - 5
+    assert client.get("/").status_code == 200
+    assert stored_session(client).session_data == signed_in.session_data
+
+
 def test_a_session_idle_past_its_age_is_signed_out_and_none_is_saved_for_nobody() -> None:
     client = sign_in(Client(), UserFactory(username="jo"))
     assert client.get("/").status_code == 200
