@@ -189,9 +189,13 @@ class ReferralSubject(BaseModel):
         blank=True,
         related_name="referral_links",
     )
+    # The order the referrer gave them in: subjects added at one instant (one API request,
+    # a clock that stands still in tests) would otherwise come back in whatever order the
+    # database reads them (an index on the role put the suspected exploiter first).
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "position"]
         indexes = [
             # Who a period's referrals name, read from the index alone (the repeat victims
             # table, decision 0125).

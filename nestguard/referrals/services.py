@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from nestguard.access.restricted_writes import refuse_if_restricted
@@ -158,7 +158,10 @@ def referral_subject_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        subject = ReferralSubject.objects.create(referral=referral, **_subject_values(clean))
+        after = referral.subjects.aggregate(last=Max("position"))["last"] or 0
+        subject = ReferralSubject.objects.create(
+            referral=referral, position=after + 1, **_subject_values(clean)
+        )
         _save_section(actor=actor, referral=referral, section="people", values={})
     return subject
 
