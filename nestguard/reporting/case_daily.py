@@ -40,7 +40,14 @@ from nestguard.access.door import counted
 from nestguard.cases.models import Case, CaseStatus, outcomes, resolutions
 from nestguard.core.calendar import UK
 from nestguard.reporting.costs import tenancy_saved_rule
-from nestguard.reporting.daily import Mismatch, UtcDay, _days, _local_day, _midnight
+from nestguard.reporting.daily import (
+    Mismatch,
+    UtcDay,
+    _days,
+    _local_day,
+    _midnight,
+    replace_counts,
+)
 from nestguard.reporting.models import CaseDay, CaseDayCount
 from nestguard.reporting.registry import ReportRequest
 
@@ -250,12 +257,7 @@ def count_days(
         )
         for day in _days(start, end)
     ]
-    rows = [
-        (ops.adapt_datefield_value(day), measure, value, n)
-        for day, cells in counts.items()
-        for (measure, value), n in cells.items()
-    ]
-    day_table, count_table = CaseDay._meta.db_table, CaseDayCount._meta.db_table
+    day_table = CaseDay._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # One statement each, however many days (as `daily.count_days`, and for its reasons).
         cursor.executemany(
@@ -266,16 +268,7 @@ def count_days(
             " basis = excluded.basis, counted_at = excluded.counted_at",
             days,
         )
-        cursor.execute(
-            f"DELETE FROM {count_table} WHERE day BETWEEN %s AND %s",  # noqa: S608
-            [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
-        )
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {count_table} (day, measure, value, n)"  # noqa: S608
-                " VALUES (%s, %s, %s, %s)",
-                rows,
-            )
+        replace_counts(cursor, CaseDayCount._meta.db_table, start, end, counts)
 
 
 @dataclass

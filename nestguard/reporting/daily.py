@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -255,12 +255,7 @@ def count_days(
         )
         for day in _days(start, end)
     ]
-    rows = [
-        (ops.adapt_datefield_value(day), measure, value, n)
-        for day, cells in counts.items()
-        for (measure, value), n in cells.items()
-    ]
-    day_table, count_table = ReferralDay._meta.db_table, ReferralDayCount._meta.db_table
+    day_table = ReferralDay._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # One statement each, however many days (Django's bulk_create splits at SQLite's 999
         # parameters: the number of queries would grow with the period). The upsert locks the
@@ -273,18 +268,35 @@ def count_days(
             " basis = excluded.basis, counted_at = excluded.counted_at",
             days,
         )
-        # In SQL, not `QuerySet.delete`: the reports' change signal (connected for every
-        # model) would make Django read the rows and delete them in batches by id.
-        cursor.execute(
-            f"DELETE FROM {count_table} WHERE day BETWEEN %s AND %s",  # noqa: S608
-            [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
+        replace_counts(cursor, ReferralDayCount._meta.db_table, start, end, counts)
+
+
+def replace_counts(
+    cursor: Any,
+    table: str,
+    start: date,
+    end: date,
+    counts: Mapping[date, Mapping[tuple[str, str], int]],
+) -> None:
+    """Put the days' counts (day -> (measure, value) -> n) in place of those stored for
+    `start` to `end`, inside the caller's transaction (referral and case days alike)."""
+    ops = connection.ops
+    # In SQL, not `QuerySet.delete`: the reports' change signal (connected for every
+    # model) would make Django read the rows and delete them in batches by id.
+    cursor.execute(
+        f"DELETE FROM {table} WHERE day BETWEEN %s AND %s",  # noqa: S608
+        [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
+    )
+    rows = [
+        (ops.adapt_datefield_value(day), measure, value, n)
+        for day, cells in counts.items()
+        for (measure, value), n in cells.items()
+    ]
+    if rows:
+        cursor.executemany(
+            f"INSERT INTO {table} (day, measure, value, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            rows,
         )
-        if rows:
-            cursor.executemany(
-                f"INSERT INTO {count_table} (day, measure, value, n)"  # noqa: S608
-                " VALUES (%s, %s, %s, %s)",
-                rows,
-            )
 
 
 @dataclass
