@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +18,7 @@ from nestguard.access.door import load
 from nestguard.access.rules import ADMINISTERING, api
 from nestguard.accounts.models import SharingAgreement, User
 from nestguard.accounts.services import REASON_MAX, sharing_agreement_end
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import NestguardAPIView
 
 
 class AgreementEndIn(serializers.Serializer):
@@ -56,15 +55,11 @@ class SharingAgreementEnd(NestguardAPIView):
     def post(self, request: Request, pk: Any) -> Response:
         agreement = load(request.user, SharingAgreement, pk, purpose="admin")
         body = AgreementEndIn(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            ended = sharing_agreement_end(
-                # The access rule has admitted only an active administrator.
-                actor=cast(User, request.user),
-                agreement=agreement,
-                reason=body.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        body.is_valid(raise_exception=True)
+        ended = sharing_agreement_end(
+            # The access rule has admitted only an active administrator.
+            actor=cast(User, request.user),
+            agreement=agreement,
+            reason=body.validated_data["reason"],
+        )
         return Response(AgreementOut(ended).data)

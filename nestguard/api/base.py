@@ -10,7 +10,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from nestguard.access.rules import AccessRule
 from nestguard.core.forms import messages_by_field
@@ -56,6 +57,16 @@ def validation_error_response(
     if isinstance(exc, ConflictError):
         return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
     return Response(error_body(exc, rename), status=status.HTTP_400_BAD_REQUEST)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, and a service's refusal (Django's ValidationError, raised by the one write
+    path) answered as `validation_error_response` does: 400 with field errors, 409 for a
+    conflict. The service's transaction has already rolled back; the request's is marked to."""
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return validation_error_response(exc)
+    return drf_exception_handler(exc, context)
 
 
 # Optimistic concurrency (docs/decisions/0084-optimistic-concurrency.md) ---------------------

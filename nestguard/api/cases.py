@@ -403,8 +403,7 @@ class CaseAssessments(NestguardAPIView):
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_edit_case(request.user, case), "You may not assess risk on this case")
         body = AssessmentInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         person = None
         if data["person_id"] is not None:
@@ -451,8 +450,7 @@ class CaseInterventions(NestguardAPIView):
             "You may not record interventions on this case",
         )
         body = InterventionInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         owner = selectors.user_by_username(data["owner"])
         if owner is None:
@@ -460,18 +458,15 @@ class CaseInterventions(NestguardAPIView):
                 {"owner": ["There is no user with that username"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        try:
-            intervention = interventions.intervention_add(
-                actor=request.user,
-                case=case,
-                type=data["type"],
-                owner=owner,
-                starts_on=data["starts_on"],
-                due_on=data["due_on"],
-                notes=data["notes"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        intervention = interventions.intervention_add(
+            actor=request.user,
+            case=case,
+            type=data["type"],
+            owner=owner,
+            starts_on=data["starts_on"],
+            due_on=data["due_on"],
+            notes=data["notes"],
+        )
         return Response(
             InterventionOutSerializer(intervention).data, status=status.HTTP_201_CREATED
         )
@@ -497,21 +492,17 @@ class CaseClose(NestguardAPIView):
         # Access before input: someone who may not act here learns nothing from a 400.
         _require(rules.can_close_case(request.user, case), "You may not close this case")
         body = CloseInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            closing.case_close(
-                actor=request.user,
-                case=case,
-                outcomes=data["outcomes"],
-                resolution=data["resolution"],
-                summary=data["summary"],
-                cancel_open_interventions=data["cancel_open_interventions"],
-                expected_version=data["version"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        closing.case_close(
+            actor=request.user,
+            case=case,
+            outcomes=data["outcomes"],
+            resolution=data["resolution"],
+            summary=data["summary"],
+            cancel_open_interventions=data["cancel_open_interventions"],
+            expected_version=data["version"],
+        )
         case.refresh_from_db()
         detail = selectors.case_detail(request.user, case)
         return Response(CaseDetailSerializer(detail.case, context={"detail": detail}).data)
@@ -562,17 +553,13 @@ class CaseNotes(NestguardAPIView):
             rules.can_contribute_to_case(request.user, case), "You may not add notes to this case"
         )
         body = NoteInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            entry = work.case_note_add(
-                actor=request.user,
-                case=case,
-                text=body.validated_data["text"],
-                restriction=body.validated_data["restriction"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        body.is_valid(raise_exception=True)
+        entry = work.case_note_add(
+            actor=request.user,
+            case=case,
+            text=body.validated_data["text"],
+            restriction=body.validated_data["restriction"],
+        )
         return Response(ChronologyEntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -593,12 +580,8 @@ class CaseChronologyEntryRestriction(NestguardAPIView):
             "Only the agency that recorded it can change its restriction",
         )
         body = RestrictionInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            entry = work.chronology_entry_restrict(
-                actor=request.user, entry=entry, restriction=body.validated_data["restriction"]
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        body.is_valid(raise_exception=True)
+        entry = work.chronology_entry_restrict(
+            actor=request.user, entry=entry, restriction=body.validated_data["restriction"]
+        )
         return Response(ChronologyEntryOutSerializer(entry).data)

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nestguard.access.door import load, may, record_list, visible
 from nestguard.access.rules import api
 from nestguard.accounts.models import User
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import NestguardAPIView
 from nestguard.core.keyset import keyset_page
 from nestguard.intelligence.models import IntelligenceReport, SanitisedVersion, SubjectKind
 from nestguard.intelligence.rules import RECEIVING, SUBMITTING
@@ -181,18 +180,14 @@ class IntelligenceReports(NestguardAPIView):
     )
     def post(self, request: Request) -> Response:
         body = IntelligenceReportIn(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            report = intelligence_report_submit(
-                actor=cast(User, request.user), observed_on=data["observed_on"], what=data["what"],
-                how_known=data["how_known"], how_known_detail=data["how_known_detail"],
-                observed_time=data["observed_time"], location=data["location"],
-                subjects=_subjects_in(data),
-            )  # fmt: skip
-        except ValidationError as exc:
-            return validation_error_response(exc)
+        report = intelligence_report_submit(
+            actor=cast(User, request.user), observed_on=data["observed_on"], what=data["what"],
+            how_known=data["how_known"], how_known_detail=data["how_known_detail"],
+            observed_time=data["observed_time"], location=data["location"],
+            subjects=_subjects_in(data),
+        )  # fmt: skip
         return Response(
             IntelligenceReportOut(report, context={"user": request.user}).data, status=201
         )

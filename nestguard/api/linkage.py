@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -36,7 +35,6 @@ from nestguard.accounts.models import User
 from nestguard.api.base import (
     NestguardAPIView,
     TemporarilyUnavailable,
-    validation_error_response,
 )
 from nestguard.linkage.rules import LOOKING_UP, SENDING
 from nestguard.linkage.selectors import (
@@ -132,12 +130,9 @@ class SourceRecordCreate(NestguardAPIView):
         if not isinstance(request.data, dict):
             return Response({"non_field_errors": ["Send a JSON object"]}, status=400)
         values = {k: v for k, v in data.items() if k != "system"}
-        try:
-            record, created, doubts = source_record_receive(
-                actor=request.user, system=data.get("system"), values=values, purpose="API"
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        record, created, doubts = source_record_receive(
+            actor=request.user, system=data.get("system"), values=values, purpose="API"
+        )
         record = source_record_reloaded(record)
         body = dict(SourceRecordOutSerializer(record).data)
         body["warnings"] = [{"field": name, "message": text} for name, text in doubts.items()]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -23,7 +22,6 @@ from nestguard.api.base import (
     CONFLICT,
     VERSION_HELP,
     NestguardAPIView,
-    validation_error_response,
     version_in,
 )
 from nestguard.api.cases import AgencyRefSerializer
@@ -226,8 +224,7 @@ class MeetingActions(NestguardAPIView):
         if not rules.is_chair(request.user, meeting.panel):
             raise exceptions.PermissionDenied("Only the panel's chairs record actions")
         body = ActionIn(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         errors: dict[str, list[str]] = {}
         owner = None
@@ -251,18 +248,15 @@ class MeetingActions(NestguardAPIView):
                 item = items[data["item"] - 1].item
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            action = action_services.action_record(
-                actor=request.user,
-                meeting=meeting,
-                item=item,
-                description=data["description"],
-                owner_agency=agency,
-                owner=owner,
-                due_on=data["due_on"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        action = action_services.action_record(
+            actor=request.user,
+            meeting=meeting,
+            item=item,
+            description=data["description"],
+            owner_agency=agency,
+            owner=owner,
+            due_on=data["due_on"],
+        )
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -282,20 +276,16 @@ class ActionStatusUpdate(NestguardAPIView):
                 "Only the owner, their agency's supervisors or the panel's chairs update it"
             )
         body = ActionUpdateIn(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            action_services.action_update(
-                actor=request.user,
-                action=action,
-                status=data["status"],
-                completed_on=data["completed_on"],
-                reason=data["reason"],
-                note=data["note"],
-                expected_version=data["version"],
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        action_services.action_update(
+            actor=request.user,
+            action=action,
+            status=data["status"],
+            completed_on=data["completed_on"],
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
         action = selectors.action_reloaded(action)
         return Response(ActionOut(action).data)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +23,7 @@ from rest_framework.response import Response
 
 from nestguard.access.door import load, record_list, visible
 from nestguard.access.rules import CASEWORK, api
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import NestguardAPIView
 from nestguard.api.pagination import Pagination, page_of
 from nestguard.cases.models import Case
 from nestguard.pathways import policy, rules, selectors
@@ -189,22 +188,18 @@ class MissingEpisodeListCreate(NestguardAPIView):
     )
     def post(self, request: Request) -> Response:
         body = MissingEpisodeInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         person, case, errors = _lookups(request, data)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            episode = missing.missing_episode_record(
-                actor=request.user, person=person, case=case, report_type=data["report_type"],
-                risk_grade=data["risk_grade"], category=data["category"],
-                care_status=data["care_status"], started_at=data["started_at"],
-                reported_at=data["reported_at"], police_reference=data["police_reference"],
-                circumstances=data["circumstances"],
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        episode = missing.missing_episode_record(
+            actor=request.user, person=person, case=case, report_type=data["report_type"],
+            risk_grade=data["risk_grade"], category=data["category"],
+            care_status=data["care_status"], started_at=data["started_at"],
+            reported_at=data["reported_at"], police_reference=data["police_reference"],
+            circumstances=data["circumstances"],
+        )  # fmt: skip
         return Response(MissingEpisodeOutSerializer(episode).data, status=status.HTTP_201_CREATED)
 
 
@@ -244,14 +239,10 @@ class MissingEpisodeReturn(NestguardAPIView):
     def post(self, request: Request, pk: Any) -> Response:
         episode = load(request.user, MissingEpisode, pk, purpose=API_PURPOSE)
         body = MissingReturnInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            episode = missing.missing_episode_return(
-                actor=request.user, episode=episode, **body.validated_data
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        body.is_valid(raise_exception=True)
+        episode = missing.missing_episode_return(
+            actor=request.user, episode=episode, **body.validated_data
+        )
         return Response(MissingEpisodeOutSerializer(episode).data)
 
 
@@ -336,23 +327,19 @@ class NrmReferralListCreate(NestguardAPIView):
     )
     def post(self, request: Request) -> Response:
         body = NrmReferralInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         if not rules.can_refer_to_nrm(request.user):
             return Response({"detail": rules.NOT_FIRST_RESPONDER}, status=status.HTTP_403_FORBIDDEN)
         person, case, errors = _lookups(request, data)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            referral = nrm.nrm_referral_record(
-                actor=request.user, person=person, case=case, referred_on=data["referred_on"],
-                consent=data["consent"], may_be_child=data["may_be_child"],
-                exploitation_types=data["exploitation_types"],
-                decision_body=data["decision_body"], summary=data["summary"],
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        referral = nrm.nrm_referral_record(
+            actor=request.user, person=person, case=case, referred_on=data["referred_on"],
+            consent=data["consent"], may_be_child=data["may_be_child"],
+            exploitation_types=data["exploitation_types"],
+            decision_body=data["decision_body"], summary=data["summary"],
+        )  # fmt: skip
         return Response(NrmReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -429,17 +416,13 @@ class OnwardReferralListCreate(NestguardAPIView):
     )
     def post(self, request: Request) -> Response:
         body = OnwardReferralInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         person, case, errors = _lookups(request, data)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            referral = onward.onward_referral_send(
-                actor=request.user, case=case, person=person, service=data["service"],
-                reason=data["reason"], consent_given=data["consent_given"],
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        referral = onward.onward_referral_send(
+            actor=request.user, case=case, person=person, service=data["service"],
+            reason=data["reason"], consent_given=data["consent_given"],
+        )  # fmt: skip
         return Response(OnwardReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 
 from nestguard.access.door import load
 from nestguard.access.rules import CASEWORK, api
-from nestguard.api.base import NestguardAPIView, validation_error_response
+from nestguard.api.base import NestguardAPIView
 from nestguard.api.linkage import HubContactSerializer
 from nestguard.people import equality
 from nestguard.people.models import Person
@@ -191,14 +190,11 @@ class PersonDetailAPIView(NestguardAPIView):
         person = load(request.user, Person, pk, purpose="partner_system")
         body = EqualitySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            person_equality_record(
-                actor=request.user,
-                person=person,
-                purpose="Equality monitoring, from a partner system",
-                **body.validated_data,
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        person_equality_record(
+            actor=request.user,
+            person=person,
+            purpose="Equality monitoring, from a partner system",
+            **body.validated_data,
+        )
         profile = person_profile(request.user, person)
         return Response(PersonSerializer(profile).data)

@@ -133,8 +133,7 @@ class AddressWarnings(NestguardAPIView):
     def post(self, request: Request, uprn: str) -> Response:
         address = _visible_by_uprn(request.user, uprn)
         body = WarningInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         case = None
         if data["case_id"] is not None:
@@ -277,12 +276,8 @@ class WarningRestriction(NestguardAPIView):
                 status=403,
             )
         body = RestrictionInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            marker = warning_restrict(
-                actor=request.user, marker=marker, restriction=body.validated_data["restriction"]
-            )
-        except DjangoValidationError as exc:
-            return validation_error_response(exc)
+        body.is_valid(raise_exception=True)
+        marker = warning_restrict(
+            actor=request.user, marker=marker, restriction=body.validated_data["restriction"]
+        )
         return Response(WarningOutSerializer(marker).data)

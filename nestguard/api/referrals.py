@@ -351,8 +351,7 @@ class ReferralListCreate(NestguardAPIView):
     )
     def post(self, request: Request) -> Response:
         body = ReferralCreateSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         try:
             referral = referral_create_from_body(actor=request.user, data=body.validated_data)
         except _Invalid as exc:
@@ -402,8 +401,7 @@ class ReferralTriage(NestguardAPIView):
         user = request.user
         referral = load(user, Referral, pk, purpose="partner_system")
         body = TriageInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         case = None
         if data["decision"] == TriageDecision.MERGE:

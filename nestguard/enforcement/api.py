@@ -165,8 +165,7 @@ class AddressEnforcementCreate(NestguardAPIView):
         user = request.user
         address = _address(user, uprn)
         body = StepInSerializer(data=request.data)
-        if not body.is_valid():
-            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        body.is_valid(raise_exception=True)
         data = body.validated_data
         errors: dict[str, list[str]] = {}
         person = None

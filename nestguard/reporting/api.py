@@ -90,8 +90,7 @@ class ReportView(NestguardAPIView):
         except LookupError:
             raise NotFound("No report of this name") from None
         query = ReportQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            return Response(query.errors, status=status.HTTP_400_BAD_REQUEST)
+        query.is_valid(raise_exception=True)
         data = query.validated_data
         asked = Asked(data["from"], data["to"], data["ward"], data["agency"])
         errors = problems(request.user, asked)

@@ -207,6 +207,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["nestguard.api.authentication.TokenUserRateThrottle"],
     "UNAUTHENTICATED_USER": None,
+    # A service's ValidationError becomes a 400 with field errors (409 for a conflict).
+    "EXCEPTION_HANDLER": "nestguard.api.base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nestguard partner API",
