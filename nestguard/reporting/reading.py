@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Model
+from django.db.models import F, Max, Model, Subquery
 from django.utils import timezone
 
 from nestguard.access import rules
@@ -65,6 +67,8 @@ class Built:
     report: Report
     as_of: datetime
     current: bool = True
+    # The same report suppressed, when a stored copy was read (made once per copy, `_unpacked`).
+    shown: Report | None = None
 
 
 # The tables reports join to what they count (who a referral names, where a case is).
@@ -106,12 +110,25 @@ def last_change(user: Any) -> str:
     """A cheap marker of the latest change to what reports count, the same in every process:
     the newest change row (`changed`) and the newest update time of each counted table (one
     index lookup each)."""
-    latest = [
-        counted(user, model).order_by().aggregate(at=Max(field))["at"] for model, field in _MARKERS
-    ]
-    stamps = "|".join(at.isoformat() if at else "-" for at in latest)
-    newest = CountedChange.objects.aggregate(n=Max("id"))["n"] or 0
-    return f"{newest}|{stamps}"
+    # One statement (decision 0129): each table's newest stamp as a subquery that reads the
+    # last entry of its index (`ORDER BY ... DESC LIMIT 1`, what MAX reads), through the
+    # door's reporting scope as before.
+    newest = {
+        f"at{i}": Subquery(
+            counted(user, model).order_by(F(field).desc()).values(field)[:1]
+        )
+        for i, (model, field) in enumerate(_MARKERS)
+    }
+    # The newest change row (its id, by the key's index) carries them: no row, no change yet.
+    row = CountedChange.objects.order_by("-id").annotate(**newest).values("id", *newest)[:1]
+    found = next(iter(row), None)
+    if found is None:
+        found = {"id": 0} | {
+            key: counted(user, model).order_by().aggregate(at=Max(field))["at"]
+            for key, (model, field) in zip(newest, _MARKERS, strict=True)
+        }
+    stamps = "|".join(found[key].isoformat() if found[key] else "-" for key in newest)
+    return f"{found['id']}|{stamps}"
 
 
 def slot(spec: ReportSpec, asked: Asked) -> str:
@@ -132,12 +149,32 @@ def older_copy_seconds() -> int:
 
 
 def _stored(key: str) -> PreparedReport | None:
-    return PreparedReport.objects.filter(slot=key).first()
+    # The payload is read only when this process has not unpacked the copy before.
+    return PreparedReport.objects.filter(slot=key).defer("payload").first()
+
+
+# Copies this process has unpacked (decision 0129): a stored copy never changes (a newer count
+# replaces it with another `built_at` and marker), so its unpickled and suppressed report is
+# kept in memory while it is among the latest UNPACKED_COPIES read.
+UNPACKED_COPIES = 32
+_unpacked_copies: OrderedDict[tuple[str, str, str], tuple[Report, datetime, Report]] = OrderedDict()
+_unpacked_lock = threading.Lock()
 
 
 def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
-    report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
-    return Built(report, as_of, current)
+    key = (stored.slot, stored.built_at.isoformat(), stored.marker)
+    with _unpacked_lock:
+        found = _unpacked_copies.get(key)
+        if found is not None:
+            _unpacked_copies.move_to_end(key)
+    if found is None:
+        report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
+        found = (report, as_of, report.suppressed())
+        with _unpacked_lock:
+            _unpacked_copies[key] = found
+            while len(_unpacked_copies) > UNPACKED_COPIES:
+                _unpacked_copies.popitem(last=False)
+    return Built(found[0], found[1], current, shown=found[2])
 
 
 def build(
@@ -292,7 +329,7 @@ def read_prepared(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> 
 
 
 def _shown(user: Any, spec: ReportSpec, asked: Asked, built: Built, output: str) -> Shown:
-    shown = built.report.suppressed()
+    shown = built.shown if built.shown is not None else built.report.suppressed()
     record_search(
         user,
         "report.read",
