@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         agency_name,
         ward_outlines_stamp(),
     )
-    shown, figures = rendered_once(key, lambda: _figures(request, built))
+    shown, figures = rendered_once(key, lambda: _figures(built))
     record_search(
         user,
         "dashboard.read",
@@ -94,8 +94,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _figures(request: HttpRequest, built: Built) -> tuple[Report, SafeString]:
-    """The report suppressed (once) and its panels, charts, tables and ward map as HTML."""
+def _figures(built: Built) -> tuple[Report, SafeString]:
+    """The report suppressed (once) and its panels, charts, tables and ward map as HTML:
+    nothing in them depends on who asks or on the request (no context processors)."""
     shown = built.shown if built.shown is not None else built.report.suppressed()
     *tables, ward_table = shown.tables
     views: list[dict[str, Any]] = display(shown)["tables"]  # type: ignore[assignment]
@@ -112,7 +113,6 @@ def _figures(request: HttpRequest, built: Built) -> tuple[Report, SafeString]:
             "tile_url": settings.NESTGUARD_MAP_TILE_URL,
             "tile_attribution": settings.NESTGUARD_MAP_ATTRIBUTION,
         },
-        request=request,
     )
     return shown, mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
 
