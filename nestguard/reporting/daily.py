@@ -469,15 +469,15 @@ def check(user: Any, start: date, end: date) -> list[Mismatch]:
     compare as empty; a day changed since it was counted shows as a mismatch until the next
     build (or `count_days`) counts it again."""
     live = day_counts(user, start, end)
-    for day, cells in day_facts(user, start, end).items():
-        live.setdefault(day, defaultdict(int)).update(cells)
+    for day, facts in day_facts(user, start, end).items():
+        live.setdefault(day, defaultdict(int)).update(facts)
     stored: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
     for row in ReferralDayCount.objects.filter(day__range=(start, end)).values(
         "day", "measure", "value", "n"
     ):
         stored[row["day"]][(row["measure"], row["value"])] = row["n"]
-    for day, cells in stored_facts(start, end).items():
-        stored[day].update(cells)
+    for day, facts in stored_facts(start, end).items():
+        stored[day].update(facts)
     found = []
     for day in _days(start, end):
         cells: Iterable[tuple[str, str]] = sorted(set(live.get(day, {})) | set(stored.get(day, {})))

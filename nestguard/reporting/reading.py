@@ -38,7 +38,7 @@ from nestguard.reporting.registry import Report, ReportSpec
 # triage clock ("overdue") moves with time alone.
 CACHE_SECONDS = 600
 # What a change to any of these moves (each read by its index on the column).
-_MARKERS = (
+_MARKERS: tuple[tuple[type[Model], str], ...] = (
     (Referral, "updated_at"),
     (Case, "updated_at"),
     (Address, "updated_at"),
@@ -114,9 +114,7 @@ def last_change(user: Any) -> str:
     # last entry of its index (`ORDER BY ... DESC LIMIT 1`, what MAX reads), through the
     # door's reporting scope as before.
     newest = {
-        f"at{i}": Subquery(
-            counted(user, model).order_by(F(field).desc()).values(field)[:1]
-        )
+        f"at{i}": Subquery(counted(user, model).order_by(F(field).desc()).values(field)[:1])
         for i, (model, field) in enumerate(_MARKERS)
     }
     # The newest change row (its id, by the key's index) carries them: no row, no change yet.
