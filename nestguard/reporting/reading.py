@@ -59,6 +59,8 @@ class Shown:
     # False: exact as of `as_of`, but something counted has changed since, and a newer copy
     # is being prepared (decision 0112).
     current: bool = True
+    # Which stored copy it is (`Built.copy`), None for a count that was not stored.
+    copy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class Built:
     current: bool = True
     # The same report suppressed, when a stored copy was read (made once per copy, `_unpacked`).
     shown: Report | None = None
+    # Which stored copy this is (its slot, when it was counted and the marker it was counted
+    # at: a copy never changes, so what is made from it may be kept, decision 0129); None for
+    # a count that was not stored.
+    copy: str | None = None
 
 
 # The tables reports join to what they count (who a referral names, where a case is).
@@ -173,7 +179,7 @@ def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
             _unpacked_copies[key] = found
             while len(_unpacked_copies) > UNPACKED_COPIES:
                 _unpacked_copies.popitem(last=False)
-    return Built(found[0], found[1], current, shown=found[2])
+    return Built(found[0], found[1], current, shown=found[2], copy="|".join(key))
 
 
 def build(
@@ -208,7 +214,7 @@ def build(
         unique_fields=["slot"],
         update_fields=list(fields),
     )
-    return Built(report, as_of)
+    return Built(report, as_of, copy=f"{slot(spec, asked)}|{as_of.isoformat()}|{marker}")
 
 
 def _build_clock() -> float:
@@ -347,4 +353,4 @@ def _shown(user: Any, spec: ReportSpec, asked: Asked, built: Built, output: str)
         terms={"report": spec.name, **asked.terms(), "format": output},
         found=len(shown.tables),
     )
-    return Shown(shown, built.as_of, built.current)
+    return Shown(shown, built.as_of, built.current, built.copy)

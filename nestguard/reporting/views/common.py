@@ -86,7 +86,9 @@ _rendered_lock = threading.Lock()
 
 def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
     """`make()` the first time `key` is asked for in this process, the same value after (the
-    latest RENDERED_COPIES kept)."""
+    latest RENDERED_COPIES kept); made every time when `key` is None (a count not stored)."""
+    if key is None:
+        return make()
     with _rendered_lock:
         if key in _rendered:
             _rendered.move_to_end(key)

@@ -12,7 +12,6 @@ show what another hides. The period and filters are checked as the reports check
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +65,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The panels of one prepared copy are the same HTML for every request that shows it: laid
     # out once per process (decision 0129). The ward outlines drawn on the map are part of it.
     key = (
-        "dashboard",
-        json.dumps(asked.terms(), sort_keys=True, default=str),
-        built.as_of.isoformat(),
-        agency_name,
-        ward_outlines_stamp(),
+        None
+        if built.copy is None
+        else ("dashboard", built.copy, agency_name, ward_outlines_stamp())
     )
     shown, figures = rendered_once(key, lambda: _figures(built))
     record_search(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -62,9 +61,8 @@ def _page(request: HttpRequest, name: str, *, output: str, template: str) -> Htt
         }
         # One shown copy's figures and tables are the same HTML for every request: laid out
         # once per process (decision 0129).
-        key = (output, spec.name, json.dumps(asked.terms(), sort_keys=True, default=str))
         context["body"] = rendered_once(
-            (*key, shown.as_of.isoformat()),
+            None if shown.copy is None else ("report", shown.copy),
             lambda: mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
                 render_to_string(
                     "reporting/report_body.html",
