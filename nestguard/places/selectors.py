@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from nestguard.access import door
@@ -415,3 +415,10 @@ def open_repeat_alerts(user: Any) -> QuerySet[RepeatAddressAlert]:
 def ward_outlines() -> dict[str, dict[str, Any]]:
     """Each imported ward's outline (WGS84 GeoJSON geometry) by name."""
     return dict(WardBoundary.objects.order_by("name").values_list("name", "geometry"))
+
+
+def ward_outlines_stamp() -> str:
+    """What the ward outlines are now (how many, the newest change): one index-free aggregate
+    of a few rows, for a page that keeps its map drawn (decision 0129)."""
+    found = WardBoundary.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return f"{found['n']}|{found['at'].isoformat() if found['at'] else '-'}"

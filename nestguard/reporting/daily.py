@@ -23,6 +23,7 @@ so the counts are the same for every such user; a ward or agency filter counts l
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,12 @@ from nestguard.access.door import counted
 from nestguard.core.calendar import UK
 from nestguard.places.models import Address
 from nestguard.referrals.models import Referral, concern_types
-from nestguard.reporting.models import ReferralDay, ReferralDayCount
+from nestguard.reporting.models import (
+    ReferralDay,
+    ReferralDayCount,
+    ReferralDayDecision,
+    ReferralDayKey,
+)
 from nestguard.reporting.registry import ReportRequest
 
 MEASURES = ("agency", "ward", "status", "clock", "concern", "hour")
@@ -111,9 +117,13 @@ def basis(user: Any) -> str:
     register = counted(user, Address).filter(in_register=True)
     latest = register.order_by().aggregate(at=Max("updated_at"))["at"]
     codes = ",".join(code for code, _ in concern_types().choices)
-    raw = f"{latest.isoformat() if latest else '-'}|{codes}"
+    raw = f"{latest.isoformat() if latest else '-'}|{codes}|{HOLDS}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
+
+# What a stored day holds, part of its basis: a day counted before the keys and decisions
+# were kept (decision 0129) is counted again before it is read.
+HOLDS = "counts+keys+decisions"
 
 Fingerprint = tuple[int, datetime | None]
 
@@ -230,6 +240,89 @@ def day_counts(user: Any, start: date, end: date) -> dict[date, dict[tuple[str, 
     return found
 
 
+# What a day keeps beyond its counts (decision 0129): the keys its referrals named ("person",
+# "address": value the key, n the referrals naming it) and each decided referral's exact
+# time to decision ("within", "after": value the microseconds, n how many took exactly that).
+KEYS = ("person", "address")
+DECISIONS = ("within", "after")
+
+
+def day_facts(user: Any, start: date, end: date) -> dict[date, dict[tuple[str, str], int]]:
+    """{UK local day: {(fact, value): n}} of the referrals submitted on the days `start` to
+    `end`, from the records: the people at risk and the addresses they named (for the repeat
+    tables) and the decided ones' microseconds to decision (for the medians). Three queries,
+    however many days."""
+    from nestguard.reporting.measures import AT_RISK_ROLES, MicrosecondsToDecision
+
+    rows = _submitted(user, start, end).order_by().annotate(d=UtcDay("submitted_at"))
+    found: dict[date, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    people = (
+        rows.filter(subjects__role__in=AT_RISK_ROLES, subjects__person__isnull=False)
+        .values("d", k=F("subjects__person"))
+        .annotate(n=Count("pk", distinct=True))
+    )
+    places = rows.filter(address__isnull=False).values("d", k=F("address")).annotate(n=Count("pk"))
+    for fact, grouped in (("person", people), ("address", places)):
+        for row in grouped:
+            found[_local_day(row["d"])][(fact, str(row["k"]))] += row["n"]
+    on_time = Switch(
+        When(decided_at__lte=F("triage_due_at"), then=Value("within")), default=Value("after")
+    )
+    decided = (
+        rows.filter(decided_at__isnull=False)
+        .annotate(took=MicrosecondsToDecision(), clock=on_time)
+        .values_list("d", "clock", "took")
+    )
+    for d, clock, took in decided:
+        found[_local_day(d)][(clock, str(took))] += 1
+    return found
+
+
+def replace_facts(
+    cursor: Any, start: date, end: date, facts: Mapping[date, Mapping[tuple[str, str], int]]
+) -> None:
+    """Put the days' facts (`day_facts`) in place of those stored for `start` to `end`, inside
+    the caller's transaction."""
+    ops = connection.ops
+    span = [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
+    key_field = ReferralDayKey._meta.get_field("key")
+    keys, decisions = [], []
+    for day, cells in facts.items():
+        stored_day = ops.adapt_datefield_value(day)
+        for (fact, value), n in cells.items():
+            if fact in KEYS:
+                key = key_field.get_db_prep_value(uuid.UUID(value), connection)
+                keys.append((stored_day, fact, key, n))
+            else:
+                decisions.extend([(stored_day, fact, int(value))] * n)
+    for model, columns, rows in (
+        (ReferralDayKey, "day, measure, key, n", keys),
+        (ReferralDayDecision, "day, clock, took", decisions),
+    ):
+        table = model._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE day BETWEEN %s AND %s", span)  # noqa: S608
+        if rows:
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+
+def stored_facts(start: date, end: date) -> dict[date, dict[tuple[str, str], int]]:
+    """The facts stored for the days `start` to `end`, as `day_facts` gives them."""
+    found: dict[date, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for day, fact, key, n in ReferralDayKey.objects.filter(day__range=(start, end)).values_list(
+        "day", "measure", "key", "n"
+    ):
+        found[day][(fact, str(key))] += n
+    for day, clock, took in ReferralDayDecision.objects.filter(day__range=(start, end)).values_list(
+        "day", "clock", "took"
+    ):
+        found[day][(clock, str(took))] += 1
+    return found
+
+
 def count_days(
     user: Any,
     start: date,
@@ -243,6 +336,7 @@ def count_days(
     now_basis = basis(user) if now_basis is None else now_basis
     live = live_fingerprints(user, start, end) if fingerprints is None else fingerprints
     counts = day_counts(user, start, end)
+    facts = day_facts(user, start, end)
     now = timezone.now()
     ops = connection.ops
     days = [
@@ -269,6 +363,7 @@ def count_days(
             days,
         )
         replace_counts(cursor, ReferralDayCount._meta.db_table, start, end, counts)
+        replace_facts(cursor, start, end, facts)
 
 
 def replace_counts(
@@ -325,6 +420,40 @@ def sums(request: ReportRequest) -> Sums:
     return result
 
 
+def per_key(request: ReportRequest, fact: str) -> QuerySet[Any]:
+    """The period's keys ("person", "address") with how many of its referrals named each (`k`,
+    `n`), as `measures.repeat_victims` and `repeat_addresses` count them live: one GROUP BY of
+    the days' keys, made current first."""
+    sums(request)
+    return (
+        ReferralDayKey.objects.filter(measure=fact, day__range=(request.start, request.end))
+        .order_by()
+        .values(k=F("key"))
+        .annotate(n=Sum("n"))
+    )
+
+
+def middle_took(request: ReportRequest) -> dict[str, list[int]]:
+    """The middle one (odd) or two (even) times to decision, in microseconds, of the period's
+    referrals decided within the clock, after it, and all decided: one ordered read of the
+    days' decisions each (`LIMIT 2 OFFSET` the middle), made current first. How many there
+    are is the days' "clock" counts, stored with them."""
+    clock = sums(request).of("clock")
+    period = ReferralDayDecision.objects.filter(day__range=(request.start, request.end))
+    within, after = clock.get("within", 0), clock.get("after", 0)
+    groups = (
+        ("within", period.filter(clock="within"), within),
+        ("after", period.filter(clock="after"), after),
+        ("decided", period, within + after),
+    )
+    found: dict[str, list[int]] = {}
+    for name, rows, n in groups:
+        first, last = (n - 1) // 2, n // 2
+        ordered = rows.order_by("took").values_list("took", flat=True)
+        found[name] = list(ordered[first : last + 1]) if n else []
+    return found
+
+
 @dataclass(frozen=True)
 class Mismatch:
     day: date
@@ -340,11 +469,15 @@ def check(user: Any, start: date, end: date) -> list[Mismatch]:
     compare as empty; a day changed since it was counted shows as a mismatch until the next
     build (or `count_days`) counts it again."""
     live = day_counts(user, start, end)
+    for day, facts in day_facts(user, start, end).items():
+        live.setdefault(day, defaultdict(int)).update(facts)
     stored: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
     for row in ReferralDayCount.objects.filter(day__range=(start, end)).values(
         "day", "measure", "value", "n"
     ):
         stored[row["day"]][(row["measure"], row["value"])] = row["n"]
+    for day, facts in stored_facts(start, end).items():
+        stored[day].update(facts)
     found = []
     for day in _days(start, end):
         cells: Iterable[tuple[str, str]] = sorted(set(live.get(day, {})) | set(stored.get(day, {})))

@@ -467,10 +467,19 @@ def decision_medians(rows: QuerySet[Referral]) -> dict[str, Decimal | None]:
     for took, clock in ordered:
         groups[clock].append(took)
         groups["decided"].append(took)
-    medians: dict[str, Decimal | None] = dict.fromkeys(groups)
-    for name, values in groups.items():
-        if values:
-            middle = [values[i] for i in _middle(len(values))]
+    return _medians(
+        {
+            name: [values[i] for i in _middle(len(values))] if values else []
+            for name, values in groups.items()
+        }
+    )
+
+
+def _medians(middles: dict[str, list[int]]) -> dict[str, Decimal | None]:
+    """Median hours (to 0.1) from the middle one or two microsecond values of each group."""
+    medians: dict[str, Decimal | None] = dict.fromkeys(middles)
+    for name, middle in middles.items():
+        if middle:
             seconds = sum(middle) / len(middle) / 1_000_000
             medians[name] = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
     return medians
@@ -508,7 +517,9 @@ def triage_timeliness(request: ReportRequest) -> Table:
         percent=True,
         notes=["Median hours from submission to the triage decision, for decided referrals."],
     )
-    medians = decision_medians(rows)
+    medians = (
+        _medians(daily.middle_took(request)) if daily.usable(request) else decision_medians(rows)
+    )
     figures = [medians["within"], medians["after"], None, None, medians["decided"]]
     return with_figure_column(table, "Median hours to decision", figures)
 
@@ -618,7 +629,9 @@ def repeat_victims(request: ReportRequest) -> Table:
     """People a referral in the period was about (as victim or person at risk), by how many
     such referrals named them."""
     per_person = (
-        referrals(request)
+        daily.per_key(request, "person")
+        if daily.usable(request)
+        else referrals(request)
         .order_by()
         .filter(subjects__role__in=AT_RISK_ROLES, subjects__person__isnull=False)
         .values(k=F("subjects__person"))
@@ -637,7 +650,9 @@ def repeat_victims(request: ReportRequest) -> Table:
 def repeat_addresses(request: ReportRequest) -> Table:
     """Register addresses of the referrals in the period, by how many referrals named them."""
     per_address = (
-        referrals(request)
+        daily.per_key(request, "address")
+        if daily.usable(request)
+        else referrals(request)
         .order_by()
         .filter(address__isnull=False)
         .values(k=F("address"))

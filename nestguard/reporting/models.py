@@ -177,3 +177,48 @@ class CaseDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure}={self.value}: {self.n}"
+
+
+class ReferralDayDecision(models.Model):
+    """One decided referral of a UK local day of the daily pre-aggregate (decision 0129): on
+    which side of the triage clock it was decided ("within", "after") and the exact
+    microseconds from its submission to the decision. The medians to triage are not sums, so
+    the day keeps the values themselves: a period's median is one ordered read of its rows
+    (`LIMIT 2 OFFSET` the middle), never of the referrals. Counted with the day's other counts
+    under its `ReferralDay` fingerprint; written only by `reporting.daily`."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    clock = models.CharField(max_length=8)
+    took = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "clock", "took"], name="referral_day_decision_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.clock}: {self.took} µs"
+
+
+class ReferralDayKey(models.Model):
+    """How many of a UK local day's submitted referrals named `key` for `measure` (decision
+    0129): "person" (a person a referral is about: victim or person at risk, each referral
+    once) and "address" (its register address). A period's repeat victims and repeat
+    addresses are the keys by the sum of `n` over its days (distinct people and addresses:
+    not a sum of day counts, so the day keeps the keys). Counted with the day's other counts
+    under its `ReferralDay` fingerprint; written only by `reporting.daily`."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    measure = models.CharField(max_length=8)
+    key = models.UUIDField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "day", "key", "n"], name="referral_day_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure}={self.key}: {self.n}"

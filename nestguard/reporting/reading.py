@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -16,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Model
+from django.db import connection
+from django.db.models import F, Max, Model, Subquery
 from django.utils import timezone
 
 from nestguard.access import rules
@@ -36,7 +39,7 @@ from nestguard.reporting.registry import Report, ReportSpec
 # triage clock ("overdue") moves with time alone.
 CACHE_SECONDS = 600
 # What a change to any of these moves (each read by its index on the column).
-_MARKERS = (
+_MARKERS: tuple[tuple[type[Model], str], ...] = (
     (Referral, "updated_at"),
     (Case, "updated_at"),
     (Address, "updated_at"),
@@ -56,6 +59,8 @@ class Shown:
     # False: exact as of `as_of`, but something counted has changed since, and a newer copy
     # is being prepared (decision 0112).
     current: bool = True
+    # Which stored copy it is (`Built.copy`), None for a count that was not stored.
+    copy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,12 @@ class Built:
     report: Report
     as_of: datetime
     current: bool = True
+    # The same report suppressed, when a stored copy was read (made once per copy, `_unpacked`).
+    shown: Report | None = None
+    # Which stored copy this is (its slot, when it was counted and the marker it was counted
+    # at: a copy never changes, so what is made from it may be kept, decision 0129); None for
+    # a count that was not stored.
+    copy: str | None = None
 
 
 # The tables reports join to what they count (who a referral names, where a case is).
@@ -106,12 +117,23 @@ def last_change(user: Any) -> str:
     """A cheap marker of the latest change to what reports count, the same in every process:
     the newest change row (`changed`) and the newest update time of each counted table (one
     index lookup each)."""
-    latest = [
-        counted(user, model).order_by().aggregate(at=Max(field))["at"] for model, field in _MARKERS
-    ]
-    stamps = "|".join(at.isoformat() if at else "-" for at in latest)
-    newest = CountedChange.objects.aggregate(n=Max("id"))["n"] or 0
-    return f"{newest}|{stamps}"
+    # One statement (decision 0129): each table's newest stamp as a subquery that reads the
+    # last entry of its index (`ORDER BY ... DESC LIMIT 1`, what MAX reads), through the
+    # door's reporting scope as before.
+    newest = {
+        f"at{i}": Subquery(counted(user, model).order_by(F(field).desc()).values(field)[:1])
+        for i, (model, field) in enumerate(_MARKERS)
+    }
+    # The newest change row (its id, by the key's index) carries them: no row, no change yet.
+    row = CountedChange.objects.order_by("-id").annotate(**newest).values("id", *newest)[:1]
+    found = next(iter(row), None)
+    if found is None:
+        found = {"id": 0} | {
+            key: counted(user, model).order_by().aggregate(at=Max(field))["at"]
+            for key, (model, field) in zip(newest, _MARKERS, strict=True)
+        }
+    stamps = "|".join(found[key].isoformat() if found[key] else "-" for key in newest)
+    return f"{found['id']}|{stamps}"
 
 
 def slot(spec: ReportSpec, asked: Asked) -> str:
@@ -132,12 +154,32 @@ def older_copy_seconds() -> int:
 
 
 def _stored(key: str) -> PreparedReport | None:
-    return PreparedReport.objects.filter(slot=key).first()
+    # The payload is read only when this process has not unpacked the copy before.
+    return PreparedReport.objects.filter(slot=key).defer("payload").first()
+
+
+# Copies this process has unpacked (decision 0129): a stored copy never changes (a newer count
+# replaces it with another `built_at` and marker), so its unpickled and suppressed report is
+# kept in memory while it is among the latest UNPACKED_COPIES read.
+UNPACKED_COPIES = 32
+_unpacked_copies: OrderedDict[tuple[str, str, str], tuple[Report, datetime, Report]] = OrderedDict()
+_unpacked_lock = threading.Lock()
 
 
 def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
-    report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
-    return Built(report, as_of, current)
+    key = (stored.slot, stored.built_at.isoformat(), stored.marker)
+    with _unpacked_lock:
+        found = _unpacked_copies.get(key)
+        if found is not None:
+            _unpacked_copies.move_to_end(key)
+    if found is None:
+        report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
+        found = (report, as_of, report.suppressed())
+        with _unpacked_lock:
+            _unpacked_copies[key] = found
+            while len(_unpacked_copies) > UNPACKED_COPIES:
+                _unpacked_copies.popitem(last=False)
+    return Built(found[0], found[1], current, shown=found[2], copy="|".join(key))
 
 
 def build(
@@ -151,7 +193,7 @@ def build(
     the marker is read BEFORE the counts (or given, just read), so a change made while they
     are counted leaves the copy out of date."""
     marker = last_change(user) if marker is None else marker
-    started = time.perf_counter()
+    started = _build_clock()
     request = asked.request(user)
     # What had changed when the counts started: the daily case counts' trust (decision 0125).
     request.memo["marker"] = marker
@@ -163,7 +205,7 @@ def build(
         "built_at": as_of,
         "built_for": user,
         "payload": pickle.dumps((report, as_of), protocol=pickle.HIGHEST_PROTOCOL),
-        "build_seconds": time.perf_counter() - started,
+        "build_seconds": _build_clock() - started,
     }
     # One statement, whether or not a copy is stored (or another process stores one now).
     PreparedReport.objects.bulk_create(
@@ -172,7 +214,18 @@ def build(
         unique_fields=["slot"],
         update_fields=list(fields),
     )
-    return Built(report, as_of)
+    return Built(report, as_of, copy=f"{slot(spec, asked)}|{as_of.isoformat()}|{marker}")
+
+
+def _build_clock() -> float:
+    """What a build's cost is measured by (decision 0129): on SQLite, whose work runs in the
+    building thread, that thread's CPU time, so that a build the worker made while the machine
+    was busy is not judged dearer than it is (wall-clock time there measures the load, and
+    kept cheap builds of new periods "being prepared" on a shared machine); on a database
+    server, whose work is another process's, wall-clock time as before."""
+    if connection.vendor == "sqlite":
+        return time.thread_time()
+    return time.perf_counter()
 
 
 def _current(user: Any, spec: ReportSpec, asked: Asked) -> tuple[PreparedReport | None, bool, str]:
@@ -292,7 +345,7 @@ def read_prepared(user: Any, spec: ReportSpec, asked: Asked, *, output: str) -> 
 
 
 def _shown(user: Any, spec: ReportSpec, asked: Asked, built: Built, output: str) -> Shown:
-    shown = built.report.suppressed()
+    shown = built.shown if built.shown is not None else built.report.suppressed()
     record_search(
         user,
         "report.read",
@@ -300,4 +353,4 @@ def _shown(user: Any, spec: ReportSpec, asked: Asked, built: Built, output: str)
         terms={"report": spec.name, **asked.terms(), "format": output},
         found=len(shown.tables),
     )
-    return Shown(shown, built.as_of, built.current)
+    return Shown(shown, built.as_of, built.current, built.copy)

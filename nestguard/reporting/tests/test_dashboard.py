@@ -310,3 +310,36 @@ def test_an_unreadable_file_is_refused(no_wards: None) -> None:
     with pytest.raises(CommandError, match="1 problem"):
         call_command_quiet("import_ward_boundaries", path)
     assert not WardBoundary.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_count_is_laid_out_again_not_the_kept_panels(
+    dashboard_world: dict[str, Any],
+) -> None:
+    """The panels of a shown copy are laid out once per process (decision 0129): a change
+    makes a new copy, whose panels are laid out anew, and they are what a process that kept
+    nothing lays out; every view is still recorded."""
+    from nestguard.reporting import reading
+    from nestguard.reporting.views import common
+
+    client = sign_in(Client(), dashboard_world["analyst"])
+    url = reverse("reporting:dashboard")
+
+    def page() -> str:  # the page but its form's token, which is new every time
+        html = client.get(url).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    first = page()
+    assert page() == first  # the kept panels
+    # Two more declined in Big Ward: a save, so the marker moves and the count is new.
+    for referral in Referral.objects.filter(
+        address__ward="Big Ward", status=ReferralStatus.SUBMITTED
+    )[:2]:
+        referral.status, referral.decided_at = ReferralStatus.DECLINED, referral.submitted_at
+        referral.save()
+    after = page()
+    assert _cells(after) != _cells(first)
+    common._rendered.clear()
+    reading._unpacked_copies.clear()
+    assert page() == after
+    assert AuditEvent.objects.filter(action="dashboard.read").count() == 4

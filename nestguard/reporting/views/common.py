@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -69,3 +71,31 @@ def display(report: Report) -> dict[str, object]:
         tables.append({"table": table, "headings": headings, "rows": rows})
     figures = [(figure_label(key), value) for key, value in report.figures.items()]
     return {"tables": tables, "figures": figures}
+
+
+# The figures of a prepared copy as HTML, per process (decision 0129): a copy never changes
+# once stored (a newer count is a new copy, counted at another time), so its suppressed
+# tables laid out as HTML are the same for every request that shows it. Keyed by what the
+# HTML is made of (the report, its terms, when the copy was counted, whether it is current,
+# and anything else drawn beside it); the page around them (the form, the navigation) and
+# the `report.read`/`dashboard.read` event are made per request as before.
+RENDERED_COPIES = 32
+_rendered: OrderedDict[Hashable, Any] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
+    """`make()` the first time `key` is asked for in this process, the same value after (the
+    latest RENDERED_COPIES kept); made every time when `key` is None (a count not stored)."""
+    if key is None:
+        return make()
+    with _rendered_lock:
+        if key in _rendered:
+            _rendered.move_to_end(key)
+            return _rendered[key]
+    value = make()
+    with _rendered_lock:
+        _rendered[key] = value
+        while len(_rendered) > RENDERED_COPIES:
+            _rendered.popitem(last=False)
+    return value

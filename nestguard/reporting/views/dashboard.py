@@ -18,21 +18,24 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from nestguard.access.door import record_search
 from nestguard.access.rules import REPORTING, access_rule, signed_in_user
 from nestguard.places.maps import map_policy
-from nestguard.places.selectors import ward_outlines
+from nestguard.places.selectors import ward_outlines, ward_outlines_stamp
 from nestguard.reporting import measures
 from nestguard.reporting.charts import Chart, chart
 from nestguard.reporting.dashboard import DASHBOARD, PANELS, TITLE, WARD_AFTER
 from nestguard.reporting.exports import LEGEND
 from nestguard.reporting.forms import report_form
 from nestguard.reporting.period import last_complete_months
-from nestguard.reporting.reading import prepared
+from nestguard.reporting.reading import Built, prepared
+from nestguard.reporting.registry import Report
 from nestguard.reporting.suppression import is_suppressed
 from nestguard.reporting.tables import Cell, Table
-from nestguard.reporting.views.common import display
+from nestguard.reporting.views.common import display, rendered_once
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # nothing is read and nothing recorded.
         context.update(preparing=True)
         return render(request, "reporting/dashboard.html", context)
-    shown = built.report.suppressed()
-    *tables, ward_table = shown.tables
-    views: list[dict[str, Any]] = display(shown)["tables"]  # type: ignore[assignment]
-    panels = [
-        ShownPanel(table, chart(table, p.kind, column=p.column) if p.chart else None, view)
-        for p, table, view in zip(PANELS, tables, views[:-1], strict=True)
-    ]
+    agencies: dict[str, str] = dict(form.fields["agency"].choices)  # type: ignore[attr-defined]
+    agency_name = agencies.get(str(asked.agency_id or ""), "")
+    # The panels of one prepared copy are the same HTML for every request that shows it: laid
+    # out once per process (decision 0129). The ward outlines drawn on the map are part of it.
+    key = (
+        None
+        if built.copy is None
+        else ("dashboard", built.copy, agency_name, ward_outlines_stamp())
+    )
+    shown, figures = rendered_once(key, lambda: _figures(built))
     record_search(
         user,
         "dashboard.read",
@@ -71,23 +77,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         terms={"report": "dashboard", **asked.terms()},
         found=len(shown.tables),
     )
-    agencies: dict[str, str] = dict(form.fields["agency"].choices)  # type: ignore[attr-defined]
     context.update(
-        panels=panels,
-        ward_panel=_ward_panel(ward_table, views[-1]),
-        ward_after=WARD_AFTER,
+        figures=figures,
         report=shown,
         as_of=built.as_of,
         current=built.current,
         ward=asked.ward,
-        agency_name=agencies.get(str(asked.agency_id or ""), ""),
+        agency_name=agency_name,
         legend=LEGEND,
-        tile_url=settings.NESTGUARD_MAP_TILE_URL,
-        tile_attribution=settings.NESTGUARD_MAP_ATTRIBUTION,
     )
     response = render(request, "reporting/dashboard.html", context)
     response["Content-Security-Policy"] = map_policy()
     return response
+
+
+def _figures(built: Built) -> tuple[Report, SafeString]:
+    """The report suppressed (once) and its panels, charts, tables and ward map as HTML:
+    nothing in them depends on who asks or on the request (no context processors)."""
+    shown = built.shown if built.shown is not None else built.report.suppressed()
+    *tables, ward_table = shown.tables
+    views: list[dict[str, Any]] = display(shown)["tables"]  # type: ignore[assignment]
+    panels = [
+        ShownPanel(table, chart(table, p.kind, column=p.column) if p.chart else None, view)
+        for p, table, view in zip(PANELS, tables, views[:-1], strict=True)
+    ]
+    html = render_to_string(
+        "reporting/dashboard_panels.html",
+        {
+            "panels": panels,
+            "ward_panel": _ward_panel(ward_table, views[-1]),
+            "ward_after": WARD_AFTER,
+            "tile_url": settings.NESTGUARD_MAP_TILE_URL,
+            "tile_attribution": settings.NESTGUARD_MAP_ATTRIBUTION,
+        },
+    )
+    return shown, mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
 
 
 # ---------------------------------------------------------------------------------------------

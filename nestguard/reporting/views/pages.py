@@ -6,14 +6,16 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from nestguard.access.rules import REPORTING, access_rule
 from nestguard.reporting.exports import LEGEND
 from nestguard.reporting.period import Asked, min_days
 from nestguard.reporting.reading import read_prepared, read_report
 from nestguard.reporting.registry import ReportSpec, report_specs
-from nestguard.reporting.views.common import asked_for, display
+from nestguard.reporting.views.common import asked_for, display, rendered_once
 
 
 @access_rule(REPORTING)
@@ -56,8 +58,23 @@ def _page(request: HttpRequest, name: str, *, output: str, template: str) -> Htt
             "report": shown.report,
             "as_of": shown.as_of,
             "links": _links(spec, asked),
-            **display(shown.report),
         }
+        # One shown copy's figures and tables are the same HTML for every request: laid out
+        # once per process (decision 0129).
+        context["body"] = rendered_once(
+            None if shown.copy is None else ("report", shown.copy),
+            lambda: mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
+                render_to_string(
+                    "reporting/report_body.html",
+                    {
+                        "report": shown.report,
+                        "as_of": shown.as_of,
+                        "legend": LEGEND,
+                        **display(shown.report),
+                    },
+                )
+            ),
+        )
     return render(request, template, context)
 
 
