@@ -377,7 +377,8 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
 # registered sex. Trained on records where it rarely disagrees among true pairs, its
 # "different" level cost about -8.8 bits (as much as a different date of birth), so one
 # agency's entry could keep apart two records of one person. Floored at -1 bit: a
-# disagreement halves the odds, no more (decision 0091). Agreement keeps its small weight.
+# disagreement halves the odds, no more (decision 0091). Agreement keeps its trained weight
+# (the floor raises the one level; decision 0131).
 WEIGHT_FLOORS: dict[str, float] = {"sex": -1.0}
 
 
