@@ -309,9 +309,7 @@ class LinkageModel:
                 for c, ms, us in zip(self.comparisons, self.m, self.u, strict=True)
             ],
             "auto_link_guards": [g.as_json() for g in self.guards],
-            "blocking_rules": [
-                {"columns": list(rule.columns), "swap": rule.swap} for rule in self.blocking_rules
-            ],
+            "blocking_rules": [rule.as_json() for rule in self.blocking_rules],
         }
 
     def _parameters_json(self) -> str:
@@ -344,9 +342,7 @@ class LinkageModel:
         )
         model = cls(
             comparisons=comparisons,
-            blocking_rules=tuple(
-                BlockingRule(tuple(r["columns"]), bool(r["swap"])) for r in data["blocking_rules"]
-            ),
+            blocking_rules=tuple(BlockingRule.from_json(r) for r in data["blocking_rules"]),
             m=[[lv["m_probability"] for lv in c["levels"]] for c in data["comparisons"]],
             u=[[lv["u_probability"] for lv in c["levels"]] for c in data["comparisons"]],
             probability_two_random_records_match=data["probability_two_random_records_match"],
@@ -422,7 +418,7 @@ class LinkageModel:
             f"({rule.sql()}) AND (l.fresh = 1 OR r.fresh = 1)"
             if fresh_only
             else rule.sql()
-            if rule.swap
+            if rule.swap or rule.batch_agree_where_given
             else block_on(*rule.columns)
             for rule in self.blocking_rules
         ]
