@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .comparisons import WEIGHT_FLOORS
 from .model import DEFAULT_GUARDS, EVIDENCE_RULES, LinkageModel, floor_weights, untrained_model
-from .normalise import FEATURE_COLUMNS, FEATURE_GROUPS, features
+from .normalise import FEATURE_COLUMNS, FEATURE_GROUPS
 from .records import SourceRecord
 from .spark_settings import check_reachable, spark_settings
 
@@ -203,8 +203,10 @@ def pairs_agreeing(
     pairs: set[tuple[int, int]] = set()
     for rule in rules:
         groups: dict[tuple[Any, ...], list[int]] = {}
-        for position, row in enumerate(rows):
-            key = tuple(row[c] for c in rule)
+        # itemgetter builds each key in C (a generator per row was most of training's time).
+        getter = operator.itemgetter(*rule)
+        keys = map(getter, rows) if len(rule) > 1 else ((k,) for k in map(getter, rows))
+        for position, key in enumerate(keys):
             if None not in key:
                 groups.setdefault(key, []).append(position)
         for members in groups.values():
@@ -272,6 +274,16 @@ def _look_like_relatives(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a["gn"] != b["gn"] and not set(a["gn_groups"] or ()) & set(b["gn_groups"] or ())
 
 
+def _feature_rows(table: pa.Table) -> list[dict[str, Any]]:
+    """`features(record)` for each row of the feature table, column by column: the table
+    holds each record's own features (tested), so training need not work them out again
+    record by record."""
+    columns = [table.column(name).to_pylist() for name in FEATURE_COLUMNS]
+    return [
+        dict(zip(FEATURE_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)
+    ]
+
+
 def has_households(records: int, household_pairs: int) -> bool:
     return records < HOUSEHOLD_MIN_RECORDS or household_pairs >= HOUSEHOLD_MIN_SHARE * records
 
@@ -293,8 +305,8 @@ def train(
         # sampling, and anchor pairs remain plentiful.
         chosen = sorted(random.Random(seed).sample(range(len(records)), MAX_TRAINING_RECORDS))
         records = [records[i] for i in chosen]
-    rows = [features(r) for r in records]
     table = feature_table(records)
+    rows = _feature_rows(table)
     base = untrained_model()
     base.m = [_starting_m(len(c.levels)) for c in base.comparisons]
     base.probability_two_random_records_match = estimate_match_rate(rows)

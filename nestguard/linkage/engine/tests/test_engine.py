@@ -344,6 +344,42 @@ def test_progress_is_reported(records, model):
     assert seen[0][1] == 0.0 and seen[-1][1] == 1.0
 
 
+def test_the_batch_pairs_names_alike_only_where_the_years_agree_or_one_is_missing(model):
+    # Decision 0131: the first blocking rule asks the years of birth to agree where both are
+    # given. One name at one address line under two postcodes (no other rule blocks them):
+    # born decades apart they are not compared at all; with a year missing, or the same
+    # year, they are, and score as they did.
+    def record(record_id: str, born: str, postcode: str) -> SourceRecord:
+        return SourceRecord(
+            record_id, given_name="Tyler", family_name="Brennan", date_of_birth=born,
+            address_line1="14 Quarry Road", postcode=postcode,
+        )  # fmt: skip
+
+    parent = record("parent", "1971-03-02", "NB1 2AB")
+    for other, compared in (
+        (record("child", "2009-06-17", "NB9 8ZZ"), False),
+        (record("no year", "", "NB9 8ZZ"), True),
+        (record("same year", "1971-11-30", "NB9 8ZZ"), True),
+    ):
+        assert len(link_records([parent, other], model)) == int(compared)
+    # Lookups key on the names alone: they see a superset of the batch's pairs.
+    index = CandidateIndex.build([record("child", "2009-06-17", "NB9 8ZZ")], model)
+    assert [c.record_id for c in index.lookup(parent, limit=5)] == ["child"]
+
+
+def test_a_blocking_rules_batch_condition_is_kept_in_the_model(model):
+    first = model.blocking_rules[0]
+    assert first.batch_agree_where_given == ("dob_y",)
+    assert "l.dob_y = r.dob_y OR l.dob_y IS NULL OR r.dob_y IS NULL" in first.sql()
+    loaded = LinkageModel.from_json(model.to_json())
+    assert loaded.blocking_rules == model.blocking_rules and loaded.version == model.version
+    # A model stored before the condition existed loads without it.
+    data = json.loads(model.to_json())
+    data["blocking_rules"][0].pop("batch_agree_where_given")
+    data.pop("version")  # (else the tampering check refuses it, as it should)
+    assert LinkageModel.from_json(json.dumps(data)).blocking_rules[0].batch_agree_where_given == ()
+
+
 # --- real time ------------------------------------------------------------------------------
 
 
