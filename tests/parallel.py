@@ -24,6 +24,13 @@ seconds its module took in a measured pass (tests/costs.json; a module not liste
 default), a unit the sum of its tests. The longest units start first, the quick single tests
 fill in at the end, and the workers finish together (longest processing time first).
 
+A test that empties the database (pytest-django's `transactional_db`, `live_server`, or
+`django_db(transaction=True)`) ends by deleting every row of its worker's test database, the
+rows the migrations put there included (the training courses, the retention schedule).
+pytest-django runs such tests after every other database test for that reason, and xdist's
+collection order kept them there; costliest first would not. So they go in one group,
+EMPTIES_THE_DATABASE, handed out last: the worker that takes it is given nothing after it.
+
 It also writes each group into its tests' ids (`<id>@<group>`, which the scheduler reads):
 xdist 3.8 does that through an attribute pytest 9 no longer reads, so under pytest 9 no group,
 the journeys' included, had ever taken effect.
@@ -45,6 +52,8 @@ import pytest
 
 JOURNEYS = Path(__file__).resolve().parent / "e2e"
 # What each module's tests cost; NESTGUARD_TEST_COSTS names another table (tests/test_parallel.py).
+# The group of the tests that empty the database, handed out last (see above).
+EMPTIES_THE_DATABASE = "empties-the-database"
 COSTS = Path(os.environ.get("NESTGUARD_TEST_COSTS") or JOURNEYS.parent / "costs.json")
 
 
@@ -63,6 +72,20 @@ def _builds_a_shared_fixture(item: pytest.Item) -> bool:
                 if source.is_relative_to(root) and not source.is_relative_to(root / ".venv"):
                     return True
     return False
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    """Whether the test ends by emptying its database, as pytest-django decides it."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    from pytest_django.plugin import validate_django_db
+
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
 
 
 def _group_of(item: pytest.Item) -> str | None:
@@ -93,7 +116,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         ungrouped = not item.get_closest_marker("xdist_group")
         journey = Path(str(item.path)).resolve().is_relative_to(JOURNEYS)
-        if ungrouped and not journey and _builds_a_shared_fixture(item):
+        if ungrouped and _empties_the_database(item):
+            item.add_marker(pytest.mark.xdist_group(EMPTIES_THE_DATABASE))
+        elif ungrouped and not journey and _builds_a_shared_fixture(item):
             module = item.nodeid.split("::", 1)[0]
             item.add_marker(pytest.mark.xdist_group(f"module:{module}"))
         group = _group_of(item)
@@ -124,10 +149,11 @@ def costliest_first(
     units: Mapping[str, Mapping[str, bool]],
     costs: tuple[float, Mapping[str, float]] | None = None,
 ) -> list[str]:
-    """The units of work (scope → its test ids), longest expected first; units that cost the
-    same keep their order (collection order, or xdist's largest-first before it)."""
+    """The units of work (scope → its test ids), longest expected first, the tests that empty
+    the database last; units that cost the same keep their order (collection order, or xdist's
+    largest-first before it)."""
     cost = {scope: sum(cost_of(test, costs) for test in tests) for scope, tests in units.items()}
-    return sorted(units, key=lambda scope: -cost[scope])
+    return sorted(units, key=lambda scope: (scope == EMPTIES_THE_DATABASE, -cost[scope]))
 
 
 def _costliest_first_scheduling(config: pytest.Config, log: Any) -> Any:

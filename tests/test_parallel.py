@@ -27,7 +27,7 @@ def test_a_shared_fixture_and_a_marked_group_each_stay_on_one_worker(pytester, m
     result = pytester.runpytest_subprocess(
         "-p", "no:django", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup", "-v"
     )
-    result.assert_outcomes(passed=25)
+    result.assert_outcomes(passed=26)
     result.stdout.fnmatch_lines(
         ["*test_shared?0?@module:test_b_shared.py*", "*test_marked?0?@together*"]
     )
@@ -41,16 +41,19 @@ def test_the_costliest_unit_of_work_starts_first(pytester, monkeypatch):  # type
     xdist would hand it out after both groups of eight and every plain test)."""
     notes = _sample_suite(pytester, monkeypatch)
     costs = pytester.path / "costs.json"
-    costs.write_text(json.dumps({"default": 0.3, "seconds_per_test": {"test_z_slow.py": 60}}))
+    table = {"test_z_slow.py": 60, "test_y_empties.py": 100}
+    costs.write_text(json.dumps({"default": 0.3, "seconds_per_test": table}))
     monkeypatch.setenv("NESTGUARD_TEST_COSTS", str(costs))
     result = pytester.runpytest_subprocess(
         "-p", "no:django", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup"
     )
-    result.assert_outcomes(passed=25)
+    result.assert_outcomes(passed=26)
     started = {p.name: p.read_text().splitlines() for p in notes.glob("started-*")}
-    assert sum(len(tests) for tests in started.values()) == 25, started
+    assert sum(len(tests) for tests in started.values()) == 26, started
     # The first test of one worker (by count it would be the last of one).
     assert "test_z_slow.py::test_slow" in [tests[0] for tests in started.values()], started
+    # The costliest of all, but it empties the database: the last test of its worker.
+    assert "test_y_empties.py::test_empties" in [t[-1] for t in started.values()], started
 
 
 def test_units_are_ordered_by_what_their_tests_cost() -> None:
@@ -65,13 +68,15 @@ def test_units_are_ordered_by_what_their_tests_cost() -> None:
         "module:faults.py": {"faults.py::f@module:faults.py": False},
         "quick.py::t[2]": {"quick.py::t[2]": False},
     }
-    assert costliest_first(units, costs) == [
+    last = {**units, "empties-the-database": {"faults.py::e": False}}
+    assert costliest_first(last, costs) == [
         "module:faults.py",  # 60
         "browser",  # 40
         "module:quick.py",  # 9
         "other.py::t",  # 0.5
         "quick.py::t[1]",  # 0.1, in the order given
         "quick.py::t[2]",
+        "empties-the-database",  # 60, but last whatever it costs
     ]
     log = "\n".join([
         "[gw0] [ 50%] PASSED a.py::t[x y]@module:a.py ",
@@ -85,15 +90,25 @@ def test_units_are_ordered_by_what_their_tests_cost() -> None:
 
 
 def _sample_suite(pytester, monkeypatch):  # type: ignore[no-untyped-def]
-    """Three modules of eight tests (plain, sharing a module fixture, marked with one group)
-        and one slow test collected last; each notes where it ran, and each worker the order it ran
-    them in."""
+    """Three modules of eight tests (plain, sharing a module fixture, marked with one group),
+    a test that empties the database, and one slow test collected last; each notes where it
+    ran, and each worker the order it ran them in."""
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
     monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
     monkeypatch.delenv("NESTGUARD_TEST_COSTS", raising=False)
     notes = pytester.mkdir("notes")
     monkeypatch.setenv("NOTES", str(notes))
-    pytester.makeconftest('pytest_plugins = ["tests.parallel"]')
+    pytester.makeconftest(
+        """
+        import pytest
+
+        pytest_plugins = ["tests.parallel"]
+
+        @pytest.fixture
+        def transactional_db():  # pytest-django's name: the test empties the database
+            return None
+        """
+    )
     pytester.makepyfile(
         helper=SAMPLE,
         test_a_plain="""
@@ -124,6 +139,13 @@ def _sample_suite(pytester, monkeypatch):  # type: ignore[no-untyped-def]
         @pytest.mark.parametrize("n", range(8))
         def test_marked(n):
             note(os.environ["NOTES"], "marked")
+        """,
+        test_y_empties="""
+        import os
+        from helper import note
+
+        def test_empties(transactional_db):
+            note(os.environ["NOTES"], "empties")
         """,
         test_z_slow="""
         import os
