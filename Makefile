@@ -38,8 +38,9 @@ demo: setup
 # The whole suite on SQLite (DATABASE_URL chooses another database, e.g. PostgreSQL).
 # Browser journeys run when a Chromium is installed, and must run when NESTGUARD_REQUIRE_BROWSER=1.
 # In parallel on TEST_WORKERS processes (pytest-xdist; the journeys share one worker, and so do
-# the tests of a module with a module-scoped fixture: tests/parallel.py, decision 0126), every
-# test at a frozen instant (decision 0086). TEST_WORKERS=0 runs in one process.
+# the tests of a module with a module-scoped fixture, the costliest first: tests/parallel.py,
+# decisions 0126 and 0128), every test at a frozen instant (decision 0086). TEST_WORKERS=0
+# runs in one process.
 TEST_WORKERS ?= 2
 test: setup
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -31,7 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nestguard.accounts.administration import agency_deactivate
 from nestguard.accounts.models import Agency, User
 from nestguard.accounts.services import sharing_agreement_create, sharing_agreement_end
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import NewAgencyFactory, NewUserFactory
 
 # Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
 # docs/decisions/0086-frozen-clock-and-parallel-suite.md).
@@ -115,12 +115,12 @@ class Personas:
 
 @pytest.fixture
 def personas(db: None) -> Personas:
-    hub = AgencyFactory(name="Northbrook Exploitation Hub", type="community_safety", is_hub=True)
-    police = AgencyFactory(name="Northbrook Police", type="police")
-    outsider_agency = AgencyFactory(
+    hub = NewAgencyFactory(name="Northbrook Exploitation Hub", type="community_safety", is_hub=True)
+    police = NewAgencyFactory(name="Northbrook Police", type="police")
+    outsider_agency = NewAgencyFactory(
         name="Elsewhere Housing Association", type="housing_association"
     )
-    school = AgencyFactory(name="Northbrook Academy", type="school")
+    school = NewAgencyFactory(name="Northbrook Academy", type="school")
     sharing_agreement_create(
         actor=None,
         name="Northbrook exploitation information sharing agreement",
@@ -130,7 +130,7 @@ def personas(db: None) -> Personas:
         starts_on=dt.date(2024, 1, 1),
         review_on=dt.date(2030, 1, 1),
     )
-    youth_justice = AgencyFactory(name="Northbrook Youth Justice Service", type="youth_justice")
+    youth_justice = NewAgencyFactory(name="Northbrook Youth Justice Service", type="youth_justice")
     ended = sharing_agreement_create(
         actor=None,
         name="Northbrook youth justice agreement",
@@ -141,38 +141,40 @@ def personas(db: None) -> Personas:
         review_on=dt.date(2030, 1, 1),
     )
     sharing_agreement_end(actor=None, agreement=ended, reason="Withdrawn by the service")
-    lone_agency = AgencyFactory(name="Northbrook Community Trust", type="voluntary")
+    lone_agency = NewAgencyFactory(name="Northbrook Community Trust", type="voluntary")
     return Personas(
         hub=hub,
         police=police,
         outsider_agency=outsider_agency,
         school=school,
-        owner=UserFactory(username="owner", agency=hub, roles=["caseworker", "referrer"]),
-        supervisor=UserFactory(username="supervisor", agency=hub, roles=["supervisor"]),
-        partner=UserFactory(username="partner", agency=police, roles=["caseworker", "referrer"]),
-        outsider=UserFactory(
+        owner=NewUserFactory(username="owner", agency=hub, roles=["caseworker", "referrer"]),
+        supervisor=NewUserFactory(username="supervisor", agency=hub, roles=["supervisor"]),
+        partner=NewUserFactory(username="partner", agency=police, roles=["caseworker", "referrer"]),
+        outsider=NewUserFactory(
             username="outsider", agency=outsider_agency, roles=["caseworker", "referrer"]
         ),
-        referrer=UserFactory(username="referrer", agency=school, roles=["referrer"]),
-        auditor=UserFactory(username="auditor", agency=hub, roles=["auditor"]),
-        admin=UserFactory(username="admin", agency=hub, roles=["admin"]),
+        referrer=NewUserFactory(username="referrer", agency=school, roles=["referrer"]),
+        auditor=NewUserFactory(username="auditor", agency=hub, roles=["auditor"]),
+        admin=NewUserFactory(username="admin", agency=hub, roles=["admin"]),
         youth_justice=youth_justice,
-        ended_partner=UserFactory(
+        ended_partner=NewUserFactory(
             username="ended_partner", agency=youth_justice, roles=["caseworker", "referrer"]
         ),
-        lone_chair=UserFactory(
+        lone_chair=NewUserFactory(
             username="lone_chair", agency=outsider_agency, roles=["panel_chair"]
         ),
         lone_agency=lone_agency,
-        lone_referrer=UserFactory(username="lone_referrer", agency=lone_agency, roles=["referrer"]),
+        lone_referrer=NewUserFactory(
+            username="lone_referrer", agency=lone_agency, roles=["referrer"]
+        ),
         **_refused_personas(),
     )
 
 
 def _refused_personas() -> dict[str, object]:
     """An agency that was a party to nothing and is now deactivated, and its caseworker."""
-    former = AgencyFactory(name="Former Youth Service", type="youth_justice")
-    retired = UserFactory(username="retired", agency=former, roles=["caseworker", "referrer"])
+    former = NewAgencyFactory(name="Former Youth Service", type="youth_justice")
+    retired = NewUserFactory(username="retired", agency=former, roles=["caseworker", "referrer"])
     agency_deactivate(actor=None, agency=former)
     return {"former_agency": former, "retired": retired}
 

@@ -16,6 +16,11 @@ from nestguard.linkage.engine.normalise import features
 from nestguard.linkage.engine.records import read_date_of_birth
 from nestguard.linkage.engine.synthetic import generate
 
+# Under `--dist loadgroup` this module and the other that starts a Spark session in the test
+# process run on one worker: the session (a JVM of 2 GB) is made once a process, so once a
+# pass rather than once per worker that meets a Spark test (tests/parallel.py, decision 0128).
+pytestmark = pytest.mark.xdist_group("spark")
+
 
 @pytest.mark.parametrize(
     ("given", "parts", "iso"),
