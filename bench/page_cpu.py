@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(7)
         call(rng)  # warm-up
         cpus, walls, queries, size, status = [], [], [], 0, 0
-        profiler = cProfile.Profile() if args.profile else None
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
         for _ in range(args.repeat):
             counted = [0]
 
