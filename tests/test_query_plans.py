@@ -287,7 +287,9 @@ def _app_of(resolver: Any) -> str:
 # the page to be long (seen in CI's clock pass on 4 December 2026: 32 links).
 @pytest.mark.time_machine(datetime(2026, 12, 2, 10, 30, tzinfo=UTC))
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["panel agenda", "due and overdue", "due and overdue, team"])
+@pytest.mark.parametrize(
+    "name", ["panel agenda", "due and overdue", "due and overdue, team", "case list"]
+)
 def test_a_long_page_reverses_each_kind_of_link_once(
     borough: set[str], name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
