@@ -92,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         pages = [p for p in pages if any(w in p[0] for w in wanted)]
+    counted = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counted[0] += 1
+        return execute(sql, params, many, context)
+
     print(f"{'page':<26}{'status':>7}{'CPU ms':>8}{'wall ms':>9}{'queries':>9}{'bytes':>9}")
     for name, call in pages:
         rng = random.Random(7)
@@ -99,12 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         cpus, walls, queries, size, status = [], [], [], 0, 0
         profiler = cProfile.Profile(time.process_time) if args.profile else None
         for _ in range(args.repeat):
-            counted = [0]
-
-            def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-                counted[0] += 1
-                return execute(sql, params, many, context)
-
+            counted[0] = 0
             # A wrapper rather than CaptureQueriesContext: the debug cursor's own work (every
             # statement's SQL formatted) would count as the page's CPU.
             with connection.execute_wrapper(count):
