@@ -101,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     from nestguard.accounts.models import User
 
     targets = sample_targets(200)
+    # What a web process has built before it serves (at start-up or by the job): the address
+    # register's index, so that no request below shares the interpreter with its build.
+    from nestguard.linkage.address_index import build_address_index
+
+    build_address_index()
     caseworker, chair = Client(), Client()
     caseworker.force_login(User.objects.get(username=BENCH_USERS[0]))
     chair.force_login(User.objects.get(username=CHAIR))

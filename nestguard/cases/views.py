@@ -45,6 +45,7 @@ from nestguard.cases.models import (
 from nestguard.cases.services import closing, interventions, work
 from nestguard.cases.services.interventions import OPEN_STATUSES
 from nestguard.core.keyset import keyset_page
+from nestguard.core.links import reverser
 from nestguard.core.pages import form_acted, link_to, posted
 from nestguard.people.equality import EQUALITY_FIELDS
 from nestguard.referrals.models import concern_types
@@ -115,9 +116,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     shown: list[Case] = page.rows
+    detail = reverser("cases:detail")
     rows = [
         {
             "case": case,
+            "url": detail(case.pk),
             "subjects": selectors.subject_rows(case),
             "overdue": selectors.review_overdue(case, today),
         }

@@ -138,8 +138,15 @@ def _case_of(row: Any) -> Any:
     return row.case
 
 
+def _sent(referral: Referral) -> Referral | None:
+    """A draft gives no links (`referral_links`) and never had any (a sent referral is never
+    a draft again): its saves, a dozen as it is filled in, derive nothing, so they are not
+    refreshed (decision 0130)."""
+    return None if referral.status == ReferralStatus.DRAFT else referral
+
+
 def _referral_of(row: Any) -> Any:
-    return row.referral
+    return _sent(row.referral)
 
 
 register_source(
@@ -148,7 +155,7 @@ register_source(
         Referral,
         referral_links,
         lambda: Referral.objects.exclude(status=ReferralStatus.DRAFT).prefetch_related("subjects"),
-        triggers={Referral: lambda r: r, ReferralSubject: _referral_of},
+        triggers={Referral: _sent, ReferralSubject: _referral_of},
     )
 )
 register_source(

@@ -14,11 +14,13 @@ from nestguard.referrals.access_policy import own_referrals, triage_referrals, v
 from nestguard.referrals.models import Referral, ReferralStatus, ReferralSubject
 
 # The queue's order, for keyset pages (decision 0081): the most urgent first, then the soonest
-# due, then the longest waiting.
+# due, then the longest waiting. A waiting referral has both times (the constraint
+# `referral_submitted_has_clock`), so no key needs `NULLS LAST`, which kept SQLite from
+# stopping after a page (decision 0130).
 TRIAGE_QUEUE_KEYS = (
     Key("urgency_rank"),
-    Key("triage_due_at", nulls_last=True),
-    Key("submitted_at", nulls_last=True),
+    Key("triage_due_at"),
+    Key("submitted_at"),
     Key("pk"),
 )
 

@@ -69,7 +69,12 @@ def _check_editable(actor: Any, referral: Referral) -> None:
         raise ValidationError(
             {"__all__": f"Referral {referral.reference} has been submitted and cannot be changed"}
         )
-    refuse_if_restricted(actor=actor, record=referral)
+    # No restriction can touch a draft: its subjects become recorded people only as it is
+    # sent (`referral_submit` creates them, new) and it belongs to no case, so the guard's
+    # two reads found nobody, once for each section of every draft (decision 0130). Any
+    # record about a person that a draft is given in future must be guarded here again.
+    if referral.subjects.filter(person__isnull=False).exists() or referral.case_id is not None:
+        refuse_if_restricted(actor=actor, record=referral)
 
 
 def _with_section(referral: Referral, section: str, done: bool = True) -> list[str]:

@@ -256,6 +256,12 @@ NESTGUARD_MAP_ATTRIBUTION = os.environ.get("NESTGUARD_MAP_ATTRIBUTION", "").stri
 NESTGUARD_CANDIDATE_INDEX_BUILD = env_choice(
     "NESTGUARD_CANDIDATE_INDEX_BUILD", "shared", ("shared", "background", "inline")
 )
+# How often an arrival re-counts the address register to learn whether the address index
+# held is current (decision 0130): the latest change is read on every arrival (one index
+# step), the count (every entry of an index, about 50 ms at 480,000 addresses) at most this
+# often a process. Only a removal of a register address, which nothing in Nestguard does,
+# changes the count alone. 0 counts on every arrival.
+NESTGUARD_ADDRESS_RECOUNT_SECONDS = env_int("NESTGUARD_ADDRESS_RECOUNT_SECONDS", 60, minimum=0)
 # Where the shared index's files are written (one directory per model and record set); on
 # the machine of the web processes and the worker, or a file system they share.
 NESTGUARD_PERSON_INDEX_DIR = os.environ.get("NESTGUARD_PERSON_INDEX_DIR", "").strip() or str(

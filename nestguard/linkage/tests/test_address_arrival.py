@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import Personas, sign_in
@@ -20,6 +21,7 @@ from nestguard.audit.models import AuditEvent
 from nestguard.linkage.address_index import (
     CATCH_UP_WINDOW,
     address_index,
+    build_address_index,
     forget_address_index,
     ready_address_index,
     wait_for_build,
@@ -33,6 +35,7 @@ from nestguard.linkage.services.addresses import (
 )
 from nestguard.linkage.services.imports import ImportRejected, source_records_import
 from nestguard.linkage.tests.builders import record
+from nestguard.places.models import Address
 from nestguard.places.services.register import address_register_import
 from nestguard.referrals.models import Referral
 from nestguard.referrals.tests.helpers import complete_draft, submitted
@@ -337,6 +340,41 @@ def test_no_request_builds_the_index_in_background_mode(personas, register, sett
         assert wait_for_build(timeout=60)
     settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "inline"
     assert ready_address_index() is not None  # the tests' mode builds and waits
+
+
+def test_an_arrival_counts_the_register_only_now_and_then(personas, register, settings) -> None:  # type: ignore[no-untyped-def]
+    """Decision 0130: a web process learns whether its index is current from the register's
+    latest change (one index step) on every arrival, and counts the register (every entry of
+    an index: 51 to 66 ms at scale 160, inside the referral's write transaction) at most once
+    every NESTGUARD_ADDRESS_RECOUNT_SECONDS; an addition is seen at once, a removal (which
+    nothing in Nestguard makes) once the recount is due."""
+    settings.NESTGUARD_CANDIDATE_INDEX_BUILD = "background"
+    settings.NESTGUARD_ADDRESS_RECOUNT_SECONDS = 3600
+    forget_address_index()
+    held = build_address_index()  # as the start-up build or the job leaves it
+    with CaptureQueriesContext(connection) as asked:
+        assert ready_address_index() is held
+    assert len(asked) == 1 and "COUNT(" not in asked[0]["sql"].upper()
+
+    # A removal alone, as from the shell: unseen until the recount is due ...
+    Address.objects.filter(uprn="100000000003").delete()
+    assert ready_address_index() is held
+    settings.NESTGUARD_ADDRESS_RECOUNT_SECONDS = 0
+    try:
+        assert ready_address_index() is None  # ... then seen: a build is started
+    finally:
+        assert wait_for_build(timeout=60)
+    recounted = build_address_index()
+    assert recounted is not held
+
+    # An addition moves the latest change: seen by the next arrival, whatever the interval.
+    settings.NESTGUARD_ADDRESS_RECOUNT_SECONDS = 3600
+    assert ready_address_index() is recounted
+    AddressFactory(uprn="100000000009", line1="9 Wharf Road", postcode="NB3 1XY")
+    try:
+        assert ready_address_index() is None
+    finally:
+        assert wait_for_build(timeout=60)
 
 
 def test_an_old_referral_without_a_match_is_left_to_the_batch(

@@ -62,9 +62,16 @@ def test_a_subject_phone_ties_the_person_to_the_number(net) -> None:
 
 
 def test_a_draft_gives_no_phone_link(net) -> None:
+    """Nor do its saves, a dozen as it is filled in, touch the links at all (decision 0130:
+    each refreshed nothing, inside every referral's write transaction)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from nestguard.referrals.tests.helpers import complete_draft
 
-    draft = complete_draft(net.personas.referrer, people=[{**PERSON, "phones": [DEAL]}])
+    with CaptureQueriesContext(connection) as filling:
+        draft = complete_draft(net.personas.referrer, people=[{**PERSON, "phones": [DEAL]}])
+    assert not [q["sql"] for q in filling if "network_" in q["sql"]]
     assert not Link.objects.filter(source_id=draft.pk).exists()
 
 

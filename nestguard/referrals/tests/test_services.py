@@ -777,3 +777,18 @@ def test_historic_times_for_imports_and_the_demo(personas) -> None:
     referral.refresh_from_db()
     assert referral.submitted_at == moment and referral.decided_at == decided
     assert referral.case.opened_at == decided
+
+
+def test_a_referral_waiting_for_triage_always_has_its_clock(personas) -> None:  # type: ignore[no-untyped-def]
+    """The database refuses a waiting referral without the time it was sent or its triage
+    clock (`referral_submitted_has_clock`): the triage queue orders by both plainly, which
+    lets SQLite read a page and stop (decision 0130)."""
+    from django.db import IntegrityError, transaction
+
+    sent = submitted(personas.referrer)
+    assert sent.submitted_at is not None and sent.triage_due_at is not None
+    for missing in ("submitted_at", "triage_due_at"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Referral.objects.filter(pk=sent.pk).update(**{missing: None})
+    draft = complete_draft(personas.referrer)
+    assert draft.submitted_at is None and draft.triage_due_at is None  # a draft has neither
