@@ -3,8 +3,11 @@ only by a caseworker, through the referral form, with the address filled in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nestguard.audit.models import AuditEvent
 from nestguard.prevention import selectors
@@ -96,7 +99,14 @@ def test_a_referral_is_started_with_the_address_and_counted_once_sent(
     summary = selectors.summary(housing.caseworker, MONDAY)
     assert (summary.entries, summary.acted_on, summary.referrals_started) == (1, 1, 1)
     assert summary.referrals_sent == 0
-    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.SUBMITTED)
+    # As `referral_submit` leaves it: sent, with its triage clock started (a waiting referral
+    # always has both: constraint referral_submitted_has_clock).
+    sent_at = timezone.now()
+    Referral.objects.filter(pk=referral.pk).update(
+        status=ReferralStatus.SUBMITTED,
+        submitted_at=sent_at,
+        triage_due_at=sent_at + timedelta(days=1),
+    )
     assert selectors.summary(housing.caseworker, MONDAY).referrals_sent == 1
     page = client.get(reverse("prevention:list"))
     assert "Led to a referral (sent)" in page.text
