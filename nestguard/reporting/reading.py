@@ -8,9 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -26,6 +24,7 @@ from nestguard.access import rules
 from nestguard.access.door import counted, policy_for, record_search, registered_models
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.core.calendar import UK
+from nestguard.core.memo import KeptLatest
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
@@ -162,23 +161,17 @@ def _stored(key: str) -> PreparedReport | None:
 # replaces it with another `built_at` and marker), so its unpickled and suppressed report is
 # kept in memory while it is among the latest UNPACKED_COPIES read.
 UNPACKED_COPIES = 32
-_unpacked_copies: OrderedDict[tuple[str, str, str], tuple[Report, datetime, Report]] = OrderedDict()
-_unpacked_lock = threading.Lock()
+_unpacked_copies: KeptLatest[tuple[Report, datetime, Report]] = KeptLatest(UNPACKED_COPIES)
+
+
+def _unpack(stored: PreparedReport) -> tuple[Report, datetime, Report]:
+    report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
+    return report, as_of, report.suppressed()
 
 
 def _unpacked(stored: PreparedReport, *, current: bool) -> Built:
     key = (stored.slot, stored.built_at.isoformat(), stored.marker)
-    with _unpacked_lock:
-        found = _unpacked_copies.get(key)
-        if found is not None:
-            _unpacked_copies.move_to_end(key)
-    if found is None:
-        report, as_of = pickle.loads(bytes(stored.payload))  # noqa: S301 (written only by build)
-        found = (report, as_of, report.suppressed())
-        with _unpacked_lock:
-            _unpacked_copies[key] = found
-            while len(_unpacked_copies) > UNPACKED_COPIES:
-                _unpacked_copies.popitem(last=False)
+    found = _unpacked_copies.made(key, lambda: _unpack(stored))
     return Built(found[0], found[1], current, shown=found[2], copy="|".join(key))
 
 

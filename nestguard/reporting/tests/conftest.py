@@ -18,6 +18,14 @@ from tests.factories import UserFactory
 # The borough's "now": its history runs up to here (the frozen test clock is a day later).
 SEEDED_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 START, END = date(2025, 12, 1), date(2026, 11, 30)
+# Periods the day aggregates are reconciled over: the world's year, a quarter, four weeks
+# across 25 October 2026 (the clocks went back: a UK day of 25 hours), and a month.
+PERIODS = (
+    (START, END),
+    (date(2026, 9, 1), date(2026, 11, 29)),
+    (date(2026, 10, 12), date(2026, 11, 8)),
+    (date(2026, 3, 1), date(2026, 3, 31)),
+)
 SCALE = 0.4
 ALLOWED = ("analyst", "supervisor", "partnership_manager")
 REFUSED = ("caseworker", "referrer", "panel_chair", "auditor", "admin", "linkage_reviewer")

@@ -20,8 +20,7 @@ from nestguard.reporting.models import CaseDay, CaseDayCount
 from nestguard.reporting.registry import ReportRequest
 from nestguard.reporting.reports import project_evaluation
 
-from .conftest import END, START, World
-from .test_daily import PERIODS
+from .conftest import END, PERIODS, START, World
 
 pytestmark = pytest.mark.django_db
 

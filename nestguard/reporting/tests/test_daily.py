@@ -20,17 +20,10 @@ from nestguard.reporting.dashboard import DASHBOARD
 from nestguard.reporting.models import ReferralDay, ReferralDayCount
 from nestguard.reporting.registry import ReportRequest, report_spec
 
-from .conftest import END, START, World
+from .conftest import END, PERIODS, START, World
 
 pytestmark = pytest.mark.django_db
 
-PERIODS = (
-    (START, END),
-    (date(2026, 9, 1), date(2026, 11, 29)),
-    # The clocks went back on 25 October 2026: a UK day of 25 hours.
-    (date(2026, 10, 12), date(2026, 11, 8)),
-    (date(2026, 3, 1), date(2026, 3, 31)),
-)
 ADDITIVE = (
     measures.referrals_by_source,
     measures.referrals_by_agency_type,

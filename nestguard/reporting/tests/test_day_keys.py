@@ -23,17 +23,10 @@ from nestguard.reporting import daily, measures
 from nestguard.reporting.models import ReferralDay, ReferralDayDecision, ReferralDayKey
 from nestguard.reporting.registry import ReportRequest
 
-from .conftest import END, START, World
+from .conftest import END, PERIODS, START, World
 
 pytestmark = pytest.mark.django_db
 
-PERIODS = (
-    (START, END),
-    (date(2026, 9, 1), date(2026, 11, 29)),
-    # The clocks went back on 25 October 2026: a UK day of 25 hours.
-    (date(2026, 10, 12), date(2026, 11, 8)),
-    (date(2026, 3, 1), date(2026, 3, 31)),
-)
 READ_FROM_KEYS = (measures.repeat_victims, measures.repeat_addresses, measures.triage_timeliness)
 
 

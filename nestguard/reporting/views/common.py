@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -13,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from nestguard.access.rules import signed_in_user
 from nestguard.accounts.models import User
+from nestguard.core.memo import KeptLatest
 from nestguard.reporting.forms import ReportPeriodForm, report_form
 from nestguard.reporting.period import Asked
 from nestguard.reporting.registry import Report, ReportSpec, report_spec
@@ -80,8 +79,7 @@ def display(report: Report) -> dict[str, object]:
 # and anything else drawn beside it); the page around them (the form, the navigation) and
 # the `report.read`/`dashboard.read` event are made per request as before.
 RENDERED_COPIES = 32
-_rendered: OrderedDict[Hashable, Any] = OrderedDict()
-_rendered_lock = threading.Lock()
+_rendered: KeptLatest[Any] = KeptLatest(RENDERED_COPIES)
 
 
 def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
@@ -89,13 +87,4 @@ def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
     latest RENDERED_COPIES kept); made every time when `key` is None (a count not stored)."""
     if key is None:
         return make()
-    with _rendered_lock:
-        if key in _rendered:
-            _rendered.move_to_end(key)
-            return _rendered[key]
-    value = make()
-    with _rendered_lock:
-        _rendered[key] = value
-        while len(_rendered) > RENDERED_COPIES:
-            _rendered.popitem(last=False)
-    return value
+    return _rendered.made(key, make)
