@@ -27,7 +27,6 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -194,7 +193,8 @@ def day_counts(user: Any, start: date, end: date) -> Cells:
     cases = counted(user, Case).order_by()
     band = Coalesce("risk_band", Value(""))
     was_open = Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at"))
-    opened = (
+    # Any: the stubs cannot type the annotations named in a comprehension.
+    opened: Any = (
         _between(cases, "opened_at", start, end)
         .annotate(d=UtcDay("opened_at"), k=band)
         .values("d", "k")
@@ -262,15 +262,12 @@ def day_people(user: Any, start: date, end: date) -> Cells:
     opened = opened.annotate(d=UtcDay("opened_at"))
     # A person may hold two roles of a group on one case (victim and person at risk): the
     # case counts once for them, as the live counts' DISTINCT does.
-    at_risk = (
+    at_risk: Any = (
         opened.filter(subjects__role__in=AT_RISK_ROLES)
         .values("d", k=F("subjects__person"))
         .annotate(
             n=Count("pk", distinct=True),
-            **{
-                code: Count("pk", distinct=True, filter=concern(code))
-                for code in EXPLOITATION
-            },
+            **{code: Count("pk", distinct=True, filter=concern(code)) for code in EXPLOITATION},
         )
     )
     for row in at_risk:
@@ -288,7 +285,7 @@ def day_people(user: Any, start: date, end: date) -> Cells:
     return found
 
 
-def replace_people(cursor: Any, start: date, end: date, people: Mapping[date, Cells]) -> None:
+def replace_people(cursor: Any, start: date, end: date, people: Cells) -> None:
     """Put the days' people (`day_people`) in place of those stored for `start` to `end`,
     inside the caller's transaction (as `daily.replace_facts`)."""
     ops = connection.ops
@@ -497,6 +494,8 @@ def forget_subject(subject: Any) -> None:
     bulk send no signal: `cases.services` stamps their case, which its day's fingerprint
     notices.)"""
     case_id = getattr(subject, "case_id", None)
+    if case_id is None:
+        return
     found = Case.objects.filter(pk=case_id).values("opened_at", "closed_at").first()
     if found is not None:
         forget(Case(**found))

@@ -252,9 +252,7 @@ def _exploitation_counts(request: ReportRequest, code: str) -> tuple[int, int]:
 
 
 def exploitation_victims(request: ReportRequest) -> Table:
-    rows = [
-        (label, list(_exploitation_counts(request, code))) for code, label in EXPLOITATION
-    ]
+    rows = [(label, list(_exploitation_counts(request, code))) for code, label in EXPLOITATION]
     return counts_table(
         "cse_cce_victims",
         "Children at risk of sexual and of criminal exploitation",

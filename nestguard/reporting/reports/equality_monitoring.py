@@ -11,9 +11,8 @@ Counts only, suppressed like every report; these fields never feed a score (deci
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from nestguard.people import equality
 from nestguard.reporting import case_daily, daily, measures
