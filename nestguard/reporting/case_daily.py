@@ -400,13 +400,26 @@ def sums(request: ReportRequest) -> CaseSums:
     return result
 
 
+def _period_current(request: ReportRequest) -> None:
+    """Make the period's days current once per build: only its days, not the running
+    totals' span that `sums` reads (cases open at the end)."""
+    if "case_daily" not in request.memo and "case_period" not in request.memo:
+        _make_current(request.user, request.start, request.end, request.memo.get("marker"))
+        request.memo["case_period"] = True
+
+
+def period_sums(request: ReportRequest, measure: str) -> dict[str, int]:
+    """{value: n} of one by-day measure over the period ("concern"), made current first:
+    one SUM over its days, none of the running totals."""
+    _period_current(request)
+    rows = CaseDayCount.objects.filter(measure=measure, day__range=(request.start, request.end))
+    return dict(rows.order_by().values_list("value").annotate(n=Sum("n")))
+
+
 def people(request: ReportRequest, measure: str) -> QuerySet[CaseDayPerson]:
     """The period's days' people of `measure` (a row per day and person: group or count them
     distinct), made current first."""
-    if "case_daily" not in request.memo and "case_people" not in request.memo:
-        # Only the period's days: the running totals' span is `sums`'s, not needed here.
-        _make_current(request.user, request.start, request.end, request.memo.get("marker"))
-        request.memo["case_people"] = True
+    _period_current(request)
     return CaseDayPerson.objects.filter(
         measure=measure, day__range=(request.start, request.end)
     ).order_by()

@@ -238,7 +238,7 @@ def _exploitation_counts(request: ReportRequest, code: str) -> tuple[int, int]:
     Unfiltered, from the days' case counts and people (decision 0133), each person's age at
     the end of the period read from them now."""
     if daily.usable(request):
-        opened = case_daily.sums(request).of("concern").get(code, 0)
+        opened = case_daily.period_sums(request, "concern").get(code, 0)
         people = (
             case_daily.people(request, code)
             .values_list("person_id", "person__date_of_birth", "person__age_estimate")
