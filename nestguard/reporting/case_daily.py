@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -48,7 +49,7 @@ from nestguard.reporting.daily import (
     _midnight,
     replace_counts,
 )
-from nestguard.reporting.models import CaseDay, CaseDayCount
+from nestguard.reporting.models import CaseDay, CaseDayCount, CaseDayPerson
 from nestguard.reporting.registry import ReportRequest
 
 # Measures by the day a case was opened, and by the day it was closed.
@@ -57,6 +58,14 @@ BY_CLOSED = ("ended_band", "closed", "outcome")
 # The running totals (cases open at the end of a period) read every day up to the end.
 RUNNING = ("open_band", "ended_band")
 MOVED = Q(outcomes__icontains='"moved"')
+# The concerns whose opened cases are counted by day ("concern" measure) and whose people at
+# risk each day keeps (the county lines review's CSE and CCE table).
+EXPLOITATION = ("cse", "cce")
+# The people a day of opened cases keeps (decision 0133): measure -> the roles it names.
+SUSPECT_ROLES = ("suspected_exploiter",)
+# What a stored day holds, part of its basis: a day counted before the concerns and people
+# were kept is counted again before it is read (never read empty).
+HOLDS = "counts+concerns+people"
 
 Fingerprint = tuple[int, datetime | None]
 Cells = dict[date, dict[tuple[str, str], int]]
@@ -86,6 +95,7 @@ def basis() -> str:
             outcome_codes(),
             resolutions().get("positively_resolved").code,
             [rule.resolution, rule.counting, rule.excluding],
+            HOLDS,
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -183,16 +193,23 @@ def day_counts(user: Any, start: date, end: date) -> Cells:
     cases = counted(user, Case).order_by()
     band = Coalesce("risk_band", Value(""))
     was_open = Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at"))
-    opened = (
+    # Any: the stubs cannot type the annotations named in a comprehension.
+    opened: Any = (
         _between(cases, "opened_at", start, end)
         .annotate(d=UtcDay("opened_at"), k=band)
         .values("d", "k")
-        .annotate(n=Count("*"), open=Count("pk", filter=was_open))
+        .annotate(
+            n=Count("*"),
+            open=Count("pk", filter=was_open),
+            **{f"c_{code}": Count("pk", filter=concern(code)) for code in EXPLOITATION},
+        )
     )
     for row in opened:
         day = _local_day(row["d"])
         add(day, "opened", "", row["n"])
         add(day, "open_band", row["k"], row["open"])
+        for code in EXPLOITATION:
+            add(day, "concern", code, row[f"c_{code}"])
     closing = _between(cases, "closed_at", start, end).annotate(d=UtcDay("closed_at"))
     ended = (
         closing.filter(closed_at__gte=F("opened_at"))
@@ -229,6 +246,80 @@ def day_counts(user: Any, start: date, end: date) -> Cells:
     return found
 
 
+def concern(code: str) -> Q:
+    """A case that carries the concern (as the county lines review filters them live)."""
+    return Q(concern_types__icontains=f'"{code}"')
+
+
+def day_people(user: Any, start: date, end: date) -> Cells:
+    """{UK local day: {(measure, person id): n}}: the people named on the cases opened on the
+    days `start` to `end`, from the records, and on how many of the day's cases; measures as
+    `CaseDayPerson`. Two GROUP BYs, however many days."""
+    from nestguard.reporting.measures import AT_RISK_ROLES
+
+    found: Cells = defaultdict(lambda: defaultdict(int))
+    opened = _between(counted(user, Case), "opened_at", start, end).order_by()
+    opened = opened.annotate(d=UtcDay("opened_at"))
+    # A person may hold two roles of a group on one case (victim and person at risk): the
+    # case counts once for them, as the live counts' DISTINCT does.
+    at_risk: Any = (
+        opened.filter(subjects__role__in=AT_RISK_ROLES)
+        .values("d", k=F("subjects__person"))
+        .annotate(
+            n=Count("pk", distinct=True),
+            **{code: Count("pk", distinct=True, filter=concern(code)) for code in EXPLOITATION},
+        )
+    )
+    for row in at_risk:
+        cells = found[_local_day(row["d"])]
+        for measure, n in (("at_risk", row["n"]), *((c, row[c]) for c in EXPLOITATION)):
+            if n:
+                cells[(measure, str(row["k"]))] += n
+    suspects = (
+        opened.filter(subjects__role__in=SUSPECT_ROLES)
+        .values("d", k=F("subjects__person"))
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for row in suspects:
+        found[_local_day(row["d"])][("suspect", str(row["k"]))] += row["n"]
+    return found
+
+
+def replace_people(cursor: Any, start: date, end: date, people: Cells) -> None:
+    """Put the days' people (`day_people`) in place of those stored for `start` to `end`,
+    inside the caller's transaction (as `daily.replace_facts`)."""
+    ops = connection.ops
+    table = CaseDayPerson._meta.db_table
+    person = CaseDayPerson._meta.get_field("person").target_field
+    cursor.execute(
+        f"DELETE FROM {table} WHERE day BETWEEN %s AND %s",  # noqa: S608
+        [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
+    )
+    rows = [
+        (
+            ops.adapt_datefield_value(day),
+            measure,
+            person.get_db_prep_value(uuid.UUID(key), connection),
+            n,
+        )
+        for day, cells in people.items()
+        for (measure, key), n in cells.items()
+    ]
+    if rows:
+        cursor.executemany(
+            f"INSERT INTO {table} (day, measure, person_id, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
+
+
+def stored_people(start: date, end: date) -> Cells:
+    found: Cells = defaultdict(lambda: defaultdict(int))
+    rows = CaseDayPerson.objects.filter(day__range=(start, end))
+    for day, measure, key, n in rows.values_list("day", "measure", "person_id", "n"):
+        found[day][(measure, str(key))] += n
+    return found
+
+
 def count_days(
     user: Any,
     start: date,
@@ -244,6 +335,7 @@ def count_days(
         _fingerprints(user, "closed_at", start, end),
     )
     counts = day_counts(user, start, end)
+    people = day_people(user, start, end)
     ops, now = connection.ops, timezone.now()
     days = [
         (
@@ -269,6 +361,7 @@ def count_days(
             days,
         )
         replace_counts(cursor, CaseDayCount._meta.db_table, start, end, counts)
+        replace_people(cursor, start, end, people)
 
 
 @dataclass
@@ -307,6 +400,31 @@ def sums(request: ReportRequest) -> CaseSums:
     return result
 
 
+def _period_current(request: ReportRequest) -> None:
+    """Make the period's days current once per build: only its days, not the running
+    totals' span that `sums` reads (cases open at the end)."""
+    if "case_daily" not in request.memo and "case_period" not in request.memo:
+        _make_current(request.user, request.start, request.end, request.memo.get("marker"))
+        request.memo["case_period"] = True
+
+
+def period_sums(request: ReportRequest, measure: str) -> dict[str, int]:
+    """{value: n} of one by-day measure over the period ("concern"), made current first:
+    one SUM over its days, none of the running totals."""
+    _period_current(request)
+    rows = CaseDayCount.objects.filter(measure=measure, day__range=(request.start, request.end))
+    return dict(rows.order_by().values_list("value").annotate(n=Sum("n")))
+
+
+def people(request: ReportRequest, measure: str) -> QuerySet[CaseDayPerson]:
+    """The period's days' people of `measure` (a row per day and person: group or count them
+    distinct), made current first."""
+    _period_current(request)
+    return CaseDayPerson.objects.filter(
+        measure=measure, day__range=(request.start, request.end)
+    ).order_by()
+
+
 # How long days found current stay trusted while nothing counted changes (decision 0112's
 # bound on a prepared copy: a change that stamps no newer time is seen within it).
 TRUSTED_SECONDS = 600
@@ -336,11 +454,15 @@ def check(user: Any, start: date, end: date) -> list[Mismatch]:
     """Every stored count of the days `start` to `end` compared with a count from the records
     now: the cells that differ (as `daily.check`)."""
     live = day_counts(user, start, end)
+    for day, cells in day_people(user, start, end).items():
+        live[day].update(cells)
     stored: Cells = defaultdict(lambda: defaultdict(int))
     for row in CaseDayCount.objects.filter(day__range=(start, end)).values(
         "day", "measure", "value", "n"
     ):
         stored[row["day"]][(row["measure"], row["value"])] = row["n"]
+    for day, cells in stored_people(start, end).items():
+        stored[day].update(cells)
     found = []
     for day in _days(start, end):
         for cell in sorted(set(live.get(day, {})) | set(stored.get(day, {}))):
@@ -377,6 +499,19 @@ def forget(case: Case | None) -> None:
     days = [timezone.localtime(at, UK).date() for at in stamps if at is not None]
     if days:
         CaseDay.objects.filter(day__in=days).delete()
+
+
+def forget_subject(subject: Any) -> None:
+    """A person was named on a case, or no longer is: the case's days keep its people
+    (decision 0133), so they are counted again before they are next read. (Links written in
+    bulk send no signal: `cases.services` stamps their case, which its day's fingerprint
+    notices.)"""
+    case_id = getattr(subject, "case_id", None)
+    if case_id is None:
+        return
+    found = Case.objects.filter(pk=case_id).values("opened_at", "closed_at").first()
+    if found is not None:
+        forget(Case(**found))
 
 
 def fill(user: Any) -> int:

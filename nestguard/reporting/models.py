@@ -222,3 +222,36 @@ class ReferralDayKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure}={self.key}: {self.n}"
+
+
+class CaseDayPerson(models.Model):
+    """A person named on a UK local day's opened cases, and on how many of them (decision
+    0133): "at_risk" (a victim or person at risk), "suspect" (a suspected exploiter), "cse" and
+    "cce" (at risk on a case opened with that concern). Equality monitoring and the county
+    lines review count distinct people over a period, not a sum of day counts, so the day
+    keeps the people; their sex, ethnicity and age are read from the person when a period is
+    read (a change to a person needs no recount). Counted with the day's case counts under
+    its `CaseDay` fingerprint; written only by `reporting.case_daily`."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField()
+    measure = models.CharField(max_length=8)
+    # Joined to the person when read, as the live count joins the case's subjects to them;
+    # no constraint: a cache row never stops a person's disposal (the case's day is counted
+    # again when its subjects change).
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "day", "person", "n"], name="case_day_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure}={self.person_id}: {self.n}"

@@ -100,6 +100,8 @@ def changed(sender: Any, **kwargs: Any) -> None:
         forget_day(kwargs.get("instance"))
     elif sender is Case:
         case_daily.forget(kwargs.get("instance"))
+    elif sender is CaseSubject:
+        case_daily.forget_subject(kwargs.get("instance"))
 
 
 def forget_day(referral: Referral | None) -> None:

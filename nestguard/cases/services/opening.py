@@ -130,8 +130,15 @@ def case_add_referral(*, actor: Any, case: Case, referral: Referral) -> Case:
         concerns = list(case.concern_types)
         added_concerns = [c for c in referral.concern_types if c not in concerns]
         if added_concerns:
-            Case.objects.filter(pk=case.pk).update(concern_types=concerns + added_concerns)
             case.concern_types = concerns + added_concerns
+        if added_concerns or new_links:
+            # Stamped: the links are written in bulk (no signal), and the reports' daily case
+            # counts keep each day's concerns and people (decision 0133), which notice a case
+            # by its newest stamp.
+            case.updated_at = timezone.now()
+            Case.objects.filter(pk=case.pk).update(
+                concern_types=case.concern_types, updated_at=case.updated_at
+            )
         chronology_event(case=case, text=_referral_summary(referral), actor=actor)
         chronology_event(
             case=case,

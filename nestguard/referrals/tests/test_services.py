@@ -625,6 +625,7 @@ def test_merge_adds_new_people_and_address_to_an_existing_case(personas) -> None
     services.referral_triage(actor=personas.owner, referral=first, decision="accept")
     first.refresh_from_db()
     case = first.case
+    stamped = case.updated_at
     second = submitted(
         personas.referrer,
         people=[{"role": "suspected_exploiter", "identity_unknown": True, "aliases": ["Dee"]}],
@@ -640,6 +641,9 @@ def test_merge_adds_new_people_and_address_to_an_existing_case(personas) -> None
     assert CaseSubject.objects.filter(case=case).count() == 2
     assert CaseAddress.objects.filter(case=case).count() == 2
     assert case.concern_types == ["cuckooing", "county_lines"]
+    # Stamped: the links are written in bulk, and the reports' case days notice a case by
+    # its newest stamp (decision 0133).
+    assert case.updated_at > stamped
     assert audit_count("case.add_referral", case) == 1
     assert ChronologyEntry.objects.filter(
         case=case, text__contains=f"Referral {second.reference} added"

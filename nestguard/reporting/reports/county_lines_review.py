@@ -45,7 +45,7 @@ from nestguard.pathways import policy as pathways_policy
 from nestguard.pathways.models import MissingEpisode
 from nestguard.pathways.selectors import age_bands, harm_counts
 from nestguard.people import equality
-from nestguard.reporting import measures
+from nestguard.reporting import case_daily, daily, measures
 from nestguard.reporting.registry import Report, ReportRequest, ReportSpec, register_report
 from nestguard.reporting.tables import Table, counts_table
 
@@ -233,13 +233,26 @@ def triage_list_by_risk_and_sex(request: ReportRequest) -> Table:
     )
 
 
+def _exploitation_counts(request: ReportRequest, code: str) -> tuple[int, int]:
+    """(cases opened in the period with the concern, distinct children at risk they name).
+    Unfiltered, from the days' case counts and people (decision 0133), each person's age at
+    the end of the period read from them now."""
+    if daily.usable(request):
+        opened = case_daily.period_sums(request, "concern").get(code, 0)
+        people = (
+            case_daily.people(request, code)
+            .values_list("person_id", "person__date_of_birth", "person__age_estimate")
+            .distinct()
+        )
+        children = {p for p, born, estimate in people if is_child(born, estimate, request.end)}
+        return opened, len(children)
+    with_concern = measures.cases_opened(request).filter(case_daily.concern(code))
+    children = {p for p, _, _ in _children_at_risk(with_concern, request.end)}
+    return with_concern.count(), len(children)
+
+
 def exploitation_victims(request: ReportRequest) -> Table:
-    opened = measures.cases_opened(request)
-    rows = []
-    for code, label in EXPLOITATION:
-        with_concern = opened.filter(concern_types__icontains=f'"{code}"')
-        children = {p for p, _, _ in _children_at_risk(with_concern, request.end)}
-        rows.append((label, [with_concern.count(), len(children)]))
+    rows = [(label, list(_exploitation_counts(request, code))) for code, label in EXPLOITATION]
     return counts_table(
         "cse_cce_victims",
         "Children at risk of sexual and of criminal exploitation",

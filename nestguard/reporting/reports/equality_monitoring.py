@@ -11,24 +11,34 @@ Counts only, suppressed like every report; these fields never feed a score (deci
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from nestguard.people import equality
-from nestguard.reporting import measures
+from nestguard.reporting import case_daily, daily, measures
 from nestguard.reporting.registry import Report, ReportRequest, ReportSpec, register_report
 from nestguard.reporting.tables import Table, counts_table
 
-SUSPECT_ROLES = ("suspected_exploiter",)
+SUSPECT_ROLES = case_daily.SUSPECT_ROLES
 
 
-def _people(cases: QuerySet[Any], roles: tuple[str, ...]) -> list[tuple[str, str, int]]:
-    """(sex, ethnicity, people) for the distinct people named in `roles` on the cases: one
-    GROUP BY (a person has one sex and one ethnicity, so counting them distinctly within each
-    group counts each person once)."""
+def _people(
+    request: ReportRequest, roles: tuple[str, ...], measure: str
+) -> list[tuple[str, str, int]]:
+    """(sex, ethnicity, people) for the distinct people named in `roles` on the cases opened
+    in the period: one GROUP BY (a person has one sex and one ethnicity, so counting them
+    distinctly within each group counts each person once). Unfiltered, from the people each
+    day of opened cases keeps (decision 0133), with their sex and ethnicity now."""
+    if daily.usable(request):
+        kept = (
+            case_daily.people(request, measure)
+            .values_list("person__sex", "person__ethnicity")
+            .annotate(n=Count("person", distinct=True))
+        )
+        return [(sex or "", ethnicity or "", n) for sex, ethnicity, n in kept]
     rows = (
-        cases.order_by()
+        measures.cases_opened(request)
+        .order_by()
         .filter(subjects__role__in=roles)
         .values_list("subjects__person__sex", "subjects__person__ethnicity")
         .annotate(n=Count("subjects__person", distinct=True))
@@ -37,9 +47,9 @@ def _people(cases: QuerySet[Any], roles: tuple[str, ...]) -> list[tuple[str, str
 
 
 def by_ethnic_group_and_sex(
-    request: ReportRequest, name: str, title: str, roles: tuple[str, ...]
+    request: ReportRequest, name: str, title: str, roles: tuple[str, ...], measure: str
 ) -> Table:
-    people = _people(measures.cases_opened(request), roles)
+    people = _people(request, roles, measure)
     columns = equality.sex_columns()
     recorded = {code for code, _ in columns if code}
     ethnicity = equality.codes("ethnicity")
@@ -73,12 +83,14 @@ def build(request: ReportRequest) -> Report:
             "people_at_risk_by_ethnicity_and_sex",
             "People at risk named on cases opened in the period, by ethnic group and sex",
             measures.AT_RISK_ROLES,
+            "at_risk",
         ),
         by_ethnic_group_and_sex(
             request,
             "suspected_exploiters_by_ethnicity_and_sex",
             "Suspected exploiters named on cases opened in the period, by ethnic group and sex",
             SUSPECT_ROLES,
+            "suspect",
         ),
     )
     return Report(
