@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.e2e.helpers import REPO, Account, CodeClock
+from tests.migrated import Template
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -113,9 +114,10 @@ def _free_port() -> int:
 
 
 class _Database:
-    """A fresh database for the server: created here, dropped at the end."""
+    """A fresh database for the server, a copy of the pass's migrated template (decision 0132):
+    made here, dropped at the end."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, template: Template) -> None:
         outer = os.environ.get("DATABASE_URL", "").strip()
         self.postgres = outer.startswith(("postgres://", "postgresql://"))
         if self.postgres:
@@ -128,9 +130,9 @@ class _Database:
                 "password": parts.password,
             }
             self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-            self._admin(f'CREATE DATABASE "{self.name}"')
         else:
             self.url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        template.copy_to(self.url)
 
     def _admin(self, statement: str) -> None:
         import psycopg
@@ -191,7 +193,8 @@ def _run(command: list[str], env: dict[str, str]) -> str:
 
 
 def _provision(server: Server, tmp: Path) -> None:
-    server.nestguard("migrate", "--no-input", "--verbosity", "0")
+    """The partnership and the journeys' accounts, by the administrators' commands, in the
+    server's database (already migrated: a copy of the pass's template)."""
     for name, kind, hub in AGENCIES:
         args = ["create_agency", "--name", name, "--type", kind]
         server.agency_ids[name] = server.nestguard(*args, *(["--hub"] if hub else []))
@@ -237,11 +240,13 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> N
 
 
 @pytest.fixture(scope="package")
-def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def e2e_server(
+    tmp_path_factory: pytest.TempPathFactory, migrated_template: Template
+) -> Iterator[Server]:
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing")
     tmp = tmp_path_factory.mktemp("e2e")
-    database = _Database(tmp)
+    database = _Database(tmp, migrated_template)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "nestguard.settings.test",
