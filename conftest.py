@@ -20,7 +20,9 @@ The personas are the columns of the access truth table (docs/decisions/0002-acce
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import hypothesis
 import pytest
@@ -35,12 +37,59 @@ from tests.factories import NewAgencyFactory, NewUserFactory
 
 # Every test starts at a frozen instant; `--clock-at` chooses it (tests/frozen_clock.py,
 # docs/decisions/0086-frozen-clock-and-parallel-suite.md).
-pytest_plugins = ["tests.frozen_clock", "tests.parallel", "pytester"]
+pytest_plugins = ["tests.frozen_clock", "tests.parallel", "tests.migrated", "pytester"]
 
 # Property tests judge what the code does, never how fast: Hypothesis's default 200 ms deadline
 # per example failed a calendar property on a loaded machine (CI shares two cores).
 hypothesis.settings.register_profile("nestguard", deadline=None)
 hypothesis.settings.load_profile("nestguard")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's test database, a copy of the pass's migrated template instead of a
+    migration of its own in every worker (tests/migrated.py, decision 0132). With
+    `--nomigrations` or `--reuse-db` pytest-django's own way is kept."""
+    if not django_db_use_migrations or django_db_keepdb:
+        yield from _stock_django_db_setup(request, django_db_blocker, django_db_use_migrations)
+        return
+    from django.db import connections
+
+    # Imported here: tests.migrated is a plugin (pytest_plugins), rewritten when pytest loads it.
+    from tests.migrated import install_test_database, migrated_template_for
+
+    template = migrated_template_for(request.config)
+    with django_db_blocker.unblock():
+        teardown = install_test_database(connections["default"], template)
+    yield
+    with django_db_blocker.unblock():
+        teardown()
+
+
+def _stock_django_db_setup(
+    request: pytest.FixtureRequest, blocker: Any, use_migrations: bool
+) -> Iterator[None]:
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations
+
+    if not use_migrations:
+        _disable_migrations()
+    keepdb = bool(request.config.getoption("reuse_db")) and not request.config.getoption(
+        "create_db"
+    )
+    with blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, keepdb=keepdb)
+    yield
+    if not keepdb:
+        with blocker.unblock():
+            teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,8 @@ them (tests/test_faults_*.py, decision 0087).
 pytest-django's test database is no use to another process (SQLite's is in memory, and
 PostgreSQL's is inside the test's transaction), so these tests make their own: a file under
 the test's temporary folder, or a database of a random name on the PostgreSQL server that
-DATABASE_URL names, migrated once per module and copied for each test, and dropped after.
+DATABASE_URL names, copied from the pass's migrated database once per module and copied for
+each test, and dropped after.
 They read it with plain SQL, never through the Django connection of the test process.
 """
 
@@ -26,6 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from tests.migrated import Template
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a long synthetic password for the fault tests"
@@ -114,19 +117,20 @@ class Scratch:
         return int(rows[0][0])
 
 
-def scratch_databases(folder: Path) -> Iterator[Callable[[str, Scratch | None], Scratch]]:
-    """Migrate one database; yield a function making a copy of it (or of another database
-    it made) under a label; drop them all at the end."""
+def scratch_databases(
+    folder: Path, migrated: Template
+) -> Iterator[Callable[[str, Scratch | None], Scratch]]:
+    """Copy the pass's migrated database (tests/migrated.py, decision 0132); yield a function
+    making a copy of it (or of another database it made) under a label; drop them all at the
+    end."""
     server = postgres_server()
     made: list[Scratch] = []
     if server is None:
         template = Scratch(f"sqlite:///{folder / 'template.sqlite3'}", folder)
     else:
         template = Scratch(_with_database(server, f"ng_faults_{uuid.uuid4().hex[:10]}"), folder)
-        with _admin(server) as admin:
-            admin.execute(f'CREATE DATABASE "{template.name}"'.encode())
     made.append(template)
-    template.run("migrate", "--verbosity", "0")
+    migrated.copy_to(template.url)
 
     def copy(label: str, source: Scratch | None = None) -> Scratch:
         source = source or template

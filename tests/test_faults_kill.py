@@ -27,6 +27,7 @@ from tests.faults import (
     write_register,
     write_source_records,
 )
+from tests.migrated import Template
 
 REGISTER = 2_000  # addresses already in the register before each test
 BIG_REGISTER = 40_000  # rows of the import that is killed (20 batches)
@@ -35,11 +36,13 @@ LINKED_RECORDS = 6_000  # source records the linkage run links
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Scratch]]:
+def fresh(
+    tmp_path_factory: pytest.TempPathFactory, migrated_template: Template
+) -> Iterator[Callable[[str], Scratch]]:
     """A copy, for each test, of a migrated database with a register of REGISTER addresses
     and a data officer of the police."""
     folder = tmp_path_factory.mktemp("faults")
-    databases = scratch_databases(folder)
+    databases = scratch_databases(folder, migrated_template)
     copy = next(databases)
     base = copy("base", None)
     base.run("import_addresses", str(write_register(folder / "register.csv", REGISTER)))

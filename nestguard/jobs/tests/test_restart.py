@@ -24,6 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.migrated import Template
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -69,7 +71,11 @@ class QueueDatabase:
 
 
 @pytest.fixture(scope="module")
-def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueDatabase]:
+def queue_db(
+    tmp_path_factory: pytest.TempPathFactory, migrated_template: Template
+) -> Iterator[QueueDatabase]:
+    """A database of the queue's own, that worker processes share: a copy of the pass's
+    migrated template (decision 0132)."""
     tmp = tmp_path_factory.mktemp("queue")
     outer = os.environ.get("DATABASE_URL", "").strip()
     admin = None
@@ -79,8 +85,6 @@ def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueDatabase
         parts = urlsplit(outer)
         name = f"ng_queue_restart_{secrets.token_hex(4)}"
         admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
         url = urlunsplit(parts._replace(path=f"/{name}"))
     else:
         url = f"sqlite:///{tmp / 'queue.sqlite3'}"
@@ -94,7 +98,7 @@ def queue_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueDatabase
     }
     db = QueueDatabase(url=url, env=env, tmp=tmp)
     try:
-        db.nestguard("migrate", "--no-input", "--verbosity", "0")
+        migrated_template.copy_to(url)
         yield db
     finally:
         if admin is not None:

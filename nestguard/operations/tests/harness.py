@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.migrated import Template
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -55,6 +57,17 @@ class Databases:
         self._admin(outer, f'CREATE DATABASE "{name}"')
         self.made.append(name)
         return urlunsplit(urlsplit(outer)._replace(path=f"/{name}"))
+
+    def copy_of(self, template: Template, label: str) -> str:
+        """A new database that is a copy of the pass's migrated template (decision 0132)."""
+        outer = postgres_outer()
+        if outer is None:
+            return template.copy_to(
+                f"sqlite:///{self.tmp / f'{label}-{secrets.token_hex(3)}.sqlite3'}"
+            )
+        name = f"ng_backup_test_{label}_{secrets.token_hex(3)}"
+        self.made.append(name)
+        return template.copy_to(urlunsplit(urlsplit(outer)._replace(path=f"/{name}")))
 
     def drop_all(self) -> None:
         outer = postgres_outer()

@@ -41,6 +41,7 @@ from nestguard.operations.tests.harness import (
     Nestguard,
     nestguard_command,
 )
+from tests.migrated import Template
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,14 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 
 
 @pytest.fixture(scope="module")
-def live(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Nestguard:
-    """The live database: migrated, a synthetic partnership in it, the chain anchored."""
+def live(
+    databases: Databases, tmp_path_factory: pytest.TempPathFactory, migrated_template: Template
+) -> Nestguard:
+    """The live database: migrated (a copy of the pass's migrated template), a synthetic
+    partnership in it, the chain anchored."""
     folder = tmp_path_factory.mktemp("live")
-    nestguard = Nestguard(databases.new("live"), folder / "backups", folder / "anchors")
-    nestguard.ok("migrate", "--no-input", "--verbosity", "0")
+    live_url = databases.copy_of(migrated_template, "live")
+    nestguard = Nestguard(live_url, folder / "backups", folder / "anchors")
     assert nestguard.python(POPULATE) == "ok"
     nestguard.ok("audit_anchor")
     return nestguard

@@ -22,7 +22,7 @@ from nestguard.reporting.registry import Report, ReportRequest, report_spec
 from nestguard.reporting.reports.project_evaluation import CASE_ROWS
 from nestguard.reporting.services.costs import project_cost_record
 from nestguard.reporting.tables import SUPPRESSED
-from nestguard.reporting.tests.conftest import World
+from nestguard.reporting.tests.conftest import SEEDED_PREFIX, World
 
 HEADLINE = ("positively_resolved", "moved", "other_closed", "ongoing")
 SAVINGS = ("gross_saving", "net_saving", "cost_benefit_formula")
@@ -39,7 +39,7 @@ def borough(world: World) -> None:
 
 
 def _build(start: date, end: date, **filters: object) -> Report:
-    user = User.objects.get(username="partnership.manager")
+    user = User.objects.get(username=f"{SEEDED_PREFIX}partnership.manager")
     request = ReportRequest(user, start, end, **filters)  # type: ignore[arg-type]
     return report_spec("project_evaluation").build(request)
 
