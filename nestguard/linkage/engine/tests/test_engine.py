@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -372,40 +373,21 @@ def test_the_batch_pairs_names_alike_only_where_the_years_agree_or_one_is_missin
     assert [c.record_id for c in index.lookup(parent, limit=5)] == ["child"]
 
 
-def test_the_batch_pairs_swapped_names_only_where_the_years_agree_or_one_is_missing(model):
-    # Decision 0134: the swapped-name rules ask the same of the years. Swapped, at one
-    # address line under two postcodes (no other rule blocks them).
-    def record(record_id: str, given: str, family: str, born: str, postcode: str) -> SourceRecord:
-        return SourceRecord(
-            record_id, given_name=given, family_name=family, date_of_birth=born,
-            address_line1="14 Quarry Road", postcode=postcode,
-        )  # fmt: skip
-
-    first = record("first", "Tyler", "Brennan", "1971-03-02", "NB1 2AB")
-    for other, compared in (
-        (record("decades apart", "Brennan", "Tyler", "2009-06-17", "NB9 8ZZ"), False),
-        (record("no year", "Brennan", "Tyler", "", "NB9 8ZZ"), True),
-        (record("same year", "Brennan", "Tyler", "1971-11-30", "NB9 8ZZ"), True),
-    ):
-        assert len(link_records([first, other], model)) == int(compared)
+def _batch_compares(model: LinkageModel, first: SourceRecord, *others: SourceRecord) -> list[bool]:
+    """For each of `others`, whether the batch scores its pair with `first`."""
+    return [len(link_records([first, other], model)) == 1 for other in others]
 
 
 def test_the_batch_pairs_a_dates_digits_and_house_only_where_sex_agrees_or_is_missing(model):
-    # Decision 0134: the sorted digits of a date and a house number, where the names and
-    # postcodes differ, are compared when the records do not record different sexes.
-    def record(record_id: str, family: str, born: str, postcode: str, sex: str) -> SourceRecord:
-        return SourceRecord(
-            record_id, given_name="Alan", family_name=family, date_of_birth=born, sex=sex,
-            address_line1="12 Mill Lane", postcode=postcode,
-        )  # fmt: skip
-
-    first = record("first", "Price", "1962-11-21", "NB1 2AB", "M")
-    for other, compared in (
-        (record("other sex", "Okafor", "1962-12-11", "NB9 8ZZ", "F"), False),
-        (record("no sex", "Okafor", "1962-12-11", "NB9 8ZZ", ""), True),
-        (record("same sex", "Okafor", "1962-12-11", "NB9 8ZZ", "M"), True),
-    ):
-        assert len(link_records([first, other], model)) == int(compared)
+    # Decision 0134: the sorted digits of a date and a house number, where the family names
+    # and postcodes differ, are compared unless the records record different sexes.
+    first = SourceRecord(
+        "first", given_name="Alan", family_name="Price", date_of_birth="1962-11-21", sex="M",
+        address_line1="12 Mill Lane", postcode="NB1 2AB",
+    )  # fmt: skip
+    other = replace(first, family_name="Okafor", date_of_birth="1962-12-11", postcode="NB9 8ZZ")
+    others = [replace(other, record_id=f"other {sex}", sex=sex) for sex in ("F", "", "M")]
+    assert _batch_compares(model, first, *others) == [False, True, True]
 
 
 def test_a_blocking_rules_batch_condition_is_kept_in_the_model(model):
