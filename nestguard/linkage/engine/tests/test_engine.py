@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -370,6 +371,23 @@ def test_the_batch_pairs_names_alike_only_where_the_years_agree_or_one_is_missin
     # Lookups key on the names alone: they see a superset of the batch's pairs.
     index = CandidateIndex.build([record("child", "2009-06-17", "NB9 8ZZ")], model)
     assert [c.record_id for c in index.lookup(parent, limit=5)] == ["child"]
+
+
+def _batch_compares(model: LinkageModel, first: SourceRecord, *others: SourceRecord) -> list[bool]:
+    """For each of `others`, whether the batch scores its pair with `first`."""
+    return [len(link_records([first, other], model)) == 1 for other in others]
+
+
+def test_the_batch_pairs_a_dates_digits_and_house_only_where_sex_agrees_or_is_missing(model):
+    # Decision 0134: the sorted digits of a date and a house number, where the family names
+    # and postcodes differ, are compared unless the records record different sexes.
+    first = SourceRecord(
+        "first", given_name="Alan", family_name="Price", date_of_birth="1962-11-21", sex="M",
+        address_line1="12 Mill Lane", postcode="NB1 2AB",
+    )  # fmt: skip
+    other = replace(first, family_name="Okafor", date_of_birth="1962-12-11", postcode="NB9 8ZZ")
+    others = [replace(other, record_id=f"other {sex}", sex=sex) for sex in ("F", "", "M")]
+    assert _batch_compares(model, first, *others) == [False, True, True]
 
 
 def test_a_blocking_rules_batch_condition_is_kept_in_the_model(model):
