@@ -34,13 +34,15 @@ from nestguard.pathways.models import OnwardReferral
 from nestguard.people.models import Alias, Person
 from nestguard.places.models import PersonAddressLink
 from nestguard.referrals.models import Referral, ReferralSubject
+from nestguard.reporting.models import CaseDayPerson
 from nestguard.retention import record_types as rt
 from nestguard.retention.record_types import SOURCE_RECORD_FIELDS
 from nestguard.risk.models import RiskAssessment
 
 # The links to a person that go with the case or referral being disposed of, or that name
-# no more than an anonymous person (an address link's role and dates). Any other link
-# keeps the person.
+# no more than an anonymous person (an address link's role and dates, a report's day count
+# of the people its opened cases named: a derived row, counted again from the subjects,
+# decision 0133). Any other link keeps the person.
 DISPOSED_WITH = {
     CaseSubject,
     ReferralSubject,
@@ -49,6 +51,7 @@ DISPOSED_WITH = {
     PersonAddressLink,
     RiskAssessment,
     OnwardReferral,
+    CaseDayPerson,
 }
 REFERRAL_TEXT = {
     "referrer_phone": "",
