@@ -48,6 +48,7 @@ from nestguard.reporting.daily import (
     _local_day,
     _midnight,
     replace_counts,
+    replace_day_rows,
 )
 from nestguard.reporting.models import CaseDay, CaseDayCount, CaseDayPerson
 from nestguard.reporting.registry import ReportRequest
@@ -287,14 +288,11 @@ def day_people(user: Any, start: date, end: date) -> Cells:
 
 def replace_people(cursor: Any, start: date, end: date, people: Cells) -> None:
     """Put the days' people (`day_people`) in place of those stored for `start` to `end`,
-    inside the caller's transaction (as `daily.replace_facts`)."""
+    inside the caller's transaction (`daily.replace_day_rows`)."""
     ops = connection.ops
     table = CaseDayPerson._meta.db_table
     person = CaseDayPerson._meta.get_field("person").target_field
-    cursor.execute(
-        f"DELETE FROM {table} WHERE day BETWEEN %s AND %s",  # noqa: S608
-        [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
-    )
+    span = [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
     rows = [
         (
             ops.adapt_datefield_value(day),
@@ -305,11 +303,7 @@ def replace_people(cursor: Any, start: date, end: date, people: Cells) -> None:
         for day, cells in people.items()
         for (measure, key), n in cells.items()
     ]
-    if rows:
-        cursor.executemany(
-            f"INSERT INTO {table} (day, measure, person_id, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            rows,
-        )
+    replace_day_rows(cursor, table, "day, measure, person_id, n", span, rows)
 
 
 def stored_people(start: date, end: date) -> Cells:

@@ -295,18 +295,23 @@ def replace_facts(
                 keys.append((stored_day, fact, key, n))
             else:
                 decisions.extend([(stored_day, fact, int(value))] * n)
-    for model, columns, rows in (
-        (ReferralDayKey, "day, measure, key, n", keys),
-        (ReferralDayDecision, "day, clock, took", decisions),
-    ):
-        table = model._meta.db_table
-        cursor.execute(f"DELETE FROM {table} WHERE day BETWEEN %s AND %s", span)  # noqa: S608
-        if rows:
-            marks = ", ".join(["%s"] * len(rows[0]))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
+    replace_day_rows(cursor, ReferralDayKey._meta.db_table, "day, measure, key, n", span, keys)
+    replace_day_rows(
+        cursor, ReferralDayDecision._meta.db_table, "day, clock, took", span, decisions
+    )
+
+
+def replace_day_rows(
+    cursor: Any, table: str, columns: str, span: list[Any], rows: list[tuple[Any, ...]]
+) -> None:
+    """Delete `table`'s rows for the days of `span` (the first and last, adapted for the
+    database) and insert `rows` (values for `columns`, the day first), inside the caller's
+    transaction. In SQL, not `QuerySet.delete`: the reports' change signal (connected for
+    every model) would make Django read the rows and delete them in batches by id."""
+    cursor.execute(f"DELETE FROM {table} WHERE day BETWEEN %s AND %s", span)  # noqa: S608
+    if rows:
+        marks = ", ".join(["%s"] * len(rows[0]))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def stored_facts(start: date, end: date) -> dict[date, dict[tuple[str, str], int]]:
@@ -376,22 +381,13 @@ def replace_counts(
     """Put the days' counts (day -> (measure, value) -> n) in place of those stored for
     `start` to `end`, inside the caller's transaction (referral and case days alike)."""
     ops = connection.ops
-    # In SQL, not `QuerySet.delete`: the reports' change signal (connected for every
-    # model) would make Django read the rows and delete them in batches by id.
-    cursor.execute(
-        f"DELETE FROM {table} WHERE day BETWEEN %s AND %s",  # noqa: S608
-        [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
-    )
+    span = [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
     rows = [
         (ops.adapt_datefield_value(day), measure, value, n)
         for day, cells in counts.items()
         for (measure, value), n in cells.items()
     ]
-    if rows:
-        cursor.executemany(
-            f"INSERT INTO {table} (day, measure, value, n) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            rows,
-        )
+    replace_day_rows(cursor, table, "day, measure, value, n", span, rows)
 
 
 @dataclass
