@@ -46,7 +46,7 @@ from nestguard.linkage.engine.clustering import cluster
 from nestguard.linkage.engine.comparisons import PERSON_BLOCKING
 from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
-from nestguard.linkage.engine.model import DEFAULT_GUARDS
+from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
 from nestguard.linkage.engine.normalise import Features, features
 from nestguard.linkage.engine.records import FIELDS, SourceRecord, read_date_of_birth
 from nestguard.linkage.engine.synthetic import generate
@@ -193,6 +193,10 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
     _why_missed(items, pairs, clusters, scored, set(names_only))
 
 
+# The reasons of the guards that write a held pair at a ceiling (the household guards).
+_CEILINGS = {g.reason for g in (*DEFAULT_GUARDS, *EVIDENCE_RULES) if g.ceiling is not None}
+
+
 def _blocked(left: Features, right: Features) -> bool:
     """Whether any of the batch's blocking rules brings these two records together (the
     rule's own columns, and its `batch_agree_where_given` condition)."""
@@ -235,21 +239,28 @@ def _why_missed(
             cached[record_id] = features(records[record_id])
         return cached[record_id]
 
-    def cause(pair: tuple[str, str]) -> str:
+    def cause(pair: tuple[str, str], held_at: float) -> str:
+        # A pair is put down to a guard only where the guard made the difference: held at
+        # or above `held_at` (the auto-link threshold for clusters; for pairs.csv, the
+        # household guards' ceiling of 0.4, under which a held pair is written). Otherwise
+        # by its score, saying when a guard would have held it as well.
         if pair in scored:
             probability, held = scored[pair]
-            if held:
+            ceilinged = held_at >= 0.95 or any(part in _CEILINGS for part in held.split("; "))
+            if held and ceilinged and probability >= held_at:
                 return f"held: {held}"
             if probability < 0.5:
-                return "scored under 0.5"
-            return "scored 0.5 to 0.95 (left for review)"
+                band = "scored under 0.5"
+            else:
+                band = "scored 0.5 to 0.95 (left for review)"
+            return f"{band}, held as well" if held else band
         if _blocked(row(pair[0]), row(pair[1])):
             return "blocked, scored under 0.01"
         return "never compared (no blocking rule)"
 
-    for label, missed in (
-        ("pairs.csv at 0.5", lambda pair: pair not in pairs),
-        ("clusters.csv", lambda pair: clusters[pair[0]] != clusters[pair[1]]),
+    for label, held_at, missed in (
+        ("pairs.csv at 0.5", 0.4, lambda pair: pair not in pairs),
+        ("clusters.csv", 0.95, lambda pair: clusters[pair[0]] != clusters[pair[1]]),
     ):
         causes: Counter[str] = Counter()
         bare: Counter[str] = Counter()
@@ -257,7 +268,7 @@ def _why_missed(
             for a, b in itertools.combinations(ids, 2):
                 pair = (min(a, b), max(a, b))
                 if missed(pair):
-                    why = cause(pair)
+                    why = cause(pair, held_at)
                     causes[why] += 1
                     bare[why] += pair in names_only
         print(f"  why the true pairs missing from {label} were missed (of which names only):")
