@@ -201,12 +201,9 @@ def _blocked(left: Features, right: Features) -> bool:
     """Whether any of the batch's blocking rules brings these two records together (the
     rule's own columns, and its `batch_agree_where_given` condition)."""
     for rule in PERSON_BLOCKING:
+        # A swapped rule: the left record's (a, b) against the right one's (b, a).
         keys = set(_key_values(rule, left, query_side=False))
-        other = _key_values(rule, right, query_side=rule.swap)
-        if rule.swap:
-            other += _key_values(rule, right, query_side=False)
-            keys |= set(_key_values(rule, left, query_side=True))
-        if keys.isdisjoint(other):
+        if keys.isdisjoint(_key_values(rule, right, query_side=rule.swap)):
             continue
         if all(
             left[c] is None or right[c] is None or left[c] == right[c]
