@@ -227,6 +227,7 @@ def test_a_month_and_year_and_one_name_bring_a_partial_date_beside_the_full_one(
     # the rule adds nothing the date key rules have not already weighed.
     other_day = _record("c", "Tamsin", "Quarrenby", date_of_birth="1979-11-23", sex="F")
     assert features(full)["fn_meta"] != features(partial)["fn_meta"]
-    scored = {(p.left_id, p.right_id) for p in link_records([full, partial, other_day], model).pairs}
+    result = link_records([full, partial, other_day], model)
+    scored = {(p.left_id, p.right_id) for p in result.pairs}
     assert ("a", "b") in scored
     assert ("a", "c") not in scored
