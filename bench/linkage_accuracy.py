@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,13 @@ from typing import Any
 from linkage_common import plain_splink
 
 from nestguard.linkage.engine import link_records, train_model
+from nestguard.linkage.engine.candidates import _key_values
 from nestguard.linkage.engine.clustering import cluster
+from nestguard.linkage.engine.comparisons import PERSON_BLOCKING
 from nestguard.linkage.engine.evaluate import score_clusters, score_pairs
 from nestguard.linkage.engine.febrl import febrl3, febrl4, integrator_rows
-from nestguard.linkage.engine.model import DEFAULT_GUARDS
+from nestguard.linkage.engine.model import DEFAULT_GUARDS, EVIDENCE_RULES
+from nestguard.linkage.engine.normalise import Features, features
 from nestguard.linkage.engine.records import FIELDS, SourceRecord, read_date_of_birth
 from nestguard.linkage.engine.synthetic import generate
 from nestguard.linkage.engine.synthetic_extracts import generate_extracts
@@ -79,12 +83,15 @@ def _precision_recall(predicted: set[tuple[str, str]], truth: set[tuple[str, str
     )
 
 
+Scored = dict[tuple[str, str], tuple[float, str]]
+
+
 def _run_link_file(
     tmp: Path, files: dict[str, list[dict[str, str]]]
-) -> tuple[set[tuple[str, str]], dict[str, str], int, float] | str:
+) -> tuple[set[tuple[str, str]], dict[str, str], int, float, Scored] | str:
     """Run `nestguard link_file` on these files (name -> rows) as an integrator would, and
-    read back what it wrote: (pairs at 0.5, clusters, doubtful values, seconds), or why
-    it refused."""
+    read back what it wrote: (pairs at 0.5, clusters, doubtful values, seconds, every pair
+    written with its probability and why it was held), or why it refused."""
     inputs = []
     for source, rows in files.items():
         path = tmp / f"{source}.csv"
@@ -106,16 +113,19 @@ def _run_link_file(
     if done.returncode != 0:
         return done.stderr.strip().splitlines()[-1]
     with (out / "pairs.csv").open(encoding="utf-8") as handle:
-        pairs = {
-            (min(row["left_id"], row["right_id"]), max(row["left_id"], row["right_id"]))
+        scored = {
+            (min(row["left_id"], row["right_id"]), max(row["left_id"], row["right_id"])): (
+                float(row["match_probability"]),
+                row["held"],
+            )
             for row in csv.DictReader(handle)
-            if float(row["match_probability"]) >= 0.5
         }
+    pairs = {pair for pair, (probability, _) in scored.items() if probability >= 0.5}
     with (out / "clusters.csv").open(encoding="utf-8") as handle:
         clusters = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
     with (out / "doubtful.csv").open(encoding="utf-8") as handle:
         doubtful = sum(1 for _ in csv.DictReader(handle))
-    return pairs, clusters, doubtful, seconds
+    return pairs, clusters, doubtful, seconds, scored
 
 
 def _febrl_link_file(name: str, frames: list[tuple[str, Any]], links: Any) -> None:
@@ -127,7 +137,7 @@ def _febrl_link_file(name: str, frames: list[tuple[str, Any]], links: Any) -> No
     if isinstance(ran, str):
         print(f"{name} through link_file: refused ({ran})")
         return
-    pairs, clusters, doubtful, seconds = ran
+    pairs, clusters, doubtful, seconds, _ = ran
     members: dict[str, list[str]] = {}
     for record_id, cluster_id in clusters.items():
         members.setdefault(cluster_id, []).append(record_id)
@@ -156,7 +166,7 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
     if isinstance(ran, str):
         print(f"{name} through link_file: refused ({ran})")
         return
-    pairs, clusters, doubtful, seconds = ran
+    pairs, clusters, doubtful, seconds, scored = ran
     print(
         f"\n{name} through link_file: {len(items):,} records, {len(set(truth.values())):,} "
         f"people, {len(files)} files ({seconds:.1f} s, {doubtful} doubtful values)"
@@ -180,6 +190,94 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
         )
         total = scores.true_positives + scores.false_negatives - len(names_only)
         print(f"    recall without those pairs {found / total:.4f}  ({found}/{total})")
+        # The most recall can reach while names-only pairs missed stay missed (decision 0138).
+        everything = scores.true_positives + scores.false_negatives
+        apart = len(names_only) - (scores.true_positives - found)
+        print(
+            f"    recall if every other pair were found {(everything - apart) / everything:.4f}"
+            f"  ({apart} names-only pairs missed)"
+        )
+    _why_missed(items, pairs, clusters, scored, set(names_only))
+
+
+# The reasons of the guards that write a held pair at a ceiling (the household guards).
+_CEILINGS = {g.reason for g in (*DEFAULT_GUARDS, *EVIDENCE_RULES) if g.ceiling is not None}
+
+
+def _blocked(left: Features, right: Features) -> bool:
+    """Whether any of the batch's blocking rules brings these two records together (the
+    rule's own columns, and its `batch_agree_where_given` condition)."""
+    for rule in PERSON_BLOCKING:
+        # A swapped rule: the left record's (a, b) against the right one's (b, a).
+        keys = set(_key_values(rule, left, query_side=False))
+        if keys.isdisjoint(_key_values(rule, right, query_side=rule.swap)):
+            continue
+        if all(
+            left[c] is None or right[c] is None or left[c] == right[c]
+            for c in rule.batch_agree_where_given
+        ):
+            return True
+    return False
+
+
+def _why_missed(
+    items: Sequence[Any],
+    pairs: set[tuple[str, str]],
+    clusters: dict[str, str],
+    scored: Scored,
+    names_only: set[tuple[str, str]],
+) -> None:
+    """Why each true pair missing from pairs.csv at 0.5, or apart in clusters.csv, was
+    missed: no blocking rule brings it together; scored but under 0.01 (not written),
+    under 0.5, or 0.5 to the auto-link threshold (left for review); or held by a guard
+    (the `held` reason link_file wrote). With how many of each have nothing but names to
+    compare."""
+    records = {i.record.record_id: i.record for i in items}
+    people: dict[int, list[str]] = {}
+    for item in items:
+        people.setdefault(item.person_id, []).append(item.record.record_id)
+    cached: dict[str, Features] = {}
+
+    def row(record_id: str) -> Features:
+        if record_id not in cached:
+            cached[record_id] = features(records[record_id])
+        return cached[record_id]
+
+    def cause(pair: tuple[str, str], held_at: float) -> str:
+        # A pair is put down to a guard only where the guard made the difference: held at
+        # or above `held_at` (the auto-link threshold for clusters; for pairs.csv, the
+        # household guards' ceiling of 0.4, under which a held pair is written). Otherwise
+        # by its score, saying when a guard would have held it as well.
+        if pair in scored:
+            probability, held = scored[pair]
+            ceilinged = held_at >= 0.95 or any(part in _CEILINGS for part in held.split("; "))
+            if held and ceilinged and probability >= held_at:
+                return f"held: {held}"
+            if probability < 0.5:
+                band = "scored under 0.5"
+            else:
+                band = "scored 0.5 to 0.95 (left for review)"
+            return f"{band}, held as well" if held else band
+        if _blocked(row(pair[0]), row(pair[1])):
+            return "blocked, scored under 0.01"
+        return "never compared (no blocking rule)"
+
+    for label, held_at, missed in (
+        ("pairs.csv at 0.5", 0.4, lambda pair: pair not in pairs),
+        ("clusters.csv", 0.95, lambda pair: clusters[pair[0]] != clusters[pair[1]]),
+    ):
+        causes: Counter[str] = Counter()
+        bare: Counter[str] = Counter()
+        for ids in people.values():
+            for a, b in itertools.combinations(ids, 2):
+                pair = (min(a, b), max(a, b))
+                if missed(pair):
+                    why = cause(pair, held_at)
+                    causes[why] += 1
+                    bare[why] += pair in names_only
+        print(f"  why the true pairs missing from {label} were missed (of which names only):")
+        for why, count in causes.most_common():
+            print(f"    {count:>6}  ({bare[why]:>5})  {why}")
 
 
 def _comparable(record: SourceRecord) -> tuple[bool, bool, bool, bool]:

@@ -444,6 +444,13 @@ PERSON_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(("pc", "fn_meta")),
     BlockingRule(("pc", "gn_canon")),
     BlockingRule(("dob_y", "gn_canon", "fn_meta")),
+    # A date of birth given to the month only (youth justice's MM/YYYY) has no `dob_key`,
+    # so with one name mistyped, changed or swapped no rule above brings it beside the full
+    # date: the month and year and one name do. In the batch the days must agree where both
+    # are given, so two full dates add nothing the date key rules have not found (issue 14
+    # point 1, decision 0138).
+    BlockingRule(("dob_y", "dob_m", "gn_canon"), batch_agree_where_given=("dob_d",)),
+    BlockingRule(("dob_y", "dob_m", "fn_meta"), batch_agree_where_given=("dob_d",)),
     # Where names are mistyped or swapped as well: the house and a date, postcode or
     # identifier whose characters may be transposed (issue 14: FEBRL as an integrator maps it).
     BlockingRule(("dob_sorted", "house"), batch_agree_where_given=("sex",)),

@@ -213,3 +213,21 @@ def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
         assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
         seen.add(pair.evidence["date_of_birth"])
     assert {"month and year agree", "partial date agrees"} <= seen
+
+
+def test_a_month_and_year_and_one_name_bring_a_partial_date_beside_the_full_one(model):
+    # Youth justice gives the month and year only, and mistypes the family name: no date
+    # key, and the family names do not sound alike, so only the month and year with the
+    # given name compare the two (decision 0138).
+    full = _record("a", "Tamsin", "Lofthope", date_of_birth="1979-11-02", sex="F")
+    partial = _record(
+        "b", "Tamsin", "Loftshope", date_of_birth="11/1979", sex="F", source="youth_justice"
+    )
+    # Born the same month with the given name, but on another day: both dates are full, so
+    # the rule adds nothing the date key rules have not already weighed.
+    other_day = _record("c", "Tamsin", "Quarrenby", date_of_birth="1979-11-23", sex="F")
+    assert features(full)["fn_meta"] != features(partial)["fn_meta"]
+    result = link_records([full, partial, other_day], model)
+    scored = {(p.left_id, p.right_id) for p in result.pairs}
+    assert ("a", "b") in scored
+    assert ("a", "c") not in scored
