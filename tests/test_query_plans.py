@@ -520,3 +520,82 @@ def test_counting_the_daily_referral_counts_is_a_bounded_number_of_queries(
     with CaptureQueriesContext(connection) as context:
         assert daily.current_days(analyst, date(2023, 11, 1), date(2026, 10, 31)) == 0
     assert len(context.captured_queries) <= 5, context.captured_queries
+
+
+# The due view counts on due times and builds its page (decision 0136) ----------------------
+
+_DUE_USERS = ("hub.caseworker", "hub.supervisor", "asc.caseworker", "csc.caseworker")
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 2, 10, 30, tzinfo=UTC))
+@pytest.mark.django_db
+@pytest.mark.parametrize("team", [False, True], ids=["mine", "team"])
+def test_the_due_view_pages_cut_its_whole_list(borough: set[str], team: bool) -> None:
+    """Every page of `due_page` is that part of `due_items`' list, with the list's length and
+    overdue count; a source's `rows` give its items' due times in its order and build the
+    same items (the sources that register rows: the transition clock, the warning reviews)."""
+    from itertools import islice
+
+    from django.utils import timezone
+
+    from nestguard.core.clocks import clock_sources, due_items, due_page
+
+    now = timezone.now()
+    with_rows = {source.code for source in clock_sources() if source.rows is not None}
+    assert {"transition", "warning_review"} <= with_rows
+    shown: Counter[str] = Counter()
+    for username in _DUE_USERS:
+        user = User.objects.get(username=username)
+        whole = due_items(user, team=team, per_source=200)
+        for start in range(0, len(whole) + 1, 7):
+            page = due_page(user, team=team, per_source=200, start=start, size=7, now=now)
+            assert page.items == whole[start : start + 7], (username, start)
+            assert page.total == len(whole)
+            assert page.overdue == sum(1 for item in whole if item.is_overdue(now))
+        for source in clock_sources():
+            if source.rows is None:
+                continue
+            items = list(islice(source.items(user, team=team), 200))
+            rows = source.rows(user, team=team, limit=200)
+            assert list(rows.due) == [item.due_at for item in items], (username, source.code)
+            assert rows.build(0, len(items)) == items
+            assert rows.build(1, 4) == items[1:4]
+            shown[source.code] += len(items)
+    # The borough gives both sources items to compare (a test that cannot fail is a defect).
+    assert shown["transition"] > 3 and shown["warning_review"] > 0, shown
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 2, 10, 30, tzinfo=UTC))
+@pytest.mark.django_db
+def test_the_due_view_loads_only_the_records_its_page_shows(borough: set[str]) -> None:
+    """The transition clock's links and the warning markers are loaded (their records built
+    with case, person, address, owner) for the items the page shows, not for every item the
+    list counts: a page of 2 builds at most 2 of each, however many the list holds."""
+    from django.db.models.signals import post_init
+    from django.utils import timezone
+
+    from nestguard.core.clocks import due_page
+    from nestguard.places.models import WarningMarker
+
+    built: Counter[str] = Counter()
+
+    def count(sender: type, **kwargs: Any) -> None:
+        built[sender.__name__] += 1
+
+    now = timezone.now()
+    listed: Counter[str] = Counter()
+    for username in _DUE_USERS:
+        user = User.objects.get(username=username)
+        whole = due_page(user, team=True, per_source=200, start=0, size=10_000, now=now)
+        listed.update(item.source for item in whole.items)
+        for model in (CaseSubject, WarningMarker):
+            post_init.connect(count, sender=model)
+        try:
+            page = due_page(user, team=True, per_source=200, start=0, size=2, now=now)
+        finally:
+            for model in (CaseSubject, WarningMarker):
+                post_init.disconnect(count, sender=model)
+        assert page.total == len(whole.items)
+        assert built["CaseSubject"] <= 2 and built["WarningMarker"] <= 2, (username, built)
+        built.clear()
+    assert listed["transition"] > 2 and listed["warning_review"] > 2, listed

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -17,33 +17,64 @@ from nestguard.access.door import visible
 from nestguard.access.selectors import can_work_cases
 from nestguard.cases.models import Case, CaseTeamAgency
 from nestguard.childhood import policy
-from nestguard.childhood.selectors import transitions_in_order
+from nestguard.childhood.selectors import (
+    Transition,
+    load_transitions,
+    transition_keys,
+    transitions_in_order,
+)
 from nestguard.core.calendar import UK
-from nestguard.core.clocks import DueItem, register_clock_source
+from nestguard.core.clocks import DueItem, DueRows, register_clock_source
 
 
 def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
     """The agency's alerts: the user's own list and their team's are the same."""
     if not can_work_cases(user):
         return
-    cases = visible(user, Case)
     link = _transition_link()
     # In due order, a page of links at a time: the view keeps the first of them (decision 0123).
-    for due in transitions_in_order(cases, timezone.localdate(), told=_told(user)):
-        if user.agency_id not in due.recipients:
-            continue
-        named = ", ".join(a.name for a in due.adult_agencies)
-        yield DueItem(
-            source="transition",
-            title=(
-                f"{due.person.display_name} turns 18 on {due.adult_on:%-d %B %Y}: "
-                + (f"transition to {named}" if named else "name the adult service on the case")
-            ),
-            due_at=datetime.combine(due.adult_on, time.min, tzinfo=UK),
-            url=link(due.case.pk, due.person.pk),
-            owner_label=due.case.reference,
-            rule="From 17 years and 6 months; a transition plan before 18",
-        )
+    for due in transitions_in_order(visible(user, Case), timezone.localdate(), told=_told(user)):
+        if user.agency_id in due.recipients:
+            yield _item(due, link)
+
+
+def _transition_rows(user: Any, *, team: bool = False, limit: int) -> DueRows:
+    """`_transitions` as the due view reads it (decision 0136): the first `limit` alerts' due
+    days from the links alone (the same reads and door as `_transitions`, whose `_told` is
+    the recipients' test as a condition), and only the page's alerts loaded."""
+    if not can_work_cases(user):
+        return DueRows([], lambda start, stop: [])
+    today = timezone.localdate()
+    keys = transition_keys(visible(user, Case), today, told=_told(user), limit=limit)
+
+    def build(start: int, stop: int) -> list[DueItem]:
+        link = _transition_link()
+        return [
+            _item(due, link)
+            for due in load_transitions([key.pk for key in keys[start:stop]], today)
+            if user.agency_id in due.recipients
+        ]
+
+    return DueRows([_due_at(key.adult_on) for key in keys], build)
+
+
+def _due_at(adult_on: date) -> datetime:
+    return datetime.combine(adult_on, time.min, tzinfo=UK)
+
+
+def _item(due: Transition, link: Callable[[Any, Any], str]) -> DueItem:
+    named = ", ".join(a.name for a in due.adult_agencies)
+    return DueItem(
+        source="transition",
+        title=(
+            f"{due.person.display_name} turns 18 on {due.adult_on:%-d %B %Y}: "
+            + (f"transition to {named}" if named else "name the adult service on the case")
+        ),
+        due_at=_due_at(due.adult_on),
+        url=link(due.case.pk, due.person.pk),
+        owner_label=due.case.reference,
+        rule="From 17 years and 6 months; a transition plan before 18",
+    )
 
 
 def _told(user: Any) -> Q:
@@ -76,4 +107,9 @@ def _transition_link() -> Callable[[Any, Any], str]:
     return link
 
 
-register_clock_source("transition", "Children becoming adults: transition plans", _transitions)
+register_clock_source(
+    "transition",
+    "Children becoming adults: transition plans",
+    _transitions,
+    rows=_transition_rows,
+)

@@ -130,6 +130,49 @@ def transitions_in_order(
     them the caller may see is asked with short lists of keys, and those kept are loaded.
     `told`: a condition on the links that narrows them before any is read (the due view's
     agency: `clocks._told`); never a door's condition, which is asked of each page."""
+    for kept in _kept_pages(
+        cases, today, ahead_months=ahead_months, people=people, opened_from=opened_from,
+        told=told, page=page,
+    ):  # fmt: skip
+        yield from load_transitions([key.pk for key in kept], today, ahead_months=ahead_months)
+
+
+@dataclass(frozen=True)
+class TransitionKey:
+    """An open alert as `transitions_in_order` orders it, before anything is loaded: the link's
+    key, its due day (the 18th birthday) and its case's reference."""
+
+    pk: Any
+    adult_on: date
+    reference: str
+
+
+def transition_keys(
+    cases: QuerySet[Case], today: date, *, told: Q | None = None, limit: int
+) -> list[TransitionKey]:
+    """The first `limit` alerts `transitions_in_order(cases, today, told=told)` would yield,
+    in its order, as keys: the same reads of the links and the same door, no record loaded
+    (the due view counts and orders on them and loads only the page's: decision 0136)."""
+    found: list[TransitionKey] = []
+    for kept in _kept_pages(cases, today, ahead_months=0, people=None, opened_from=None,
+                            told=told, page=PAGE):  # fmt: skip
+        found.extend(kept[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _kept_pages(
+    cases: QuerySet[Case],
+    today: date,
+    *,
+    ahead_months: int,
+    people: Any,
+    opened_from: date | None,
+    told: Q | None,
+    page: int,
+) -> Iterator[list[TransitionKey]]:
+    """The open alerts the caller may see, a page of whole due days at a time, in order."""
     links = _open_links(today, ahead_months=ahead_months, people=people, opened_from=opened_from)
     if told is not None:
         links = links.filter(told)
@@ -145,7 +188,7 @@ def transitions_in_order(
             # each page holds whole days.
             rows = [r for r in rows if r[3] != last]
             rows += _rows(links.filter(transition_due_on=last))
-        yield from _page(rows, cases, today, ahead_months=ahead_months, people=people, once=once)
+        yield _kept(rows, cases, people=people, once=once)
         if last is None:
             return
         after = last
@@ -155,9 +198,9 @@ def _open_links(
     today: date, *, ahead_months: int, people: Any, opened_from: date | None
 ) -> QuerySet[CaseSubject]:
     """The links whose alert is open on `today` (opening within `ahead_months`: a week's
-    slack, decided on the date of birth in `_page`), with no plan. A closed case's links carry
-    no days (`CaseSubject.keep_transition_dates`), so the index alone answers, reading no case
-    (`_page` still drops a closed case's)."""
+    slack, decided on the date of birth in `load_transitions`), with no plan. A closed case's
+    links carry no days (`CaseSubject.keep_transition_dates`), so the index alone answers,
+    reading no case (`_kept` still drops a closed case's)."""
     after, until = policy.due_bounds(today, ahead_months=ahead_months)
     links = CaseSubject.objects.filter(
         transition_opens_on__isnull=False,
@@ -181,42 +224,49 @@ def _open_links(
 
 
 def _rows(links: QuerySet[CaseSubject]) -> Any:
-    """In the index's order, due day first: the order within a day is the page's (`_page`)."""
+    """In the index's order, due day first: the order within a day is the page's (`_kept`).
+    The case's reference and status are read by its key, for the order and to drop a closed
+    case before anything is loaded."""
     return links.order_by("transition_due_on").values_list(
-        "pk", "case_id", "person_id", "transition_due_on"
+        "pk", "case_id", "person_id", "transition_due_on", "case__reference", "case__status"
     )
 
 
-def _page(
-    rows: list[Any],
-    cases: QuerySet[Case],
-    today: date,
-    *,
-    ahead_months: int,
-    people: Any,
-    once: set[tuple[Any, Any]],
-) -> Iterator[Transition]:
-    """The page's transitions the caller may see, each (case, person) once (a person may hold
-    two roles on a case), soonest due first, then by case reference. A page holds whole days,
-    so ordering each page orders the whole list."""
+def _kept(
+    rows: list[Any], cases: QuerySet[Case], *, people: Any, once: set[tuple[Any, Any]]
+) -> list[TransitionKey]:
+    """The page's alerts the caller may see, each (case, person) once (a person may hold two
+    roles on a case), on cases not closed, soonest due first, then by case reference and key.
+    A page holds whole days, so ordering each page orders the whole list."""
     first: dict[tuple[Any, Any], Any] = {}
-    for pk, case_id, person_id, _due in rows:
+    for pk, case_id, person_id, due, reference, status in rows:
         if (case_id, person_id) not in once:
-            first.setdefault((case_id, person_id), pk)
+            first.setdefault((case_id, person_id), (pk, due, reference, status))
     once.update(first)
     if people is not None and isinstance(people, QuerySet):
         allowed = _among(Person.objects.filter(pk__in=people), {p for _, p in first})
-        first = {key: pk for key, pk in first.items() if key[1] in allowed}
+        first = {key: row for key, row in first.items() if key[1] in allowed}
     seen = _among(cases, {c for c, _ in first})
-    kept = [pk for (case_id, _), pk in first.items() if case_id in seen]
-    if not kept:
-        return
+    kept = [
+        TransitionKey(pk=pk, adult_on=due, reference=reference)
+        for (case_id, _), (pk, due, reference, status) in first.items()
+        if case_id in seen and status != CaseStatus.CLOSED
+    ]
+    kept.sort(key=lambda k: (k.adult_on, k.reference, str(k.pk)))
+    return kept
+
+
+def load_transitions(pks: list[Any], today: date, *, ahead_months: int = 0) -> list[Transition]:
+    """The transitions of these links (keys from `_kept`, which asked the door), in their
+    order, with their case, lead agency, person and adult services."""
+    if not pks:
+        return []
     loaded = (
         CaseSubject.objects.select_related("case", "case__lead_agency", "person")
         .only(*LOADED)
-        .in_bulk(kept)
+        .in_bulk(pks)
     )
-    subjects = [loaded[pk] for pk in kept if loaded[pk].case.status != CaseStatus.CLOSED]
+    subjects = [loaded[pk] for pk in pks if pk in loaded]
     if ahead_months:
         # Opening within months ahead is an age in months on the date of birth, which the
         # stored day narrowed to within a week.
@@ -227,15 +277,16 @@ def _page(
             and policy.alert_open(s.person.date_of_birth, today, ahead_months=ahead_months)
         ]
     agencies = adult_agencies_of(list({s.case_id: s.case for s in subjects}.values()))
-    subjects.sort(key=lambda s: (s.transition_due_on, s.case.reference, str(s.pk)))
-    for s in subjects:
-        yield Transition(
+    return [
+        Transition(
             case=s.case,
             person=s.person,
             alert_on=s.transition_opens_on,  # type: ignore[arg-type]
             adult_on=s.transition_due_on,  # type: ignore[arg-type]
             adult_agencies=agencies.get(s.case_id, ()),
         )
+        for s in subjects
+    ]
 
 
 def _among(records: QuerySet[Any], keys: set[Any]) -> set[Any]:

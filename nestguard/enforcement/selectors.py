@@ -142,10 +142,18 @@ def deadlines_due(
 ) -> DeadlineRows:
     """Overdue (passed, not met, of a kind that must be met) and due within the window."""
     now = now or timezone.now()
-    base = open_deadlines(user)
-    overdue = base.filter(on_passing="overdue", due_at__lt=now).order_by("due_at")
-    due = base.filter(due_at__gte=now, due_at__lte=now + window).order_by("due_at")
-    return DeadlineRows(overdue=list(overdue), due=list(due))
+    # One read of both (the door's condition built and compiled once, decision 0136), split
+    # at `now`: what passed is only there if it must be met.
+    rows = list(
+        open_deadlines(user)
+        .filter(
+            Q(on_passing="overdue", due_at__lt=now) | Q(due_at__gte=now, due_at__lte=now + window)
+        )
+        .order_by("due_at")
+    )
+    return DeadlineRows(
+        overdue=[d for d in rows if d.due_at < now], due=[d for d in rows if d.due_at >= now]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,17 +71,26 @@ def readable_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def may_read_minutes(user: Any, meeting: Meeting) -> bool:
-    """The minutes rule (see the module docstring): one place, used by pages and API."""
-    return readable_meetings(user).filter(pk=meeting.pk).exists()
+    """The minutes rule (see the module docstring): one place, used by pages and API. Asked
+    twice by the agenda page (the door's read and the page): answered once per request that
+    writes nothing, for this user and meeting (decision 0136)."""
+    return remembered(
+        ("panels.may_read_minutes", user.pk, meeting.pk),
+        lambda: readable_meetings(user).filter(pk=meeting.pk).exists(),
+    )
 
 
 def must_sign_first(user: Any, meeting: Meeting) -> bool:
     """An attendee who has not yet signed: sent to the agreement, not shown the minutes."""
     if is_chair(user, meeting.panel):
         return False
-    return Attendance.objects.filter(
-        meeting=meeting, user=user, agreement_signed_at__isnull=True
-    ).exists()
+    # Asked twice by the agenda page, as `may_read_minutes` is.
+    return remembered(
+        ("panels.must_sign_first", user.pk, meeting.pk),
+        lambda: Attendance.objects.filter(
+            meeting=meeting, user=user, agreement_signed_at__isnull=True
+        ).exists(),
+    )
 
 
 def may_update_action(user: Any, action: Action) -> bool:

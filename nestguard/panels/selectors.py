@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -218,19 +219,24 @@ def meeting_detail(meeting: Meeting) -> MeetingDetail:
     )
 
 
-def _people_of_items(items: QuerySet[AgendaItem]) -> dict[Any, set[Any]]:
-    """person id -> the agenda item ids naming them, directly or as a subject of the case."""
+def _people_of_items(
+    items: Iterable[tuple[Any, Any, Any]], among: Any = None
+) -> dict[Any, set[Any]]:
+    """person id -> the agenda item ids naming them, directly or as a subject of the case
+    (`among`: only these people), from the items' (key, person, case): one read, of the
+    cases' subjects."""
     people: dict[Any, set[Any]] = {}
-    for item_id, person_id in items.filter(person__isnull=False).values_list("pk", "person_id"):
-        people.setdefault(person_id, set()).add(item_id)
-    via_case = CaseSubject.objects.filter(
-        case_id__in=items.filter(case__isnull=False).values("case_id")
-    ).values_list("case_id", "person_id")
     case_items: dict[Any, set[Any]] = {}
-    for item_id, case_id in items.filter(case__isnull=False).values_list("pk", "case_id"):
-        case_items.setdefault(case_id, set()).add(item_id)
-    for case_id, person_id in via_case:
-        people.setdefault(person_id, set()).update(case_items.get(case_id, set()))
+    for item_id, person_id, case_id in items:
+        if person_id is not None and (among is None or person_id in among):
+            people.setdefault(person_id, set()).add(item_id)
+        if case_id is not None:
+            case_items.setdefault(case_id, set()).add(item_id)
+    via_case = CaseSubject.objects.filter(case_id__in=list(case_items))
+    if among is not None:
+        via_case = via_case.filter(person_id__in=list(among))
+    for case_id, person_id in via_case.values_list("case_id", "person_id"):
+        people.setdefault(person_id, set()).update(case_items[case_id])
     return people
 
 
@@ -238,43 +244,38 @@ def cross_panel_flags(meeting: Meeting, today: date | None = None) -> list[Cross
     """People on this meeting's list who are also on the list of another panel's meeting in
     the look-back window (either side of this meeting): shown to the chair."""
     window = timedelta(days=panel_rules().cross_panel_lookback_days)
-    here = _people_of_items(AgendaItem.objects.filter(meeting=meeting))
+    here = _people_of_items(
+        AgendaItem.objects.filter(meeting=meeting).values_list("pk", "person_id", "case_id")
+    )
     if not here:
         return []
     others = AgendaItem.objects.filter(
         meeting__meets_on__gte=meeting.meets_on - window,
         meeting__meets_on__lte=meeting.meets_on + window,
     ).exclude(meeting__panel=meeting.panel)
-    elsewhere = _people_of_items(
+    # The other meetings' items naming one of these people, read once with what a flag
+    # says of them (their panel and day), and only these people's links (decision 0136).
+    naming = list(
         others.filter(Q(person_id__in=list(here)) | Q(case__subjects__person_id__in=list(here)))
+        .values_list("pk", "person_id", "case_id", "meeting__panel__name", "meeting__meets_on")
+        .distinct()
     )
+    labels_of = {row[0]: f"{row[3]} ({row[4]:%-d %B %Y})" for row in naming}
+    elsewhere = _people_of_items([row[:3] for row in naming], among=here)
     shared = set(here) & set(elsewhere)
     if not shared:
         return []
-    other_items = {
-        item.pk: item
-        for item in AgendaItem.objects.filter(
-            pk__in={i for p in shared for i in elsewhere[p]}
-        ).select_related("meeting", "meeting__panel")
-    }
     from nestguard.people.models import Person
 
     names = {p.pk: p for p in Person.objects.filter(pk__in=shared)}
     flags = []
     for person_id in sorted(shared, key=lambda p: str(names[p]) if p in names else ""):
-        labels = sorted(
-            {
-                f"{other_items[i].meeting.panel.name} ({other_items[i].meeting.meets_on:%-d %B %Y})"
-                for i in elsewhere[person_id]
-                if i in other_items
-            }
-        )
         person = names.get(person_id)
         flags.append(
             CrossPanelFlag(
                 person_name=getattr(person, "display_name", str(person)),
                 person_id=person_id,
-                others=labels,
+                others=sorted({labels_of[i] for i in elsewhere[person_id]}),
             )
         )
     return flags

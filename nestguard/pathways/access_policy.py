@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from nestguard.access import door
-from nestguard.access.selectors import can_work_cases
+from nestguard.access.selectors import can_work_cases, remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.core.queries import one_of
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
@@ -18,21 +18,32 @@ from nestguard.people.access_policy import visible_people
 
 
 def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
-    """Episodes on a case the user sees, of a person the user sees, or recorded by their agency."""
+    """Episodes on a case the user sees, of a person the user sees, or recorded by their agency.
+    Built once a request that writes nothing and cloned for each caller, as `visible_cases`
+    (decision 0121): the due view asks twice (decision 0136)."""
     if not can_work_cases(user):
         return MissingEpisode.objects.none()
-    return MissingEpisode.objects.filter(
-        Q(case_visible(user))
-        | Q(one_of(visible_people(user), "person"))
-        | Q(recording_agency_id=user.agency_id)
-    )
+    return remembered(
+        ("pathways.visible_missing_episodes", user.pk),
+        lambda: MissingEpisode.objects.filter(
+            Q(case_visible(user))
+            | Q(one_of(visible_people(user), "person"))
+            | Q(recording_agency_id=user.agency_id)
+        ),
+    ).all()
 
 
 def visible_nrm_referrals(user: Any) -> QuerySet[NrmReferral]:
-    """NRM referrals the user's agency made, or on a case the user sees."""
+    """NRM referrals the user's agency made, or on a case the user sees (built once a request,
+    as the episodes are: the due view asks twice)."""
     if not can_work_cases(user):
         return NrmReferral.objects.none()
-    return NrmReferral.objects.filter(Q(referring_agency_id=user.agency_id) | Q(case_visible(user)))
+    return remembered(
+        ("pathways.visible_nrm_referrals", user.pk),
+        lambda: NrmReferral.objects.filter(
+            Q(referring_agency_id=user.agency_id) | Q(case_visible(user))
+        ),
+    ).all()
 
 
 def visible_duty_to_notify(user: Any) -> QuerySet[DutyToNotify]:

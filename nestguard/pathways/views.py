@@ -18,7 +18,7 @@ from nestguard.access.door import load, visible
 from nestguard.access.rules import CASEWORK, REPORTING, SIGNED_IN, access_rule, signed_in_user
 from nestguard.cases import selectors as case_selectors
 from nestguard.cases.models import Case
-from nestguard.core.clocks import due_items
+from nestguard.core.clocks import due_page
 from nestguard.core.keyset import KeysetPage
 from nestguard.core.pages import apply_service_errors
 from nestguard.directory.selectors import directory
@@ -593,19 +593,26 @@ def onward_update(request: HttpRequest, pk: Any) -> HttpResponse:
 # Due and overdue
 
 
-def _due_rows_page(request: HttpRequest, total: int) -> tuple[int, int, KeysetPage[Any]]:
-    """The page of the due list asked for (`?page=N`, from 1): its first row's index, its
-    size, and the previous and next links. The list is already bounded (each source's most urgent
-    `max_items_per_source`); a page bounds what is rendered (decision 0095)."""
+def _due_rows_page(request: HttpRequest) -> tuple[int, int]:
+    """The page of the due list asked for (`?page=N`, from 1) as its first row's index and
+    its size. The list is already bounded (each source's most urgent `max_items_per_source`); a
+    page bounds what is rendered (decision 0095). A number past the end is corrected once the
+    list's length is known (`_due_pager`)."""
     size = int(policy.rule_value("clock_rules", "rows_per_page"))
-    pages = max(1, -(-total // size))
     try:
-        number = min(max(1, int(request.GET.get("page", "1"))), pages)
+        number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
+    return (number - 1) * size, size
+
+
+def _due_pager(first: int, size: int, total: int) -> tuple[int, KeysetPage[Any]]:
+    """The page's first row's index within a list of `total` (the last page if `first` is past
+    its end), and the previous and next links."""
+    pages = max(1, -(-total // size))
+    number = min(first // size + 1, pages)
     return (
         (number - 1) * size,
-        size,
         KeysetPage(
             [],
             next_cursor=str(number + 1) if number < pages else "",
@@ -619,10 +626,13 @@ def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     per_source = int(policy.rule_value("clock_rules", "max_items_per_source"))
-    items = due_items(user, team=team, per_source=per_source)
-    first, size, page = _due_rows_page(request, len(items))
+    wanted, size = _due_rows_page(request)
+    shown = due_page(user, team=team, per_source=per_source, start=wanted, size=size, now=now)
+    first, page = _due_pager(wanted, size, shown.total)
+    if first != wanted:  # past the end: the last page, built from its own rows
+        shown = due_page(user, team=team, per_source=per_source, start=first, size=size, now=now)
     rows = []
-    for item in items[first : first + size]:
+    for item in shown.items:
         due = timezone.localtime(item.due_at)
         rows.append(
             {
@@ -640,12 +650,13 @@ def _due_page(request: HttpRequest, *, team: bool) -> HttpResponse:
         {
             "rows": rows,
             "team": team,
-            "total": len(items),
+            "total": shown.total,
             "first": first + 1,
             "last": first + len(rows),
             "page": page,
             "query": "",
-            "overdue": sum(1 for item in items if item.is_overdue(now)),
+            # Of the whole list, not only this page.
+            "overdue": shown.overdue,
             "horizon": policy.rule_value("clock_rules", "horizon_days"),
         },
     )
