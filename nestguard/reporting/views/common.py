@@ -6,8 +6,9 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from nestguard.access.rules import signed_in_user
 from nestguard.accounts.models import User
@@ -88,3 +89,29 @@ def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
     if key is None:
         return make()
     return _rendered.made(key, make)
+
+
+# The period form's fields as HTML, per process (decision 0135): a form without errors is the
+# same HTML for the same values and the same lists of wards and agencies, whoever asks (a
+# reporter's default view is the same form every time). Laying out its four GOV.UK fields
+# (two dates, two lists) was about a fifth of the CPU of a page showing a prepared copy. A
+# form with errors is laid out every time: its messages may quote what was typed.
+PERIOD_FORMS = 64
+_period_forms: KeptLatest[SafeString] = KeptLatest(PERIOD_FORMS)
+
+
+def period_fields(form: ReportPeriodForm) -> SafeString:
+    """The form's error summary and fields as GOV.UK components (`reporting/period_fields.html`)."""
+
+    def make() -> SafeString:
+        html = render_to_string("reporting/period_fields.html", {"form": form})
+        return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
+
+    if form.errors:
+        return make()
+    key = (
+        form.is_bound,
+        tuple((name, repr(form[name].value())) for name in form.fields),
+        *(tuple(getattr(field, "choices", ())) for field in form.fields.values()),
+    )
+    return _period_forms.made(key, make)
