@@ -91,27 +91,31 @@ def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
     return _rendered.made(key, make)
 
 
-# The period form's fields as HTML, per process (decision 0135): a form without errors is the
-# same HTML for the same values and the same lists of wards and agencies, whoever asks (a
-# reporter's default view is the same form every time). Laying out its four GOV.UK fields
-# (two dates, two lists) was about a fifth of the CPU of a page showing a prepared copy. A
-# form with errors is laid out every time: its messages may quote what was typed.
-PERIOD_FORMS = 64
-_period_forms: KeptLatest[SafeString] = KeptLatest(PERIOD_FORMS)
+# The period form's fields as HTML, per process (decision 0135): a field without errors is the
+# same HTML for the same value and the same choices, whoever asks (a reporter's default view is
+# the same form every time; a new period changes only the two dates, not the lists of wards
+# and agencies). Laying out the form's four GOV.UK fields was about a fifth of the CPU of a
+# page showing a prepared copy. A field with errors, and the error summary, are laid out every
+# time: their messages may quote what was typed.
+PERIOD_FIELDS = 256
+_period_fields: KeptLatest[SafeString] = KeptLatest(PERIOD_FIELDS)
 
 
 def period_fields(form: ReportPeriodForm) -> SafeString:
-    """The form's error summary and fields as GOV.UK components (`reporting/period_fields.html`)."""
+    """The form's error summary and fields as GOV.UK components."""
+    parts = [_laid_out("reporting/period_errors.html", form)] if form.errors else []
+    for field in form:
+        if field.errors:
+            parts.append(_laid_out("reporting/period_field.html", field))
+            continue
+        choices = tuple(getattr(field.field, "choices", ()))
+        key = (field.name, field.form.is_bound, repr(field.value()), choices)
+        parts.append(
+            _period_fields.made(key, lambda f=field: _laid_out("reporting/period_field.html", f))
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (each part rendered and escaped by the engine)
 
-    def make() -> SafeString:
-        html = render_to_string("reporting/period_fields.html", {"form": form})
-        return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
 
-    if form.errors:
-        return make()
-    key = (
-        form.is_bound,
-        tuple((name, repr(form[name].value())) for name in form.fields),
-        *(tuple(getattr(field, "choices", ())) for field in form.fields.values()),
-    )
-    return _period_forms.made(key, make)
+def _laid_out(template: str, item: Any) -> SafeString:
+    html = render_to_string(template, {"item": item})
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
