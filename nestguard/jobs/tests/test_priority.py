@@ -24,7 +24,7 @@ def _niceness_after(steps: str) -> tuple[int, int]:
     )
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="nestguard.settings.test")
     env["NESTGUARD_WORKER_NICE"] = steps
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own code)
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -98,6 +99,7 @@ def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
 # page showing a prepared copy. A field with errors, and the error summary, are laid out every
 # time: their messages may quote what was typed.
 PERIOD_FIELDS = 256
+FIELD_TEMPLATE = "reporting/period_field.html"
 _period_fields: KeptLatest[SafeString] = KeptLatest(PERIOD_FIELDS)
 
 
@@ -106,13 +108,11 @@ def period_fields(form: ReportPeriodForm) -> SafeString:
     parts = [_laid_out("reporting/period_errors.html", form)] if form.errors else []
     for field in form:
         if field.errors:
-            parts.append(_laid_out("reporting/period_field.html", field))
+            parts.append(_laid_out(FIELD_TEMPLATE, field))
             continue
         choices = tuple(getattr(field.field, "choices", ()))
         key = (field.name, field.form.is_bound, repr(field.value()), choices)
-        parts.append(
-            _period_fields.made(key, lambda f=field: _laid_out("reporting/period_field.html", f))
-        )
+        parts.append(_period_fields.made(key, partial(_laid_out, FIELD_TEMPLATE, field)))
     return mark_safe("".join(parts))  # noqa: S308 (each part rendered and escaped by the engine)
 
 
