@@ -14,6 +14,7 @@ import threading
 import time
 from types import FrameType
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.models import DBTaskResult
@@ -76,6 +77,17 @@ def drain(*, limit: int = 1000) -> int:
     while done < limit and work_once():
         done += 1
     return done
+
+
+def yield_cpu() -> int:
+    """Lower this process's CPU priority by NESTGUARD_WORKER_NICE steps of niceness (decision
+    0135; at most to 19, the least) and return its niceness. The worker runs beside the web
+    processes on the same cores: a report counted for a page (decision 0112), an import or a
+    linkage run is then served after the pages' requests, not beside them. It only ever
+    lowers the priority (no privilege needed), so a service manager's own `Nice=` adds to
+    it."""
+    steps = int(getattr(settings, "NESTGUARD_WORKER_NICE", 10))
+    return os.nice(steps) if steps > 0 else os.nice(0)
 
 
 class Worker:

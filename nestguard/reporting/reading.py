@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Max, Model, Subquery
+from django.db.models import F, Max, Model, QuerySet, Subquery
 from django.utils import timezone
 
 from nestguard.access import rules
@@ -118,23 +119,59 @@ def last_change(user: Any) -> str:
     """A cheap marker of the latest change to what reports count, the same in every process:
     the newest change row (`changed`) and the newest update time of each counted table (one
     index lookup each)."""
-    # One statement (decision 0129): each table's newest stamp as a subquery that reads the
-    # last entry of its index (`ORDER BY ... DESC LIMIT 1`, what MAX reads), through the
-    # door's reporting scope as before.
+    keys = [f"at{i}" for i in range(len(_MARKERS))]
+    found = _marker_row(user)
+    if found is None:
+        found = {"id": 0} | {
+            key: counted(user, model).order_by().aggregate(at=Max(field))["at"]
+            for key, (model, field) in zip(keys, _MARKERS, strict=True)
+        }
+    stamps = "|".join(_stamp(found[key]) for key in keys)
+    return f"{found['id']}|{stamps}"
+
+
+def _marker_query(user: Any) -> QuerySet[Any]:
+    """The marker in one statement (decision 0129): the newest change row (its id, by the
+    key's index; no row, no change yet) carrying each table's newest stamp as a subquery that
+    reads the last entry of its index (`ORDER BY ... DESC LIMIT 1`, what MAX reads), each
+    through the door's reporting scope."""
     newest = {
         f"at{i}": Subquery(counted(user, model).order_by(F(field).desc()).values(field)[:1])
         for i, (model, field) in enumerate(_MARKERS)
     }
-    # The newest change row (its id, by the key's index) carries them: no row, no change yet.
-    row = CountedChange.objects.order_by("-id").annotate(**newest).values("id", *newest)[:1]
-    found = next(iter(row), None)
-    if found is None:
-        found = {"id": 0} | {
-            key: counted(user, model).order_by().aggregate(at=Max(field))["at"]
-            for key, (model, field) in zip(newest, _MARKERS, strict=True)
-        }
-    stamps = "|".join(found[key].isoformat() if found[key] else "-" for key in newest)
-    return f"{found['id']}|{stamps}"
+    return CountedChange.objects.order_by("-id").annotate(**newest).values("id", *newest)[:1]
+
+
+# The marker's statement for a user who may report, as the door made it, compiled once per
+# process and database (decision 0135): the reporting scope is all or nothing (decision 0089:
+# every record for a user who may report, whoever they are), so the statement is the same for
+# every such user, as the prepared copy it is compared with is one for all of them. Building
+# and compiling its seven queries through the door was about a quarter of the CPU of a page
+# that shows a prepared copy.
+_marker_statements: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _marker_row(user: Any) -> dict[str, Any] | None:
+    if not rules.may_report(user):
+        return next(iter(_marker_query(user)), None)
+    statement = _marker_statements.get(connection.alias)
+    if statement is None:
+        sql, params = _marker_query(user).query.sql_with_params()
+        statement = _marker_statements.setdefault(connection.alias, (sql, tuple(params)))
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+    return None if row is None else dict(zip(names, row, strict=True))
+
+
+def _stamp(value: Any) -> str:
+    """A stamp as the marker writes it: ISO 8601 in UTC, whether the database handed it over
+    as a datetime (PostgreSQL) or as its text (SQLite, read without the ORM's converters)."""
+    if not value:
+        return "-"
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
 
 
 def slot(spec: ReportSpec, asked: Asked) -> str:
@@ -268,10 +305,12 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
         queue_build(user, spec, asked, marker)
         return _unpacked(stored, current=False)
     # Nothing to show: a build that earlier ones say is cheap is counted now, with figures,
-    # rather than answering "being prepared" (decision 0120).
-    likely = likely_seconds(spec, asked)
-    if likely is not None and inline_seconds() > 0 and likely <= inline_seconds():
-        return build(user, spec, asked, marker=marker)
+    # rather than answering "being prepared" (decision 0120), but only while the machine has
+    # a core to spare (decision 0135).
+    if inline_seconds() > 0 and not machine_busy():
+        likely = likely_seconds(spec, asked)
+        if likely is not None and likely <= inline_seconds():
+            return build(user, spec, asked, marker=marker)
     queue_build(user, spec, asked, marker)
     return None
 
@@ -279,6 +318,31 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
 def inline_seconds() -> float:
     """The longest a page may count a report in the request, judged by earlier builds."""
     return int(getattr(settings, "NESTGUARD_REPORTS_INLINE_MS", 100)) / 1000
+
+
+def machine_busy() -> bool:
+    """Whether the machine's 1-minute load average is at or over NESTGUARD_REPORTS_INLINE_LOAD
+    percent of its cores (decision 0135). Under load, a request waits for the others' CPU, so
+    a build counted in one request (tens of milliseconds of CPU where a page costs a few)
+    slows every request served beside it; in the worker, which yields the CPU to the web
+    processes, it slows none. Where the load average cannot be read, the machine is taken to
+    be idle (the build's cost alone decides, as before)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return load * 100 >= inline_load() * _cores()
+
+
+def inline_load() -> int:
+    return int(getattr(settings, "NESTGUARD_REPORTS_INLINE_LOAD", 50))
+
+
+@lru_cache(maxsize=1)
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the system says)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 def _days(terms: dict[str, Any]) -> int:

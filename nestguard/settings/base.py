@@ -318,9 +318,18 @@ NESTGUARD_REPORTS_SHOW_OLDER_SECONDS = env_int(
 # report's latest builds of periods at least as long took at most this (milliseconds; 0:
 # never), and answers "being prepared" otherwise (decision 0120).
 NESTGUARD_REPORTS_INLINE_MS = env_int("NESTGUARD_REPORTS_INLINE_MS", 100, minimum=0)
+# ... and only while the machine's 1-minute load average is below this percentage of its cores
+# (decision 0135): under load a build in the request slows every request beside it, so the
+# page answers "being prepared" and the worker, which yields the CPU to the web, counts it.
+NESTGUARD_REPORTS_INLINE_LOAD = env_int("NESTGUARD_REPORTS_INLINE_LOAD", 50, minimum=0)
 # Whether report builds read the additive referral counts from the daily pre-aggregate (decision
 # 0120; checked against the records' fingerprints before each read). Off: counted live.
 NESTGUARD_REPORTS_DAILY = env_bool("NESTGUARD_REPORTS_DAILY", True)
+
+# The job queue's worker lowers its CPU priority by this many steps of niceness when it starts
+# (0 to 19; decision 0135), so that the web processes' requests are served before background
+# work (the reports the pages queue, imports, linkage runs) on the same cores.
+NESTGUARD_WORKER_NICE = env_int("NESTGUARD_WORKER_NICE", 10, minimum=0)
 
 # Backups and restore drills (docs/decisions/0082-backup-and-restore.md). `nestguard backup`
 # writes a new dated file here; `nestguard restore_drill` restores the newest. In production

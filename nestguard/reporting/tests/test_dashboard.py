@@ -343,3 +343,40 @@ def test_a_new_count_is_laid_out_again_not_the_kept_panels(
     reading._unpacked_copies.clear()
     assert page() == after
     assert AuditEvent.objects.filter(action="dashboard.read").count() == 4
+
+
+@pytest.mark.django_db
+def test_the_kept_form_fields_show_what_each_request_asked_for(
+    dashboard_world: dict[str, Any], personas: Personas
+) -> None:
+    """The period form's fields are laid out once per value and choices (decision 0135): each
+    request still shows its own period and filters selected, a field with an error is laid
+    out with its message (and the next good request without it), and the kept HTML is what a
+    process that kept nothing lays out."""
+    from nestguard.reporting.views import common
+
+    client = sign_in(Client(), dashboard_world["analyst"])
+    url = reverse("reporting:dashboard")
+    period = "?from_day=1&from_month=9&from_year=2026&to_day=31&to_month=10&to_year=2026"
+
+    def page(query: str) -> str:
+        html = client.get(url + query).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    def selected(html: str) -> set[str]:
+        return set(re.findall(r'<option value="([^"]*)" selected>', html))
+
+    police, hub = str(personas.police.pk), str(personas.hub.pk)
+    assert selected(page(f"{period}&agency={police}")) == {"", police}  # ward, agency
+    assert selected(page(f"{period}&agency={hub}")) == {"", hub}
+    assert selected(page(f"{period}&ward=Big+Ward")) == {"Big Ward", ""}
+    assert 'value="2026"' in page(period) and 'value="2025"' not in page(period)
+    assert 'value="2025"' in page(period.replace("from_year=2026", "from_year=2025"))
+
+    wrong = page(f"{period}&ward=Atlantis")
+    assert "govuk-error-summary" in wrong and "Choose a ward from the list" in wrong
+    good = page(f"{period}&ward=Big+Ward")
+    assert "govuk-error-summary" not in good and "Choose a ward" not in good
+
+    common._period_fields.clear()
+    assert page(f"{period}&ward=Big+Ward") == good

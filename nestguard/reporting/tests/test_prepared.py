@@ -33,6 +33,8 @@ from .conftest import END, START, World
 pytestmark = pytest.mark.django_db
 
 ASKED = Asked(START, END)
+# A load average no machine reaches (percent of its cores): as if the machine were idle.
+IDLE = 1_000_000
 PAGE = f"/reports/partnership/?from={START.isoformat()}&to={END.isoformat()}"
 
 
@@ -230,6 +232,7 @@ def test_a_new_period_is_counted_in_the_request_when_earlier_builds_say_it_is_ch
     at most NESTGUARD_REPORTS_INLINE_MS; otherwise, or with no such builds, it is queued."""
     settings.NESTGUARD_REPORTS_PREPARE = "queue"
     settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE  # decision 0135: as on an idle machine
     analyst = world.users["analyst"]
     client = sign_in(Client(), analyst)
     spec = report_spec("partnership")
@@ -258,3 +261,68 @@ def test_a_new_period_is_counted_in_the_request_when_earlier_builds_say_it_is_ch
         b"report-preparing"
         in client.get(f"/reports/partnership/?from={START.isoformat()}&to=2026-01-31").content
     )
+
+
+def test_a_cheap_new_period_is_queued_while_the_machine_is_busy(
+    world: World, settings: Any
+) -> None:
+    """Decision 0135: a new period that earlier builds say is cheap is counted in the request
+    only while the machine's load average is under NESTGUARD_REPORTS_INLINE_LOAD percent of
+    its cores; at or over it, the page answers "being prepared", queues the build and reads
+    nothing, and the worker's copy is then shown, as for a dear report."""
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    client = sign_in(Client(), world.users["analyst"])
+    spec = report_spec("partnership")
+    assert b"report-preparing" in client.get(PAGE).content
+    assert drain() == 1
+    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.001)
+    shorter = f"/reports/partnership/?from={START.isoformat()}&to=2026-03-31"
+    reads = AuditEvent.objects.filter(action="report.read").count()
+
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = 0  # every machine is at or over 0 % of its cores
+    assert reading.machine_busy()
+    assert b"report-preparing" in client.get(shorter).content
+    assert JobRun.objects.filter(status=JobStatus.QUEUED).count() == 1
+    assert AuditEvent.objects.filter(action="report.read").count() == reads
+    assert drain() == 1
+    page = client.get(shorter)
+    assert b"report-preparing" not in page.content
+    assert b"Referrals by source agency" in page.content
+
+    # The same, idle: counted in the request, nothing queued.
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE
+    assert not reading.machine_busy()
+    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
+    assert b"Referrals by source agency" in client.get(other).content
+    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
+
+
+def test_the_marker_compiled_once_is_the_marker_the_door_builds(world: World) -> None:
+    """Decision 0135: for a user who may report, the marker's statement is compiled once per
+    process; it reads what the statement built through the door reads, before and after a
+    change, and anyone else's marker is still built through the door for them."""
+    analyst = world.users["analyst"]
+
+    def through_door(user: Any) -> str:
+        reading._marker_statements.clear()
+        row = next(iter(reading._marker_query(user)), None)
+        assert row is not None
+        return f"{row['id']}|" + "|".join(
+            reading._stamp(row[f"at{i}"]) for i in range(len(reading._MARKERS))
+        )
+
+    CountedChange.objects.create()
+    first = reading.last_change(analyst)
+    assert reading._marker_statements  # compiled and kept
+    assert reading.last_change(world.other_analyst) == first  # the same for every reporter
+    assert through_door(analyst) == first
+    referral = _decline_one(world)
+    referral.status, referral.decided_at = ReferralStatus.DECLINED, timezone.now()
+    referral.save()
+    reading.last_change(analyst)  # compiles it again
+    second = reading.last_change(analyst)
+    assert second != first and through_door(analyst) == second
+    # Someone who may not report counts nothing: no stamp at all, whatever is stored.
+    outsider = world.users["caseworker"]
+    assert reading.last_change(outsider).split("|")[1:] == ["-"] * len(reading._MARKERS)

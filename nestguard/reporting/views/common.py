@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from nestguard.access.rules import signed_in_user
 from nestguard.accounts.models import User
@@ -88,3 +90,32 @@ def rendered_once(key: Hashable, make: Callable[[], Any]) -> Any:
     if key is None:
         return make()
     return _rendered.made(key, make)
+
+
+# The period form's fields as HTML, per process (decision 0135): a field without errors is the
+# same HTML for the same value and the same choices, whoever asks (a reporter's default view is
+# the same form every time; a new period changes only the two dates, not the lists of wards
+# and agencies). Laying out the form's four GOV.UK fields was about a fifth of the CPU of a
+# page showing a prepared copy. A field with errors, and the error summary, are laid out every
+# time: their messages may quote what was typed.
+PERIOD_FIELDS = 256
+FIELD_TEMPLATE = "reporting/period_field.html"
+_period_fields: KeptLatest[SafeString] = KeptLatest(PERIOD_FIELDS)
+
+
+def period_fields(form: ReportPeriodForm) -> SafeString:
+    """The form's error summary and fields as GOV.UK components."""
+    parts = [_laid_out("reporting/period_errors.html", form)] if form.errors else []
+    for field in form:
+        if field.errors:
+            parts.append(_laid_out(FIELD_TEMPLATE, field))
+            continue
+        choices = tuple(getattr(field.field, "choices", ()))
+        key = (field.name, field.form.is_bound, repr(field.value()), choices)
+        parts.append(_period_fields.made(key, partial(_laid_out, FIELD_TEMPLATE, field)))
+    return mark_safe("".join(parts))  # noqa: S308 (each part rendered and escaped by the engine)
+
+
+def _laid_out(template: str, item: Any) -> SafeString:
+    html = render_to_string(template, {"item": item})
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)

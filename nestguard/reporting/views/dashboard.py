@@ -35,7 +35,7 @@ from nestguard.reporting.reading import Built, prepared
 from nestguard.reporting.registry import Report
 from nestguard.reporting.suppression import is_suppressed
 from nestguard.reporting.tables import Cell, Table
-from nestguard.reporting.views.common import display, rendered_once
+from nestguard.reporting.views.common import display, period_fields, rendered_once
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ShownPanel:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form, asked = report_form(request.GET, user, default=last_complete_months)
-    context: dict[str, Any] = {"form": form, "title": TITLE}
+    context: dict[str, Any] = {"form": form, "title": TITLE, "period_fields": period_fields(form)}
     if asked is None:
         # Bad filters read nothing: the error summary, and no figures from another period.
         return render(request, "reporting/dashboard.html", context)

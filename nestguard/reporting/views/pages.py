@@ -15,7 +15,7 @@ from nestguard.reporting.exports import LEGEND
 from nestguard.reporting.period import Asked, min_days
 from nestguard.reporting.reading import read_prepared, read_report
 from nestguard.reporting.registry import ReportSpec, report_specs
-from nestguard.reporting.views.common import asked_for, display, rendered_once
+from nestguard.reporting.views.common import asked_for, display, period_fields, rendered_once
 
 
 @access_rule(REPORTING)
@@ -44,6 +44,8 @@ def _page(request: HttpRequest, name: str, *, output: str, template: str) -> Htt
         "legend": LEGEND,
         "min_days": min_days(),
     }
+    if output == "page":
+        context["period_fields"] = period_fields(form)
     if asked is not None:
         # The page answers at once: a report not yet prepared for this period is queued and
         # the page says so; the printable page (and every file) waits for it (decision 0112).

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from nestguard.jobs import schedules, services
-from nestguard.jobs.worker import Worker, drain
+from nestguard.jobs.worker import Worker, drain, yield_cpu
 
 
 class Command(BaseCommand):
@@ -47,6 +47,9 @@ class Command(BaseCommand):
         jobs_logger.addHandler(handler)
         jobs_logger.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
         jobs_logger.propagate = False  # once, on this command's stream
+        # Background work yields the CPU to the web processes' requests (decision 0135).
+        niceness = yield_cpu()
+        jobs_logger.info("Worker running at niceness %s", niceness)
         if options["once"]:
             services.runs_recover_lost()
             if not options["no_schedules"]:
