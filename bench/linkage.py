@@ -115,6 +115,7 @@ def part_nestguard(data: pa.Table, engine: str = "duckdb") -> dict[str, object]:
         "seconds": total,
         "train_seconds": trained,
         "pairs": len(result),
+        "blocked": result.blocked_pairs,
         "precision": scores.precision,
         "recall": scores.recall,
         "peak_mb": peak.peak_mb,
@@ -518,7 +519,11 @@ def main() -> None:
                 f"{label:36} {seconds:8.1f} s  {n / seconds:9,.0f} rec/s  "
                 f"peak {r['peak_mb']:7,.0f} MB  (train {r['train_seconds']:.1f} s)  "
                 f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
-                + (f"  pairs {r['pairs']:,}  model {r['model']}" if "model" in r else ""),
+                + (
+                    f"  pairs {r['pairs']:,} of {r['blocked']:,} blocked  model {r['model']}"
+                    if "model" in r
+                    else ""
+                ),
                 flush=True,
             )
             for phase, phase_seconds, rss in r.get("phases", []):  # type: ignore[attr-defined]

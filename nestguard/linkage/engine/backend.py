@@ -129,6 +129,7 @@ class PredictedPairs:
     match_weight: np.ndarray
     match_probability: np.ndarray
     gammas: np.ndarray  # shape (pairs, comparisons), int8, -1 for the null level
+    blocked: int = 0  # pairs the blocking rules gave to be compared (DuckDB; 0 when not counted)
 
 
 # DuckDB's memory cap for a linkage run (e.g. "8GB"; unset: DuckDB's own default, 80% of
@@ -488,6 +489,7 @@ def predict(
         match_weight=arrays["match_weight"].astype(np.float64),
         match_probability=arrays["match_probability"].astype(np.float64),
         gammas=gammas,
+        blocked=int(arrays["blocked"]) if "blocked" in arrays else 0,
     )
 
 
@@ -544,8 +546,11 @@ def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dic
             f"SELECT {', '.join(cols)} FROM __splink__df_predict",  # noqa: S608
             "__nestguard_scored_pairs",
         )
-        data = linker._db_api.duckdb_con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
+        con = linker._db_api.duckdb_con
+        # One count of the blocked pairs, already a table: what the run's size grows with.
+        (blocked_count,) = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchone()  # noqa: S608
+        data = con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
-    return {c: np.asarray(data[c]) for c in cols}
+    return {"blocked": np.asarray(blocked_count), **{c: np.asarray(data[c]) for c in cols}}

@@ -66,6 +66,11 @@ class LinkageResult:
     def __len__(self) -> int:
         return 0 if self._predicted is None else len(self._predicted.left)
 
+    @property
+    def blocked_pairs(self) -> int:
+        """Pairs the blocking rules gave to be compared (counted on DuckDB; 0 otherwise)."""
+        return 0 if self._predicted is None else self._predicted.blocked
+
     @cached_property
     def clusters(self) -> dict[str, str]:
         assert self.cluster_heads is not None
