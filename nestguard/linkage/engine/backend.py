@@ -548,7 +548,7 @@ def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dic
         )
         con = linker._db_api.duckdb_con
         # One count of the blocked pairs, already a table: what the run's size grows with.
-        (blocked_count,) = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchone()  # noqa: S608
+        ((blocked_count,),) = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()  # noqa: S608
         data = con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
     finally:
         if not cached:
