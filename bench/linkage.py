@@ -62,13 +62,25 @@ from nestguard.linkage.engine.synthetic import (
 def _load_table(path: str, size: int) -> pa.Table:
     """The first `size` records of the generated file, as columns: the fields and the
     person each record is of (decision 0137: no Python object per record)."""
-    table = pq.read_table(path, columns=[*FIELDS, "person_id"])
-    return table.slice(0, size).combine_chunks()
+    return _read_first(path, size, [*FIELDS, "person_id"])
+
+
+def _read_first(path: str, size: int, columns: list[str] | None = None) -> pa.Table:
+    """The first `size` rows, reading only the row groups that hold them (the file may hold
+    ten million records when a part needs one million)."""
+    parquet = pq.ParquetFile(path)
+    groups, rows = [], 0
+    while rows < size and len(groups) < parquet.num_row_groups:
+        rows += parquet.metadata.row_group(len(groups)).num_rows
+        groups.append(len(groups))
+    if rows < size:
+        raise SystemExit(f"{path} holds {rows:,} records, fewer than {size:,}")
+    return parquet.read_row_groups(groups, columns=columns).slice(0, size)
 
 
 def _load(path: str, size: int) -> list[LabelledRecord]:
     """The first `size` records as Python objects (the lookups' parts, a million at most)."""
-    return labelled_records(pq.read_table(path).slice(0, size))
+    return labelled_records(_read_first(path, size))
 
 
 # Plain Splink's DuckDB memory_limit, handed to its part (`--splink-memory`).
@@ -449,6 +461,11 @@ def main() -> None:
         default=0,
         help="stop a batch part whose processes' resident memory passes this (0: no cap)",
     )
+    parser.add_argument(
+        "--records-file",
+        help="a Parquet file write_parquet made with this seed and at least as many "
+        "records, read instead of generating (its first records are those generated)",
+    )
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
@@ -485,15 +502,20 @@ def main() -> None:
     total = max(sizes if args.skip_batch else [args.records, *sizes])
     started = time.perf_counter()
     # Streamed to a Parquet file with the labels (decision 0137); each part reads it.
-    with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as handle:
-        data_path = handle.name
+    if args.records_file:
+        data_path = args.records_file
+        print(f"records from {data_path} (generated before, seed {args.seed})", flush=True)
+    else:
+        with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as handle:
+            data_path = handle.name
     try:
-        people = write_parquet(data_path, total, seed=args.seed)
-        print(
-            f"generated {total:,} synthetic records ({people:,} people) "
-            f"in {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
+        if not args.records_file:
+            people = write_parquet(data_path, total, seed=args.seed)
+            print(
+                f"generated {total:,} synthetic records ({people:,} people) "
+                f"in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
         n = args.records
         parts = [] if args.skip_batch else [("nestguard", "Nestguard engine (DuckDB)")]
         if parts:
@@ -539,7 +561,8 @@ def main() -> None:
                 args.work = work
                 _lookups(size, data_path, args)
     finally:
-        Path(data_path).unlink(missing_ok=True)
+        if not args.records_file:
+            Path(data_path).unlink(missing_ok=True)
 
 
 def _lookups(size: int, data_path: str, args: argparse.Namespace) -> None:
