@@ -15,8 +15,12 @@ from . import backend
 from .backend import ProgressFn, Records
 from .clustering import cluster, cluster_heads, new_clusters
 from .model import AutoLinkGuard, LinkageModel
+from .normalise import clear_value_caches
 
 PAIR_THRESHOLD = 0.01  # every pair at or above this probability is reported
+# A batch above this many records empties the caches of values' features once its feature
+# table is built: they would otherwise be held, full, while DuckDB scores (decision 0137).
+CLEAR_CACHES_ABOVE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +316,8 @@ def link_records(
     )
     report("preparing records", 0.0)
     table = backend.feature_table(records, fresh)
+    if len(records) > CLEAR_CACHES_ABOVE:
+        clear_value_caches()
     report(f"scoring pairs ({engine})", 0.2)
     nothing_to_score = len(records) < 2 or (fresh is not None and not fresh)
     predicted = (
