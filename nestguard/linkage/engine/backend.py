@@ -470,7 +470,7 @@ def predict(
     gamma_cols = [f"gamma_{c.name}" for c in model.comparisons]
     cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gamma_cols]
     if engine == "duckdb":
-        arrays = _duckdb_scored_arrays(linker, cols, threshold)
+        arrays = _duckdb_scored_arrays(linker, cols, threshold, scoring_passes(table.num_rows))
         _release(linker, engine)
     else:
         scored = linker.inference.predict(
@@ -493,7 +493,9 @@ def predict(
     )
 
 
-def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dict[str, np.ndarray]:
+def _duckdb_scored_arrays(
+    linker: Any, cols: list[str], threshold: float, chunks: int = 1
+) -> dict[str, np.ndarray]:
     """The columns `cols` of the pairs `linker.inference.predict` would return, read
     straight into numpy.
 
@@ -516,41 +518,66 @@ def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dic
     settings = linker._settings_obj
     settings._retain_matching_columns = False
     columns = settings.column_info_settings
-    blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk()
-    try:
-        pipeline = CTEPipeline([blocked])
-        enqueue_df_concat_with_tf(linker, pipeline)
-        pipeline.enqueue_list_of_sqls(
-            compute_comparison_vector_values_from_id_pairs_sqls(
-                settings._columns_to_select_for_blocking,
-                settings._columns_to_select_for_comparison_vector_values,
-                input_tablename_l="__splink__df_concat_with_tf",
-                input_tablename_r="__splink__df_concat_with_tf",
-                source_dataset_input_column=columns.source_dataset_input_column,
-                unique_id_input_column=columns.unique_id_input_column,
-                link_type=settings._link_type,
-                sql_dialect_str="duckdb",
+    parts: list[dict[str, np.ndarray]] = []
+    blocked_count = 0
+    for chunk in range(1, chunks + 1):
+        # Splink's own chunking: the left record of a pair in chunk k of n by a hash of its
+        # id, so each pass blocks and scores about 1/n of the pairs (n = 1: one pass).
+        blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
+            left_chunk=(chunk, chunks) if chunks > 1 else None
+        )
+        try:
+            pipeline = CTEPipeline([blocked])
+            enqueue_df_concat_with_tf(linker, pipeline)
+            pipeline.enqueue_list_of_sqls(
+                compute_comparison_vector_values_from_id_pairs_sqls(
+                    settings._columns_to_select_for_blocking,
+                    settings._columns_to_select_for_comparison_vector_values,
+                    input_tablename_l="__splink__df_concat_with_tf",
+                    input_tablename_r="__splink__df_concat_with_tf",
+                    source_dataset_input_column=columns.source_dataset_input_column,
+                    unique_id_input_column=columns.unique_id_input_column,
+                    link_type=settings._link_type,
+                    sql_dialect_str="duckdb",
+                )
             )
-        )
-        pipeline.enqueue_list_of_sqls(
-            predict_from_comparison_vectors_sqls(
-                unique_id_input_columns=columns.unique_id_input_columns,
-                core_model_settings=settings.core_model_settings,
-                sql_dialect=SplinkDialect.from_string("duckdb"),
-                threshold_match_probability=threshold,
-                # training_mode keeps the level (gamma) columns without the values.
-                training_mode=True,
+            pipeline.enqueue_list_of_sqls(
+                predict_from_comparison_vectors_sqls(
+                    unique_id_input_columns=columns.unique_id_input_columns,
+                    core_model_settings=settings.core_model_settings,
+                    sql_dialect=SplinkDialect.from_string("duckdb"),
+                    threshold_match_probability=threshold,
+                    # training_mode keeps the level (gamma) columns without the values.
+                    training_mode=True,
+                )
             )
-        )
-        pipeline.enqueue_sql(
-            f"SELECT {', '.join(cols)} FROM __splink__df_predict",  # noqa: S608
-            "__nestguard_scored_pairs",
-        )
-        con = linker._db_api.duckdb_con
-        # One count of the blocked pairs, already a table: what the run's size grows with.
-        ((blocked_count,),) = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()  # noqa: S608
-        data = con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
-    finally:
-        if not cached:
-            blocked.drop_table_from_database_and_remove_from_cache()
-    return {"blocked": np.asarray(blocked_count), **{c: np.asarray(data[c]) for c in cols}}
+            pipeline.enqueue_sql(
+                f"SELECT {', '.join(cols)} FROM __splink__df_predict",  # noqa: S608
+                "__nestguard_scored_pairs",
+            )
+            con = linker._db_api.duckdb_con
+            # One count of the blocked pairs, already a table: what a run's size grows with.
+            counted = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()  # noqa: S608
+            blocked_count += int(counted[0][0])
+            data = con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
+            parts.append({c: np.asarray(data[c]) for c in cols})
+            del data
+        finally:
+            if not cached:
+                blocked.drop_table_from_database_and_remove_from_cache()
+    joined = {c: np.concatenate([part[c] for part in parts]) for c in cols}
+    return {"blocked": np.asarray(blocked_count), **joined}
+
+
+# Records per scoring pass on DuckDB (decision 0137): above it the pairs are blocked and
+# scored in passes, each holding about 1/n of them, so that the blocked pairs of ten million
+# records (hundreds of millions) need not be held, or spilled, at once. A million records
+# score in one pass, as before. NESTGUARD_LINKAGE_SCORING_PASSES sets the number.
+RECORDS_PER_SCORING_PASS = 2_500_000
+SCORING_PASSES_ENV = "NESTGUARD_LINKAGE_SCORING_PASSES"
+
+
+def scoring_passes(records: int) -> int:
+    if given := os.environ.get(SCORING_PASSES_ENV):
+        return max(1, int(given))
+    return max(1, -(-records // RECORDS_PER_SCORING_PASS))

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nestguard.linkage.engine import FIELDS, link_records, train_model
-from nestguard.linkage.engine.backend import feature_table
+from nestguard.linkage.engine.backend import SCORING_PASSES_ENV, feature_table, scoring_passes
 from nestguard.linkage.engine.clustering import cluster_heads, new_clusters
 from nestguard.linkage.engine.evaluate import score_clusters, score_labels
 from nestguard.linkage.engine.synthetic import generate, labelled_records, write_parquet
@@ -127,3 +127,19 @@ def test_scores_on_arrays_are_those_on_dictionaries(labels):
         by_id.false_positives,
         by_id.false_negatives,
     )
+
+
+def test_scoring_in_passes_gives_the_same_pairs(table, model, table_result, monkeypatch):
+    # Ten million records score in passes (Splink's chunks of the left record's id hash);
+    # every pair must be scored once, in one pass or three.
+    monkeypatch.setenv(SCORING_PASSES_ENV, "3")
+    assert scoring_passes(table.num_rows) == 3
+    in_passes = link_records(table, model)
+    assert sorted(in_passes.pair_rows()) == sorted(table_result.pair_rows())
+    assert in_passes.blocked_pairs == table_result.blocked_pairs
+    assert in_passes.clusters == table_result.clusters
+
+
+def test_a_million_records_score_in_one_pass_and_ten_million_in_several():
+    assert scoring_passes(1_000_000) == 1
+    assert scoring_passes(10_000_000) == 4
