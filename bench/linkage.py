@@ -353,13 +353,16 @@ def _run_watched(
         started = time.monotonic()
         peak = 0.0
         why = ""
+        minutes = (
+            args.splink_minutes if part == "splink" and args.splink_minutes else args.part_minutes
+        )
         while process.poll() is None:
             peak = max(peak, tree_rss_mb(process.pid))
             elapsed = time.monotonic() - started
             if args.part_memory_mb and peak > args.part_memory_mb:
                 why = f"stopped at {peak:,.0f} MB resident (cap {args.part_memory_mb:,} MB)"
-            elif args.part_minutes and elapsed > args.part_minutes * 60:
-                why = f"stopped after {elapsed:,.0f} s, the cap of {args.part_minutes} minutes"
+            elif minutes and elapsed > minutes * 60:
+                why = f"stopped after {elapsed:,.0f} s, the cap of {minutes:g} minutes"
             if why:
                 _stop_tree(process.pid)
                 process.wait()
@@ -433,6 +436,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-batch", action="store_true", help="lookups only")
+    parser.add_argument("--skip-engine", action="store_true", help="plain Splink's batch only")
     parser.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
@@ -454,6 +458,12 @@ def main() -> None:
         type=float,
         default=0,
         help="stop a batch part after this many minutes and say so (0: no cap)",
+    )
+    parser.add_argument(
+        "--splink-minutes",
+        type=float,
+        default=0,
+        help="plain Splink's own time cap, if other than --part-minutes",
     )
     parser.add_argument(
         "--part-memory-mb",
@@ -520,10 +530,12 @@ def main() -> None:
         parts = [] if args.skip_batch else [("nestguard", "Nestguard engine (DuckDB)")]
         if parts:
             print(f"\n== batch linkage of {n:,} records (train + score + cluster at 0.95) ==")
+        if args.skip_engine:
+            parts = []
         if parts and args.engine == "spark":
             master = os.environ.get("NESTGUARD_SPARK_MASTER") or "local[2]"
             parts.append(("nestguard-spark", f"Nestguard engine (Spark {master})"))
-        if parts and not args.skip_splink:
+        if not args.skip_batch and not args.skip_splink:
             parts.append(("splink", "plain Splink, default comparisons"))
         for part, label in parts:
             environ = (
