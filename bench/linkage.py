@@ -132,6 +132,7 @@ def part_nestguard(data: pa.Table, engine: str = "duckdb") -> dict[str, object]:
         "recall": scores.recall,
         "peak_mb": peak.peak_mb,
         "model": model.version,
+        "household_guards": bool(model.training.get("household_guards")),
         "phases": training.rows + linking.rows,
     }
 
@@ -555,6 +556,7 @@ def main() -> None:
                 f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
                 + (
                     f"  pairs {r['pairs']:,} of {r['blocked']:,} blocked  model {r['model']}"
+                    f" (household guards {'on' if r.get('household_guards') else 'off'})"
                     if "model" in r
                     else ""
                 ),
