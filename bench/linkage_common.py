@@ -15,6 +15,7 @@ from typing import Any
 from nestguard.linkage.engine import SourceRecord
 
 UPPER = 0.95
+SPLINK_MAX_SPILL = "20GB"
 
 
 def peak_rss_mb() -> float:
@@ -139,6 +140,9 @@ def plain_splink_table(
     con.execute(f"SET temp_directory = '{os.path.join(tempfile.gettempdir(), 'splink-duckdb')}'")
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
+        # What it may spill: at ten million records its three rules block some 3.2
+        # billion pairs, which would otherwise fill the shared machine's disk.
+        con.execute("SET max_temp_directory_size = ?", [SPLINK_MAX_SPILL])
     db_api = DuckDBAPI(connection=con)
     registered = db_api.register(pa.table(columns))
     del columns
