@@ -28,6 +28,7 @@ import json
 import os
 import pickle
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -35,20 +36,55 @@ import tempfile
 import time
 from pathlib import Path
 
-from linkage_common import TreePeak, peak_rss_mb, plain_splink, tree_rss_mb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from linkage_common import TreePeak, peak_rss_mb, plain_splink_table, tree_rss_mb
 
-from nestguard.linkage.engine import CandidateIndex, LinkageModel, link_records, train_model
+from nestguard.linkage.engine import (
+    FIELDS,
+    CandidateIndex,
+    LinkageModel,
+    link_records,
+    train_model,
+)
 from nestguard.linkage.engine.backend import DUCKDB_MEMORY_ENV
-from nestguard.linkage.engine.evaluate import score_clusters
+from nestguard.linkage.engine.evaluate import score_labels
 from nestguard.linkage.engine.shared_index import MappedCandidateIndex, write_index
-from nestguard.linkage.engine.synthetic import ERROR_TYPES, Generator, LabelledRecord, generate
+from nestguard.linkage.engine.synthetic import (
+    ERROR_TYPES,
+    Generator,
+    LabelledRecord,
+    labelled_records,
+    write_parquet,
+)
+
+
+def _load_table(path: str, size: int) -> pa.Table:
+    """The first `size` records of the generated file, as columns: the fields and the
+    person each record is of (decision 0137: no Python object per record)."""
+    return _read_first(path, size, [*FIELDS, "person_id"])
+
+
+def _read_first(path: str, size: int, columns: list[str] | None = None) -> pa.Table:
+    """The first `size` rows, reading only the row groups that hold them (the file may hold
+    ten million records when a part needs one million)."""
+    parquet = pq.ParquetFile(path)
+    groups, rows = [], 0
+    while rows < size and len(groups) < parquet.num_row_groups:
+        rows += parquet.metadata.row_group(len(groups)).num_rows
+        groups.append(len(groups))
+    if rows < size:
+        raise SystemExit(f"{path} holds {rows:,} records, fewer than {size:,}")
+    return parquet.read_row_groups(groups, columns=columns).slice(0, size)
 
 
 def _load(path: str, size: int) -> list[LabelledRecord]:
-    with open(path, "rb") as handle:
-        data: list[LabelledRecord] = pickle.load(handle)  # noqa: S301 (our own temp file)
-    return data[:size]
+    """The first `size` records as Python objects (the lookups' parts, a million at most)."""
+    return labelled_records(_read_first(path, size))
 
+
+# Plain Splink's DuckDB memory_limit, handed to its part (`--splink-memory`).
+SPLINK_MEMORY_ENV = "BENCH_SPLINK_DUCKDB_MEMORY"
 
 # The bench's Spark settings on this machine, unless NESTGUARD_SPARK_CONF names others: the
 # scored pairs (some millions at a million records) come back to the driver.
@@ -74,8 +110,10 @@ class Phases:
         self._stage, self._at = ("" if fraction >= 1.0 else stage), now
 
 
-def part_nestguard(data: list[LabelledRecord], engine: str = "duckdb") -> dict[str, object]:
-    records = [d.record for d in data]
+def part_nestguard(data: pa.Table, engine: str = "duckdb") -> dict[str, object]:
+    truth = data.column("person_id").to_numpy()
+    records = data.drop_columns(["person_id"])
+    del data
     training, linking = Phases("train"), Phases("link")
     with TreePeak() as peak:
         started = time.perf_counter()
@@ -83,15 +121,18 @@ def part_nestguard(data: list[LabelledRecord], engine: str = "duckdb") -> dict[s
         trained = time.perf_counter() - started
         result = link_records(records, model, engine=engine, progress=linking)
         total = time.perf_counter() - started
-    scores = score_clusters({d.record.record_id: d.person_id for d in data}, result.clusters)
+    assert result.cluster_heads is not None
+    scores = score_labels(truth, result.cluster_heads)
     return {
         "seconds": total,
         "train_seconds": trained,
         "pairs": len(result),
+        "blocked": result.blocked_pairs,
         "precision": scores.precision,
         "recall": scores.recall,
         "peak_mb": peak.peak_mb,
         "model": model.version,
+        "household_guards": bool(model.training.get("household_guards")),
         "phases": training.rows + linking.rows,
     }
 
@@ -105,16 +146,17 @@ def _spark_environment(directory: str) -> dict[str, str]:
     return environ
 
 
-def part_splink(data: list[LabelledRecord]) -> dict[str, object]:
-    records = [d.record for d in data]
-    clusters, timings = plain_splink(records)
-    scores = score_clusters({d.record.record_id: d.person_id for d in data}, clusters)
+def part_splink(data: pa.Table, memory_limit: str | None) -> dict[str, object]:
+    truth = data.column("person_id").to_numpy()
+    with TreePeak() as peak:
+        labels, timings = plain_splink_table(data, memory_limit=memory_limit)
+    scores = score_labels(truth, labels)
     return {
         "seconds": timings["total"],
         "train_seconds": timings["train"],
         "precision": scores.precision,
         "recall": scores.recall,
-        "peak_mb": peak_rss_mb(),
+        "peak_mb": peak.peak_mb,
         "phases": [
             ("train (λ, u by sampling, m by EM)", timings["train"], 0.0),
             ("predict", timings["predict"], 0.0),
@@ -296,6 +338,71 @@ def _run_part(
     return _result(done, part)
 
 
+def _run_watched(
+    part: str,
+    data_path: str,
+    size: int,
+    args: argparse.Namespace,
+    environ: dict[str, str] | None = None,
+) -> dict[str, object] | str:
+    """A batch part, stopped if it runs past `--part-minutes` or its process tree's
+    resident memory passes `--part-memory-mb` (so that a ten-million-record run cannot take
+    the machine's memory from other work): the part's figures, or why it did not complete."""
+    command = _command(part, data_path, size, args)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, env=environ)
+        started = time.monotonic()
+        peak = 0.0
+        why = ""
+        minutes = (
+            args.splink_minutes if part == "splink" and args.splink_minutes else args.part_minutes
+        )
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            elapsed = time.monotonic() - started
+            if args.part_memory_mb and peak > args.part_memory_mb:
+                why = f"stopped at {peak:,.0f} MB resident (cap {args.part_memory_mb:,} MB)"
+            elif minutes and elapsed > minutes * 60:
+                why = f"stopped after {elapsed:,.0f} s, the cap of {minutes:g} minutes"
+            if why:
+                _stop_tree(process.pid)
+                process.wait()
+                return f"{why} (peak {peak:,.0f} MB)"
+            time.sleep(0.5)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
+    if done.returncode != 0:
+        last = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        said = last[-1] if last else f"exit status {done.returncode}"
+        return f"failed after {time.monotonic() - started:,.0f} s: {said}"
+    return _result(done, part)
+
+
+def _stop_tree(root: int) -> None:
+    """Kill a part and its children (a Spark driver's JVM): only the processes it started."""
+    tree = _children_of(root)
+    for pid in [root, *tree]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+
+
+def _children_of(root: int) -> list[int]:
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if parent == root:
+            found.append(int(entry.name))
+    return [pid for child in found for pid in (child, *_children_of(child))]
+
+
 def _run_mapped(args: argparse.Namespace) -> list[dict[str, object]]:
     """Two new processes, as two web processes on one machine: the second starts once the
     first has done its lookups (so that their timings do not compete for the CPU), and each
@@ -330,6 +437,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-batch", action="store_true", help="lookups only")
+    parser.add_argument("--skip-engine", action="store_true", help="plain Splink's batch only")
     parser.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
@@ -342,6 +450,33 @@ def main() -> None:
         "--duckdb-memory",
         help="DuckDB memory_limit for Nestguard's engine (e.g. 8GB); it spills beyond it",
     )
+    parser.add_argument(
+        "--splink-memory",
+        help="DuckDB memory_limit for plain Splink (e.g. 8GB); it spills beyond it",
+    )
+    parser.add_argument(
+        "--part-minutes",
+        type=float,
+        default=0,
+        help="stop a batch part after this many minutes and say so (0: no cap)",
+    )
+    parser.add_argument(
+        "--splink-minutes",
+        type=float,
+        default=0,
+        help="plain Splink's own time cap, if other than --part-minutes",
+    )
+    parser.add_argument(
+        "--part-memory-mb",
+        type=int,
+        default=0,
+        help="stop a batch part whose processes' resident memory passes this (0: no cap)",
+    )
+    parser.add_argument(
+        "--records-file",
+        help="a Parquet file write_parquet made with this seed and at least as many "
+        "records, read instead of generating (its first records are those generated)",
+    )
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
@@ -352,15 +487,17 @@ def main() -> None:
         out = part_mapped(Path(args.work), args.started_at, Path(args.barrier))
         print(json.dumps(out))
         return
+    if args.part in ("nestguard", "nestguard-spark", "splink"):
+        table = _load_table(args.data, args.records)
+        if args.part == "splink":
+            out = part_splink(table, os.environ.get(SPLINK_MEMORY_ENV))
+        else:
+            out = part_nestguard(table, engine="spark" if "spark" in args.part else "duckdb")
+        print(json.dumps(out))
+        return
     if args.part:
         data = _load(args.data, args.records)
-        if args.part == "nestguard":
-            out = part_nestguard(data)
-        elif args.part == "nestguard-spark":
-            out = part_nestguard(data, engine="spark")
-        elif args.part == "splink":
-            out = part_splink(data)
-        elif args.part == "write":
+        if args.part == "write":
             out = part_write(data, Path(args.work))
         else:
             out = part_lookup(data, args.queries, args.seed, Path(args.work))
@@ -369,30 +506,37 @@ def main() -> None:
 
     if args.duckdb_memory:
         os.environ[DUCKDB_MEMORY_ENV] = args.duckdb_memory
+    if args.splink_memory:
+        os.environ[SPLINK_MEMORY_ENV] = args.splink_memory
     # --lookup-sizes 0 (or "") skips the lookups.
     sizes = [int(s) for s in args.lookup_sizes.split(",") if s and int(s) > 0]
     total = max(sizes if args.skip_batch else [args.records, *sizes])
     started = time.perf_counter()
-    data = generate(total, seed=args.seed)
-    print(
-        f"generated {len(data):,} synthetic records ({len({d.person_id for d in data}):,} people) "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-    with tempfile.NamedTemporaryFile(
-        suffix=".pickle", delete=False, dir=tempfile.gettempdir()
-    ) as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        data_path = handle.name
-    del data
+    # Streamed to a Parquet file with the labels (decision 0137); each part reads it.
+    if args.records_file:
+        data_path = args.records_file
+        print(f"records from {data_path} (generated before, seed {args.seed})", flush=True)
+    else:
+        with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as handle:
+            data_path = handle.name
     try:
+        if not args.records_file:
+            people = write_parquet(data_path, total, seed=args.seed)
+            print(
+                f"generated {total:,} synthetic records ({people:,} people) "
+                f"in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
         n = args.records
         parts = [] if args.skip_batch else [("nestguard", "Nestguard engine (DuckDB)")]
         if parts:
             print(f"\n== batch linkage of {n:,} records (train + score + cluster at 0.95) ==")
+        if args.skip_engine:
+            parts = []
         if parts and args.engine == "spark":
             master = os.environ.get("NESTGUARD_SPARK_MASTER") or "local[2]"
             parts.append(("nestguard-spark", f"Nestguard engine (Spark {master})"))
-        if parts and not args.skip_splink:
+        if not args.skip_batch and not args.skip_splink:
             parts.append(("splink", "plain Splink, default comparisons"))
         for part, label in parts:
             environ = (
@@ -400,13 +544,22 @@ def main() -> None:
                 if "spark" in part
                 else None
             )
-            r = _run_part(part, data_path, n, args, environ)
+            watched = _run_watched(part, data_path, n, args, environ)
+            if isinstance(watched, str):
+                print(f"{label:36} did not complete: {watched}", flush=True)
+                continue
+            r = watched
             seconds = float(r["seconds"])  # type: ignore[arg-type]
             print(
                 f"{label:36} {seconds:8.1f} s  {n / seconds:9,.0f} rec/s  "
                 f"peak {r['peak_mb']:7,.0f} MB  (train {r['train_seconds']:.1f} s)  "
                 f"precision {r['precision']:.4f}  recall {r['recall']:.4f}"
-                + (f"  pairs {r['pairs']:,}  model {r['model']}" if "model" in r else ""),
+                + (
+                    f"  pairs {r['pairs']:,} of {r['blocked']:,} blocked  model {r['model']}"
+                    f" (household guards {'on' if r.get('household_guards') else 'off'})"
+                    if "model" in r
+                    else ""
+                ),
                 flush=True,
             )
             for phase, phase_seconds, rss in r.get("phases", []):  # type: ignore[attr-defined]
@@ -422,7 +575,8 @@ def main() -> None:
                 args.work = work
                 _lookups(size, data_path, args)
     finally:
-        Path(data_path).unlink(missing_ok=True)
+        if not args.records_file:
+            Path(data_path).unlink(missing_ok=True)
 
 
 def _lookups(size: int, data_path: str, args: argparse.Namespace) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from typing import Any
 from nestguard.linkage.engine import SourceRecord
 
 UPPER = 0.95
+SPLINK_MAX_SPILL = "20GB"
 
 
 def peak_rss_mb() -> float:
@@ -78,6 +80,17 @@ class TreePeak:
         self.peak_mb = max(self.peak_mb, tree_rss_mb(os.getpid()), peak_rss_mb())
 
 
+_PLAIN_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "phone",
+    "identifier",
+)
+
+
 def plain_splink(
     records: Sequence[SourceRecord], *, seed: int = 42
 ) -> tuple[dict[str, str], dict[str, float]]:
@@ -88,34 +101,51 @@ def plain_splink(
     Trained like our model (deterministic λ, u by sampling with the same seed, m by EM).
     Returns clusters at 0.95 and timings.
     """
-    import duckdb
     import pyarrow as pa
+
+    started = time.perf_counter()
+    table = pa.table({name: [getattr(r, name) for r in records] for name in _PLAIN_FIELDS})
+    labels, timings = plain_splink_table(table, seed=seed, started=started)
+    ids = [r.record_id for r in records]
+    return {ids[p]: str(label) for p, label in enumerate(labels.tolist())}, timings
+
+
+def plain_splink_table(
+    table: Any, *, seed: int = 42, memory_limit: str | None = None, started: float | None = None
+) -> tuple[Any, dict[str, float]]:
+    """`plain_splink` on an Arrow table with the source fields as string columns: the
+    cluster of each record by position (an integer label per record) and timings. With
+    `memory_limit`, DuckDB's cap (it spills beyond it, as the engine's does)."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
 
-    def clean(value: str) -> str | None:
-        value = value.strip().lower()
-        return value or None
+    def clean(column: Any) -> Any:
+        # str.strip().lower(), "" as missing: in Arrow, not a Python string per value.
+        text = pc.utf8_trim_whitespace(pc.utf8_lower(pc.fill_null(column, "")))
+        return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
-    fields = (
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "phone",
-        "identifier",
-    )
-    columns: dict[str, Any] = {"unique_id": list(range(len(records)))}
-    for name in fields:
-        columns[name] = [clean(getattr(r, name)) for r in records]
-    columns["postcode"] = [p.upper() if p else None for p in columns["postcode"]]
-    db_api = DuckDBAPI(connection=duckdb.connect())
-    table = db_api.register(pa.table(columns))
+    columns: dict[str, Any] = {"unique_id": pa.array(np.arange(table.num_rows, dtype=np.int64))}
+    for name in _PLAIN_FIELDS:
+        columns[name] = clean(table.column(name))
+    columns["postcode"] = pc.utf8_upper(columns["postcode"])
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{os.path.join(tempfile.gettempdir(), 'splink-duckdb')}'")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+        # What it may spill: at ten million records its three rules block some 3.2
+        # billion pairs, which would otherwise fill the shared machine's disk.
+        con.execute("SET max_temp_directory_size = ?", [SPLINK_MAX_SPILL])
+    db_api = DuckDBAPI(connection=con)
+    registered = db_api.register(pa.table(columns))
+    del columns
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -135,7 +165,7 @@ def plain_splink(
             block_on("postcode", "family_name"),
         ],
     )
-    linker = Linker(table, settings, log_level=logging.ERROR)
+    linker = Linker(registered, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
     )
@@ -146,7 +176,9 @@ def plain_splink(
     predicted = linker.inference.predict(threshold_match_probability=0.01)
     timings["predict"] = time.perf_counter() - started - timings["train"]
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predicted, UPPER)
-    rows = clustered.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
+    rows = clustered.as_duckdbpyrelation().select("unique_id, cluster_id").fetchnumpy()
     timings["total"] = time.perf_counter() - started
-    ids = [r.record_id for r in records]
-    return {ids[int(uid)]: str(cid) for uid, cid in rows}, timings
+    labels = np.empty(table.num_rows, dtype=np.int64)
+    _, codes = np.unique(np.asarray(rows["cluster_id"]), return_inverse=True)
+    labels[np.asarray(rows["unique_id"], dtype=np.int64)] = codes
+    return labels, timings

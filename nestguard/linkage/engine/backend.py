@@ -9,7 +9,7 @@ import random
 import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -29,19 +29,69 @@ logging.getLogger("splink").setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
 
-def feature_table(
-    records: Sequence[SourceRecord], fresh: Collection[str] | None = None
-) -> pa.Table:
+# What the engine links: source records, or (at millions of records) an Arrow table with a
+# string column per field of `records.FIELDS` ("" or null where missing), which holds them
+# in columns instead of a Python object per record (decision 0137).
+Records: TypeAlias = "Sequence[SourceRecord] | pa.Table"
+
+
+def feature_table(records: Records, fresh: Collection[str] | None = None) -> pa.Table:
     """One row per record: `unique_id` (position in `records`) and the feature columns;
     with `fresh` (record ids), a `fresh` column: 1 for those records, 0 for the rest."""
     table = _table_by_distinct_values(records)
     if fresh is None:
         return table
-    flags = np.fromiter((r.record_id in fresh for r in records), dtype=np.int8, count=len(records))
+    if isinstance(records, pa.Table):
+        wanted = pa.array(list(fresh), pa.string())
+        ids = records.column("record_id")
+        flags = pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False).astype(np.int8)
+    else:
+        flags = np.fromiter(
+            (r.record_id in fresh for r in records), dtype=np.int8, count=len(records)
+        )
     return table.append_column("fresh", pa.array(flags))
 
 
-def _table_by_distinct_values(records: Sequence[SourceRecord]) -> pa.Table:
+def _group_codes(records: Records, fields: tuple[str, ...]) -> tuple[np.ndarray, list[Any]]:
+    """Each record's position among the distinct values of `fields` (a value, or a tuple
+    of values for several fields), and those distinct values in order of first appearance."""
+    if isinstance(records, pa.Table):
+        return _group_codes_of_table(records, fields)
+    getter = operator.attrgetter(*fields)
+    codes: dict[Any, int] = {}
+    positions = np.fromiter(
+        (codes.setdefault(getter(r), len(codes)) for r in records),
+        dtype=np.int32,
+        count=len(records),
+    )
+    return positions, list(codes)
+
+
+def _group_codes_of_table(table: pa.Table, fields: tuple[str, ...]) -> tuple[np.ndarray, list[Any]]:
+    """`_group_codes` on Arrow columns: each column dictionary-encoded in C (first
+    appearance first, as the loop over records), several columns combined by their codes."""
+    encoded = []
+    for name in fields:
+        column = pc.fill_null(table.column(name), "").combine_chunks()
+        encoded.append(pc.dictionary_encode(column))
+    if len(encoded) == 1:
+        (only,) = encoded
+        return only.indices.to_numpy().astype(np.int32), only.dictionary.to_pylist()
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    for column in encoded:
+        key = key * len(column.dictionary) + column.indices.to_numpy().astype(np.int64)
+    combined = pc.dictionary_encode(pa.array(key))
+    distinct_keys = combined.dictionary.to_numpy()
+    parts = []
+    for column in reversed(encoded):
+        size = len(column.dictionary)
+        parts.append(column.dictionary.take(pa.array(distinct_keys % size)).to_pylist())
+        distinct_keys = distinct_keys // size
+    values = list(zip(*reversed(parts), strict=True))
+    return combined.indices.to_numpy().astype(np.int32), values
+
+
+def _table_by_distinct_values(records: Records) -> pa.Table:
     """The feature columns of `feature_values` for every record, built column group by
     column group: each group's features are worked out once per distinct source value, so
     no tuple per record is built or held (at a million records, 24 s became 2 s).
@@ -53,13 +103,7 @@ def _table_by_distinct_values(records: Sequence[SourceRecord]) -> pa.Table:
     The one list column (`gn_groups`) is spread to the records with `take`."""
     columns: dict[str, Any] = {}
     for fields, function, names in FEATURE_GROUPS:
-        getter = operator.attrgetter(*fields)
-        codes: dict[Any, int] = {}
-        positions = np.fromiter(
-            (codes.setdefault(getter(r), len(codes)) for r in records),
-            dtype=np.int32,
-            count=len(records),
-        )
+        positions, codes = _group_codes(records, fields)
         values = [function(*v) if len(fields) > 1 else function(v) for v in codes]
         for index, name in enumerate(names):
             distinct = [v[index] for v in values]
@@ -85,6 +129,7 @@ class PredictedPairs:
     match_weight: np.ndarray
     match_probability: np.ndarray
     gammas: np.ndarray  # shape (pairs, comparisons), int8, -1 for the null level
+    blocked: int = 0  # pairs the blocking rules gave to be compared (DuckDB; 0 when not counted)
 
 
 # DuckDB's memory cap for a linkage run (e.g. "8GB"; unset: DuckDB's own default, 80% of
@@ -316,7 +361,7 @@ def has_households(records: int, household_pairs: int) -> bool:
 
 
 def train(
-    records: Sequence[SourceRecord],
+    records: Records,
     *,
     seed: int,
     progress: ProgressFn | None,
@@ -331,7 +376,10 @@ def train(
         # A seeded sample: u comes from sampled pairs anyway, λ is unbiased under record
         # sampling, and anchor pairs remain plentiful.
         chosen = sorted(random.Random(seed).sample(range(len(records)), MAX_TRAINING_RECORDS))
-        records = [records[i] for i in chosen]
+        if isinstance(records, pa.Table):
+            records = records.take(pa.array(chosen, pa.int64()))
+        else:
+            records = [records[i] for i in chosen]
     table = feature_table(records)
     rows = _feature_rows(table)
     base = untrained_model()
@@ -422,7 +470,7 @@ def predict(
     gamma_cols = [f"gamma_{c.name}" for c in model.comparisons]
     cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gamma_cols]
     if engine == "duckdb":
-        arrays = _duckdb_scored_arrays(linker, cols, threshold)
+        arrays = _duckdb_scored_arrays(linker, cols, threshold, scoring_passes(table.num_rows))
         _release(linker, engine)
     else:
         scored = linker.inference.predict(
@@ -441,10 +489,13 @@ def predict(
         match_weight=arrays["match_weight"].astype(np.float64),
         match_probability=arrays["match_probability"].astype(np.float64),
         gammas=gammas,
+        blocked=int(arrays["blocked"]) if "blocked" in arrays else 0,
     )
 
 
-def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dict[str, np.ndarray]:
+def _duckdb_scored_arrays(
+    linker: Any, cols: list[str], threshold: float, chunks: int = 1
+) -> dict[str, np.ndarray]:
     """The columns `cols` of the pairs `linker.inference.predict` would return, read
     straight into numpy.
 
@@ -467,38 +518,66 @@ def _duckdb_scored_arrays(linker: Any, cols: list[str], threshold: float) -> dic
     settings = linker._settings_obj
     settings._retain_matching_columns = False
     columns = settings.column_info_settings
-    blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk()
-    try:
-        pipeline = CTEPipeline([blocked])
-        enqueue_df_concat_with_tf(linker, pipeline)
-        pipeline.enqueue_list_of_sqls(
-            compute_comparison_vector_values_from_id_pairs_sqls(
-                settings._columns_to_select_for_blocking,
-                settings._columns_to_select_for_comparison_vector_values,
-                input_tablename_l="__splink__df_concat_with_tf",
-                input_tablename_r="__splink__df_concat_with_tf",
-                source_dataset_input_column=columns.source_dataset_input_column,
-                unique_id_input_column=columns.unique_id_input_column,
-                link_type=settings._link_type,
-                sql_dialect_str="duckdb",
+    parts: list[dict[str, np.ndarray]] = []
+    blocked_count = 0
+    for chunk in range(1, chunks + 1):
+        # Splink's own chunking: the left record of a pair in chunk k of n by a hash of its
+        # id, so each pass blocks and scores about 1/n of the pairs (n = 1: one pass).
+        blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
+            left_chunk=(chunk, chunks) if chunks > 1 else None
+        )
+        try:
+            pipeline = CTEPipeline([blocked])
+            enqueue_df_concat_with_tf(linker, pipeline)
+            pipeline.enqueue_list_of_sqls(
+                compute_comparison_vector_values_from_id_pairs_sqls(
+                    settings._columns_to_select_for_blocking,
+                    settings._columns_to_select_for_comparison_vector_values,
+                    input_tablename_l="__splink__df_concat_with_tf",
+                    input_tablename_r="__splink__df_concat_with_tf",
+                    source_dataset_input_column=columns.source_dataset_input_column,
+                    unique_id_input_column=columns.unique_id_input_column,
+                    link_type=settings._link_type,
+                    sql_dialect_str="duckdb",
+                )
             )
-        )
-        pipeline.enqueue_list_of_sqls(
-            predict_from_comparison_vectors_sqls(
-                unique_id_input_columns=columns.unique_id_input_columns,
-                core_model_settings=settings.core_model_settings,
-                sql_dialect=SplinkDialect.from_string("duckdb"),
-                threshold_match_probability=threshold,
-                # training_mode keeps the level (gamma) columns without the values.
-                training_mode=True,
+            pipeline.enqueue_list_of_sqls(
+                predict_from_comparison_vectors_sqls(
+                    unique_id_input_columns=columns.unique_id_input_columns,
+                    core_model_settings=settings.core_model_settings,
+                    sql_dialect=SplinkDialect.from_string("duckdb"),
+                    threshold_match_probability=threshold,
+                    # training_mode keeps the level (gamma) columns without the values.
+                    training_mode=True,
+                )
             )
-        )
-        pipeline.enqueue_sql(
-            f"SELECT {', '.join(cols)} FROM __splink__df_predict",  # noqa: S608
-            "__nestguard_scored_pairs",
-        )
-        data = linker._db_api.duckdb_con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
-    finally:
-        if not cached:
-            blocked.drop_table_from_database_and_remove_from_cache()
-    return {c: np.asarray(data[c]) for c in cols}
+            pipeline.enqueue_sql(
+                f"SELECT {', '.join(cols)} FROM __splink__df_predict",  # noqa: S608
+                "__nestguard_scored_pairs",
+            )
+            con = linker._db_api.duckdb_con
+            # One count of the blocked pairs, already a table: what a run's size grows with.
+            counted = con.sql(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()  # noqa: S608
+            blocked_count += int(counted[0][0])
+            data = con.sql(pipeline.generate_cte_pipeline_sql()).fetchnumpy()
+            parts.append({c: np.asarray(data[c]) for c in cols})
+            del data
+        finally:
+            if not cached:
+                blocked.drop_table_from_database_and_remove_from_cache()
+    joined = {c: np.concatenate([part[c] for part in parts]) for c in cols}
+    return {"blocked": np.asarray(blocked_count), **joined}
+
+
+# Records per scoring pass on DuckDB (decision 0137): above it the pairs are blocked and
+# scored in passes, each holding about 1/n of them, so that the blocked pairs of ten million
+# records (hundreds of millions) need not be held, or spilled, at once. A million records
+# score in one pass, as before. NESTGUARD_LINKAGE_SCORING_PASSES sets the number.
+RECORDS_PER_SCORING_PASS = 2_500_000
+SCORING_PASSES_ENV = "NESTGUARD_LINKAGE_SCORING_PASSES"
+
+
+def scoring_passes(records: int) -> int:
+    if given := os.environ.get(SCORING_PASSES_ENV):
+        return max(1, int(given))
+    return max(1, -(-records // RECORDS_PER_SCORING_PASS))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class _UnionFind:
@@ -82,19 +84,13 @@ def cluster(
     return result
 
 
-def new_clusters(record_ids: Sequence[str], left: np.ndarray, right: np.ndarray) -> dict[str, str]:
-    """`cluster(record_ids, links)` with no existing clusters, on whole arrays: the same
-    clusters, each named after the smallest record id in it.
-
-    A batch of a million records has about as many links; the loop of `cluster` over them
-    and over every record took seconds, this takes a fraction of one.
-    """
-    size = len(record_ids)
+def _lowest_reachable(size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """For each node 0..size-1, the smallest node it reaches through the links."""
     labels = np.arange(size, dtype=np.int64)
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
-    # Each record's label falls to the smallest position it reaches through the links;
-    # pointer jumping (labels of labels) lets a chain settle in a few rounds.
+    # Each node's label falls to the smallest node it reaches through the links; pointer
+    # jumping (labels of labels) lets a chain settle in a few rounds.
     while True:
         lowest = np.minimum(labels[left], labels[right])
         before = labels.copy()
@@ -107,6 +103,18 @@ def new_clusters(record_ids: Sequence[str], left: np.ndarray, right: np.ndarray)
             labels = jumped
         if np.array_equal(labels, before):
             break
+    return labels
+
+
+def new_clusters(record_ids: Sequence[str], left: np.ndarray, right: np.ndarray) -> dict[str, str]:
+    """`cluster(record_ids, links)` with no existing clusters, on whole arrays: the same
+    clusters, each named after the smallest record id in it.
+
+    A batch of a million records has about as many links; the loop of `cluster` over them
+    and over every record took seconds, this takes a fraction of one.
+    """
+    size = len(record_ids)
+    labels = _lowest_reachable(size, left, right)
     # The name of each component: its smallest record id (ids are unique, so no clashes).
     ids = np.array(record_ids, dtype=object)
     order = np.lexsort((np.array(record_ids), labels))
@@ -115,6 +123,27 @@ def new_clusters(record_ids: Sequence[str], left: np.ndarray, right: np.ndarray)
     group = np.cumsum(first) - 1
     names = ids[order][first][group]
     return dict(zip(ids[order].tolist(), names.tolist(), strict=True))
+
+
+def cluster_heads(
+    record_ids: pa.Array | pa.ChunkedArray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """`new_clusters` without a Python string per record: for each position, the position
+    of the record whose id names its cluster (the smallest id in it). At ten million
+    records the dictionary of `new_clusters` and its strings would take some gigabytes.
+
+    The links are relabelled by each record's rank among the ids (sorted by Arrow), so
+    that the smallest node a record reaches is its cluster's smallest id.
+    """
+    size = len(record_ids)
+    order = pc.sort_indices(record_ids).to_numpy().astype(np.int64)  # rank -> position
+    rank = np.empty(size, dtype=np.int64)
+    rank[order] = np.arange(size, dtype=np.int64)
+    lowest = _lowest_reachable(
+        size, rank[np.asarray(left, np.int64)], rank[np.asarray(right, np.int64)]
+    )
+    heads: np.ndarray = order[lowest[rank]]
+    return heads
 
 
 def _neg(text: str) -> tuple[int, ...]:

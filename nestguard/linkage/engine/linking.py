@@ -8,14 +8,19 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import backend
-from .backend import ProgressFn
-from .clustering import cluster, new_clusters
+from .backend import ProgressFn, Records
+from .clustering import cluster, cluster_heads, new_clusters
 from .model import AutoLinkGuard, LinkageModel
-from .records import SourceRecord
+from .normalise import clear_value_caches
 
 PAIR_THRESHOLD = 0.01  # every pair at or above this probability is reported
+# A batch above this many records empties the caches of values' features once its feature
+# table is built: they would otherwise be held, full, while DuckDB scores (decision 0137).
+CLEAR_CACHES_ABOVE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +36,10 @@ class LinkageResult:
     """Scored pairs (at or above 0.01) and clusters (at the upper threshold).
 
     Pairs are held as arrays and turned into `ScoredPair` objects only when asked for, so a
-    million-record run does not hold millions of small objects.
+    million-record run does not hold millions of small objects. Records given as an Arrow
+    table are clustered on arrays too: `cluster_heads` holds, for each record's position,
+    the position of the record its cluster is named after, and `clusters` (record id ->
+    cluster id) is built from it only when asked for (decision 0137).
     """
 
     def __init__(
@@ -39,11 +47,16 @@ class LinkageResult:
         *,
         record_ids: Sequence[str],
         predicted: backend.PredictedPairs | None,
-        clusters: dict[str, str],
+        clusters: dict[str, str] | None = None,
+        cluster_heads: np.ndarray | None = None,
         model: LinkageModel,
         engine: str,
     ) -> None:
-        self.clusters = clusters
+        if (clusters is None) == (cluster_heads is None):
+            raise ValueError("give either the clusters or the cluster heads")
+        if clusters is not None:
+            self.clusters = clusters
+        self.cluster_heads = cluster_heads
         self.model_version = model.version
         self.upper_threshold = model.upper_threshold
         self.lower_threshold = model.lower_threshold
@@ -56,6 +69,17 @@ class LinkageResult:
 
     def __len__(self) -> int:
         return 0 if self._predicted is None else len(self._predicted.left)
+
+    @property
+    def blocked_pairs(self) -> int:
+        """Pairs the blocking rules gave to be compared (counted on DuckDB; 0 otherwise)."""
+        return 0 if self._predicted is None else self._predicted.blocked
+
+    @cached_property
+    def clusters(self) -> dict[str, str]:
+        assert self.cluster_heads is not None
+        ids = self._record_ids
+        return {ids[p]: ids[int(h)] for p, h in enumerate(self.cluster_heads)}
 
     def pair_rows(self) -> Iterator[tuple[str, str, float, float]]:
         """(left_id, right_id, match_probability, match_weight), left_id < right_id, sorted."""
@@ -201,7 +225,26 @@ def guard_ceilings(gammas: np.ndarray, model: LinkageModel) -> np.ndarray:
     return ceilings
 
 
-def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
+class _TableIds(Sequence[str]):
+    """The record ids of an Arrow table as a sequence of str, read one by one when asked
+    for (ten million Python strings would take about 700 MB)."""
+
+    def __init__(self, ids: pa.Array) -> None:
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self._ids[i].to_pylist()
+        return self._ids[i].as_py()
+
+
+def _check_unique_ids(records: Records) -> None:
+    if isinstance(records, pa.Table):
+        _check_unique_table_ids(records.column("record_id"))
+        return
     seen: set[str] = set()
     for record in records:
         if not record.record_id:
@@ -211,8 +254,17 @@ def _check_unique_ids(records: Sequence[SourceRecord]) -> None:
         seen.add(record.record_id)
 
 
+def _check_unique_table_ids(ids: pa.ChunkedArray) -> None:
+    if ids.null_count or pc.any(pc.equal(ids, "")).as_py():
+        raise ValueError("every record needs a record_id")
+    if pc.count_distinct(ids).as_py() != len(ids):
+        counts = pc.value_counts(ids)
+        twice = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        raise ValueError(f"record_id {twice[0].as_py()!r} appears twice")
+
+
 def train_model(
-    records: Sequence[SourceRecord],
+    records: Records,
     *,
     seed: int = 42,
     progress: ProgressFn | None = None,
@@ -233,7 +285,7 @@ def train_model(
 
 
 def link_records(
-    records: Sequence[SourceRecord],
+    records: Records,
     model: LinkageModel,
     *,
     engine: str = "duckdb",
@@ -248,14 +300,24 @@ def link_records(
     With `fresh` (record ids), only pairs with at least one fresh record are scored: the
     rest were scored by an earlier run with the same model. Every record still counts in
     the names' term frequencies, so a fresh pair scores as it would in a full run.
+
+    `records` may be an Arrow table with a string column per field of `FIELDS` (decision
+    0137): the same pairs, scores and clusters, without a Python object per record; a
+    first run's clusters are then held as `cluster_heads`.
     """
     if engine not in backend.ENGINES:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(backend.ENGINES)}")
     report = progress or (lambda stage, fraction: None)
     _check_unique_ids(records)
-    record_ids = [r.record_id for r in records]
+    record_ids: Sequence[str] = (
+        _TableIds(records.column("record_id").combine_chunks())
+        if isinstance(records, pa.Table)
+        else [r.record_id for r in records]
+    )
     report("preparing records", 0.0)
     table = backend.feature_table(records, fresh)
+    if len(records) > CLEAR_CACHES_ABOVE:
+        clear_value_caches()
     report(f"scoring pairs ({engine})", 0.2)
     nothing_to_score = len(records) < 2 or (fresh is not None and not fresh)
     predicted = (
@@ -271,7 +333,17 @@ def link_records(
         keep = (predicted.match_probability >= model.upper_threshold) & ~held_by_guards(
             predicted.gammas, model
         )
-    if predicted is not None and not existing_clusters:
+    heads = None
+    if isinstance(records, pa.Table) and not existing_clusters:
+        # A first run on a table: the clusters stay arrays until someone asks for the ids.
+        left, right = (
+            (predicted.left[keep], predicted.right[keep])
+            if predicted is not None
+            else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        )
+        heads = cluster_heads(records.column("record_id"), left, right)
+        clusters = None
+    elif predicted is not None and not existing_clusters:
         # A first run: the same clusters as `cluster`, worked out on whole arrays.
         clusters = new_clusters(record_ids, predicted.left[keep], predicted.right[keep])
     else:
@@ -287,5 +359,10 @@ def link_records(
         clusters = cluster(record_ids, links, existing_clusters)
     report("done", 1.0)
     return LinkageResult(
-        record_ids=record_ids, predicted=predicted, clusters=clusters, model=model, engine=engine
+        record_ids=record_ids,
+        predicted=predicted,
+        clusters=clusters,
+        cluster_heads=heads,
+        model=model,
+        engine=engine,
     )

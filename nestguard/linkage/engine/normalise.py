@@ -297,3 +297,28 @@ def features(record: SourceRecord) -> Features:
     if row["gn_groups"] is not None:
         row["gn_groups"] = list(row["gn_groups"])
     return row
+
+
+# The caches of one value's features (not the reference lists, which are small and fixed).
+_VALUE_CACHES = (
+    name_tokens,
+    phonetic,
+    normalise_postcode,
+    normalise_phone,
+    address_tokens,
+    split_address,
+    _given_features,
+    _family_features,
+    _dob_features,
+    _address_features,
+    _phone_features,
+)
+
+
+def clear_value_caches() -> None:
+    """Empty the caches of values' features. A batch works each distinct value out once
+    (backend.feature_table), so after a big one the caches hold hundreds of thousands of
+    values no later call will ask for: about 600 MB at a million records, held while
+    DuckDB scores, the batch's peak (decision 0137)."""
+    for function in _VALUE_CACHES:
+        function.cache_clear()
