@@ -24,7 +24,7 @@ from nestguard.childhood.selectors import (
     transitions_in_order,
 )
 from nestguard.core.calendar import UK
-from nestguard.core.clocks import DueItem, DueRows, register_clock_source
+from nestguard.core.clocks import NO_DUE_ROWS, DueItem, DueRows, register_clock_source
 
 
 def _transitions(user: Any, *, team: bool = False) -> Iterator[DueItem]:
@@ -43,7 +43,7 @@ def _transition_rows(user: Any, *, team: bool = False, limit: int) -> DueRows:
     days from the links alone (the same reads and door as `_transitions`, whose `_told` is
     the recipients' test as a condition), and only the page's alerts loaded."""
     if not can_work_cases(user):
-        return DueRows([], lambda start, stop: [])
+        return NO_DUE_ROWS
     today = timezone.localdate()
     keys = transition_keys(visible(user, Case), today, told=_told(user), limit=limit)
 

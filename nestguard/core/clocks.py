@@ -66,6 +66,9 @@ class DueRows:
 # Called as rows(user, team=..., limit=...): at most `limit` items.
 RowsSource = Callable[..., DueRows]
 
+# What a `rows` source answers for a user it has nothing for.
+NO_DUE_ROWS = DueRows((), lambda start, stop: [])
+
 
 @dataclass(frozen=True)
 class RegisteredClock:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from nestguard.access.selectors import can_work_cases
 from nestguard.core.calendar import UK
-from nestguard.core.clocks import DueItem, DueRows, register_clock_source
+from nestguard.core.clocks import NO_DUE_ROWS, DueItem, DueRows, register_clock_source
 from nestguard.core.links import reverser
 from nestguard.places.models import WarningMarker
 from nestguard.places.policy import places_rules
@@ -37,7 +37,7 @@ def warning_review_rows(user: Any, *, team: bool = False, limit: int) -> DueRows
     dates from the owner's index alone, and only the markers the page shows loaded with their
     address and owner (by key, in the same order)."""
     if not can_work_cases(user):
-        return DueRows([], lambda start, stop: [])
+        return NO_DUE_ROWS
     keys = list(_due(user, team=team).values_list("pk", "review_on")[:limit])
 
     def build(start: int, stop: int) -> list[DueItem]:
