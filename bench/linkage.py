@@ -38,7 +38,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from linkage_common import TreePeak, peak_rss_mb, plain_splink_table, tree_rss_mb
+from linkage_common import (
+    SPLINK_SPILL_ENV,
+    TreePeak,
+    peak_rss_mb,
+    plain_splink_table,
+    tree_rss_mb,
+)
 
 from nestguard.linkage.engine import (
     FIELDS,
@@ -455,6 +461,10 @@ def main() -> None:
         help="DuckDB memory_limit for plain Splink (e.g. 8GB); it spills beyond it",
     )
     parser.add_argument(
+        "--splink-spill",
+        help="what plain Splink may spill to disk under --splink-memory (default 20GB)",
+    )
+    parser.add_argument(
         "--part-minutes",
         type=float,
         default=0,
@@ -508,6 +518,8 @@ def main() -> None:
         os.environ[DUCKDB_MEMORY_ENV] = args.duckdb_memory
     if args.splink_memory:
         os.environ[SPLINK_MEMORY_ENV] = args.splink_memory
+    if args.splink_spill:
+        os.environ[SPLINK_SPILL_ENV] = args.splink_spill
     # --lookup-sizes 0 (or "") skips the lookups.
     sizes = [int(s) for s in args.lookup_sizes.split(",") if s and int(s) > 0]
     total = max(sizes if args.skip_batch else [args.records, *sizes])

@@ -15,7 +15,10 @@ from typing import Any
 from nestguard.linkage.engine import SourceRecord
 
 UPPER = 0.95
+# What plain Splink may spill under a memory limit, unless BENCH_SPLINK_MAX_SPILL says more
+# (`bench/linkage.py --splink-spill`).
 SPLINK_MAX_SPILL = "20GB"
+SPLINK_SPILL_ENV = "BENCH_SPLINK_MAX_SPILL"
 
 
 def peak_rss_mb() -> float:
@@ -142,7 +145,10 @@ def plain_splink_table(
         con.execute("SET memory_limit = ?", [memory_limit])
         # What it may spill: at ten million records its three rules block some 3.2
         # billion pairs, which would otherwise fill the shared machine's disk.
-        con.execute("SET max_temp_directory_size = ?", [SPLINK_MAX_SPILL])
+        con.execute(
+            "SET max_temp_directory_size = ?",
+            [os.environ.get(SPLINK_SPILL_ENV) or SPLINK_MAX_SPILL],
+        )
     db_api = DuckDBAPI(connection=con)
     registered = db_api.register(pa.table(columns))
     del columns
