@@ -197,12 +197,9 @@ def test_a_month_and_year_agreeing_weigh_more_than_a_year_alone(model):
     assert month > year + 1
 
 
-def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
-    people = [
-        _record("a", "Cerys", "Lofthope", date_of_birth="1979-11-02", sex="F"),
-        _record("b", "CERYS", "LOFTHOPE", date_of_birth="11/1979", sex="F", source="youth_justice"),
-        _record("c", "Cerys", "Lofthope", date_of_birth="1979", sex="F", source="housing"),
-    ]
+def _batch_and_lookup_levels(model: LinkageModel, people: list[SourceRecord], name: str) -> set:
+    """The levels of comparison `name` among the batch's scored pairs, checking that the
+    real-time lookup puts each pair in the same levels and scores it the same."""
     result = link_records(people, model)
     index = CandidateIndex.build(people, model)
     by_id = {r.record_id: r for r in people}
@@ -211,7 +208,17 @@ def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
         found = {c.record_id: c for c in index.lookup(by_id[pair.left_id], limit=10)}
         assert found[pair.right_id].evidence == pair.evidence
         assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
-        seen.add(pair.evidence["date_of_birth"])
+        seen.add(pair.evidence[name])
+    return seen
+
+
+def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
+    people = [
+        _record("a", "Cerys", "Lofthope", date_of_birth="1979-11-02", sex="F"),
+        _record("b", "CERYS", "LOFTHOPE", date_of_birth="11/1979", sex="F", source="youth_justice"),
+        _record("c", "Cerys", "Lofthope", date_of_birth="1979", sex="F", source="housing"),
+    ]
+    seen = _batch_and_lookup_levels(model, people, "date_of_birth")
     assert {"month and year agree", "partial date agrees"} <= seen
 
 
@@ -307,13 +314,5 @@ def test_batch_and_lookup_put_a_landline_in_the_same_level(model):
         _record("c", "Fergus", "Glenholme", date_of_birth="1971-02-19", phone="07700900417"),
         _record("d", "Fergus", "Glenholme", date_of_birth="1971-02", phone="01632960417", **_HOME),
     ]
-    result = link_records(people, model)
-    index = CandidateIndex.build(people, model)
-    by_id = {r.record_id: r for r in people}
-    seen = set()
-    for pair in result.pairs:
-        found = {c.record_id: c for c in index.lookup(by_id[pair.left_id], limit=10)}
-        assert found[pair.right_id].evidence == pair.evidence
-        assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
-        seen.add(pair.evidence["phone"])
+    seen = _batch_and_lookup_levels(model, people, "phone")
     assert {"same landline, an address missing", "a landline on either side"} <= seen
