@@ -198,6 +198,7 @@ def _labelled_link_file(name: str, items: Sequence[Any]) -> None:
             f"  ({apart} names-only pairs missed)"
         )
     _why_missed(items, pairs, clusters, scored, set(names_only))
+    _names_only_evidence(items, clusters, set(names_only))
 
 
 # The reasons of the guards that write a held pair at a ceiling (the household guards).
@@ -278,6 +279,78 @@ def _why_missed(
         print(f"  why the true pairs missing from {label} were missed (of which names only):")
         for why, count in causes.most_common():
             print(f"    {count:>6}  ({bare[why]:>5})  {why}")
+
+
+def _gives(record: SourceRecord) -> str:
+    # What a record gives beside its names: the date (full, month, year or none), an
+    # address, a phone (mobile or landline), an identifier.
+    parts = read_date_of_birth(record.date_of_birth).parts
+    date = "full" if parts[2] else "month" if parts[1] else "year" if parts[0] else "no date"
+    row = features(record)
+    phone = "mobile" if row["mobile"] else "landline" if row["phone"] else "no phone"
+    address = "address" if row["addr"] or row["pc"] else "no address"
+    return "/".join((date, address, phone, "identifier" if row["ident"] else "no identifier"))
+
+
+def _names_only_evidence(
+    items: Sequence[Any], clusters: dict[str, str], names_only: set[tuple[str, str]]
+) -> None:
+    """What the names-only true pairs apart in clusters.csv give on each side, what else
+    agrees (the year of birth, sex), and, for every pair of records of one full name with
+    nothing but names to compare, how often it is one person, by how many records carry the
+    name and whether the years of birth agree (decision 0140)."""
+    records = {i.record.record_id: i.record for i in items}
+    person = {i.record.record_id: i.person_id for i in items}
+    rows = {rid: features(r) for rid, r in records.items()}
+    apart = [p for p in names_only if clusters[p[0]] != clusters[p[1]]]
+    sides = Counter(" | ".join(sorted(_gives(records[r]) for r in p)) for p in apart)
+    print(
+        f"  the {len(apart):,} names-only true pairs apart in clusters.csv, what each side gives:"
+    )
+    for what, count in sides.most_common(8):
+        print(f"    {count:>6}  {what}")
+
+    def also(a: str, b: str) -> str:
+        year = [rows[r]["dob_y"] for r in (a, b)]
+        sex = [rows[r]["sex"] for r in (a, b)]
+        return ", ".join(
+            (
+                "year of birth " + ("agrees" if year[0] == year[1] else "differs")
+                if all(year)
+                else "no year on a side",
+                "sex " + ("agrees" if sex[0] == sex[1] else "differs")
+                if all(sex)
+                else "no sex on a side",
+            )
+        )
+
+    print("    what else agrees:")
+    for what, count in Counter(also(*p) for p in apart).most_common():
+        print(f"    {count:>6}  {what}")
+    exact = sum(
+        1 for a, b in apart if (rows[a]["gn"], rows[a]["fn"]) == (rows[b]["gn"], rows[b]["fn"])
+    )
+    print(f"    the same full name exactly: {exact:,}")
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for rid, row in rows.items():
+        if row["gn"] and row["fn"]:
+            by_name.setdefault((row["gn"], row["fn"]), []).append(rid)
+    counts: Counter[tuple[str, str, bool]] = Counter()
+    for ids in by_name.values():
+        size = "2 records" if len(ids) == 2 else "3-4 records" if len(ids) <= 4 else "5+ records"
+        for a, b in itertools.combinations(ids, 2):
+            sides_given = [_comparable(records[a]), _comparable(records[b])]
+            if any(x and y for x, y in zip(*sides_given, strict=True)):
+                continue
+            year = also(a, b).split(", ")[0]
+            counts[(size, year, person[a] == person[b])] += 1
+    print(
+        "  every pair of records of one full name with nothing but names to compare, one "
+        "person or two, by how many records carry the name and the year of birth:"
+    )
+    for size, year in sorted({(k[0], k[1]) for k in counts}):
+        true, false = counts[(size, year, True)], counts[(size, year, False)]
+        print(f"    {size:>11}, {year:<22} one person {true:>6}, two {false:>6}")
 
 
 def _comparable(record: SourceRecord) -> tuple[bool, bool, bool, bool]:

@@ -190,6 +190,25 @@ def _initial(left: Row, right: Row, col: str) -> bool:
     return a is not None and b is not None and a[:1] == b[:1]
 
 
+def _landline_for_address(left: Row, right: Row) -> bool:
+    # The same landline (a household's number, not a mobile) where either record gives no
+    # address: it stands for the household the address would have shown, and only then, so
+    # that a household is never counted twice (decision 0140).
+    return (
+        left["phone"] is not None
+        and left["phone"] == right["phone"]
+        and left["mobile"] is None
+        and (
+            (left["addr"] is None and left["pc"] is None)
+            or (right["addr"] is None and right["pc"] is None)
+        )
+    )
+
+
+def _either_null(left: Row, right: Row, col: str) -> bool:
+    return left[col] is None or right[col] is None
+
+
 def _else(left: Row, right: Row) -> bool:
     return True
 
@@ -209,6 +228,8 @@ _PREDICATES: dict[str, Callable[..., bool]] = {
     "initial": _initial,
     "cross": _cross,
     "swap_near": _swap_near,
+    "landline_for_address": _landline_for_address,
+    "either_null": _either_null,
     "else": _else,
 }
 
@@ -243,6 +264,11 @@ _SQL: dict[str, Callable[..., str]] = {
     "dob_swap": lambda: (
         '("dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r")'
     ),
+    "landline_for_address": lambda: (
+        '("phone_l" = "phone_r" AND "mobile_l" IS NULL AND (("addr_l" IS NULL AND "pc_l" IS '
+        'NULL) OR ("addr_r" IS NULL AND "pc_r" IS NULL)))'
+    ),
+    "either_null": lambda col: f'("{col}_l" IS NULL OR "{col}_r" IS NULL)',
 }
 
 
@@ -347,14 +373,18 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             ("different", "else"),
         ),
     ),
-    # Mobiles only: a landline belongs to a household (and is used for blocking), so
-    # agreeing on one would count the shared address a second time.
+    # A mobile is a person's. A landline belongs to a household (and is used for blocking):
+    # agreeing on one counts only where a record gives no address, standing in for it, so
+    # the household is weighed once (decision 0140). A landline on either side otherwise
+    # weighs nothing, as a missing phone (neutral in model._is_neutral).
     Comparison(
         "phone",
         _levels(
-            ("missing", "null", "mobile"),
+            ("missing", "null", "phone"),
             ("same mobile", "exact", "mobile"),
             ("one digit different", "lev", "mobile", 1),
+            ("same landline, an address missing", "landline_for_address"),
+            ("a landline on either side", "either_null", "mobile"),
             ("different", "else"),
         ),
     ),

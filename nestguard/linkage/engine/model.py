@@ -46,7 +46,11 @@ def _round(value: float | None) -> float | None:
 
 
 def _is_neutral(comparison: str, level: Level) -> bool:
-    # The family-name side of a swap: the given-name comparison already weighs it.
+    # The family-name side of a swap: the given-name comparison already weighs it. A
+    # landline on either side of the phone comparison (not the same one where an address
+    # is missing): a household's number, weighed as no phone (decision 0140).
+    if comparison == "phone" and level.kind == "either_null":
+        return True
     return comparison == "family_name" and level.kind in ("swap", "swap_near")
 
 

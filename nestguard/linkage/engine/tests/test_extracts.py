@@ -197,12 +197,9 @@ def test_a_month_and_year_agreeing_weigh_more_than_a_year_alone(model):
     assert month > year + 1
 
 
-def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
-    people = [
-        _record("a", "Cerys", "Lofthope", date_of_birth="1979-11-02", sex="F"),
-        _record("b", "CERYS", "LOFTHOPE", date_of_birth="11/1979", sex="F", source="youth_justice"),
-        _record("c", "Cerys", "Lofthope", date_of_birth="1979", sex="F", source="housing"),
-    ]
+def _batch_and_lookup_levels(model: LinkageModel, people: list[SourceRecord], name: str) -> set:
+    """The levels of comparison `name` among the batch's scored pairs, checking that the
+    real-time lookup puts each pair in the same levels and scores it the same."""
     result = link_records(people, model)
     index = CandidateIndex.build(people, model)
     by_id = {r.record_id: r for r in people}
@@ -211,7 +208,17 @@ def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
         found = {c.record_id: c for c in index.lookup(by_id[pair.left_id], limit=10)}
         assert found[pair.right_id].evidence == pair.evidence
         assert found[pair.right_id].match_weight == pytest.approx(pair.match_weight, abs=1e-6)
-        seen.add(pair.evidence["date_of_birth"])
+        seen.add(pair.evidence[name])
+    return seen
+
+
+def test_batch_and_lookup_put_partial_dates_in_the_same_level(model):
+    people = [
+        _record("a", "Cerys", "Lofthope", date_of_birth="1979-11-02", sex="F"),
+        _record("b", "CERYS", "LOFTHOPE", date_of_birth="11/1979", sex="F", source="youth_justice"),
+        _record("c", "Cerys", "Lofthope", date_of_birth="1979", sex="F", source="housing"),
+    ]
+    seen = _batch_and_lookup_levels(model, people, "date_of_birth")
     assert {"month and year agree", "partial date agrees"} <= seen
 
 
@@ -231,3 +238,81 @@ def test_a_month_and_year_and_one_name_bring_a_partial_date_beside_the_full_one(
     scored = {(p.left_id, p.right_id) for p in result.pairs}
     assert ("a", "b") in scored
     assert ("a", "c") not in scored
+
+
+# --- a landline where an address is missing (decision 0140) ------------------------------------
+
+
+def _phone_level(left: SourceRecord, right: SourceRecord) -> str:
+    (comparison,) = [c for c in PERSON_COMPARISONS if c.name == "phone"]
+    return comparison.levels[comparison.level_index(features(left), features(right))].label
+
+
+_HOME = {"address_line1": "40 Kiln Walk", "town": "Pencraig", "postcode": "XV7 3RT"}
+
+
+def test_a_landline_counts_only_where_an_address_is_missing():
+    known = _record("a", "Fergus", "Glenholme", phone="01632 960417", **_HOME)
+    no_address = _record("b", "Fergus", "Glenholme", phone="01632960417")
+    at_home = _record("c", "Fergus", "Glenholme", phone="01632960417", **_HOME)
+    other_line = _record("d", "Fergus", "Glenholme", phone="01632960999")
+    mobile = _record("e", "Fergus", "Glenholme", phone="07700900417")
+    assert _phone_level(known, no_address) == "same landline, an address missing"
+    # Both give the address: the address weighs the household, the landline does not again.
+    assert _phone_level(known, at_home) == "a landline on either side"
+    assert _phone_level(no_address, other_line) == "a landline on either side"
+    assert _phone_level(no_address, mobile) == "a landline on either side"
+    assert _phone_level(mobile, _record("f", "Fergus", "Glenholme", phone="07700900999")) == (
+        "different"
+    )
+
+
+def test_a_landline_on_either_side_weighs_as_no_phone(model):
+    (index,) = [i for i, c in enumerate(model.comparisons) if c.name == "phone"]
+    labels = [level.label for level in model.comparisons[index].levels]
+    weights = model.level_weights[index]
+    assert weights[labels.index("a landline on either side")] == 0.0
+    assert weights[labels.index("same landline, an address missing")] > 6
+
+
+def test_the_full_name_and_the_same_landline_are_enough_where_an_address_is_missing(model):
+    known = _record(
+        "a", "Fergus", "Glenholme", date_of_birth="1971-02-19", sex="M", phone="01632960417",
+        **_HOME,
+    )  # fmt: skip
+    again = _record("b", "FERGUS", "GLENHOLME", sex="M", phone="01632 960417", source="voluntary")
+    assert _linked(model, known, again)
+    # The same name with another landline, or with none: a name alone is not enough.
+    other = _record("c", "Fergus", "Glenholme", sex="M", phone="01632960999", source="voluntary")
+    assert not _linked(model, known, other)
+    bare = _record("d", "Fergus", "Glenholme", sex="M", source="voluntary")
+    assert not _linked(model, known, bare)
+
+
+def test_a_shared_landline_does_not_lift_the_household_guards(model):
+    born = {"date_of_birth": "2011-09-14", "sex": "F"}
+    twin_a = _record("t1", "Harriet", "Lofthope", phone="01632960588", **born, **_HOME)
+    twin_b = _record("t2", "Imogen", "Lofthope", phone="01632960588", source="education", **born)
+    # A mother and her daughter of one name ("junior"): dates of birth differ.
+    mother = _record(
+        "m", "Harriet", "Lofthope", date_of_birth="1983-04-02", sex="F", phone="01632960588",
+        **_HOME,
+    )  # fmt: skip
+    result = link_records([twin_a, twin_b, mother], model)
+    assert len({result.clusters[r] for r in ("t1", "t2", "m")}) == 3
+    held = {(a, b): reason for a, b, _p, reason in result.reported_rows()}
+    assert "given names differ" in held[("t1", "t2")]
+    assert "dates of birth differ" in held[("m", "t1")]
+
+
+def test_batch_and_lookup_put_a_landline_in_the_same_level(model):
+    people = [
+        _record(
+            "a", "Fergus", "Glenholme", date_of_birth="1971-02-19", phone="01632960417", **_HOME
+        ),
+        _record("b", "Fergus", "Glenholme", date_of_birth="1971", phone="01632960417"),
+        _record("c", "Fergus", "Glenholme", date_of_birth="1971-02-19", phone="07700900417"),
+        _record("d", "Fergus", "Glenholme", date_of_birth="1971-02", phone="01632960417", **_HOME),
+    ]
+    seen = _batch_and_lookup_levels(model, people, "phone")
+    assert {"same landline, an address missing", "a landline on either side"} <= seen
