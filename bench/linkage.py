@@ -380,7 +380,9 @@ def _run_watched(
         done = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
     if done.returncode != 0:
         last = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        said = last[-1] if last else f"exit status {done.returncode}"
+        # The exception's own line (a library may add advice after it), else the last line.
+        errors = [line for line in last if "Error" in line or "Exception" in line]
+        said = (errors or last or [f"exit status {done.returncode}"])[-1]
         return f"failed after {time.monotonic() - started:,.0f} s: {said}"
     return _result(done, part)
 
