@@ -2,11 +2,15 @@
 
 No inline script or style anywhere, so the policy needs no 'unsafe-inline'. Map tiles are a
 later, configurable source and will be added here by setting, not by loosening the policy.
+
+Also the count of requests this process is serving (decision 0139).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -42,3 +46,62 @@ class SecurityHeadersMiddleware:
             # Pages carry personal data: no shared or browser caches may keep them.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+# Requests this process is serving now (decision 0139), for a judgement that must not wait for
+# the load average: whether a request may spend tens of milliseconds of CPU while others wait.
+_in_flight = 0
+_in_flight_lock = threading.Lock()
+
+
+def requests_in_flight() -> int:
+    """How many requests this process is serving now (the asking request counts itself)."""
+    return _in_flight
+
+
+def _add_in_flight(step: int) -> None:
+    global _in_flight
+    with _in_flight_lock:
+        _in_flight += step
+
+
+class InFlightMiddleware:
+    """Counts the requests this process is serving: one more from the moment a request comes
+    in, one less when its response is made, or, for a streamed response, when the server
+    closes it (its body is made while it is sent)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        _add_in_flight(1)
+        streamed = False
+        try:
+            response = self.get_response(request)
+            if response.streaming and not response.is_async:
+                response.streaming_content = _UntilClosed(response.streaming_content)
+                streamed = True
+            return response
+        finally:
+            if not streamed:
+                _add_in_flight(-1)
+
+
+class _UntilClosed:
+    """A streamed body that keeps its request counted until the server closes the response
+    (Django closes what it streams; a body never read is closed too), once."""
+
+    def __init__(self, body: Any):
+        self._body: Iterator[Any] = iter(body)
+        self._open = True
+
+    def __iter__(self) -> _UntilClosed:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._body)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            _add_in_flight(-1)

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id (decision 0083).
     "nestguard.core.logs.RequestIdMiddleware",
+    # Second, so a request counts as served from its start to its end (decision 0139).
+    "nestguard.core.middleware.InFlightMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nestguard.core.middleware.SecurityHeadersMiddleware",
@@ -322,6 +324,15 @@ NESTGUARD_REPORTS_INLINE_MS = env_int("NESTGUARD_REPORTS_INLINE_MS", 100, minimu
 # (decision 0135): under load a build in the request slows every request beside it, so the
 # page answers "being prepared" and the worker, which yields the CPU to the web, counts it.
 NESTGUARD_REPORTS_INLINE_LOAD = env_int("NESTGUARD_REPORTS_INLINE_LOAD", 50, minimum=0)
+# ... judged at once rather than by the load average, which lags a minute (decision 0139): not
+# while this process serves another request, and, where the kernel reports CPU pressure (this
+# file; a container's own cgroup has one too, e.g. /sys/fs/cgroup/cpu.pressure), only while
+# some task waited for a CPU in under this percentage of the last 10 seconds. The load average
+# decides only where the pressure cannot be read.
+NESTGUARD_REPORTS_INLINE_PRESSURE = env_int("NESTGUARD_REPORTS_INLINE_PRESSURE", 10, minimum=0)
+NESTGUARD_REPORTS_PRESSURE_FILE = (
+    os.environ.get("NESTGUARD_REPORTS_PRESSURE_FILE") or "/proc/pressure/cpu"
+)
 # Whether report builds read the additive referral counts from the daily pre-aggregate (decision
 # 0120; checked against the records' fingerprints before each read). Off: counted live.
 NESTGUARD_REPORTS_DAILY = env_bool("NESTGUARD_REPORTS_DAILY", True)
