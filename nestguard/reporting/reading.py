@@ -25,8 +25,8 @@ from nestguard.access import rules
 from nestguard.access.door import counted, policy_for, record_search, registered_models
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.core.calendar import UK
-from nestguard.core.middleware import requests_in_flight
 from nestguard.core.memo import KeptLatest
+from nestguard.core.middleware import requests_in_flight
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
