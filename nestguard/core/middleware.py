@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -78,7 +78,7 @@ class InFlightMiddleware:
         streamed = False
         try:
             response = self.get_response(request)
-            if response.streaming and not response.is_async:
+            if isinstance(response, StreamingHttpResponse) and not response.is_async:
                 response.streaming_content = _UntilClosed(response.streaming_content)
                 streamed = True
             return response

@@ -26,9 +26,7 @@ def test_two_requests_served_at_once_each_see_two() -> None:
 
     before = requests_in_flight()
     serve = InFlightMiddleware(view)
-    threads = [
-        threading.Thread(target=serve, args=(RequestFactory().get("/"),)) for _ in range(2)
-    ]
+    threads = [threading.Thread(target=serve, args=(RequestFactory().get("/"),)) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

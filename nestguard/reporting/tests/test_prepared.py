@@ -38,6 +38,7 @@ from .conftest import END, START, World
 pytestmark = pytest.mark.django_db
 
 ASKED = Asked(START, END)
+PAGE = f"/reports/partnership/?from={START.isoformat()}&to={END.isoformat()}"
 # A load average (percent of the cores) and a CPU pressure (percent of the time) no machine
 # reaches: as if the machine were idle.
 IDLE = 1_000_000
@@ -52,7 +53,26 @@ def _busy(settings: Any) -> None:
     # Every machine is at or over 0 % of its cores and 0 % of the time waiting.
     settings.NESTGUARD_REPORTS_INLINE_LOAD = 0
     settings.NESTGUARD_REPORTS_INLINE_PRESSURE = 0
-PAGE = f"/reports/partnership/?from={START.isoformat()}&to={END.isoformat()}"
+
+
+def _cheap_partnership_builds(world: World, settings: Any) -> Client:
+    """The analyst's client, with the queue on and earlier partnership builds that say a new
+    period is cheap enough to count in the request (1 ms)."""
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    client = sign_in(Client(), world.users["analyst"])
+    assert b"report-preparing" in client.get(PAGE).content
+    assert drain() == 1
+    PreparedReport.objects.filter(report=report_spec("partnership").name).update(
+        build_seconds=0.001
+    )
+    return client
+
+
+def _counted_in_the_request(client: Client) -> None:
+    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
+    assert b"Referrals by source agency" in client.get(other).content
+    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
 
 
 def _current(world: World, spec: Any = None) -> bool:
@@ -288,13 +308,7 @@ def test_a_cheap_new_period_is_queued_while_the_machine_is_busy(
     reports none its load average, under the settings' figures); busy, the page answers
     "being prepared", queues the build and reads nothing, and the worker's copy is then
     shown, as for a dear report."""
-    settings.NESTGUARD_REPORTS_PREPARE = "queue"
-    settings.NESTGUARD_REPORTS_INLINE_MS = 100
-    client = sign_in(Client(), world.users["analyst"])
-    spec = report_spec("partnership")
-    assert b"report-preparing" in client.get(PAGE).content
-    assert drain() == 1
-    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.001)
+    client = _cheap_partnership_builds(world, settings)
     shorter = f"/reports/partnership/?from={START.isoformat()}&to=2026-03-31"
     reads = AuditEvent.objects.filter(action="report.read").count()
 
@@ -311,9 +325,7 @@ def test_a_cheap_new_period_is_queued_while_the_machine_is_busy(
     # The same, idle: counted in the request, nothing queued.
     _idle(settings)
     assert not reading.machine_busy()
-    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
-    assert b"Referrals by source agency" in client.get(other).content
-    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
+    _counted_in_the_request(client)
 
 
 def test_a_cheap_new_period_is_queued_while_this_process_serves_another_request(
@@ -322,14 +334,8 @@ def test_a_cheap_new_period_is_queued_while_this_process_serves_another_request(
     """Decision 0139: busy at once, without waiting for the load average, while this process
     serves another request beside the asking one (a threaded server), even on an idle
     machine; counted in the request again once that request has been answered."""
-    settings.NESTGUARD_REPORTS_PREPARE = "queue"
-    settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    client = _cheap_partnership_builds(world, settings)
     _idle(settings)
-    client = sign_in(Client(), world.users["analyst"])
-    spec = report_spec("partnership")
-    assert b"report-preparing" in client.get(PAGE).content
-    assert drain() == 1
-    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.001)
 
     entered, release = threading.Event(), threading.Event()
 
@@ -353,9 +359,7 @@ def test_a_cheap_new_period_is_queued_while_this_process_serves_another_request(
     assert drain() == 1
 
     # Nothing else being served: counted in the request, nothing queued.
-    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
-    assert b"Referrals by source agency" in client.get(other).content
-    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
+    _counted_in_the_request(client)
 
 
 def test_the_kernels_cpu_pressure_decides_where_it_is_reported(
