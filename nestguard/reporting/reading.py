@@ -26,6 +26,7 @@ from nestguard.access.door import counted, policy_for, record_search, registered
 from nestguard.cases.models import Case, CaseAddress, CaseSubject
 from nestguard.core.calendar import UK
 from nestguard.core.memo import KeptLatest
+from nestguard.core.middleware import requests_in_flight
 from nestguard.pathways.models import MissingEpisode
 from nestguard.people.models import Person
 from nestguard.places.models import Address, RepeatAddressAlert
@@ -306,7 +307,7 @@ def prepared(user: Any, spec: ReportSpec, asked: Asked) -> Built | None:
         return _unpacked(stored, current=False)
     # Nothing to show: a build that earlier ones say is cheap is counted now, with figures,
     # rather than answering "being prepared" (decision 0120), but only while the machine has
-    # a core to spare (decision 0135).
+    # a core to spare (decisions 0135, 0139).
     if inline_seconds() > 0 and not machine_busy():
         likely = likely_seconds(spec, asked)
         if likely is not None and likely <= inline_seconds():
@@ -321,17 +322,52 @@ def inline_seconds() -> float:
 
 
 def machine_busy() -> bool:
-    """Whether the machine's 1-minute load average is at or over NESTGUARD_REPORTS_INLINE_LOAD
-    percent of its cores (decision 0135). Under load, a request waits for the others' CPU, so
-    a build counted in one request (tens of milliseconds of CPU where a page costs a few)
-    slows every request served beside it; in the worker, which yields the CPU to the web
-    processes, it slows none. Where the load average cannot be read, the machine is taken to
-    be idle (the build's cost alone decides, as before)."""
+    """Whether a request should not count a report now, judged at once (decisions 0135,
+    0139): under load a request waits for the others' CPU, so a build counted in one request
+    (tens of milliseconds of CPU where a page costs a few) slows every request served beside
+    it; in the worker, which yields the CPU to the web processes, it slows none. Busy when
+    - this process is serving another request beside the asking one (a threaded server);
+    - else, where the kernel reports CPU pressure, some task waited for a CPU in at least
+      NESTGUARD_REPORTS_INLINE_PRESSURE percent of the last 10 seconds (any server layout);
+    - else, the 1-minute load average is at or over NESTGUARD_REPORTS_INLINE_LOAD percent of
+      the cores; where that cannot be read either, idle (the build's cost alone decides)."""
+    if requests_in_flight() > 1:
+        return True
+    waiting = cpu_pressure()
+    if waiting is not None:
+        return waiting >= inline_pressure()
     try:
         load = os.getloadavg()[0]
     except OSError:
         return False
     return load * 100 >= inline_load() * _cores()
+
+
+def cpu_pressure() -> float | None:
+    """The share of the last 10 seconds (percent) in which some task waited for a CPU, as the
+    kernel reports it (Linux's pressure stall information, "some avg10", in
+    NESTGUARD_REPORTS_PRESSURE_FILE); None where it is not reported."""
+    path = getattr(settings, "NESTGUARD_REPORTS_PRESSURE_FILE", "/proc/pressure/cpu")
+    try:
+        with open(path, encoding="ascii") as stream:
+            first = stream.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = first.split()
+    if not fields or fields[0] != "some":
+        return None
+    for field in fields[1:]:
+        name, _, value = field.partition("=")
+        if name == "avg10":
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
+
+
+def inline_pressure() -> int:
+    return int(getattr(settings, "NESTGUARD_REPORTS_INLINE_PRESSURE", 10))
 
 
 def inline_load() -> int:

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id (decision 0083).
     "nestguard.core.logs.RequestIdMiddleware",
+    # Second, so a request counts as served from its start to its end (decision 0139).
+    "nestguard.core.middleware.InFlightMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nestguard.core.middleware.SecurityHeadersMiddleware",
@@ -318,9 +320,17 @@ NESTGUARD_REPORTS_SHOW_OLDER_SECONDS = env_int(
 # report's latest builds of periods at least as long took at most this (milliseconds; 0:
 # never), and answers "being prepared" otherwise (decision 0120).
 NESTGUARD_REPORTS_INLINE_MS = env_int("NESTGUARD_REPORTS_INLINE_MS", 100, minimum=0)
-# ... and only while the machine's 1-minute load average is below this percentage of its cores
-# (decision 0135): under load a build in the request slows every request beside it, so the
-# page answers "being prepared" and the worker, which yields the CPU to the web, counts it.
+# ... and only while the machine is not busy, judged at once (decisions 0135, 0139): under load
+# a build in the request slows every request beside it, so the page answers "being prepared"
+# and the worker, which yields the CPU to the web, counts it. Busy while this process serves
+# another request; else, where the kernel reports CPU pressure (this file; a container's own
+# cgroup has one too, e.g. /sys/fs/cgroup/cpu.pressure), when some task waited for a CPU in at
+# least this percentage of the last 10 seconds; else when the 1-minute load average (which
+# lags a minute) is at least NESTGUARD_REPORTS_INLINE_LOAD percent of the cores.
+NESTGUARD_REPORTS_INLINE_PRESSURE = env_int("NESTGUARD_REPORTS_INLINE_PRESSURE", 10, minimum=0)
+NESTGUARD_REPORTS_PRESSURE_FILE = (
+    os.environ.get("NESTGUARD_REPORTS_PRESSURE_FILE") or "/proc/pressure/cpu"
+)
 NESTGUARD_REPORTS_INLINE_LOAD = env_int("NESTGUARD_REPORTS_INLINE_LOAD", 50, minimum=0)
 # Whether report builds read the additive referral counts from the daily pre-aggregate (decision
 # 0120; checked against the records' fingerprints before each read). Off: counted live.

@@ -6,17 +6,22 @@ a prepared copy is the same report, to the cell, as one counted in the request."
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db.models import Max
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from conftest import sign_in
 from nestguard.audit.models import AuditEvent
+from nestguard.core.middleware import InFlightMiddleware
 from nestguard.jobs import JobProgress
 from nestguard.jobs.models import JobRun, JobStatus
 from nestguard.jobs.worker import drain
@@ -33,9 +38,41 @@ from .conftest import END, START, World
 pytestmark = pytest.mark.django_db
 
 ASKED = Asked(START, END)
-# A load average no machine reaches (percent of its cores): as if the machine were idle.
-IDLE = 1_000_000
 PAGE = f"/reports/partnership/?from={START.isoformat()}&to={END.isoformat()}"
+# A load average (percent of the cores) and a CPU pressure (percent of the time) no machine
+# reaches: as if the machine were idle.
+IDLE = 1_000_000
+
+
+def _idle(settings: Any) -> None:
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE
+    settings.NESTGUARD_REPORTS_INLINE_PRESSURE = IDLE
+
+
+def _busy(settings: Any) -> None:
+    # Every machine is at or over 0 % of its cores and 0 % of the time waiting.
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = 0
+    settings.NESTGUARD_REPORTS_INLINE_PRESSURE = 0
+
+
+def _cheap_partnership_builds(world: World, settings: Any) -> Client:
+    """The analyst's client, with the queue on and earlier partnership builds that say a new
+    period is cheap enough to count in the request (1 ms)."""
+    settings.NESTGUARD_REPORTS_PREPARE = "queue"
+    settings.NESTGUARD_REPORTS_INLINE_MS = 100
+    client = sign_in(Client(), world.users["analyst"])
+    assert b"report-preparing" in client.get(PAGE).content
+    assert drain() == 1
+    PreparedReport.objects.filter(report=report_spec("partnership").name).update(
+        build_seconds=0.001
+    )
+    return client
+
+
+def _counted_in_the_request(client: Client) -> None:
+    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
+    assert b"Referrals by source agency" in client.get(other).content
+    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
 
 
 def _current(world: World, spec: Any = None) -> bool:
@@ -232,7 +269,7 @@ def test_a_new_period_is_counted_in_the_request_when_earlier_builds_say_it_is_ch
     at most NESTGUARD_REPORTS_INLINE_MS; otherwise, or with no such builds, it is queued."""
     settings.NESTGUARD_REPORTS_PREPARE = "queue"
     settings.NESTGUARD_REPORTS_INLINE_MS = 100
-    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE  # decision 0135: as on an idle machine
+    _idle(settings)  # decisions 0135, 0139: as on an idle machine
     analyst = world.users["analyst"]
     client = sign_in(Client(), analyst)
     spec = report_spec("partnership")
@@ -267,20 +304,15 @@ def test_a_cheap_new_period_is_queued_while_the_machine_is_busy(
     world: World, settings: Any
 ) -> None:
     """Decision 0135: a new period that earlier builds say is cheap is counted in the request
-    only while the machine's load average is under NESTGUARD_REPORTS_INLINE_LOAD percent of
-    its cores; at or over it, the page answers "being prepared", queues the build and reads
-    nothing, and the worker's copy is then shown, as for a dear report."""
-    settings.NESTGUARD_REPORTS_PREPARE = "queue"
-    settings.NESTGUARD_REPORTS_INLINE_MS = 100
-    client = sign_in(Client(), world.users["analyst"])
-    spec = report_spec("partnership")
-    assert b"report-preparing" in client.get(PAGE).content
-    assert drain() == 1
-    PreparedReport.objects.filter(report=spec.name).update(build_seconds=0.001)
+    only while the machine is not busy (decision 0139: its CPU pressure, or where the kernel
+    reports none its load average, under the settings' figures); busy, the page answers
+    "being prepared", queues the build and reads nothing, and the worker's copy is then
+    shown, as for a dear report."""
+    client = _cheap_partnership_builds(world, settings)
     shorter = f"/reports/partnership/?from={START.isoformat()}&to=2026-03-31"
     reads = AuditEvent.objects.filter(action="report.read").count()
 
-    settings.NESTGUARD_REPORTS_INLINE_LOAD = 0  # every machine is at or over 0 % of its cores
+    _busy(settings)
     assert reading.machine_busy()
     assert b"report-preparing" in client.get(shorter).content
     assert JobRun.objects.filter(status=JobStatus.QUEUED).count() == 1
@@ -291,11 +323,88 @@ def test_a_cheap_new_period_is_queued_while_the_machine_is_busy(
     assert b"Referrals by source agency" in page.content
 
     # The same, idle: counted in the request, nothing queued.
-    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE
+    _idle(settings)
     assert not reading.machine_busy()
-    other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
-    assert b"Referrals by source agency" in client.get(other).content
-    assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
+    _counted_in_the_request(client)
+
+
+def test_a_cheap_new_period_is_queued_while_this_process_serves_another_request(
+    world: World, settings: Any
+) -> None:
+    """Decision 0139: busy at once, without waiting for the load average, while this process
+    serves another request beside the asking one (a threaded server), even on an idle
+    machine; counted in the request again once that request has been answered."""
+    client = _cheap_partnership_builds(world, settings)
+    _idle(settings)
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_view(request: HttpRequest) -> HttpResponse:
+        entered.set()
+        release.wait(timeout=30)
+        return HttpResponse("done")
+
+    beside = threading.Thread(
+        target=InFlightMiddleware(slow_view), args=(RequestFactory().get("/elsewhere/"),)
+    )
+    beside.start()
+    try:
+        assert entered.wait(timeout=30)
+        shorter = f"/reports/partnership/?from={START.isoformat()}&to=2026-03-31"
+        assert b"report-preparing" in client.get(shorter).content
+        assert JobRun.objects.filter(status=JobStatus.QUEUED).count() == 1
+    finally:
+        release.set()
+        beside.join(timeout=30)
+    assert drain() == 1
+
+    # Nothing else being served: counted in the request, nothing queued.
+    _counted_in_the_request(client)
+
+
+def test_the_kernels_cpu_pressure_decides_where_it_is_reported(
+    settings: Any, tmp_path: Path
+) -> None:
+    """Decision 0139: where the kernel reports CPU pressure ("some avg10": the percentage of
+    the last 10 seconds in which some task waited for a CPU), it decides, at or over
+    NESTGUARD_REPORTS_INLINE_PRESSURE; where it cannot be read, the load average decides."""
+    pressure = tmp_path / "cpu"
+    pressure.write_text(
+        "some avg10=12.50 avg60=3.10 avg300=0.80 total=123456\n"
+        "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+    )
+    settings.NESTGUARD_REPORTS_PRESSURE_FILE = str(pressure)
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = 0  # the load average would say busy
+    assert reading.cpu_pressure() == 12.5
+    settings.NESTGUARD_REPORTS_INLINE_PRESSURE = 13
+    assert not reading.machine_busy()
+    settings.NESTGUARD_REPORTS_INLINE_PRESSURE = 12
+    assert reading.machine_busy()
+
+    settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE  # the load average would say idle
+    pressure.write_text("some avg10=40.00 avg60=9.00 avg300=2.00 total=999999\n")
+    settings.NESTGUARD_REPORTS_INLINE_PRESSURE = 10
+    assert reading.machine_busy()
+
+    # Not reported (no such file, or not the kernel's format): the load average decides.
+    for unreadable in (tmp_path / "missing", tmp_path):
+        settings.NESTGUARD_REPORTS_PRESSURE_FILE = str(unreadable)
+        assert reading.cpu_pressure() is None
+        settings.NESTGUARD_REPORTS_INLINE_LOAD = 0
+        assert reading.machine_busy()
+        settings.NESTGUARD_REPORTS_INLINE_LOAD = IDLE
+        assert not reading.machine_busy()
+    pressure.write_text("full avg10=50.00 avg60=0.00 avg300=0.00 total=1\n")
+    settings.NESTGUARD_REPORTS_PRESSURE_FILE = str(pressure)
+    assert reading.cpu_pressure() is None
+
+
+def test_the_kernels_own_cpu_pressure_is_read_where_it_has_one(settings: Any) -> None:
+    settings.NESTGUARD_REPORTS_PRESSURE_FILE = "/proc/pressure/cpu"
+    if not os.access("/proc/pressure/cpu", os.R_OK):
+        pytest.skip("this kernel reports no CPU pressure")
+    waiting = reading.cpu_pressure()
+    assert waiting is not None and 0 <= waiting <= 100
 
 
 def test_the_marker_compiled_once_is_the_marker_the_door_builds(world: World) -> None:
