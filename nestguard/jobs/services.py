@@ -64,17 +64,19 @@ def run_enqueue(
         kwargs = json.loads(json.dumps(kwargs))
     except (TypeError, ValueError) as exc:
         raise TypeError(f"The arguments of job {name!r} must be JSON-serialisable: {exc}") from exc
+    run = JobRun(
+        name=spec.name,
+        kwargs=kwargs,
+        dedupe_key=dedupe_key(spec.name, kwargs),
+        started_by=started_by,
+        schedule=schedule,
+        max_attempts=spec.max_attempts,
+    )
+    # The run's key is made here (a UUID), so its first attempt is queued first and the run
+    # inserted with it: two inserts, no update (decision 0142). Both or neither are kept.
     with transaction.atomic():
-        run = JobRun.objects.create(
-            name=spec.name,
-            kwargs=kwargs,
-            dedupe_key=dedupe_key(spec.name, kwargs),
-            started_by=started_by,
-            schedule=schedule,
-            max_attempts=spec.max_attempts,
-        )
         run.task_result = _attempt_enqueue(run)
-        run.save(update_fields=["task_result"])
+        run.save(force_insert=True)
     return run
 
 

@@ -220,6 +220,25 @@ def test_a_run_queued_before_the_key_is_found_after_the_migration() -> None:
     assert JobRun.objects.get(pk=done.pk).dedupe_key == ""
 
 
+def test_queueing_a_run_inserts_it_with_its_attempt_and_updates_nothing() -> None:
+    """The run and its first attempt are two inserts in one transaction (decision 0142): each
+    report asked for a new period queues one, inside the page's request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        run = enqueue("selftest.count", to=2)
+    writes = [q["sql"].split()[0].upper() for q in context.captured_queries]
+    assert writes.count("INSERT") == 2 and "UPDATE" not in writes, writes
+    stored = JobRun.objects.get(pk=run.pk)
+    assert stored.task_result_id == run.task_result_id
+    assert DBTaskResult.objects.get(pk=run.task_result_id).args_kwargs["kwargs"] == {
+        "run_id": str(run.pk)
+    }
+    assert drain() == 1
+    assert JobRun.objects.get(pk=run.pk).status == JobStatus.SUCCEEDED
+
+
 def test_an_attempt_that_is_not_the_runs_current_one_leaves_the_run_alone() -> None:
     run = enqueue("selftest.count")
     drain()
