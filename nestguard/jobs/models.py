@@ -32,6 +32,9 @@ class JobRun(BaseModel):
 
     name = models.CharField(max_length=100, db_index=True)
     kwargs = models.JSONField(default=dict, blank=True)
+    # The job's name and arguments as one hash (`services.dedupe_key`): `enqueue_once` finds
+    # a waiting run with the same by one index lookup (decision 0142).
+    dedupe_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -66,6 +69,7 @@ class JobRun(BaseModel):
         indexes = [
             models.Index(fields=["status", "heartbeat_at"], name="jobrun_status_heartbeat"),
             models.Index(fields=["started_by", "-created_at"], name="jobrun_starter_created"),
+            models.Index(fields=["dedupe_key", "status"], name="jobrun_dedupe_status"),
         ]
 
     def __str__(self) -> str:

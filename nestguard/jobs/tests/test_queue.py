@@ -165,23 +165,78 @@ def test_enqueue_once_reuses_a_waiting_run_with_the_same_arguments() -> None:
     assert enqueue_once("selftest.count", to=2) != first, "a finished run is not reused"
 
 
-def test_enqueue_once_finds_the_waiting_run_among_many_without_reading_them_all() -> None:
+def test_enqueue_once_finds_the_waiting_run_among_many_by_its_key_alone() -> None:
     """Hundreds of waiting runs with other arguments (reports asked for new periods, decision
-    0112): the database narrows them by the arguments' values, so one request reads the run
-    it wants, not the queue; arguments that differ only inside an object are told apart."""
+    0112): one read by the hash of the name and arguments (decision 0142), whatever the
+    arguments' order; arguments that differ only inside an object are told apart."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from nestguard.jobs.services import dedupe_key
 
     def terms(n: int) -> dict[str, object]:
         return {"from": f"2026-01-{n:02d}", "to": "2026-03-31", "ward": "", "agency": None}
 
     runs = [enqueue("selftest.count", to=2, terms=terms(n), by="a") for n in range(1, 29)]
+    assert len({run.dedupe_key for run in runs}) == 28
     with CaptureQueriesContext(connection) as context:
-        assert enqueue_once("selftest.count", to=2, terms=terms(17), by="a") == runs[16]
+        reordered = dict(reversed(list(terms(17).items())))
+        assert enqueue_once("selftest.count", by="a", terms=reordered, to=2) == runs[16]
     (read,) = [q for q in context.captured_queries if "jobs_jobrun" in q["sql"]]
-    assert "2026-01-17" in read["sql"] or "2026-01-17" in str(read)
+    assert dedupe_key("selftest.count", {"to": 2, "terms": terms(17), "by": "a"}) in read["sql"]
+    assert "json" not in read["sql"].lower() and "->" not in read["sql"]
     assert enqueue_once("selftest.count", to=2, terms=terms(17), by="b") not in runs
     assert enqueue_once("selftest.count", to=2, terms={**terms(3), "ward": "X"}, by="a") not in runs
+    assert JobRun.objects.count() == 30
+
+
+def test_enqueue_once_reuses_a_run_waiting_to_retry_and_not_one_of_another_job() -> None:
+    first = enqueue_once("selftest.count", to=5)
+    JobRun.objects.filter(pk=first.pk).update(status=JobStatus.RETRYING)
+    assert enqueue_once("selftest.count", to=5) == first
+    assert enqueue_once("selftest.flaky", to=5) != first
+    JobRun.objects.filter(pk=first.pk).update(status=JobStatus.RUNNING)
+    assert enqueue_once("selftest.count", to=5) != first, "a running run is not reused"
+
+
+def test_a_run_queued_before_the_key_is_found_after_the_migration() -> None:
+    """The migration keys every run still to run (decision 0142): a run queued before it is
+    reused as before, not queued a second time."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("nestguard.jobs.migrations.0002_dedupe_key")
+    waiting = enqueue("selftest.count", to=7, terms={"b": 1, "a": [1, {"y": 2, "x": 1}]})
+    done = enqueue("selftest.count", to=8)
+    JobRun.objects.filter(pk__in=[waiting.pk, done.pk]).update(dedupe_key="")
+    JobRun.objects.filter(pk=done.pk).update(status=JobStatus.SUCCEEDED)
+    migration.key_runs_still_to_run(apps, None)
+    waiting.refresh_from_db()
+    assert waiting.dedupe_key
+    assert (
+        enqueue_once("selftest.count", to=7, terms={"a": [1, {"x": 1, "y": 2}], "b": 1}) == waiting
+    )
+    assert JobRun.objects.get(pk=done.pk).dedupe_key == ""
+
+
+def test_queueing_a_run_inserts_it_with_its_attempt_and_updates_nothing() -> None:
+    """The run and its first attempt are two inserts in one transaction (decision 0142): each
+    report asked for a new period queues one, inside the page's request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        run = enqueue("selftest.count", to=2)
+    writes = [q["sql"].split()[0].upper() for q in context.captured_queries]
+    assert writes.count("INSERT") == 2 and "UPDATE" not in writes, writes
+    stored = JobRun.objects.get(pk=run.pk)
+    assert stored.task_result_id == run.task_result_id
+    assert DBTaskResult.objects.get(pk=run.task_result_id).args_kwargs["kwargs"] == {
+        "run_id": str(run.pk)
+    }
+    assert drain() == 1
+    assert JobRun.objects.get(pk=run.pk).status == JobStatus.SUCCEEDED
 
 
 def test_an_attempt_that_is_not_the_runs_current_one_leaves_the_run_alone() -> None:
