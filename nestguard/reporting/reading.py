@@ -353,17 +353,12 @@ def cpu_pressure() -> float | None:
             first = stream.readline()
     except (OSError, UnicodeDecodeError):
         return None
-    fields = first.split()
-    if not fields or fields[0] != "some":
+    kind, *fields = first.split() or [""]
+    figures = dict(field.partition("=")[::2] for field in fields)
+    try:
+        return float(figures["avg10"]) if kind == "some" else None
+    except (KeyError, ValueError):
         return None
-    for field in fields[1:]:
-        name, _, value = field.partition("=")
-        if name == "avg10":
-            try:
-                return float(value)
-            except ValueError:
-                return None
-    return None
 
 
 def inline_pressure() -> int:
