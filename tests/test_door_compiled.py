@@ -1,4 +1,4 @@
-"""The door's conditions compiled once a read request (decision 0143) answer exactly what
+"""The door's conditions compiled once a read request (decision 0141) answer exactly what
 Django's own EXISTS answers: for every user of the demo partnership, every model the door
 guards and every purpose it scopes, and on every key page, byte for byte.
 
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from conftest import sign_in
@@ -31,12 +31,15 @@ from nestguard.demo.seed import seed_borough
 from nestguard.people.access_policy import person_visible
 from nestguard.people.models import Person
 from tests.key_pages import KEY_PAGES
+from tests.query_plans import analyze
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 # The key pages that show records found through the door's conditions.
 PAGES = [page for page in KEY_PAGES if not page.api and "report" not in page.name]
-# A form's token is masked afresh for every answer; nothing else of a page may differ.
+# A form's token is masked afresh for every answer, and a list's signed cursor carries the
+# second it was signed in; nothing else of a page may differ.
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+_SIGNED_AT = re.compile(rb"(page=[^\"&%]*)%3A[^\"&]*")
 
 
 class _Rollback(Exception):
@@ -49,6 +52,7 @@ def borough(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         try:
             with transaction.atomic():
                 seed_borough(scale=1, now=NOW)
+                analyze()  # PostgreSQL plans as for a loaded database
                 yield
                 raise _Rollback
         except _Rollback:
@@ -59,11 +63,38 @@ def _users() -> list[User]:
     return list(User.objects.order_by("username"))
 
 
+# On PostgreSQL the network's reads (its people, addresses, phones, vehicles and lines: the
+# purpose "network" and the models only the network shows) take 1 to 12 s each at this size
+# with either form of condition, however few rows they are narrowed to; there the comparison
+# leaves them to SQLite, which compares them for every user, and is made for one user of each
+# kind of condition: hub workers (partner agencies, teams), a partner agency's caseworker and
+# supervisor, an agency with no agreement, a panel chair, intelligence, a referrer.
+KINDS_OF_USER = (
+    "csc.supervisor",
+    "housing.caseworker",
+    "hub.caseworker",
+    "hub.supervisor",
+    "outsider.caseworker",
+    "panel.chair",
+    "police.intel",
+    "school.referrer",
+)
+NETWORK_ONLY = {"Phone", "Vehicle", "Line"}
+
+
+def _compared(user: User) -> bool:
+    return connection.vendor == "sqlite" or user.username in KINDS_OF_USER
+
+
+def _read_compared(model: type[Any], purpose: str | None) -> bool:
+    if connection.vendor == "sqlite":
+        return True
+    return purpose != "network" and model.__name__ not in NETWORK_ONLY
+
+
 def _keys(user: User, model: type[Any], purpose: str | None, compiled: bool) -> list[Any]:
     """The keys of what the door lets `user` see, read in a scope of its own (as a page
     reads), with the conditions compiled or as Django builds them."""
-    from django.test import override_settings
-
     with override_settings(NESTGUARD_COMPILE_DOOR_CONDITIONS=compiled), reads_once():
         return sorted(
             str(pk) for pk in visible(user, model, purpose=purpose).values_list("pk", flat=True)
@@ -73,9 +104,12 @@ def _keys(user: User, model: type[Any], purpose: str | None, compiled: bool) -> 
 @pytest.mark.django_db
 def test_every_user_sees_the_same_records_through_compiled_conditions(borough: None) -> None:
     compared = with_records = 0
-    for user in _users():
+    users = [user for user in _users() if _compared(user)]
+    for user in users:
         for model in registered_models():
             for purpose in (None, *policy_for(model).scopes):
+                if not _read_compared(model, purpose):
+                    continue
                 plain = _keys(user, model, purpose, compiled=False)
                 assert _keys(user, model, purpose, compiled=True) == plain, (
                     f"{user} {model.__name__} {purpose}"
@@ -83,15 +117,13 @@ def test_every_user_sees_the_same_records_through_compiled_conditions(borough: N
                 compared += 1
                 with_records += bool(plain)
     # The comparison meant something: hundreds of the pairs show records, not nothing.
-    assert compared > 3000 and with_records > 500
+    assert compared > 90 * len(users) and with_records > 12 * len(users)
 
 
 def _page(client: Client, url: str, compiled: bool) -> tuple[int, bytes]:
-    from django.test import override_settings
-
     with override_settings(NESTGUARD_COMPILE_DOOR_CONDITIONS=compiled):
         response = client.get(url)
-    return response.status_code, _CSRF.sub(b"", response.content)
+    return response.status_code, _SIGNED_AT.sub(rb"\1", _CSRF.sub(b"", response.content))
 
 
 @pytest.mark.django_db
@@ -102,7 +134,17 @@ def test_every_key_page_is_the_same_page_for_every_user(borough: None, page: Any
         url = page.url(user)
         client = sign_in(Client(), user)
         plain = _page(client, url, compiled=False)
-        assert _page(client, url, compiled=True) == plain, f"{page.name} as {user}: {url}"
+        compiled = _page(client, url, compiled=True)
+        if compiled != plain:
+            again = _page(client, url, compiled=False)
+            at = next(
+                i for i, (a, b) in enumerate(zip(compiled[1], plain[1], strict=False)) if a != b
+            )
+            shown_at = plain[1][max(0, at - 200) : at + 200].decode(errors="replace")
+            assert again == plain, (
+                f"{page.name} as {user}: the page differs from itself: {shown_at}"
+            )
+            assert compiled == plain, f"{page.name} as {user}: {url} differs at {at}: {shown_at}"
         shown += plain[0] == 200
     assert shown >= 2  # users who see the page, not only refusals
 

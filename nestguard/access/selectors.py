@@ -59,7 +59,7 @@ def one_of_remembered(
     key: Any, records: Callable[[], QuerySet[Any]], field: str = "pk"
 ) -> Expression | Q:
     """`one_of(records(), field)`; within a `reads_once` scope, with the records' condition
-    compiled to SQL once for the request under `key` (decision 0143): a page asks whether a
+    compiled to SQL once for the request under `key` (decision 0141): a page asks whether a
     row is one of the cases (or people) the user may see once for each of its sections.
     `key` names what `records()` answers, as `remembered`'s keys do."""
     if _read_once.get() is None or not settings.NESTGUARD_COMPILE_DOOR_CONDITIONS:

@@ -8,7 +8,7 @@ has already narrowed to (the planner can still turn it into a join where that is
 
 A page asks "is this one of the records the user may see?" a dozen times, once for each
 section, and Django builds and compiles the whole visibility condition each time: most of an
-address page's CPU (decision 0143). `compile_records` turns the condition into SQL once, with
+address page's CPU (decision 0141). `compile_records` turns the condition into SQL once, with
 aliases of its own, and `one_of(..., compiled=...)` puts that SQL in place of the EXISTS, with
 only the outer row's key filled in. The SQL is the one Django writes for the EXISTS itself.
 """

@@ -28,7 +28,7 @@ def visible_people(user: Any) -> QuerySet[Person]:
 
 def person_visible(user: Any, field: str = "person") -> Exists | Q | Expression:
     """The outer row's `field` is a person the user may see, asked row by row (as
-    `case_visible`; the condition compiled once a read request, decision 0143)."""
+    `case_visible`; the condition compiled once a read request, decision 0141)."""
     key = ("people.visible_people", getattr(user, "pk", None))
     return one_of_remembered(key, lambda: visible_people(user), field)
 

@@ -121,7 +121,7 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
         case_subjects = (
             CaseSubject.objects.filter(people, case_id__in=case_ids)
             .select_related("person", "case")
-            .order_by("person__family_name", "person__given_name", "case__reference")
+            .order_by("person__family_name", "person__given_name", "person_id", "case__reference")
         )
         for case_subject in case_subjects:
             link = links.setdefault(case_subject.person_id, Link(person=case_subject.person))
@@ -132,7 +132,9 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
         referral_subjects = (
             ReferralSubject.objects.filter(people, referral_id__in=referral_ids)
             .select_related("person", "referral")
-            .order_by("person__family_name", "person__given_name", "referral__reference")
+            .order_by(
+                "person__family_name", "person__given_name", "person_id", "referral__reference"
+            )
         )
         for subject in referral_subjects:
             assert subject.person is not None  # filtered above
