@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Exists, Expression, Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access.rules import CASE_ROLES
@@ -57,7 +57,7 @@ def remembered(key: Any, read: Callable[[], T]) -> T:
 
 def one_of_remembered(
     key: Any, records: Callable[[], QuerySet[Any]], field: str = "pk"
-) -> Expression | Q:
+) -> Exists | Expression | Q:
     """`one_of(records(), field)`; within a `reads_once` scope, with the records' condition
     compiled to SQL once for the request under `key` (decision 0141): a page asks whether a
     row is one of the cases (or people) the user may see once for each of its sections.

@@ -16,6 +16,7 @@ only the outer row's key filled in. The SQL is the one Django writes for the EXI
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,8 @@ _DRAFT_PREFIX = "ngdraftx"
 class _OuterKey(Expression):
     """The outer row's key in a condition being compiled: written as the marker."""
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return OUTER_KEY, []
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return OUTER_KEY, ()
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,13 @@ def compile_records(records: QuerySet[Any]) -> CompiledRecords:
     query = Exists(records.filter(pk=_OuterKey())).query
     query.change_aliases({alias: f"{_DRAFT_PREFIX}{n}" for n, alias in enumerate(query.alias_map)})
     try:
-        sql, params = query.as_sql(None, connection)
+        # What `Exists.as_sql` writes inside its EXISTS(...) (its ordering is cleared already).
+        sql, params = query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:
         return CompiledRecords(connection.vendor, None, ())
     if sql.count(OUTER_KEY) != 1 or any(OUTER_KEY in str(param) for param in params):
         raise ValueError("a compiled condition must name the outer key exactly once")
-    exists = f"EXISTS({sql[1:-1]})"  # as Django's Exists writes it
+    exists = f"EXISTS({sql})"
     digest = hashlib.blake2s(exists.encode(), digest_size=4).hexdigest()
     return CompiledRecords(
         connection.vendor, exists.replace(_DRAFT_PREFIX, f"ng{digest}x"), tuple(params)
@@ -84,17 +86,17 @@ class _CompiledOneOf(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.key]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.key,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         sql = self.records.sql
         if sql is None or connection.vendor != self.records.vendor:
             raise ValueError("compiled records are for a query on another database")
         key_sql, key_params = compiler.compile(self.key)
         if key_params:
             raise ValueError("the outer key must be a column")
-        return sql.replace(OUTER_KEY, key_sql), list(self.records.params)
+        return sql.replace(OUTER_KEY, key_sql), self.records.params
 
 
 def one_of(records: QuerySet[Any], field: str = "pk") -> Exists | Q:
