@@ -12,11 +12,13 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, Expression, Q, QuerySet
 from django.utils import timezone
 
 from nestguard.access.rules import CASE_ROLES
 from nestguard.accounts.models import Agency, SharingAgreement
+from nestguard.core.queries import compile_records, one_of, one_of_compiled
 
 T = TypeVar("T")
 
@@ -51,6 +53,19 @@ def remembered(key: Any, read: Callable[[], T]) -> T:
     if key not in seen:
         seen[key] = read()
     return cast(T, seen[key])
+
+
+def one_of_remembered(
+    key: Any, records: Callable[[], QuerySet[Any]], field: str = "pk"
+) -> Exists | Expression | Q:
+    """`one_of(records(), field)`; within a `reads_once` scope, with the records' condition
+    compiled to SQL once for the request under `key` (decision 0141): a page asks whether a
+    row is one of the cases (or people) the user may see once for each of its sections.
+    `key` names what `records()` answers, as `remembered`'s keys do."""
+    if _read_once.get() is None or not settings.NESTGUARD_COMPILE_DOOR_CONDITIONS:
+        return one_of(records(), field)
+    compiled = remembered(("one_of_remembered", key), lambda: compile_records(records()))
+    return one_of_compiled(compiled, field)
 
 
 def partner_agency_ids(agency: Agency | None, on: date | None = None) -> set[Any]:

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 
 from nestguard.access import door
-from nestguard.access.selectors import can_work_cases, partner_agency_ids, remembered
+from nestguard.access.selectors import (
+    can_work_cases,
+    one_of_remembered,
+    partner_agency_ids,
+    remembered,
+)
 from nestguard.cases.models import Case, CaseTeamAgency, CaseTeamUser, ChronologyEntry
-from nestguard.core.queries import one_of
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
@@ -58,11 +62,12 @@ def visible_case_ids(user: Any) -> QuerySet[Case, Any]:
     return visible_cases(user).values("pk")
 
 
-def case_visible(user: Any, field: str = "case") -> Exists | Q:
+def case_visible(user: Any, field: str = "case") -> Exists | Q | Expression:
     """The outer row's `field` is a case the user may see, asked row by row: in a filter, in
     place of `case__in=visible_case_ids(user)`, which lists every visible case first
     (`nestguard.core.queries.one_of`, decision 0081)."""
-    return one_of(visible_cases(user), field)
+    key = ("cases.visible_cases", getattr(user, "pk", None))
+    return one_of_remembered(key, lambda: visible_cases(user), field)
 
 
 def visible_chronology(user: Any) -> QuerySet[ChronologyEntry]:

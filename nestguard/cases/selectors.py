@@ -81,7 +81,7 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
             Prefetch(
                 "subjects",
                 queryset=CaseSubject.objects.select_related("person").order_by(
-                    "person__family_name", "person__given_name", "role"
+                    "person__family_name", "person__given_name", "person_id", "role"
                 ),
             )
         )

@@ -22,7 +22,7 @@ from nestguard.core.queries import one_of
 from nestguard.enforcement.access_policy import visible_actions
 from nestguard.enforcement.ladder import Step, ladder
 from nestguard.enforcement.models import EnforcementAction, EnforcementDeadline
-from nestguard.people.access_policy import visible_people
+from nestguard.people.access_policy import person_visible
 from nestguard.people.models import Person
 from nestguard.places.models import Address
 from nestguard.referrals.access_policy import visible_referrals
@@ -163,7 +163,6 @@ def deadlines_due(
 def person_choices(user: Any, address: Address) -> list[Person]:
     """People the user sees linked to this address: on its cases and referrals, or named on
     its enforcement steps."""
-    people = visible_people(user)
     case_ids = CaseAddress.objects.filter(case_visible(user), address=address).values("case_id")
     on_cases = CaseSubject.objects.filter(case_id__in=case_ids).values("person_id")
     on_referrals = ReferralSubject.objects.filter(
@@ -174,7 +173,7 @@ def person_choices(user: Any, address: Address) -> list[Person]:
         visible_actions(user).filter(address=address, person__isnull=False).values("person_id")
     )
     return list(
-        Person.objects.alias(visible=one_of(people))
+        Person.objects.alias(visible=person_visible(user, "pk"))
         .filter(
             Q(pk__in=on_cases, visible=True)
             | Q(pk__in=on_referrals, visible=True)

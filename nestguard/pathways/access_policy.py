@@ -12,9 +12,8 @@ from django.db.models import Q, QuerySet
 from nestguard.access import door
 from nestguard.access.selectors import can_work_cases, remembered
 from nestguard.cases.access_policy import case_visible
-from nestguard.core.queries import one_of
 from nestguard.pathways.models import DutyToNotify, MissingEpisode, NrmReferral, OnwardReferral
-from nestguard.people.access_policy import visible_people
+from nestguard.people.access_policy import person_visible
 
 
 def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
@@ -26,9 +25,7 @@ def visible_missing_episodes(user: Any) -> QuerySet[MissingEpisode]:
     return remembered(
         ("pathways.visible_missing_episodes", user.pk),
         lambda: MissingEpisode.objects.filter(
-            Q(case_visible(user))
-            | Q(one_of(visible_people(user), "person"))
-            | Q(recording_agency_id=user.agency_id)
+            Q(case_visible(user)) | Q(person_visible(user)) | Q(recording_agency_id=user.agency_id)
         ),
     ).all()
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 
 from nestguard.access import door
-from nestguard.access.selectors import remembered
+from nestguard.access.selectors import one_of_remembered, remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseSubject
 from nestguard.core.queries import one_of
@@ -24,6 +24,13 @@ def visible_people(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     # Built once a request and cloned for each caller, as `visible_cases` (decision 0121).
     return remembered(("people.visible_people", user.pk), lambda: _visible_people(user)).all()
+
+
+def person_visible(user: Any, field: str = "person") -> Exists | Q | Expression:
+    """The outer row's `field` is a person the user may see, asked row by row (as
+    `case_visible`; the condition compiled once a read request, decision 0141)."""
+    key = ("people.visible_people", getattr(user, "pk", None))
+    return one_of_remembered(key, lambda: visible_people(user), field)
 
 
 def _visible_people(user: Any) -> QuerySet[Person]:

@@ -20,8 +20,7 @@ from nestguard.access import door
 from nestguard.access.selectors import remembered
 from nestguard.cases.access_policy import case_visible
 from nestguard.cases.models import CaseAddress, CaseSubject
-from nestguard.core.queries import one_of
-from nestguard.people.access_policy import visible_people
+from nestguard.people.access_policy import person_visible
 from nestguard.people.models import Person
 from nestguard.places.models import (
     Address,
@@ -115,14 +114,14 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
     referrals = referrals_at(user, address)
     case_ids = [link.case_id for link in cases]
     referral_ids = [referral.pk for referral in referrals]
-    people = one_of(visible_people(user), "person")
+    people = person_visible(user)
     roles = subject_roles()
     links: dict[Any, Link] = {}
     if case_ids:
         case_subjects = (
             CaseSubject.objects.filter(people, case_id__in=case_ids)
             .select_related("person", "case")
-            .order_by("person__family_name", "person__given_name", "case__reference")
+            .order_by("person__family_name", "person__given_name", "person_id", "case__reference")
         )
         for case_subject in case_subjects:
             link = links.setdefault(case_subject.person_id, Link(person=case_subject.person))
@@ -133,7 +132,9 @@ def address_profile(user: Any, address: Address) -> AddressProfile:
         referral_subjects = (
             ReferralSubject.objects.filter(people, referral_id__in=referral_ids)
             .select_related("person", "referral")
-            .order_by("person__family_name", "person__given_name", "referral__reference")
+            .order_by(
+                "person__family_name", "person__given_name", "person_id", "referral__reference"
+            )
         )
         for subject in referral_subjects:
             assert subject.person is not None  # filtered above
@@ -244,9 +245,7 @@ def links_at(user: Any, address: Address) -> list[PersonAddressLink]:
     return remembered(
         ("places.links_at", user.pk, address.pk),
         lambda: list(
-            PersonAddressLink.objects.filter(
-                one_of(visible_people(user), "person"), address=address
-            )
+            PersonAddressLink.objects.filter(person_visible(user), address=address)
             .select_related("person")
             .order_by("-from_date")
         ),

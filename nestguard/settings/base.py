@@ -198,6 +198,10 @@ NESTGUARD_API_TOKEN_DAYS = env_int("NESTGUARD_API_TOKEN_DAYS", 90, minimum=1)
 NESTGUARD_API_RATE = env_rate("NESTGUARD_API_RATE", "600/hour")
 # No list endpoint answers more rows than this in one page, whatever `limit` asks.
 NESTGUARD_API_MAX_PAGE_SIZE = env_int("NESTGUARD_API_MAX_PAGE_SIZE", 200, minimum=1)
+# The door's "one of the cases (people) the user may see" conditions compiled to SQL once a
+# read request (decision 0141). Off only to compare with Django's own EXISTS (tests) or to
+# rule the compiled form out when a read looks wrong.
+NESTGUARD_COMPILE_DOOR_CONDITIONS = env_bool("NESTGUARD_COMPILE_DOOR_CONDITIONS", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["nestguard.api.authentication.BearerTokenAuthentication"],
