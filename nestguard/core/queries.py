@@ -9,8 +9,8 @@ has already narrowed to (the planner can still turn it into a join where that is
 A page asks "is this one of the records the user may see?" a dozen times, once for each
 section, and Django builds and compiles the whole visibility condition each time: most of an
 address page's CPU (decision 0141). `compile_records` turns the condition into SQL once, with
-aliases of its own, and `one_of(..., compiled=...)` puts that SQL in place of the EXISTS, with
-only the outer row's key filled in. The SQL is the one Django writes for the EXISTS itself.
+aliases of its own, and `one_of_compiled` puts that SQL in place of the EXISTS, with only
+the outer row's key filled in. The SQL is the one Django writes for the EXISTS itself.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ class _CompiledOneOf(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         sql = self.records.sql
-        if sql is None or connection.vendor != self.records.vendor:
+        assert sql is not None  # `one_of_compiled` answers "one of nothing" without this
+        if connection.vendor != self.records.vendor:
             raise ValueError("compiled records are for a query on another database")
         key_sql, key_params = compiler.compile(self.key)
         if key_params:
