@@ -63,13 +63,23 @@ def _cheap_partnership_builds(world: World, settings: Any) -> Client:
     client = sign_in(Client(), world.users["analyst"])
     assert b"report-preparing" in client.get(PAGE).content
     assert drain() == 1
-    PreparedReport.objects.filter(report=report_spec("partnership").name).update(
-        build_seconds=0.001
-    )
+    _earlier_builds_cheap()
     return client
 
 
+def _earlier_builds_cheap() -> None:
+    """Every stored partnership build says 1 ms. A build the worker has just made records
+    what it really cost, which on a loaded machine (PostgreSQL's builds are timed by the
+    wall clock, decision 0129) can be over the budget and would decide the next period."""
+    PreparedReport.objects.filter(report=report_spec("partnership").name).update(
+        build_seconds=0.001
+    )
+
+
 def _counted_in_the_request(client: Client) -> None:
+    """With earlier builds that say it is cheap, on a machine not busy, a new period is counted
+    in the request and nothing is queued."""
+    _earlier_builds_cheap()
     other = f"/reports/partnership/?from={START.isoformat()}&to=2026-02-28"
     assert b"Referrals by source agency" in client.get(other).content
     assert not JobRun.objects.filter(status=JobStatus.QUEUED).exists()
