@@ -95,6 +95,19 @@ def _action_page(
 # List and detail
 
 
+STATUS_COLOURS = {CaseStatus.OPEN: "blue", CaseStatus.MONITORING: "yellow"}
+
+
+def _listed_people(case: Case) -> list[tuple[str, str]]:
+    """Each person of a listed case once, with their roles in words ("victim, suspect"): the
+    row's text made here, where it costs a list's 50 rows a fraction of what the template's
+    lookups and filters did (decision 0144)."""
+    return [
+        (row.person.display_name, ", ".join(row.role_labels).lower())
+        for row in selectors.subject_rows(case)
+    ]
+
+
 @access_rule(CASEWORK)
 def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -109,7 +122,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             mine=data["mine"],
         )
     page = keyset_page(
-        selectors.case_list(user, filters),
+        selectors.case_list_page(user, filters),
         selectors.CASE_LIST_KEYS,
         cursor=request.GET.get("page"),
         size=PAGE_SIZE,
@@ -121,8 +134,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "case": case,
             "url": detail(case.pk),
-            "subjects": selectors.subject_rows(case),
+            "people": _listed_people(case),
+            "lead_worker": str(case.lead_worker) if case.lead_worker_id else "",
             "overdue": selectors.review_overdue(case, today),
+            "status_colour": STATUS_COLOURS.get(case.status, "grey"),
         }
         for case in shown
     ]
