@@ -95,7 +95,7 @@ def _action_page(
 # List and detail
 
 
-STATUS_COLOURS = {CaseStatus.OPEN: "blue", CaseStatus.MONITORING: "yellow"}
+STATUS_COLOURS: dict[str, str] = {CaseStatus.OPEN: "blue", CaseStatus.MONITORING: "yellow"}
 
 
 def _listed_people(case: Case) -> list[tuple[str, str]]:
