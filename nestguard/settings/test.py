@@ -45,3 +45,12 @@ TEST_POSTGRES_OPTIONS = "-c synchronous_commit=off -c jit=off"
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
     _OPTIONS["options"] = f"{_OPTIONS.get('options', '')} {TEST_POSTGRES_OPTIONS}".strip()
+
+# A security code's time step is not learnt as the device's clock drift (django-otp's default
+# learns it). The tests' codes come from the machine's own clock, which has no drift to learn,
+# and learning it raced the step's boundary: a code of the next step accepted (drift +1), then
+# a code made at 29.9 s of a step and checked at 30.0 s fell a step outside the learnt window
+# and was refused, and a browser journey's sign-in failed (CI, 2026-12-06). Unlearnt, the
+# window stays one step either side of the server's clock, which holds every code made in the
+# last 30 s (nestguard/accounts/tests/test_sign_in.py). Production keeps django-otp's default.
+OTP_TOTP_SYNC = False
