@@ -42,10 +42,11 @@ demo: setup
 # decisions 0126 and 0128), every test at a frozen instant (decision 0086). TEST_WORKERS=0
 # runs in one process.
 TEST_WORKERS ?= 2
-# Bytecode is written, even where the environment says not to (PYTHONDONTWRITEBYTECODE=1 on
-# the CI machines): every worker and every command a test starts would otherwise compile
-# Nestguard's modules again, and pytest would rewrite the asserts of every test module again
-# in every worker of both passes (about 11 CPU seconds a process). __pycache__ is ignored by git.
+# Bytecode is written, even where the environment says not to (PYTHONDONTWRITEBYTECODE=1, as
+# on the machine this was measured on): every worker and every command a test starts would
+# otherwise compile Nestguard's modules again, and pytest would rewrite the asserts of every
+# test module in every worker of both passes (about 11 CPU seconds a process). __pycache__ is
+# ignored by git.
 test test-clock: export PYTHONDONTWRITEBYTECODE =
 test: setup
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
