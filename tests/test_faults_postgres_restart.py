@@ -73,9 +73,20 @@ class Cluster:
             "-l", str(self.folder / "postgres.log"),
             "-w",
             "-t", "60",
-            "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c log_connections=on",
             *extra,
         )  # fmt: skip
+
+    def log_size(self) -> int:
+        return (self.folder / "postgres.log").stat().st_size
+
+    def connections_since(self, offset: int) -> int:
+        """Connections made to the application's database since the log was `offset` long."""
+        with (self.folder / "postgres.log").open("rb") as log:
+            log.seek(offset)
+            return log.read().count(b"connection authorized: user=postgres database=nestguard")
 
 
 @pytest.fixture
@@ -201,10 +212,14 @@ def test_requests_recover_after_postgresql_restarts_without_restarting_the_web_p
         workers = children(server.pid)
         assert len(workers) == 2
 
+        log_before = cluster.log_size()
         threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(4)]
         for t in threads:
             t.start()
         _wait_for(outcomes, lock, lambda seen: sum(o.status == 200 for o in seen) >= 40)
+        with lock:
+            served_before = len(outcomes)
+        connected_before = cluster.connections_since(log_before)
         restart_began = time.monotonic()
         cluster.ctl("restart", "-m", "fast")
         restarted = time.monotonic()
@@ -233,8 +248,14 @@ def test_requests_recover_after_postgresql_restarts_without_restarting_the_web_p
     assert after[-40:] and all(o.status == 200 for o in after[-40:])
     # The same gunicorn master and the same workers served before, during and after.
     assert alive and workers_after == workers
+    # Each web thread kept its connection between requests (decision 0145): a few
+    # connections served them all, where a connection per request makes one each.
+    assert connected_before <= served_before // 4, (connected_before, served_before)
     failed = sum(o.status != 200 for o in during)
-    print(f"{len(before)} before, {len(during)} during ({failed} failed), {len(after)} after")
+    print(
+        f"{len(before)} before ({connected_before} connections for {served_before} requests), "
+        f"{len(during)} during ({failed} failed), {len(after)} after"
+    )
 
 
 def _last_run_of_successes(seen: list[Outcome], after: float) -> int:

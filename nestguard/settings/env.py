@@ -96,11 +96,15 @@ def database_from_env(default_sqlite: Path = DEFAULT_SQLITE_PATH) -> dict[str, A
     if not url:
         default_sqlite.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{default_sqlite}"
+    # A web thread keeps its connection between requests for this many seconds (decision
+    # 0145): opening one (SQLite's schema read and a cold page cache, or PostgreSQL's
+    # connection start-up) cost every request several times /health/'s whole work. Health
+    # checks test a kept connection before a request uses it, so a restarted database is
+    # survived (decision 0087). 0 opens one per request, as before.
+    kept_for = env_int("NESTGUARD_DB_CONN_MAX_AGE", 600)
     try:
-        # A connection per request; health checks keep a restarted database survivable
-        # should a deployment raise CONN_MAX_AGE (decision 0087).
         config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+            dj_database_url.parse(url, conn_max_age=kept_for, conn_health_checks=True)
         )
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc

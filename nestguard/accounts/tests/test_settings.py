@@ -90,3 +90,20 @@ def test_env_readers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "nonsense")
     with pytest.raises(ImproperlyConfigured):
         database_from_env()
+
+
+def test_a_web_thread_keeps_its_database_connection_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Decision 0145: kept ten minutes by default and tested before a request reuses it; 0
+    opens one per request. (tests/test_faults_postgres_restart.py shows it kept by gunicorn
+    and a restarted database survived.)"""
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/ng-settings-test.sqlite3")
+    monkeypatch.delenv("NESTGUARD_DB_CONN_MAX_AGE", raising=False)
+    kept = database_from_env()
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (600, True)
+    monkeypatch.setenv("NESTGUARD_DB_CONN_MAX_AGE", "0")
+    assert database_from_env()["CONN_MAX_AGE"] == 0
+    monkeypatch.setenv("NESTGUARD_DB_CONN_MAX_AGE", "-5")
+    with pytest.raises(ImproperlyConfigured, match="NESTGUARD_DB_CONN_MAX_AGE"):
+        database_from_env()
