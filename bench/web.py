@@ -793,7 +793,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per endpoint")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    # One thread: gunicorn's synchronous worker, as production serves (deploy/gunicorn.conf.py).
+    # Threads of one process take turns at the GIL: 4 of them cost a case list request about
+    # half as much CPU again as one (decision 0145).
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--reuse",
