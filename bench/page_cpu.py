@@ -1,7 +1,9 @@
 """What one request of each key page costs in CPU, in this process with no other client:
 the figure that decides a page's p95 under many clients on a machine of few cores (issue 13
 point 1: under saturation a request waits for the others' CPU, so a page's latency follows
-its CPU cost per request).
+its CPU cost per request). It leaves out what a server adds: Django's test client keeps one
+database connection for every request (as web threads do since decision 0145), and there are
+no other threads in the process to take turns at the GIL with.
 
     DATABASE_URL=sqlite:////path/to/seeded.sqlite3 \\
         .venv/bin/python bench/page_cpu.py [--repeat 5] [--only 'case page,triage'] \\
